@@ -1,0 +1,290 @@
+// ChatClient: what an app or CLI uses to chat. Sends live on the DM protocol when the recipient is
+// reachable, otherwise deposits at the home rendezvous; syncs the mailbox whenever it connects;
+// deduplicates by message id through the ChatStore.
+import { multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
+import { DEFAULT_TIMEOUT_MS, LIVE_DELIVERY_TIMEOUT_MS, MAILBOX_NOTIFY_PROTOCOL, MAX_PAGE, MAX_TEXT_BYTES } from './constants.ts'
+import { createEnvelope, envelopeIdToString, openEnvelope, verifyEnvelope } from './crypto/envelope.ts'
+import { DirectMessages } from './dm/direct-messages.ts'
+import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from './errors.ts'
+import { parsePeerId } from './identity.ts'
+import { MailboxClient } from './mailbox/mailbox-client.ts'
+import type { EnvelopeHeader } from './crypto/envelope.ts'
+import type { DeviceIdentity } from './identity.ts'
+import type { ChatNode } from './node/create-node.ts'
+import type { ChatMessage, ChatStore, MessageStatus } from './store/chat-store.ts'
+import type { Envelope } from './wire/messages.ts'
+import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export type DeliveryPath = 'direct' | 'relayed' | 'webrtc' | 'mailbox'
+
+export interface SendResult {
+  id: string
+  status: 'delivered' | 'stored'
+  path: DeliveryPath
+}
+
+export interface ChatClientEvents {
+  /** A message this device had not seen before. */
+  message: CustomEvent<ChatMessage & { path: DeliveryPath }>
+  status: CustomEvent<{ id: string, status: MessageStatus }>
+  /** A mailbox sync finished. */
+  synced: CustomEvent<{ received: number }>
+}
+
+export interface ChatClientInit {
+  node: ChatNode
+  identity: DeviceIdentity
+  store: ChatStore
+  /** The home rendezvous, including its `/p2p/<id>`. */
+  rendezvous?: Multiaddr
+  timeoutMs?: number
+  liveTimeoutMs?: number
+}
+
+/** Codes that retrying through the mailbox cannot fix. */
+const FINAL_CODES = new Set([ErrorCode.MALFORMED, ErrorCode.TOO_LARGE, ErrorCode.BAD_SIGNATURE])
+
+export function connectionPath (connection: Connection): DeliveryPath {
+  const addr = connection.remoteAddr.toString()
+  if (addr.includes('/webrtc')) return 'webrtc'
+  if (connection.limits != null || addr.includes('/p2p-circuit')) return 'relayed'
+  return 'direct'
+}
+
+export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
+  readonly node: ChatNode
+  readonly identity: DeviceIdentity
+  readonly store: ChatStore
+  readonly rendezvous?: Multiaddr
+  readonly #rendezvousPeer?: PeerId
+  readonly #dm: DirectMessages
+  readonly #mailbox?: MailboxClient
+  readonly #log: Logger
+  readonly #timeoutMs: number
+  readonly #liveTimeoutMs: number
+  #syncing?: Promise<number>
+  #syncAgain = false
+  #started = false
+
+  constructor (init: ChatClientInit) {
+    super()
+    this.node = init.node
+    this.identity = init.identity
+    this.store = init.store
+    this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    this.#liveTimeoutMs = init.liveTimeoutMs ?? LIVE_DELIVERY_TIMEOUT_MS
+    this.#log = init.node.logger.forComponent('babacloud:chat-client')
+    if (init.rendezvous != null) {
+      const id = init.rendezvous.getComponents().findLast(c => c.name === 'p2p')?.value
+      if (id == null) throw new UnreachableError(`rendezvous address ${init.rendezvous.toString()} has no /p2p/ peer id`)
+      this.rendezvous = init.rendezvous
+      this.#rendezvousPeer = parsePeerId(id)
+      this.#mailbox = new MailboxClient(init.node, init.rendezvous, this.#timeoutMs)
+    }
+    this.#dm = new DirectMessages(init.node, {
+      timeoutMs: this.#timeoutMs,
+      onEnvelope: async (env, header, connection) => { await this.#receive(env, header, connectionPath(connection)) }
+    })
+  }
+
+  get peerId (): PeerId {
+    return this.node.peerId
+  }
+
+  /** Registers the protocols and, with a rendezvous, connects and takes what is pending there. */
+  async start (options: AbortOptions = {}): Promise<void> {
+    if (this.#started) return
+    this.#started = true
+    await this.#dm.start()
+    await this.node.handle(MAILBOX_NOTIFY_PROTOCOL, (stream, connection) => {
+      void stream.close().catch(() => {})
+      if (this.#isRendezvous(connection.remotePeer)) this.#scheduleSync()
+    }, { runOnLimitedConnection: true, maxInboundStreams: 4 })
+    this.node.addEventListener('connection:open', this.#onConnectionOpen)
+    if (this.rendezvous != null) {
+      await this.connect(options)
+      await this.sync(options)
+    }
+  }
+
+  async stop (): Promise<void> {
+    if (!this.#started) return
+    this.#started = false
+    this.node.removeEventListener('connection:open', this.#onConnectionOpen)
+    await this.#dm.stop().catch(() => {})
+    await this.node.unhandle(MAILBOX_NOTIFY_PROTOCOL).catch(() => {})
+    await this.#syncing?.catch(() => {})
+  }
+
+  /** Dials the home rendezvous; the relay reservation and a mailbox sync follow from the connection. */
+  async connect (options: AbortOptions = {}): Promise<void> {
+    if (this.rendezvous == null) throw new UnreachableError('no rendezvous configured')
+    try {
+      await this.node.dial(this.rendezvous, { signal: options.signal ?? AbortSignal.timeout(this.#timeoutMs) })
+    } catch (err) {
+      throw new UnreachableError(`rendezvous ${this.rendezvous.toString()} is unreachable: ${errorMessage(err)}`, { cause: err })
+    }
+  }
+
+  /** Resolves once other peers can reach this one through the rendezvous relay. */
+  async waitUntilReachable (options: AbortOptions = {}): Promise<Multiaddr> {
+    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs)
+    const relayed = (): Multiaddr | undefined => this.node.getMultiaddrs().find(ma => ma.toString().includes('/p2p-circuit'))
+    const found = relayed()
+    if (found != null) return found
+    return await new Promise<Multiaddr>((resolve, reject) => {
+      const onUpdate = (): void => {
+        const ma = relayed()
+        if (ma == null) return
+        cleanup()
+        resolve(ma)
+      }
+      const onAbort = (): void => {
+        cleanup()
+        reject(new UnreachableError('no relay reservation at the rendezvous in time'))
+      }
+      const cleanup = (): void => {
+        this.node.removeEventListener('self:peer:update', onUpdate)
+        signal.removeEventListener('abort', onAbort)
+      }
+      this.node.addEventListener('self:peer:update', onUpdate)
+      signal.addEventListener('abort', onAbort)
+    })
+  }
+
+  /**
+   * Sends a text message: live if the recipient is reachable (`delivered`), otherwise into the
+   * recipient's mailbox at the rendezvous (`stored`).
+   */
+  async send (to: PeerId | string, text: string, options: AbortOptions = {}): Promise<SendResult> {
+    const peer = typeof to === 'string' ? parsePeerId(to) : to
+    if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) {
+      throw new ProtocolError(ErrorCode.TOO_LARGE, `message is over ${MAX_TEXT_BYTES} bytes`)
+    }
+    const envelope = createEnvelope(this.identity, peer, { text })
+    const id = envelopeIdToString(envelope.id)
+    const sentAt = Number(envelope.sentAt)
+    await this.store.addMessage({ id, peer: peer.toString(), direction: 'out', text, sentAt, receivedAt: sentAt, status: 'sending' })
+    try {
+      const result = await this.#deliver(peer, envelope, options)
+      await this.#setStatus(id, result.status)
+      return { id, ...result }
+    } catch (err) {
+      await this.#setStatus(id, 'failed')
+      throw err
+    }
+  }
+
+  async #deliver (peer: PeerId, envelope: Envelope, options: AbortOptions): Promise<Omit<SendResult, 'id'>> {
+    try {
+      const signal = options.signal ?? AbortSignal.timeout(this.#liveTimeoutMs)
+      const connection = await this.#dm.send(this.#liveTarget(peer), envelope, { signal })
+      return { status: 'delivered', path: connectionPath(connection) }
+    } catch (err) {
+      if (ProtocolError.is(err) && FINAL_CODES.has(err.code)) throw err
+      this.#log('live delivery to %p failed, using the mailbox - %e', peer, err)
+    }
+    if (this.#mailbox == null) throw new UnreachableError(`peer ${peer.toString()} is not reachable and no rendezvous is configured`)
+    try {
+      await this.#mailbox.deposit(envelope, { signal: options.signal ?? AbortSignal.timeout(this.#timeoutMs) })
+    } catch (err) {
+      // A retried deposit whose first ack was lost: the node already holds it.
+      if (ProtocolError.is(err, ErrorCode.REPLAY)) return { status: 'stored', path: 'mailbox' }
+      if (ProtocolError.is(err)) throw err
+      throw new UnreachableError(`rendezvous is unreachable: ${errorMessage(err)}`, { cause: err })
+    }
+    return { status: 'stored', path: 'mailbox' }
+  }
+
+  #liveTarget (peer: PeerId): PeerId | Multiaddr {
+    if (this.node.getConnections(peer).length > 0 || this.rendezvous == null) return peer
+    return multiaddr(`${this.rendezvous.toString()}/p2p-circuit/p2p/${peer.toString()}`)
+  }
+
+  /** Takes every envelope pending at the rendezvous: stores, then acks, page by page. */
+  async sync (options: AbortOptions = {}): Promise<number> {
+    if (this.#syncing != null) {
+      this.#syncAgain = true
+      return await this.#syncing
+    }
+    this.#syncing = (async () => {
+      let total = 0
+      try {
+        do {
+          this.#syncAgain = false
+          total += await this.#drain(options)
+        } while (this.#syncAgain && this.#started)
+      } finally {
+        this.#syncing = undefined
+      }
+      this.safeDispatchEvent('synced', { detail: { received: total } })
+      return total
+    })()
+    return await this.#syncing
+  }
+
+  async #drain (options: AbortOptions): Promise<number> {
+    const mailbox = this.#mailbox
+    if (mailbox == null) return 0
+    let received = 0
+    let after = 0n
+    while (true) {
+      const page = await mailbox.fetch(after, MAX_PAGE, options)
+      const done: Array<Uint8Array<ArrayBuffer>> = []
+      for (const env of page.envelopes) {
+        try {
+          if (await this.#receive(env, verifyEnvelope(env), 'mailbox')) received++
+        } catch (err) {
+          // Undeliverable (forged, not for us): acking drops it instead of fetching it forever.
+          this.#log.error('dropping a mailbox envelope - %e', err)
+        }
+        done.push(env.id)
+      }
+      await mailbox.ack(done, options)
+      after = page.cursor
+      if (!page.more) return received
+    }
+  }
+
+  async #receive (env: Envelope, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
+    if (!header.to.equals(this.node.peerId)) throw new ProtocolError(ErrorCode.WRONG_RECIPIENT, 'envelope is addressed to another peer')
+    let text: string
+    try {
+      text = openEnvelope(this.identity, env).text
+    } catch (err) {
+      throw new ProtocolError(ErrorCode.MALFORMED, `payload could not be opened: ${errorMessage(err)}`)
+    }
+    const message: ChatMessage = {
+      id: header.id,
+      peer: header.from.toString(),
+      direction: 'in',
+      text,
+      sentAt: header.sentAt,
+      receivedAt: Date.now(),
+      status: 'received'
+    }
+    if (!await this.store.addMessage(message)) return false
+    this.safeDispatchEvent('message', { detail: { ...message, path } })
+    return true
+  }
+
+  async #setStatus (id: string, status: MessageStatus): Promise<void> {
+    await this.store.setStatus(id, status)
+    this.safeDispatchEvent('status', { detail: { id, status } })
+  }
+
+  #isRendezvous (peer: PeerId): boolean {
+    return this.#rendezvousPeer?.equals(peer) === true
+  }
+
+  #scheduleSync (): void {
+    if (!this.#started) return
+    this.sync().catch(err => { this.#log.error('mailbox sync failed - %e', err) })
+  }
+
+  readonly #onConnectionOpen = (evt: CustomEvent<Connection>): void => {
+    if (this.#isRendezvous(evt.detail.remotePeer)) this.#scheduleSync()
+  }
+}

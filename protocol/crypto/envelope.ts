@@ -1,0 +1,103 @@
+// Envelopes: signed by the sender's identity key, payload sealed to the recipient. Only the header
+// (id, from, to, sentAt, kind, size) is readable by relays and rendezvous nodes.
+import { randomBytes } from '@noble/hashes/utils.js'
+import { toString as uint8ArrayToString, fromString as uint8ArrayFromString } from 'uint8arrays'
+import { ErrorCode, IntegrityError, ProtocolError } from '../errors.ts'
+import { ed25519PublicKeyOf, peerIdFromBytes, peerIdToBytes, verifySignature } from '../identity.ts'
+import { Envelope, Payload } from '../wire/messages.ts'
+import { open, seal } from './sealed-box.ts'
+import type { DeviceIdentity } from '../identity.ts'
+import type { PeerId } from '@libp2p/interface'
+
+export { Envelope }
+
+export const ENVELOPE_ID_LENGTH = 16
+/** Largest envelope any protocol accepts; text messages are far below it. */
+export const MAX_ENVELOPE_BYTES = 64 * 1024
+const SIGNATURE_CONTEXT = new TextEncoder().encode('babacloud/envelope/v1\0')
+
+export function envelopeIdToString (id: Uint8Array): string {
+  return uint8ArrayToString(id, 'base16')
+}
+
+export function envelopeIdFromString (id: string): Uint8Array {
+  if (!/^[0-9a-f]{32}$/.test(id)) throw new ProtocolError(ErrorCode.MALFORMED, `not a message id: ${id}`)
+  return uint8ArrayFromString(id, 'base16')
+}
+
+/** The header fields every protocol may read; also bound into the seal as associated data. */
+function headerBytes (env: Envelope): Uint8Array {
+  return Envelope.encode({ id: env.id, from: env.from, to: env.to, sentAt: env.sentAt, kind: env.kind })
+}
+
+function signingBytes (env: Envelope): Uint8Array {
+  const body = Envelope.encode({ ...env, signature: new Uint8Array(0) })
+  const out = new Uint8Array(SIGNATURE_CONTEXT.length + body.length)
+  out.set(SIGNATURE_CONTEXT)
+  out.set(body, SIGNATURE_CONTEXT.length)
+  return out
+}
+
+export interface CreateEnvelopeOptions {
+  kind?: Envelope.Kind
+  sentAt?: number
+  id?: Uint8Array
+  random?: (n: number) => Uint8Array
+}
+
+export function createEnvelope (sender: DeviceIdentity, to: PeerId, payload: Payload, options: CreateEnvelopeOptions = {}): Envelope {
+  const random = options.random ?? randomBytes
+  const header: Envelope = {
+    id: Uint8Array.from(options.id ?? random(ENVELOPE_ID_LENGTH)),
+    from: Uint8Array.from(peerIdToBytes(sender.peerId)),
+    to: Uint8Array.from(peerIdToBytes(to)),
+    sentAt: BigInt(options.sentAt ?? Date.now()),
+    kind: options.kind ?? Envelope.Kind.MESSAGE,
+    ciphertext: new Uint8Array(0),
+    signature: new Uint8Array(0)
+  }
+  const ciphertext = seal(Payload.encode(payload), ed25519PublicKeyOf(to), { associatedData: headerBytes(header), random })
+  const env = { ...header, ciphertext: Uint8Array.from(ciphertext) }
+  return { ...env, signature: Uint8Array.from(sender.sign(signingBytes(env))) }
+}
+
+export interface EnvelopeHeader {
+  id: string
+  from: PeerId
+  to: PeerId
+  sentAt: number
+  size: number
+}
+
+/**
+ * Checks shape and signature; every receiver (peer or rendezvous) runs this before anything else.
+ * Throws ProtocolError MALFORMED or BAD_SIGNATURE.
+ */
+export function verifyEnvelope (env: Envelope): EnvelopeHeader {
+  if (env.id.length !== ENVELOPE_ID_LENGTH) throw new ProtocolError(ErrorCode.MALFORMED, 'envelope id must be 16 bytes')
+  if (env.ciphertext.length === 0) throw new ProtocolError(ErrorCode.MALFORMED, 'envelope has no ciphertext')
+  if (env.signature.length !== 64) throw new ProtocolError(ErrorCode.MALFORMED, 'envelope signature must be 64 bytes')
+  let from: PeerId, to: PeerId
+  try {
+    from = peerIdFromBytes(env.from)
+    to = peerIdFromBytes(env.to)
+  } catch (err) {
+    throw new ProtocolError(ErrorCode.MALFORMED, `envelope address: ${(err as Error).message}`)
+  }
+  if (!verifySignature(from, signingBytes(env), env.signature)) {
+    throw new ProtocolError(ErrorCode.BAD_SIGNATURE, 'envelope signature does not verify')
+  }
+  const sentAt = Number(env.sentAt)
+  return { id: envelopeIdToString(env.id), from, to, sentAt, size: Envelope.encode(env).length }
+}
+
+/** Opens an envelope addressed to `recipient`; throws IntegrityError if it was not sealed to it. */
+export function openEnvelope (recipient: DeviceIdentity, env: Envelope): Payload {
+  if (!recipient.peerId.equals(peerIdFromBytes(env.to))) throw new IntegrityError('envelope is addressed to another device')
+  const plaintext = open(env.ciphertext, recipient.x25519Secret(), headerBytes(env))
+  try {
+    return Payload.decode(plaintext)
+  } catch {
+    throw new IntegrityError('envelope payload is malformed')
+  }
+}

@@ -1,0 +1,49 @@
+// Typed errors shared by every protocol. Compare `err.name` (or use the guards), not `instanceof`,
+// across module boundaries.
+import { ErrorCode } from './wire/messages.ts'
+
+export { ErrorCode }
+
+/** An error a protocol peer answered with, or one we answer with: the code travels on the wire. */
+export class ProtocolError extends Error {
+  readonly code: ErrorCode
+
+  constructor (code: ErrorCode, message: string) {
+    super(message)
+    this.name = 'ProtocolError'
+    this.code = code
+  }
+
+  static is (err: unknown, code?: ErrorCode): err is ProtocolError {
+    return err instanceof Error && err.name === 'ProtocolError' &&
+      (code == null || (err as ProtocolError).code === code)
+  }
+}
+
+/** Text that should be a PeerId is not one, or not an Ed25519 one (the only kind we can seal to). */
+export class InvalidPeerIdError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidPeerIdError'
+  }
+}
+
+/** The rendezvous (or a peer) could not be reached in time. */
+export class UnreachableError extends Error {
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'UnreachableError'
+  }
+}
+
+/** A sealed payload or signature failed to verify: the bytes were not made by who they claim. */
+export class IntegrityError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'IntegrityError'
+  }
+}
+
+export function errorMessage (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

@@ -1,0 +1,78 @@
+// Builds the libp2p node every BabaCloud peer runs. Transports differ by platform (TCP in Node,
+// WebSockets and WebRTC in browsers), so they are passed in; the rest is wired the same everywhere.
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
+import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p } from 'libp2p'
+import { DHT_PROTOCOL } from '../constants.ts'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Identify } from '@libp2p/identify'
+import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Ping } from '@libp2p/ping'
+import type { Libp2pOptions, ServiceFactoryMap } from 'libp2p'
+
+export interface ChatServices {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+  dht: KadDHT
+}
+
+export type ChatNode = Libp2p<ChatServices & Record<string, unknown>>
+
+export interface CreateChatNodeOptions {
+  privateKey: PrivateKey
+  /** Platform transports, e.g. `[tcp(), webSockets()]`; the circuit relay transport is always added. */
+  transports: NonNullable<Libp2pOptions['transports']>
+  listen?: string[]
+  /** Rendezvous nodes answer DHT queries; chat peers only ask. */
+  dhtServer?: boolean
+  /**
+   * Keep private and loopback addresses in DHT records. Right for tests, simulations and LANs;
+   * public nodes keep the default, which drops them.
+   */
+  privateNetwork?: boolean
+  /** Makes this node a circuit relay v2 server (rendezvous nodes). */
+  relayServer?: boolean | Parameters<typeof circuitRelayServer>[0]
+  connectionGater?: ConnectionGater
+  /** Services added beside the standard ones (e.g. the relay server's). */
+  services?: ServiceFactoryMap
+  /** Pass-through libp2p options for the connection manager. */
+  connectionManager?: Libp2pOptions['connectionManager']
+  start?: boolean
+}
+
+export async function createChatNode (options: CreateChatNodeOptions): Promise<ChatNode> {
+  const services: ServiceFactoryMap = {
+    identify: identify(),
+    ping: ping(),
+    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }),
+    dht: kadDHT({
+      protocol: DHT_PROTOCOL,
+      clientMode: options.dhtServer !== true,
+      peerInfoMapper: options.privateNetwork === true ? passthroughMapper : removePrivateAddressesMapper
+      // the DHT reads the ping service from its components, which the map type cannot express
+    }) as unknown as ServiceFactoryMap[string],
+    ...options.services
+  }
+  if (options.relayServer != null && options.relayServer !== false) {
+    services.relay = circuitRelayServer(options.relayServer === true ? {} : options.relayServer)
+  }
+  const node = await createLibp2p({
+    privateKey: options.privateKey,
+    start: options.start ?? true,
+    addresses: { listen: options.listen ?? [] },
+    transports: [...options.transports, circuitRelayTransport()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: options.connectionGater,
+    connectionManager: options.connectionManager,
+    services
+  })
+  return node as unknown as ChatNode
+}

@@ -1,0 +1,105 @@
+// Length-prefixed protobuf request/response over libp2p streams. Every read is bounded in size and
+// time; bad input is answered with a typed error frame instead of a silently dropped stream.
+import { lpStream } from '@libp2p/utils'
+import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
+import type { WireError } from '../wire/messages.ts'
+import type { AbortOptions, Logger, Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface Codec<T> {
+  encode(value: T): Uint8Array
+  decode(bytes: Uint8Array | Uint8ArrayList): T
+}
+
+export interface RequestOptions extends AbortOptions {
+  /** Largest response frame accepted. */
+  maxResponseBytes: number
+}
+
+/** Sends one request on a fresh stream and reads one response; closes the stream either way. */
+export async function request<Req, Res> (stream: Stream, req: Req, codecs: { request: Codec<Req>, response: Codec<Res> }, options: RequestOptions): Promise<Res> {
+  const lp = lpStream(stream, { maxDataLength: options.maxResponseBytes })
+  try {
+    await lp.write(codecs.request.encode(req), options)
+    const bytes = await lp.read(options)
+    const res = decodeFrame(codecs.response, bytes)
+    await stream.close(options).catch(() => {})
+    return res
+  } catch (err) {
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    if (options.signal?.aborted === true) throw new ProtocolError(ErrorCode.INTERNAL, 'request timed out or was aborted')
+    throw err
+  }
+}
+
+/** Decodes a frame, turning decoder failures (protons throws RangeError on truncation) into MALFORMED. */
+export function decodeFrame<T> (codec: Codec<T>, bytes: Uint8Array | Uint8ArrayList): T {
+  try {
+    return codec.decode(bytes)
+  } catch (err) {
+    throw new ProtocolError(ErrorCode.MALFORMED, `malformed frame: ${errorMessage(err)}`)
+  }
+}
+
+/** Turns an `error` field of a response into a thrown ProtocolError. */
+export function throwIfError (error: WireError | undefined): void {
+  if (error != null) throw new ProtocolError(error.code, error.message)
+}
+
+export interface ServeOptions<Req, Res> {
+  request: Codec<Req>
+  response: Codec<Res>
+  maxRequestBytes: number
+  /** How long a peer may stay silent between requests, and the bound on writing a response. */
+  timeoutMs: number
+  handle(req: Req, options: AbortOptions): Promise<Res>
+  errorResponse(error: WireError): Res
+  log?: Logger
+}
+
+const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
+
+/**
+ * Serves requests on an inbound stream until the peer closes it. A bad frame gets an error response;
+ * an oversize one also ends the stream (its body is never read). Handler failures that are not
+ * ProtocolErrors are answered INTERNAL without leaking details.
+ */
+export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req, Res>): Promise<void> {
+  const lp = lpStream(stream, { maxDataLength: options.maxRequestBytes })
+  const reply = async (res: Res): Promise<void> => {
+    await lp.write(options.response.encode(res), { signal: AbortSignal.timeout(options.timeoutMs) })
+  }
+  try {
+    while (true) {
+      let bytes: Uint8ArrayList
+      try {
+        bytes = await lp.read({ signal: AbortSignal.timeout(options.timeoutMs) })
+      } catch (err) {
+        const name = (err as Error).name
+        if (name === 'UnexpectedEOFError') break
+        if (LENGTH_ERRORS.has(name)) {
+          await reply(options.errorResponse({ code: ErrorCode.TOO_LARGE, message: `frame over ${options.maxRequestBytes} bytes` }))
+          break
+        }
+        throw err
+      }
+      let res: Res
+      try {
+        const req = decodeFrame(options.request, bytes)
+        res = await options.handle(req, { signal: AbortSignal.timeout(options.timeoutMs) })
+      } catch (err) {
+        if (ProtocolError.is(err)) {
+          res = options.errorResponse({ code: err.code, message: err.message })
+        } else {
+          options.log?.error('request failed - %e', err)
+          res = options.errorResponse({ code: ErrorCode.INTERNAL, message: 'internal error' })
+        }
+      }
+      await reply(res)
+    }
+    await stream.close({ signal: AbortSignal.timeout(options.timeoutMs) })
+  } catch (err) {
+    options.log?.('stream ended with error - %e', err)
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+  }
+}

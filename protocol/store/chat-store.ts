@@ -1,0 +1,45 @@
+// The client's local store: its message history (the place where deduplication by id happens) and a
+// small key-value space for protocol state. Implemented on IndexedDB (web), SQLite (node) and memory.
+
+export type MessageStatus = 'sending' | 'stored' | 'delivered' | 'received' | 'failed'
+
+export interface ChatMessage {
+  /** Envelope id, 32 hex characters; unique per message. */
+  id: string
+  /** The other end: the recipient of an outgoing message, the sender of an incoming one. */
+  peer: string
+  direction: 'in' | 'out'
+  text: string
+  /** Sender's clock, ms since epoch. */
+  sentAt: number
+  /** Local clock when this device stored it. */
+  receivedAt: number
+  status: MessageStatus
+}
+
+export interface MessageQuery {
+  peer?: string
+  /** The newest `limit` messages, still returned oldest first. */
+  limit?: number
+}
+
+export interface ChatStore {
+  /** Adds a message unless one with its id is already there; true when it was added. */
+  addMessage(message: ChatMessage): Promise<boolean>
+  getMessage(id: string): Promise<ChatMessage | undefined>
+  setStatus(id: string, status: MessageStatus): Promise<void>
+  /** Messages in the order this device stored them. */
+  listMessages(query?: MessageQuery): Promise<ChatMessage[]>
+  getValue(key: string): Promise<Uint8Array | undefined>
+  setValue(key: string, value: Uint8Array): Promise<void>
+  deleteValue(key: string): Promise<void>
+  close(): Promise<void>
+}
+
+/** Applies a query to messages already in storage order; shared by the implementations. */
+export function selectMessages (messages: Iterable<ChatMessage>, query: MessageQuery = {}): ChatMessage[] {
+  let out = [...messages]
+  if (query.peer != null) out = out.filter(m => m.peer === query.peer)
+  if (query.limit != null) out = out.slice(Math.max(0, out.length - query.limit))
+  return out
+}

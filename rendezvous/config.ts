@@ -1,0 +1,118 @@
+// The rendezvous node's configuration: defaults, an optional YAML/JSON file, then command-line flags.
+import { readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
+
+export interface RendezvousConfig {
+  /** libp2p listen addresses; loopback unless the operator says otherwise. */
+  listen: string[]
+  /** HTTP host:port for the web app, /healthz and /metrics; `false` disables it. */
+  http: string | false
+  /** Keep private addresses in the DHT (LANs, tests); public nodes leave this off. */
+  privateNetwork: boolean
+  mailbox: {
+    maxMessages: number
+    maxBytes: number
+    retentionMs: number
+  }
+  relay: {
+    maxReservations: number
+    /** Per relayed connection, before peers should upgrade to a direct one. */
+    dataLimitBytes: number
+    durationLimitMs: number
+  }
+  /** How often expired envelopes are purged. */
+  sweepIntervalMs: number
+  logLevel: string
+}
+
+export const DEFAULT_CONFIG: RendezvousConfig = {
+  listen: ['/ip4/127.0.0.1/tcp/7701', '/ip4/127.0.0.1/tcp/7702/ws'],
+  http: '127.0.0.1:8787',
+  privateNetwork: true,
+  mailbox: { maxMessages: 1000, maxBytes: 50 * 1024 * 1024, retentionMs: 30 * 86_400_000 },
+  relay: { maxReservations: 1024, dataLimitBytes: 1024 * 1024, durationLimitMs: 10 * 60_000 },
+  sweepIntervalMs: 60_000,
+  logLevel: 'warn'
+}
+
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const UNITS_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
+
+/** "90s", "30d", "250ms" or a number of ms. */
+export function parseDuration (value: unknown, field: string): number {
+  if (typeof value === 'number' && value >= 0) return value
+  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/i.exec(value) : null
+  if (m == null) throw new ConfigError(`${field}: expected a duration like "90s" or "30d", got ${JSON.stringify(value)}`)
+  return Math.round(Number(m[1]) * UNITS_MS[m[2].toLowerCase()])
+}
+
+/** "50MB", "64kb" or a number of bytes. */
+export function parseSize (value: unknown, field: string): number {
+  if (typeof value === 'number' && value >= 0) return value
+  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)\s*$/i.exec(value) : null
+  if (m == null) throw new ConfigError(`${field}: expected a size like "64KB" or "50MB", got ${JSON.stringify(value)}`)
+  return Math.round(Number(m[1]) * UNITS_BYTES[m[2].toLowerCase()])
+}
+
+function positiveInt (value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new ConfigError(`${field}: expected a positive integer`)
+  return value
+}
+
+type Raw = Record<string, unknown>
+
+function section (raw: Raw, key: string): Raw {
+  const v = raw[key]
+  if (v == null) return {}
+  if (typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`${key}: expected a mapping`)
+  return v as Raw
+}
+
+/** Merges a parsed config document over the defaults, validating every field it sets. */
+export function resolveConfig (raw: Raw = {}): RendezvousConfig {
+  const c = structuredClone(DEFAULT_CONFIG)
+  if (raw.listen != null) {
+    if (!Array.isArray(raw.listen) || raw.listen.some(a => typeof a !== 'string')) throw new ConfigError('listen: expected a list of multiaddrs')
+    c.listen = raw.listen as string[]
+  }
+  if (raw.http != null) {
+    if (raw.http !== false && typeof raw.http !== 'string') throw new ConfigError('http: expected "host:port" or false')
+    c.http = raw.http as string | false
+  }
+  if (raw.privateNetwork != null) c.privateNetwork = raw.privateNetwork === true
+  if (typeof raw.logLevel === 'string') c.logLevel = raw.logLevel
+  if (raw.sweepInterval != null) c.sweepIntervalMs = parseDuration(raw.sweepInterval, 'sweepInterval')
+  const mailbox = section(raw, 'mailbox')
+  if (mailbox.maxMessages != null) c.mailbox.maxMessages = positiveInt(mailbox.maxMessages, 'mailbox.maxMessages')
+  if (mailbox.maxBytes != null) c.mailbox.maxBytes = parseSize(mailbox.maxBytes, 'mailbox.maxBytes')
+  if (mailbox.retention != null) c.mailbox.retentionMs = parseDuration(mailbox.retention, 'mailbox.retention')
+  const relay = section(raw, 'relay')
+  if (relay.maxReservations != null) c.relay.maxReservations = positiveInt(relay.maxReservations, 'relay.maxReservations')
+  if (relay.dataLimit != null) c.relay.dataLimitBytes = parseSize(relay.dataLimit, 'relay.dataLimit')
+  if (relay.durationLimit != null) c.relay.durationLimitMs = parseDuration(relay.durationLimit, 'relay.durationLimit')
+  return c
+}
+
+export function loadConfigFile (path: string): RendezvousConfig {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`)
+  }
+  let raw: unknown
+  try {
+    raw = parseYaml(text)
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid YAML/JSON: ${(err as Error).message}`)
+  }
+  if (raw != null && (typeof raw !== 'object' || Array.isArray(raw))) throw new ConfigError(`config file ${path} must be a mapping`)
+  return resolveConfig((raw ?? {}) as Raw)
+}

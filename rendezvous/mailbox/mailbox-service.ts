@@ -1,0 +1,124 @@
+// Server side of `/babacloud/mailbox/1.0.0`. Every request acts for the connection's authenticated
+// PeerId: a peer deposits only envelopes it signed, and fetches and acks only its own mailbox.
+import { DEFAULT_TIMEOUT_MS, MAILBOX_NOTIFY_PROTOCOL, MAILBOX_PROTOCOL, MAX_ACK_IDS, MAX_PAGE, MAX_REQUEST_BYTES } from '../../protocol/constants.ts'
+import { ENVELOPE_ID_LENGTH, verifyEnvelope } from '../../protocol/crypto/envelope.ts'
+import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import { serve } from '../../protocol/rpc/rpc.ts'
+import { Envelope, MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
+import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { RendezvousMetrics } from '../metrics.ts'
+import type { MailboxLimits, RendezvousStore } from '../storage/store.ts'
+import type { Connection, Logger, PeerId } from '@libp2p/interface'
+
+/** Clock skew tolerated on a sender's `sentAt` in the future. */
+const MAX_FUTURE_SKEW_MS = 10 * 60_000
+
+const requestCodec = {
+  encode: MailboxRequest.encode,
+  // Bounds repeated fields while decoding, before any allocation proportional to the count.
+  decode: (bytes: Parameters<typeof MailboxRequest.decode>[0]) => MailboxRequest.decode(bytes, { limits: { ids: MAX_ACK_IDS } })
+}
+
+export interface MailboxServiceInit {
+  node: ChatNode
+  store: RendezvousStore
+  limits: MailboxLimits
+  metrics?: RendezvousMetrics
+  timeoutMs?: number
+  maxInboundStreams?: number
+  now?: () => number
+}
+
+export class MailboxService {
+  readonly #init: MailboxServiceInit
+  readonly #log: Logger
+  readonly #now: () => number
+
+  constructor (init: MailboxServiceInit) {
+    this.#init = init
+    this.#log = init.node.logger.forComponent('babacloud:mailbox')
+    this.#now = init.now ?? Date.now
+  }
+
+  async start (): Promise<void> {
+    await this.#init.node.handle(MAILBOX_PROTOCOL, (stream, connection) => {
+      void serve<MailboxRequest, MailboxResponse>(stream, {
+        request: requestCodec,
+        response: MailboxResponse,
+        maxRequestBytes: MAX_REQUEST_BYTES,
+        timeoutMs: this.#init.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        log: this.#log,
+        errorResponse: error => {
+          this.#count('invalid', error.code)
+          return { error, envelopes: [], cursor: 0n, more: false, count: 0 }
+        },
+        handle: async req => {
+          const res = await this.#handle(req, connection)
+          this.#count(req.type, 'ok')
+          return res
+        }
+      })
+    }, { maxInboundStreams: this.#init.maxInboundStreams ?? 32 })
+  }
+
+  async stop (): Promise<void> {
+    await this.#init.node.unhandle(MAILBOX_PROTOCOL)
+  }
+
+  #count (type: string, outcome: string): void {
+    this.#init.metrics?.requests.inc({ protocol: 'mailbox', type, outcome })
+  }
+
+  async #handle (req: MailboxRequest, connection: Connection): Promise<MailboxResponse> {
+    const peer = connection.remotePeer
+    switch (req.type) {
+      case MailboxRequest.Type.DEPOSIT: return await this.#deposit(req, peer)
+      case MailboxRequest.Type.FETCH: return await this.#fetch(req, peer)
+      case MailboxRequest.Type.ACK: return await this.#ack(req, peer)
+      default: throw new ProtocolError(ErrorCode.MALFORMED, 'unknown request type')
+    }
+  }
+
+  async #deposit (req: MailboxRequest, peer: PeerId): Promise<MailboxResponse> {
+    if (req.envelope == null) throw new ProtocolError(ErrorCode.MALFORMED, 'deposit has no envelope')
+    const header = verifyEnvelope(req.envelope)
+    if (!header.from.equals(peer)) throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the sender of an envelope may deposit it')
+    const now = this.#now()
+    if (header.sentAt > now + MAX_FUTURE_SKEW_MS || header.sentAt < now - this.#init.limits.retentionMs) {
+      throw new ProtocolError(ErrorCode.EXPIRED, 'envelope timestamp is outside the accepted window')
+    }
+    const recipient = header.to.toString()
+    await this.#init.store.deposit({
+      id: req.envelope.id,
+      sender: peer.toString(),
+      recipient,
+      sentAt: header.sentAt,
+      bytes: Envelope.encode(req.envelope)
+    }, this.#init.limits, now)
+    this.#notify(header.to)
+    return { envelopes: [], cursor: 0n, more: false, count: 1 }
+  }
+
+  async #fetch (req: MailboxRequest, peer: PeerId): Promise<MailboxResponse> {
+    const limit = Math.min(Math.max(req.limit, 1), MAX_PAGE)
+    const page = await this.#init.store.fetch(peer.toString(), req.after, limit, this.#now())
+    const envelopes = page.envelopes.map(e => Envelope.decode(e.bytes))
+    const cursor = page.envelopes.at(-1)?.seq ?? req.after
+    return { envelopes, cursor, more: page.more, count: envelopes.length }
+  }
+
+  async #ack (req: MailboxRequest, peer: PeerId): Promise<MailboxResponse> {
+    if (req.ids.some(id => id.length !== ENVELOPE_ID_LENGTH)) throw new ProtocolError(ErrorCode.MALFORMED, 'ack ids must be 16 bytes')
+    const count = await this.#init.store.ack(peer.toString(), req.ids)
+    return { envelopes: [], cursor: 0n, more: false, count }
+  }
+
+  /** Wakes a connected recipient so it fetches at once instead of on its next connection. */
+  #notify (recipient: PeerId): void {
+    const node = this.#init.node
+    if (node.getConnections(recipient).length === 0) return
+    node.dialProtocol(recipient, MAILBOX_NOTIFY_PROTOCOL, { signal: AbortSignal.timeout(5_000), runOnLimitedConnection: true })
+      .then(async stream => { await stream.close({ signal: AbortSignal.timeout(5_000) }) })
+      .catch(err => { this.#log('could not notify %p - %e', recipient, err) })
+  }
+}

@@ -1,0 +1,42 @@
+// Prometheus metrics of one rendezvous node (its own registry: several nodes may share a process).
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import type { RendezvousStore } from './storage/store.ts'
+
+export class RendezvousMetrics {
+  readonly registry = new Registry()
+  readonly requests: Counter<'protocol' | 'type' | 'outcome'>
+  readonly connections: Gauge
+
+  constructor (options: { store: RendezvousStore, connectionCount(): number, defaultMetrics?: boolean }) {
+    if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'babacloud_' })
+    this.requests = new Counter({
+      name: 'babacloud_requests_total',
+      help: 'Protocol requests handled, by protocol, request type and outcome (ok or error code)',
+      labelNames: ['protocol', 'type', 'outcome'],
+      registers: [this.registry]
+    })
+    this.connections = new Gauge({
+      name: 'babacloud_connections',
+      help: 'Open libp2p connections',
+      registers: [this.registry],
+      collect () { this.set(options.connectionCount()) }
+    })
+    const store = options.store
+    new Gauge({
+      name: 'babacloud_mailbox_envelopes',
+      help: 'Envelopes waiting for offline recipients',
+      registers: [this.registry],
+      async collect () { this.set((await store.stats()).envelopes) }
+    })
+    new Gauge({
+      name: 'babacloud_mailbox_bytes',
+      help: 'Bytes of envelopes waiting for offline recipients',
+      registers: [this.registry],
+      async collect () { this.set((await store.stats()).bytes) }
+    })
+  }
+
+  async text (): Promise<string> {
+    return await this.registry.metrics()
+  }
+}

@@ -1,0 +1,162 @@
+// A rendezvous node: libp2p host (TCP + WebSockets), circuit relay server, DHT server, gossipsub,
+// the mailbox, and an HTTP port for the web app, health and metrics.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { serve } from '@hono/node-server'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { DeviceIdentity } from '../protocol/identity.ts'
+import { createChatNode } from '../protocol/node/create-node.ts'
+import { resolveConfig } from './config.ts'
+import { createHttpApp } from './http/http-app.ts'
+import { MailboxService } from './mailbox/mailbox-service.ts'
+import { RendezvousMetrics } from './metrics.ts'
+import { SqliteStore } from './storage/sqlite-store.ts'
+import type { RendezvousConfig } from './config.ts'
+import type { RendezvousStore } from './storage/store.ts'
+import type { ChatNode } from '../protocol/node/create-node.ts'
+import type { ServerType } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
+
+export interface RendezvousNodeOptions {
+  /** Holds the identity key, the SQLite store and rendezvous.json. */
+  dataDir: string
+  config?: RendezvousConfig
+  /** Storage adapter; the embedded SQLite store under dataDir by default. */
+  store?: RendezvousStore
+  webRoot?: string
+  /** Clock for expiry decisions (tests). */
+  now?: () => number
+}
+
+export interface RendezvousInfo {
+  peerId: string
+  multiaddrs: string[]
+  http?: string
+}
+
+function loadIdentitySeed (dataDir: string): Uint8Array | undefined {
+  const file = join(dataDir, 'identity.key')
+  if (!existsSync(file)) return undefined
+  const seed = readFileSync(file)
+  return new Uint8Array(seed)
+}
+
+/** Writes a file so that a crash leaves either the old or the new content, never a torn one. */
+export function writeFileAtomic (path: string, data: string | Uint8Array, mode = 0o644): void {
+  const tmp = `${path}.tmp-${process.pid}`
+  writeFileSync(tmp, data, { mode })
+  renameSync(tmp, path)
+}
+
+export class RendezvousNode {
+  readonly config: RendezvousConfig
+  readonly dataDir: string
+  #node?: ChatNode
+  #store?: RendezvousStore
+  #mailbox?: MailboxService
+  #http?: ServerType
+  #httpUrl?: string
+  #sweeper?: ReturnType<typeof setInterval>
+  #metrics?: RendezvousMetrics
+  readonly #options: RendezvousNodeOptions
+
+  constructor (options: RendezvousNodeOptions) {
+    this.#options = options
+    this.dataDir = options.dataDir
+    this.config = options.config ?? resolveConfig()
+  }
+
+  get node (): ChatNode {
+    if (this.#node == null) throw new Error('rendezvous node is not started')
+    return this.#node
+  }
+
+  get store (): RendezvousStore {
+    if (this.#store == null) throw new Error('rendezvous node is not started')
+    return this.#store
+  }
+
+  async start (): Promise<RendezvousInfo> {
+    mkdirSync(this.dataDir, { recursive: true })
+    let seed = loadIdentitySeed(this.dataDir)
+    const identity = seed == null ? await DeviceIdentity.generate() : await DeviceIdentity.fromSeed(seed)
+    if (seed == null) {
+      seed = identity.toSeed()
+      writeFileAtomic(join(this.dataDir, 'identity.key'), seed, 0o600)
+      chmodSync(join(this.dataDir, 'identity.key'), 0o600)
+    }
+    this.#store = this.#options.store ?? new SqliteStore(join(this.dataDir, 'rendezvous.sqlite'))
+    const { relay } = this.config
+    this.#node = await createChatNode({
+      privateKey: identity.privateKey,
+      transports: [tcp(), webSockets()],
+      listen: this.config.listen,
+      dhtServer: true,
+      privateNetwork: this.config.privateNetwork,
+      relayServer: {
+        reservations: {
+          maxReservations: relay.maxReservations,
+          defaultDataLimit: BigInt(relay.dataLimitBytes),
+          defaultDurationLimit: relay.durationLimitMs
+        }
+      }
+    })
+    const node = this.#node
+    this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
+    this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, metrics: this.#metrics, now: this.#options.now })
+    await this.#mailbox.start()
+    if (this.config.http !== false) await this.#startHttp(this.config.http)
+    const store = this.#store
+    this.#sweeper = setInterval(() => { store.purgeExpired(this.#options.now?.()).catch(() => {}) }, this.config.sweepIntervalMs)
+    this.#sweeper.unref()
+    const info = this.info()
+    writeFileAtomic(join(this.dataDir, 'rendezvous.json'), JSON.stringify(info, null, 2) + '\n')
+    return info
+  }
+
+  async #startHttp (hostPort: string): Promise<void> {
+    const m = /^(.*):(\d+)$/.exec(hostPort)
+    if (m == null) throw new Error(`--http expects HOST:PORT, got ${hostPort}`)
+    const [, host, port] = m
+    const app = createHttpApp({
+      peerId: () => this.node.peerId.toString(),
+      multiaddrs: () => this.node.getMultiaddrs().map(ma => ma.toString()),
+      metricsText: async () => await (this.#metrics as RendezvousMetrics).text(),
+      webRoot: this.#options.webRoot
+    })
+    await new Promise<void>((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, hostname: host, port: Number(port) }, (info: AddressInfo) => {
+        this.#httpUrl = `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`
+        resolve()
+      })
+      server.once('error', reject)
+      this.#http = server
+    })
+  }
+
+  info (): RendezvousInfo {
+    return {
+      peerId: this.node.peerId.toString(),
+      multiaddrs: this.node.getMultiaddrs().map(ma => ma.toString()),
+      ...(this.#httpUrl != null ? { http: this.#httpUrl } : {})
+    }
+  }
+
+  /** Stops accepting work, then closes storage: every acked deposit is already committed. */
+  async stop (): Promise<void> {
+    clearInterval(this.#sweeper)
+    if (this.#http != null) {
+      const http = this.#http
+      await new Promise<void>(resolve => {
+        http.close(() => { resolve() })
+        if ('closeAllConnections' in http) http.closeAllConnections()
+      })
+    }
+    await this.#mailbox?.stop().catch(() => {})
+    await this.#node?.stop()
+    await this.#store?.close()
+    this.#node = undefined
+    this.#store = undefined
+  }
+}

@@ -1,0 +1,170 @@
+// Embedded SQLite store (better-sqlite3, WAL). Deposits are acked only after a synchronous=FULL
+// commit; concurrent deposits share one transaction (group commit) so durability stays cheap.
+import Database from 'better-sqlite3'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js'
+import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import type { FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE envelopes (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id BLOB NOT NULL,
+     sender TEXT NOT NULL,
+     recipient TEXT NOT NULL,
+     sent_at INTEGER NOT NULL,
+     received_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     size INTEGER NOT NULL,
+     envelope BLOB NOT NULL,
+     UNIQUE (recipient, id)
+   );
+   CREATE INDEX envelopes_by_recipient ON envelopes (recipient, seq);
+   CREATE INDEX envelopes_by_expiry ON envelopes (expires_at);
+   -- Replay protection outlives delivery: a digest of sender and id, never the id itself.
+   CREATE TABLE seen_envelopes (digest BLOB PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE INDEX seen_by_expiry ON seen_envelopes (expires_at);`
+]
+
+interface Row {
+  seq: number | bigint
+  id: Uint8Array
+  sender: string
+  recipient: string
+  sent_at: number
+  received_at: number
+  expires_at: number
+  envelope: Uint8Array
+}
+
+interface PendingDeposit {
+  envelope: NewEnvelope
+  limits: MailboxLimits
+  now: number
+  resolve(stored: StoredEnvelope): void
+  reject(err: Error): void
+}
+
+export function replayDigest (sender: string, id: Uint8Array): Uint8Array {
+  return sha256(concatBytes(utf8ToBytes(sender), Uint8Array.of(0), id))
+}
+
+function toStored (row: Row): StoredEnvelope {
+  return {
+    seq: BigInt(row.seq),
+    id: new Uint8Array(row.id),
+    sender: row.sender,
+    recipient: row.recipient,
+    sentAt: row.sent_at,
+    receivedAt: row.received_at,
+    expiresAt: row.expires_at,
+    bytes: new Uint8Array(row.envelope)
+  }
+}
+
+export class SqliteStore implements RendezvousStore {
+  readonly db: Database.Database
+  #pending: PendingDeposit[] = []
+  #flushScheduled = false
+
+  constructor (path: string) {
+    this.db = new Database(path)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL')
+    // Delivered envelopes are overwritten, not just unlinked from the b-tree.
+    this.db.pragma('secure_delete = ON')
+    this.db.pragma('busy_timeout = 5000')
+    this.#migrate()
+  }
+
+  #migrate (): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v])
+        this.db.pragma(`user_version = ${v + 1}`)
+      })()
+    }
+  }
+
+  async deposit (envelope: NewEnvelope, limits: MailboxLimits, now = Date.now()): Promise<StoredEnvelope> {
+    return await new Promise((resolve, reject) => {
+      this.#pending.push({ envelope, limits, now, resolve, reject })
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true
+        setImmediate(() => { this.#flush() })
+      }
+    })
+  }
+
+  /** Commits every queued deposit in one transaction, then settles each caller. */
+  #flush (): void {
+    const batch = this.#pending
+    this.#pending = []
+    this.#flushScheduled = false
+    const outcomes: Array<StoredEnvelope | Error> = []
+    const usage = this.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM envelopes WHERE recipient = ? AND expires_at > ?')
+    const seen = this.db.prepare('INSERT INTO seen_envelopes (digest, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
+    const insert = this.db.prepare(`INSERT INTO envelopes (id, sender, recipient, sent_at, received_at, expires_at, size, envelope)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
+    try {
+      this.db.transaction(() => {
+        for (const { envelope: e, limits, now } of batch) {
+          const current = usage.get(e.recipient, now) as MailboxUsage
+          if (current.count + 1 > limits.maxMessages || current.bytes + e.bytes.length > limits.maxBytes) {
+            outcomes.push(new ProtocolError(ErrorCode.MAILBOX_FULL, `recipient's mailbox is full (${limits.maxMessages} messages, ${limits.maxBytes} bytes)`))
+            continue
+          }
+          const expiresAt = now + limits.retentionMs
+          if (seen.run(replayDigest(e.sender, e.id), expiresAt).changes === 0) {
+            outcomes.push(new ProtocolError(ErrorCode.REPLAY, 'envelope id was already deposited'))
+            continue
+          }
+          const { seq } = insert.get(e.id, e.sender, e.recipient, e.sentAt, now, expiresAt, e.bytes.length, e.bytes) as { seq: number | bigint }
+          outcomes.push({ ...e, seq: BigInt(seq), receivedAt: now, expiresAt })
+        }
+      })()
+    } catch (err) {
+      for (const p of batch) p.reject(err as Error)
+      return
+    }
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i]
+      if (outcome instanceof Error) p.reject(outcome)
+      else p.resolve(outcome)
+    })
+  }
+
+  async fetch (recipient: string, after: bigint, limit: number, now = Date.now()): Promise<FetchResult> {
+    const rows = this.db.prepare(`SELECT seq, id, sender, recipient, sent_at, received_at, expires_at, envelope FROM envelopes
+      WHERE recipient = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?`).all(recipient, after, now, limit + 1) as Row[]
+    return { envelopes: rows.slice(0, limit).map(toStored), more: rows.length > limit }
+  }
+
+  async ack (recipient: string, ids: Uint8Array[]): Promise<number> {
+    const del = this.db.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ?')
+    return this.db.transaction(() => ids.reduce((n, id) => n + del.run(recipient, id).changes, 0))()
+  }
+
+  async usage (recipient: string, now = Date.now()): Promise<MailboxUsage> {
+    return this.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM envelopes WHERE recipient = ? AND expires_at > ?')
+      .get(recipient, now) as MailboxUsage
+  }
+
+  async purgeExpired (now = Date.now()): Promise<number> {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM seen_envelopes WHERE expires_at <= ?').run(now)
+      return this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?').run(now).changes
+    })()
+  }
+
+  async stats (): Promise<StoreStats> {
+    return this.db.prepare('SELECT count(*) AS envelopes, coalesce(sum(size), 0) AS bytes, count(DISTINCT recipient) AS recipients FROM envelopes')
+      .get() as StoreStats
+  }
+
+  async close (): Promise<void> {
+    if (this.#pending.length > 0) this.#flush()
+    this.db.close()
+  }
+}
