@@ -1,0 +1,58 @@
+// The `babacloud` command line. Every command takes --json and --help; bad input ends in one line on
+// stderr and a non-zero exit, never a stack trace.
+import './platform.ts'
+import { Command, CommanderError } from 'commander'
+import { errorMessage } from '../protocol/errors.ts'
+import { registerChat } from './commands/chat.ts'
+import { registerInbox } from './commands/inbox.ts'
+import { registerInit } from './commands/init.ts'
+import { registerRendezvous } from './commands/rendezvous.ts'
+import { registerSend } from './commands/send.ts'
+
+const VERSION = '0.1.0'
+
+const ERROR_CODES: Record<string, string> = {
+  InvalidPeerIdError: 'INVALID_PEER_ID',
+  UnreachableError: 'UNREACHABLE'
+}
+
+function errorCode (err: unknown): string {
+  const e = err as { name?: string, code?: unknown }
+  if (typeof e.code === 'string') return e.code
+  return ERROR_CODES[e.name ?? ''] ?? 'ERROR'
+}
+
+export function buildProgram (): Command {
+  const program = new Command('babacloud')
+    .description('BabaCloud Chat: peer-to-peer end-to-end encrypted chat')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+  registerInit(program)
+  registerRendezvous(program)
+  registerSend(program)
+  registerInbox(program)
+  registerChat(program)
+  return program
+}
+
+export async function main (argv: string[]): Promise<number> {
+  const json = argv.includes('--json')
+  try {
+    await buildProgram().parseAsync(argv)
+    return 0
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed help or its one-line error.
+      return err.exitCode
+    }
+    const message = errorMessage(err).split('\n')[0]
+    process.stderr.write(json ? JSON.stringify({ error: { code: errorCode(err), message } }) + '\n' : `babacloud: ${message}\n`)
+    if (process.env.BABACLOUD_DEBUG != null) console.error(err)
+    return 1
+  }
+}
+
+process.exitCode = await main(process.argv)
+// libp2p may leave timers behind; the command is done.
+setImmediate(() => process.exit())

@@ -1,0 +1,58 @@
+import { createInterface } from 'node:readline'
+import { parsePeerId } from '../../protocol/identity.ts'
+import { errorMessage } from '../../protocol/errors.ts'
+import { defaultHome } from '../home.ts'
+import { openPeer } from '../peer.ts'
+import { formatTime, print } from '../output.ts'
+import type { PeerId } from '@libp2p/interface'
+import type { Command } from 'commander'
+
+const HELP = 'commands: /to PEERID (choose who you write to), /history, /quit; any other line is sent'
+
+export function registerChat (program: Command): void {
+  program.command('chat')
+    .description('interactive chat: type lines to send, incoming messages are shown as they arrive')
+    .option('--home <dir>', 'device home directory', defaultHome())
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--to <peer>', 'PeerId to write to')
+    .option('--json', 'print events as JSON lines')
+    .action(async (opts: { home: string, rendezvous?: string, to?: string, json?: boolean }) => {
+      let to: PeerId | undefined = opts.to != null ? parsePeerId(opts.to) : undefined
+      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY })
+      const say = (value: unknown, text: string): void => { print(opts, value, text); rl.prompt(true) }
+      const session = await openPeer({
+        home: opts.home,
+        rendezvous: opts.rendezvous,
+        onMessage: ({ detail: m }) => { say({ event: 'message', id: m.id, from: m.peer, text: m.text, sentAt: m.sentAt }, `${formatTime(m.sentAt)}  ${m.peer}  ${m.text}`) }
+      })
+      say({ event: 'ready', peerId: session.client.peerId.toString() }, `you are ${session.client.peerId.toString()}. ${HELP}`)
+      rl.setPrompt('> ')
+      rl.prompt()
+      for await (const line of rl) {
+        const text = line.trim()
+        if (text === '') { rl.prompt(); continue }
+        if (text === '/quit') break
+        try {
+          if (text.startsWith('/to ')) {
+            to = parsePeerId(text.slice(4))
+            say({ event: 'to', peerId: to.toString() }, `writing to ${to.toString()}`)
+          } else if (text === '/history') {
+            for (const m of await session.client.store.listMessages({ peer: to?.toString(), limit: 50 })) {
+              say({ event: 'history', ...m }, `${formatTime(m.sentAt)}  ${m.direction === 'in' ? m.peer : 'you'}  ${m.text}`)
+            }
+          } else if (text.startsWith('/')) {
+            say({ event: 'help' }, HELP)
+          } else if (to == null) {
+            say({ event: 'error', error: 'no recipient' }, 'choose a recipient first: /to PEERID')
+          } else {
+            const r = await session.client.send(to, text)
+            say({ event: 'sent', id: r.id, status: r.status }, `  ${r.status}`)
+          }
+        } catch (err) {
+          say({ event: 'error', error: errorMessage(err) }, `error: ${errorMessage(err)}`)
+        }
+      }
+      rl.close()
+      await session.close()
+    })
+}

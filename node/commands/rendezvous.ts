@@ -1,0 +1,81 @@
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { multiaddr } from '@multiformats/multiaddr'
+import { pino } from 'pino'
+import { ConfigError, loadConfigFile, resolveConfig } from '../../rendezvous/config.ts'
+import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
+import { CliError } from '../cli-error.ts'
+import { defaultHome } from '../home.ts'
+import { print } from '../output.ts'
+import { untilStopped } from '../signals.ts'
+import type { RendezvousConfig } from '../../rendezvous/config.ts'
+import type { Command } from 'commander'
+
+const WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url))
+
+interface RendezvousOpts {
+  data: string
+  config?: string
+  listen?: string[]
+  http?: string
+  logLevel?: string
+  json?: boolean
+}
+
+function buildConfig (opts: RendezvousOpts): RendezvousConfig {
+  let config: RendezvousConfig
+  try {
+    config = opts.config != null ? loadConfigFile(opts.config) : resolveConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message)
+    throw err
+  }
+  if (opts.listen != null) {
+    for (const addr of opts.listen) {
+      try {
+        multiaddr(addr)
+      } catch {
+        throw new CliError(`malformed multiaddr: ${addr}`)
+      }
+    }
+    config.listen = opts.listen
+  }
+  if (opts.http != null) {
+    if (opts.http !== 'off' && !/^.+:\d+$/.test(opts.http)) throw new CliError(`--http expects HOST:PORT or off, got ${opts.http}`)
+    config.http = opts.http === 'off' ? false : opts.http
+  }
+  if (opts.logLevel != null) config.logLevel = opts.logLevel
+  return config
+}
+
+export function registerRendezvous (program: Command): void {
+  program.command('rendezvous')
+    .description('run a rendezvous node: relay, DHT server, mailbox for offline peers, web app over HTTP')
+    .option('--data <dir>', 'data directory (identity, store, rendezvous.json)', join(defaultHome(), 'rendezvous'))
+    .option('--config <file>', 'YAML or JSON config file (see docs/rendezvous-config.md)')
+    .option('--listen <multiaddr...>', 'libp2p listen addresses (default: 127.0.0.1 TCP 7701 and WebSockets 7702)')
+    .option('--http <host:port>', 'HTTP address for the web app, /healthz and /metrics, or "off" (default 127.0.0.1:8787)')
+    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug (default warn)')
+    .option('--json', 'print the ready line as one JSON object')
+    .action(async (opts: RendezvousOpts) => {
+      const config = buildConfig(opts)
+      const log = pino({ level: config.logLevel, base: { service: 'rendezvous' } }, pino.destination(2))
+      const node = new RendezvousNode({ dataDir: opts.data, config, webRoot: WEB_ROOT })
+      let info
+      try {
+        info = await node.start()
+      } catch (err) {
+        await node.stop().catch(() => {})
+        const code = (err as { code?: string }).code
+        if (code === 'EADDRINUSE' || /address already in use/i.test((err as Error).message)) {
+          throw new CliError(`cannot listen: address already in use (${(err as Error).message}); choose others with --listen/--http`, 'ADDRESS_IN_USE')
+        }
+        throw err
+      }
+      log.info({ peerId: info.peerId, multiaddrs: info.multiaddrs, http: info.http }, 'started')
+      print(opts, info, `rendezvous ready: peer ${info.peerId} listening on ${info.multiaddrs.join(' ')}${info.http != null ? `; web app and /metrics on ${info.http}` : ''}`)
+      await untilStopped()
+      log.info('stopping')
+      await node.stop()
+    })
+}

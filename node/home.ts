@@ -1,0 +1,62 @@
+// A device's home directory: its identity seed, its message store and a little settings file.
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { DeviceIdentity } from '../protocol/identity.ts'
+import { writeFileAtomic } from '../rendezvous/rendezvous-node.ts'
+import { CliError } from './cli-error.ts'
+
+export interface HomeSettings {
+  name?: string
+  /** The rendezvous last used, so later commands may omit --rendezvous. */
+  rendezvous?: string
+}
+
+export function defaultHome (): string {
+  return process.env.BABACLOUD_HOME ?? join(homedir(), '.babacloud')
+}
+
+export class Home {
+  readonly dir: string
+
+  constructor (dir: string) {
+    this.dir = resolve(dir)
+  }
+
+  get identityFile (): string { return join(this.dir, 'identity.key') }
+  get storeFile (): string { return join(this.dir, 'chat.sqlite') }
+  get settingsFile (): string { return join(this.dir, 'settings.json') }
+
+  exists (): boolean {
+    return existsSync(this.identityFile)
+  }
+
+  /** Creates the identity unless one exists; returns it and whether it was created now. */
+  async init (): Promise<{ identity: DeviceIdentity, created: boolean }> {
+    if (this.exists()) return { identity: await this.identity(), created: false }
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+    const identity = await DeviceIdentity.generate()
+    writeFileAtomic(this.identityFile, identity.toSeed(), 0o600)
+    chmodSync(this.identityFile, 0o600)
+    return { identity, created: true }
+  }
+
+  async identity (): Promise<DeviceIdentity> {
+    if (!this.exists()) throw new CliError(`no identity in ${this.dir}: run \`babacloud init --home ${this.dir}\` first`)
+    return await DeviceIdentity.fromSeed(new Uint8Array(readFileSync(this.identityFile)))
+  }
+
+  settings (): HomeSettings {
+    if (!existsSync(this.settingsFile)) return {}
+    try {
+      return JSON.parse(readFileSync(this.settingsFile, 'utf8')) as HomeSettings
+    } catch {
+      throw new CliError(`${this.settingsFile} is not valid JSON`)
+    }
+  }
+
+  saveSettings (update: HomeSettings): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+    writeFileAtomic(this.settingsFile, JSON.stringify({ ...this.settings(), ...update }, null, 2) + '\n')
+  }
+}

@@ -1,0 +1,69 @@
+// Opens a device's ChatClient for one CLI command: identity and store from --home, connected to its
+// rendezvous. Turns network and input failures into one-line CLI errors.
+import { multiaddr } from '@multiformats/multiaddr'
+import { ChatClient } from '../protocol/chat-client.ts'
+import { UnreachableError, errorMessage } from '../protocol/errors.ts'
+import { createChatNode } from '../protocol/node/create-node.ts'
+import { CliError } from './cli-error.ts'
+import { Home } from './home.ts'
+import { nodeTransports } from './platform.ts'
+import { SqliteChatStore } from './sqlite-chat-store.ts'
+import type { ChatClientEvents } from '../protocol/chat-client.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export function parseRendezvous (text: string | undefined, home: Home): Multiaddr {
+  const value = text ?? process.env.BABACLOUD_RENDEZVOUS ?? home.settings().rendezvous
+  if (value == null) throw new CliError('no rendezvous given: pass --rendezvous MULTIADDR (the address `babacloud rendezvous` prints)')
+  let ma: Multiaddr
+  try {
+    ma = multiaddr(value.trim())
+  } catch {
+    throw new CliError(`malformed multiaddr: ${value}`)
+  }
+  if (ma.getComponents().findLast(c => c.name === 'p2p') == null) {
+    throw new CliError(`rendezvous address must end with /p2p/<peer id>: ${value}`)
+  }
+  return ma
+}
+
+export interface PeerSession {
+  client: ChatClient
+  close(): Promise<void>
+}
+
+export interface OpenPeerOptions {
+  home: string
+  rendezvous?: string
+  /** Attached before the first mailbox sync so nothing received at start-up is missed. */
+  onMessage?: (evt: ChatClientEvents['message']) => void
+}
+
+export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> {
+  const home = new Home(options.home)
+  const identity = await home.identity()
+  const rendezvous = parseRendezvous(options.rendezvous, home)
+  const store = new SqliteChatStore(home.storeFile)
+  const node = await createChatNode({
+    privateKey: identity.privateKey,
+    transports: nodeTransports(),
+    // Reachable through the rendezvous relay; Node peers behind NAT need no open port.
+    listen: ['/p2p-circuit'],
+    privateNetwork: true
+  })
+  const client = new ChatClient({ node, identity, store, rendezvous })
+  if (options.onMessage != null) client.addEventListener('message', options.onMessage)
+  const close = async (): Promise<void> => {
+    await client.stop()
+    await node.stop()
+    await store.close()
+  }
+  try {
+    await client.start()
+  } catch (err) {
+    await close()
+    if (UnreachableError.name === (err as Error).name) throw new CliError(errorMessage(err), 'UNREACHABLE')
+    throw err
+  }
+  home.saveSettings({ rendezvous: rendezvous.toString() })
+  return { client, close }
+}

@@ -1,0 +1,80 @@
+// ChatStore on SQLite for Node peers (the CLI's home directory).
+import Database from 'better-sqlite3'
+import type { ChatMessage, ChatStore, MessageQuery, MessageStatus } from '../protocol/store/chat-store.ts'
+
+interface Row {
+  id: string
+  peer: string
+  direction: 'in' | 'out'
+  text: string
+  sent_at: number
+  received_at: number
+  status: MessageStatus
+}
+
+const toMessage = (r: Row): ChatMessage => ({
+  id: r.id, peer: r.peer, direction: r.direction, text: r.text, sentAt: r.sent_at, receivedAt: r.received_at, status: r.status
+})
+
+export class SqliteChatStore implements ChatStore {
+  readonly #db: Database.Database
+
+  constructor (path: string) {
+    this.#db = new Database(path)
+    this.#db.pragma('journal_mode = WAL')
+    this.#db.pragma('busy_timeout = 5000')
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        peer TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        text TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        status TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS messages_by_peer ON messages (peer, seq);
+      CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL);`)
+  }
+
+  async addMessage (m: ChatMessage): Promise<boolean> {
+    return this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status)
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+      .run(m.id, m.peer, m.direction, m.text, m.sentAt, m.receivedAt, m.status).changes === 1
+  }
+
+  async getMessage (id: string): Promise<ChatMessage | undefined> {
+    const row = this.#db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as Row | undefined
+    return row == null ? undefined : toMessage(row)
+  }
+
+  async setStatus (id: string, status: MessageStatus): Promise<void> {
+    this.#db.prepare('UPDATE messages SET status = ? WHERE id = ?').run(status, id)
+  }
+
+  async listMessages (query: MessageQuery = {}): Promise<ChatMessage[]> {
+    const where = query.peer != null ? 'WHERE peer = @peer' : ''
+    const limit = query.limit != null ? 'LIMIT @limit' : ''
+    const rows = this.#db.prepare(`SELECT * FROM (SELECT * FROM messages ${where} ORDER BY seq DESC ${limit}) ORDER BY seq`)
+      .all({ peer: query.peer, limit: query.limit }) as Row[]
+    return rows.map(toMessage)
+  }
+
+  async getValue (key: string): Promise<Uint8Array | undefined> {
+    const row = this.#db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: Buffer } | undefined
+    return row == null ? undefined : new Uint8Array(row.value)
+  }
+
+  async setValue (key: string, value: Uint8Array): Promise<void> {
+    this.#db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value)
+  }
+
+  async deleteValue (key: string): Promise<void> {
+    this.#db.prepare('DELETE FROM kv WHERE key = ?').run(key)
+  }
+
+  async close (): Promise<void> {
+    this.#db.close()
+  }
+}
