@@ -122,7 +122,7 @@ export class RendezvousNode {
     const app = createHttpApp({
       peerId: () => this.node.peerId.toString(),
       multiaddrs: () => this.node.getMultiaddrs().map(ma => ma.toString()),
-      metricsText: async () => await (this.#metrics as RendezvousMetrics).text(),
+      metricsText: async () => await this.metricsText(),
       webRoot: this.#options.webRoot
     })
     await new Promise<void>((resolve, reject) => {
@@ -133,6 +133,12 @@ export class RendezvousNode {
       server.once('error', reject)
       this.#http = server
     })
+  }
+
+  /** The Prometheus text served on /metrics. */
+  async metricsText (): Promise<string> {
+    if (this.#metrics == null) throw new Error('rendezvous node is not started')
+    return await this.#metrics.text()
   }
 
   info (): RendezvousInfo {

@@ -1,0 +1,66 @@
+// Runs the real `babacloud` command (bin/babacloud.js) as a child process.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
+import type { Cleanup } from './wait.ts'
+
+const BIN = fileURLToPath(new URL('../../bin/babacloud.js', import.meta.url))
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export async function runCli (args: string[], options: { timeout?: number, env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`babacloud ${args.join(' ')} did not finish in time\n${stderr}`))
+    }, options.timeout ?? 30_000)
+    child.on('error', reject)
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+export interface RendezvousProcess {
+  child: ChildProcess
+  info: { peerId: string, multiaddrs: string[], http?: string }
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>
+}
+
+/** Starts `babacloud rendezvous --json` and waits for its ready line. */
+export async function startRendezvousProcess (cleanup: Cleanup, args: string[]): Promise<RendezvousProcess> {
+  const child = spawn(process.execPath, [BIN, 'rendezvous', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = new Promise<number | null>(resolve => { child.on('close', code => { resolve(code) }) })
+  cleanup.add(async () => {
+    if (child.exitCode == null && child.signalCode == null) {
+      child.kill('SIGKILL')
+      await exited
+    }
+  })
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+  const info = await new Promise<RendezvousProcess['info']>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => { reject(new Error(`rendezvous did not become ready\n${stderr}`)) }, 30_000)
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const line = out.split('\n').find(l => l.startsWith('{'))
+      if (line == null || !out.includes('\n')) return
+      clearTimeout(timer)
+      resolve(JSON.parse(line))
+    })
+    void exited.then(code => { clearTimeout(timer); reject(new Error(`rendezvous exited with ${code}\n${stderr}`)) })
+  })
+  return { child, info, exited }
+}

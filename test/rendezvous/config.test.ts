@@ -1,0 +1,38 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_CONFIG, loadConfigFile, parseDuration, parseSize, resolveConfig } from '../../rendezvous/config.ts'
+import { tempDir } from '../helpers/wait.ts'
+
+describe('rendezvous config', () => {
+  it('binds to loopback by default', () => {
+    expect(DEFAULT_CONFIG.listen.every(a => a.startsWith('/ip4/127.0.0.1/'))).toBe(true)
+    expect(DEFAULT_CONFIG.http).toBe('127.0.0.1:8787')
+  })
+
+  it('reads durations and sizes as people write them', () => {
+    expect(parseDuration('90s', 'x')).toBe(90_000)
+    expect(parseDuration('30d', 'x')).toBe(30 * 86_400_000)
+    expect(parseSize('64KB', 'x')).toBe(65_536)
+    expect(() => parseDuration('soon', 'mailbox.retention')).toThrow(/mailbox.retention: expected a duration/)
+    expect(() => parseSize('-1MB', 'mailbox.maxBytes')).toThrow(/mailbox.maxBytes/)
+  })
+
+  it('merges a YAML file over the defaults and names the bad field', () => {
+    const tmp = tempDir()
+    try {
+      const good = join(tmp.dir, 'good.yaml')
+      writeFileSync(good, 'mailbox:\n  maxMessages: 50\n  retention: 7d\nhttp: 127.0.0.1:9000\n')
+      const c = loadConfigFile(good)
+      expect(c.mailbox).toMatchObject({ maxMessages: 50, retentionMs: 7 * 86_400_000, maxBytes: DEFAULT_CONFIG.mailbox.maxBytes })
+      expect(c.http).toBe('127.0.0.1:9000')
+      const bad = join(tmp.dir, 'bad.yaml')
+      writeFileSync(bad, 'mailbox:\n  maxMessages: lots\n')
+      expect(() => loadConfigFile(bad)).toThrow(/mailbox.maxMessages/)
+      expect(() => loadConfigFile(join(tmp.dir, 'missing.yaml'))).toThrow(/cannot read config file/)
+      expect(() => resolveConfig({ listen: 'tcp' })).toThrow(/listen/)
+    } finally {
+      tmp.remove()
+    }
+  })
+})
