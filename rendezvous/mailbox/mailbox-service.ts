@@ -3,6 +3,7 @@
 import { DEFAULT_TIMEOUT_MS, MAILBOX_NOTIFY_PROTOCOL, MAILBOX_PROTOCOL, MAX_ACK_IDS, MAX_PAGE, MAX_REQUEST_BYTES } from '../../protocol/constants.ts'
 import { ENVELOPE_ID_LENGTH, verifyEnvelope } from '../../protocol/crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import { parsePeerId } from '../../protocol/identity.ts'
 import { serve } from '../../protocol/rpc/rpc.ts'
 import { Envelope, MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
 import type { ChatNode } from '../../protocol/node/create-node.ts'
@@ -33,6 +34,7 @@ export class MailboxService {
   readonly #init: MailboxServiceInit
   readonly #log: Logger
   readonly #now: () => number
+  #unsubscribe?: () => Promise<void>
 
   constructor (init: MailboxServiceInit) {
     this.#init = init
@@ -41,6 +43,9 @@ export class MailboxService {
   }
 
   async start (): Promise<void> {
+    // With several instances on one database, a deposit may arrive at any of them: the store tells
+    // every instance, and the one holding the recipient's connection wakes it.
+    this.#unsubscribe = await this.#init.store.subscribeDeposits?.(recipient => { this.#onDeposit(recipient) })
     await this.#init.node.handle(MAILBOX_PROTOCOL, (stream, connection) => {
       void serve<MailboxRequest, MailboxResponse>(stream, {
         request: requestCodec,
@@ -63,6 +68,9 @@ export class MailboxService {
 
   async stop (): Promise<void> {
     await this.#init.node.unhandle(MAILBOX_PROTOCOL)
+    const unsubscribe = this.#unsubscribe
+    this.#unsubscribe = undefined
+    await unsubscribe?.()
   }
 
   #count (type: string, outcome: string): void {
@@ -95,7 +103,8 @@ export class MailboxService {
       sentAt: header.sentAt,
       bytes: Envelope.encode(req.envelope)
     }, this.#init.limits, now)
-    this.#notify(header.to)
+    // A subscribed store reports this deposit too; notifying here as well would wake twice.
+    if (this.#unsubscribe == null) this.#notify(header.to)
     return { envelopes: [], cursor: 0n, more: false, count: 1 }
   }
 
@@ -111,6 +120,17 @@ export class MailboxService {
     if (req.ids.some(id => id.length !== ENVELOPE_ID_LENGTH)) throw new ProtocolError(ErrorCode.MALFORMED, 'ack ids must be 16 bytes')
     const count = await this.#init.store.ack(peer.toString(), req.ids)
     return { envelopes: [], cursor: 0n, more: false, count }
+  }
+
+  #onDeposit (recipient: string): void {
+    let peer: PeerId
+    try {
+      peer = parsePeerId(recipient)
+    } catch (err) {
+      this.#log('deposit event for an unparsable recipient - %e', err)
+      return
+    }
+    this.#notify(peer)
   }
 
   /** Wakes a connected recipient so it fetches at once instead of on its next connection. */

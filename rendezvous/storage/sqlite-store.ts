@@ -1,10 +1,12 @@
 // Embedded SQLite store (better-sqlite3, WAL). Deposits are acked only after a synchronous=FULL
 // commit; concurrent deposits share one transaction (group commit) so durability stays cheap.
 import Database from 'better-sqlite3'
-import { sha256 } from '@noble/hashes/sha2.js'
-import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import type { FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+import { replayDigest } from './replay-digest.ts'
+import type { DepositListener, FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+
+// Kept as an export of this module for existing importers; the adapters share ./replay-digest.ts.
+export { replayDigest }
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE envelopes (
@@ -45,10 +47,6 @@ interface PendingDeposit {
   reject(err: Error): void
 }
 
-export function replayDigest (sender: string, id: Uint8Array): Uint8Array {
-  return sha256(concatBytes(utf8ToBytes(sender), Uint8Array.of(0), id))
-}
-
 function toStored (row: Row): StoredEnvelope {
   return {
     seq: BigInt(row.seq),
@@ -66,6 +64,8 @@ export class SqliteStore implements RendezvousStore {
   readonly db: Database.Database
   #pending: PendingDeposit[] = []
   #flushScheduled = false
+  // One process owns an embedded database, so deposit events never need to cross processes.
+  readonly #listeners = new Set<DepositListener>()
 
   constructor (path: string) {
     this.db = new Database(path)
@@ -105,6 +105,7 @@ export class SqliteStore implements RendezvousStore {
     const outcomes: Array<StoredEnvelope | Error> = []
     const usage = this.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM envelopes WHERE recipient = ? AND expires_at > ?')
     const seen = this.db.prepare('INSERT INTO seen_envelopes (digest, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
+    const pending = this.db.prepare('SELECT 1 FROM envelopes WHERE recipient = ? AND id = ?')
     const insert = this.db.prepare(`INSERT INTO envelopes (id, sender, recipient, sent_at, received_at, expires_at, size, envelope)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
     try {
@@ -116,7 +117,13 @@ export class SqliteStore implements RendezvousStore {
             continue
           }
           const expiresAt = now + limits.retentionMs
-          if (seen.run(replayDigest(e.sender, e.id), expiresAt).changes === 0) {
+          // Another sender reusing an id still pending here; checked first so one bad deposit
+          // cannot fail the whole group commit on the unique constraint.
+          if (pending.get(e.recipient, e.id) != null) {
+            outcomes.push(new ProtocolError(ErrorCode.REPLAY, 'envelope id is already pending for this recipient'))
+            continue
+          }
+          if (seen.run(replayDigest(e.sender, e.recipient, e.id), expiresAt).changes === 0) {
             outcomes.push(new ProtocolError(ErrorCode.REPLAY, 'envelope id was already deposited'))
             continue
           }
@@ -133,6 +140,23 @@ export class SqliteStore implements RendezvousStore {
       if (outcome instanceof Error) p.reject(outcome)
       else p.resolve(outcome)
     })
+    for (const outcome of outcomes) {
+      if (!(outcome instanceof Error)) this.#emit(outcome.recipient)
+    }
+  }
+
+  #emit (recipient: string): void {
+    for (const listener of this.#listeners) {
+      // A throwing listener must not break the deposit path or starve the other listeners.
+      try { listener(recipient) } catch {}
+    }
+  }
+
+  async subscribeDeposits (listener: DepositListener): Promise<() => Promise<void>> {
+    // Wrapped so the same function may be subscribed twice and unsubscribed independently.
+    const entry: DepositListener = recipient => { listener(recipient) }
+    this.#listeners.add(entry)
+    return async () => { this.#listeners.delete(entry) }
   }
 
   async fetch (recipient: string, after: bigint, limit: number, now = Date.now()): Promise<FetchResult> {
@@ -144,6 +168,15 @@ export class SqliteStore implements RendezvousStore {
   async ack (recipient: string, ids: Uint8Array[]): Promise<number> {
     const del = this.db.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ?')
     return this.db.transaction(() => ids.reduce((n, id) => n + del.run(recipient, id).changes, 0))()
+  }
+
+  async deleteMailbox (peer: string, which = { received: true, sent: true }): Promise<number> {
+    return this.db.transaction(() => {
+      let n = 0
+      if (which.received) n += this.db.prepare('DELETE FROM envelopes WHERE recipient = ?').run(peer).changes
+      if (which.sent) n += this.db.prepare('DELETE FROM envelopes WHERE sender = ?').run(peer).changes
+      return n
+    })()
   }
 
   async usage (recipient: string, now = Date.now()): Promise<MailboxUsage> {
@@ -165,6 +198,7 @@ export class SqliteStore implements RendezvousStore {
 
   async close (): Promise<void> {
     if (this.#pending.length > 0) this.#flush()
+    this.#listeners.clear()
     this.db.close()
   }
 }

@@ -40,6 +40,9 @@ export interface StoreStats {
   recipients: number
 }
 
+/** Receives the recipient of each committed deposit. */
+export type DepositListener = (recipient: string) => void
+
 export interface RendezvousStore {
   /**
    * Stores an envelope for its recipient and resolves only once it is durably committed. Rejects
@@ -51,8 +54,20 @@ export interface RendezvousStore {
   /** Deletes the recipient's envelopes with these ids; returns how many were deleted. */
   ack(recipient: string, ids: Uint8Array[]): Promise<number>
   usage(recipient: string, now?: number): Promise<MailboxUsage>
+  /**
+   * Deletes envelopes a device received and/or sent (account deletion, device unlinking);
+   * returns how many. Both by default.
+   */
+  deleteMailbox(peer: string, which?: { received: boolean, sent: boolean }): Promise<number>
   /** Deletes expired envelopes and replay records; returns the envelopes removed. */
   purgeExpired(now?: number): Promise<number>
   stats(): Promise<StoreStats>
+  /**
+   * Calls `listener` after each committed deposit, including deposits made by other instances
+   * sharing the same storage where the adapter can see them, so the instance holding the
+   * recipient's connection can wake it. Best effort: a missed call only delays delivery until the
+   * recipient's next sync. Resolves to an unsubscribe function.
+   */
+  subscribeDeposits?(listener: DepositListener): Promise<() => Promise<void>>
   close(): Promise<void>
 }

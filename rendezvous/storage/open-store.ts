@@ -1,0 +1,62 @@
+// Turns the operator's store setting (`--store`, config `store:`) into a ready RendezvousStore.
+import { mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { PostgresStore } from './postgres-store.ts'
+import { SqliteStore } from './sqlite-store.ts'
+import type { RendezvousStore } from './store.ts'
+
+export const STORE_SPEC_FORMS = 'sqlite:PATH, postgres://USER@HOST:PORT/DB or postgresql://…'
+
+/** The store setting names no storage we know how to open. */
+export class StoreSpecError extends Error {
+  readonly spec: string
+
+  constructor (spec: string, reason: string) {
+    super(`invalid store ${JSON.stringify(redact(spec))}: ${reason} (expected ${STORE_SPEC_FORMS})`)
+    this.name = 'StoreSpecError'
+    this.spec = redact(spec)
+  }
+}
+
+/** Error messages end up in logs and terminals: never repeat a password from a connection string. */
+export function redact (spec: string): string {
+  return spec.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@')
+}
+
+export type StoreSpec =
+  | { kind: 'sqlite', path: string }
+  | { kind: 'postgres', connectionString: string }
+
+/**
+ * Parses a store setting without opening anything. No setting means the embedded SQLite file
+ * under the data directory; a relative `sqlite:` path is taken from the working directory, as a
+ * shell user would expect.
+ */
+export function parseStoreSpec (spec: string | undefined, dataDir: string): StoreSpec {
+  const text = spec?.trim() ?? ''
+  if (text === '') return { kind: 'sqlite', path: join(dataDir, 'rendezvous.sqlite') }
+  if (/^postgres(ql)?:\/\//i.test(text)) {
+    try {
+      // Catches typos early, with our message, rather than as a connection error later.
+      const url = new URL(text)
+      if (url.hostname === '' && !url.searchParams.has('host')) throw new Error('no host')
+    } catch {
+      throw new StoreSpecError(text, 'not a valid PostgreSQL connection URL')
+    }
+    return { kind: 'postgres', connectionString: text }
+  }
+  if (/^sqlite:/i.test(text)) {
+    const path = text.slice('sqlite:'.length)
+    if (path === '') throw new StoreSpecError(text, 'sqlite: needs a file path')
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) }
+  }
+  throw new StoreSpecError(text, 'unknown kind of store')
+}
+
+/** Opens (and for PostgreSQL, migrates) the store named by `spec`. */
+export async function openStore (spec: string | undefined, dataDir: string): Promise<RendezvousStore> {
+  const parsed = parseStoreSpec(spec, dataDir)
+  if (parsed.kind === 'postgres') return await PostgresStore.open({ connection: parsed.connectionString })
+  if (parsed.path !== ':memory:') mkdirSync(dirname(parsed.path), { recursive: true })
+  return new SqliteStore(parsed.path)
+}

@@ -1,0 +1,241 @@
+// PostgreSQL store for deployments where several rendezvous instances share one database. Same
+// contract as SqliteStore; per-recipient advisory locks keep caps exact across instances, and
+// LISTEN/NOTIFY tells every instance about deposits made through the others.
+import pg from 'pg'
+import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import { DepositChannel } from './postgres-listener.ts'
+import { replayDigest } from './replay-digest.ts'
+import type { DepositListener, FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+
+/** Applied in order, each once, recorded in schema_migrations. Never edit one that has shipped. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE envelopes (
+     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     id BYTEA NOT NULL,
+     sender TEXT NOT NULL,
+     recipient TEXT NOT NULL,
+     sent_at BIGINT NOT NULL,
+     received_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     size INTEGER NOT NULL,
+     envelope BYTEA NOT NULL,
+     UNIQUE (recipient, id)
+   );
+   CREATE INDEX envelopes_by_recipient ON envelopes (recipient, seq);
+   CREATE INDEX envelopes_by_expiry ON envelopes (expires_at);
+   -- Account deletion removes what a device sent without scanning every instance's mail.
+   CREATE INDEX envelopes_by_sender ON envelopes (sender);
+   -- Replay protection outlives delivery: a digest of sender and id, never the id itself.
+   CREATE TABLE seen_envelopes (digest BYTEA PRIMARY KEY, expires_at BIGINT NOT NULL);
+   CREATE INDEX seen_by_expiry ON seen_envelopes (expires_at);`
+]
+
+// Advisory lock keys. The two-int form lives in a key space apart from the one-bigint form, and the
+// first int namespaces our locks away from anything else sharing the database.
+const LOCK_NAMESPACE = 0x62616261 // 'baba'
+const MIGRATION_LOCK = 1
+const CONNECT_TIMEOUT_MS = 10_000
+
+export interface PostgresStoreOptions {
+  /** `postgres://…` connection string, or full pool settings. */
+  connection: string | pg.PoolConfig
+}
+
+interface Row {
+  seq: string
+  id: Uint8Array
+  sender: string
+  recipient: string
+  sent_at: string
+  received_at: string
+  expires_at: string
+  envelope: Uint8Array
+}
+
+function toStored (row: Row): StoredEnvelope {
+  return {
+    seq: BigInt(row.seq),
+    id: new Uint8Array(row.id),
+    sender: row.sender,
+    recipient: row.recipient,
+    sentAt: Number(row.sent_at),
+    receivedAt: Number(row.received_at),
+    expiresAt: Number(row.expires_at),
+    bytes: new Uint8Array(row.envelope)
+  }
+}
+
+/** Runs `body` in a transaction on one pooled client; rolls back on any error. */
+async function transaction<T> (pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  let broken = false
+  try {
+    await client.query('BEGIN')
+    const result = await body(client)
+    await client.query('COMMIT')
+    return result
+  } catch (err) {
+    // A client that cannot even roll back is not returned to the pool for the next caller.
+    await client.query('ROLLBACK').catch(() => { broken = true })
+    throw err
+  } finally {
+    client.release(broken)
+  }
+}
+
+/**
+ * No group commit here, unlike SqliteStore: SQLite has one writer, so batching is the only way to
+ * share an fsync, whereas PostgreSQL runs the pool's transactions in parallel and its WAL writer
+ * already flushes concurrent commits together. An application batch would also make deposits for
+ * unrelated recipients wait on each other's locks, and one failure roll back the whole batch.
+ */
+export class PostgresStore implements RendezvousStore {
+  readonly pool: pg.Pool
+  readonly #channel: DepositChannel
+  #closed = false
+
+  private constructor (pool: pg.Pool, connection: string | pg.PoolConfig) {
+    this.pool = pool
+    this.#channel = new DepositChannel(connection)
+  }
+
+  /** Connects, brings the schema up to date, and returns a ready store. */
+  static async open (options: PostgresStoreOptions): Promise<PostgresStore> {
+    const given: pg.PoolConfig = typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection
+    // pg waits for a connection forever by default; a deposit should fail while the database is
+    // unreachable rather than pile up behind it.
+    const pool = new pg.Pool({ connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...given })
+    // An idle client losing its server emits on the pool; without a handler that would crash the process.
+    pool.on('error', () => {})
+    try {
+      await PostgresStore.migrate(pool)
+    } catch (err) {
+      await pool.end().catch(() => {})
+      throw err
+    }
+    return new PostgresStore(pool, options.connection)
+  }
+
+  /**
+   * Applies missing migrations in one transaction under an advisory lock, so instances starting
+   * together take turns: the second finds the work done.
+   */
+  static async migrate (pool: pg.Pool): Promise<void> {
+    await transaction(pool, async client => {
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK])
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`)
+      const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations')
+      const current = rows[0].version ?? 0
+      if (current > MIGRATIONS.length) {
+        throw new Error(`database schema version ${current} is newer than this rendezvous (${MIGRATIONS.length}); upgrade it`)
+      }
+      for (let v = current; v < MIGRATIONS.length; v++) {
+        await client.query(MIGRATIONS[v])
+        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1])
+      }
+    })
+  }
+
+  async deposit (e: NewEnvelope, limits: MailboxLimits, now = Date.now()): Promise<StoredEnvelope> {
+    this.#assertOpen()
+    return await transaction(this.pool, async client => {
+      // Held until COMMIT: the cap check and the insert are atomic for this recipient across every
+      // instance, and seqs of one recipient commit in order, so a fetch cursor never skips a
+      // late-committing lower seq. A hashtext collision only serialises two unrelated mailboxes.
+      // The lock is a statement of its own: under READ COMMITTED each statement takes a fresh
+      // snapshot, so the usage query below sees what the previous holder committed.
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, e.recipient])
+      const current = await usageOn(client, e.recipient, now)
+      if (current.count + 1 > limits.maxMessages || current.bytes + e.bytes.length > limits.maxBytes) {
+        throw new ProtocolError(ErrorCode.MAILBOX_FULL, `recipient's mailbox is full (${limits.maxMessages} messages, ${limits.maxBytes} bytes)`)
+      }
+      const expiresAt = now + limits.retentionMs
+      const seen = await client.query('INSERT INTO seen_envelopes (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [replayDigest(e.sender, e.recipient, e.id), expiresAt])
+      if (seen.rowCount === 0) throw new ProtocolError(ErrorCode.REPLAY, 'envelope id was already deposited')
+      let seq: string
+      try {
+        const inserted = await client.query<{ seq: string }>(`INSERT INTO envelopes
+          (id, sender, recipient, sent_at, received_at, expires_at, size, envelope)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
+        [e.id, e.sender, e.recipient, e.sentAt, now, expiresAt, e.bytes.length, e.bytes])
+        seq = inserted.rows[0].seq
+      } catch (err) {
+        // Another sender reusing an id still pending for this recipient: the same id twice is a replay.
+        if ((err as { code?: string }).code === '23505') throw new ProtocolError(ErrorCode.REPLAY, 'envelope id is already pending for this recipient')
+        throw err
+      }
+      // Delivered by PostgreSQL only if this transaction commits.
+      await client.query('SELECT pg_notify($1, $2)', [DepositChannel.CHANNEL, `${seq}:${e.recipient}`])
+      return { ...e, seq: BigInt(seq), receivedAt: now, expiresAt }
+    })
+  }
+
+  async fetch (recipient: string, after: bigint, limit: number, now = Date.now()): Promise<FetchResult> {
+    this.#assertOpen()
+    const { rows } = await this.pool.query<Row>(`SELECT seq, id, sender, recipient, sent_at, received_at, expires_at, envelope
+      FROM envelopes WHERE recipient = $1 AND seq > $2 AND expires_at > $3 ORDER BY seq LIMIT $4`,
+    [recipient, after, now, limit + 1])
+    return { envelopes: rows.slice(0, limit).map(toStored), more: rows.length > limit }
+  }
+
+  async ack (recipient: string, ids: Uint8Array[]): Promise<number> {
+    this.#assertOpen()
+    if (ids.length === 0) return 0
+    const result = await this.pool.query('DELETE FROM envelopes WHERE recipient = $1 AND id = ANY($2::bytea[])', [recipient, ids])
+    return result.rowCount ?? 0
+  }
+
+  async deleteMailbox (peer: string, which = { received: true, sent: true }): Promise<number> {
+    this.#assertOpen()
+    if (!which.received && !which.sent) return 0
+    // One statement, so an envelope a device sent to itself is counted once, as SqliteStore does.
+    const result = await this.pool.query('DELETE FROM envelopes WHERE ($2 AND recipient = $1) OR ($3 AND sender = $1)',
+      [peer, which.received, which.sent])
+    return result.rowCount ?? 0
+  }
+
+  async usage (recipient: string, now = Date.now()): Promise<MailboxUsage> {
+    this.#assertOpen()
+    return await usageOn(this.pool, recipient, now)
+  }
+
+  async purgeExpired (now = Date.now()): Promise<number> {
+    this.#assertOpen()
+    return await transaction(this.pool, async client => {
+      await client.query('DELETE FROM seen_envelopes WHERE expires_at <= $1', [now])
+      return (await client.query('DELETE FROM envelopes WHERE expires_at <= $1', [now])).rowCount ?? 0
+    })
+  }
+
+  async stats (): Promise<StoreStats> {
+    this.#assertOpen()
+    const { rows } = await this.pool.query<{ envelopes: string, bytes: string, recipients: string }>(
+      'SELECT count(*) AS envelopes, coalesce(sum(size), 0) AS bytes, count(DISTINCT recipient) AS recipients FROM envelopes')
+    return { envelopes: Number(rows[0].envelopes), bytes: Number(rows[0].bytes), recipients: Number(rows[0].recipients) }
+  }
+
+  async subscribeDeposits (listener: DepositListener): Promise<() => Promise<void>> {
+    this.#assertOpen()
+    return await this.#channel.subscribe(listener)
+  }
+
+  /** Idempotent: RendezvousNode.stop closes its store, and so may whoever opened it. */
+  async close (): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#channel.close()
+    await this.pool.end()
+  }
+
+  #assertOpen (): void {
+    if (this.#closed) throw new Error('PostgresStore is closed')
+  }
+}
+
+async function usageOn (db: pg.Pool | pg.PoolClient, recipient: string, now: number): Promise<MailboxUsage> {
+  const { rows } = await db.query<{ count: string, bytes: string }>(
+    'SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM envelopes WHERE recipient = $1 AND expires_at > $2', [recipient, now])
+  return { count: Number(rows[0].count), bytes: Number(rows[0].bytes) }
+}

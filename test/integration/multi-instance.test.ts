@@ -1,0 +1,154 @@
+// Two rendezvous instances sharing one PostgreSQL: a deposit made through one wakes a recipient
+// connected to the other at once, and concurrent fetch/ack through both delivers each message once.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { ChatClient } from '../../protocol/chat-client.ts'
+import { DeviceIdentity } from '../../protocol/identity.ts'
+import { createChatNode } from '../../protocol/node/create-node.ts'
+import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
+import { resolveConfig } from '../../rendezvous/config.ts'
+import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
+import { PostgresStore } from '../../rendezvous/storage/postgres-store.ts'
+import { makeEnvelope } from '../compliance/rendezvous-store.ts'
+import { startPostgres } from '../helpers/postgres.ts'
+import type { ChatClientEvents } from '../../protocol/chat-client.ts'
+import type { ChatStore } from '../../protocol/store/chat-store.ts'
+import type { PostgresServer } from '../helpers/postgres.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+type Received = ChatClientEvents['message']['detail']
+
+let server: PostgresServer
+beforeAll(async () => { server = await startPostgres() })
+afterAll(async () => { await server?.stop() })
+
+/** Stopped in reverse order of starting: peers first, then rendezvous nodes, then pools. */
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+interface Instance { node: RendezvousNode, store: PostgresStore, addr: Multiaddr }
+
+async function startInstance (url: string): Promise<Instance> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'babacloud-multi-'))
+  const store = await PostgresStore.open({ connection: url })
+  const node = new RendezvousNode({ dataDir, store, config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false }) })
+  cleanups.push(async () => {
+    await node.stop()
+    await store.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  const info = await node.start()
+  const first = info.multiaddrs[0]
+  const addr = multiaddr(first.includes('/p2p/') ? first : `${first}/p2p/${info.peerId}`)
+  return { node, store, addr }
+}
+
+/** Starts a Node peer; `received` collects its 'message' events from before its first sync. */
+async function startPeer (identity: DeviceIdentity, rendezvous: Multiaddr, received: Received[] = [], store: ChatStore = new MemoryChatStore()): Promise<ChatClient> {
+  const node = await createChatNode({ privateKey: identity.privateKey, transports: [tcp()], listen: ['/p2p-circuit'], privateNetwork: true })
+  // Live delivery fails fast here (no reservation at the sender's rendezvous); keep its bound short anyway.
+  const client = new ChatClient({ node, identity, store, rendezvous, liveTimeoutMs: 3_000 })
+  client.addEventListener('message', evt => { received.push(evt.detail) })
+  cleanups.push(async () => {
+    await client.stop()
+    await node.stop()
+  })
+  await client.start()
+  return client
+}
+
+/** Polls a condition until it holds or the deadline passes; the deadline is a failure, not a wait. */
+async function until (what: string, check: () => boolean | Promise<boolean>, ms = 8_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!await check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
+describe('several rendezvous instances on one PostgreSQL', () => {
+  it('pushes a message deposited through instance A to a recipient connected only to instance B', async () => {
+    const url = await server.createDatabase()
+    const a = await startInstance(url)
+    const b = await startInstance(url)
+    const bob = await DeviceIdentity.generate()
+    const received: Received[] = []
+    const recipient = await startPeer(bob, b.addr, received)
+    const sender = await startPeer(await DeviceIdentity.generate(), a.addr)
+
+    const arrived = new Promise<Received>((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new Error('the recipient was not woken within 5 s')) }, 5_000)
+      recipient.addEventListener('message', evt => { clearTimeout(timer); resolve(evt.detail) }, { once: true })
+    })
+    const sent = await sender.send(bob.peerId, 'hello through A')
+    // Bob holds no reservation at A, so the live path fails and A stores the message.
+    expect(sent).toMatchObject({ status: 'stored', path: 'mailbox' })
+    const message = await arrived
+    expect(message).toMatchObject({ id: sent.id, text: 'hello through A', path: 'mailbox' })
+    expect(recipient.node.getConnections(a.node.node.peerId)).toHaveLength(0)
+    await until('the ack to reach the database', async () => (await a.store.stats()).envelopes === 0)
+    expect(received).toHaveLength(1)
+  })
+
+  it('delivers each message once when two devices of one identity drain through both instances at once', async () => {
+    const url = await server.createDatabase()
+    const a = await startInstance(url)
+    const b = await startInstance(url)
+    const bob = await DeviceIdentity.generate()
+    const sender = await startPeer(await DeviceIdentity.generate(), a.addr)
+    const ids = new Set<string>()
+    for (let i = 0; i < 30; i++) {
+      const sent = await sender.send(bob.peerId, `offline ${i}`)
+      expect(sent.status).toBe('stored')
+      ids.add(sent.id)
+    }
+    expect((await a.store.stats()).envelopes).toBe(30)
+
+    // One local history, as if one device reconnected through both instances at the same moment.
+    const history = new MemoryChatStore()
+    const received: Received[] = []
+    const [viaA, viaB] = await Promise.all([startPeer(bob, a.addr, received, history), startPeer(bob, b.addr, received, history)])
+    // Both synced on start (one through each instance), concurrently; sync again to be sure
+    // nothing is left behind, then count what the app was told.
+    await Promise.all([viaA.sync(), viaB.sync()])
+    await until('the mailbox to be empty', async () => (await b.store.stats()).envelopes === 0)
+    const inbox = await history.listMessages()
+    expect(new Set(inbox.map(m => m.id))).toEqual(ids)
+    // The app hears of each message once, whichever instance it came through.
+    expect(received).toHaveLength(30)
+    expect(new Set(received.map(m => m.id))).toEqual(ids)
+  })
+
+  it('deletes each envelope exactly once when two instances fetch and ack the same mailbox concurrently', async () => {
+    const url = await server.createDatabase()
+    const stores = [await PostgresStore.open({ connection: url }), await PostgresStore.open({ connection: url })]
+    cleanups.push(async () => { for (const s of stores) await s.close() })
+    const limits = { maxMessages: 1000, maxBytes: 1 << 20, retentionMs: 60_000 }
+    const sent = Array.from({ length: 200 }, () => makeEnvelope('bob', 64))
+    await Promise.all(sent.map(async (e, i) => await stores[i % 2].deposit(e, limits)))
+
+    /** A client's drain loop: a page, then ack it, until nothing is left after the cursor. */
+    const drain = async (store: PostgresStore): Promise<{ fetched: string[], deleted: number }> => {
+      const fetched: string[] = []
+      let deleted = 0
+      let after = 0n
+      while (true) {
+        const page = await store.fetch('bob', after, 7)
+        fetched.push(...page.envelopes.map(e => Buffer.from(e.id).toString('hex')))
+        deleted += await store.ack('bob', page.envelopes.map(e => e.id))
+        after = page.envelopes.at(-1)?.seq ?? after
+        if (!page.more) return { fetched, deleted }
+      }
+    }
+    const results = await Promise.all([drain(stores[0]), drain(stores[1]), drain(stores[0]), drain(stores[1])])
+    expect(results.reduce((n, r) => n + r.deleted, 0)).toBe(200)
+    expect(new Set(results.flatMap(r => r.fetched))).toEqual(new Set(sent.map(e => Buffer.from(e.id).toString('hex'))))
+    expect(await stores[1].stats()).toEqual({ envelopes: 0, bytes: 0, recipients: 0 })
+  })
+})
