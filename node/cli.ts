@@ -3,6 +3,8 @@
 import './platform.ts'
 import { Command, CommanderError } from 'commander'
 import { errorMessage } from '../protocol/errors.ts'
+import { registerAccount } from './commands/account.ts'
+import { registerBackup } from './commands/backup.ts'
 import { registerChat } from './commands/chat.ts'
 import { registerInbox } from './commands/inbox.ts'
 import { registerInit } from './commands/init.ts'
@@ -33,6 +35,8 @@ export function buildProgram (): Command {
   registerSend(program)
   registerInbox(program)
   registerChat(program)
+  registerAccount(program)
+  registerBackup(program)
   return program
 }
 

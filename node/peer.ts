@@ -36,6 +36,8 @@ export interface OpenPeerOptions {
   rendezvous?: string
   /** Attached before the first mailbox sync so nothing received at start-up is missed. */
   onMessage?: (evt: ChatClientEvents['message']) => void
+  /** `false`: connect only, take no messages (account and other short commands). */
+  receive?: boolean
 }
 
 export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> {
@@ -58,7 +60,7 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
     await store.close()
   }
   try {
-    await client.start()
+    await client.start({ receive: options.receive })
   } catch (err) {
     await close()
     if (UnreachableError.name === (err as Error).name) throw new CliError(errorMessage(err), 'UNREACHABLE')

@@ -74,6 +74,11 @@ export class SqliteChatStore implements ChatStore {
     this.#db.prepare('DELETE FROM kv WHERE key = ?').run(key)
   }
 
+  async listValues (prefix = ''): Promise<Array<[string, Uint8Array]>> {
+    const rows = this.#db.prepare('SELECT key, value FROM kv WHERE substr(key, 1, ?) = ? ORDER BY key').all(prefix.length, prefix) as Array<{ key: string, value: Buffer }>
+    return rows.map(r => [r.key, new Uint8Array(r.value)])
+  }
+
   async close (): Promise<void> {
     this.#db.close()
   }

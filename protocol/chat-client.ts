@@ -9,6 +9,7 @@ import { DirectMessages } from './dm/direct-messages.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from './errors.ts'
 import { parsePeerId } from './identity.ts'
 import { MailboxClient } from './mailbox/mailbox-client.ts'
+import { AccountClient } from './account/account-client.ts'
 import type { EnvelopeHeader } from './crypto/envelope.ts'
 import type { DeviceIdentity } from './identity.ts'
 import type { ChatNode } from './node/create-node.ts'
@@ -19,10 +20,19 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 export type DeliveryPath = 'direct' | 'relayed' | 'webrtc' | 'mailbox'
 
-export interface SendResult {
-  id: string
+export interface DeviceResult {
+  peerId: string
   status: 'delivered' | 'stored'
   path: DeliveryPath
+}
+
+export interface SendResult {
+  id: string
+  /** `delivered` once any of the recipient's devices has it, otherwise `stored`. */
+  status: 'delivered' | 'stored'
+  path: DeliveryPath
+  /** One entry per device when sending to an @username with several devices. */
+  devices: DeviceResult[]
 }
 
 export interface ChatClientEvents {
@@ -61,6 +71,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   readonly #rendezvousPeer?: PeerId
   readonly #dm: DirectMessages
   readonly #mailbox?: MailboxClient
+  /** Accounts at the home rendezvous (usernames, devices, the user's rights). */
+  readonly accounts?: AccountClient
   readonly #log: Logger
   readonly #timeoutMs: number
   readonly #liveTimeoutMs: number
@@ -82,6 +94,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
       this.rendezvous = init.rendezvous
       this.#rendezvousPeer = parsePeerId(id)
       this.#mailbox = new MailboxClient(init.node, init.rendezvous, this.#timeoutMs)
+      this.accounts = new AccountClient(init.node, init.rendezvous, this.#timeoutMs)
     }
     this.#dm = new DirectMessages(init.node, {
       timeoutMs: this.#timeoutMs,
@@ -93,9 +106,17 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     return this.node.peerId
   }
 
-  /** Registers the protocols and, with a rendezvous, connects and takes what is pending there. */
-  async start (options: AbortOptions = {}): Promise<void> {
+  /**
+   * Registers the protocols and, with a rendezvous, connects and takes what is pending there.
+   * `receive: false` only connects: for short tasks (account requests) that must not take
+   * messages the user has not been shown yet.
+   */
+  async start (options: AbortOptions & { receive?: boolean } = {}): Promise<void> {
     if (this.#started) return
+    if (options.receive === false) {
+      if (this.rendezvous != null) await this.connect(options)
+      return
+    }
     this.#started = true
     await this.#dm.start()
     await this.node.handle(MAILBOX_NOTIFY_PROTOCOL, (stream, connection) => {
@@ -155,29 +176,45 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   }
 
   /**
-   * Sends a text message: live if the recipient is reachable (`delivered`), otherwise into the
-   * recipient's mailbox at the rendezvous (`stored`).
+   * Sends a text message to a PeerId or an `@username` (each of the account's devices): live if
+   * reachable (`delivered`), otherwise into the mailbox at the rendezvous (`stored`).
    */
   async send (to: PeerId | string, text: string, options: AbortOptions = {}): Promise<SendResult> {
-    const peer = typeof to === 'string' ? parsePeerId(to) : to
     if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) {
       throw new ProtocolError(ErrorCode.TOO_LARGE, `message is over ${MAX_TEXT_BYTES} bytes`)
     }
-    const envelope = createEnvelope(this.identity, peer, { text })
-    const id = envelopeIdToString(envelope.id)
-    const sentAt = Number(envelope.sentAt)
-    await this.store.addMessage({ id, peer: peer.toString(), direction: 'out', text, sentAt, receivedAt: sentAt, status: 'sending' })
+    const devices = await this.#resolve(to)
+    // One id for every device: each device's store deduplicates it on its own.
+    const first = createEnvelope(this.identity, devices[0], { text })
+    const id = envelopeIdToString(first.id)
+    const sentAt = Number(first.sentAt)
+    const peer = typeof to === 'string' && to.startsWith('@') ? to : devices[0].toString()
+    await this.store.addMessage({ id, peer, direction: 'out', text, sentAt, receivedAt: sentAt, status: 'sending' })
     try {
-      const result = await this.#deliver(peer, envelope, options)
-      await this.#setStatus(id, result.status)
-      return { id, ...result }
+      const results: DeviceResult[] = []
+      for (const [i, device] of devices.entries()) {
+        const envelope = i === 0 ? first : createEnvelope(this.identity, device, { text }, { id: first.id, sentAt })
+        results.push({ peerId: device.toString(), ...await this.#deliver(device, envelope, options) })
+      }
+      const best = results.find(r => r.status === 'delivered') ?? results[0]
+      await this.#setStatus(id, best.status)
+      return { id, status: best.status, path: best.path, devices: results }
     } catch (err) {
       await this.#setStatus(id, 'failed')
       throw err
     }
   }
 
-  async #deliver (peer: PeerId, envelope: Envelope, options: AbortOptions): Promise<Omit<SendResult, 'id'>> {
+  async #resolve (to: PeerId | string): Promise<PeerId[]> {
+    if (typeof to !== 'string') return [to]
+    if (!to.startsWith('@')) return [parsePeerId(to)]
+    if (this.accounts == null) throw new UnreachableError(`cannot resolve ${to} without a rendezvous`)
+    const devices = (await this.accounts.resolve(to)).map(parsePeerId)
+    if (devices.length === 0) throw new ProtocolError(ErrorCode.NOT_FOUND, `${to} has no devices`)
+    return devices
+  }
+
+  async #deliver (peer: PeerId, envelope: Envelope, options: AbortOptions): Promise<Omit<DeviceResult, 'peerId'>> {
     try {
       const signal = options.signal ?? AbortSignal.timeout(this.#liveTimeoutMs)
       const connection = await this.#dm.send(this.#liveTarget(peer), envelope, { signal })

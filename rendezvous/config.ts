@@ -5,6 +5,8 @@ import { parse as parseYaml } from 'yaml'
 export interface RendezvousConfig {
   /** libp2p listen addresses; loopback unless the operator says otherwise. */
   listen: string[]
+  /** Mailbox storage: `sqlite:PATH` or `postgres://…`; embedded SQLite under the data dir when unset. */
+  store?: string
   /** HTTP host:port for the web app, /healthz and /metrics; `false` disables it. */
   http: string | false
   /** Keep private addresses in the DHT (LANs, tests); public nodes leave this off. */
@@ -22,8 +24,19 @@ export interface RendezvousConfig {
   }
   /** How often expired envelopes are purged. */
   sweepIntervalMs: number
+  /** How often log data older than 90 days is purged. */
+  logPurgeIntervalMs: number
+  /** The privacy policy served to clients; a new version makes them show a notice. */
+  policy: { version: number, text: string }
   logLevel: string
 }
+
+const DEFAULT_POLICY_TEXT = `BabaCloud Chat privacy policy (summary)
+- Private chats are end-to-end encrypted: this node sees only sender, recipient, time and size.
+- Messages are stored on this node only until they are delivered (or their retention ends).
+- Log data (IP address, access times) is kept 90 days at most.
+- You can export, correct and delete your data, restrict processing and opt out of marketing.
+- Nobody under 13 may use the service. Card data is never stored here; a payment processor handles it.`
 
 export const DEFAULT_CONFIG: RendezvousConfig = {
   listen: ['/ip4/127.0.0.1/tcp/7701', '/ip4/127.0.0.1/tcp/7702/ws'],
@@ -32,6 +45,8 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
   mailbox: { maxMessages: 1000, maxBytes: 50 * 1024 * 1024, retentionMs: 30 * 86_400_000 },
   relay: { maxReservations: 1024, dataLimitBytes: 1024 * 1024, durationLimitMs: 10 * 60_000 },
   sweepIntervalMs: 60_000,
+  logPurgeIntervalMs: 3_600_000,
+  policy: { version: 1, text: DEFAULT_POLICY_TEXT },
   logLevel: 'warn'
 }
 
@@ -86,6 +101,10 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
     if (raw.http !== false && typeof raw.http !== 'string') throw new ConfigError('http: expected "host:port" or false')
     c.http = raw.http as string | false
   }
+  if (raw.store != null) {
+    if (typeof raw.store !== 'string') throw new ConfigError('store: expected sqlite:PATH or postgres://…')
+    c.store = raw.store
+  }
   if (raw.privateNetwork != null) c.privateNetwork = raw.privateNetwork === true
   if (typeof raw.logLevel === 'string') c.logLevel = raw.logLevel
   if (raw.sweepInterval != null) c.sweepIntervalMs = parseDuration(raw.sweepInterval, 'sweepInterval')
@@ -93,6 +112,20 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (mailbox.maxMessages != null) c.mailbox.maxMessages = positiveInt(mailbox.maxMessages, 'mailbox.maxMessages')
   if (mailbox.maxBytes != null) c.mailbox.maxBytes = parseSize(mailbox.maxBytes, 'mailbox.maxBytes')
   if (mailbox.retention != null) c.mailbox.retentionMs = parseDuration(mailbox.retention, 'mailbox.retention')
+  if (raw.logPurgeInterval != null) c.logPurgeIntervalMs = parseDuration(raw.logPurgeInterval, 'logPurgeInterval')
+  const policy = section(raw, 'policy')
+  if (policy.version != null) c.policy.version = positiveInt(policy.version, 'policy.version')
+  if (policy.text != null) {
+    if (typeof policy.text !== 'string') throw new ConfigError('policy.text: expected text')
+    c.policy.text = policy.text
+  }
+  if (policy.file != null) {
+    try {
+      c.policy.text = readFileSync(String(policy.file), 'utf8')
+    } catch (err) {
+      throw new ConfigError(`policy.file: cannot read ${String(policy.file)}: ${(err as Error).message}`)
+    }
+  }
   const relay = section(raw, 'relay')
   if (relay.maxReservations != null) c.relay.maxReservations = positiveInt(relay.maxReservations, 'relay.maxReservations')
   if (relay.dataLimit != null) c.relay.dataLimitBytes = parseSize(relay.dataLimit, 'relay.dataLimit')

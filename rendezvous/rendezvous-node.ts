@@ -12,10 +12,15 @@ import { createHttpApp } from './http/http-app.ts'
 import { MailboxService } from './mailbox/mailbox-service.ts'
 import { RendezvousMetrics } from './metrics.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
+import { AccountProtocol } from './accounts/account-protocol.ts'
+import { AccountService } from './accounts/account-service.ts'
+import { SqliteAccountStore } from './accounts/sqlite-account-store.ts'
+import type { AccountStore } from './accounts/account-store.ts'
 import type { RendezvousConfig } from './config.ts'
 import type { RendezvousStore } from './storage/store.ts'
-import type { ChatNode } from '../protocol/node/create-node.ts'
+import type { ChatNode, CreateChatNodeOptions } from '../protocol/node/create-node.ts'
 import type { ServerType } from '@hono/node-server'
+import type { Connection } from '@libp2p/interface'
 import type { AddressInfo } from 'node:net'
 
 export interface RendezvousNodeOptions {
@@ -25,8 +30,21 @@ export interface RendezvousNodeOptions {
   /** Storage adapter; the embedded SQLite store under dataDir by default. */
   store?: RendezvousStore
   webRoot?: string
-  /** Clock for expiry decisions (tests). */
+  /** Account storage; embedded SQLite (accounts.sqlite under dataDir) by default. */
+  accountStore?: AccountStore
+  /** Clock for expiry and log-retention decisions (tests). */
   now?: () => number
+  /**
+   * libp2p transports instead of TCP + WebSockets, e.g. `[memory()]` when a simulator runs
+   * hundreds of peers in one process.
+   */
+  transports?: CreateChatNodeOptions['transports']
+  /**
+   * Connection manager overrides. Simulations and benchmarks bring many peers from one host at
+   * once, which libp2p's defaults (5 inbound connections per second per host, 300 connections)
+   * would refuse.
+   */
+  connectionManager?: CreateChatNodeOptions['connectionManager']
 }
 
 export interface RendezvousInfo {
@@ -58,7 +76,11 @@ export class RendezvousNode {
   #http?: ServerType
   #httpUrl?: string
   #sweeper?: ReturnType<typeof setInterval>
+  #logPurger?: ReturnType<typeof setInterval>
   #metrics?: RendezvousMetrics
+  #accountStore?: AccountStore
+  #accounts?: AccountService
+  #accountProtocol?: AccountProtocol
   readonly #options: RendezvousNodeOptions
 
   constructor (options: RendezvousNodeOptions) {
@@ -77,6 +99,11 @@ export class RendezvousNode {
     return this.#store
   }
 
+  get accounts (): AccountService {
+    if (this.#accounts == null) throw new Error('rendezvous node is not started')
+    return this.#accounts
+  }
+
   async start (): Promise<RendezvousInfo> {
     mkdirSync(this.dataDir, { recursive: true })
     let seed = loadIdentitySeed(this.dataDir)
@@ -90,7 +117,8 @@ export class RendezvousNode {
     const { relay } = this.config
     this.#node = await createChatNode({
       privateKey: identity.privateKey,
-      transports: [tcp(), webSockets()],
+      transports: this.#options.transports ?? [tcp(), webSockets()],
+      connectionManager: this.#options.connectionManager,
       listen: this.config.listen,
       dhtServer: true,
       privateNetwork: this.config.privateNetwork,
@@ -106,6 +134,23 @@ export class RendezvousNode {
     this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
     this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, metrics: this.#metrics, now: this.#options.now })
     await this.#mailbox.start()
+    this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
+    const accounts = new AccountService({
+      accounts: this.#accountStore,
+      mailbox: this.#store,
+      policy: this.config.policy,
+      nodePeerId: node.peerId.toString(),
+      now: this.#options.now
+    })
+    this.#accounts = accounts
+    this.#accountProtocol = new AccountProtocol(node, accounts, this.#metrics)
+    await this.#accountProtocol.start()
+    node.addEventListener('connection:open', this.#onConnection)
+    // Log data is kept 90 days at most: the node purges on its own schedule, starting now.
+    const purgeLogs = (): void => { accounts.purgeLogs().catch(() => {}) }
+    purgeLogs()
+    this.#logPurger = setInterval(purgeLogs, this.config.logPurgeIntervalMs)
+    this.#logPurger.unref()
     if (this.config.http !== false) await this.#startHttp(this.config.http)
     const store = this.#store
     this.#sweeper = setInterval(() => { store.purgeExpired(this.#options.now?.()).catch(() => {}) }, this.config.sweepIntervalMs)
@@ -122,6 +167,7 @@ export class RendezvousNode {
     const app = createHttpApp({
       peerId: () => this.node.peerId.toString(),
       multiaddrs: () => this.node.getMultiaddrs().map(ma => ma.toString()),
+      policy: () => this.config.policy,
       metricsText: async () => await this.metricsText(),
       webRoot: this.#options.webRoot
     })
@@ -149,9 +195,18 @@ export class RendezvousNode {
     }
   }
 
+  readonly #onConnection = (evt: CustomEvent<Connection>): void => {
+    const conn = evt.detail
+    const ip = conn.remoteAddr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value ?? 'relayed'
+    this.#accounts?.recordConnection(conn.remotePeer.toString(), ip).catch(() => {})
+  }
+
   /** Stops accepting work, then closes storage: every acked deposit is already committed. */
   async stop (): Promise<void> {
     clearInterval(this.#sweeper)
+    clearInterval(this.#logPurger)
+    this.#node?.removeEventListener('connection:open', this.#onConnection)
+    await this.#accountProtocol?.stop().catch(() => {})
     if (this.#http != null) {
       const http = this.#http
       await new Promise<void>(resolve => {
@@ -162,7 +217,9 @@ export class RendezvousNode {
     await this.#mailbox?.stop().catch(() => {})
     await this.#node?.stop()
     await this.#store?.close()
+    await this.#accountStore?.close()
     this.#node = undefined
     this.#store = undefined
+    this.#accountStore = undefined
   }
 }

@@ -4,6 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { pino } from 'pino'
 import { ConfigError, loadConfigFile, resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
+import { StoreSpecError, openStore, parseStoreSpec } from '../../rendezvous/storage/open-store.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { print } from '../output.ts'
@@ -18,6 +19,7 @@ interface RendezvousOpts {
   config?: string
   listen?: string[]
   http?: string
+  store?: string
   logLevel?: string
   json?: boolean
 }
@@ -45,6 +47,13 @@ function buildConfig (opts: RendezvousOpts): RendezvousConfig {
     config.http = opts.http === 'off' ? false : opts.http
   }
   if (opts.logLevel != null) config.logLevel = opts.logLevel
+  if (opts.store != null) config.store = opts.store
+  try {
+    parseStoreSpec(config.store, opts.data)
+  } catch (err) {
+    if (err instanceof StoreSpecError) throw new CliError(err.message)
+    throw err
+  }
   return config
 }
 
@@ -55,17 +64,19 @@ export function registerRendezvous (program: Command): void {
     .option('--config <file>', 'YAML or JSON config file (see docs/rendezvous-config.md)')
     .option('--listen <multiaddr...>', 'libp2p listen addresses (default: 127.0.0.1 TCP 7701 and WebSockets 7702)')
     .option('--http <host:port>', 'HTTP address for the web app, /healthz and /metrics, or "off" (default 127.0.0.1:8787)')
+    .option('--store <spec>', 'mailbox storage: sqlite:PATH (default: under --data) or postgres://USER@HOST:PORT/DB')
     .option('--log-level <level>', 'log level: fatal, error, warn, info, debug (default warn)')
     .option('--json', 'print the ready line as one JSON object')
     .action(async (opts: RendezvousOpts) => {
       const config = buildConfig(opts)
       const log = pino({ level: config.logLevel, base: { service: 'rendezvous' } }, pino.destination(2))
-      const node = new RendezvousNode({ dataDir: opts.data, config, webRoot: WEB_ROOT })
       let info
+      let node: RendezvousNode | undefined
       try {
+        node = new RendezvousNode({ dataDir: opts.data, config, webRoot: WEB_ROOT, store: await openStore(config.store, opts.data) })
         info = await node.start()
       } catch (err) {
-        await node.stop().catch(() => {})
+        await node?.stop().catch(() => {})
         const code = (err as { code?: string }).code
         if (code === 'EADDRINUSE' || /address already in use/i.test((err as Error).message)) {
           throw new CliError(`cannot listen: address already in use (${(err as Error).message}); choose others with --listen/--http`, 'ADDRESS_IN_USE')

@@ -8,14 +8,13 @@ import type { Command } from 'commander'
 export function registerSend (program: Command): void {
   program.command('send')
     .description('send a message: delivered live if the recipient is online, otherwise stored on the rendezvous')
-    .requiredOption('--to <peer>', 'recipient PeerId')
+    .requiredOption('--to <peer>', 'recipient PeerId, or @username (every device of that account)')
     .option('--home <dir>', 'device home directory', defaultHome())
     .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
     .option('--json', 'print {id, status}')
     .argument('<text...>', 'message text')
     .action(async (words: string[], opts: { to: string, home: string, rendezvous?: string, json?: boolean }) => {
-      if (opts.to.startsWith('@')) throw new CliError(`cannot resolve ${opts.to}: this rendezvous has no accounts; use the recipient's PeerId`)
-      const to = parsePeerId(opts.to)
+      const to = opts.to.startsWith('@') ? opts.to : parsePeerId(opts.to)
       const text = words.join(' ')
       if (text.trim() === '') throw new CliError('message text is empty')
       const session = await openPeer({ home: opts.home, rendezvous: opts.rendezvous })

@@ -33,6 +33,8 @@ export interface ChatStore {
   getValue(key: string): Promise<Uint8Array | undefined>
   setValue(key: string, value: Uint8Array): Promise<void>
   deleteValue(key: string): Promise<void>
+  /** Every key-value pair whose key starts with `prefix` (all of them by default), by key. */
+  listValues(prefix?: string): Promise<Array<[string, Uint8Array]>>
   close(): Promise<void>
 }
 

@@ -39,5 +39,9 @@ export class MemoryChatStore implements ChatStore {
     this.#values.delete(key)
   }
 
+  async listValues (prefix = ''): Promise<Array<[string, Uint8Array]>> {
+    return [...this.#values.entries()].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => a < b ? -1 : 1).map(([k, v]) => [k, Uint8Array.from(v)])
+  }
+
   async close (): Promise<void> {}
 }

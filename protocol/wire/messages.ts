@@ -346,7 +346,12 @@ export enum ErrorCode {
   WRONG_RECIPIENT = 'WRONG_RECIPIENT',
   INTERNAL = 'INTERNAL',
   RATE_LIMITED = 'RATE_LIMITED',
-  EXPIRED = 'EXPIRED'
+  EXPIRED = 'EXPIRED',
+  NOT_FOUND = 'NOT_FOUND',
+  ALREADY_EXISTS = 'ALREADY_EXISTS',
+  UNDERAGE = 'UNDERAGE',
+  INVALID = 'INVALID',
+  RESTRICTED = 'RESTRICTED'
 }
 
 enum __ErrorCodeValues {
@@ -360,7 +365,12 @@ enum __ErrorCodeValues {
   WRONG_RECIPIENT = 7,
   INTERNAL = 8,
   RATE_LIMITED = 9,
-  EXPIRED = 10
+  EXPIRED = 10,
+  NOT_FOUND = 11,
+  ALREADY_EXISTS = 12,
+  UNDERAGE = 13,
+  INVALID = 14,
+  RESTRICTED = 15
 }
 
 export namespace ErrorCode {
@@ -1187,5 +1197,1821 @@ export namespace MailboxResponse {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxResponse>): Generator<MailboxResponseErrorCodeFieldEvent | MailboxResponseErrorMessageFieldEvent | MailboxResponseEnvelopesIdFieldEvent | MailboxResponseEnvelopesFromFieldEvent | MailboxResponseEnvelopesToFieldEvent | MailboxResponseEnvelopesSentAtFieldEvent | MailboxResponseEnvelopesKindFieldEvent | MailboxResponseEnvelopesCiphertextFieldEvent | MailboxResponseEnvelopesSignatureFieldEvent | MailboxResponseCursorFieldEvent | MailboxResponseMoreFieldEvent | MailboxResponseCountFieldEvent> {
     return streamMessage(buf, MailboxResponse.codec(), opts)
+  }
+}
+
+export interface Profile {
+  username: string
+  email?: string
+  phone?: string
+  displayName?: string
+  avatar?: Uint8Array<ArrayBuffer>
+  bio?: string
+}
+
+export namespace Profile {
+  let _codec: Codec<Profile>
+
+  export const codec = (): Codec<Profile> => {
+    if (_codec == null) {
+      _codec = message<Profile>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(10)
+          w.string(obj.username)
+        }
+
+        if (obj.email != null) {
+          w.uint32(18)
+          w.string(obj.email)
+        }
+
+        if (obj.phone != null) {
+          w.uint32(26)
+          w.string(obj.phone)
+        }
+
+        if (obj.displayName != null) {
+          w.uint32(34)
+          w.string(obj.displayName)
+        }
+
+        if (obj.avatar != null) {
+          w.uint32(42)
+          w.bytes(obj.avatar)
+        }
+
+        if (obj.bio != null) {
+          w.uint32(50)
+          w.string(obj.bio)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          username: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.username = reader.string()
+              break
+            }
+            case 2: {
+              obj.email = reader.string()
+              break
+            }
+            case 3: {
+              obj.phone = reader.string()
+              break
+            }
+            case 4: {
+              obj.displayName = reader.string()
+              break
+            }
+            case 5: {
+              obj.avatar = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.bio = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.email`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.phone`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.displayName`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.avatar`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.bio`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProfileUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface ProfileEmailFieldEvent {
+    field: '$.email'
+    value: string
+  }
+
+  export interface ProfilePhoneFieldEvent {
+    field: '$.phone'
+    value: string
+  }
+
+  export interface ProfileDisplayNameFieldEvent {
+    field: '$.displayName'
+    value: string
+  }
+
+  export interface ProfileAvatarFieldEvent {
+    field: '$.avatar'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProfileBioFieldEvent {
+    field: '$.bio'
+    value: string
+  }
+
+  export function encode (obj: Partial<Profile>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Profile.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Profile>): Profile {
+    return decodeMessage(buf, Profile.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Profile>): Generator<ProfileUsernameFieldEvent | ProfileEmailFieldEvent | ProfilePhoneFieldEvent | ProfileDisplayNameFieldEvent | ProfileAvatarFieldEvent | ProfileBioFieldEvent> {
+    return streamMessage(buf, Profile.codec(), opts)
+  }
+}
+
+export interface DeviceInfo {
+  type: string
+  os: string
+  clientVersion: string
+}
+
+export namespace DeviceInfo {
+  let _codec: Codec<DeviceInfo>
+
+  export const codec = (): Codec<DeviceInfo> => {
+    if (_codec == null) {
+      _codec = message<DeviceInfo>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.type != null && obj.type !== '')) {
+          w.uint32(10)
+          w.string(obj.type)
+        }
+
+        if ((obj.os != null && obj.os !== '')) {
+          w.uint32(18)
+          w.string(obj.os)
+        }
+
+        if ((obj.clientVersion != null && obj.clientVersion !== '')) {
+          w.uint32(26)
+          w.string(obj.clientVersion)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          type: '',
+          os: '',
+          clientVersion: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.type = reader.string()
+              break
+            }
+            case 2: {
+              obj.os = reader.string()
+              break
+            }
+            case 3: {
+              obj.clientVersion = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.type`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.os`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.clientVersion`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DeviceInfoTypeFieldEvent {
+    field: '$.type'
+    value: string
+  }
+
+  export interface DeviceInfoOsFieldEvent {
+    field: '$.os'
+    value: string
+  }
+
+  export interface DeviceInfoClientVersionFieldEvent {
+    field: '$.clientVersion'
+    value: string
+  }
+
+  export function encode (obj: Partial<DeviceInfo>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DeviceInfo.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeviceInfo>): DeviceInfo {
+    return decodeMessage(buf, DeviceInfo.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeviceInfo>): Generator<DeviceInfoTypeFieldEvent | DeviceInfoOsFieldEvent | DeviceInfoClientVersionFieldEvent> {
+    return streamMessage(buf, DeviceInfo.codec(), opts)
+  }
+}
+
+export interface Device {
+  peerId: string
+  info?: DeviceInfo
+  linkedAt: bigint
+  lastSeenAt: bigint
+}
+
+export namespace Device {
+  let _codec: Codec<Device>
+
+  export const codec = (): Codec<Device> => {
+    if (_codec == null) {
+      _codec = message<Device>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peerId != null && obj.peerId !== '')) {
+          w.uint32(10)
+          w.string(obj.peerId)
+        }
+
+        if (obj.info != null) {
+          w.uint32(18)
+          DeviceInfo.codec().encode(obj.info, w)
+        }
+
+        if ((obj.linkedAt != null && obj.linkedAt !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.linkedAt)
+        }
+
+        if ((obj.lastSeenAt != null && obj.lastSeenAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.lastSeenAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peerId: '',
+          linkedAt: 0n,
+          lastSeenAt: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peerId = reader.string()
+              break
+            }
+            case 2: {
+              obj.info = DeviceInfo.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.info
+              })
+              break
+            }
+            case 3: {
+              obj.linkedAt = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.lastSeenAt = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield * DeviceInfo.codec().stream(reader, reader.uint32(), `${prefix}.info`, {
+                limits: opts.limits?.info
+              })
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.linkedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.lastSeenAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DevicePeerIdFieldEvent {
+    field: '$.peerId'
+    value: string
+  }
+
+  export interface DeviceInfoTypeFieldEvent {
+    field: '$.info.type'
+    value: string
+  }
+
+  export interface DeviceInfoOsFieldEvent {
+    field: '$.info.os'
+    value: string
+  }
+
+  export interface DeviceInfoClientVersionFieldEvent {
+    field: '$.info.clientVersion'
+    value: string
+  }
+
+  export interface DeviceLinkedAtFieldEvent {
+    field: '$.linkedAt'
+    value: bigint
+  }
+
+  export interface DeviceLastSeenAtFieldEvent {
+    field: '$.lastSeenAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<Device>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Device.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Device>): Device {
+    return decodeMessage(buf, Device.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Device>): Generator<DevicePeerIdFieldEvent | DeviceInfoTypeFieldEvent | DeviceInfoOsFieldEvent | DeviceInfoClientVersionFieldEvent | DeviceLinkedAtFieldEvent | DeviceLastSeenAtFieldEvent> {
+    return streamMessage(buf, Device.codec(), opts)
+  }
+}
+
+export interface Account {
+  id: string
+  profile?: Profile
+  devices: Device[]
+  createdAt: bigint
+  restricted: boolean
+  marketingOptOut: boolean
+  policyVersionAccepted: number
+  policyVersionCurrent: number
+}
+
+export namespace Account {
+  let _codec: Codec<Account>
+
+  export const codec = (): Codec<Account> => {
+    if (_codec == null) {
+      _codec = message<Account>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== '')) {
+          w.uint32(10)
+          w.string(obj.id)
+        }
+
+        if (obj.profile != null) {
+          w.uint32(18)
+          Profile.codec().encode(obj.profile, w)
+        }
+
+        if (obj.devices != null && obj.devices.length > 0) {
+          for (const value of obj.devices) {
+            w.uint32(26)
+            Device.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.createdAt != null && obj.createdAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.createdAt)
+        }
+
+        if ((obj.restricted != null && obj.restricted !== false)) {
+          w.uint32(40)
+          w.bool(obj.restricted)
+        }
+
+        if ((obj.marketingOptOut != null && obj.marketingOptOut !== false)) {
+          w.uint32(48)
+          w.bool(obj.marketingOptOut)
+        }
+
+        if ((obj.policyVersionAccepted != null && obj.policyVersionAccepted !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.policyVersionAccepted)
+        }
+
+        if ((obj.policyVersionCurrent != null && obj.policyVersionCurrent !== 0)) {
+          w.uint32(64)
+          w.uint32(obj.policyVersionCurrent)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: '',
+          devices: [],
+          createdAt: 0n,
+          restricted: false,
+          marketingOptOut: false,
+          policyVersionAccepted: 0,
+          policyVersionCurrent: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.string()
+              break
+            }
+            case 2: {
+              obj.profile = Profile.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.profile
+              })
+              break
+            }
+            case 3: {
+              if (opts.limits?.devices != null && obj.devices.length === opts.limits.devices) {
+                throw new MaxLengthError('Decode error - repeated field "devices" had too many elements')
+              }
+
+              obj.devices.push(Device.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.devices$
+              }))
+              break
+            }
+            case 4: {
+              obj.createdAt = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.restricted = reader.bool()
+              break
+            }
+            case 6: {
+              obj.marketingOptOut = reader.bool()
+              break
+            }
+            case 7: {
+              obj.policyVersionAccepted = reader.uint32()
+              break
+            }
+            case 8: {
+              obj.policyVersionCurrent = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          devices: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield * Profile.codec().stream(reader, reader.uint32(), `${prefix}.profile`, {
+                limits: opts.limits?.profile
+              })
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.devices != null && obj.devices === opts.limits.devices) {
+                throw new MaxLengthError('Streaming decode error - repeated field "devices" had too many elements')
+              }
+
+              for (const evt of Device.codec().stream(reader, reader.uint32(), `${prefix}.devices[]`, {
+                limits: opts.limits?.devices$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.devices
+                }
+              }
+
+              obj.devices++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.createdAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.restricted`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.marketingOptOut`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.policyVersionAccepted`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.policyVersionCurrent`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AccountIdFieldEvent {
+    field: '$.id'
+    value: string
+  }
+
+  export interface AccountProfileUsernameFieldEvent {
+    field: '$.profile.username'
+    value: string
+  }
+
+  export interface AccountProfileEmailFieldEvent {
+    field: '$.profile.email'
+    value: string
+  }
+
+  export interface AccountProfilePhoneFieldEvent {
+    field: '$.profile.phone'
+    value: string
+  }
+
+  export interface AccountProfileDisplayNameFieldEvent {
+    field: '$.profile.displayName'
+    value: string
+  }
+
+  export interface AccountProfileAvatarFieldEvent {
+    field: '$.profile.avatar'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AccountProfileBioFieldEvent {
+    field: '$.profile.bio'
+    value: string
+  }
+
+  export interface AccountDevicesPeerIdFieldEvent {
+    field: '$.devices[].peerId'
+    value: string
+    index: number
+  }
+
+  export interface AccountDevicesInfoTypeFieldEvent {
+    field: '$.devices[].info.type'
+    value: string
+    index: number
+  }
+
+  export interface AccountDevicesInfoOsFieldEvent {
+    field: '$.devices[].info.os'
+    value: string
+    index: number
+  }
+
+  export interface AccountDevicesInfoClientVersionFieldEvent {
+    field: '$.devices[].info.clientVersion'
+    value: string
+    index: number
+  }
+
+  export interface AccountDevicesLinkedAtFieldEvent {
+    field: '$.devices[].linkedAt'
+    value: bigint
+    index: number
+  }
+
+  export interface AccountDevicesLastSeenAtFieldEvent {
+    field: '$.devices[].lastSeenAt'
+    value: bigint
+    index: number
+  }
+
+  export interface AccountCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: bigint
+  }
+
+  export interface AccountRestrictedFieldEvent {
+    field: '$.restricted'
+    value: boolean
+  }
+
+  export interface AccountMarketingOptOutFieldEvent {
+    field: '$.marketingOptOut'
+    value: boolean
+  }
+
+  export interface AccountPolicyVersionAcceptedFieldEvent {
+    field: '$.policyVersionAccepted'
+    value: number
+  }
+
+  export interface AccountPolicyVersionCurrentFieldEvent {
+    field: '$.policyVersionCurrent'
+    value: number
+  }
+
+  export function encode (obj: Partial<Account>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Account.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Account>): Account {
+    return decodeMessage(buf, Account.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Account>): Generator<AccountIdFieldEvent | AccountProfileUsernameFieldEvent | AccountProfileEmailFieldEvent | AccountProfilePhoneFieldEvent | AccountProfileDisplayNameFieldEvent | AccountProfileAvatarFieldEvent | AccountProfileBioFieldEvent | AccountDevicesPeerIdFieldEvent | AccountDevicesInfoTypeFieldEvent | AccountDevicesInfoOsFieldEvent | AccountDevicesInfoClientVersionFieldEvent | AccountDevicesLinkedAtFieldEvent | AccountDevicesLastSeenAtFieldEvent | AccountCreatedAtFieldEvent | AccountRestrictedFieldEvent | AccountMarketingOptOutFieldEvent | AccountPolicyVersionAcceptedFieldEvent | AccountPolicyVersionCurrentFieldEvent> {
+    return streamMessage(buf, Account.codec(), opts)
+  }
+}
+
+export interface AccountRequest {
+  type: AccountRequest.Type
+  profile?: Profile
+  birthDate: string
+  username: string
+  code: string
+  peerId: string
+  hashes: Uint8Array<ArrayBuffer>[]
+  flag: boolean
+  device?: DeviceInfo
+  policyVersion: number
+  clear: string[]
+}
+
+export namespace AccountRequest {
+  export enum Type {
+    SIGN_UP = 'SIGN_UP',
+    GET = 'GET',
+    UPDATE = 'UPDATE',
+    DELETE = 'DELETE',
+    EXPORT = 'EXPORT',
+    SET_RESTRICTED = 'SET_RESTRICTED',
+    SET_MARKETING_OPT_OUT = 'SET_MARKETING_OPT_OUT',
+    RESOLVE = 'RESOLVE',
+    CREATE_LINK_CODE = 'CREATE_LINK_CODE',
+    LINK_DEVICE = 'LINK_DEVICE',
+    UNLINK_DEVICE = 'UNLINK_DEVICE',
+    DISCOVER = 'DISCOVER',
+    GET_POLICY = 'GET_POLICY',
+    ACCEPT_POLICY = 'ACCEPT_POLICY'
+  }
+
+  enum __TypeValues {
+    SIGN_UP = 0,
+    GET = 1,
+    UPDATE = 2,
+    DELETE = 3,
+    EXPORT = 4,
+    SET_RESTRICTED = 5,
+    SET_MARKETING_OPT_OUT = 6,
+    RESOLVE = 7,
+    CREATE_LINK_CODE = 8,
+    LINK_DEVICE = 9,
+    UNLINK_DEVICE = 10,
+    DISCOVER = 11,
+    GET_POLICY = 12,
+    ACCEPT_POLICY = 13
+  }
+
+  export namespace Type {
+    export const codec = (): Codec<Type> => {
+      return enumeration<Type>(__TypeValues)
+    }
+  }
+
+  let _codec: Codec<AccountRequest>
+
+  export const codec = (): Codec<AccountRequest> => {
+    if (_codec == null) {
+      _codec = message<AccountRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.type != null && __TypeValues[obj.type] !== 0) {
+          w.uint32(8)
+          AccountRequest.Type.codec().encode(obj.type, w)
+        }
+
+        if (obj.profile != null) {
+          w.uint32(18)
+          Profile.codec().encode(obj.profile, w)
+        }
+
+        if ((obj.birthDate != null && obj.birthDate !== '')) {
+          w.uint32(26)
+          w.string(obj.birthDate)
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(34)
+          w.string(obj.username)
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(42)
+          w.string(obj.code)
+        }
+
+        if ((obj.peerId != null && obj.peerId !== '')) {
+          w.uint32(50)
+          w.string(obj.peerId)
+        }
+
+        if (obj.hashes != null && obj.hashes.length > 0) {
+          for (const value of obj.hashes) {
+            w.uint32(58)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.flag != null && obj.flag !== false)) {
+          w.uint32(64)
+          w.bool(obj.flag)
+        }
+
+        if (obj.device != null) {
+          w.uint32(74)
+          DeviceInfo.codec().encode(obj.device, w)
+        }
+
+        if ((obj.policyVersion != null && obj.policyVersion !== 0)) {
+          w.uint32(80)
+          w.uint32(obj.policyVersion)
+        }
+
+        if (obj.clear != null && obj.clear.length > 0) {
+          for (const value of obj.clear) {
+            w.uint32(90)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          type: Type.SIGN_UP,
+          birthDate: '',
+          username: '',
+          code: '',
+          peerId: '',
+          hashes: [],
+          flag: false,
+          policyVersion: 0,
+          clear: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.type = AccountRequest.Type.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.profile = Profile.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.profile
+              })
+              break
+            }
+            case 3: {
+              obj.birthDate = reader.string()
+              break
+            }
+            case 4: {
+              obj.username = reader.string()
+              break
+            }
+            case 5: {
+              obj.code = reader.string()
+              break
+            }
+            case 6: {
+              obj.peerId = reader.string()
+              break
+            }
+            case 7: {
+              if (opts.limits?.hashes != null && obj.hashes.length === opts.limits.hashes) {
+                throw new MaxLengthError('Decode error - repeated field "hashes" had too many elements')
+              }
+
+              obj.hashes.push(reader.bytes())
+              break
+            }
+            case 8: {
+              obj.flag = reader.bool()
+              break
+            }
+            case 9: {
+              obj.device = DeviceInfo.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.device
+              })
+              break
+            }
+            case 10: {
+              obj.policyVersion = reader.uint32()
+              break
+            }
+            case 11: {
+              if (opts.limits?.clear != null && obj.clear.length === opts.limits.clear) {
+                throw new MaxLengthError('Decode error - repeated field "clear" had too many elements')
+              }
+
+              obj.clear.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          hashes: 0,
+          clear: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.type`,
+                value: AccountRequest.Type.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield * Profile.codec().stream(reader, reader.uint32(), `${prefix}.profile`, {
+                limits: opts.limits?.profile
+              })
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.birthDate`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              if (opts.limits?.hashes != null && obj.hashes === opts.limits.hashes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "hashes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.hashes[]`,
+                index: obj.hashes,
+                value: reader.bytes()
+              }
+
+              obj.hashes++
+
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.flag`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 9: {
+              yield * DeviceInfo.codec().stream(reader, reader.uint32(), `${prefix}.device`, {
+                limits: opts.limits?.device
+              })
+
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.policyVersion`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 11: {
+              if (opts.limits?.clear != null && obj.clear === opts.limits.clear) {
+                throw new MaxLengthError('Streaming decode error - repeated field "clear" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.clear[]`,
+                index: obj.clear,
+                value: reader.string()
+              }
+
+              obj.clear++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AccountRequestTypeFieldEvent {
+    field: '$.type'
+    value: AccountRequest.Type
+  }
+
+  export interface AccountRequestProfileUsernameFieldEvent {
+    field: '$.profile.username'
+    value: string
+  }
+
+  export interface AccountRequestProfileEmailFieldEvent {
+    field: '$.profile.email'
+    value: string
+  }
+
+  export interface AccountRequestProfilePhoneFieldEvent {
+    field: '$.profile.phone'
+    value: string
+  }
+
+  export interface AccountRequestProfileDisplayNameFieldEvent {
+    field: '$.profile.displayName'
+    value: string
+  }
+
+  export interface AccountRequestProfileAvatarFieldEvent {
+    field: '$.profile.avatar'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AccountRequestProfileBioFieldEvent {
+    field: '$.profile.bio'
+    value: string
+  }
+
+  export interface AccountRequestBirthDateFieldEvent {
+    field: '$.birthDate'
+    value: string
+  }
+
+  export interface AccountRequestUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface AccountRequestCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface AccountRequestPeerIdFieldEvent {
+    field: '$.peerId'
+    value: string
+  }
+
+  export interface AccountRequestHashesFieldEvent {
+    field: '$.hashes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AccountRequestFlagFieldEvent {
+    field: '$.flag'
+    value: boolean
+  }
+
+  export interface AccountRequestDeviceTypeFieldEvent {
+    field: '$.device.type'
+    value: string
+  }
+
+  export interface AccountRequestDeviceOsFieldEvent {
+    field: '$.device.os'
+    value: string
+  }
+
+  export interface AccountRequestDeviceClientVersionFieldEvent {
+    field: '$.device.clientVersion'
+    value: string
+  }
+
+  export interface AccountRequestPolicyVersionFieldEvent {
+    field: '$.policyVersion'
+    value: number
+  }
+
+  export interface AccountRequestClearFieldEvent {
+    field: '$.clear[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<AccountRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AccountRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): AccountRequest {
+    return decodeMessage(buf, AccountRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): Generator<AccountRequestTypeFieldEvent | AccountRequestProfileUsernameFieldEvent | AccountRequestProfileEmailFieldEvent | AccountRequestProfilePhoneFieldEvent | AccountRequestProfileDisplayNameFieldEvent | AccountRequestProfileAvatarFieldEvent | AccountRequestProfileBioFieldEvent | AccountRequestBirthDateFieldEvent | AccountRequestUsernameFieldEvent | AccountRequestCodeFieldEvent | AccountRequestPeerIdFieldEvent | AccountRequestHashesFieldEvent | AccountRequestFlagFieldEvent | AccountRequestDeviceTypeFieldEvent | AccountRequestDeviceOsFieldEvent | AccountRequestDeviceClientVersionFieldEvent | AccountRequestPolicyVersionFieldEvent | AccountRequestClearFieldEvent> {
+    return streamMessage(buf, AccountRequest.codec(), opts)
+  }
+}
+
+export interface DiscoveryMatch {
+  hash: Uint8Array<ArrayBuffer>
+  username: string
+}
+
+export namespace DiscoveryMatch {
+  let _codec: Codec<DiscoveryMatch>
+
+  export const codec = (): Codec<DiscoveryMatch> => {
+    if (_codec == null) {
+      _codec = message<DiscoveryMatch>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.hash != null && obj.hash.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.hash)
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(18)
+          w.string(obj.username)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          hash: uint8ArrayAlloc(0),
+          username: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.hash = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.username = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.hash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DiscoveryMatchHashFieldEvent {
+    field: '$.hash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DiscoveryMatchUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export function encode (obj: Partial<DiscoveryMatch>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DiscoveryMatch.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DiscoveryMatch>): DiscoveryMatch {
+    return decodeMessage(buf, DiscoveryMatch.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DiscoveryMatch>): Generator<DiscoveryMatchHashFieldEvent | DiscoveryMatchUsernameFieldEvent> {
+    return streamMessage(buf, DiscoveryMatch.codec(), opts)
+  }
+}
+
+export interface AccountResponse {
+  error?: WireError
+  account?: Account
+  peerIds: string[]
+  code: string
+  expiresAt: bigint
+  matches: DiscoveryMatch[]
+  salt: Uint8Array<ArrayBuffer>
+  json: string
+  policyVersion: number
+  policyText: string
+}
+
+export namespace AccountResponse {
+  let _codec: Codec<AccountResponse>
+
+  export const codec = (): Codec<AccountResponse> => {
+    if (_codec == null) {
+      _codec = message<AccountResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.error != null) {
+          w.uint32(10)
+          WireError.codec().encode(obj.error, w)
+        }
+
+        if (obj.account != null) {
+          w.uint32(18)
+          Account.codec().encode(obj.account, w)
+        }
+
+        if (obj.peerIds != null && obj.peerIds.length > 0) {
+          for (const value of obj.peerIds) {
+            w.uint32(26)
+            w.string(value)
+          }
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(34)
+          w.string(obj.code)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.expiresAt)
+        }
+
+        if (obj.matches != null && obj.matches.length > 0) {
+          for (const value of obj.matches) {
+            w.uint32(50)
+            DiscoveryMatch.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.salt != null && obj.salt.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.salt)
+        }
+
+        if ((obj.json != null && obj.json !== '')) {
+          w.uint32(66)
+          w.string(obj.json)
+        }
+
+        if ((obj.policyVersion != null && obj.policyVersion !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.policyVersion)
+        }
+
+        if ((obj.policyText != null && obj.policyText !== '')) {
+          w.uint32(82)
+          w.string(obj.policyText)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peerIds: [],
+          code: '',
+          expiresAt: 0n,
+          matches: [],
+          salt: uint8ArrayAlloc(0),
+          json: '',
+          policyVersion: 0,
+          policyText: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.error = WireError.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.error
+              })
+              break
+            }
+            case 2: {
+              obj.account = Account.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.account
+              })
+              break
+            }
+            case 3: {
+              if (opts.limits?.peerIds != null && obj.peerIds.length === opts.limits.peerIds) {
+                throw new MaxLengthError('Decode error - repeated field "peerIds" had too many elements')
+              }
+
+              obj.peerIds.push(reader.string())
+              break
+            }
+            case 4: {
+              obj.code = reader.string()
+              break
+            }
+            case 5: {
+              obj.expiresAt = reader.uint64()
+              break
+            }
+            case 6: {
+              if (opts.limits?.matches != null && obj.matches.length === opts.limits.matches) {
+                throw new MaxLengthError('Decode error - repeated field "matches" had too many elements')
+              }
+
+              obj.matches.push(DiscoveryMatch.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.matches$
+              }))
+              break
+            }
+            case 7: {
+              obj.salt = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.json = reader.string()
+              break
+            }
+            case 9: {
+              obj.policyVersion = reader.uint32()
+              break
+            }
+            case 10: {
+              obj.policyText = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          peerIds: 0,
+          matches: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * WireError.codec().stream(reader, reader.uint32(), `${prefix}.error`, {
+                limits: opts.limits?.error
+              })
+
+              break
+            }
+            case 2: {
+              yield * Account.codec().stream(reader, reader.uint32(), `${prefix}.account`, {
+                limits: opts.limits?.account
+              })
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.peerIds != null && obj.peerIds === opts.limits.peerIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "peerIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.peerIds[]`,
+                index: obj.peerIds,
+                value: reader.string()
+              }
+
+              obj.peerIds++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              if (opts.limits?.matches != null && obj.matches === opts.limits.matches) {
+                throw new MaxLengthError('Streaming decode error - repeated field "matches" had too many elements')
+              }
+
+              for (const evt of DiscoveryMatch.codec().stream(reader, reader.uint32(), `${prefix}.matches[]`, {
+                limits: opts.limits?.matches$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.matches
+                }
+              }
+
+              obj.matches++
+
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.salt`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.json`,
+                value: reader.string()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.policyVersion`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.policyText`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AccountResponseErrorCodeFieldEvent {
+    field: '$.error.code'
+    value: ErrorCode
+  }
+
+  export interface AccountResponseErrorMessageFieldEvent {
+    field: '$.error.message'
+    value: string
+  }
+
+  export interface AccountResponseAccountIdFieldEvent {
+    field: '$.account.id'
+    value: string
+  }
+
+  export interface AccountResponseAccountProfileUsernameFieldEvent {
+    field: '$.account.profile.username'
+    value: string
+  }
+
+  export interface AccountResponseAccountProfileEmailFieldEvent {
+    field: '$.account.profile.email'
+    value: string
+  }
+
+  export interface AccountResponseAccountProfilePhoneFieldEvent {
+    field: '$.account.profile.phone'
+    value: string
+  }
+
+  export interface AccountResponseAccountProfileDisplayNameFieldEvent {
+    field: '$.account.profile.displayName'
+    value: string
+  }
+
+  export interface AccountResponseAccountProfileAvatarFieldEvent {
+    field: '$.account.profile.avatar'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AccountResponseAccountProfileBioFieldEvent {
+    field: '$.account.profile.bio'
+    value: string
+  }
+
+  export interface AccountResponseAccountDevicesPeerIdFieldEvent {
+    field: '$.account.devices[].peerId'
+    value: string
+    index: number
+  }
+
+  export interface AccountResponseAccountDevicesInfoTypeFieldEvent {
+    field: '$.account.devices[].info.type'
+    value: string
+    index: number
+  }
+
+  export interface AccountResponseAccountDevicesInfoOsFieldEvent {
+    field: '$.account.devices[].info.os'
+    value: string
+    index: number
+  }
+
+  export interface AccountResponseAccountDevicesInfoClientVersionFieldEvent {
+    field: '$.account.devices[].info.clientVersion'
+    value: string
+    index: number
+  }
+
+  export interface AccountResponseAccountDevicesLinkedAtFieldEvent {
+    field: '$.account.devices[].linkedAt'
+    value: bigint
+    index: number
+  }
+
+  export interface AccountResponseAccountDevicesLastSeenAtFieldEvent {
+    field: '$.account.devices[].lastSeenAt'
+    value: bigint
+    index: number
+  }
+
+  export interface AccountResponseAccountCreatedAtFieldEvent {
+    field: '$.account.createdAt'
+    value: bigint
+  }
+
+  export interface AccountResponseAccountRestrictedFieldEvent {
+    field: '$.account.restricted'
+    value: boolean
+  }
+
+  export interface AccountResponseAccountMarketingOptOutFieldEvent {
+    field: '$.account.marketingOptOut'
+    value: boolean
+  }
+
+  export interface AccountResponseAccountPolicyVersionAcceptedFieldEvent {
+    field: '$.account.policyVersionAccepted'
+    value: number
+  }
+
+  export interface AccountResponseAccountPolicyVersionCurrentFieldEvent {
+    field: '$.account.policyVersionCurrent'
+    value: number
+  }
+
+  export interface AccountResponsePeerIdsFieldEvent {
+    field: '$.peerIds[]'
+    index: number
+    value: string
+  }
+
+  export interface AccountResponseCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface AccountResponseExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
+  export interface AccountResponseMatchesHashFieldEvent {
+    field: '$.matches[].hash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface AccountResponseMatchesUsernameFieldEvent {
+    field: '$.matches[].username'
+    value: string
+    index: number
+  }
+
+  export interface AccountResponseSaltFieldEvent {
+    field: '$.salt'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AccountResponseJsonFieldEvent {
+    field: '$.json'
+    value: string
+  }
+
+  export interface AccountResponsePolicyVersionFieldEvent {
+    field: '$.policyVersion'
+    value: number
+  }
+
+  export interface AccountResponsePolicyTextFieldEvent {
+    field: '$.policyText'
+    value: string
+  }
+
+  export function encode (obj: Partial<AccountResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AccountResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): AccountResponse {
+    return decodeMessage(buf, AccountResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): Generator<AccountResponseErrorCodeFieldEvent | AccountResponseErrorMessageFieldEvent | AccountResponseAccountIdFieldEvent | AccountResponseAccountProfileUsernameFieldEvent | AccountResponseAccountProfileEmailFieldEvent | AccountResponseAccountProfilePhoneFieldEvent | AccountResponseAccountProfileDisplayNameFieldEvent | AccountResponseAccountProfileAvatarFieldEvent | AccountResponseAccountProfileBioFieldEvent | AccountResponseAccountDevicesPeerIdFieldEvent | AccountResponseAccountDevicesInfoTypeFieldEvent | AccountResponseAccountDevicesInfoOsFieldEvent | AccountResponseAccountDevicesInfoClientVersionFieldEvent | AccountResponseAccountDevicesLinkedAtFieldEvent | AccountResponseAccountDevicesLastSeenAtFieldEvent | AccountResponseAccountCreatedAtFieldEvent | AccountResponseAccountRestrictedFieldEvent | AccountResponseAccountMarketingOptOutFieldEvent | AccountResponseAccountPolicyVersionAcceptedFieldEvent | AccountResponseAccountPolicyVersionCurrentFieldEvent | AccountResponsePeerIdsFieldEvent | AccountResponseCodeFieldEvent | AccountResponseExpiresAtFieldEvent | AccountResponseMatchesHashFieldEvent | AccountResponseMatchesUsernameFieldEvent | AccountResponseSaltFieldEvent | AccountResponseJsonFieldEvent | AccountResponsePolicyVersionFieldEvent | AccountResponsePolicyTextFieldEvent> {
+    return streamMessage(buf, AccountResponse.codec(), opts)
   }
 }

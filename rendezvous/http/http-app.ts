@@ -9,6 +9,8 @@ export interface HttpAppDeps {
   peerId(): string
   multiaddrs(): string[]
   metricsText(): Promise<string>
+  /** The privacy policy in force; clients show a notice when its version changes. */
+  policy(): { version: number, text: string }
   /** Built web app (Vite output); a short notice is served when it has not been built. */
   webRoot?: string
 }
@@ -22,6 +24,7 @@ export function createHttpApp (deps: HttpAppDeps): Hono {
   app.get('/metrics', async c => c.text(await deps.metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }))
   // The web app learns its rendezvous from the page's own origin.
   app.get('/api/rendezvous', c => c.json({ peerId: deps.peerId(), multiaddrs: deps.multiaddrs() }))
+  app.get('/api/policy', c => c.json(deps.policy()))
   const webRoot = deps.webRoot
   if (webRoot != null && existsSync(join(webRoot, 'index.html'))) {
     app.use('/*', serveStatic({ root: webRoot }))

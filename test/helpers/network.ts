@@ -20,14 +20,14 @@ export interface TestRendezvous {
   dataDir: string
 }
 
-export async function startRendezvous (cleanup: Cleanup, raw: Record<string, unknown> = {}, dataDir?: string): Promise<TestRendezvous> {
+export async function startRendezvous (cleanup: Cleanup, raw: Record<string, unknown> = {}, dataDir?: string, now?: () => number): Promise<TestRendezvous> {
   let dir = dataDir
   if (dir == null) {
     const tmp = tempDir('babacloud-rv-')
     cleanup.add(tmp.remove)
     dir = tmp.dir
   }
-  const node = new RendezvousNode({ dataDir: dir, config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false, ...raw }) })
+  const node = new RendezvousNode({ dataDir: dir, config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false, ...raw }), now })
   const info = await node.start()
   cleanup.add(async () => { await node.stop() })
   return { node, addr: multiaddr(info.multiaddrs[0]), dataDir: dir }

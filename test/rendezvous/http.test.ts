@@ -8,7 +8,8 @@ import { tempDir } from '../helpers/wait.ts'
 const deps = {
   peerId: () => '12D3KooWtest',
   multiaddrs: () => ['/ip4/127.0.0.1/tcp/7702/ws/p2p/12D3KooWtest'],
-  metricsText: async () => '# HELP babacloud_connections Open libp2p connections\nbabacloud_connections 0\n'
+  metricsText: async () => '# HELP babacloud_connections Open libp2p connections\nbabacloud_connections 0\n',
+  policy: () => ({ version: 3, text: 'We keep as little as we can.' })
 }
 
 describe('rendezvous HTTP', () => {
@@ -19,6 +20,7 @@ describe('rendezvous HTTP', () => {
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/)
     expect(await metrics.text()).toContain('babacloud_connections 0')
     expect(await (await app.request('/api/rendezvous')).json()).toMatchObject({ multiaddrs: deps.multiaddrs() })
+    expect(await (await app.request('/api/policy')).json()).toEqual({ version: 3, text: 'We keep as little as we can.' })
   })
 
   it('serves the built web app, falling back to index.html for app routes', async () => {

@@ -1,0 +1,105 @@
+// Client side of `/babacloud/account/1.0.0`, used by the CLI and the web app's settings.
+import { ACCOUNT_PROTOCOL, DEFAULT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../constants.ts'
+import { request, throwIfError } from '../rpc/rpc.ts'
+import { AccountRequest, AccountResponse } from '../wire/messages.ts'
+import { hashIdentifier } from './identifiers.ts'
+import type { IdentifierKind } from './identifiers.ts'
+import type { ChatNode } from '../node/create-node.ts'
+import type { Account, DeviceInfo, Profile } from '../wire/messages.ts'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export type ProfileFields = Partial<Profile>
+
+export class AccountClient {
+  readonly #node: ChatNode
+  readonly #rendezvous: PeerId | Multiaddr
+  readonly #timeoutMs: number
+
+  constructor (node: ChatNode, rendezvous: PeerId | Multiaddr, timeoutMs = DEFAULT_TIMEOUT_MS) {
+    this.#node = node
+    this.#rendezvous = rendezvous
+    this.#timeoutMs = timeoutMs
+  }
+
+  async #call (req: Partial<AccountRequest>, options: AbortOptions = {}): Promise<AccountResponse> {
+    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs)
+    const stream = await this.#node.dialProtocol(this.#rendezvous, ACCOUNT_PROTOCOL, { signal })
+    const full: AccountRequest = { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], ...req }
+    const res = await request<AccountRequest, AccountResponse>(stream, full, { request: AccountRequest, response: AccountResponse }, { signal, maxResponseBytes: MAX_RESPONSE_BYTES })
+    throwIfError(res.error)
+    return res
+  }
+
+  async #account (req: Partial<AccountRequest>): Promise<Account> {
+    const res = await this.#call(req)
+    if (res.account == null) throw new Error('the node sent no account')
+    return res.account
+  }
+
+  async signUp (profile: ProfileFields & { username: string }, birthDate: string, device?: DeviceInfo): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.SIGN_UP, profile, birthDate, device })
+  }
+
+  async get (): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.GET })
+  }
+
+  /** Sets the given fields; `clear` names optional fields to erase. */
+  async update (profile: ProfileFields, clear: string[] = []): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.UPDATE, profile: { username: '', ...profile }, clear })
+  }
+
+  async delete (): Promise<void> {
+    await this.#call({ type: AccountRequest.Type.DELETE })
+  }
+
+  /** The export document, as JSON text. */
+  async export (): Promise<string> {
+    return (await this.#call({ type: AccountRequest.Type.EXPORT })).json
+  }
+
+  async setRestricted (restricted: boolean): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.SET_RESTRICTED, flag: restricted })
+  }
+
+  async setMarketingOptOut (optOut: boolean): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.SET_MARKETING_OPT_OUT, flag: optOut })
+  }
+
+  async resolve (username: string): Promise<string[]> {
+    return (await this.#call({ type: AccountRequest.Type.RESOLVE, username: username.replace(/^@/, '') })).peerIds
+  }
+
+  async createLinkCode (): Promise<{ code: string, expiresAt: number }> {
+    const res = await this.#call({ type: AccountRequest.Type.CREATE_LINK_CODE })
+    return { code: res.code, expiresAt: Number(res.expiresAt) }
+  }
+
+  async linkDevice (code: string, device?: DeviceInfo): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.LINK_DEVICE, code, device })
+  }
+
+  async unlinkDevice (peerId: string): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.UNLINK_DEVICE, peerId })
+  }
+
+  /** Hashes the identifiers with the node's salt, uploads only the hashes, returns the matches. */
+  async discover (identifiers: Array<{ kind: IdentifierKind, value: string }>): Promise<Array<{ kind: IdentifierKind, value: string, username: string }>> {
+    const salt = (await this.#call({ type: AccountRequest.Type.DISCOVER })).salt
+    const hashed = identifiers.map(i => ({ ...i, hash: hashIdentifier(salt, i.kind, i.value) }))
+    const res = await this.#call({ type: AccountRequest.Type.DISCOVER, hashes: hashed.map(h => h.hash as Uint8Array<ArrayBuffer>) })
+    const hex = (b: Uint8Array): string => Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
+    const byHash = new Map(res.matches.map(m => [hex(m.hash), m.username]))
+    return hashed.filter(h => byHash.has(hex(h.hash))).map(h => ({ kind: h.kind, value: h.value, username: byHash.get(hex(h.hash)) as string }))
+  }
+
+  async policy (): Promise<{ version: number, text: string }> {
+    const res = await this.#call({ type: AccountRequest.Type.GET_POLICY })
+    return { version: res.policyVersion, text: res.policyText }
+  }
+
+  async acceptPolicy (version: number): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.ACCEPT_POLICY, policyVersion: version })
+  }
+}

@@ -1,0 +1,88 @@
+// The account export document (right of access and portability). Versioned: consumers check
+// `schema` and `version`; docs/account-export.md describes every field.
+import { toString as uint8ArrayToString } from 'uint8arrays'
+import { envelopeIdToString } from '../../protocol/crypto/envelope.ts'
+import type { AccessRecord, AccountRecord, DeviceRecord } from './account-store.ts'
+import type { StoredEnvelope } from '../storage/store.ts'
+
+export const EXPORT_SCHEMA = 'babacloud.account-export'
+export const EXPORT_VERSION = 1
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+export interface AccountExport {
+  schema: typeof EXPORT_SCHEMA
+  version: typeof EXPORT_VERSION
+  exportedAt: string
+  node: string
+  account: {
+    id: string
+    username: string
+    email: string | null
+    phone: string | null
+    displayName: string | null
+    avatar: string | null
+    bio: string | null
+    createdAt: string
+    updatedAt: string
+    ageCheckPassedAt: string
+  }
+  consents: {
+    processingRestricted: boolean
+    marketingOptOut: boolean
+    policyVersionAccepted: number
+  }
+  devices: Array<{ peerId: string, type: string, os: string, clientVersion: string, linkedAt: string, lastSeenAt: string }>
+  /** Envelopes waiting for this account's devices: metadata only, the contents are end-to-end encrypted. */
+  pendingMessages: Array<{ id: string, device: string, from: string, sentAt: string, receivedAt: string, expiresAt: string, bytes: number }>
+  accessLog: Array<{ device: string, ip: string, at: string }>
+}
+
+export interface ExportInput {
+  nodePeerId: string
+  exportedAt: number
+  account: AccountRecord
+  devices: DeviceRecord[]
+  pending: StoredEnvelope[]
+  access: AccessRecord[]
+}
+
+export function buildExport (input: ExportInput): AccountExport {
+  const a = input.account
+  return {
+    schema: EXPORT_SCHEMA,
+    version: EXPORT_VERSION,
+    exportedAt: iso(input.exportedAt),
+    node: input.nodePeerId,
+    account: {
+      id: a.id,
+      username: a.username,
+      email: a.email ?? null,
+      phone: a.phone ?? null,
+      displayName: a.displayName ?? null,
+      avatar: a.avatar == null ? null : uint8ArrayToString(a.avatar, 'base64'),
+      bio: a.bio ?? null,
+      createdAt: iso(a.createdAt),
+      updatedAt: iso(a.updatedAt),
+      ageCheckPassedAt: iso(a.ageCheckedAt)
+    },
+    consents: {
+      processingRestricted: a.restricted,
+      marketingOptOut: a.marketingOptOut,
+      policyVersionAccepted: a.policyVersionAccepted
+    },
+    devices: input.devices.map(d => ({
+      peerId: d.peerId, type: d.type, os: d.os, clientVersion: d.clientVersion, linkedAt: iso(d.linkedAt), lastSeenAt: iso(d.lastSeenAt)
+    })),
+    pendingMessages: input.pending.map(e => ({
+      id: envelopeIdToString(e.id),
+      device: e.recipient,
+      from: e.sender,
+      sentAt: iso(e.sentAt),
+      receivedAt: iso(e.receivedAt),
+      expiresAt: iso(e.expiresAt),
+      bytes: e.bytes.length
+    })),
+    accessLog: input.access.map(r => ({ device: r.peerId, ip: r.ip, at: iso(r.at) }))
+  }
+}

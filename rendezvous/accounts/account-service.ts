@@ -1,0 +1,262 @@
+// Accounts and the user's rights, as a plain domain service over injected stores. The account
+// protocol handler and the CLI call into it; every method acts for an authenticated device PeerId.
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js'
+import { checkAge, hashIdentifier, normalizeEmail, normalizePhone, validateUsername } from '../../protocol/account/identifiers.ts'
+import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import { buildExport } from './account-export.ts'
+import type { AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
+import type { RendezvousStore } from '../storage/store.ts'
+import type { AccountExport } from './account-export.ts'
+
+export const LOG_RETENTION_MS = 90 * 86_400_000
+export const LINK_CODE_TTL_MS = 10 * 60_000
+const MAX_AVATAR_BYTES = 64 * 1024
+const SALT_KEY = 'discovery-salt'
+
+export interface ProfileInput {
+  username?: string
+  email?: string
+  phone?: string
+  displayName?: string
+  avatar?: Uint8Array
+  bio?: string
+}
+
+export interface DeviceInput {
+  type: string
+  os: string
+  clientVersion: string
+}
+
+export interface AccountView {
+  account: AccountRecord
+  devices: DeviceRecord[]
+}
+
+export interface PrivacyPolicy {
+  version: number
+  text: string
+}
+
+export interface AccountServiceInit {
+  accounts: AccountStore
+  mailbox: RendezvousStore
+  policy: PrivacyPolicy
+  nodePeerId: string
+  now?: () => number
+  random?: (n: number) => Uint8Array
+}
+
+function clip (value: string | undefined, field: string, max: number): string | undefined {
+  if (value == null) return undefined
+  const v = value.trim()
+  if (v.length > max) throw new ProtocolError(ErrorCode.INVALID, `${field}: at most ${max} characters`)
+  return v === '' ? undefined : v
+}
+
+const cleanDevice = (d: DeviceInput | undefined): DeviceInput => ({
+  type: clip(d?.type, 'device type', 32) ?? 'unknown',
+  os: clip(d?.os, 'device os', 64) ?? 'unknown',
+  clientVersion: clip(d?.clientVersion, 'client version', 32) ?? 'unknown'
+})
+
+export class AccountService {
+  readonly #init: AccountServiceInit
+  readonly #now: () => number
+  readonly #random: (n: number) => Uint8Array
+
+  constructor (init: AccountServiceInit) {
+    this.#init = init
+    this.#now = init.now ?? Date.now
+    this.#random = init.random ?? randomBytes
+  }
+
+  get policy (): PrivacyPolicy {
+    return this.#init.policy
+  }
+
+  async signUp (peer: string, profile: ProfileInput, birthDate: string, device?: DeviceInput): Promise<AccountView> {
+    const now = this.#now()
+    checkAge(birthDate, now)
+    const username = validateUsername(profile.username ?? '')
+    if (await this.#init.accounts.getAccountByDevice(peer) != null) throw new ProtocolError(ErrorCode.ALREADY_EXISTS, 'this device already belongs to an account')
+    const account: AccountRecord = {
+      id: bytesToHex(this.#random(16)),
+      username,
+      ...this.#validProfile(profile),
+      createdAt: now,
+      updatedAt: now,
+      ageCheckedAt: now,
+      restricted: false,
+      marketingOptOut: false,
+      policyVersionAccepted: this.#init.policy.version
+    }
+    await this.#init.accounts.createAccount(account, { peerId: peer, accountId: account.id, ...cleanDevice(device), linkedAt: now, lastSeenAt: now })
+    await this.#syncIdentifiers(account)
+    return await this.#view(account)
+  }
+
+  #validProfile (p: ProfileInput): AccountPatch {
+    if (p.avatar != null && p.avatar.length > MAX_AVATAR_BYTES) throw new ProtocolError(ErrorCode.INVALID, `avatar: at most ${MAX_AVATAR_BYTES} bytes`)
+    return {
+      email: p.email == null ? undefined : normalizeEmail(p.email),
+      phone: p.phone == null ? undefined : normalizePhone(p.phone),
+      displayName: clip(p.displayName, 'display name', 64),
+      avatar: p.avatar,
+      bio: clip(p.bio, 'bio', 500)
+    }
+  }
+
+  async #require (peer: string): Promise<AccountRecord> {
+    const account = await this.#init.accounts.getAccountByDevice(peer)
+    if (account == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'this device has no account on this node')
+    return account
+  }
+
+  async #view (account: AccountRecord): Promise<AccountView> {
+    return { account, devices: await this.#init.accounts.listDevices(account.id) }
+  }
+
+  async #reload (id: string): Promise<AccountView> {
+    const account = await this.#init.accounts.getAccount(id)
+    if (account == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'account no longer exists')
+    return await this.#view(account)
+  }
+
+  async get (peer: string): Promise<AccountView> {
+    return await this.#view(await this.#require(peer))
+  }
+
+  /** Correction: fields given replace the stored ones; fields named in `clear` are erased. */
+  async update (peer: string, profile: ProfileInput, clear: string[] = []): Promise<AccountView> {
+    const account = await this.#require(peer)
+    if (profile.username != null && profile.username !== account.username) throw new ProtocolError(ErrorCode.INVALID, 'username cannot be changed')
+    const valid = this.#validProfile(profile)
+    const patch: AccountPatch = Object.fromEntries(Object.entries(valid).filter(([, v]) => v !== undefined))
+    for (const field of clear) {
+      if (!['email', 'phone', 'displayName', 'avatar', 'bio'].includes(field)) throw new ProtocolError(ErrorCode.INVALID, `cannot clear ${field}`)
+      ;(patch as Record<string, unknown>)[field] = undefined
+    }
+    await this.#init.accounts.updateAccount(account.id, patch, this.#now())
+    const view = await this.#reload(account.id)
+    await this.#syncIdentifiers(view.account)
+    return view
+  }
+
+  /** Erasure: the account, its devices, their mailboxes (in and out), codes, identifiers and logs. */
+  async delete (peer: string): Promise<void> {
+    const account = await this.#require(peer)
+    const devices = await this.#init.accounts.listDevices(account.id)
+    for (const d of devices) await this.#init.mailbox.deleteMailbox(d.peerId)
+    await this.#init.accounts.deleteAccount(account.id)
+  }
+
+  /** Access and portability: everything this node holds about the account, as one document. */
+  async export (peer: string): Promise<AccountExport> {
+    const { account, devices } = await this.get(peer)
+    const peers = devices.map(d => d.peerId)
+    const pending = (await Promise.all(peers.map(async p => (await this.#init.mailbox.fetch(p, 0n, 100_000, this.#now())).envelopes))).flat()
+    const access = await this.#init.accounts.listAccess(peers)
+    return buildExport({ nodePeerId: this.#init.nodePeerId, exportedAt: this.#now(), account, devices, pending, access })
+  }
+
+  async setRestricted (peer: string, restricted: boolean): Promise<AccountView> {
+    const account = await this.#require(peer)
+    await this.#init.accounts.updateAccount(account.id, { restricted }, this.#now())
+    return await this.#reload(account.id)
+  }
+
+  async setMarketingOptOut (peer: string, optOut: boolean): Promise<AccountView> {
+    const account = await this.#require(peer)
+    await this.#init.accounts.updateAccount(account.id, { marketingOptOut: optOut }, this.#now())
+    return await this.#reload(account.id)
+  }
+
+  async acceptPolicy (peer: string, version: number): Promise<AccountView> {
+    const account = await this.#require(peer)
+    if (version !== this.#init.policy.version) throw new ProtocolError(ErrorCode.INVALID, `the current policy version is ${this.#init.policy.version}`)
+    await this.#init.accounts.updateAccount(account.id, { policyVersionAccepted: version }, this.#now())
+    return await this.#reload(account.id)
+  }
+
+  /** `@username` → the PeerIds of its devices; a message to an account goes to each of them. */
+  async resolve (username: string): Promise<string[]> {
+    const account = await this.#init.accounts.getAccountByUsername(validateUsername(username))
+    if (account == null) throw new ProtocolError(ErrorCode.NOT_FOUND, `no account @${username.replace(/^@/, '')} on this node`)
+    return (await this.#init.accounts.listDevices(account.id)).map(d => d.peerId)
+  }
+
+  async createLinkCode (peer: string): Promise<{ code: string, expiresAt: number }> {
+    const account = await this.#require(peer)
+    const digits = Array.from(this.#random(8), b => (b % 10).toString()).join('')
+    const code = `${digits.slice(0, 4)}-${digits.slice(4)}`
+    const expiresAt = this.#now() + LINK_CODE_TTL_MS
+    await this.#init.accounts.putLinkCode(sha256(utf8ToBytes(code)), account.id, expiresAt)
+    return { code, expiresAt }
+  }
+
+  async linkDevice (peer: string, code: string, device?: DeviceInput): Promise<AccountView> {
+    if (await this.#init.accounts.getAccountByDevice(peer) != null) throw new ProtocolError(ErrorCode.ALREADY_EXISTS, 'this device already belongs to an account')
+    const accountId = await this.#init.accounts.takeLinkCode(sha256(utf8ToBytes(code.trim())), this.#now())
+    if (accountId == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'link code is unknown, used or expired')
+    const now = this.#now()
+    await this.#init.accounts.addDevice({ peerId: peer, accountId, ...cleanDevice(device), linkedAt: now, lastSeenAt: now })
+    return await this.#reload(accountId)
+  }
+
+  /** Revokes a device: it stops being an address of the account and loses what waits for it. */
+  async unlinkDevice (peer: string, target: string): Promise<AccountView> {
+    const account = await this.#require(peer)
+    const devices = await this.#init.accounts.listDevices(account.id)
+    if (!devices.some(d => d.peerId === target)) throw new ProtocolError(ErrorCode.NOT_FOUND, 'no such device on this account')
+    if (devices.length === 1) throw new ProtocolError(ErrorCode.INVALID, 'cannot unlink the only device: delete the account instead')
+    await this.#init.accounts.removeDevice(target)
+    await this.#init.mailbox.deleteMailbox(target, { received: true, sent: false })
+    return await this.#reload(account.id)
+  }
+
+  async discoverySalt (): Promise<Uint8Array> {
+    let salt = await this.#init.accounts.getSetting(SALT_KEY)
+    if (salt == null) {
+      salt = this.#random(32)
+      await this.#init.accounts.setSetting(SALT_KEY, salt)
+    }
+    return salt
+  }
+
+  /** Which of the uploaded hashes belong to accounts; the uploaded list itself is not kept. */
+  async discover (peer: string, hashes: Uint8Array[]): Promise<Array<{ hash: Uint8Array, username: string }>> {
+    await this.#require(peer)
+    if (hashes.some(h => h.length !== 32)) throw new ProtocolError(ErrorCode.INVALID, 'discovery hashes must be 32 bytes')
+    return await this.#init.accounts.findIdentifiers(hashes)
+  }
+
+  async #syncIdentifiers (account: AccountRecord): Promise<void> {
+    const salt = await this.discoverySalt()
+    const hashes: Uint8Array[] = []
+    if (account.email != null) hashes.push(hashIdentifier(salt, 'email', account.email))
+    if (account.phone != null) hashes.push(hashIdentifier(salt, 'phone', account.phone))
+    await this.#init.accounts.setIdentifiers(account.id, hashes)
+  }
+
+  /** Log data for abuse prevention; a restricted account's devices are not logged. */
+  async recordConnection (peer: string, ip: string): Promise<void> {
+    const account = await this.#init.accounts.getAccountByDevice(peer)
+    const now = this.#now()
+    if (account != null) await this.#init.accounts.touchDevice(peer, now)
+    if (account?.restricted === true) return
+    await this.#init.accounts.logAccess({ peerId: peer, ip, at: now })
+  }
+
+  async purgeLogs (): Promise<number> {
+    return await this.#init.accounts.purgeAccessBefore(this.#now() - LOG_RETENTION_MS)
+  }
+
+  /** Who may receive product news: has an email, did not opt out, did not restrict processing. */
+  async marketingRecipients (): Promise<Array<{ username: string, email: string }>> {
+    return (await this.#init.accounts.listAccounts())
+      .filter(a => a.email != null && !a.marketingOptOut && !a.restricted)
+      .map(a => ({ username: a.username, email: a.email as string }))
+  }
+}

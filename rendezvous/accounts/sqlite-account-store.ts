@@ -1,0 +1,240 @@
+// AccountStore on embedded SQLite (its own file beside the mailbox store).
+import Database from 'better-sqlite3'
+import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
+
+const MIGRATIONS = [
+  `CREATE TABLE accounts (
+     id TEXT PRIMARY KEY,
+     username TEXT NOT NULL UNIQUE,
+     email TEXT, phone TEXT, display_name TEXT, avatar BLOB, bio TEXT,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, age_checked_at INTEGER NOT NULL,
+     restricted INTEGER NOT NULL DEFAULT 0, marketing_opt_out INTEGER NOT NULL DEFAULT 0,
+     policy_version_accepted INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE devices (
+     peer_id TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     type TEXT NOT NULL, os TEXT NOT NULL, client_version TEXT NOT NULL,
+     linked_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL
+   );
+   CREATE INDEX devices_by_account ON devices (account_id);
+   CREATE TABLE link_codes (
+     digest BLOB PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE TABLE identifiers (
+     hash BLOB PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE
+   );
+   CREATE TABLE access_log (peer_id TEXT NOT NULL, ip TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX access_by_peer ON access_log (peer_id);
+   CREATE INDEX access_by_time ON access_log (at);
+   CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL);`
+]
+
+interface AccountRow {
+  id: string
+  username: string
+  email: string | null
+  phone: string | null
+  display_name: string | null
+  avatar: Uint8Array | null
+  bio: string | null
+  created_at: number
+  updated_at: number
+  age_checked_at: number
+  restricted: number
+  marketing_opt_out: number
+  policy_version_accepted: number
+}
+
+interface DeviceRow { peer_id: string, account_id: string, type: string, os: string, client_version: string, linked_at: number, last_seen_at: number }
+
+const opt = <T>(v: T | null): T | undefined => v ?? undefined
+
+function toAccount (r: AccountRow): AccountRecord {
+  return {
+    id: r.id,
+    username: r.username,
+    email: opt(r.email),
+    phone: opt(r.phone),
+    displayName: opt(r.display_name),
+    avatar: r.avatar == null ? undefined : new Uint8Array(r.avatar),
+    bio: opt(r.bio),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    ageCheckedAt: r.age_checked_at,
+    restricted: r.restricted === 1,
+    marketingOptOut: r.marketing_opt_out === 1,
+    policyVersionAccepted: r.policy_version_accepted
+  }
+}
+
+const toDevice = (r: DeviceRow): DeviceRecord => ({
+  peerId: r.peer_id, accountId: r.account_id, type: r.type, os: r.os, clientVersion: r.client_version, linkedAt: r.linked_at, lastSeenAt: r.last_seen_at
+})
+
+const COLUMNS: Record<keyof AccountPatch, string> = {
+  email: 'email', phone: 'phone', displayName: 'display_name', avatar: 'avatar', bio: 'bio',
+  restricted: 'restricted', marketingOptOut: 'marketing_opt_out', policyVersionAccepted: 'policy_version_accepted'
+}
+
+export class SqliteAccountStore implements AccountStore {
+  readonly db: Database.Database
+
+  constructor (path: string) {
+    this.db = new Database(path)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL')
+    this.db.pragma('foreign_keys = ON')
+    // Deleted accounts are overwritten on disk, not only unlinked.
+    this.db.pragma('secure_delete = ON')
+    const version = this.db.pragma('user_version', { simple: true }) as number
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v])
+        this.db.pragma(`user_version = ${v + 1}`)
+      })()
+    }
+  }
+
+  async createAccount (a: AccountRecord, d: DeviceRecord): Promise<void> {
+    try {
+      this.db.transaction(() => {
+        this.db.prepare(`INSERT INTO accounts (id, username, email, phone, display_name, avatar, bio, created_at, updated_at, age_checked_at, restricted, marketing_opt_out, policy_version_accepted)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(a.id, a.username, a.email ?? null, a.phone ?? null, a.displayName ?? null, a.avatar ?? null, a.bio ?? null,
+          a.createdAt, a.updatedAt, a.ageCheckedAt, a.restricted ? 1 : 0, a.marketingOptOut ? 1 : 0, a.policyVersionAccepted)
+        this.#insertDevice(d)
+      })()
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') === true) {
+        throw new ProtocolError(ErrorCode.ALREADY_EXISTS, /username/.test((err as Error).message) ? `username ${a.username} is taken` : 'this device already belongs to an account')
+      }
+      throw err
+    }
+  }
+
+  #insertDevice (d: DeviceRecord): void {
+    this.db.prepare('INSERT INTO devices (peer_id, account_id, type, os, client_version, linked_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(d.peerId, d.accountId, d.type, d.os, d.clientVersion, d.linkedAt, d.lastSeenAt)
+  }
+
+  async getAccount (id: string): Promise<AccountRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined
+    return r == null ? undefined : toAccount(r)
+  }
+
+  async getAccountByUsername (username: string): Promise<AccountRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM accounts WHERE username = ?').get(username) as AccountRow | undefined
+    return r == null ? undefined : toAccount(r)
+  }
+
+  async getAccountByDevice (peerId: string): Promise<AccountRecord | undefined> {
+    const r = this.db.prepare('SELECT a.* FROM accounts a JOIN devices d ON d.account_id = a.id WHERE d.peer_id = ?').get(peerId) as AccountRow | undefined
+    return r == null ? undefined : toAccount(r)
+  }
+
+  async updateAccount (id: string, patch: AccountPatch, now: number): Promise<void> {
+    const keys = (Object.keys(patch) as Array<keyof AccountPatch>).filter(k => k in COLUMNS)
+    if (keys.length === 0) return
+    const value = (k: keyof AccountPatch): unknown => {
+      const v = patch[k]
+      return typeof v === 'boolean' ? (v ? 1 : 0) : v ?? null
+    }
+    this.db.prepare(`UPDATE accounts SET ${keys.map(k => `${COLUMNS[k]} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
+      .run(...keys.map(value), now, id)
+  }
+
+  async deleteAccount (id: string): Promise<void> {
+    this.db.transaction(() => {
+      const peers = this.db.prepare('SELECT peer_id FROM devices WHERE account_id = ?').all(id) as Array<{ peer_id: string }>
+      const delLog = this.db.prepare('DELETE FROM access_log WHERE peer_id = ?')
+      for (const p of peers) delLog.run(p.peer_id)
+      // Devices, link codes and identifiers go with the account (ON DELETE CASCADE).
+      this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id)
+    })()
+  }
+
+  async listAccounts (): Promise<AccountRecord[]> {
+    return (this.db.prepare('SELECT * FROM accounts ORDER BY created_at').all() as AccountRow[]).map(toAccount)
+  }
+
+  async listDevices (accountId: string): Promise<DeviceRecord[]> {
+    return (this.db.prepare('SELECT * FROM devices WHERE account_id = ? ORDER BY linked_at').all(accountId) as DeviceRow[]).map(toDevice)
+  }
+
+  async addDevice (device: DeviceRecord): Promise<void> {
+    try {
+      this.#insertDevice(device)
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') === true) throw new ProtocolError(ErrorCode.ALREADY_EXISTS, 'this device already belongs to an account')
+      throw err
+    }
+  }
+
+  async removeDevice (peerId: string): Promise<void> {
+    this.db.prepare('DELETE FROM devices WHERE peer_id = ?').run(peerId)
+  }
+
+  async touchDevice (peerId: string, at: number): Promise<void> {
+    this.db.prepare('UPDATE devices SET last_seen_at = ? WHERE peer_id = ?').run(at, peerId)
+  }
+
+  async putLinkCode (digest: Uint8Array, accountId: string, expiresAt: number): Promise<void> {
+    this.db.prepare('INSERT INTO link_codes (digest, account_id, expires_at) VALUES (?, ?, ?)').run(digest, accountId, expiresAt)
+  }
+
+  async takeLinkCode (digest: Uint8Array, now: number): Promise<string | undefined> {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT account_id, expires_at FROM link_codes WHERE digest = ?').get(digest) as { account_id: string, expires_at: number } | undefined
+      this.db.prepare('DELETE FROM link_codes WHERE digest = ? OR expires_at <= ?').run(digest, now)
+      return row != null && row.expires_at > now ? row.account_id : undefined
+    })()
+  }
+
+  async setIdentifiers (accountId: string, hashes: Uint8Array[]): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM identifiers WHERE account_id = ?').run(accountId)
+      const insert = this.db.prepare('INSERT OR REPLACE INTO identifiers (hash, account_id) VALUES (?, ?)')
+      for (const h of hashes) insert.run(h, accountId)
+    })()
+  }
+
+  async findIdentifiers (hashes: Uint8Array[]): Promise<Array<{ hash: Uint8Array, username: string }>> {
+    const find = this.db.prepare('SELECT a.username FROM identifiers i JOIN accounts a ON a.id = i.account_id WHERE i.hash = ? AND a.restricted = 0')
+    const out: Array<{ hash: Uint8Array, username: string }> = []
+    for (const hash of hashes) {
+      const row = find.get(hash) as { username: string } | undefined
+      if (row != null) out.push({ hash, username: row.username })
+    }
+    return out
+  }
+
+  async logAccess (r: AccessRecord): Promise<void> {
+    this.db.prepare('INSERT INTO access_log (peer_id, ip, at) VALUES (?, ?, ?)').run(r.peerId, r.ip, r.at)
+  }
+
+  async listAccess (peerIds: string[]): Promise<AccessRecord[]> {
+    const q = this.db.prepare('SELECT peer_id, ip, at FROM access_log WHERE peer_id = ? ORDER BY at')
+    return peerIds.flatMap(p => (q.all(p) as Array<{ peer_id: string, ip: string, at: number }>).map(r => ({ peerId: r.peer_id, ip: r.ip, at: r.at })))
+  }
+
+  async purgeAccessBefore (before: number): Promise<number> {
+    return this.db.prepare('DELETE FROM access_log WHERE at < ?').run(before).changes
+  }
+
+  async getSetting (key: string): Promise<Uint8Array | undefined> {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: Uint8Array } | undefined
+    return row == null ? undefined : new Uint8Array(row.value)
+  }
+
+  async setSetting (key: string, value: Uint8Array): Promise<void> {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value)
+  }
+
+  async close (): Promise<void> {
+    this.db.close()
+  }
+}

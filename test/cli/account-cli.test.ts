@@ -1,0 +1,76 @@
+// The account and backup commands as a person runs them.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli, startRendezvousProcess } from '../helpers/cli.ts'
+import { Cleanup, tempDir } from '../helpers/wait.ts'
+
+describe('babacloud account and backup', () => {
+  const cleanup = new Cleanup()
+  afterEach(async () => { await cleanup.run() })
+
+  it('creates, shows, exports and deletes an account; refuses under-13s', async () => {
+    const tmp = tempDir('babacloud-acct-')
+    cleanup.add(tmp.remove)
+    const node = await startRendezvousProcess(cleanup, ['--data', `${tmp.dir}/rv`, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', 'off'])
+    const rv = node.info.multiaddrs[0]
+    const home = `${tmp.dir}/ana`
+    const kid = `${tmp.dir}/kid`
+    await Promise.all([runCli(['init', '--home', home]), runCli(['init', '--home', kid])])
+
+    const young = new Date(Date.now() - 10 * 365 * 86_400_000).toISOString().slice(0, 10)
+    const [created, refused] = await Promise.all([
+      runCli(['account', 'create', '--home', home, '--rendezvous', rv, '--username', 'ana', '--email', 'ana@example.org', '--birth-date', '1985-02-03', '--json']),
+      runCli(['account', 'create', '--home', kid, '--rendezvous', rv, '--username', 'kiddo', '--birth-date', young])
+    ])
+    expect(created.code).toBe(0)
+    const account = JSON.parse(created.stdout)
+    expect(account).toMatchObject({ username: 'ana', email: 'ana@example.org', restricted: false })
+    expect(account.id).toMatch(/^[0-9a-f]{32}$/)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/at least 13 years old/)
+
+    const shown = JSON.parse((await runCli(['account', 'show', '--home', home, '--json'])).stdout)
+    expect(shown.id).toBe(account.id)
+
+    const out = `${tmp.dir}/export.json`
+    expect((await runCli(['account', 'export', '--home', home, '--out', out])).code).toBe(0)
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ schema: 'babacloud.account-export', account: { id: account.id, username: 'ana' } })
+
+    const notConfirmed = await runCli(['account', 'delete', '--home', home])
+    expect(notConfirmed.stderr).toMatch(/--yes/)
+    expect((await runCli(['account', 'delete', '--home', home, '--yes'])).code).toBe(0)
+    const gone = await runCli(['account', 'show', '--home', home, '--json'])
+    expect(JSON.parse(gone.stderr)).toMatchObject({ error: { code: 'NOT_FOUND' } })
+  })
+
+  it('restores a backup on a fresh home, and a wrong passphrase changes nothing', async () => {
+    const tmp = tempDir('babacloud-backup-')
+    cleanup.add(tmp.remove)
+    const node = await startRendezvousProcess(cleanup, ['--data', `${tmp.dir}/rv`, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', 'off'])
+    const rv = node.info.multiaddrs[0]
+    const [a, b] = await Promise.all([
+      runCli(['init', '--home', `${tmp.dir}/old`, '--json']),
+      runCli(['init', '--home', `${tmp.dir}/friend`, '--json'])
+    ])
+    const me = JSON.parse(a.stdout).peerId
+    await runCli(['send', '--home', `${tmp.dir}/friend`, '--rendezvous', rv, '--to', me, 'remember this'])
+    await runCli(['inbox', '--home', `${tmp.dir}/old`, '--rendezvous', rv])
+    const pass = `${tmp.dir}/pass`
+    writeFileSync(pass, 'correct horse battery staple\n')
+    const created = await runCli(['backup', 'create', '--home', `${tmp.dir}/old`, '--out', `${tmp.dir}/device.backup`, '--passphrase-file', pass, '--json'])
+    expect(created.code).toBe(0)
+    expect(readFileSync(`${tmp.dir}/device.backup`).includes(Buffer.from('remember this'))).toBe(false)
+
+    const wrong = await runCli(['backup', 'restore', '--in', `${tmp.dir}/device.backup`, '--home', `${tmp.dir}/new`, '--json'], { env: { BABACLOUD_PASSPHRASE: 'not it' } })
+    expect(wrong.code).toBe(1)
+    expect(JSON.parse(wrong.stderr)).toMatchObject({ error: { code: 'WRONG_PASSPHRASE' } })
+    // Nothing was written: the home is still free for the right passphrase.
+    const restored = await runCli(['backup', 'restore', '--in', `${tmp.dir}/device.backup`, '--home', `${tmp.dir}/new`, '--passphrase-file', pass, '--json'])
+    expect(JSON.parse(restored.stdout)).toMatchObject({ peerId: me, messages: 1 })
+    const history = await runCli(['inbox', '--home', `${tmp.dir}/new`, '--all', '--json'])
+    expect(JSON.parse(history.stdout.trim())).toMatchObject({ text: 'remember this', from: JSON.parse(b.stdout).peerId })
+    // And it is the same device: it can chat as before.
+    const again = await runCli(['backup', 'restore', '--in', `${tmp.dir}/device.backup`, '--home', `${tmp.dir}/new`, '--passphrase-file', pass])
+    expect(again.stderr).toMatch(/already has an identity/)
+  })
+})
