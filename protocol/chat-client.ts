@@ -14,7 +14,7 @@ import type { EnvelopeHeader } from './crypto/envelope.ts'
 import type { DeviceIdentity } from './identity.ts'
 import type { ChatNode } from './node/create-node.ts'
 import type { ChatMessage, ChatStore, MessageStatus } from './store/chat-store.ts'
-import type { Envelope } from './wire/messages.ts'
+import type { Envelope, Payload } from './wire/messages.ts'
 import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -34,6 +34,22 @@ export interface SendResult {
   /** One entry per device when sending to an @username with several devices. */
   devices: DeviceResult[]
 }
+
+/** A control message: not shown as chat text, handled by the module that registered its type. */
+export interface ControlMessage {
+  id: string
+  from: PeerId
+  type: string
+  body: Uint8Array
+  sentAt: number
+  path: DeliveryPath
+}
+
+/** Runs before the envelope is acked: once it resolves, the sender may consider it delivered. */
+export type ControlHandler = (message: ControlMessage) => Promise<void>
+
+/** Recently seen control ids: live and mailbox paths may both bring one; handlers stay idempotent. */
+const SEEN_CONTROL_IDS = 10_000
 
 export interface ChatClientEvents {
   /** A message this device had not seen before. */
@@ -76,6 +92,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   readonly #log: Logger
   readonly #timeoutMs: number
   readonly #liveTimeoutMs: number
+  readonly #controlHandlers = new Map<string, ControlHandler>()
+  readonly #seenControl = new Set<string>()
   #syncing?: Promise<number>
   #syncAgain = false
   #started = false
@@ -205,6 +223,29 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     }
   }
 
+  /** Registers the handler for one control type (one handler a type). */
+  handleControl (type: string, handler: ControlHandler): void {
+    if (type === '') throw new Error('control type must not be empty')
+    this.#controlHandlers.set(type, handler)
+  }
+
+  /**
+   * Sends a control message like a text message (live, else mailbox) to a PeerId or every device
+   * of an @username; nothing is added to the chat history.
+   */
+  async sendControl (to: PeerId | string, type: string, body: Uint8Array, options: AbortOptions = {}): Promise<SendResult> {
+    if (body.length > MAX_TEXT_BYTES) throw new ProtocolError(ErrorCode.TOO_LARGE, `control message is over ${MAX_TEXT_BYTES} bytes`)
+    const devices = await this.#resolve(to)
+    const first = createEnvelope(this.identity, devices[0], { text: '', type, body: body as Uint8Array<ArrayBuffer> })
+    const results: DeviceResult[] = []
+    for (const [i, device] of devices.entries()) {
+      const envelope = i === 0 ? first : createEnvelope(this.identity, device, { text: '', type, body: body as Uint8Array<ArrayBuffer> }, { id: first.id, sentAt: Number(first.sentAt) })
+      results.push({ peerId: device.toString(), ...await this.#deliver(device, envelope, options) })
+    }
+    const best = results.find(r => r.status === 'delivered') ?? results[0]
+    return { id: envelopeIdToString(first.id), status: best.status, path: best.path, devices: results }
+  }
+
   async #resolve (to: PeerId | string): Promise<PeerId[]> {
     if (typeof to !== 'string') return [to]
     if (!to.startsWith('@')) return [parsePeerId(to)]
@@ -287,12 +328,14 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
 
   async #receive (env: Envelope, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
     if (!header.to.equals(this.node.peerId)) throw new ProtocolError(ErrorCode.WRONG_RECIPIENT, 'envelope is addressed to another peer')
-    let text: string
+    let payload: Payload
     try {
-      text = openEnvelope(this.identity, env).text
+      payload = openEnvelope(this.identity, env)
     } catch (err) {
       throw new ProtocolError(ErrorCode.MALFORMED, `payload could not be opened: ${errorMessage(err)}`)
     }
+    if (payload.type !== '') return await this.#receiveControl(payload, header, path)
+    const text = payload.text
     const message: ChatMessage = {
       id: header.id,
       peer: header.from.toString(),
@@ -304,6 +347,20 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     }
     if (!await this.store.addMessage(message)) return false
     this.safeDispatchEvent('message', { detail: { ...message, path } })
+    return true
+  }
+
+  async #receiveControl (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
+    const key = `${header.from.toString()}/${header.id}`
+    if (this.#seenControl.has(key)) return false
+    const handler = this.#controlHandlers.get(payload.type)
+    if (handler == null) {
+      this.#log('no handler for control type %s from %p; dropped', payload.type, header.from)
+      return false
+    }
+    await handler({ id: header.id, from: header.from, type: payload.type, body: payload.body, sentAt: header.sentAt, path })
+    this.#seenControl.add(key)
+    if (this.#seenControl.size > SEEN_CONTROL_IDS) this.#seenControl.delete(this.#seenControl.values().next().value as string)
     return true
   }
 

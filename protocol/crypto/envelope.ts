@@ -45,7 +45,7 @@ export interface CreateEnvelopeOptions {
   random?: (n: number) => Uint8Array
 }
 
-export function createEnvelope (sender: DeviceIdentity, to: PeerId, payload: Payload, options: CreateEnvelopeOptions = {}): Envelope {
+export function createEnvelope (sender: DeviceIdentity, to: PeerId, payload: Partial<Payload>, options: CreateEnvelopeOptions = {}): Envelope {
   const random = options.random ?? randomBytes
   const header: Envelope = {
     id: Uint8Array.from(options.id ?? random(ENVELOPE_ID_LENGTH)),

@@ -248,6 +248,8 @@ export namespace Envelope {
 
 export interface Payload {
   text: string
+  type: string
+  body: Uint8Array<ArrayBuffer>
 }
 
 export namespace Payload {
@@ -265,12 +267,24 @@ export namespace Payload {
           w.string(obj.text)
         }
 
+        if ((obj.type != null && obj.type !== '')) {
+          w.uint32(18)
+          w.string(obj.type)
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.body)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          text: ''
+          text: '',
+          type: '',
+          body: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -281,6 +295,14 @@ export namespace Payload {
           switch (tag >>> 3) {
             case 1: {
               obj.text = reader.string()
+              break
+            }
+            case 2: {
+              obj.type = reader.string()
+              break
+            }
+            case 3: {
+              obj.body = reader.bytes()
               break
             }
             default: {
@@ -305,6 +327,20 @@ export namespace Payload {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.type`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -322,6 +358,16 @@ export namespace Payload {
     value: string
   }
 
+  export interface PayloadTypeFieldEvent {
+    field: '$.type'
+    value: string
+  }
+
+  export interface PayloadBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Payload>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Payload.codec())
   }
@@ -330,7 +376,7 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadTextFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadTextFieldEvent | PayloadTypeFieldEvent | PayloadBodyFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
   }
 }
