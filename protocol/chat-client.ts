@@ -9,6 +9,7 @@ import { DirectMessages } from './dm/direct-messages.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from './errors.ts'
 import { parsePeerId } from './identity.ts'
 import { MailboxClient } from './mailbox/mailbox-client.ts'
+import { homeKey } from './federation/home.ts'
 import { AccountClient } from './account/account-client.ts'
 import type { EnvelopeHeader } from './crypto/envelope.ts'
 import type { DeviceIdentity } from './identity.ts'
@@ -67,7 +68,13 @@ export interface ChatClientInit {
   rendezvous?: Multiaddr
   timeoutMs?: number
   liveTimeoutMs?: number
+  /** Look up recipients homed on other rendezvous nodes in the DHT (default true). */
+  federation?: boolean
 }
+
+/** How long a home lookup may take, and how long its answer is reused. */
+const HOME_LOOKUP_MS = 3_000
+const HOME_CACHE_MS = 5 * 60_000
 
 /** Codes that retrying through the mailbox cannot fix. */
 const FINAL_CODES = new Set([ErrorCode.MALFORMED, ErrorCode.TOO_LARGE, ErrorCode.BAD_SIGNATURE])
@@ -93,6 +100,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   readonly #timeoutMs: number
   readonly #liveTimeoutMs: number
   readonly #controlHandlers = new Map<string, ControlHandler>()
+  readonly #homes = new Map<string, { addrs?: Multiaddr[], at: number }>()
+  readonly #federation: boolean
   readonly #seenControl = new Set<string>()
   #syncing?: Promise<number>
   #syncAgain = false
@@ -105,6 +114,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     this.store = init.store
     this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.#liveTimeoutMs = init.liveTimeoutMs ?? LIVE_DELIVERY_TIMEOUT_MS
+    this.#federation = init.federation ?? true
     this.#log = init.node.logger.forComponent('babacloud:chat-client')
     if (init.rendezvous != null) {
       const id = init.rendezvous.getComponents().findLast(c => c.name === 'p2p')?.value
@@ -256,6 +266,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   }
 
   async #deliver (peer: PeerId, envelope: Envelope, options: AbortOptions): Promise<Omit<DeviceResult, 'peerId'>> {
+    // Looked up while the live attempt runs, so a stored message costs no extra wait.
+    const home = this.#homeOf(peer)
     try {
       const signal = options.signal ?? AbortSignal.timeout(this.#liveTimeoutMs)
       const connection = await this.#dm.send(this.#liveTarget(peer), envelope, { signal })
@@ -265,15 +277,42 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
       this.#log('live delivery to %p failed, using the mailbox - %e', peer, err)
     }
     if (this.#mailbox == null) throw new UnreachableError(`peer ${peer.toString()} is not reachable and no rendezvous is configured`)
+    const remoteHome = await home
+    const mailbox = remoteHome == null ? this.#mailbox : new MailboxClient(this.node, remoteHome, this.#timeoutMs)
     try {
-      await this.#mailbox.deposit(envelope, { signal: options.signal ?? AbortSignal.timeout(this.#timeoutMs) })
+      await mailbox.deposit(envelope, { signal: options.signal ?? AbortSignal.timeout(this.#timeoutMs) })
     } catch (err) {
       // A retried deposit whose first ack was lost: the node already holds it.
       if (ProtocolError.is(err, ErrorCode.REPLAY)) return { status: 'stored', path: 'mailbox' }
+      if (remoteHome != null) this.#homes.delete(peer.toString())
       if (ProtocolError.is(err)) throw err
       throw new UnreachableError(`rendezvous is unreachable: ${errorMessage(err)}`, { cause: err })
     }
     return { status: 'stored', path: 'mailbox' }
+  }
+
+  /**
+   * The recipient's home rendezvous when it is another node (federation), found as a DHT provider
+   * of its home key; undefined means our own rendezvous. Cached, and bounded in time.
+   */
+  async #homeOf (peer: PeerId): Promise<Multiaddr[] | undefined> {
+    if (!this.#federation || this.#rendezvousPeer == null) return undefined
+    const key = peer.toString()
+    const cached = this.#homes.get(key)
+    if (cached != null && Date.now() - cached.at < HOME_CACHE_MS) return cached.addrs
+    let addrs: Multiaddr[] | undefined
+    try {
+      for await (const provider of this.node.contentRouting.findProviders(homeKey(peer), { signal: AbortSignal.timeout(HOME_LOOKUP_MS) })) {
+        // Our own node stays the choice whenever it is one of the homes.
+        if (provider.id.equals(this.#rendezvousPeer)) { addrs = undefined; break }
+        if (addrs == null && provider.multiaddrs.length > 0) addrs = provider.multiaddrs.map(ma => ma.encapsulate(`/p2p/${provider.id.toString()}`))
+      }
+    } catch (err) {
+      this.#log('home lookup for %p ended - %e', peer, err)
+    }
+    this.#homes.set(key, { addrs, at: Date.now() })
+    if (this.#homes.size > 10_000) this.#homes.delete(this.#homes.keys().next().value as string)
+    return addrs
   }
 
   #liveTarget (peer: PeerId): PeerId | Multiaddr {

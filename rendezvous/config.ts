@@ -9,6 +9,8 @@ export interface RendezvousConfig {
   store?: string
   /** HTTP host:port for the web app, /healthz and /metrics; `false` disables it. */
   http: string | false
+  /** Other rendezvous nodes to join in one DHT, so their users and ours can reach each other. */
+  bootstrap: string[]
   /** Keep private addresses in the DHT (LANs, tests); public nodes leave this off. */
   privateNetwork: boolean
   mailbox: {
@@ -41,6 +43,7 @@ const DEFAULT_POLICY_TEXT = `BabaCloud Chat privacy policy (summary)
 export const DEFAULT_CONFIG: RendezvousConfig = {
   listen: ['/ip4/127.0.0.1/tcp/7701', '/ip4/127.0.0.1/tcp/7702/ws'],
   http: '127.0.0.1:8787',
+  bootstrap: [],
   privateNetwork: true,
   mailbox: { maxMessages: 1000, maxBytes: 50 * 1024 * 1024, retentionMs: 30 * 86_400_000 },
   relay: { maxReservations: 1024, dataLimitBytes: 1024 * 1024, durationLimitMs: 10 * 60_000 },
@@ -104,6 +107,10 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (raw.store != null) {
     if (typeof raw.store !== 'string') throw new ConfigError('store: expected sqlite:PATH or postgres://…')
     c.store = raw.store
+  }
+  if (raw.bootstrap != null) {
+    if (!Array.isArray(raw.bootstrap) || raw.bootstrap.some(a => typeof a !== 'string')) throw new ConfigError('bootstrap: expected a list of rendezvous multiaddrs')
+    c.bootstrap = raw.bootstrap as string[]
   }
   if (raw.privateNetwork != null) c.privateNetwork = raw.privateNetwork === true
   if (typeof raw.logLevel === 'string') c.logLevel = raw.logLevel

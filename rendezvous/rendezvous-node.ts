@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
+import { multiaddr } from '@multiformats/multiaddr'
 import { DeviceIdentity } from '../protocol/identity.ts'
 import { createChatNode } from '../protocol/node/create-node.ts'
 import { resolveConfig } from './config.ts'
@@ -13,6 +14,7 @@ import { MailboxService } from './mailbox/mailbox-service.ts'
 import { RendezvousMetrics } from './metrics.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
+import { HomeAnnouncer } from './federation/home-announcer.ts'
 import { AccountService } from './accounts/account-service.ts'
 import { SqliteAccountStore } from './accounts/sqlite-account-store.ts'
 import type { AccountStore } from './accounts/account-store.ts'
@@ -81,6 +83,7 @@ export class RendezvousNode {
   #accountStore?: AccountStore
   #accounts?: AccountService
   #accountProtocol?: AccountProtocol
+  #home?: HomeAnnouncer
   readonly #options: RendezvousNodeOptions
 
   constructor (options: RendezvousNodeOptions) {
@@ -132,7 +135,9 @@ export class RendezvousNode {
     })
     const node = this.#node
     this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
-    this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, metrics: this.#metrics, now: this.#options.now })
+    const home = new HomeAnnouncer(node)
+    this.#home = home
+    this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, metrics: this.#metrics, now: this.#options.now, onFetch: peer => { home.announce(peer) } })
     await this.#mailbox.start()
     this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
     const accounts = new AccountService({
@@ -155,6 +160,7 @@ export class RendezvousNode {
     const store = this.#store
     this.#sweeper = setInterval(() => { store.purgeExpired(this.#options.now?.()).catch(() => {}) }, this.config.sweepIntervalMs)
     this.#sweeper.unref()
+    await this.#joinFederation(node)
     const info = this.info()
     writeFileAtomic(join(this.dataDir, 'rendezvous.json'), JSON.stringify(info, null, 2) + '\n')
     return info
@@ -181,6 +187,17 @@ export class RendezvousNode {
     })
   }
 
+  /** Dials the configured peer nodes so the DHT spans them; one unreachable peer is not fatal. */
+  async #joinFederation (node: ChatNode): Promise<void> {
+    await Promise.all(this.config.bootstrap.map(async addr => {
+      try {
+        await node.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) })
+      } catch (err) {
+        node.logger.forComponent('babacloud:federation').error('cannot reach bootstrap node %s - %e', addr, err)
+      }
+    }))
+  }
+
   /** The Prometheus text served on /metrics. */
   async metricsText (): Promise<string> {
     if (this.#metrics == null) throw new Error('rendezvous node is not started')
@@ -205,6 +222,7 @@ export class RendezvousNode {
   async stop (): Promise<void> {
     clearInterval(this.#sweeper)
     clearInterval(this.#logPurger)
+    this.#home?.stop()
     this.#node?.removeEventListener('connection:open', this.#onConnection)
     await this.#accountProtocol?.stop().catch(() => {})
     if (this.#http != null) {

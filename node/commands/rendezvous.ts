@@ -20,6 +20,7 @@ interface RendezvousOpts {
   listen?: string[]
   http?: string
   store?: string
+  bootstrap?: string[]
   logLevel?: string
   json?: boolean
 }
@@ -48,6 +49,16 @@ function buildConfig (opts: RendezvousOpts): RendezvousConfig {
   }
   if (opts.logLevel != null) config.logLevel = opts.logLevel
   if (opts.store != null) config.store = opts.store
+  if (opts.bootstrap != null) {
+    for (const addr of opts.bootstrap) {
+      try {
+        multiaddr(addr)
+      } catch {
+        throw new CliError(`malformed multiaddr: ${addr}`)
+      }
+    }
+    config.bootstrap = opts.bootstrap
+  }
   try {
     parseStoreSpec(config.store, opts.data)
   } catch (err) {
@@ -64,6 +75,7 @@ export function registerRendezvous (program: Command): void {
     .option('--config <file>', 'YAML or JSON config file (see docs/rendezvous-config.md)')
     .option('--listen <multiaddr...>', 'libp2p listen addresses (default: 127.0.0.1 TCP 7701 and WebSockets 7702)')
     .option('--http <host:port>', 'HTTP address for the web app, /healthz and /metrics, or "off" (default 127.0.0.1:8787)')
+    .option('--bootstrap <multiaddr...>', 'other rendezvous nodes to federate with (one DHT; their users reach ours)')
     .option('--store <spec>', 'mailbox storage: sqlite:PATH (default: under --data) or postgres://USER@HOST:PORT/DB')
     .option('--log-level <level>', 'log level: fatal, error, warn, info, debug (default warn)')
     .option('--json', 'print the ready line as one JSON object')

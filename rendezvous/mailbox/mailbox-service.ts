@@ -28,6 +28,8 @@ export interface MailboxServiceInit {
   timeoutMs?: number
   maxInboundStreams?: number
   now?: () => number
+  /** Called for every peer that fetches here: this node is its home (federation announces it). */
+  onFetch?: (peer: PeerId) => void
 }
 
 export class MailboxService {
@@ -81,7 +83,9 @@ export class MailboxService {
     const peer = connection.remotePeer
     switch (req.type) {
       case MailboxRequest.Type.DEPOSIT: return await this.#deposit(req, peer)
-      case MailboxRequest.Type.FETCH: return await this.#fetch(req, peer)
+      case MailboxRequest.Type.FETCH:
+        this.#init.onFetch?.(peer)
+        return await this.#fetch(req, peer)
       case MailboxRequest.Type.ACK: return await this.#ack(req, peer)
       default: throw new ProtocolError(ErrorCode.MALFORMED, 'unknown request type')
     }
