@@ -4,7 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { pino } from 'pino'
 import { ConfigError, loadConfigFile, resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
-import { StoreSpecError, openStore, parseStoreSpec } from '../../rendezvous/storage/open-store.ts'
+import { StoreSpecError, openAccountStore, openStore, parseStoreSpec } from '../../rendezvous/storage/open-store.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { print } from '../output.ts'
@@ -85,7 +85,13 @@ export function registerRendezvous (program: Command): void {
       let info
       let node: RendezvousNode | undefined
       try {
-        node = new RendezvousNode({ dataDir: opts.data, config, webRoot: WEB_ROOT, store: await openStore(config.store, opts.data) })
+        node = new RendezvousNode({
+          dataDir: opts.data,
+          config,
+          webRoot: WEB_ROOT,
+          store: await openStore(config.store, opts.data),
+          accountStore: await openAccountStore(config.store, opts.data)
+        })
         info = await node.start()
       } catch (err) {
         await node?.stop().catch(() => {})

@@ -217,12 +217,11 @@ export class AccountService {
   }
 
   async discoverySalt (): Promise<Uint8Array> {
-    let salt = await this.#init.accounts.getSetting(SALT_KEY)
-    if (salt == null) {
-      salt = this.#random(32)
-      await this.#init.accounts.setSetting(SALT_KEY, salt)
-    }
-    return salt
+    const salt = await this.#init.accounts.getSetting(SALT_KEY)
+    if (salt != null) return salt
+    await this.#init.accounts.setSetting(SALT_KEY, this.#random(32))
+    // Another instance may have won the race; everyone uses the stored one.
+    return await this.#init.accounts.getSetting(SALT_KEY) as Uint8Array
   }
 
   /** Which of the uploaded hashes belong to accounts; the uploaded list itself is not kept. */

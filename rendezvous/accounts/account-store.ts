@@ -69,6 +69,7 @@ export interface AccountStore {
   purgeAccessBefore(before: number): Promise<number>
 
   getSetting(key: string): Promise<Uint8Array | undefined>
+  /** Stores a node-wide setting unless it is set already: the first writer wins, across instances. */
   setSetting(key: string, value: Uint8Array): Promise<void>
   close(): Promise<void>
 }

@@ -231,7 +231,7 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async setSetting (key: string, value: Uint8Array): Promise<void> {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value)
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value)
   }
 
   async close (): Promise<void> {

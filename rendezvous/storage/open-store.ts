@@ -1,6 +1,9 @@
 // Turns the operator's store setting (`--store`, config `store:`) into a ready RendezvousStore.
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import { PostgresAccountStore } from '../accounts/postgres-account-store.ts'
+import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts'
+import type { AccountStore } from '../accounts/account-store.ts'
 import { PostgresStore } from './postgres-store.ts'
 import { SqliteStore } from './sqlite-store.ts'
 import type { RendezvousStore } from './store.ts'
@@ -51,6 +54,17 @@ export function parseStoreSpec (spec: string | undefined, dataDir: string): Stor
     return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) }
   }
   throw new StoreSpecError(text, 'unknown kind of store')
+}
+
+/**
+ * Opens the account store that goes with the mailbox store named by `spec`: the same PostgreSQL
+ * database, so every instance sees every account; otherwise SQLite beside it under the data dir.
+ */
+export async function openAccountStore (spec: string | undefined, dataDir: string): Promise<AccountStore> {
+  const parsed = parseStoreSpec(spec, dataDir)
+  if (parsed.kind === 'postgres') return await PostgresAccountStore.open(parsed.connectionString)
+  mkdirSync(dataDir, { recursive: true })
+  return new SqliteAccountStore(join(dataDir, 'accounts.sqlite'))
 }
 
 /** Opens (and for PostgreSQL, migrates) the store named by `spec`. */

@@ -5,6 +5,7 @@ import pg from 'pg'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { DepositChannel } from './postgres-listener.ts'
 import { replayDigest } from './replay-digest.ts'
+import { LOCK_NAMESPACE, createPool, migrate, transaction } from './postgres-support.ts'
 import type { DepositListener, FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 /** Applied in order, each once, recorded in schema_migrations. Never edit one that has shipped. */
@@ -30,11 +31,7 @@ const MIGRATIONS: string[] = [
    CREATE INDEX seen_by_expiry ON seen_envelopes (expires_at);`
 ]
 
-// Advisory lock keys. The two-int form lives in a key space apart from the one-bigint form, and the
-// first int namespaces our locks away from anything else sharing the database.
-const LOCK_NAMESPACE = 0x62616261 // 'baba'
 const MIGRATION_LOCK = 1
-const CONNECT_TIMEOUT_MS = 10_000
 
 export interface PostgresStoreOptions {
   /** `postgres://…` connection string, or full pool settings. */
@@ -65,24 +62,6 @@ function toStored (row: Row): StoredEnvelope {
   }
 }
 
-/** Runs `body` in a transaction on one pooled client; rolls back on any error. */
-async function transaction<T> (pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect()
-  let broken = false
-  try {
-    await client.query('BEGIN')
-    const result = await body(client)
-    await client.query('COMMIT')
-    return result
-  } catch (err) {
-    // A client that cannot even roll back is not returned to the pool for the next caller.
-    await client.query('ROLLBACK').catch(() => { broken = true })
-    throw err
-  } finally {
-    client.release(broken)
-  }
-}
-
 /**
  * No group commit here, unlike SqliteStore: SQLite has one writer, so batching is the only way to
  * share an fsync, whereas PostgreSQL runs the pool's transactions in parallel and its WAL writer
@@ -101,12 +80,7 @@ export class PostgresStore implements RendezvousStore {
 
   /** Connects, brings the schema up to date, and returns a ready store. */
   static async open (options: PostgresStoreOptions): Promise<PostgresStore> {
-    const given: pg.PoolConfig = typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection
-    // pg waits for a connection forever by default; a deposit should fail while the database is
-    // unreachable rather than pile up behind it.
-    const pool = new pg.Pool({ connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...given })
-    // An idle client losing its server emits on the pool; without a handler that would crash the process.
-    pool.on('error', () => {})
+    const pool = createPool(options.connection)
     try {
       await PostgresStore.migrate(pool)
     } catch (err) {
@@ -121,20 +95,7 @@ export class PostgresStore implements RendezvousStore {
    * together take turns: the second finds the work done.
    */
   static async migrate (pool: pg.Pool): Promise<void> {
-    await transaction(pool, async client => {
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK])
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-        version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`)
-      const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations')
-      const current = rows[0].version ?? 0
-      if (current > MIGRATIONS.length) {
-        throw new Error(`database schema version ${current} is newer than this rendezvous (${MIGRATIONS.length}); upgrade it`)
-      }
-      for (let v = current; v < MIGRATIONS.length; v++) {
-        await client.query(MIGRATIONS[v])
-        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1])
-      }
-    })
+    await migrate(pool, 'schema_migrations', MIGRATION_LOCK, MIGRATIONS)
   }
 
   async deposit (e: NewEnvelope, limits: MailboxLimits, now = Date.now()): Promise<StoredEnvelope> {

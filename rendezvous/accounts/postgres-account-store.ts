@@ -1,0 +1,242 @@
+// AccountStore on PostgreSQL, for several rendezvous instances sharing one database.
+import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import { createPool, migrate, transaction } from '../storage/postgres-support.ts'
+import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
+import type pg from 'pg'
+
+const MIGRATION_LOCK = 2
+const MIGRATIONS = [
+  `CREATE TABLE accounts (
+     id TEXT PRIMARY KEY,
+     username TEXT NOT NULL UNIQUE,
+     email TEXT, phone TEXT, display_name TEXT, avatar BYTEA, bio TEXT,
+     created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, age_checked_at BIGINT NOT NULL,
+     restricted BOOLEAN NOT NULL DEFAULT false, marketing_opt_out BOOLEAN NOT NULL DEFAULT false,
+     policy_version_accepted INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE devices (
+     peer_id TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     type TEXT NOT NULL, os TEXT NOT NULL, client_version TEXT NOT NULL,
+     linked_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL
+   );
+   CREATE INDEX devices_by_account ON devices (account_id);
+   CREATE TABLE link_codes (
+     digest BYTEA PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     expires_at BIGINT NOT NULL
+   );
+   CREATE TABLE identifiers (
+     hash BYTEA PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE
+   );
+   CREATE TABLE access_log (peer_id TEXT NOT NULL, ip TEXT NOT NULL, at BIGINT NOT NULL);
+   CREATE INDEX access_by_peer ON access_log (peer_id);
+   CREATE INDEX access_by_time ON access_log (at);
+   CREATE TABLE account_settings (key TEXT PRIMARY KEY, value BYTEA NOT NULL);`
+]
+
+interface AccountRow {
+  id: string
+  username: string
+  email: string | null
+  phone: string | null
+  display_name: string | null
+  avatar: Uint8Array | null
+  bio: string | null
+  created_at: string
+  updated_at: string
+  age_checked_at: string
+  restricted: boolean
+  marketing_opt_out: boolean
+  policy_version_accepted: number
+}
+
+interface DeviceRow { peer_id: string, account_id: string, type: string, os: string, client_version: string, linked_at: string, last_seen_at: string }
+
+const opt = <T>(v: T | null): T | undefined => v ?? undefined
+
+const toAccount = (r: AccountRow): AccountRecord => ({
+  id: r.id,
+  username: r.username,
+  email: opt(r.email),
+  phone: opt(r.phone),
+  displayName: opt(r.display_name),
+  avatar: r.avatar == null ? undefined : new Uint8Array(r.avatar),
+  bio: opt(r.bio),
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+  ageCheckedAt: Number(r.age_checked_at),
+  restricted: r.restricted,
+  marketingOptOut: r.marketing_opt_out,
+  policyVersionAccepted: r.policy_version_accepted
+})
+
+const toDevice = (r: DeviceRow): DeviceRecord => ({
+  peerId: r.peer_id, accountId: r.account_id, type: r.type, os: r.os, clientVersion: r.client_version, linkedAt: Number(r.linked_at), lastSeenAt: Number(r.last_seen_at)
+})
+
+const COLUMNS: Record<keyof AccountPatch, string> = {
+  email: 'email', phone: 'phone', displayName: 'display_name', avatar: 'avatar', bio: 'bio',
+  restricted: 'restricted', marketingOptOut: 'marketing_opt_out', policyVersionAccepted: 'policy_version_accepted'
+}
+
+const isUniqueViolation = (err: unknown): boolean => (err as { code?: string }).code === '23505'
+
+export class PostgresAccountStore implements AccountStore {
+  readonly pool: pg.Pool
+
+  private constructor (pool: pg.Pool) {
+    this.pool = pool
+  }
+
+  static async open (connection: string | pg.PoolConfig): Promise<PostgresAccountStore> {
+    const pool = createPool(connection)
+    try {
+      await migrate(pool, 'account_schema_migrations', MIGRATION_LOCK, MIGRATIONS)
+    } catch (err) {
+      await pool.end().catch(() => {})
+      throw err
+    }
+    return new PostgresAccountStore(pool)
+  }
+
+  async #insertDevice (client: pg.PoolClient | pg.Pool, d: DeviceRecord): Promise<void> {
+    await client.query('INSERT INTO devices (peer_id, account_id, type, os, client_version, linked_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [d.peerId, d.accountId, d.type, d.os, d.clientVersion, d.linkedAt, d.lastSeenAt])
+  }
+
+  async createAccount (a: AccountRecord, d: DeviceRecord): Promise<void> {
+    try {
+      await transaction(this.pool, async client => {
+        await client.query(`INSERT INTO accounts (id, username, email, phone, display_name, avatar, bio, created_at, updated_at, age_checked_at, restricted, marketing_opt_out, policy_version_accepted)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [a.id, a.username, a.email ?? null, a.phone ?? null, a.displayName ?? null, a.avatar ?? null, a.bio ?? null, a.createdAt, a.updatedAt, a.ageCheckedAt, a.restricted, a.marketingOptOut, a.policyVersionAccepted])
+        await this.#insertDevice(client, d)
+      })
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new ProtocolError(ErrorCode.ALREADY_EXISTS, /username/.test((err as { constraint?: string }).constraint ?? '') ? `username ${a.username} is taken` : 'this device already belongs to an account')
+      }
+      throw err
+    }
+  }
+
+  async #one (sql: string, params: unknown[]): Promise<AccountRecord | undefined> {
+    const { rows } = await this.pool.query<AccountRow>(sql, params)
+    return rows[0] == null ? undefined : toAccount(rows[0])
+  }
+
+  async getAccount (id: string): Promise<AccountRecord | undefined> {
+    return await this.#one('SELECT * FROM accounts WHERE id = $1', [id])
+  }
+
+  async getAccountByUsername (username: string): Promise<AccountRecord | undefined> {
+    return await this.#one('SELECT * FROM accounts WHERE username = $1', [username])
+  }
+
+  async getAccountByDevice (peerId: string): Promise<AccountRecord | undefined> {
+    return await this.#one('SELECT a.* FROM accounts a JOIN devices d ON d.account_id = a.id WHERE d.peer_id = $1', [peerId])
+  }
+
+  async updateAccount (id: string, patch: AccountPatch, now: number): Promise<void> {
+    const keys = (Object.keys(patch) as Array<keyof AccountPatch>).filter(k => k in COLUMNS)
+    if (keys.length === 0) return
+    const sets = keys.map((k, i) => `${COLUMNS[k]} = $${i + 1}`).join(', ')
+    await this.pool.query(`UPDATE accounts SET ${sets}, updated_at = $${keys.length + 1} WHERE id = $${keys.length + 2}`,
+      [...keys.map(k => patch[k] ?? null), now, id])
+  }
+
+  async deleteAccount (id: string): Promise<void> {
+    await transaction(this.pool, async client => {
+      await client.query('DELETE FROM access_log WHERE peer_id IN (SELECT peer_id FROM devices WHERE account_id = $1)', [id])
+      // Devices, link codes and identifiers go with the account (ON DELETE CASCADE).
+      await client.query('DELETE FROM accounts WHERE id = $1', [id])
+    })
+  }
+
+  async listAccounts (): Promise<AccountRecord[]> {
+    return (await this.pool.query<AccountRow>('SELECT * FROM accounts ORDER BY created_at')).rows.map(toAccount)
+  }
+
+  async listDevices (accountId: string): Promise<DeviceRecord[]> {
+    return (await this.pool.query<DeviceRow>('SELECT * FROM devices WHERE account_id = $1 ORDER BY linked_at', [accountId])).rows.map(toDevice)
+  }
+
+  async addDevice (device: DeviceRecord): Promise<void> {
+    try {
+      await this.#insertDevice(this.pool, device)
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ProtocolError(ErrorCode.ALREADY_EXISTS, 'this device already belongs to an account')
+      throw err
+    }
+  }
+
+  async removeDevice (peerId: string): Promise<void> {
+    await this.pool.query('DELETE FROM devices WHERE peer_id = $1', [peerId])
+  }
+
+  async touchDevice (peerId: string, at: number): Promise<void> {
+    await this.pool.query('UPDATE devices SET last_seen_at = $1 WHERE peer_id = $2', [at, peerId])
+  }
+
+  async putLinkCode (digest: Uint8Array, accountId: string, expiresAt: number): Promise<void> {
+    await this.pool.query('INSERT INTO link_codes (digest, account_id, expires_at) VALUES ($1, $2, $3)', [digest, accountId, expiresAt])
+  }
+
+  async takeLinkCode (digest: Uint8Array, now: number): Promise<string | undefined> {
+    return await transaction(this.pool, async client => {
+      // DELETE … RETURNING takes the code atomically: two instances cannot both use it.
+      const { rows } = await client.query<{ account_id: string, expires_at: string }>('DELETE FROM link_codes WHERE digest = $1 RETURNING account_id, expires_at', [digest])
+      await client.query('DELETE FROM link_codes WHERE expires_at <= $1', [now])
+      return rows[0] != null && Number(rows[0].expires_at) > now ? rows[0].account_id : undefined
+    })
+  }
+
+  async setIdentifiers (accountId: string, hashes: Uint8Array[]): Promise<void> {
+    await transaction(this.pool, async client => {
+      await client.query('DELETE FROM identifiers WHERE account_id = $1', [accountId])
+      for (const h of hashes) {
+        await client.query('INSERT INTO identifiers (hash, account_id) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET account_id = excluded.account_id', [h, accountId])
+      }
+    })
+  }
+
+  async findIdentifiers (hashes: Uint8Array[]): Promise<Array<{ hash: Uint8Array, username: string }>> {
+    if (hashes.length === 0) return []
+    const { rows } = await this.pool.query<{ hash: Uint8Array, username: string }>(
+      'SELECT i.hash, a.username FROM identifiers i JOIN accounts a ON a.id = i.account_id WHERE i.hash = ANY($1::bytea[]) AND NOT a.restricted', [hashes])
+    const found = new Map(rows.map(r => [Buffer.from(r.hash).toString('hex'), r.username]))
+    return hashes.flatMap(hash => {
+      const username = found.get(Buffer.from(hash).toString('hex'))
+      return username == null ? [] : [{ hash, username }]
+    })
+  }
+
+  async logAccess (r: AccessRecord): Promise<void> {
+    await this.pool.query('INSERT INTO access_log (peer_id, ip, at) VALUES ($1, $2, $3)', [r.peerId, r.ip, r.at])
+  }
+
+  async listAccess (peerIds: string[]): Promise<AccessRecord[]> {
+    const { rows } = await this.pool.query<{ peer_id: string, ip: string, at: string }>('SELECT peer_id, ip, at FROM access_log WHERE peer_id = ANY($1) ORDER BY at', [peerIds])
+    return rows.map(r => ({ peerId: r.peer_id, ip: r.ip, at: Number(r.at) }))
+  }
+
+  async purgeAccessBefore (before: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM access_log WHERE at < $1', [before])).rowCount ?? 0
+  }
+
+  async getSetting (key: string): Promise<Uint8Array | undefined> {
+    const { rows } = await this.pool.query<{ value: Uint8Array }>('SELECT value FROM account_settings WHERE key = $1', [key])
+    return rows[0] == null ? undefined : new Uint8Array(rows[0].value)
+  }
+
+  async setSetting (key: string, value: Uint8Array): Promise<void> {
+    // First writer wins: every instance must use the same discovery salt.
+    await this.pool.query('INSERT INTO account_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value])
+  }
+
+  async close (): Promise<void> {
+    await this.pool.end()
+  }
+}
