@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { runCli, startRendezvousProcess } from '../helpers/cli.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 
-describe('babacloud account and backup', () => {
+describe('babacloud account and backup', { timeout: 120_000 }, () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 

@@ -8,7 +8,7 @@ import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
 
 const BIN = fileURLToPath(new URL('../../bin/babacloud.js', import.meta.url))
 
-describe('babacloud command line', () => {
+describe('babacloud command line', { timeout: 120_000 }, () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 

@@ -52,7 +52,7 @@ export async function startRendezvousProcess (cleanup: Cleanup, args: string[]):
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
   const info = await new Promise<RendezvousProcess['info']>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => { reject(new Error(`rendezvous did not become ready\n${stderr}`)) }, 30_000)
+    const timer = setTimeout(() => { reject(new Error(`rendezvous did not become ready\n${stderr}`)) }, 60_000)
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString()
       const line = out.split('\n').find(l => l.startsWith('{'))

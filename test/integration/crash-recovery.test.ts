@@ -8,7 +8,7 @@ import { startRendezvousProcess } from '../helpers/cli.ts'
 import { createPeer } from '../helpers/network.ts'
 import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
 
-describe('rendezvous crash recovery', () => {
+describe('rendezvous crash recovery', { timeout: 120_000 }, () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
