@@ -8,6 +8,7 @@ import { DirectRequest, DirectResponse } from '../wire/messages.ts'
 import type { EnvelopeHeader } from '../crypto/envelope.ts'
 import type { ChatNode } from '../node/create-node.ts'
 import type { Envelope } from '../wire/messages.ts'
+import { isPeerId } from '@libp2p/interface'
 import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -61,12 +62,22 @@ export class DirectMessages {
   }
 
   /**
+   * An open connection to the target peer, direct ones first. dial() would try for an unlimited
+   * connection when only a relayed one exists, stalling a chat that works fine over the relay.
+   */
+  #openConnection (target: PeerId | Multiaddr | Multiaddr[]): Connection | undefined {
+    if (Array.isArray(target) || !isPeerId(target)) return undefined
+    const open = this.#node.getConnections(target).filter(c => c.status === 'open')
+    return open.find(c => c.limits == null) ?? open[0]
+  }
+
+  /**
    * Delivers an envelope and waits for the ack. Resolves with the connection used, so callers can
    * tell a direct path from a relayed one.
    */
   async send (target: PeerId | Multiaddr | Multiaddr[], envelope: Envelope, options: AbortOptions = {}): Promise<Connection> {
     const signal = options.signal ?? AbortSignal.timeout(this.#init.timeoutMs ?? DEFAULT_TIMEOUT_MS)
-    const connection = await this.#node.dial(target, { signal })
+    const connection = this.#openConnection(target) ?? await this.#node.dial(target, { signal })
     const stream = await connection.newStream(DM_PROTOCOL, { signal, runOnLimitedConnection: true })
     const res = await request<DirectRequest, DirectResponse>(stream, { envelope }, { request: DirectRequest, response: DirectResponse }, { signal, maxResponseBytes: 4096 })
     throwIfError(res.error)

@@ -53,6 +53,21 @@ describe('message delivery', () => {
     expect((await alice.store.getMessage(result.id))?.status).toBe('delivered')
   })
 
+  it('keeps delivering live over one relayed connection, message after message', async () => {
+    const rv = await startRendezvous(cleanup)
+    const alice = await createPeer(cleanup, rv.addr)
+    const bob = await createPeer(cleanup, rv.addr)
+    await alice.client.start()
+    await bob.client.start()
+    await bob.client.waitUntilReachable()
+    const results = []
+    for (let i = 0; i < 20; i++) results.push(await alice.client.send(bob.node.peerId, `message ${i}`))
+    // A chat must not stall (and fall back to the mailbox) while a working relayed path exists.
+    expect(results.map(r => r.path)).toEqual(Array(20).fill('relayed'))
+    expect(bob.received.map(m => m.text)).toEqual(results.map((_, i) => `message ${i}`))
+    expect(alice.node.getConnections(bob.node.peerId)).toHaveLength(1)
+  })
+
   it('wakes an online recipient at once when a message lands in its mailbox', async () => {
     const rv = await startRendezvous(cleanup)
     const alice = await createPeer(cleanup, rv.addr)
