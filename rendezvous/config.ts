@@ -24,6 +24,22 @@ export interface RendezvousConfig {
     dataLimitBytes: number
     durationLimitMs: number
   }
+  /** Abuse limits; every one has a default and shows in /metrics (babacloud_limit_hits_total) when hit. */
+  limits: {
+    maxConnections: number
+    maxConnectionsPerIp: number
+    /** Count loopback connections against the per-IP cap too (off: reverse proxies connect from 127.0.0.1). */
+    limitLoopback: boolean
+    /** New inbound connections per second from one host. */
+    connectionRatePerIp: number
+    /** Requests per minute one peer may make on each protocol. */
+    requestsPerMinute: number
+    maxStreamsPerConnection: number
+    identifyMaxMessageBytes: number
+    /** Group topics one remote peer may subscribe to, as tracked by this node's gossipsub. */
+    gossipTopicsPerPeer: number
+    gossipMaxMessageBytes: number
+  }
   /** How often expired envelopes are purged. */
   sweepIntervalMs: number
   /** How often log data older than 90 days is purged. */
@@ -47,6 +63,17 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
   privateNetwork: true,
   mailbox: { maxMessages: 1000, maxBytes: 50 * 1024 * 1024, retentionMs: 30 * 86_400_000 },
   relay: { maxReservations: 1024, dataLimitBytes: 1024 * 1024, durationLimitMs: 10 * 60_000 },
+  limits: {
+    maxConnections: 512,
+    maxConnectionsPerIp: 32,
+    limitLoopback: false,
+    connectionRatePerIp: 10,
+    requestsPerMinute: 600,
+    maxStreamsPerConnection: 256,
+    identifyMaxMessageBytes: 4096,
+    gossipTopicsPerPeer: 256,
+    gossipMaxMessageBytes: 128 * 1024
+  },
   sweepIntervalMs: 60_000,
   logPurgeIntervalMs: 3_600_000,
   policy: { version: 1, text: DEFAULT_POLICY_TEXT },
@@ -133,6 +160,13 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
       throw new ConfigError(`policy.file: cannot read ${String(policy.file)}: ${(err as Error).message}`)
     }
   }
+  const limits = section(raw, 'limits')
+  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
+    if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)
+  }
+  if (limits.identifyMaxMessage != null) c.limits.identifyMaxMessageBytes = parseSize(limits.identifyMaxMessage, 'limits.identifyMaxMessage')
+  if (limits.gossipMaxMessage != null) c.limits.gossipMaxMessageBytes = parseSize(limits.gossipMaxMessage, 'limits.gossipMaxMessage')
+  if (limits.limitLoopback != null) c.limits.limitLoopback = limits.limitLoopback === true
   const relay = section(raw, 'relay')
   if (relay.maxReservations != null) c.relay.maxReservations = positiveInt(relay.maxReservations, 'relay.maxReservations')
   if (relay.dataLimit != null) c.relay.dataLimitBytes = parseSize(relay.dataLimit, 'relay.dataLimit')

@@ -6,6 +6,7 @@ export class RendezvousMetrics {
   readonly registry = new Registry()
   readonly requests: Counter<'protocol' | 'type' | 'outcome'>
   readonly connections: Gauge
+  readonly limitHits: Counter<'limit'>
 
   constructor (options: { store: RendezvousStore, connectionCount(): number, defaultMetrics?: boolean }) {
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'babacloud_' })
@@ -13,6 +14,12 @@ export class RendezvousMetrics {
       name: 'babacloud_requests_total',
       help: 'Protocol requests handled, by protocol, request type and outcome (ok or error code)',
       labelNames: ['protocol', 'type', 'outcome'],
+      registers: [this.registry]
+    })
+    this.limitHits = new Counter({
+      name: 'babacloud_limit_hits_total',
+      help: 'Requests or connections refused by an abuse limit, by limit',
+      labelNames: ['limit'],
       registers: [this.registry]
     })
     this.connections = new Gauge({

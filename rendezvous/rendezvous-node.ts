@@ -15,6 +15,8 @@ import { RendezvousMetrics } from './metrics.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
 import { HomeAnnouncer } from './federation/home-announcer.ts'
+import { ipConnectionGater } from './limits/connection-gater.ts'
+import { RateLimiter } from './limits/rate-limiter.ts'
 import { AccountService } from './accounts/account-service.ts'
 import { SqliteAccountStore } from './accounts/sqlite-account-store.ts'
 import type { AccountStore } from './accounts/account-store.ts'
@@ -117,11 +119,25 @@ export class RendezvousNode {
       chmodSync(join(this.dataDir, 'identity.key'), 0o600)
     }
     this.#store = this.#options.store ?? new SqliteStore(join(this.dataDir, 'rendezvous.sqlite'))
-    const { relay } = this.config
+    const { relay, limits } = this.config
     this.#node = await createChatNode({
       privateKey: identity.privateKey,
       transports: this.#options.transports ?? [tcp(), webSockets()],
-      connectionManager: this.#options.connectionManager,
+      connectionManager: this.#options.connectionManager ?? {
+        maxConnections: limits.maxConnections,
+        inboundConnectionThreshold: limits.connectionRatePerIp
+      },
+      connectionGater: ipConnectionGater({
+        maxConnectionsPerIp: limits.maxConnectionsPerIp,
+        exemptLoopback: !limits.limitLoopback,
+        onLimit: limit => { this.#metrics?.limitHits.inc({ limit }) }
+      }),
+      limits: {
+        identifyMaxMessageBytes: limits.identifyMaxMessageBytes,
+        gossipTopicBytesPerPeer: limits.gossipTopicsPerPeer * 1024,
+        gossipMaxMessageBytes: limits.gossipMaxMessageBytes,
+        maxStreamsPerConnection: limits.maxStreamsPerConnection
+      },
       listen: this.config.listen,
       dhtServer: true,
       privateNetwork: this.config.privateNetwork,
@@ -137,7 +153,7 @@ export class RendezvousNode {
     this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
     const home = new HomeAnnouncer(node)
     this.#home = home
-    this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, metrics: this.#metrics, now: this.#options.now, onFetch: peer => { home.announce(peer) } })
+    this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, metrics: this.#metrics, now: this.#options.now, rateLimit: new RateLimiter({ perMinute: limits.requestsPerMinute }), onFetch: peer => { home.announce(peer) } })
     await this.#mailbox.start()
     this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
     const accounts = new AccountService({

@@ -42,16 +42,42 @@ export interface CreateChatNodeOptions {
   connectionGater?: ConnectionGater
   /** Services added beside the standard ones (e.g. the relay server's). */
   services?: ServiceFactoryMap
+  /** Bounds on what remote peers can make this node hold (each has a safe default). */
+  limits?: NodeLimits
   /** Pass-through libp2p options for the connection manager. */
   connectionManager?: Libp2pOptions['connectionManager']
   start?: boolean
 }
 
+export interface NodeLimits {
+  /** Identify messages, which carry signed peer records (CVE-2023-40583 was about their size). */
+  identifyMaxMessageBytes?: number
+  /** Topic bookkeeping per remote gossipsub peer (GHSA-4f8r-922h-2vgv): about 1 KiB a topic. */
+  gossipTopicBytesPerPeer?: number
+  /** Largest gossipsub message data decoded. */
+  gossipMaxMessageBytes?: number
+  /** Streams a remote peer may open at once on one connection. */
+  maxStreamsPerConnection?: number
+}
+
+export const DEFAULT_NODE_LIMITS: Required<NodeLimits> = {
+  identifyMaxMessageBytes: 4096,
+  gossipTopicBytesPerPeer: 256 * 1024,
+  gossipMaxMessageBytes: 128 * 1024,
+  maxStreamsPerConnection: 256
+}
+
 export async function createChatNode (options: CreateChatNodeOptions): Promise<ChatNode> {
+  const limits = { ...DEFAULT_NODE_LIMITS, ...options.limits }
   const services: ServiceFactoryMap = {
-    identify: identify(),
+    identify: identify({ maxMessageSize: limits.identifyMaxMessageBytes }),
     ping: ping(),
-    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }),
+    pubsub: gossipsub({
+      allowPublishToZeroTopicPeers: true,
+      emitSelf: false,
+      maxTopicBytesPerPeer: limits.gossipTopicBytesPerPeer,
+      maxInboundDataLength: limits.gossipMaxMessageBytes
+    }),
     dht: kadDHT({
       protocol: DHT_PROTOCOL,
       clientMode: options.dhtServer !== true,
@@ -69,7 +95,7 @@ export async function createChatNode (options: CreateChatNodeOptions): Promise<C
     addresses: { listen: options.listen ?? [] },
     transports: [...options.transports, circuitRelayTransport()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ maxInboundStreams: limits.maxStreamsPerConnection })],
     connectionGater: options.connectionGater,
     connectionManager: options.connectionManager,
     services

@@ -53,6 +53,8 @@ export interface ServeOptions<Req, Res> {
   /** How long a peer may stay silent between requests, and the bound on writing a response. */
   timeoutMs: number
   handle(req: Req, options: AbortOptions): Promise<Res>
+  /** Runs before each request is decoded; throw a ProtocolError (e.g. RATE_LIMITED) to refuse it. */
+  admit?(): void
   errorResponse(error: WireError): Res
   log?: Logger
 }
@@ -85,6 +87,7 @@ export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req
       }
       let res: Res
       try {
+        options.admit?.()
         const req = decodeFrame(options.request, bytes)
         res = await options.handle(req, { signal: AbortSignal.timeout(options.timeoutMs) })
       } catch (err) {

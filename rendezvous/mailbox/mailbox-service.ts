@@ -8,6 +8,7 @@ import { serve } from '../../protocol/rpc/rpc.ts'
 import { Envelope, MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
 import type { ChatNode } from '../../protocol/node/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
+import type { RateLimiter } from '../limits/rate-limiter.ts'
 import type { MailboxLimits, RendezvousStore } from '../storage/store.ts'
 import type { Connection, Logger, PeerId } from '@libp2p/interface'
 
@@ -28,6 +29,8 @@ export interface MailboxServiceInit {
   timeoutMs?: number
   maxInboundStreams?: number
   now?: () => number
+  /** Requests per peer; refused with RATE_LIMITED beyond it. */
+  rateLimit?: RateLimiter
   /** Called for every peer that fetches here: this node is its home (federation announces it). */
   onFetch?: (peer: PeerId) => void
 }
@@ -55,6 +58,12 @@ export class MailboxService {
         maxRequestBytes: MAX_REQUEST_BYTES,
         timeoutMs: this.#init.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         log: this.#log,
+        admit: () => {
+          if (this.#init.rateLimit?.take(connection.remotePeer.toString()) === false) {
+            this.#init.metrics?.limitHits.inc({ limit: 'mailbox_requests_per_minute' })
+            throw new ProtocolError(ErrorCode.RATE_LIMITED, 'too many mailbox requests; slow down')
+          }
+        },
         errorResponse: error => {
           this.#count('invalid', error.code)
           return { error, envelopes: [], cursor: 0n, more: false, count: 0 }
