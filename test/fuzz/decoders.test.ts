@@ -10,6 +10,7 @@ import { decodeInitialMessage, decodePrekeyBundle } from '../../protocol/crypto/
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { DeviceIdentity } from '../../protocol/identity.ts'
 import { decodeFrame } from '../../protocol/rpc/rpc.ts'
+import type { Codec } from '../../protocol/rpc/rpc.ts'
 import { AccountRequest, AccountResponse, DirectRequest, Envelope, MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200)
@@ -39,7 +40,7 @@ describe('decoders under random and mutated input', () => {
   it('envelopes: a typed error, or exactly the original message', () => {
     fc.assert(fc.property(mutated(valid), bytes => {
       try {
-        const env = decodeFrame(Envelope, bytes)
+        const env = decodeFrame<Envelope>(Envelope, bytes)
         const header = verifyEnvelope(env)
         // The signature held, so nothing that matters changed.
         expect(header.from.equals(alice.peerId)).toBe(true)
@@ -51,7 +52,7 @@ describe('decoders under random and mutated input', () => {
   })
 
   it('request and response frames of every protocol decode or fail as MALFORMED', () => {
-    const codecs = [MailboxRequest, MailboxResponse, AccountRequest, AccountResponse, DirectRequest]
+    const codecs: Array<Codec<unknown>> = [MailboxRequest, MailboxResponse, AccountRequest, AccountResponse, DirectRequest]
     const sample = MailboxRequest.encode({ type: MailboxRequest.Type.ACK, ids: [new Uint8Array(16)], limit: 5, after: 3n })
     fc.assert(fc.property(mutated(sample), fc.nat(codecs.length - 1), (bytes, i) => {
       try {
