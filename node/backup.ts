@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { toString as uint8ArrayToString, fromString as uint8ArrayFromString } from 'uint8arrays'
 import { openBackup, sealBackup } from '../protocol/backup/backup-box.ts'
 import { DeviceIdentity } from '../protocol/identity.ts'
+import { SESSION_PREFIX } from '../protocol/session/secure-sessions.ts'
 import { CliError } from './cli-error.ts'
 import { writeFileAtomic } from '../rendezvous/rendezvous-node.ts'
 import { Home } from './home.ts'
@@ -39,7 +40,11 @@ export async function createBackup (homeDir: string, out: string, passphrase: st
       identitySeed: uint8ArrayToString(identity.toSeed(), 'base64'),
       settings: home.settings(),
       messages: await store.listMessages(),
-      values: (await store.listValues()).map(([k, v]) => [k, uint8ArrayToString(v, 'base64')])
+      values: (await store.listValues())
+        // Ratchet sessions are left out: restoring an older one would rewind its counters, so the
+        // other side would drop new messages as replays. Restored devices start fresh sessions.
+        .filter(([k]) => !k.startsWith(SESSION_PREFIX))
+        .map(([k, v]) => [k, uint8ArrayToString(v, 'base64')])
     }
   } finally {
     await store.close()

@@ -23,6 +23,8 @@ export class SqliteChatStore implements ChatStore {
     this.#db = new Database(path)
     this.#db.pragma('journal_mode = WAL')
     this.#db.pragma('busy_timeout = 5000')
+    // A message deleted on this device is overwritten on disk, not only unlinked.
+    this.#db.pragma('secure_delete = ON')
     this.#db.exec(`
       CREATE TABLE IF NOT EXISTS messages (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -51,6 +53,10 @@ export class SqliteChatStore implements ChatStore {
 
   async setStatus (id: string, status: MessageStatus): Promise<void> {
     this.#db.prepare('UPDATE messages SET status = ? WHERE id = ?').run(status, id)
+  }
+
+  async deleteMessage (id: string): Promise<void> {
+    this.#db.prepare('DELETE FROM messages WHERE id = ?').run(id)
   }
 
   async listMessages (query: MessageQuery = {}): Promise<ChatMessage[]> {

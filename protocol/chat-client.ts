@@ -1,16 +1,21 @@
 // ChatClient: what an app or CLI uses to chat. Sends live on the DM protocol when the recipient is
 // reachable, otherwise deposits at the home rendezvous; syncs the mailbox whenever it connects;
 // deduplicates by message id through the ChatStore.
-import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { DEFAULT_TIMEOUT_MS, LIVE_DELIVERY_TIMEOUT_MS, MAILBOX_NOTIFY_PROTOCOL, MAX_PAGE, MAX_TEXT_BYTES } from './constants.ts'
-import { createEnvelope, envelopeIdToString, openEnvelope, verifyEnvelope } from './crypto/envelope.ts'
+import { randomBytes } from '@noble/hashes/utils.js'
+import { ENVELOPE_ID_LENGTH, envelopeIdToString, verifyEnvelope } from './crypto/envelope.ts'
 import { DirectMessages } from './dm/direct-messages.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from './errors.ts'
 import { parsePeerId } from './identity.ts'
 import { MailboxClient } from './mailbox/mailbox-client.ts'
-import { homeKey } from './federation/home.ts'
+import { DeliveryRouter, connectionPath } from './delivery/router.ts'
+import type { DeliveryPath } from './delivery/router.ts'
 import { AccountClient } from './account/account-client.ts'
+import { PrekeyClient } from './prekeys/prekey-client.ts'
+import { Receipts } from './session/receipts.ts'
+import { SESSION_RESET, SecureSessions } from './session/secure-sessions.ts'
+import type { IdentityChange } from './session/secure-sessions.ts'
 import type { EnvelopeHeader } from './crypto/envelope.ts'
 import type { DeviceIdentity } from './identity.ts'
 import type { ChatNode } from './node/create-node.ts'
@@ -19,7 +24,8 @@ import type { Envelope, Payload } from './wire/messages.ts'
 import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-export type DeliveryPath = 'direct' | 'relayed' | 'webrtc' | 'mailbox'
+export type { DeliveryPath }
+export { connectionPath }
 
 export interface DeviceResult {
   peerId: string
@@ -58,6 +64,10 @@ export interface ChatClientEvents {
   status: CustomEvent<{ id: string, status: MessageStatus }>
   /** A mailbox sync finished. */
   synced: CustomEvent<{ received: number }>
+  /** A contact's devices changed: nothing goes to or is shown from the new ones until `trustIdentity(contact)`. */
+  'identity-changed': CustomEvent<IdentityChange>
+  /** A message was deleted here (by the user, or for everyone by its sender). */
+  deleted: CustomEvent<{ id: string, peer: string }>
 }
 
 export interface ChatClientInit {
@@ -68,22 +78,22 @@ export interface ChatClientInit {
   rendezvous?: Multiaddr
   timeoutMs?: number
   liveTimeoutMs?: number
+  /**
+   * With no unlimited (direct or WebRTC) connection to the recipient, deliver live over the plain
+   * circuit address through the rendezvous rather than by dialling the PeerId: that dial tries the
+   * peer's `/webrtc` addresses first and can stall there. For browsers, which upgrade to WebRTC
+   * themselves and need the relayed path as the fallback.
+   */
+  circuitFallback?: boolean
+  /** Send a delivery receipt for each message received (default false: no extra traffic unless asked). */
+  deliveryReceipts?: boolean
+  /**
+   * Publish prekeys so others can open ratchet sessions with this device (default true). Without,
+   * others fall back to the sealed box; simulations of many peers save the key generation.
+   */
+  publishPrekeys?: boolean
   /** Look up recipients homed on other rendezvous nodes in the DHT (default true). */
   federation?: boolean
-}
-
-/** How long a home lookup may take, and how long its answer is reused. */
-const HOME_LOOKUP_MS = 3_000
-const HOME_CACHE_MS = 5 * 60_000
-
-/** Codes that retrying through the mailbox cannot fix. */
-const FINAL_CODES = new Set([ErrorCode.MALFORMED, ErrorCode.TOO_LARGE, ErrorCode.BAD_SIGNATURE])
-
-export function connectionPath (connection: Connection): DeliveryPath {
-  const addr = connection.remoteAddr.toString()
-  if (addr.includes('/webrtc')) return 'webrtc'
-  if (connection.limits != null || addr.includes('/p2p-circuit')) return 'relayed'
-  return 'direct'
 }
 
 export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
@@ -96,12 +106,14 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   readonly #mailbox?: MailboxClient
   /** Accounts at the home rendezvous (usernames, devices, the user's rights). */
   readonly accounts?: AccountClient
+  /** 1:1 ratchet sessions, prekeys and contact trust. */
+  readonly sessions: SecureSessions
+  readonly #receipts: Receipts
+  readonly #deliveryReceipts: boolean
   readonly #log: Logger
   readonly #timeoutMs: number
-  readonly #liveTimeoutMs: number
+  readonly #router: DeliveryRouter
   readonly #controlHandlers = new Map<string, ControlHandler>()
-  readonly #homes = new Map<string, { addrs?: Multiaddr[], at: number }>()
-  readonly #federation: boolean
   readonly #seenControl = new Set<string>()
   #syncing?: Promise<number>
   #syncAgain = false
@@ -113,8 +125,6 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     this.identity = init.identity
     this.store = init.store
     this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.#liveTimeoutMs = init.liveTimeoutMs ?? LIVE_DELIVERY_TIMEOUT_MS
-    this.#federation = init.federation ?? true
     this.#log = init.node.logger.forComponent('babacloud:chat-client')
     if (init.rendezvous != null) {
       const id = init.rendezvous.getComponents().findLast(c => c.name === 'p2p')?.value
@@ -124,9 +134,36 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
       this.#mailbox = new MailboxClient(init.node, init.rendezvous, this.#timeoutMs)
       this.accounts = new AccountClient(init.node, init.rendezvous, this.#timeoutMs)
     }
+    const prekeys = init.rendezvous != null ? new PrekeyClient(init.node, init.rendezvous, this.#timeoutMs) : undefined
+    this.sessions = new SecureSessions({
+      identity: init.identity, store: init.store, prekeys, log: this.#log, publish: init.publishPrekeys ?? true, onIdentityChanged: detail => { this.safeDispatchEvent('identity-changed', { detail }) },
+      sendReset: async peer => await this.sendControl(peer, SESSION_RESET, new Uint8Array(0))
+    })
+    // Receiving it already replaced the session (a new prekey message); nothing else to do.
+    this.handleControl(SESSION_RESET, async () => {})
+    this.#deliveryReceipts = init.deliveryReceipts ?? false
+    this.#receipts = new Receipts({
+      host: this,
+      trust: this.sessions.trust,
+      log: this.#log,
+      onStatus: (id, status) => { this.safeDispatchEvent('status', { detail: { id, status } }) },
+      onDeleted: (id, peer) => { this.safeDispatchEvent('deleted', { detail: { id, peer } }) }
+    })
     this.#dm = new DirectMessages(init.node, {
       timeoutMs: this.#timeoutMs,
       onEnvelope: async (env, header, connection) => { await this.#receive(env, header, connectionPath(connection)) }
+    })
+    this.#router = new DeliveryRouter({
+      node: init.node,
+      dm: this.#dm,
+      log: this.#log,
+      rendezvous: this.rendezvous,
+      rendezvousPeer: this.#rendezvousPeer,
+      mailbox: this.#mailbox,
+      timeoutMs: this.#timeoutMs,
+      liveTimeoutMs: init.liveTimeoutMs ?? LIVE_DELIVERY_TIMEOUT_MS,
+      federation: init.federation ?? true,
+      circuitFallback: init.circuitFallback === true
     })
   }
 
@@ -154,6 +191,9 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     this.node.addEventListener('connection:open', this.#onConnectionOpen)
     if (this.rendezvous != null) {
       await this.connect(options)
+      // In the background: generating keys takes a while, and until they are published senders
+      // use the sealed box. `sessions.ensurePrekeys()` waits for it; stop() does too.
+      this.sessions.publishPrekeys()
       await this.sync(options)
     }
   }
@@ -165,6 +205,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     await this.#dm.stop().catch(() => {})
     await this.node.unhandle(MAILBOX_NOTIFY_PROTOCOL).catch(() => {})
     await this.#syncing?.catch(() => {})
+    await this.#receipts.flush()
+    await this.sessions.idle()
   }
 
   /** Dials the home rendezvous; the relay reservation and a mailbox sync follow from the connection. */
@@ -213,16 +255,16 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     }
     const devices = await this.#resolve(to)
     // One id for every device: each device's store deduplicates it on its own.
-    const first = createEnvelope(this.identity, devices[0], { text })
-    const id = envelopeIdToString(first.id)
-    const sentAt = Number(first.sentAt)
+    const idBytes = randomBytes(ENVELOPE_ID_LENGTH)
+    const id = envelopeIdToString(idBytes)
+    const sentAt = Date.now()
     const peer = typeof to === 'string' && to.startsWith('@') ? to : devices[0].toString()
     await this.store.addMessage({ id, peer, direction: 'out', text, sentAt, receivedAt: sentAt, status: 'sending' })
     try {
       const results: DeviceResult[] = []
-      for (const [i, device] of devices.entries()) {
-        const envelope = i === 0 ? first : createEnvelope(this.identity, device, { text }, { id: first.id, sentAt })
-        results.push({ peerId: device.toString(), ...await this.#deliver(device, envelope, options) })
+      for (const device of devices) {
+        const envelope = await this.sessions.seal(device, { text }, { id: idBytes, sentAt, signal: options.signal })
+        results.push({ peerId: device.toString(), ...await this.#router.deliver(device, envelope, options) })
       }
       const best = results.find(r => r.status === 'delivered') ?? results[0]
       await this.#setStatus(id, best.status)
@@ -246,14 +288,15 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   async sendControl (to: PeerId | string, type: string, body: Uint8Array, options: AbortOptions = {}): Promise<SendResult> {
     if (body.length > MAX_TEXT_BYTES) throw new ProtocolError(ErrorCode.TOO_LARGE, `control message is over ${MAX_TEXT_BYTES} bytes`)
     const devices = await this.#resolve(to)
-    const first = createEnvelope(this.identity, devices[0], { text: '', type, body: body as Uint8Array<ArrayBuffer> })
+    const id = randomBytes(ENVELOPE_ID_LENGTH)
+    const sentAt = Date.now()
     const results: DeviceResult[] = []
-    for (const [i, device] of devices.entries()) {
-      const envelope = i === 0 ? first : createEnvelope(this.identity, device, { text: '', type, body: body as Uint8Array<ArrayBuffer> }, { id: first.id, sentAt: Number(first.sentAt) })
-      results.push({ peerId: device.toString(), ...await this.#deliver(device, envelope, options) })
+    for (const device of devices) {
+      const envelope = await this.sessions.seal(device, { text: '', type, body: body as Uint8Array<ArrayBuffer> }, { id, sentAt, signal: options.signal })
+      results.push({ peerId: device.toString(), ...await this.#router.deliver(device, envelope, options) })
     }
     const best = results.find(r => r.status === 'delivered') ?? results[0]
-    return { id: envelopeIdToString(first.id), status: best.status, path: best.path, devices: results }
+    return { id: envelopeIdToString(id), status: best.status, path: best.path, devices: results }
   }
 
   async #resolve (to: PeerId | string): Promise<PeerId[]> {
@@ -262,62 +305,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     if (this.accounts == null) throw new UnreachableError(`cannot resolve ${to} without a rendezvous`)
     const devices = (await this.accounts.resolve(to)).map(parsePeerId)
     if (devices.length === 0) throw new ProtocolError(ErrorCode.NOT_FOUND, `${to} has no devices`)
+    await this.sessions.checkContact(to, devices.map(d => d.toString()))
     return devices
-  }
-
-  async #deliver (peer: PeerId, envelope: Envelope, options: AbortOptions): Promise<Omit<DeviceResult, 'peerId'>> {
-    // Looked up while the live attempt runs, so a stored message costs no extra wait.
-    const home = this.#homeOf(peer)
-    try {
-      const signal = options.signal ?? AbortSignal.timeout(this.#liveTimeoutMs)
-      const connection = await this.#dm.send(this.#liveTarget(peer), envelope, { signal })
-      return { status: 'delivered', path: connectionPath(connection) }
-    } catch (err) {
-      if (ProtocolError.is(err) && FINAL_CODES.has(err.code)) throw err
-      this.#log('live delivery to %p failed, using the mailbox - %e', peer, err)
-    }
-    if (this.#mailbox == null) throw new UnreachableError(`peer ${peer.toString()} is not reachable and no rendezvous is configured`)
-    const remoteHome = await home
-    const mailbox = remoteHome == null ? this.#mailbox : new MailboxClient(this.node, remoteHome, this.#timeoutMs)
-    try {
-      await mailbox.deposit(envelope, { signal: options.signal ?? AbortSignal.timeout(this.#timeoutMs) })
-    } catch (err) {
-      // A retried deposit whose first ack was lost: the node already holds it.
-      if (ProtocolError.is(err, ErrorCode.REPLAY)) return { status: 'stored', path: 'mailbox' }
-      if (remoteHome != null) this.#homes.delete(peer.toString())
-      if (ProtocolError.is(err)) throw err
-      throw new UnreachableError(`rendezvous is unreachable: ${errorMessage(err)}`, { cause: err })
-    }
-    return { status: 'stored', path: 'mailbox' }
-  }
-
-  /**
-   * The recipient's home rendezvous when it is another node (federation), found as a DHT provider
-   * of its home key; undefined means our own rendezvous. Cached, and bounded in time.
-   */
-  async #homeOf (peer: PeerId): Promise<Multiaddr[] | undefined> {
-    if (!this.#federation || this.#rendezvousPeer == null) return undefined
-    const key = peer.toString()
-    const cached = this.#homes.get(key)
-    if (cached != null && Date.now() - cached.at < HOME_CACHE_MS) return cached.addrs
-    let addrs: Multiaddr[] | undefined
-    try {
-      for await (const provider of this.node.contentRouting.findProviders(homeKey(peer), { signal: AbortSignal.timeout(HOME_LOOKUP_MS) })) {
-        // Our own node stays the choice whenever it is one of the homes.
-        if (provider.id.equals(this.#rendezvousPeer)) { addrs = undefined; break }
-        if (addrs == null && provider.multiaddrs.length > 0) addrs = provider.multiaddrs.map(ma => ma.encapsulate(`/p2p/${provider.id.toString()}`))
-      }
-    } catch (err) {
-      this.#log('home lookup for %p ended - %e', peer, err)
-    }
-    this.#homes.set(key, { addrs, at: Date.now() })
-    if (this.#homes.size > 10_000) this.#homes.delete(this.#homes.keys().next().value as string)
-    return addrs
-  }
-
-  #liveTarget (peer: PeerId): PeerId | Multiaddr {
-    if (this.node.getConnections(peer).length > 0 || this.rendezvous == null) return peer
-    return multiaddr(`${this.rendezvous.toString()}/p2p-circuit/p2p/${peer.toString()}`)
   }
 
   /** Takes every envelope pending at the rendezvous: stores, then acks, page by page. */
@@ -367,12 +356,11 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
 
   async #receive (env: Envelope, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
     if (!header.to.equals(this.node.peerId)) throw new ProtocolError(ErrorCode.WRONG_RECIPIENT, 'envelope is addressed to another peer')
-    let payload: Payload
-    try {
-      payload = openEnvelope(this.identity, env)
-    } catch (err) {
-      throw new ProtocolError(ErrorCode.MALFORMED, `payload could not be opened: ${errorMessage(err)}`)
-    }
+    // The message is stored (or its control handled) before the session advances: see `receive`.
+    return await this.sessions.receive(env, header, path, async payload => await this.#accept(payload, header, path)) ?? false
+  }
+
+  async #accept (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
     if (payload.type !== '') return await this.#receiveControl(payload, header, path)
     const text = payload.text
     const message: ChatMessage = {
@@ -386,6 +374,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     }
     if (!await this.store.addMessage(message)) return false
     this.safeDispatchEvent('message', { detail: { ...message, path } })
+    if (this.#deliveryReceipts) this.#receipts.delivered(message)
     return true
   }
 
@@ -401,6 +390,33 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     this.#seenControl.add(key)
     if (this.#seenControl.size > SEEN_CONTROL_IDS) this.#seenControl.delete(this.#seenControl.values().next().value as string)
     return true
+  }
+
+  /** Accepts a contact's new devices after `identity-changed`; shows what they sent meanwhile. */
+  async trustIdentity (contact: string): Promise<void> {
+    for (const held of await this.sessions.trustContact(contact)) await this.#accept(held.payload, held.header, held.path as DeliveryPath)
+  }
+
+  /** The 60-digit safety number with `peer`; both ends compute the same digits. */
+  safetyNumber (peer: PeerId | string): string {
+    return this.sessions.safetyNumber(typeof peer === 'string' ? parsePeerId(peer) : peer)
+  }
+
+  /** Marks received messages read and sends read receipts to their senders; returns how many changed. */
+  async markRead (ids: string[]): Promise<number> {
+    return await this.#receipts.markRead(ids)
+  }
+
+  /** Deletes a message on this device only. */
+  async deleteMessage (id: string): Promise<void> {
+    const m = await this.store.getMessage(id)
+    await this.store.deleteMessage(id)
+    if (m != null) this.safeDispatchEvent('deleted', { detail: { id, peer: m.peer } })
+  }
+
+  /** Deletes one of our sent messages here and asks the recipient's devices to delete it too. */
+  async deleteForEveryone (id: string): Promise<SendResult> {
+    return await this.#receipts.deleteForEveryone(id)
   }
 
   async #setStatus (id: string, status: MessageStatus): Promise<void> {

@@ -1,5 +1,6 @@
-// Envelopes: signed by the sender's identity key, payload sealed to the recipient. Only the header
-// (id, from, to, sentAt, kind, size) is readable by relays and rendezvous nodes.
+// Envelopes: signed by the sender's identity key; the payload is a Double Ratchet message, or sealed
+// to the recipient when no session can be set up (`scheme` says which). Only the header (id, from,
+// to, sentAt, kind, scheme, size) is readable by relays and rendezvous nodes.
 import { randomBytes } from '@noble/hashes/utils.js'
 import { toString as uint8ArrayToString, fromString as uint8ArrayFromString } from 'uint8arrays'
 import { ErrorCode, IntegrityError, ProtocolError } from '../errors.ts'
@@ -45,19 +46,34 @@ export interface CreateEnvelopeOptions {
   random?: (n: number) => Uint8Array
 }
 
-export function createEnvelope (sender: DeviceIdentity, to: PeerId, payload: Partial<Payload>, options: CreateEnvelopeOptions = {}): Envelope {
+function unsignedHeader (sender: DeviceIdentity, to: PeerId, scheme: Envelope.Scheme, options: CreateEnvelopeOptions): Envelope {
   const random = options.random ?? randomBytes
-  const header: Envelope = {
+  return {
     id: Uint8Array.from(options.id ?? random(ENVELOPE_ID_LENGTH)),
     from: Uint8Array.from(peerIdToBytes(sender.peerId)),
     to: Uint8Array.from(peerIdToBytes(to)),
     sentAt: BigInt(options.sentAt ?? Date.now()),
     kind: options.kind ?? Envelope.Kind.MESSAGE,
     ciphertext: new Uint8Array(0),
-    signature: new Uint8Array(0)
+    signature: new Uint8Array(0),
+    scheme
   }
-  const ciphertext = seal(Payload.encode(payload), ed25519PublicKeyOf(to), { associatedData: headerBytes(header), random })
+}
+
+/** The sealed-box envelope: for recipients without a prekey bundle (no ratchet session possible). */
+export function createEnvelope (sender: DeviceIdentity, to: PeerId, payload: Partial<Payload>, options: CreateEnvelopeOptions = {}): Envelope {
+  const header = unsignedHeader(sender, to, Envelope.Scheme.SEALED, options)
+  const ciphertext = seal(Payload.encode(payload), ed25519PublicKeyOf(to), { associatedData: headerBytes(header), random: options.random ?? randomBytes })
   const env = { ...header, ciphertext: Uint8Array.from(ciphertext) }
+  return { ...env, signature: Uint8Array.from(sender.sign(signingBytes(env))) }
+}
+
+/**
+ * Wraps a Double Ratchet message (made by the session layer) in a signed envelope. The ratchet does
+ * not bind the header as associated data; the signature does, and only the session's peer can sign.
+ */
+export function createRatchetEnvelope (sender: DeviceIdentity, to: PeerId, ciphertext: Uint8Array, options: CreateEnvelopeOptions = {}): Envelope {
+  const env = { ...unsignedHeader(sender, to, Envelope.Scheme.RATCHET, options), ciphertext: Uint8Array.from(ciphertext) }
   return { ...env, signature: Uint8Array.from(sender.sign(signingBytes(env))) }
 }
 
@@ -94,6 +110,7 @@ export function verifyEnvelope (env: Envelope): EnvelopeHeader {
 /** Opens an envelope addressed to `recipient`; throws IntegrityError if it was not sealed to it. */
 export function openEnvelope (recipient: DeviceIdentity, env: Envelope): Payload {
   if (!recipient.peerId.equals(peerIdFromBytes(env.to))) throw new IntegrityError('envelope is addressed to another device')
+  if (env.scheme !== Envelope.Scheme.SEALED) throw new IntegrityError('envelope is not sealed-box: open it through its session')
   const plaintext = open(env.ciphertext, recipient.x25519Secret(), headerBytes(env))
   try {
     return Payload.decode(plaintext)

@@ -1,7 +1,8 @@
 // The client's local store: its message history (the place where deduplication by id happens) and a
 // small key-value space for protocol state. Implemented on IndexedDB (web), SQLite (node) and memory.
 
-export type MessageStatus = 'sending' | 'stored' | 'delivered' | 'received' | 'failed'
+// `read`: an outgoing message the recipient has read (read receipt), or an incoming one read here.
+export type MessageStatus = 'sending' | 'stored' | 'delivered' | 'received' | 'read' | 'failed'
 
 export interface ChatMessage {
   /** Envelope id, 32 hex characters; unique per message. */
@@ -28,6 +29,8 @@ export interface ChatStore {
   addMessage(message: ChatMessage): Promise<boolean>
   getMessage(id: string): Promise<ChatMessage | undefined>
   setStatus(id: string, status: MessageStatus): Promise<void>
+  /** Removes a message from this device (no-op when absent); its id may then be added again. */
+  deleteMessage(id: string): Promise<void>
   /** Messages in the order this device stored them. */
   listMessages(query?: MessageQuery): Promise<ChatMessage[]>
   getValue(key: string): Promise<Uint8Array | undefined>

@@ -22,6 +22,10 @@ export class MemoryChatStore implements ChatStore {
     if (m != null) m.status = status
   }
 
+  async deleteMessage (id: string): Promise<void> {
+    this.#messages.delete(id)
+  }
+
   async listMessages (query?: MessageQuery): Promise<ChatMessage[]> {
     return selectMessages(this.#messages.values(), query).map(m => ({ ...m }))
   }

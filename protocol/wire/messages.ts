@@ -11,6 +11,7 @@ export interface Envelope {
   kind: Envelope.Kind
   ciphertext: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
+  scheme: Envelope.Scheme
 }
 
 export namespace Envelope {
@@ -27,6 +28,22 @@ export namespace Envelope {
   export namespace Kind {
     export const codec = (): Codec<Kind> => {
       return enumeration<Kind>(__KindValues)
+    }
+  }
+
+  export enum Scheme {
+    SEALED = 'SEALED',
+    RATCHET = 'RATCHET'
+  }
+
+  enum __SchemeValues {
+    SEALED = 0,
+    RATCHET = 1
+  }
+
+  export namespace Scheme {
+    export const codec = (): Codec<Scheme> => {
+      return enumeration<Scheme>(__SchemeValues)
     }
   }
 
@@ -74,6 +91,11 @@ export namespace Envelope {
           w.bytes(obj.signature)
         }
 
+        if (obj.scheme != null && __SchemeValues[obj.scheme] !== 0) {
+          w.uint32(64)
+          Envelope.Scheme.codec().encode(obj.scheme, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -85,7 +107,8 @@ export namespace Envelope {
           sentAt: 0n,
           kind: Kind.MESSAGE,
           ciphertext: uint8ArrayAlloc(0),
-          signature: uint8ArrayAlloc(0)
+          signature: uint8ArrayAlloc(0),
+          scheme: Scheme.SEALED
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -120,6 +143,10 @@ export namespace Envelope {
             }
             case 7: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.scheme = Envelope.Scheme.codec().decode(reader)
               break
             }
             default: {
@@ -186,6 +213,13 @@ export namespace Envelope {
               }
               break
             }
+            case 8: {
+              yield {
+                field: `${prefix}.scheme`,
+                value: Envelope.Scheme.codec().decode(reader)
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -233,6 +267,11 @@ export namespace Envelope {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface EnvelopeSchemeFieldEvent {
+    field: '$.scheme'
+    value: Envelope.Scheme
+  }
+
   export function encode (obj: Partial<Envelope>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Envelope.codec())
   }
@@ -241,7 +280,7 @@ export namespace Envelope {
     return decodeMessage(buf, Envelope.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeFromFieldEvent | EnvelopeToFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeKindFieldEvent | EnvelopeCiphertextFieldEvent | EnvelopeSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeFromFieldEvent | EnvelopeToFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeKindFieldEvent | EnvelopeCiphertextFieldEvent | EnvelopeSignatureFieldEvent | EnvelopeSchemeFieldEvent> {
     return streamMessage(buf, Envelope.codec(), opts)
   }
 }
@@ -397,7 +436,9 @@ export enum ErrorCode {
   ALREADY_EXISTS = 'ALREADY_EXISTS',
   UNDERAGE = 'UNDERAGE',
   INVALID = 'INVALID',
-  RESTRICTED = 'RESTRICTED'
+  RESTRICTED = 'RESTRICTED',
+  UNTRUSTED_IDENTITY = 'UNTRUSTED_IDENTITY',
+  QUOTA_EXCEEDED = 'QUOTA_EXCEEDED'
 }
 
 enum __ErrorCodeValues {
@@ -416,7 +457,9 @@ enum __ErrorCodeValues {
   ALREADY_EXISTS = 12,
   UNDERAGE = 13,
   INVALID = 14,
-  RESTRICTED = 15
+  RESTRICTED = 15,
+  UNTRUSTED_IDENTITY = 16,
+  QUOTA_EXCEEDED = 17
 }
 
 export namespace ErrorCode {
@@ -643,6 +686,11 @@ export namespace DirectRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DirectRequestEnvelopeSchemeFieldEvent {
+    field: '$.envelope.scheme'
+    value: Envelope.Scheme
+  }
+
   export function encode (obj: Partial<DirectRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectRequest.codec())
   }
@@ -651,7 +699,7 @@ export namespace DirectRequest {
     return decodeMessage(buf, DirectRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectRequest>): Generator<DirectRequestEnvelopeIdFieldEvent | DirectRequestEnvelopeFromFieldEvent | DirectRequestEnvelopeToFieldEvent | DirectRequestEnvelopeSentAtFieldEvent | DirectRequestEnvelopeKindFieldEvent | DirectRequestEnvelopeCiphertextFieldEvent | DirectRequestEnvelopeSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectRequest>): Generator<DirectRequestEnvelopeIdFieldEvent | DirectRequestEnvelopeFromFieldEvent | DirectRequestEnvelopeToFieldEvent | DirectRequestEnvelopeSentAtFieldEvent | DirectRequestEnvelopeKindFieldEvent | DirectRequestEnvelopeCiphertextFieldEvent | DirectRequestEnvelopeSignatureFieldEvent | DirectRequestEnvelopeSchemeFieldEvent> {
     return streamMessage(buf, DirectRequest.codec(), opts)
   }
 }
@@ -970,6 +1018,11 @@ export namespace MailboxRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface MailboxRequestEnvelopeSchemeFieldEvent {
+    field: '$.envelope.scheme'
+    value: Envelope.Scheme
+  }
+
   export interface MailboxRequestLimitFieldEvent {
     field: '$.limit'
     value: number
@@ -994,7 +1047,7 @@ export namespace MailboxRequest {
     return decodeMessage(buf, MailboxRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxRequest>): Generator<MailboxRequestTypeFieldEvent | MailboxRequestEnvelopeIdFieldEvent | MailboxRequestEnvelopeFromFieldEvent | MailboxRequestEnvelopeToFieldEvent | MailboxRequestEnvelopeSentAtFieldEvent | MailboxRequestEnvelopeKindFieldEvent | MailboxRequestEnvelopeCiphertextFieldEvent | MailboxRequestEnvelopeSignatureFieldEvent | MailboxRequestLimitFieldEvent | MailboxRequestAfterFieldEvent | MailboxRequestIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxRequest>): Generator<MailboxRequestTypeFieldEvent | MailboxRequestEnvelopeIdFieldEvent | MailboxRequestEnvelopeFromFieldEvent | MailboxRequestEnvelopeToFieldEvent | MailboxRequestEnvelopeSentAtFieldEvent | MailboxRequestEnvelopeKindFieldEvent | MailboxRequestEnvelopeCiphertextFieldEvent | MailboxRequestEnvelopeSignatureFieldEvent | MailboxRequestEnvelopeSchemeFieldEvent | MailboxRequestLimitFieldEvent | MailboxRequestAfterFieldEvent | MailboxRequestIdsFieldEvent> {
     return streamMessage(buf, MailboxRequest.codec(), opts)
   }
 }
@@ -1218,6 +1271,12 @@ export namespace MailboxResponse {
     index: number
   }
 
+  export interface MailboxResponseEnvelopesSchemeFieldEvent {
+    field: '$.envelopes[].scheme'
+    value: Envelope.Scheme
+    index: number
+  }
+
   export interface MailboxResponseCursorFieldEvent {
     field: '$.cursor'
     value: bigint
@@ -1241,7 +1300,7 @@ export namespace MailboxResponse {
     return decodeMessage(buf, MailboxResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxResponse>): Generator<MailboxResponseErrorCodeFieldEvent | MailboxResponseErrorMessageFieldEvent | MailboxResponseEnvelopesIdFieldEvent | MailboxResponseEnvelopesFromFieldEvent | MailboxResponseEnvelopesToFieldEvent | MailboxResponseEnvelopesSentAtFieldEvent | MailboxResponseEnvelopesKindFieldEvent | MailboxResponseEnvelopesCiphertextFieldEvent | MailboxResponseEnvelopesSignatureFieldEvent | MailboxResponseCursorFieldEvent | MailboxResponseMoreFieldEvent | MailboxResponseCountFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxResponse>): Generator<MailboxResponseErrorCodeFieldEvent | MailboxResponseErrorMessageFieldEvent | MailboxResponseEnvelopesIdFieldEvent | MailboxResponseEnvelopesFromFieldEvent | MailboxResponseEnvelopesToFieldEvent | MailboxResponseEnvelopesSentAtFieldEvent | MailboxResponseEnvelopesKindFieldEvent | MailboxResponseEnvelopesCiphertextFieldEvent | MailboxResponseEnvelopesSignatureFieldEvent | MailboxResponseEnvelopesSchemeFieldEvent | MailboxResponseCursorFieldEvent | MailboxResponseMoreFieldEvent | MailboxResponseCountFieldEvent> {
     return streamMessage(buf, MailboxResponse.codec(), opts)
   }
 }
@@ -2091,6 +2150,7 @@ export interface AccountRequest {
   device?: DeviceInfo
   policyVersion: number
   clear: string[]
+  plan: string
 }
 
 export namespace AccountRequest {
@@ -2108,7 +2168,9 @@ export namespace AccountRequest {
     UNLINK_DEVICE = 'UNLINK_DEVICE',
     DISCOVER = 'DISCOVER',
     GET_POLICY = 'GET_POLICY',
-    ACCEPT_POLICY = 'ACCEPT_POLICY'
+    ACCEPT_POLICY = 'ACCEPT_POLICY',
+    GET_PLAN = 'GET_PLAN',
+    CHECKOUT = 'CHECKOUT'
   }
 
   enum __TypeValues {
@@ -2125,7 +2187,9 @@ export namespace AccountRequest {
     UNLINK_DEVICE = 10,
     DISCOVER = 11,
     GET_POLICY = 12,
-    ACCEPT_POLICY = 13
+    ACCEPT_POLICY = 13,
+    GET_PLAN = 14,
+    CHECKOUT = 15
   }
 
   export namespace Type {
@@ -2202,6 +2266,11 @@ export namespace AccountRequest {
           }
         }
 
+        if ((obj.plan != null && obj.plan !== '')) {
+          w.uint32(98)
+          w.string(obj.plan)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2215,7 +2284,8 @@ export namespace AccountRequest {
           hashes: [],
           flag: false,
           policyVersion: 0,
-          clear: []
+          clear: [],
+          plan: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2278,6 +2348,10 @@ export namespace AccountRequest {
               }
 
               obj.clear.push(reader.string())
+              break
+            }
+            case 12: {
+              obj.plan = reader.string()
               break
             }
             default: {
@@ -2393,6 +2467,13 @@ export namespace AccountRequest {
 
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.plan`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2497,6 +2578,11 @@ export namespace AccountRequest {
     value: string
   }
 
+  export interface AccountRequestPlanFieldEvent {
+    field: '$.plan'
+    value: string
+  }
+
   export function encode (obj: Partial<AccountRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AccountRequest.codec())
   }
@@ -2505,7 +2591,7 @@ export namespace AccountRequest {
     return decodeMessage(buf, AccountRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): Generator<AccountRequestTypeFieldEvent | AccountRequestProfileUsernameFieldEvent | AccountRequestProfileEmailFieldEvent | AccountRequestProfilePhoneFieldEvent | AccountRequestProfileDisplayNameFieldEvent | AccountRequestProfileAvatarFieldEvent | AccountRequestProfileBioFieldEvent | AccountRequestBirthDateFieldEvent | AccountRequestUsernameFieldEvent | AccountRequestCodeFieldEvent | AccountRequestPeerIdFieldEvent | AccountRequestHashesFieldEvent | AccountRequestFlagFieldEvent | AccountRequestDeviceTypeFieldEvent | AccountRequestDeviceOsFieldEvent | AccountRequestDeviceClientVersionFieldEvent | AccountRequestPolicyVersionFieldEvent | AccountRequestClearFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): Generator<AccountRequestTypeFieldEvent | AccountRequestProfileUsernameFieldEvent | AccountRequestProfileEmailFieldEvent | AccountRequestProfilePhoneFieldEvent | AccountRequestProfileDisplayNameFieldEvent | AccountRequestProfileAvatarFieldEvent | AccountRequestProfileBioFieldEvent | AccountRequestBirthDateFieldEvent | AccountRequestUsernameFieldEvent | AccountRequestCodeFieldEvent | AccountRequestPeerIdFieldEvent | AccountRequestHashesFieldEvent | AccountRequestFlagFieldEvent | AccountRequestDeviceTypeFieldEvent | AccountRequestDeviceOsFieldEvent | AccountRequestDeviceClientVersionFieldEvent | AccountRequestPolicyVersionFieldEvent | AccountRequestClearFieldEvent | AccountRequestPlanFieldEvent> {
     return streamMessage(buf, AccountRequest.codec(), opts)
   }
 }
@@ -2633,6 +2719,8 @@ export interface AccountResponse {
   json: string
   policyVersion: number
   policyText: string
+  plan?: PlanStatus
+  checkoutUrl: string
 }
 
 export namespace AccountResponse {
@@ -2699,6 +2787,16 @@ export namespace AccountResponse {
           w.string(obj.policyText)
         }
 
+        if (obj.plan != null) {
+          w.uint32(90)
+          PlanStatus.codec().encode(obj.plan, w)
+        }
+
+        if ((obj.checkoutUrl != null && obj.checkoutUrl !== '')) {
+          w.uint32(98)
+          w.string(obj.checkoutUrl)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2711,7 +2809,8 @@ export namespace AccountResponse {
           salt: uint8ArrayAlloc(0),
           json: '',
           policyVersion: 0,
-          policyText: ''
+          policyText: '',
+          checkoutUrl: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2772,6 +2871,16 @@ export namespace AccountResponse {
             }
             case 10: {
               obj.policyText = reader.string()
+              break
+            }
+            case 11: {
+              obj.plan = PlanStatus.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.plan
+              })
+              break
+            }
+            case 12: {
+              obj.checkoutUrl = reader.string()
               break
             }
             default: {
@@ -2879,6 +2988,20 @@ export namespace AccountResponse {
             case 10: {
               yield {
                 field: `${prefix}.policyText`,
+                value: reader.string()
+              }
+              break
+            }
+            case 11: {
+              yield * PlanStatus.codec().stream(reader, reader.uint32(), `${prefix}.plan`, {
+                limits: opts.limits?.plan
+              })
+
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.checkoutUrl`,
                 value: reader.string()
               }
               break
@@ -3049,6 +3172,114 @@ export namespace AccountResponse {
     value: string
   }
 
+  export interface AccountResponsePlanPlanFieldEvent {
+    field: '$.plan.plan'
+    value: string
+  }
+
+  export interface AccountResponsePlanLimitsMailboxMaxMessagesFieldEvent {
+    field: '$.plan.limits.mailboxMaxMessages'
+    value: number
+  }
+
+  export interface AccountResponsePlanLimitsMailboxMaxBytesFieldEvent {
+    field: '$.plan.limits.mailboxMaxBytes'
+    value: number
+  }
+
+  export interface AccountResponsePlanLimitsRetentionMsFieldEvent {
+    field: '$.plan.limits.retentionMs'
+    value: number
+  }
+
+  export interface AccountResponsePlanLimitsAttachmentMaxBytesFieldEvent {
+    field: '$.plan.limits.attachmentMaxBytes'
+    value: number
+  }
+
+  export interface AccountResponsePlanLimitsGroupMaxMembersFieldEvent {
+    field: '$.plan.limits.groupMaxMembers'
+    value: number
+  }
+
+  export interface AccountResponsePlanLimitsDepositsPerMinuteFieldEvent {
+    field: '$.plan.limits.depositsPerMinute'
+    value: number
+  }
+
+  export interface AccountResponsePlanMailboxMessagesFieldEvent {
+    field: '$.plan.mailboxMessages'
+    value: number
+  }
+
+  export interface AccountResponsePlanMailboxBytesFieldEvent {
+    field: '$.plan.mailboxBytes'
+    value: number
+  }
+
+  export interface AccountResponsePlanSubscriptionStatusFieldEvent {
+    field: '$.plan.subscriptionStatus'
+    value: string
+  }
+
+  export interface AccountResponsePlanInvoicesIdFieldEvent {
+    field: '$.plan.invoices[].id'
+    value: string
+    index: number
+  }
+
+  export interface AccountResponsePlanInvoicesAmountFieldEvent {
+    field: '$.plan.invoices[].amount'
+    value: number
+    index: number
+  }
+
+  export interface AccountResponsePlanInvoicesCurrencyFieldEvent {
+    field: '$.plan.invoices[].currency'
+    value: string
+    index: number
+  }
+
+  export interface AccountResponsePlanInvoicesStatusFieldEvent {
+    field: '$.plan.invoices[].status'
+    value: string
+    index: number
+  }
+
+  export interface AccountResponsePlanInvoicesPeriodStartFieldEvent {
+    field: '$.plan.invoices[].periodStart'
+    value: bigint
+    index: number
+  }
+
+  export interface AccountResponsePlanInvoicesPeriodEndFieldEvent {
+    field: '$.plan.invoices[].periodEnd'
+    value: bigint
+    index: number
+  }
+
+  export interface AccountResponsePlanInvoicesHostedUrlFieldEvent {
+    field: '$.plan.invoices[].hostedUrl'
+    value: string
+    index: number
+  }
+
+  export interface AccountResponsePlanPlansFieldEvent {
+    field: '$.plan.plans[]'
+    index: number
+    value: string
+  }
+
+  export interface AccountResponsePlanCheckoutAvailableFieldEvent {
+    field: '$.plan.checkoutAvailable'
+    value: boolean
+  }
+
+  export interface AccountResponseCheckoutUrlFieldEvent {
+    field: '$.checkoutUrl'
+    value: string
+  }
+
   export function encode (obj: Partial<AccountResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AccountResponse.codec())
   }
@@ -3057,7 +3288,1554 @@ export namespace AccountResponse {
     return decodeMessage(buf, AccountResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): Generator<AccountResponseErrorCodeFieldEvent | AccountResponseErrorMessageFieldEvent | AccountResponseAccountIdFieldEvent | AccountResponseAccountProfileUsernameFieldEvent | AccountResponseAccountProfileEmailFieldEvent | AccountResponseAccountProfilePhoneFieldEvent | AccountResponseAccountProfileDisplayNameFieldEvent | AccountResponseAccountProfileAvatarFieldEvent | AccountResponseAccountProfileBioFieldEvent | AccountResponseAccountDevicesPeerIdFieldEvent | AccountResponseAccountDevicesInfoTypeFieldEvent | AccountResponseAccountDevicesInfoOsFieldEvent | AccountResponseAccountDevicesInfoClientVersionFieldEvent | AccountResponseAccountDevicesLinkedAtFieldEvent | AccountResponseAccountDevicesLastSeenAtFieldEvent | AccountResponseAccountCreatedAtFieldEvent | AccountResponseAccountRestrictedFieldEvent | AccountResponseAccountMarketingOptOutFieldEvent | AccountResponseAccountPolicyVersionAcceptedFieldEvent | AccountResponseAccountPolicyVersionCurrentFieldEvent | AccountResponsePeerIdsFieldEvent | AccountResponseCodeFieldEvent | AccountResponseExpiresAtFieldEvent | AccountResponseMatchesHashFieldEvent | AccountResponseMatchesUsernameFieldEvent | AccountResponseSaltFieldEvent | AccountResponseJsonFieldEvent | AccountResponsePolicyVersionFieldEvent | AccountResponsePolicyTextFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): Generator<AccountResponseErrorCodeFieldEvent | AccountResponseErrorMessageFieldEvent | AccountResponseAccountIdFieldEvent | AccountResponseAccountProfileUsernameFieldEvent | AccountResponseAccountProfileEmailFieldEvent | AccountResponseAccountProfilePhoneFieldEvent | AccountResponseAccountProfileDisplayNameFieldEvent | AccountResponseAccountProfileAvatarFieldEvent | AccountResponseAccountProfileBioFieldEvent | AccountResponseAccountDevicesPeerIdFieldEvent | AccountResponseAccountDevicesInfoTypeFieldEvent | AccountResponseAccountDevicesInfoOsFieldEvent | AccountResponseAccountDevicesInfoClientVersionFieldEvent | AccountResponseAccountDevicesLinkedAtFieldEvent | AccountResponseAccountDevicesLastSeenAtFieldEvent | AccountResponseAccountCreatedAtFieldEvent | AccountResponseAccountRestrictedFieldEvent | AccountResponseAccountMarketingOptOutFieldEvent | AccountResponseAccountPolicyVersionAcceptedFieldEvent | AccountResponseAccountPolicyVersionCurrentFieldEvent | AccountResponsePeerIdsFieldEvent | AccountResponseCodeFieldEvent | AccountResponseExpiresAtFieldEvent | AccountResponseMatchesHashFieldEvent | AccountResponseMatchesUsernameFieldEvent | AccountResponseSaltFieldEvent | AccountResponseJsonFieldEvent | AccountResponsePolicyVersionFieldEvent | AccountResponsePolicyTextFieldEvent | AccountResponsePlanPlanFieldEvent | AccountResponsePlanLimitsMailboxMaxMessagesFieldEvent | AccountResponsePlanLimitsMailboxMaxBytesFieldEvent | AccountResponsePlanLimitsRetentionMsFieldEvent | AccountResponsePlanLimitsAttachmentMaxBytesFieldEvent | AccountResponsePlanLimitsGroupMaxMembersFieldEvent | AccountResponsePlanLimitsDepositsPerMinuteFieldEvent | AccountResponsePlanMailboxMessagesFieldEvent | AccountResponsePlanMailboxBytesFieldEvent | AccountResponsePlanSubscriptionStatusFieldEvent | AccountResponsePlanInvoicesIdFieldEvent | AccountResponsePlanInvoicesAmountFieldEvent | AccountResponsePlanInvoicesCurrencyFieldEvent | AccountResponsePlanInvoicesStatusFieldEvent | AccountResponsePlanInvoicesPeriodStartFieldEvent | AccountResponsePlanInvoicesPeriodEndFieldEvent | AccountResponsePlanInvoicesHostedUrlFieldEvent | AccountResponsePlanPlansFieldEvent | AccountResponsePlanCheckoutAvailableFieldEvent | AccountResponseCheckoutUrlFieldEvent> {
     return streamMessage(buf, AccountResponse.codec(), opts)
+  }
+}
+
+export interface PlanLimits {
+  mailboxMaxMessages: number
+  mailboxMaxBytes: number
+  retentionMs: number
+  attachmentMaxBytes: number
+  groupMaxMembers: number
+  depositsPerMinute: number
+}
+
+export namespace PlanLimits {
+  let _codec: Codec<PlanLimits>
+
+  export const codec = (): Codec<PlanLimits> => {
+    if (_codec == null) {
+      _codec = message<PlanLimits>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.mailboxMaxMessages != null && obj.mailboxMaxMessages !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.mailboxMaxMessages)
+        }
+
+        if ((obj.mailboxMaxBytes != null && obj.mailboxMaxBytes !== 0)) {
+          w.uint32(17)
+          w.double(obj.mailboxMaxBytes)
+        }
+
+        if ((obj.retentionMs != null && obj.retentionMs !== 0)) {
+          w.uint32(25)
+          w.double(obj.retentionMs)
+        }
+
+        if ((obj.attachmentMaxBytes != null && obj.attachmentMaxBytes !== 0)) {
+          w.uint32(33)
+          w.double(obj.attachmentMaxBytes)
+        }
+
+        if ((obj.groupMaxMembers != null && obj.groupMaxMembers !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.groupMaxMembers)
+        }
+
+        if ((obj.depositsPerMinute != null && obj.depositsPerMinute !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.depositsPerMinute)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          mailboxMaxMessages: 0,
+          mailboxMaxBytes: 0,
+          retentionMs: 0,
+          attachmentMaxBytes: 0,
+          groupMaxMembers: 0,
+          depositsPerMinute: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.mailboxMaxMessages = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.mailboxMaxBytes = reader.double()
+              break
+            }
+            case 3: {
+              obj.retentionMs = reader.double()
+              break
+            }
+            case 4: {
+              obj.attachmentMaxBytes = reader.double()
+              break
+            }
+            case 5: {
+              obj.groupMaxMembers = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.depositsPerMinute = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.mailboxMaxMessages`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.mailboxMaxBytes`,
+                value: reader.double()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.retentionMs`,
+                value: reader.double()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.attachmentMaxBytes`,
+                value: reader.double()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.groupMaxMembers`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.depositsPerMinute`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PlanLimitsMailboxMaxMessagesFieldEvent {
+    field: '$.mailboxMaxMessages'
+    value: number
+  }
+
+  export interface PlanLimitsMailboxMaxBytesFieldEvent {
+    field: '$.mailboxMaxBytes'
+    value: number
+  }
+
+  export interface PlanLimitsRetentionMsFieldEvent {
+    field: '$.retentionMs'
+    value: number
+  }
+
+  export interface PlanLimitsAttachmentMaxBytesFieldEvent {
+    field: '$.attachmentMaxBytes'
+    value: number
+  }
+
+  export interface PlanLimitsGroupMaxMembersFieldEvent {
+    field: '$.groupMaxMembers'
+    value: number
+  }
+
+  export interface PlanLimitsDepositsPerMinuteFieldEvent {
+    field: '$.depositsPerMinute'
+    value: number
+  }
+
+  export function encode (obj: Partial<PlanLimits>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PlanLimits.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PlanLimits>): PlanLimits {
+    return decodeMessage(buf, PlanLimits.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PlanLimits>): Generator<PlanLimitsMailboxMaxMessagesFieldEvent | PlanLimitsMailboxMaxBytesFieldEvent | PlanLimitsRetentionMsFieldEvent | PlanLimitsAttachmentMaxBytesFieldEvent | PlanLimitsGroupMaxMembersFieldEvent | PlanLimitsDepositsPerMinuteFieldEvent> {
+    return streamMessage(buf, PlanLimits.codec(), opts)
+  }
+}
+
+export interface InvoiceSummary {
+  id: string
+  amount: number
+  currency: string
+  status: string
+  periodStart: bigint
+  periodEnd: bigint
+  hostedUrl: string
+}
+
+export namespace InvoiceSummary {
+  let _codec: Codec<InvoiceSummary>
+
+  export const codec = (): Codec<InvoiceSummary> => {
+    if (_codec == null) {
+      _codec = message<InvoiceSummary>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== '')) {
+          w.uint32(10)
+          w.string(obj.id)
+        }
+
+        if ((obj.amount != null && obj.amount !== 0)) {
+          w.uint32(17)
+          w.double(obj.amount)
+        }
+
+        if ((obj.currency != null && obj.currency !== '')) {
+          w.uint32(26)
+          w.string(obj.currency)
+        }
+
+        if ((obj.status != null && obj.status !== '')) {
+          w.uint32(34)
+          w.string(obj.status)
+        }
+
+        if ((obj.periodStart != null && obj.periodStart !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.periodStart)
+        }
+
+        if ((obj.periodEnd != null && obj.periodEnd !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.periodEnd)
+        }
+
+        if ((obj.hostedUrl != null && obj.hostedUrl !== '')) {
+          w.uint32(58)
+          w.string(obj.hostedUrl)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: '',
+          amount: 0,
+          currency: '',
+          status: '',
+          periodStart: 0n,
+          periodEnd: 0n,
+          hostedUrl: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.string()
+              break
+            }
+            case 2: {
+              obj.amount = reader.double()
+              break
+            }
+            case 3: {
+              obj.currency = reader.string()
+              break
+            }
+            case 4: {
+              obj.status = reader.string()
+              break
+            }
+            case 5: {
+              obj.periodStart = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.periodEnd = reader.uint64()
+              break
+            }
+            case 7: {
+              obj.hostedUrl = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.amount`,
+                value: reader.double()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.currency`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.status`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.periodStart`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.periodEnd`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.hostedUrl`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InvoiceSummaryIdFieldEvent {
+    field: '$.id'
+    value: string
+  }
+
+  export interface InvoiceSummaryAmountFieldEvent {
+    field: '$.amount'
+    value: number
+  }
+
+  export interface InvoiceSummaryCurrencyFieldEvent {
+    field: '$.currency'
+    value: string
+  }
+
+  export interface InvoiceSummaryStatusFieldEvent {
+    field: '$.status'
+    value: string
+  }
+
+  export interface InvoiceSummaryPeriodStartFieldEvent {
+    field: '$.periodStart'
+    value: bigint
+  }
+
+  export interface InvoiceSummaryPeriodEndFieldEvent {
+    field: '$.periodEnd'
+    value: bigint
+  }
+
+  export interface InvoiceSummaryHostedUrlFieldEvent {
+    field: '$.hostedUrl'
+    value: string
+  }
+
+  export function encode (obj: Partial<InvoiceSummary>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, InvoiceSummary.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InvoiceSummary>): InvoiceSummary {
+    return decodeMessage(buf, InvoiceSummary.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InvoiceSummary>): Generator<InvoiceSummaryIdFieldEvent | InvoiceSummaryAmountFieldEvent | InvoiceSummaryCurrencyFieldEvent | InvoiceSummaryStatusFieldEvent | InvoiceSummaryPeriodStartFieldEvent | InvoiceSummaryPeriodEndFieldEvent | InvoiceSummaryHostedUrlFieldEvent> {
+    return streamMessage(buf, InvoiceSummary.codec(), opts)
+  }
+}
+
+export interface PlanStatus {
+  plan: string
+  limits?: PlanLimits
+  mailboxMessages: number
+  mailboxBytes: number
+  subscriptionStatus: string
+  invoices: InvoiceSummary[]
+  plans: string[]
+  checkoutAvailable: boolean
+}
+
+export namespace PlanStatus {
+  let _codec: Codec<PlanStatus>
+
+  export const codec = (): Codec<PlanStatus> => {
+    if (_codec == null) {
+      _codec = message<PlanStatus>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.plan != null && obj.plan !== '')) {
+          w.uint32(10)
+          w.string(obj.plan)
+        }
+
+        if (obj.limits != null) {
+          w.uint32(18)
+          PlanLimits.codec().encode(obj.limits, w)
+        }
+
+        if ((obj.mailboxMessages != null && obj.mailboxMessages !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.mailboxMessages)
+        }
+
+        if ((obj.mailboxBytes != null && obj.mailboxBytes !== 0)) {
+          w.uint32(33)
+          w.double(obj.mailboxBytes)
+        }
+
+        if ((obj.subscriptionStatus != null && obj.subscriptionStatus !== '')) {
+          w.uint32(42)
+          w.string(obj.subscriptionStatus)
+        }
+
+        if (obj.invoices != null && obj.invoices.length > 0) {
+          for (const value of obj.invoices) {
+            w.uint32(50)
+            InvoiceSummary.codec().encode(value, w)
+          }
+        }
+
+        if (obj.plans != null && obj.plans.length > 0) {
+          for (const value of obj.plans) {
+            w.uint32(58)
+            w.string(value)
+          }
+        }
+
+        if ((obj.checkoutAvailable != null && obj.checkoutAvailable !== false)) {
+          w.uint32(64)
+          w.bool(obj.checkoutAvailable)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          plan: '',
+          mailboxMessages: 0,
+          mailboxBytes: 0,
+          subscriptionStatus: '',
+          invoices: [],
+          plans: [],
+          checkoutAvailable: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.plan = reader.string()
+              break
+            }
+            case 2: {
+              obj.limits = PlanLimits.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.limits
+              })
+              break
+            }
+            case 3: {
+              obj.mailboxMessages = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.mailboxBytes = reader.double()
+              break
+            }
+            case 5: {
+              obj.subscriptionStatus = reader.string()
+              break
+            }
+            case 6: {
+              if (opts.limits?.invoices != null && obj.invoices.length === opts.limits.invoices) {
+                throw new MaxLengthError('Decode error - repeated field "invoices" had too many elements')
+              }
+
+              obj.invoices.push(InvoiceSummary.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.invoices$
+              }))
+              break
+            }
+            case 7: {
+              if (opts.limits?.plans != null && obj.plans.length === opts.limits.plans) {
+                throw new MaxLengthError('Decode error - repeated field "plans" had too many elements')
+              }
+
+              obj.plans.push(reader.string())
+              break
+            }
+            case 8: {
+              obj.checkoutAvailable = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          invoices: 0,
+          plans: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.plan`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield * PlanLimits.codec().stream(reader, reader.uint32(), `${prefix}.limits`, {
+                limits: opts.limits?.limits
+              })
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.mailboxMessages`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.mailboxBytes`,
+                value: reader.double()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.subscriptionStatus`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              if (opts.limits?.invoices != null && obj.invoices === opts.limits.invoices) {
+                throw new MaxLengthError('Streaming decode error - repeated field "invoices" had too many elements')
+              }
+
+              for (const evt of InvoiceSummary.codec().stream(reader, reader.uint32(), `${prefix}.invoices[]`, {
+                limits: opts.limits?.invoices$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.invoices
+                }
+              }
+
+              obj.invoices++
+
+              break
+            }
+            case 7: {
+              if (opts.limits?.plans != null && obj.plans === opts.limits.plans) {
+                throw new MaxLengthError('Streaming decode error - repeated field "plans" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.plans[]`,
+                index: obj.plans,
+                value: reader.string()
+              }
+
+              obj.plans++
+
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.checkoutAvailable`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PlanStatusPlanFieldEvent {
+    field: '$.plan'
+    value: string
+  }
+
+  export interface PlanStatusLimitsMailboxMaxMessagesFieldEvent {
+    field: '$.limits.mailboxMaxMessages'
+    value: number
+  }
+
+  export interface PlanStatusLimitsMailboxMaxBytesFieldEvent {
+    field: '$.limits.mailboxMaxBytes'
+    value: number
+  }
+
+  export interface PlanStatusLimitsRetentionMsFieldEvent {
+    field: '$.limits.retentionMs'
+    value: number
+  }
+
+  export interface PlanStatusLimitsAttachmentMaxBytesFieldEvent {
+    field: '$.limits.attachmentMaxBytes'
+    value: number
+  }
+
+  export interface PlanStatusLimitsGroupMaxMembersFieldEvent {
+    field: '$.limits.groupMaxMembers'
+    value: number
+  }
+
+  export interface PlanStatusLimitsDepositsPerMinuteFieldEvent {
+    field: '$.limits.depositsPerMinute'
+    value: number
+  }
+
+  export interface PlanStatusMailboxMessagesFieldEvent {
+    field: '$.mailboxMessages'
+    value: number
+  }
+
+  export interface PlanStatusMailboxBytesFieldEvent {
+    field: '$.mailboxBytes'
+    value: number
+  }
+
+  export interface PlanStatusSubscriptionStatusFieldEvent {
+    field: '$.subscriptionStatus'
+    value: string
+  }
+
+  export interface PlanStatusInvoicesIdFieldEvent {
+    field: '$.invoices[].id'
+    value: string
+    index: number
+  }
+
+  export interface PlanStatusInvoicesAmountFieldEvent {
+    field: '$.invoices[].amount'
+    value: number
+    index: number
+  }
+
+  export interface PlanStatusInvoicesCurrencyFieldEvent {
+    field: '$.invoices[].currency'
+    value: string
+    index: number
+  }
+
+  export interface PlanStatusInvoicesStatusFieldEvent {
+    field: '$.invoices[].status'
+    value: string
+    index: number
+  }
+
+  export interface PlanStatusInvoicesPeriodStartFieldEvent {
+    field: '$.invoices[].periodStart'
+    value: bigint
+    index: number
+  }
+
+  export interface PlanStatusInvoicesPeriodEndFieldEvent {
+    field: '$.invoices[].periodEnd'
+    value: bigint
+    index: number
+  }
+
+  export interface PlanStatusInvoicesHostedUrlFieldEvent {
+    field: '$.invoices[].hostedUrl'
+    value: string
+    index: number
+  }
+
+  export interface PlanStatusPlansFieldEvent {
+    field: '$.plans[]'
+    index: number
+    value: string
+  }
+
+  export interface PlanStatusCheckoutAvailableFieldEvent {
+    field: '$.checkoutAvailable'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<PlanStatus>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PlanStatus.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PlanStatus>): PlanStatus {
+    return decodeMessage(buf, PlanStatus.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PlanStatus>): Generator<PlanStatusPlanFieldEvent | PlanStatusLimitsMailboxMaxMessagesFieldEvent | PlanStatusLimitsMailboxMaxBytesFieldEvent | PlanStatusLimitsRetentionMsFieldEvent | PlanStatusLimitsAttachmentMaxBytesFieldEvent | PlanStatusLimitsGroupMaxMembersFieldEvent | PlanStatusLimitsDepositsPerMinuteFieldEvent | PlanStatusMailboxMessagesFieldEvent | PlanStatusMailboxBytesFieldEvent | PlanStatusSubscriptionStatusFieldEvent | PlanStatusInvoicesIdFieldEvent | PlanStatusInvoicesAmountFieldEvent | PlanStatusInvoicesCurrencyFieldEvent | PlanStatusInvoicesStatusFieldEvent | PlanStatusInvoicesPeriodStartFieldEvent | PlanStatusInvoicesPeriodEndFieldEvent | PlanStatusInvoicesHostedUrlFieldEvent | PlanStatusPlansFieldEvent | PlanStatusCheckoutAvailableFieldEvent> {
+    return streamMessage(buf, PlanStatus.codec(), opts)
+  }
+}
+
+export interface SignedPrekeyWire {
+  id: number
+  publicKey: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedPrekeyWire {
+  let _codec: Codec<SignedPrekeyWire>
+
+  export const codec = (): Codec<SignedPrekeyWire> => {
+    if (_codec == null) {
+      _codec = message<SignedPrekeyWire>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.id)
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.publicKey)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: 0,
+          publicKey: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedPrekeyWireIdFieldEvent {
+    field: '$.id'
+    value: number
+  }
+
+  export interface SignedPrekeyWirePublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedPrekeyWireSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedPrekeyWire>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedPrekeyWire.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedPrekeyWire>): SignedPrekeyWire {
+    return decodeMessage(buf, SignedPrekeyWire.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedPrekeyWire>): Generator<SignedPrekeyWireIdFieldEvent | SignedPrekeyWirePublicKeyFieldEvent | SignedPrekeyWireSignatureFieldEvent> {
+    return streamMessage(buf, SignedPrekeyWire.codec(), opts)
+  }
+}
+
+export interface OneTimePrekeyWire {
+  id: number
+  publicKey: Uint8Array<ArrayBuffer>
+}
+
+export namespace OneTimePrekeyWire {
+  let _codec: Codec<OneTimePrekeyWire>
+
+  export const codec = (): Codec<OneTimePrekeyWire> => {
+    if (_codec == null) {
+      _codec = message<OneTimePrekeyWire>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.id)
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.publicKey)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: 0,
+          publicKey: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OneTimePrekeyWireIdFieldEvent {
+    field: '$.id'
+    value: number
+  }
+
+  export interface OneTimePrekeyWirePublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<OneTimePrekeyWire>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OneTimePrekeyWire.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OneTimePrekeyWire>): OneTimePrekeyWire {
+    return decodeMessage(buf, OneTimePrekeyWire.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OneTimePrekeyWire>): Generator<OneTimePrekeyWireIdFieldEvent | OneTimePrekeyWirePublicKeyFieldEvent> {
+    return streamMessage(buf, OneTimePrekeyWire.codec(), opts)
+  }
+}
+
+export interface PrekeyRequest {
+  type: PrekeyRequest.Type
+  signedPrekey?: SignedPrekeyWire
+  oneTimePrekeys: OneTimePrekeyWire[]
+  pqLastResort?: SignedPrekeyWire
+  pqOneTimePrekeys: SignedPrekeyWire[]
+  replaceOneTime: boolean
+  peerId: string
+}
+
+export namespace PrekeyRequest {
+  export enum Type {
+    PUBLISH = 'PUBLISH',
+    FETCH = 'FETCH',
+    STATUS = 'STATUS'
+  }
+
+  enum __TypeValues {
+    PUBLISH = 0,
+    FETCH = 1,
+    STATUS = 2
+  }
+
+  export namespace Type {
+    export const codec = (): Codec<Type> => {
+      return enumeration<Type>(__TypeValues)
+    }
+  }
+
+  let _codec: Codec<PrekeyRequest>
+
+  export const codec = (): Codec<PrekeyRequest> => {
+    if (_codec == null) {
+      _codec = message<PrekeyRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.type != null && __TypeValues[obj.type] !== 0) {
+          w.uint32(8)
+          PrekeyRequest.Type.codec().encode(obj.type, w)
+        }
+
+        if (obj.signedPrekey != null) {
+          w.uint32(18)
+          SignedPrekeyWire.codec().encode(obj.signedPrekey, w)
+        }
+
+        if (obj.oneTimePrekeys != null && obj.oneTimePrekeys.length > 0) {
+          for (const value of obj.oneTimePrekeys) {
+            w.uint32(26)
+            OneTimePrekeyWire.codec().encode(value, w)
+          }
+        }
+
+        if (obj.pqLastResort != null) {
+          w.uint32(34)
+          SignedPrekeyWire.codec().encode(obj.pqLastResort, w)
+        }
+
+        if (obj.pqOneTimePrekeys != null && obj.pqOneTimePrekeys.length > 0) {
+          for (const value of obj.pqOneTimePrekeys) {
+            w.uint32(42)
+            SignedPrekeyWire.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.replaceOneTime != null && obj.replaceOneTime !== false)) {
+          w.uint32(48)
+          w.bool(obj.replaceOneTime)
+        }
+
+        if ((obj.peerId != null && obj.peerId !== '')) {
+          w.uint32(58)
+          w.string(obj.peerId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          type: Type.PUBLISH,
+          oneTimePrekeys: [],
+          pqOneTimePrekeys: [],
+          replaceOneTime: false,
+          peerId: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.type = PrekeyRequest.Type.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.signedPrekey = SignedPrekeyWire.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.signedPrekey
+              })
+              break
+            }
+            case 3: {
+              if (opts.limits?.oneTimePrekeys != null && obj.oneTimePrekeys.length === opts.limits.oneTimePrekeys) {
+                throw new MaxLengthError('Decode error - repeated field "oneTimePrekeys" had too many elements')
+              }
+
+              obj.oneTimePrekeys.push(OneTimePrekeyWire.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.oneTimePrekeys$
+              }))
+              break
+            }
+            case 4: {
+              obj.pqLastResort = SignedPrekeyWire.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.pqLastResort
+              })
+              break
+            }
+            case 5: {
+              if (opts.limits?.pqOneTimePrekeys != null && obj.pqOneTimePrekeys.length === opts.limits.pqOneTimePrekeys) {
+                throw new MaxLengthError('Decode error - repeated field "pqOneTimePrekeys" had too many elements')
+              }
+
+              obj.pqOneTimePrekeys.push(SignedPrekeyWire.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.pqOneTimePrekeys$
+              }))
+              break
+            }
+            case 6: {
+              obj.replaceOneTime = reader.bool()
+              break
+            }
+            case 7: {
+              obj.peerId = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          oneTimePrekeys: 0,
+          pqOneTimePrekeys: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.type`,
+                value: PrekeyRequest.Type.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield * SignedPrekeyWire.codec().stream(reader, reader.uint32(), `${prefix}.signedPrekey`, {
+                limits: opts.limits?.signedPrekey
+              })
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.oneTimePrekeys != null && obj.oneTimePrekeys === opts.limits.oneTimePrekeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "oneTimePrekeys" had too many elements')
+              }
+
+              for (const evt of OneTimePrekeyWire.codec().stream(reader, reader.uint32(), `${prefix}.oneTimePrekeys[]`, {
+                limits: opts.limits?.oneTimePrekeys$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.oneTimePrekeys
+                }
+              }
+
+              obj.oneTimePrekeys++
+
+              break
+            }
+            case 4: {
+              yield * SignedPrekeyWire.codec().stream(reader, reader.uint32(), `${prefix}.pqLastResort`, {
+                limits: opts.limits?.pqLastResort
+              })
+
+              break
+            }
+            case 5: {
+              if (opts.limits?.pqOneTimePrekeys != null && obj.pqOneTimePrekeys === opts.limits.pqOneTimePrekeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "pqOneTimePrekeys" had too many elements')
+              }
+
+              for (const evt of SignedPrekeyWire.codec().stream(reader, reader.uint32(), `${prefix}.pqOneTimePrekeys[]`, {
+                limits: opts.limits?.pqOneTimePrekeys$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.pqOneTimePrekeys
+                }
+              }
+
+              obj.pqOneTimePrekeys++
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.replaceOneTime`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PrekeyRequestTypeFieldEvent {
+    field: '$.type'
+    value: PrekeyRequest.Type
+  }
+
+  export interface PrekeyRequestSignedPrekeyIdFieldEvent {
+    field: '$.signedPrekey.id'
+    value: number
+  }
+
+  export interface PrekeyRequestSignedPrekeyPublicKeyFieldEvent {
+    field: '$.signedPrekey.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyRequestSignedPrekeySignatureFieldEvent {
+    field: '$.signedPrekey.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyRequestOneTimePrekeysIdFieldEvent {
+    field: '$.oneTimePrekeys[].id'
+    value: number
+    index: number
+  }
+
+  export interface PrekeyRequestOneTimePrekeysPublicKeyFieldEvent {
+    field: '$.oneTimePrekeys[].publicKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PrekeyRequestPqLastResortIdFieldEvent {
+    field: '$.pqLastResort.id'
+    value: number
+  }
+
+  export interface PrekeyRequestPqLastResortPublicKeyFieldEvent {
+    field: '$.pqLastResort.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyRequestPqLastResortSignatureFieldEvent {
+    field: '$.pqLastResort.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyRequestPqOneTimePrekeysIdFieldEvent {
+    field: '$.pqOneTimePrekeys[].id'
+    value: number
+    index: number
+  }
+
+  export interface PrekeyRequestPqOneTimePrekeysPublicKeyFieldEvent {
+    field: '$.pqOneTimePrekeys[].publicKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PrekeyRequestPqOneTimePrekeysSignatureFieldEvent {
+    field: '$.pqOneTimePrekeys[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PrekeyRequestReplaceOneTimeFieldEvent {
+    field: '$.replaceOneTime'
+    value: boolean
+  }
+
+  export interface PrekeyRequestPeerIdFieldEvent {
+    field: '$.peerId'
+    value: string
+  }
+
+  export function encode (obj: Partial<PrekeyRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PrekeyRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PrekeyRequest>): PrekeyRequest {
+    return decodeMessage(buf, PrekeyRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PrekeyRequest>): Generator<PrekeyRequestTypeFieldEvent | PrekeyRequestSignedPrekeyIdFieldEvent | PrekeyRequestSignedPrekeyPublicKeyFieldEvent | PrekeyRequestSignedPrekeySignatureFieldEvent | PrekeyRequestOneTimePrekeysIdFieldEvent | PrekeyRequestOneTimePrekeysPublicKeyFieldEvent | PrekeyRequestPqLastResortIdFieldEvent | PrekeyRequestPqLastResortPublicKeyFieldEvent | PrekeyRequestPqLastResortSignatureFieldEvent | PrekeyRequestPqOneTimePrekeysIdFieldEvent | PrekeyRequestPqOneTimePrekeysPublicKeyFieldEvent | PrekeyRequestPqOneTimePrekeysSignatureFieldEvent | PrekeyRequestReplaceOneTimeFieldEvent | PrekeyRequestPeerIdFieldEvent> {
+    return streamMessage(buf, PrekeyRequest.codec(), opts)
+  }
+}
+
+export interface PrekeyResponse {
+  error?: WireError
+  bundle: Uint8Array<ArrayBuffer>
+  oneTimeRemaining: number
+  pqOneTimeRemaining: number
+  hasBundle: boolean
+}
+
+export namespace PrekeyResponse {
+  let _codec: Codec<PrekeyResponse>
+
+  export const codec = (): Codec<PrekeyResponse> => {
+    if (_codec == null) {
+      _codec = message<PrekeyResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.error != null) {
+          w.uint32(10)
+          WireError.codec().encode(obj.error, w)
+        }
+
+        if ((obj.bundle != null && obj.bundle.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.bundle)
+        }
+
+        if ((obj.oneTimeRemaining != null && obj.oneTimeRemaining !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.oneTimeRemaining)
+        }
+
+        if ((obj.pqOneTimeRemaining != null && obj.pqOneTimeRemaining !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.pqOneTimeRemaining)
+        }
+
+        if ((obj.hasBundle != null && obj.hasBundle !== false)) {
+          w.uint32(40)
+          w.bool(obj.hasBundle)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          bundle: uint8ArrayAlloc(0),
+          oneTimeRemaining: 0,
+          pqOneTimeRemaining: 0,
+          hasBundle: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.error = WireError.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.error
+              })
+              break
+            }
+            case 2: {
+              obj.bundle = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.oneTimeRemaining = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.pqOneTimeRemaining = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.hasBundle = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * WireError.codec().stream(reader, reader.uint32(), `${prefix}.error`, {
+                limits: opts.limits?.error
+              })
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.bundle`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.oneTimeRemaining`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.pqOneTimeRemaining`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.hasBundle`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PrekeyResponseErrorCodeFieldEvent {
+    field: '$.error.code'
+    value: ErrorCode
+  }
+
+  export interface PrekeyResponseErrorMessageFieldEvent {
+    field: '$.error.message'
+    value: string
+  }
+
+  export interface PrekeyResponseBundleFieldEvent {
+    field: '$.bundle'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyResponseOneTimeRemainingFieldEvent {
+    field: '$.oneTimeRemaining'
+    value: number
+  }
+
+  export interface PrekeyResponsePqOneTimeRemainingFieldEvent {
+    field: '$.pqOneTimeRemaining'
+    value: number
+  }
+
+  export interface PrekeyResponseHasBundleFieldEvent {
+    field: '$.hasBundle'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<PrekeyResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PrekeyResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PrekeyResponse>): PrekeyResponse {
+    return decodeMessage(buf, PrekeyResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PrekeyResponse>): Generator<PrekeyResponseErrorCodeFieldEvent | PrekeyResponseErrorMessageFieldEvent | PrekeyResponseBundleFieldEvent | PrekeyResponseOneTimeRemainingFieldEvent | PrekeyResponsePqOneTimeRemainingFieldEvent | PrekeyResponseHasBundleFieldEvent> {
+    return streamMessage(buf, PrekeyResponse.codec(), opts)
   }
 }

@@ -53,6 +53,16 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       expect(await store.getMessage('f'.repeat(32))).toBeUndefined()
     })
 
+    it('deletes a message; other messages and a missing id are unaffected', async () => {
+      await store.addMessage(message(8))
+      await store.addMessage(message(9))
+      await store.setStatus(message(9).id, 'read')
+      await store.deleteMessage(message(8).id)
+      await store.deleteMessage('e'.repeat(32))
+      expect(await store.getMessage(message(8).id)).toBeUndefined()
+      expect((await store.listMessages()).map(m => [m.id, m.status])).toEqual([[message(9).id, 'read']])
+    })
+
     it('keeps values by key', async () => {
       expect(await store.getValue('session/x')).toBeUndefined()
       await store.setValue('session/x', Uint8Array.of(1, 2, 3))

@@ -38,4 +38,5 @@ export const HEADER_LENGTH = KEY_LENGTH + 8
 
 export const STATE_VERSION = 1
 export const MESSAGE_VERSION = 1
-export const SESSION_RECORD_VERSION = 1
+/** 2 added the earlier sessions kept per peer; version 1 records still load. */
+export const SESSION_RECORD_VERSION = 2

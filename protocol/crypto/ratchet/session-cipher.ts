@@ -2,6 +2,11 @@
  * Per-peer encrypt/decrypt on top of PQXDH and the Double Ratchet. Operations on one peer run one
  * at a time (each reads, advances and writes the same record), and a record is written only after
  * the operation succeeded, so a failed or replayed message never changes what is stored.
+ *
+ * A record keeps earlier sessions besides the current one (libsignal's scheme): when both devices
+ * start a session at once, each accepts the other's and archives its own, and messages on either
+ * still decrypt. A message that decrypts on an earlier session makes it current again, so the two
+ * devices converge on whichever session a message last crossed on.
  */
 import { equalBytes } from '@noble/ciphers/utils.js'
 import { CryptoError, CryptoErrorCode } from '../x3dh/errors.ts'
@@ -9,9 +14,11 @@ import { acceptSession, initiateSession } from '../x3dh/pqxdh.ts'
 import type { InitialMessage, PrekeyBundle } from '../x3dh/pqxdh.ts'
 import type { IdentityKeyPair, OneTimePrekeyRecord, PqPrekeyRecord, RandomBytes, SignedPrekeyRecord } from '../x3dh/keys.ts'
 import { initReceiver, initSender, ratchetDecrypt, ratchetEncrypt } from './double-ratchet.ts'
-import { MAX_PREVIOUS_BASE_KEYS, deserializeSessionRecord, serializeSessionRecord } from './session-record.ts'
-import type { SessionRecord } from './session-record.ts'
+import type { RatchetHeader } from './state.ts'
+import { deserializeSessionRecord, promoteSession, serializeSessionRecord, sessionsOf } from './session-record.ts'
+import type { SessionRecord, SessionState } from './session-record.ts'
 import { decodeRatchetMessage, encodeRatchetMessage } from './wire.ts'
+import type { RatchetMessage } from './wire.ts'
 
 /** Where session records live; the crypto core never touches storage itself. */
 export interface SessionStore {
@@ -43,6 +50,31 @@ export interface SessionCipherComponents {
 
 export interface CipherOptions {
   signal?: AbortSignal
+}
+
+/** A message decrypted in memory whose effect on the session is not stored yet. */
+export interface DecryptedMessage {
+  plaintext: Uint8Array
+  /**
+   * Stores the advanced session and deletes the prekeys the message used up. Call it once the
+   * plaintext is kept: until then a redelivered copy decrypts again instead of being a duplicate
+   * whose message was never kept. Calling it again, or after the message was committed some other
+   * way, does nothing.
+   */
+  commit: (options?: CipherOptions) => Promise<void>
+}
+
+/** Prekey ids a message used up; deleted only once its session is stored. */
+interface Consumed {
+  oneTime?: number
+  pq?: number
+}
+
+/** The outcome of decrypting one message against a record, before anything is stored. */
+interface Opened {
+  record: SessionRecord
+  plaintext: Uint8Array
+  consumed: Consumed
 }
 
 /** A promise chain per key: each task starts when the previous one for that key has settled. */
@@ -83,13 +115,12 @@ export class SessionCipher {
       const existing = await this.load(peer)
       await this.checkTrust(peer, bundle.identityKey, existing)
       const { sharedSecret, associatedData, initialMessage } = initiateSession(this.components.identity, bundle, this.random)
-      const record: SessionRecord = {
+      // The current session is archived, not dropped: the peer may have messages on it in flight.
+      const record = promoteSession(existing, {
         state: initSender(sharedSecret, bundle.signedPrekey.publicKey, associatedData, this.random),
         remoteIdentityKey: bundle.identityKey,
-        baseKey: initialMessage.ephemeralKey,
-        pendingInitialMessage: initialMessage,
-        previousBaseKeys: retire(existing)
-      }
+        baseKey: initialMessage.ephemeralKey
+      }, { pendingInitialMessage: initialMessage })
       await this.components.sessionStore.storeSession(peer, serializeSessionRecord(record))
     })
   }
@@ -109,37 +140,79 @@ export class SessionCipher {
     })
   }
 
+  /** Decrypts and stores the advanced session in one step. */
   async decrypt (peer: string, message: Uint8Array, options: CipherOptions = {}): Promise<Uint8Array> {
-    const { initialMessage, header, ciphertext } = decodeRatchetMessage(message)
+    const parsed = decodeRatchetMessage(message)
     return await this.withPeer(peer, options, async () => {
-      const existing = await this.load(peer)
-      let record = existing
-      let consumed: { oneTime?: number, pq?: number } = {}
-      if (initialMessage !== undefined && (existing === undefined || !equalBytes(existing.baseKey, initialMessage.ephemeralKey))) {
-        if (existing?.previousBaseKeys.some((k) => equalBytes(k, initialMessage.ephemeralKey)) === true) {
-          throw new CryptoError(CryptoErrorCode.DuplicateMessage, 'prekey message of an earlier session')
-        }
-        ({ record, consumed } = await this.accept(peer, initialMessage, existing))
-      }
-      if (record === undefined) throw new CryptoError(CryptoErrorCode.NoSession, `no session with ${peer}`)
-
-      const { state, plaintext } = ratchetDecrypt(record.state, header, ciphertext, this.random)
-      // Anything decrypted from the peer proves it holds the session: stop resending the PQXDH message.
-      const { pendingInitialMessage: _, ...rest } = record
-      await this.components.sessionStore.storeSession(peer, serializeSessionRecord({ ...rest, state }))
-      // Only now is the initial message authenticated; deleting earlier would let a forgery burn prekeys.
-      const prekeys = this.components.prekeyStore
-      if (consumed.oneTime !== undefined) await prekeys?.removeOneTimePrekey(consumed.oneTime)
-      if (consumed.pq !== undefined) await prekeys?.removePqPrekey(consumed.pq)
-      return plaintext
+      const opened = await this.open(peer, parsed, await this.load(peer))
+      await this.save(peer, opened)
+      return opened.plaintext
     })
+  }
+
+  /**
+   * Decrypts without storing anything; `commit()` stores the result. Lets the caller keep the
+   * message first, so a crash in between costs a redelivery rather than the message. Other
+   * operations on `peer` may run before the commit: it then applies the message to the record as
+   * it has become.
+   */
+  async decryptDeferred (peer: string, message: Uint8Array, options: CipherOptions = {}): Promise<DecryptedMessage> {
+    const parsed = decodeRatchetMessage(message)
+    return await this.withPeer(peer, options, async () => {
+      const before = await this.components.sessionStore.loadSession(peer)
+      const opened = await this.open(peer, parsed, parseRecord(before))
+      const commit = async (commitOptions: CipherOptions = {}): Promise<void> => {
+        await this.withPeer(peer, commitOptions, async () => {
+          const now = await this.components.sessionStore.loadSession(peer)
+          let result = opened
+          if (!sameBytes(before, now)) {
+            try {
+              result = await this.open(peer, parsed, parseRecord(now))
+            } catch (err) {
+              // Committed already (this call repeated, or another copy of the message came first).
+              if (CryptoError.is(err, CryptoErrorCode.DuplicateMessage)) return
+              throw err
+            }
+          }
+          await this.save(peer, result)
+        })
+      }
+      return { plaintext: opened.plaintext, commit }
+    })
+  }
+
+  /** Decrypts `message` against `existing` in memory; reads prekeys but writes nothing. */
+  private async open (peer: string, message: RatchetMessage, existing: SessionRecord | undefined): Promise<Opened> {
+    const { initialMessage, header, ciphertext } = message
+    if (initialMessage === undefined) {
+      if (existing === undefined) throw new CryptoError(CryptoErrorCode.NoSession, `no session with ${peer}`)
+      return { ...decryptWith(existing, sessionsOf(existing).keys(), header, ciphertext, this.random), consumed: {} }
+    }
+    // A prekey message names its session by base key: only that session may decrypt it. Trying the
+    // others too would let a forged initial message wrapped around a genuine message still decrypt.
+    const index = existing === undefined ? -1 : sessionsOf(existing).findIndex((s) => equalBytes(s.baseKey, initialMessage.ephemeralKey))
+    if (existing !== undefined && index !== -1) return { ...decryptWith(existing, [index], header, ciphertext, this.random), consumed: {} }
+    if (existing?.previousBaseKeys.some((k) => equalBytes(k, initialMessage.ephemeralKey)) === true) {
+      throw new CryptoError(CryptoErrorCode.DuplicateMessage, 'prekey message of a discarded session')
+    }
+    const { session, consumed } = await this.accept(peer, initialMessage, existing)
+    const record = promoteSession(existing, session)
+    return { ...decryptWith(record, [0], header, ciphertext, this.random), consumed }
+  }
+
+  private async save (peer: string, opened: Opened): Promise<void> {
+    await this.components.sessionStore.storeSession(peer, serializeSessionRecord(opened.record))
+    // Only now is the initial message authenticated; deleting earlier would let a forgery burn prekeys.
+    const prekeys = this.components.prekeyStore
+    if (opened.consumed.oneTime !== undefined) await prekeys?.removeOneTimePrekey(opened.consumed.oneTime)
+    if (opened.consumed.pq !== undefined) await prekeys?.removePqPrekey(opened.consumed.pq)
   }
 
   private async accept (
     peer: string,
     message: InitialMessage,
     existing: SessionRecord | undefined
-  ): Promise<{ record: SessionRecord, consumed: { oneTime?: number, pq?: number } }> {
+  ): Promise<{ session: SessionState, consumed: Consumed }> {
     const prekeys = this.components.prekeyStore
     if (prekeys === undefined) throw new CryptoError(CryptoErrorCode.NoSession, 'prekey message, but no prekey store to accept it')
     await this.checkTrust(peer, message.identityKey, existing)
@@ -155,11 +228,10 @@ export class SessionCipher {
       pqPrekeys: pq !== undefined ? [pq] : []
     }, message)
     return {
-      record: {
+      session: {
         state: initReceiver(accepted.sharedSecret, accepted.signedPrekey.keyPair, accepted.associatedData),
         remoteIdentityKey: accepted.remoteIdentityKey,
-        baseKey: message.ephemeralKey,
-        previousBaseKeys: retire(existing)
+        baseKey: message.ephemeralKey
       },
       consumed: {
         ...(accepted.consumedOneTimePrekeyId !== undefined ? { oneTime: accepted.consumedOneTimePrekeyId } : {}),
@@ -177,8 +249,7 @@ export class SessionCipher {
   }
 
   private async load (peer: string): Promise<SessionRecord | undefined> {
-    const bytes = await this.components.sessionStore.loadSession(peer)
-    return bytes === undefined ? undefined : deserializeSessionRecord(bytes)
+    return parseRecord(await this.components.sessionStore.loadSession(peer))
   }
 
   private async withPeer<T>(peer: string, options: CipherOptions, task: () => Promise<T>): Promise<T> {
@@ -191,8 +262,42 @@ export class SessionCipher {
   }
 }
 
-/** The replaced session's base key joins the list of those whose prekey messages are now replays. */
-function retire (existing: SessionRecord | undefined): Uint8Array[] {
-  if (existing === undefined) return []
-  return [existing.baseKey, ...existing.previousBaseKeys].slice(0, MAX_PREVIOUS_BASE_KEYS)
+function parseRecord (bytes: Uint8Array | undefined): SessionRecord | undefined {
+  return bytes === undefined ? undefined : deserializeSessionRecord(bytes)
+}
+
+function sameBytes (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : equalBytes(a, b)
+}
+
+/**
+ * Tries the sessions at `indices` (0 = current, then `previousSessions`) in order. A duplicate ends
+ * the search: ratchet keys are random per session, so the message belongs to that one and no
+ * other. The session that decrypts becomes current; if it was an earlier one, the peer is using it,
+ * and following it is how two devices whose first messages crossed end up on one session.
+ */
+function decryptWith (
+  record: SessionRecord,
+  indices: Iterable<number>,
+  header: RatchetHeader,
+  ciphertext: Uint8Array,
+  random: { randomBytes?: RandomBytes }
+): { record: SessionRecord, plaintext: Uint8Array } {
+  const sessions = sessionsOf(record)
+  let firstError: unknown
+  for (const i of indices) {
+    let result
+    try {
+      result = ratchetDecrypt(sessions[i].state, header, ciphertext, random)
+    } catch (err) {
+      if (!CryptoError.is(err) || err.code === CryptoErrorCode.DuplicateMessage) throw err
+      firstError ??= err
+      continue
+    }
+    // Anything decrypted from the peer proves it holds the session: stop resending the PQXDH message.
+    const { pendingInitialMessage: _, ...rest } = record
+    if (i === 0) return { record: { ...rest, state: result.state }, plaintext: result.plaintext }
+    return { record: promoteSession(rest, { ...sessions[i], state: result.state }, { from: i - 1 }), plaintext: result.plaintext }
+  }
+  throw firstError ?? new CryptoError(CryptoErrorCode.NoSession, 'no session to decrypt with')
 }

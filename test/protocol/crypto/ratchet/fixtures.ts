@@ -1,13 +1,14 @@
-/** A two-party Double Ratchet harness shared by the ratchet tests. */
+/** Two-party harnesses shared by the ratchet tests: bare Double Ratchet states, and SessionCiphers. */
 import { expect } from 'vitest'
 import { concatBytes } from '@noble/hashes/utils.js'
 import {
-  CryptoError, encodeHeader, initReceiver, initSender, kdfCk, ratchetDecrypt, ratchetEncrypt, serializeState
+  CryptoError, SessionCipher, encodeHeader, initReceiver, initSender, kdfCk, ratchetDecrypt, ratchetEncrypt, serializeState
 } from '../../../../protocol/crypto/ratchet/index.ts'
-import type { CryptoErrorCode, RatchetHeader, RatchetState } from '../../../../protocol/crypto/ratchet/index.ts'
-import { generateX25519KeyPair } from '../../../../protocol/crypto/x3dh/index.ts'
+import type { CryptoErrorCode, PrekeyStore, RatchetHeader, RatchetState, SessionStore } from '../../../../protocol/crypto/ratchet/index.ts'
+import { createPrekeyBundle, generateX25519KeyPair } from '../../../../protocol/crypto/x3dh/index.ts'
 import { open } from '../../../../protocol/crypto/ratchet/kdf.ts'
-import { seededRandom, text } from '../helpers.ts'
+import { makeResponder, seededRandom, text } from '../helpers.ts'
+import type { Responder } from '../helpers.ts'
 
 export interface Sent {
   header: RatchetHeader
@@ -84,4 +85,63 @@ export function anyKeyOpens (state: RatchetState, message: Sent): boolean {
       return false
     }
   })
+}
+
+/** An in-memory session store that yields to the event loop, so unserialised callers would interleave. */
+export class MemorySessions implements SessionStore {
+  readonly records = new Map<string, Uint8Array>()
+  writes = 0
+  loadSession = async (peer: string): Promise<Uint8Array | undefined> => {
+    await new Promise((resolve) => setTimeout(resolve, 1))
+    return this.records.get(peer)
+  }
+
+  storeSession = async (peer: string, record: Uint8Array): Promise<void> => {
+    await new Promise((resolve) => setTimeout(resolve, 1))
+    this.records.set(peer, record)
+    this.writes++
+  }
+}
+
+export function prekeyStore (r: Responder): PrekeyStore & { removed: number[] } {
+  const oneTime = new Map(r.oneTimePrekeys.map((k) => [k.id, k]))
+  const removed: number[] = []
+  return {
+    removed,
+    loadSignedPrekey: async (id) => id === r.signedPrekey.id ? r.signedPrekey : undefined,
+    loadOneTimePrekey: async (id) => oneTime.get(id),
+    loadPqPrekey: async (id) => id === r.pqPrekey.id ? r.pqPrekey : undefined,
+    removeOneTimePrekey: async (id) => { oneTime.delete(id); removed.push(id) },
+    removePqPrekey: async () => {}
+  }
+}
+
+export async function expectCode (promise: Promise<unknown>, code: CryptoErrorCode): Promise<void> {
+  const err = await promise.then(() => undefined, (e: unknown) => e)
+  expect(CryptoError.is(err, code), `expected CryptoError ${code}, got ${String(err)}`).toBe(true)
+}
+
+/** A device that both starts sessions and accepts them: its own prekeys, sessions and cipher. */
+export interface Device {
+  name: string
+  keys: Responder
+  sessions: MemorySessions
+  prekeys: ReturnType<typeof prekeyStore>
+  cipher: SessionCipher
+  /** Bundles hand out one-time prekeys in order, then none (as a rendezvous that ran out would). */
+  bundlesIssued: number
+}
+
+export function device (name: string, seed: string, oneTime = 4): Device {
+  const keys = makeResponder(`${seed}-${name}`, oneTime)
+  const sessions = new MemorySessions()
+  const prekeys = prekeyStore(keys)
+  return { name, keys, sessions, prekeys, cipher: new SessionCipher({ identity: keys.identity, sessionStore: sessions, prekeyStore: prekeys }), bundlesIssued: 0 }
+}
+
+/** `from` fetches `to`'s bundle and starts a session with it. */
+export async function initiate (from: Device, to: Device): Promise<void> {
+  const k = to.keys
+  const bundle = createPrekeyBundle(k.identity, k.signedPrekey, k.pqPrekey, k.oneTimePrekeys[to.bundlesIssued++])
+  await from.cipher.initSession(to.name, bundle)
 }

@@ -1,45 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { CryptoError, CryptoErrorCode, SessionCipher, decodeRatchetMessage, isPrekeyMessage } from '../../../../protocol/crypto/ratchet/index.ts'
-import type { PrekeyStore, SessionStore } from '../../../../protocol/crypto/ratchet/index.ts'
-import { generateIdentity, safetyNumber } from '../../../../protocol/crypto/x3dh/index.ts'
+import { CryptoErrorCode, SessionCipher, decodeRatchetMessage, deserializeSessionRecord, encodeRatchetMessage, isPrekeyMessage } from '../../../../protocol/crypto/ratchet/index.ts'
+import { generateIdentity, generateX25519KeyPair, safetyNumber } from '../../../../protocol/crypto/x3dh/index.ts'
 import type { IdentityKeyPair } from '../../../../protocol/crypto/x3dh/index.ts'
 import { decodeText, flip, makeResponder, seededRandom, text } from '../helpers.ts'
 import type { Responder } from '../helpers.ts'
-
-/** An in-memory session store that yields to the event loop, so unserialised callers would interleave. */
-class MemorySessions implements SessionStore {
-  readonly records = new Map<string, Uint8Array>()
-  writes = 0
-  loadSession = async (peer: string): Promise<Uint8Array | undefined> => {
-    await new Promise((resolve) => setTimeout(resolve, 1))
-    return this.records.get(peer)
-  }
-
-  storeSession = async (peer: string, record: Uint8Array): Promise<void> => {
-    await new Promise((resolve) => setTimeout(resolve, 1))
-    this.records.set(peer, record)
-    this.writes++
-  }
-}
-
-function prekeyStore (r: Responder): PrekeyStore & { removed: number[] } {
-  const oneTime = new Map(r.oneTimePrekeys.map((k) => [k.id, k]))
-  const removed: number[] = []
-  return {
-    removed,
-    loadSignedPrekey: async (id) => id === r.signedPrekey.id ? r.signedPrekey : undefined,
-    loadOneTimePrekey: async (id) => oneTime.get(id),
-    loadPqPrekey: async (id) => id === r.pqPrekey.id ? r.pqPrekey : undefined,
-    removeOneTimePrekey: async (id) => { oneTime.delete(id); removed.push(id) },
-    removePqPrekey: async () => {}
-  }
-}
-
-async function expectCode (promise: Promise<unknown>, code: CryptoErrorCode): Promise<void> {
-  const err = await promise.then(() => undefined, (e: unknown) => e)
-  expect(CryptoError.is(err, code), `expected CryptoError ${code}, got ${String(err)}`).toBe(true)
-}
+import { MemorySessions, device, expectCode, initiate, prekeyStore } from './fixtures.ts'
+import type { Device } from './fixtures.ts'
 
 interface Setup {
   aliceIdentity: IdentityKeyPair
@@ -197,5 +164,107 @@ describe('SessionCipher', () => {
         expect(s.bobPrekeys.removed).toHaveLength(1)
       }
     ), { numRuns: 8 })
+  })
+
+  it('two devices starting sessions with each other at once lose nothing and converge on one session', async () => {
+    const a = device('a', 'crossing')
+    const b = device('b', 'crossing')
+    await Promise.all([initiate(a, b), initiate(b, a)])
+    const sent: Array<[from: Device, to: Device, bytes: Uint8Array, text: string]> = []
+    const send = async (from: Device, to: Device, t: string): Promise<Uint8Array> => {
+      const bytes = await from.cipher.encrypt(to.name, text(t))
+      sent.push([from, to, bytes, t])
+      return bytes
+    }
+    const receive = async (to: Device, from: Device, bytes: Uint8Array): Promise<string> => decodeText(await to.cipher.decrypt(from.name, bytes))
+    const current = async (d: Device, peer: string): Promise<string> => {
+      const bytes = d.sessions.records.get(peer)
+      return bytes === undefined ? '' : Buffer.from(deserializeSessionRecord(bytes).baseKey).toString('hex')
+    }
+
+    // Both first messages are prekey messages of two different sessions, and they cross.
+    const [a1, b1] = [await send(a, b, 'a1'), await send(b, a, 'b1')]
+    expect([isPrekeyMessage(a1), isPrekeyMessage(b1)]).toEqual([true, true])
+    expect(await receive(b, a, a1)).toBe('a1')
+    expect(await receive(a, b, b1)).toBe('b1')
+    // Each took the other's session and archived its own instead of dropping it.
+    for (const d of [a, b]) expect(deserializeSessionRecord(d.sessions.records.get(d === a ? 'b' : 'a') ?? new Uint8Array()).previousSessions).toHaveLength(1)
+
+    // Still in lockstep: each sends on the session the other just archived, and it decrypts there.
+    for (let i = 2; i < 5; i++) {
+      const [x, y] = [await send(a, b, `a${i}`), await send(b, a, `b${i}`)]
+      expect([await receive(b, a, x), await receive(a, b, y)]).toEqual([`a${i}`, `b${i}`])
+    }
+    // A reply that follows a received message uses the session the peer chose: both now share it.
+    for (let i = 5; i < 8; i++) {
+      expect(await receive(b, a, await send(a, b, `a${i}`))).toBe(`a${i}`)
+      expect(await receive(a, b, await send(b, a, `b${i}`))).toBe(`b${i}`)
+    }
+    expect(await current(a, 'b')).toBe(await current(b, 'a'))
+    expect(isPrekeyMessage(await send(a, b, 'plain'))).toBe(false)
+
+    // Every message decrypted once; replays are duplicates whichever session they were on, and a
+    // forgery that no kept session opens changes nothing.
+    for (const [from, to, bytes] of sent.slice(0, -1)) await expectCode(to.cipher.decrypt(from.name, bytes), CryptoErrorCode.DuplicateMessage)
+    const writes = b.sessions.writes
+    const last = sent[sent.length - 1][2]
+    await expectCode(b.cipher.decrypt('a', flip(last, last.length - 1)), CryptoErrorCode.DecryptFailed)
+    expect(b.sessions.writes).toBe(writes)
+    expect(await receive(b, a, last)).toBe('plain')
+  })
+
+  it('a prekey message of an archived session decrypts on it; a forged initial message around a genuine one does not', async () => {
+    const a = device('a', 'archived')
+    const b = device('b', 'archived')
+    await initiate(a, b)
+    const early = [await a.cipher.encrypt('b', text('e1')), await a.cipher.encrypt('b', text('e2'))]
+    expect(decodeText(await b.cipher.decrypt('a', early[0]))).toBe('e1')
+    // B starts a session of its own, archiving A's; A's next prekey message still lands on A's.
+    await initiate(b, a)
+    expect(decodeText(await b.cipher.decrypt('a', early[1]))).toBe('e2')
+    await expectCode(b.cipher.decrypt('a', early[1]), CryptoErrorCode.DuplicateMessage)
+    expect(b.prekeys.removed).toEqual([b.keys.oneTimePrekeys[0].id])
+
+    expect(decodeText(await a.cipher.decrypt('b', await b.cipher.encrypt('a', text('reply'))))).toBe('reply')
+    const plain = await a.cipher.encrypt('b', text('genuine'))
+    expect(isPrekeyMessage(plain)).toBe(false)
+    // Someone wraps it in an initial message of their own: only the session that message names may
+    // open it, so it fails instead of decrypting on the current session and archiving junk.
+    const { oneTimePrekeyId: _, ...initial } = decodeRatchetMessage(early[0]).initialMessage ?? expect.fail('no initial message')
+    const forged = encodeRatchetMessage({ ...decodeRatchetMessage(plain), initialMessage: { ...initial, ephemeralKey: generateX25519KeyPair().publicKey } })
+    const writes = b.sessions.writes
+    await expectCode(b.cipher.decrypt('a', forged), CryptoErrorCode.DecryptFailed)
+    expect(b.sessions.writes).toBe(writes)
+    expect(decodeText(await b.cipher.decrypt('a', plain))).toBe('genuine')
+  })
+
+  it('decryptDeferred stores nothing until commit; a copy decrypted again before it commits as a no-op', async () => {
+    const s = await setup('deferred')
+    const first = await s.alice.encrypt('bob', text('kept first'))
+    const pending = await s.bobCipher.decryptDeferred('alice', first)
+    expect(decodeText(pending.plaintext)).toBe('kept first')
+    expect([s.bobSessions.writes, s.bobPrekeys.removed.length]).toEqual([0, 0])
+    // As after a crash before the commit: the redelivered copy decrypts again.
+    const again = await s.bobCipher.decryptDeferred('alice', first)
+    expect(decodeText(again.plaintext)).toBe('kept first')
+    await pending.commit()
+    expect([s.bobSessions.writes, s.bobPrekeys.removed]).toEqual([1, [s.bob.oneTimePrekeys[0].id]])
+    await again.commit()
+    await pending.commit()
+    expect(s.bobSessions.writes).toBe(1)
+    await expectCode(s.bobCipher.decrypt('alice', first), CryptoErrorCode.DuplicateMessage)
+  })
+
+  it('a deferred commit after other operations on the peer applies the message to the record as it is now', async () => {
+    const s = await setup('deferred-late')
+    const [m1, m2, m3] = [await s.alice.encrypt('bob', text('m1')), await s.alice.encrypt('bob', text('m2')), await s.alice.encrypt('bob', text('m3'))]
+    const late = await s.bobCipher.decryptDeferred('alice', m1)
+    expect(decodeText(await s.bobCipher.decrypt('alice', m2))).toBe('m2')
+    const reply = await s.bobCipher.encrypt('alice', text('r1'))
+    await late.commit()
+    expect(decodeText(await s.alice.decrypt('bob', reply))).toBe('r1')
+    for (const m of [m1, m2]) await expectCode(s.bobCipher.decrypt('alice', m), CryptoErrorCode.DuplicateMessage)
+    expect(decodeText(await s.bobCipher.decrypt('alice', m3))).toBe('m3')
+    expect(s.bobPrekeys.removed).toEqual([s.bob.oneTimePrekeys[0].id])
   })
 })

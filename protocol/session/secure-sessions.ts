@@ -1,0 +1,285 @@
+// 1:1 end-to-end sessions for ChatClient: PQXDH + Double Ratchet per device pair, set up from the
+// recipient's prekey bundle on first send; the sealed box only where no session can be set up (the
+// recipient published no bundle). Every encrypt and decrypt for one peer goes through one
+// SessionCipher, whose per-peer lock serialises live DMs and the mailbox drain alike.
+import { equalBytes } from '@noble/ciphers/utils.js'
+import { toString as uint8ArrayToString, fromString as uint8ArrayFromString } from 'uint8arrays'
+import { createEnvelope, createRatchetEnvelope, openEnvelope } from '../crypto/envelope.ts'
+import { CryptoError, CryptoErrorCode } from '../crypto/x3dh/errors.ts'
+import { identityFromSeed } from '../crypto/x3dh/keys.ts'
+import { safetyNumber } from '../crypto/x3dh/safety-number.ts'
+import { SessionCipher } from '../crypto/ratchet/session-cipher.ts'
+import { decodeRatchetMessage, isPrekeyMessage } from '../crypto/ratchet/wire.ts'
+import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
+import { ed25519PublicKeyOf, parsePeerId } from '../identity.ts'
+import { LocalPrekeys } from '../prekeys/local-prekeys.ts'
+import { PrekeyPublisher } from '../prekeys/prekey-client.ts'
+import { Envelope, Payload } from '../wire/messages.ts'
+import { ContactTrust } from './contact-trust.ts'
+import type { CreateEnvelopeOptions, EnvelopeHeader } from '../crypto/envelope.ts'
+import type { DeviceIdentity } from '../identity.ts'
+import type { PrekeyClient, PrekeyStatus } from '../prekeys/prekey-client.ts'
+import type { ChatStore } from '../store/chat-store.ts'
+import type { SessionStore } from '../crypto/ratchet/session-cipher.ts'
+import type { AbortOptions, Logger, PeerId } from '@libp2p/interface'
+
+const HELD_PREFIX = 'held/'
+export const SESSION_PREFIX = 'sessions/'
+
+/** A contact's device set changed; `peers` are the devices waiting for `trustIdentity(contact)`. */
+export interface IdentityChange {
+  contact: string
+  peers: string[]
+}
+
+/** A message from a pending device, kept until the user trusts it (or forever, unshown). */
+export interface HeldMessage {
+  header: EnvelopeHeader
+  payload: Payload
+  path: string
+}
+
+export interface SecureSessionsInit {
+  identity: DeviceIdentity
+  store: ChatStore
+  /** Without a rendezvous there are no bundles: everything is sealed. */
+  prekeys?: PrekeyClient
+  log: Logger
+  onIdentityChanged: (change: IdentityChange) => void
+  /** Publish this device's prekeys (default true); without, senders fall back to the sealed box. */
+  publish?: boolean
+  /**
+   * Sends `peer` a SESSION_RESET control (through `seal`, so it starts a new session): called when
+   * its ratchet messages no longer decrypt here, e.g. after this device lost or restored its store.
+   */
+  sendReset?: (peer: PeerId) => Promise<unknown>
+}
+
+/** Control type that only exists to carry a new session's prekey message to a peer out of step. */
+export const SESSION_RESET = 'session/reset'
+/** At most one reset per peer in this time, so two devices out of step cannot ping-pong. */
+const RESET_INTERVAL_MS = 60_000
+const BROKEN_SESSION = new Set<string>([CryptoErrorCode.NoSession, CryptoErrorCode.DecryptFailed, CryptoErrorCode.UnknownPrekey, CryptoErrorCode.InvalidState])
+
+export class SecureSessions {
+  readonly cipher: SessionCipher
+  readonly trust: ContactTrust
+  readonly #init: SecureSessionsInit
+  readonly #publisher?: PrekeyPublisher
+  readonly #local: LocalPrekeys
+  readonly #background = new Set<Promise<void>>()
+  readonly #sessions: ChatStoreSessions
+  readonly #resets = new Map<string, number>()
+  /** Session setup per peer in flight: two sends racing must not start two sessions. */
+  readonly #setups = new Map<string, Promise<boolean>>()
+
+  constructor (init: SecureSessionsInit) {
+    this.#init = init
+    const identity = identityFromSeed(init.identity.toSeed())
+    const local = new LocalPrekeys(init.store, identity)
+    this.#local = local
+    this.#sessions = new ChatStoreSessions(init.store)
+    this.cipher = new SessionCipher({
+      identity,
+      sessionStore: this.#sessions,
+      prekeyStore: local,
+      // A PeerId is its identity key: any other key claiming to be this peer is a forgery.
+      isTrustedIdentity: async (peer, key) => equalBytes(key, ed25519PublicKeyOf(parsePeerId(peer)))
+    })
+    this.trust = new ContactTrust(init.store)
+    if (init.prekeys != null && init.publish !== false) this.#publisher = new PrekeyPublisher(local, init.prekeys)
+  }
+
+  /** Publishes this device's prekeys if the rendezvous has none or reports them low. */
+  async ensurePrekeys (options: AbortOptions = {}): Promise<PrekeyStatus | undefined> {
+    return await this.#publisher?.ensure(options)
+  }
+
+  /** `ensurePrekeys` in the background; failures are logged (the sealed box still works). */
+  publishPrekeys (): void {
+    this.#inBackground(this.ensurePrekeys(), 'could not publish prekeys')
+  }
+
+  #inBackground (task: Promise<unknown>, failure: string): void {
+    const run = task.then(() => {}, err => { this.#init.log.error(`${failure} - %e`, err) })
+    this.#background.add(run)
+    void run.finally(() => this.#background.delete(run))
+  }
+
+  /**
+   * `peer`'s messages no longer decrypt: drop what we hold for it and start a new session with a
+   * reset message. What it sent meanwhile is lost, but the conversation heals.
+   */
+  #requestReset (peer: PeerId): void {
+    const key = peer.toString()
+    const now = Date.now()
+    if (this.#init.sendReset == null || now - (this.#resets.get(key) ?? 0) < RESET_INTERVAL_MS) return
+    this.#resets.set(key, now)
+    const sendReset = this.#init.sendReset
+    this.#inBackground((async () => {
+      await this.#sessions.deleteSession(key)
+      await sendReset(peer)
+    })(), `could not reset the session with ${key}`)
+  }
+
+  /** Resolves when background prekey work has finished (before the node goes away). */
+  async idle (): Promise<void> {
+    while (this.#background.size > 0) await Promise.all(this.#background)
+  }
+
+  /** An envelope for `to`: a ratchet message when a session exists or can be set up, else sealed. */
+  async seal (to: PeerId, payload: Partial<Payload>, options: CreateEnvelopeOptions & AbortOptions = {}): Promise<Envelope> {
+    const peer = to.toString()
+    if (!await this.#ensureSession(to, options)) return createEnvelope(this.#init.identity, to, payload, options)
+    const ciphertext = await this.cipher.encrypt(peer, Payload.encode(payload), options)
+    return createRatchetEnvelope(this.#init.identity, to, ciphertext, options)
+  }
+
+  async #ensureSession (to: PeerId, options: AbortOptions): Promise<boolean> {
+    const peer = to.toString()
+    if (await this.cipher.hasSession(peer, options)) return true
+    if (this.#init.prekeys == null) return false
+    let setup = this.#setups.get(peer)
+    if (setup == null) {
+      setup = this.#setUp(to, options).finally(() => this.#setups.delete(peer))
+      this.#setups.set(peer, setup)
+    }
+    return await setup
+  }
+
+  async #setUp (to: PeerId, options: AbortOptions): Promise<boolean> {
+    const prekeys = this.#init.prekeys
+    if (prekeys == null) return false
+    try {
+      const bundle = await prekeys.fetch(to, options)
+      if (bundle == null) return false
+      // The rendezvous could hand out keys of its own: they must be signed by the PeerId's key.
+      if (!equalBytes(bundle.identityKey, ed25519PublicKeyOf(to))) throw new CryptoError(CryptoErrorCode.UntrustedIdentity, 'bundle identity key is not the peer id\'s key')
+      await this.cipher.initSession(to.toString(), bundle, options)
+      return true
+    } catch (err) {
+      // Still end-to-end encrypted: the sealed box needs nothing but the PeerId.
+      this.#init.log.error('no session with %p, sealing instead - %e', to, err)
+      return false
+    }
+  }
+
+  /**
+   * Opens an envelope addressed to us: undefined when it was already received (a ratchet replay)
+   * or is held because its sender is a pending device of a contact. Throws ProtocolError MALFORMED
+   * when it cannot be opened. The session is advanced as soon as it returns: callers that store
+   * the payload use `receive`.
+   */
+  async open (env: Envelope, header: EnvelopeHeader, path: string): Promise<Payload | undefined> {
+    return await this.receive(env, header, path, async payload => payload)
+  }
+
+  /**
+   * Opens an envelope like `open` and hands the payload to `keep`, which stores (or handles) it.
+   * Only once `keep` resolves is the advanced ratchet state saved and a used one-time prekey
+   * deleted: after a crash in between, the redelivered copy decrypts again with the old state and
+   * the store's dedupe by id keeps it from showing twice. Saving first would make that copy a
+   * duplicate of a message that was never kept. When `keep` throws nothing is saved.
+   */
+  async receive<T> (env: Envelope, header: EnvelopeHeader, path: string, keep: (payload: Payload) => Promise<T>): Promise<T | undefined> {
+    let payload: Payload
+    let commit = async (): Promise<void> => {}
+    try {
+      if (env.scheme === Envelope.Scheme.RATCHET) {
+        const consumes = await this.#consumesOneTimePrekey(env.ciphertext)
+        const decrypted = await this.cipher.decryptDeferred(header.from.toString(), env.ciphertext)
+        payload = Payload.decode(decrypted.plaintext)
+        commit = async () => {
+          await decrypted.commit()
+          // This message used up one of our one-time prekeys: ask the node whether to top them up.
+          if (consumes) this.publishPrekeys()
+        }
+      } else {
+        payload = openEnvelope(this.#init.identity, env)
+      }
+    } catch (err) {
+      if (CryptoError.is(err, CryptoErrorCode.DuplicateMessage)) return undefined
+      if (env.scheme === Envelope.Scheme.RATCHET && CryptoError.is(err) && BROKEN_SESSION.has(err.code)) this.#requestReset(header.from)
+      throw new ProtocolError(ErrorCode.MALFORMED, `payload could not be opened: ${errorMessage(err)}`)
+    }
+    const trust = await this.trust.device(header.from.toString())
+    if (trust?.state !== 'pending') {
+      const kept = await keep(payload)
+      await commit()
+      return kept
+    }
+    await this.#init.store.setValue(`${HELD_PREFIX}${header.from.toString()}/${header.id}`, encodeHeld({ header, payload, path }))
+    await commit()
+    this.#init.onIdentityChanged({ contact: trust.contact, peers: [header.from.toString()] })
+    return undefined
+  }
+
+  /** Whether a message starts a session on a one-time prekey we still hold (only the first such does). */
+  async #consumesOneTimePrekey (ciphertext: Uint8Array): Promise<boolean> {
+    if (!isPrekeyMessage(ciphertext)) return false
+    const id = decodeRatchetMessage(ciphertext).initialMessage?.oneTimePrekeyId
+    return id !== undefined && await this.#local.loadOneTimePrekey(id) !== undefined
+  }
+
+  /** Compares a username's devices with the trusted ones; throws UNTRUSTED_IDENTITY on a change. */
+  async checkContact (contact: string, devices: string[]): Promise<void> {
+    const pending = await this.trust.check(contact, devices)
+    if (pending.length === 0) return
+    this.#init.onIdentityChanged({ contact, peers: pending })
+    throw new ProtocolError(ErrorCode.UNTRUSTED_IDENTITY, `${contact} has ${pending.length} new device(s); compare safety numbers, then trust them`)
+  }
+
+  /** Trusts a contact's pending devices; returns what they sent meanwhile, for the client to deliver. */
+  async trustContact (contact: string): Promise<HeldMessage[]> {
+    const released: HeldMessage[] = []
+    for (const peer of await this.trust.trust(contact)) {
+      for (const [key, value] of await this.#init.store.listValues(`${HELD_PREFIX}${peer}/`)) {
+        released.push(decodeHeld(value))
+        await this.#init.store.deleteValue(key)
+      }
+    }
+    return released
+  }
+
+  /** The 60-digit number both ends compute from their two identity keys (each PeerId's key). */
+  safetyNumber (peer: PeerId): string {
+    const ours = this.#init.identity
+    return safetyNumber(ours.publicKey, ours.peerId.toString(), ed25519PublicKeyOf(peer), peer.toString())
+  }
+}
+
+/** Ratchet records in the ChatStore: a new ChatClient on the same store continues each session. */
+export class ChatStoreSessions implements SessionStore {
+  readonly #store: ChatStore
+
+  constructor (store: ChatStore) {
+    this.#store = store
+  }
+
+  async loadSession (peer: string): Promise<Uint8Array | undefined> {
+    return await this.#store.getValue(SESSION_PREFIX + peer)
+  }
+
+  async storeSession (peer: string, record: Uint8Array): Promise<void> {
+    await this.#store.setValue(SESSION_PREFIX + peer, record)
+  }
+
+  async deleteSession (peer: string): Promise<void> {
+    await this.#store.deleteValue(SESSION_PREFIX + peer)
+  }
+}
+
+function encodeHeld (held: HeldMessage): Uint8Array {
+  const { header, payload, path } = held
+  const json = { id: header.id, from: header.from.toString(), to: header.to.toString(), sentAt: header.sentAt, size: header.size, path, payload: uint8ArrayToString(Payload.encode(payload), 'base64') }
+  return new TextEncoder().encode(JSON.stringify(json))
+}
+
+function decodeHeld (bytes: Uint8Array): HeldMessage {
+  const j = JSON.parse(new TextDecoder().decode(bytes)) as { id: string, from: string, to: string, sentAt: number, size: number, path: string, payload: string }
+  return {
+    header: { id: j.id, from: parsePeerId(j.from), to: parsePeerId(j.to), sentAt: j.sentAt, size: j.size },
+    payload: Payload.decode(uint8ArrayFromString(j.payload, 'base64')),
+    path: j.path
+  }
+}
