@@ -1,0 +1,303 @@
+// GroupClient: groups on top of a ChatClient. Group state and sender keys travel over the pairwise
+// channel (`sendControl`); messages are published on the group's gossipsub topic for members online
+// now, and a copy is deposited in the mailbox for every member, so each gets every message; the
+// message id makes the second arrival a no-op. See docs/groups.md.
+import { TypedEventEmitter } from 'main-event'
+import { randomBytes } from '@noble/hashes/utils.js'
+import { MAX_TEXT_BYTES } from '../constants.ts'
+import { parsePeerId } from '../identity.ts'
+import { CONTROL_MESSAGE, CONTROL_SENDER_KEY, CONTROL_STATE, historyPeer } from './constants.ts'
+import { GroupError, GroupErrorCode } from './errors.ts'
+import { GroupDelivery } from './group-delivery.ts'
+import { GroupReceiver, hex } from './group-receiver.ts'
+import { GroupEncryption, GroupState, checkTransition, isLeaveNotice, newGroupId, signState, toInfo, withoutMember } from './group-state.ts'
+import { GroupStore, KeyedLock } from './group-store.ts'
+import { GroupMessage, encryptMessage, generateSenderKey, signOpenMessage } from './sender-key.ts'
+import type { FanOutResult } from './group-delivery.ts'
+import type { GroupTextMessage } from './group-receiver.ts'
+import type { EncryptionSetting, GroupInfo, StateFields } from './group-state.ts'
+import type { ChatClient, ControlMessage } from '../chat-client.ts'
+import type { Logger } from '@libp2p/interface'
+
+export type { GroupMessagePath, GroupTextMessage } from './group-receiver.ts'
+
+export interface GroupChange {
+  group: GroupInfo
+  previous?: GroupInfo
+  /** Whether this device is (still) a member. */
+  member: boolean
+}
+
+export interface GroupRejection {
+  groupId: string
+  from: string
+  code: GroupErrorCode
+  reason: string
+}
+
+export interface GroupClientEvents {
+  message: CustomEvent<GroupTextMessage>
+  /** A state this device accepted: created, joined, changed, left or removed. */
+  group: CustomEvent<GroupChange>
+  /** A state update that failed the rules (forged, stale, not by an admin). */
+  rejected: CustomEvent<GroupRejection>
+}
+
+export interface GroupSendResult extends FanOutResult {
+  id: string
+}
+
+export interface GroupChangeResult extends FanOutResult {
+  group: GroupInfo
+}
+
+export interface GroupClientInit {
+  chat: ChatClient
+  timeoutMs?: number
+}
+
+export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
+  readonly chat: ChatClient
+  readonly groups: GroupStore
+  readonly #delivery: GroupDelivery
+  readonly #log: Logger
+  readonly #me: string
+  readonly #receiver: GroupReceiver
+  readonly #lock = new KeyedLock()
+
+  /** Registers the control handlers at once: construct before `chat.start()` takes the mailbox. */
+  constructor (init: GroupClientInit) {
+    super()
+    this.chat = init.chat
+    this.groups = new GroupStore(init.chat.store)
+    this.#me = init.chat.peerId.toString()
+    this.#log = init.chat.node.logger.forComponent('babacloud:groups')
+    const locked = async <T>(id: string, fn: () => Promise<T>): Promise<T> => await this.#lock.run(id, fn)
+    this.#delivery = new GroupDelivery({ chat: init.chat, log: this.#log, timeoutMs: init.timeoutMs, locked })
+    this.#receiver = new GroupReceiver({
+      chat: init.chat,
+      groups: this.groups,
+      me: this.#me,
+      log: this.#log,
+      locked,
+      track: work => { this.#delivery.track(work) },
+      onMessage: detail => { this.safeDispatchEvent('message', { detail }) }
+    })
+    this.chat.handleControl(CONTROL_STATE, async m => { await this.#onStateControl(m) })
+    this.chat.handleControl(CONTROL_SENDER_KEY, async m => { await this.#receiver.onSenderKey(m) })
+    this.chat.handleControl(CONTROL_MESSAGE, async m => { await this.#receiver.onMessageControl(m) })
+    this.chat.node.services.pubsub.addEventListener('message', this.#receiver.onGossip)
+  }
+
+  /** Joins the topics of this device's groups and hands out sender keys a restart left unsent. */
+  async start (): Promise<void> {
+    for (const state of await this.groups.listStates()) {
+      if (!state.members.includes(this.#me)) continue
+      this.#delivery.subscribe(state.id)
+      this.#delivery.track(this.#delivery.distributeKeys(state.id, this.groups))
+      this.#delivery.track(this.#receiver.retryPending(state.id))
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.chat.node.services.pubsub.removeEventListener('message', this.#receiver.onGossip)
+    await this.settled()
+    this.#delivery.unsubscribeAll()
+  }
+
+  /** Resolves once background work (key hand-outs after a change) is done; CLI commands wait for it. */
+  async settled (): Promise<void> {
+    await this.#delivery.settled()
+  }
+
+  async list (): Promise<Array<GroupInfo & { member: boolean }>> {
+    return (await this.groups.listStates()).map(s => ({ ...toInfo(s), member: s.members.includes(this.#me) }))
+  }
+
+  async get (groupId: string): Promise<GroupInfo> {
+    return toInfo(await this.#require(groupId))
+  }
+
+  /** The group's messages in this device's history, oldest first. */
+  async history (groupId: string): Promise<Array<{ id: string, from: string, text: string, sentAt: number }>> {
+    const messages = await this.chat.store.listMessages({ peer: historyPeer(groupId) })
+    return await Promise.all(messages.map(async m => ({ id: m.id, from: await this.groups.getSender(m.id) ?? '', text: m.text, sentAt: m.sentAt })))
+  }
+
+  async create (options: { name: string, encryption?: EncryptionSetting, members?: string[] }): Promise<GroupChangeResult> {
+    const members = [this.#me, ...await this.#devices(options.members ?? [])]
+    const state = signState(this.chat.identity, { id: newGroupId(), name: options.name, members, admins: [this.#me], encryption: options.encryption ?? 'e2ee', version: 1 })
+    return await this.#commit(undefined, state)
+  }
+
+  /** Adds device PeerIds, or every device of an `@username`. */
+  async invite (groupId: string, peers: string[]): Promise<GroupChangeResult> {
+    const devices = await this.#devices(peers)
+    return await this.#change(groupId, current => {
+      const added = devices.filter(p => !current.members.includes(p))
+      return { members: [...current.members, ...added] }
+    })
+  }
+
+  async remove (groupId: string, peer: string): Promise<GroupChangeResult> {
+    return await this.#change(groupId, current => {
+      if (!current.members.includes(peer)) throw new GroupError(GroupErrorCode.NOT_MEMBER, `${peer} is not a member of ${groupId}`)
+      return { members: current.members.filter(m => m !== peer), admins: current.admins.filter(a => a !== peer) }
+    })
+  }
+
+  async rename (groupId: string, name: string): Promise<GroupChangeResult> {
+    return await this.#change(groupId, () => ({ name }))
+  }
+
+  /** Signs a state without this device; the others accept it although we are not an admin. */
+  async leave (groupId: string): Promise<GroupChangeResult> {
+    return await this.#change(groupId, current => withoutMember(current, this.#me), true)
+  }
+
+  async send (groupId: string, text: string): Promise<GroupSendResult> {
+    if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) throw new GroupError(GroupErrorCode.TOO_LARGE, `message is over ${MAX_TEXT_BYTES} bytes`)
+    const { message, state } = await this.#lock.run(groupId, async () => {
+      const state = await this.#require(groupId)
+      if (!state.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, `this device is not a member of ${groupId}`)
+      const header = { id: randomBytes(16), groupId, sender: this.#me, sentAt: Date.now() }
+      let message: GroupMessage
+      if (state.encryption === GroupEncryption.OPEN) {
+        message = signOpenMessage(this.chat.identity, header, text)
+      } else {
+        const own = await this.groups.getOwnKey(groupId)
+        if (own == null) throw new GroupError(GroupErrorCode.NO_SENDER_KEY, `no sender key for ${groupId}`)
+        const sealed = encryptMessage(own, header, text)
+        // Persisted before it leaves: a crash must never make us reuse a message key.
+        await this.groups.putOwnKey(sealed.record)
+        message = sealed.message
+      }
+      const id = hex(message.id)
+      await this.groups.setSender(id, this.#me)
+      await this.chat.store.addMessage({ id, peer: historyPeer(groupId), direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sending' })
+      return { message, state }
+    })
+    const id = hex(message.id)
+    const result = await this.#delivery.publish(state, GroupMessage.encode(message))
+    const ok = result.failures.length === 0 || result.successes.length > 0 || result.published > 0
+    await this.chat.store.setStatus(id, ok ? 'stored' : 'failed')
+    return { id, ...result }
+  }
+
+  /** Applies a state received from elsewhere; throws GroupError when the rules refuse it. */
+  async receiveState (state: GroupState): Promise<GroupInfo> {
+    const { previous } = await this.#lock.run(state.id, async () => {
+      const current = await this.groups.getState(state.id)
+      if (current == null && !state.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, 'not a member of this group')
+      try {
+        checkTransition(current, state)
+      } catch (err) {
+        // Outside the lock: removing takes it again.
+        if (current?.admins.includes(this.#me) === true && isLeaveNotice(current, state)) {
+          this.#delivery.track(this.remove(state.id, state.author))
+        }
+        throw err
+      }
+      await this.groups.putState(state)
+      await this.#react(current, state)
+      return { previous: current }
+    })
+    this.#delivery.track(this.#delivery.distributeKeys(state.id, this.groups))
+    this.#announce(previous, state)
+    return toInfo(state)
+  }
+
+  async #change (groupId: string, mutate: (current: GroupState) => Partial<StateFields>, selfRemoval = false): Promise<GroupChangeResult> {
+    const current = await this.#require(groupId)
+    if (!current.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, `this device is not a member of ${groupId}`)
+    if (!selfRemoval && !current.admins.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_ADMIN, `only an admin of ${groupId} can do that`)
+    const info = toInfo(current)
+    const next = signState(this.chat.identity, { ...info, ...mutate(current), version: info.version + 1 })
+    return await this.#commit(current, next)
+  }
+
+  /** Applies our own new state, then tells every member old and new (removed ones learn it too). */
+  async #commit (current: GroupState | undefined, next: GroupState): Promise<GroupChangeResult> {
+    await this.#lock.run(next.id, async () => {
+      const latest = await this.groups.getState(next.id)
+      if (latest != null && current != null && latest.version !== current.version) throw new GroupError(GroupErrorCode.STALE, 'the group changed meanwhile; retry')
+      checkTransition(latest, next)
+      await this.groups.putState(next)
+      await this.#react(latest, next)
+    })
+    this.#announce(current, next)
+    const recipients = [...new Set([...(current?.members ?? []), ...next.members])].filter(m => m !== this.#me)
+    const result = await this.#delivery.sendToMembers(recipients, CONTROL_STATE, GroupState.encode(next))
+    await this.#delivery.distributeKeys(next.id, this.groups)
+    return { group: toInfo(next), ...result }
+  }
+
+  /** Local consequences of a new state: leave the topic, or rotate the own key after a removal. */
+  async #react (previous: GroupState | undefined, next: GroupState): Promise<void> {
+    if (!next.members.includes(this.#me)) {
+      this.#delivery.unsubscribe(next.id)
+      // Secrets go; the key id stays, so a later re-invitation continues with a fresh, higher one.
+      const own = await this.groups.getOwnKey(next.id)
+      if (own != null) await this.groups.putOwnKey({ ...own, chainKey: new Uint8Array(0), signingSecret: new Uint8Array(0), initialChainKey: new Uint8Array(0), audience: [], skipped: [] })
+      return
+    }
+    const removed = previous?.members.filter(m => !next.members.includes(m)) ?? []
+    for (const peer of removed) await this.groups.deleteKeysOf(next.id, peer)
+    if (next.encryption === GroupEncryption.E2EE) {
+      const own = await this.groups.getOwnKey(next.id)
+      // A removed member holds our current chain: only a fresh key keeps later messages from it.
+      if (own == null || own.signingSecret.length === 0 || removed.length > 0) {
+        const audience = next.members.filter(m => m !== this.#me)
+        await this.groups.putOwnKey(generateSenderKey(next.id, this.#me, (own?.keyId ?? 0) + 1, audience))
+      }
+    }
+    this.#delivery.subscribe(next.id)
+  }
+
+  #announce (previous: GroupState | undefined, next: GroupState): void {
+    this.safeDispatchEvent('group', { detail: { group: toInfo(next), previous: previous == null ? undefined : toInfo(previous), member: next.members.includes(this.#me) } })
+  }
+
+  async #onStateControl (m: ControlMessage): Promise<void> {
+    const reject = (code: GroupErrorCode, reason: string, groupId = ''): void => {
+      this.#log('rejected a group state from %p - %s', m.from, reason)
+      this.safeDispatchEvent('rejected', { detail: { groupId, from: m.from.toString(), code, reason } })
+    }
+    let state: GroupState
+    try {
+      state = GroupState.decode(m.body)
+    } catch (err) {
+      reject(GroupErrorCode.INVALID, `malformed group state: ${(err as Error).message}`)
+      return
+    }
+    try {
+      await this.receiveState(state)
+    } catch (err) {
+      // Refused, not failed: answering with an error would only make the sender retry via the mailbox.
+      if (!GroupError.is(err)) throw err
+      reject(err.code, err.message, state.id)
+    }
+  }
+
+  async #require (groupId: string): Promise<GroupState> {
+    const state = await this.groups.getState(groupId)
+    if (state == null) throw new GroupError(GroupErrorCode.NOT_FOUND, `no group ${groupId} on this device`)
+    return state
+  }
+
+  /** Members are devices: an `@username` stands for the account's devices at the rendezvous. */
+  async #devices (peers: string[]): Promise<string[]> {
+    const out: string[] = []
+    for (const p of peers) {
+      if (!p.startsWith('@')) {
+        out.push(parsePeerId(p).toString())
+        continue
+      }
+      if (this.chat.accounts == null) throw new GroupError(GroupErrorCode.INVALID, `cannot resolve ${p} without a rendezvous`)
+      const devices = await this.chat.accounts.resolve(p)
+      if (devices.length === 0) throw new GroupError(GroupErrorCode.NOT_FOUND, `${p} has no devices`)
+      out.push(...devices.map(d => parsePeerId(d).toString()))
+    }
+    return [...new Set(out)].filter(p => p !== this.#me)
+  }
+}

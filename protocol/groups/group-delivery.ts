@@ -1,0 +1,178 @@
+// How group traffic leaves this device: topic subscriptions, publishing a message on gossipsub plus a
+// mailbox copy per member, control fan-out to members, and handing out the own sender key.
+import { createEnvelope } from '../crypto/envelope.ts'
+import { errorMessage } from '../errors.ts'
+import { parsePeerId } from '../identity.ts'
+import { MailboxClient } from '../mailbox/mailbox-client.ts'
+import { CONTROL_MESSAGE, CONTROL_SENDER_KEY, groupTopic } from './constants.ts'
+import { GroupEncryption } from './groups.ts'
+import { SenderKeyDistribution, distributionFor } from './sender-key.ts'
+import { KeyedLock } from './group-store.ts'
+import type { GroupStore } from './group-store.ts'
+import type { GroupState } from './groups.ts'
+import type { ChatClient } from '../chat-client.ts'
+import type { Logger } from '@libp2p/interface'
+
+/** Fan-out operations report per member instead of failing on the first (see STYLE.md, js-waku). */
+export interface FanOutResult {
+  /** Members the message or change reached (delivered live or stored at the rendezvous). */
+  successes: string[]
+  failures: Array<{ peerId: string, error: string }>
+  /** Gossipsub peers the message went to directly (0 for state changes). */
+  published: number
+}
+
+/** Deposits and control messages in flight at once; the mailbox serves 32 streams per connection. */
+const FAN_OUT_CONCURRENCY = 8
+
+export interface GroupDeliveryInit {
+  chat: ChatClient
+  log: Logger
+  timeoutMs?: number
+  /** The group client's per-group lock: the own key record is only rewritten under it. */
+  locked<T>(groupId: string, fn: () => Promise<T>): Promise<T>
+}
+
+async function eachLimited<T> (items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items]
+  const worker = async (): Promise<void> => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item)
+  }
+  await Promise.all(Array.from({ length: Math.min(FAN_OUT_CONCURRENCY, queue.length) }, worker))
+}
+
+export class GroupDelivery {
+  readonly #chat: ChatClient
+  readonly #log: Logger
+  readonly #mailbox?: MailboxClient
+  readonly #timeoutMs: number
+  readonly #locked: GroupDeliveryInit['locked']
+  readonly #tasks = new Set<Promise<void>>()
+  readonly #topics = new Set<string>()
+  /** One key hand-out per group at a time, so two runs never race on the "sent" records. */
+  readonly #distributing = new KeyedLock()
+
+  constructor (init: GroupDeliveryInit) {
+    this.#chat = init.chat
+    this.#log = init.log
+    this.#timeoutMs = init.timeoutMs ?? 10_000
+    this.#locked = init.locked
+    if (init.chat.rendezvous != null) this.#mailbox = new MailboxClient(init.chat.node, init.chat.rendezvous, this.#timeoutMs)
+  }
+
+  subscribe (groupId: string): void {
+    const topic = groupTopic(groupId)
+    if (this.#topics.has(topic)) return
+    this.#topics.add(topic)
+    this.#chat.node.services.pubsub.subscribe(topic)
+  }
+
+  unsubscribe (groupId: string): void {
+    const topic = groupTopic(groupId)
+    if (!this.#topics.delete(topic)) return
+    this.#chat.node.services.pubsub.unsubscribe(topic)
+  }
+
+  unsubscribeAll (): void {
+    for (const topic of this.#topics) this.#chat.node.services.pubsub.unsubscribe(topic)
+    this.#topics.clear()
+  }
+
+  /** Runs work in the background but keeps it awaitable through `settled()`. */
+  track (work: Promise<unknown>): void {
+    const task = work.then(() => {}, err => { this.#log.error('group background task failed - %e', err) })
+    this.#tasks.add(task)
+    void task.finally(() => this.#tasks.delete(task))
+  }
+
+  async settled (): Promise<void> {
+    while (this.#tasks.size > 0) await Promise.all([...this.#tasks])
+  }
+
+  /**
+   * Publishes on the topic for members online now, and deposits a sealed copy for every other
+   * member in the mailbox: offline members get it when they return, under the mailbox's caps and
+   * retention, and online members drop the copy they already have by message id.
+   */
+  async publish (state: GroupState, bytes: Uint8Array): Promise<FanOutResult> {
+    let published = 0
+    try {
+      published = (await this.#chat.node.services.pubsub.publish(groupTopic(state.id), bytes)).recipients.length
+    } catch (err) {
+      this.#log('publishing on %s failed - %e', state.id, err)
+    }
+    const result: FanOutResult = { successes: [], failures: [], published }
+    const others = state.members.filter(m => m !== this.#chat.peerId.toString())
+    const mailbox = this.#mailbox
+    if (mailbox == null) {
+      for (const peerId of others) result.failures.push({ peerId, error: 'no rendezvous configured for offline copies' })
+      return result
+    }
+    await eachLimited(others, async peerId => {
+      try {
+        // A fresh envelope id per member: the rendezvous refuses a repeated id from one sender.
+        const envelope = createEnvelope(this.#chat.identity, parsePeerId(peerId), { text: '', type: CONTROL_MESSAGE, body: bytes as Uint8Array<ArrayBuffer> })
+        await mailbox.deposit(envelope, { signal: AbortSignal.timeout(this.#timeoutMs) })
+        result.successes.push(peerId)
+      } catch (err) {
+        result.failures.push({ peerId, error: errorMessage(err) })
+      }
+    })
+    return result
+  }
+
+  /** Sends one control message to each member over the pairwise channel (live, else mailbox). */
+  async sendToMembers (members: string[], type: string, body: Uint8Array): Promise<FanOutResult> {
+    const result: FanOutResult = { successes: [], failures: [], published: 0 }
+    await eachLimited(members, async peerId => {
+      try {
+        await this.#chat.sendControl(parsePeerId(peerId), type, body)
+        result.successes.push(peerId)
+      } catch (err) {
+        this.#log('could not send %s to %s - %e', type, peerId, err)
+        result.failures.push({ peerId, error: errorMessage(err) })
+      }
+    })
+    return result
+  }
+
+  /**
+   * Gives every member that lacks it our current sender key. Idempotent: what was handed out is
+   * recorded, so a restart resumes, and a member that was unreachable gets it next time.
+   */
+  async distributeKeys (groupId: string, groups: GroupStore): Promise<void> {
+    await this.#distributing.run(groupId, async () => { await this.#distribute(groupId, groups) })
+  }
+
+  async #distribute (groupId: string, groups: GroupStore): Promise<void> {
+    const me = this.#chat.peerId.toString()
+    const state = await groups.getState(groupId)
+    if (state == null || state.encryption !== GroupEncryption.E2EE || !state.members.includes(me)) return
+    const own = await groups.getOwnKey(groupId)
+    if (own == null) return
+    const missing: string[] = []
+    for (const member of state.members) {
+      if (member !== me && await groups.getSent(groupId, member) !== own.keyId) missing.push(member)
+    }
+    await eachLimited(missing, async member => {
+      const body = SenderKeyDistribution.encode(distributionFor(own, member))
+      try {
+        await this.#chat.sendControl(parsePeerId(member), CONTROL_SENDER_KEY, body)
+        await groups.setSent(groupId, member, own.keyId)
+      } catch (err) {
+        this.#log('sender key for %s not handed to %s yet - %e', groupId, member, err)
+      }
+    })
+    // Once the whole audience has the key from its start, the start is no longer needed: dropping
+    // it keeps a stolen device from reading what this key already encrypted.
+    if (own.initialChainKey.length === 0) return
+    for (const member of own.audience) {
+      if (state.members.includes(member) && await groups.getSent(groupId, member) !== own.keyId) return
+    }
+    await this.#locked(groupId, async () => {
+      const latest = await groups.getOwnKey(groupId)
+      if (latest == null || latest.keyId !== own.keyId) return
+      await groups.putOwnKey({ ...latest, initialChainKey: new Uint8Array(0), audience: [] })
+    })
+  }
+}

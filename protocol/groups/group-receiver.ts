@@ -1,0 +1,153 @@
+// The receiving side of groups: sender keys from other members, and group messages from the topic
+// or the mailbox. Each message is checked against the group state (sender a member, encryption as
+// configured), opened at most once (its id in the history), or parked until its sender key arrives.
+import { toString as uint8ArrayToString } from 'uint8arrays'
+import { GROUP_ID_PATTERN, GROUP_TOPIC_PREFIX, MAX_GROUP_MESSAGE_BYTES, groupTopic, historyPeer } from './constants.ts'
+import { GroupError, GroupErrorCode } from './errors.ts'
+import { GroupEncryption } from './groups.ts'
+import { GroupMessage, SenderKeyDistribution, decryptMessage, recordFromDistribution, verifyOpenMessage } from './sender-key.ts'
+import type { GroupStore } from './group-store.ts'
+import type { GroupState } from './groups.ts'
+import type { ChatClient, ControlMessage, DeliveryPath } from '../chat-client.ts'
+import type { Message } from '@libp2p/gossipsub'
+import type { Logger } from '@libp2p/interface'
+
+export type GroupMessagePath = 'gossip' | DeliveryPath
+
+export interface GroupTextMessage {
+  id: string
+  groupId: string
+  groupName: string
+  from: string
+  text: string
+  sentAt: number
+  path: GroupMessagePath
+}
+
+export interface GroupReceiverInit {
+  chat: ChatClient
+  groups: GroupStore
+  me: string
+  log: Logger
+  locked<T>(groupId: string, fn: () => Promise<T>): Promise<T>
+  /** Keeps background work awaitable (GroupClient.settled). */
+  track(work: Promise<unknown>): void
+  onMessage(message: GroupTextMessage): void
+}
+
+export function hex (bytes: Uint8Array): string {
+  return uint8ArrayToString(bytes, 'base16')
+}
+
+export class GroupReceiver {
+  readonly #init: GroupReceiverInit
+
+  constructor (init: GroupReceiverInit) {
+    this.#init = init
+  }
+
+  async onSenderKey (m: ControlMessage): Promise<void> {
+    let dist: SenderKeyDistribution
+    try {
+      dist = SenderKeyDistribution.decode(m.body)
+    } catch {
+      return
+    }
+    const owner = m.from.toString()
+    if (!GROUP_ID_PATTERN.test(dist.groupId)) return
+    const stored = await this.#init.locked(dist.groupId, async () => {
+      const state = await this.#init.groups.getState(dist.groupId)
+      // A key may come before the invitation it follows; a known group only takes its members' keys.
+      if (state != null && !state.members.includes(owner)) return false
+      if (await this.#init.groups.getKey(dist.groupId, owner, dist.keyId) != null) return false
+      try {
+        await this.#init.groups.putKey(recordFromDistribution(owner, dist))
+      } catch (err) {
+        this.#init.log('dropped a malformed sender key from %p - %e', m.from, err)
+        return false
+      }
+      return true
+    })
+    if (stored) await this.retryPending(dist.groupId)
+  }
+
+  async onMessageControl (m: ControlMessage): Promise<void> {
+    const message = decodeMessage(m.body)
+    // The mailbox took this copy only from its signer; it must be the message's author.
+    if (message == null || message.sender !== m.from.toString()) return
+    await this.#receive(message, m.path)
+  }
+
+  readonly onGossip = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (!msg.topic.startsWith(GROUP_TOPIC_PREFIX) || msg.type !== 'signed') return
+    const message = decodeMessage(msg.data)
+    // StrictSign: `from` is the publisher the gossipsub signature proves.
+    if (message == null || groupTopic(message.groupId) !== msg.topic || msg.from.toString() !== message.sender) return
+    this.#init.track(this.#receive(message, 'gossip'))
+  }
+
+  async #receive (message: GroupMessage, path: GroupMessagePath): Promise<void> {
+    await this.#init.locked(message.groupId, async () => {
+      const state = await this.#init.groups.getState(message.groupId)
+      if (state == null || !state.members.includes(this.#init.me) || !state.members.includes(message.sender)) return
+      const id = hex(message.id)
+      if (await this.#init.chat.store.getMessage(id) != null) return
+      await this.#open(state, message, id, path)
+    })
+  }
+
+  /** Decrypts (or verifies) and stores a message; parks it when the sender's key is still on its way. */
+  async #open (state: GroupState, message: GroupMessage, id: string, path: GroupMessagePath): Promise<boolean> {
+    let text: string
+    try {
+      text = await this.#plaintext(state, message)
+    } catch (err) {
+      if (GroupError.is(err, GroupErrorCode.NO_SENDER_KEY)) {
+        if (!await this.#init.groups.addPending(message, id)) this.#init.log.error('pending queue of %s is full; dropped %s', state.id, id)
+        return false
+      }
+      this.#init.log('dropped group message %s - %e', id, err)
+      return true
+    }
+    await this.#init.groups.setSender(id, message.sender)
+    const sentAt = Number(message.sentAt)
+    if (await this.#init.chat.store.addMessage({ id, peer: historyPeer(state.id), direction: 'in', text, sentAt, receivedAt: Date.now(), status: 'received' })) {
+      this.#init.onMessage({ id, groupId: state.id, groupName: state.name, from: message.sender, text, sentAt, path })
+    }
+    return true
+  }
+
+  async #plaintext (state: GroupState, message: GroupMessage): Promise<string> {
+    if (state.encryption === GroupEncryption.OPEN) return verifyOpenMessage(message)
+    // An E2EE group never takes clear text, whatever its sender claims.
+    if (!message.encrypted) throw new GroupError(GroupErrorCode.INVALID, 'unencrypted message in an E2EE group')
+    const record = await this.#init.groups.getKey(state.id, message.sender, message.keyId)
+    if (record == null) throw new GroupError(GroupErrorCode.NO_SENDER_KEY, `no key ${message.keyId} of ${message.sender}`)
+    const opened = decryptMessage(record, message)
+    await this.#init.groups.putKey(opened.record)
+    return opened.text
+  }
+
+  async retryPending (groupId: string): Promise<void> {
+    await this.#init.locked(groupId, async () => {
+      const state = await this.#init.groups.getState(groupId)
+      if (state == null) return
+      for (const [id, message] of await this.#init.groups.listPending(groupId)) {
+        const done = !state.members.includes(message.sender) || await this.#init.chat.store.getMessage(id) != null ||
+          await this.#open(state, message, id, 'mailbox')
+        if (done) await this.#init.groups.deletePending(groupId, id)
+      }
+    })
+  }
+}
+
+export function decodeMessage (bytes: Uint8Array): GroupMessage | undefined {
+  if (bytes.length > MAX_GROUP_MESSAGE_BYTES) return undefined
+  try {
+    const message = GroupMessage.decode(bytes)
+    return GROUP_ID_PATTERN.test(message.groupId) && message.id.length === 16 ? message : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,1288 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export enum GroupEncryption {
+  E2EE = 'E2EE',
+  OPEN = 'OPEN'
+}
+
+enum __GroupEncryptionValues {
+  E2EE = 0,
+  OPEN = 1
+}
+
+export namespace GroupEncryption {
+  export const codec = (): Codec<GroupEncryption> => {
+    return enumeration<GroupEncryption>(__GroupEncryptionValues)
+  }
+}
+
+export interface GroupState {
+  id: string
+  name: string
+  members: string[]
+  admins: string[]
+  encryption: GroupEncryption
+  version: bigint
+  author: string
+  updatedAt: bigint
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace GroupState {
+  let _codec: Codec<GroupState>
+
+  export const codec = (): Codec<GroupState> => {
+    if (_codec == null) {
+      _codec = message<GroupState>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== '')) {
+          w.uint32(10)
+          w.string(obj.id)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if (obj.members != null && obj.members.length > 0) {
+          for (const value of obj.members) {
+            w.uint32(26)
+            w.string(value)
+          }
+        }
+
+        if (obj.admins != null && obj.admins.length > 0) {
+          for (const value of obj.admins) {
+            w.uint32(34)
+            w.string(value)
+          }
+        }
+
+        if (obj.encryption != null && __GroupEncryptionValues[obj.encryption] !== 0) {
+          w.uint32(40)
+          GroupEncryption.codec().encode(obj.encryption, w)
+        }
+
+        if ((obj.version != null && obj.version !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.version)
+        }
+
+        if ((obj.author != null && obj.author !== '')) {
+          w.uint32(58)
+          w.string(obj.author)
+        }
+
+        if ((obj.updatedAt != null && obj.updatedAt !== 0n)) {
+          w.uint32(64)
+          w.uint64(obj.updatedAt)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: '',
+          name: '',
+          members: [],
+          admins: [],
+          encryption: GroupEncryption.E2EE,
+          version: 0n,
+          author: '',
+          updatedAt: 0n,
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.string()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.members != null && obj.members.length === opts.limits.members) {
+                throw new MaxLengthError('Decode error - repeated field "members" had too many elements')
+              }
+
+              obj.members.push(reader.string())
+              break
+            }
+            case 4: {
+              if (opts.limits?.admins != null && obj.admins.length === opts.limits.admins) {
+                throw new MaxLengthError('Decode error - repeated field "admins" had too many elements')
+              }
+
+              obj.admins.push(reader.string())
+              break
+            }
+            case 5: {
+              obj.encryption = GroupEncryption.codec().decode(reader)
+              break
+            }
+            case 6: {
+              obj.version = reader.uint64()
+              break
+            }
+            case 7: {
+              obj.author = reader.string()
+              break
+            }
+            case 8: {
+              obj.updatedAt = reader.uint64()
+              break
+            }
+            case 9: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          members: 0,
+          admins: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.members != null && obj.members === opts.limits.members) {
+                throw new MaxLengthError('Streaming decode error - repeated field "members" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.members[]`,
+                index: obj.members,
+                value: reader.string()
+              }
+
+              obj.members++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.admins != null && obj.admins === opts.limits.admins) {
+                throw new MaxLengthError('Streaming decode error - repeated field "admins" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.admins[]`,
+                index: obj.admins,
+                value: reader.string()
+              }
+
+              obj.admins++
+
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.encryption`,
+                value: GroupEncryption.codec().decode(reader)
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.author`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.updatedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupStateIdFieldEvent {
+    field: '$.id'
+    value: string
+  }
+
+  export interface GroupStateNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface GroupStateMembersFieldEvent {
+    field: '$.members[]'
+    index: number
+    value: string
+  }
+
+  export interface GroupStateAdminsFieldEvent {
+    field: '$.admins[]'
+    index: number
+    value: string
+  }
+
+  export interface GroupStateEncryptionFieldEvent {
+    field: '$.encryption'
+    value: GroupEncryption
+  }
+
+  export interface GroupStateVersionFieldEvent {
+    field: '$.version'
+    value: bigint
+  }
+
+  export interface GroupStateAuthorFieldEvent {
+    field: '$.author'
+    value: string
+  }
+
+  export interface GroupStateUpdatedAtFieldEvent {
+    field: '$.updatedAt'
+    value: bigint
+  }
+
+  export interface GroupStateSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<GroupState>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupState.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupState>): GroupState {
+    return decodeMessage(buf, GroupState.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupState>): Generator<GroupStateIdFieldEvent | GroupStateNameFieldEvent | GroupStateMembersFieldEvent | GroupStateAdminsFieldEvent | GroupStateEncryptionFieldEvent | GroupStateVersionFieldEvent | GroupStateAuthorFieldEvent | GroupStateUpdatedAtFieldEvent | GroupStateSignatureFieldEvent> {
+    return streamMessage(buf, GroupState.codec(), opts)
+  }
+}
+
+export interface SenderKeyDistribution {
+  groupId: string
+  keyId: number
+  iteration: number
+  chainKey: Uint8Array<ArrayBuffer>
+  signingPublic: Uint8Array<ArrayBuffer>
+}
+
+export namespace SenderKeyDistribution {
+  let _codec: Codec<SenderKeyDistribution>
+
+  export const codec = (): Codec<SenderKeyDistribution> => {
+    if (_codec == null) {
+      _codec = message<SenderKeyDistribution>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId !== '')) {
+          w.uint32(10)
+          w.string(obj.groupId)
+        }
+
+        if ((obj.keyId != null && obj.keyId !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.keyId)
+        }
+
+        if ((obj.iteration != null && obj.iteration !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.iteration)
+        }
+
+        if ((obj.chainKey != null && obj.chainKey.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.chainKey)
+        }
+
+        if ((obj.signingPublic != null && obj.signingPublic.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.signingPublic)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: '',
+          keyId: 0,
+          iteration: 0,
+          chainKey: uint8ArrayAlloc(0),
+          signingPublic: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.string()
+              break
+            }
+            case 2: {
+              obj.keyId = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.iteration = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.chainKey = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.signingPublic = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.keyId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.iteration`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.chainKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.signingPublic`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SenderKeyDistributionGroupIdFieldEvent {
+    field: '$.groupId'
+    value: string
+  }
+
+  export interface SenderKeyDistributionKeyIdFieldEvent {
+    field: '$.keyId'
+    value: number
+  }
+
+  export interface SenderKeyDistributionIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export interface SenderKeyDistributionChainKeyFieldEvent {
+    field: '$.chainKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyDistributionSigningPublicFieldEvent {
+    field: '$.signingPublic'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SenderKeyDistribution>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SenderKeyDistribution.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyDistribution>): SenderKeyDistribution {
+    return decodeMessage(buf, SenderKeyDistribution.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyDistribution>): Generator<SenderKeyDistributionGroupIdFieldEvent | SenderKeyDistributionKeyIdFieldEvent | SenderKeyDistributionIterationFieldEvent | SenderKeyDistributionChainKeyFieldEvent | SenderKeyDistributionSigningPublicFieldEvent> {
+    return streamMessage(buf, SenderKeyDistribution.codec(), opts)
+  }
+}
+
+export interface GroupMessage {
+  id: Uint8Array<ArrayBuffer>
+  groupId: string
+  sender: string
+  sentAt: bigint
+  encrypted: boolean
+  keyId: number
+  iteration: number
+  nonce: Uint8Array<ArrayBuffer>
+  payload: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace GroupMessage {
+  let _codec: Codec<GroupMessage>
+
+  export const codec = (): Codec<GroupMessage> => {
+    if (_codec == null) {
+      _codec = message<GroupMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.groupId != null && obj.groupId !== '')) {
+          w.uint32(18)
+          w.string(obj.groupId)
+        }
+
+        if ((obj.sender != null && obj.sender !== '')) {
+          w.uint32(26)
+          w.string(obj.sender)
+        }
+
+        if ((obj.sentAt != null && obj.sentAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.sentAt)
+        }
+
+        if ((obj.encrypted != null && obj.encrypted !== false)) {
+          w.uint32(40)
+          w.bool(obj.encrypted)
+        }
+
+        if ((obj.keyId != null && obj.keyId !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.keyId)
+        }
+
+        if ((obj.iteration != null && obj.iteration !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.iteration)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.nonce)
+        }
+
+        if ((obj.payload != null && obj.payload.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.payload)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          groupId: '',
+          sender: '',
+          sentAt: 0n,
+          encrypted: false,
+          keyId: 0,
+          iteration: 0,
+          nonce: uint8ArrayAlloc(0),
+          payload: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.groupId = reader.string()
+              break
+            }
+            case 3: {
+              obj.sender = reader.string()
+              break
+            }
+            case 4: {
+              obj.sentAt = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.encrypted = reader.bool()
+              break
+            }
+            case 6: {
+              obj.keyId = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.iteration = reader.uint32()
+              break
+            }
+            case 8: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.payload = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.sentAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.encrypted`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.keyId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.iteration`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.payload`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupMessageIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupMessageGroupIdFieldEvent {
+    field: '$.groupId'
+    value: string
+  }
+
+  export interface GroupMessageSenderFieldEvent {
+    field: '$.sender'
+    value: string
+  }
+
+  export interface GroupMessageSentAtFieldEvent {
+    field: '$.sentAt'
+    value: bigint
+  }
+
+  export interface GroupMessageEncryptedFieldEvent {
+    field: '$.encrypted'
+    value: boolean
+  }
+
+  export interface GroupMessageKeyIdFieldEvent {
+    field: '$.keyId'
+    value: number
+  }
+
+  export interface GroupMessageIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export interface GroupMessageNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupMessagePayloadFieldEvent {
+    field: '$.payload'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupMessageSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<GroupMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupMessage>): GroupMessage {
+    return decodeMessage(buf, GroupMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupMessage>): Generator<GroupMessageIdFieldEvent | GroupMessageGroupIdFieldEvent | GroupMessageSenderFieldEvent | GroupMessageSentAtFieldEvent | GroupMessageEncryptedFieldEvent | GroupMessageKeyIdFieldEvent | GroupMessageIterationFieldEvent | GroupMessageNonceFieldEvent | GroupMessagePayloadFieldEvent | GroupMessageSignatureFieldEvent> {
+    return streamMessage(buf, GroupMessage.codec(), opts)
+  }
+}
+
+export interface SkippedKey {
+  keyId: number
+  iteration: number
+  messageKey: Uint8Array<ArrayBuffer>
+}
+
+export namespace SkippedKey {
+  let _codec: Codec<SkippedKey>
+
+  export const codec = (): Codec<SkippedKey> => {
+    if (_codec == null) {
+      _codec = message<SkippedKey>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.keyId != null && obj.keyId !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.keyId)
+        }
+
+        if ((obj.iteration != null && obj.iteration !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.iteration)
+        }
+
+        if ((obj.messageKey != null && obj.messageKey.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.messageKey)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          keyId: 0,
+          iteration: 0,
+          messageKey: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.keyId = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.iteration = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.messageKey = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.keyId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.iteration`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.messageKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SkippedKeyKeyIdFieldEvent {
+    field: '$.keyId'
+    value: number
+  }
+
+  export interface SkippedKeyIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export interface SkippedKeyMessageKeyFieldEvent {
+    field: '$.messageKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SkippedKey>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SkippedKey.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SkippedKey>): SkippedKey {
+    return decodeMessage(buf, SkippedKey.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SkippedKey>): Generator<SkippedKeyKeyIdFieldEvent | SkippedKeyIterationFieldEvent | SkippedKeyMessageKeyFieldEvent> {
+    return streamMessage(buf, SkippedKey.codec(), opts)
+  }
+}
+
+export interface SenderKeyRecord {
+  groupId: string
+  owner: string
+  keyId: number
+  iteration: number
+  chainKey: Uint8Array<ArrayBuffer>
+  signingPublic: Uint8Array<ArrayBuffer>
+  signingSecret: Uint8Array<ArrayBuffer>
+  skipped: SkippedKey[]
+  initialChainKey: Uint8Array<ArrayBuffer>
+  audience: string[]
+}
+
+export namespace SenderKeyRecord {
+  let _codec: Codec<SenderKeyRecord>
+
+  export const codec = (): Codec<SenderKeyRecord> => {
+    if (_codec == null) {
+      _codec = message<SenderKeyRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId !== '')) {
+          w.uint32(10)
+          w.string(obj.groupId)
+        }
+
+        if ((obj.owner != null && obj.owner !== '')) {
+          w.uint32(18)
+          w.string(obj.owner)
+        }
+
+        if ((obj.keyId != null && obj.keyId !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.keyId)
+        }
+
+        if ((obj.iteration != null && obj.iteration !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.iteration)
+        }
+
+        if ((obj.chainKey != null && obj.chainKey.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.chainKey)
+        }
+
+        if ((obj.signingPublic != null && obj.signingPublic.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.signingPublic)
+        }
+
+        if ((obj.signingSecret != null && obj.signingSecret.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.signingSecret)
+        }
+
+        if (obj.skipped != null && obj.skipped.length > 0) {
+          for (const value of obj.skipped) {
+            w.uint32(66)
+            SkippedKey.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.initialChainKey != null && obj.initialChainKey.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.initialChainKey)
+        }
+
+        if (obj.audience != null && obj.audience.length > 0) {
+          for (const value of obj.audience) {
+            w.uint32(82)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: '',
+          owner: '',
+          keyId: 0,
+          iteration: 0,
+          chainKey: uint8ArrayAlloc(0),
+          signingPublic: uint8ArrayAlloc(0),
+          signingSecret: uint8ArrayAlloc(0),
+          skipped: [],
+          initialChainKey: uint8ArrayAlloc(0),
+          audience: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.string()
+              break
+            }
+            case 2: {
+              obj.owner = reader.string()
+              break
+            }
+            case 3: {
+              obj.keyId = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.iteration = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.chainKey = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.signingPublic = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.signingSecret = reader.bytes()
+              break
+            }
+            case 8: {
+              if (opts.limits?.skipped != null && obj.skipped.length === opts.limits.skipped) {
+                throw new MaxLengthError('Decode error - repeated field "skipped" had too many elements')
+              }
+
+              obj.skipped.push(SkippedKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.skipped$
+              }))
+              break
+            }
+            case 9: {
+              obj.initialChainKey = reader.bytes()
+              break
+            }
+            case 10: {
+              if (opts.limits?.audience != null && obj.audience.length === opts.limits.audience) {
+                throw new MaxLengthError('Decode error - repeated field "audience" had too many elements')
+              }
+
+              obj.audience.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          skipped: 0,
+          audience: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.owner`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.keyId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.iteration`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.chainKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.signingPublic`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.signingSecret`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              if (opts.limits?.skipped != null && obj.skipped === opts.limits.skipped) {
+                throw new MaxLengthError('Streaming decode error - repeated field "skipped" had too many elements')
+              }
+
+              for (const evt of SkippedKey.codec().stream(reader, reader.uint32(), `${prefix}.skipped[]`, {
+                limits: opts.limits?.skipped$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.skipped
+                }
+              }
+
+              obj.skipped++
+
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.initialChainKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 10: {
+              if (opts.limits?.audience != null && obj.audience === opts.limits.audience) {
+                throw new MaxLengthError('Streaming decode error - repeated field "audience" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.audience[]`,
+                index: obj.audience,
+                value: reader.string()
+              }
+
+              obj.audience++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SenderKeyRecordGroupIdFieldEvent {
+    field: '$.groupId'
+    value: string
+  }
+
+  export interface SenderKeyRecordOwnerFieldEvent {
+    field: '$.owner'
+    value: string
+  }
+
+  export interface SenderKeyRecordKeyIdFieldEvent {
+    field: '$.keyId'
+    value: number
+  }
+
+  export interface SenderKeyRecordIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export interface SenderKeyRecordChainKeyFieldEvent {
+    field: '$.chainKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyRecordSigningPublicFieldEvent {
+    field: '$.signingPublic'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyRecordSigningSecretFieldEvent {
+    field: '$.signingSecret'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyRecordSkippedKeyIdFieldEvent {
+    field: '$.skipped[].keyId'
+    value: number
+    index: number
+  }
+
+  export interface SenderKeyRecordSkippedIterationFieldEvent {
+    field: '$.skipped[].iteration'
+    value: number
+    index: number
+  }
+
+  export interface SenderKeyRecordSkippedMessageKeyFieldEvent {
+    field: '$.skipped[].messageKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SenderKeyRecordInitialChainKeyFieldEvent {
+    field: '$.initialChainKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyRecordAudienceFieldEvent {
+    field: '$.audience[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<SenderKeyRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SenderKeyRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyRecord>): SenderKeyRecord {
+    return decodeMessage(buf, SenderKeyRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyRecord>): Generator<SenderKeyRecordGroupIdFieldEvent | SenderKeyRecordOwnerFieldEvent | SenderKeyRecordKeyIdFieldEvent | SenderKeyRecordIterationFieldEvent | SenderKeyRecordChainKeyFieldEvent | SenderKeyRecordSigningPublicFieldEvent | SenderKeyRecordSigningSecretFieldEvent | SenderKeyRecordSkippedKeyIdFieldEvent | SenderKeyRecordSkippedIterationFieldEvent | SenderKeyRecordSkippedMessageKeyFieldEvent | SenderKeyRecordInitialChainKeyFieldEvent | SenderKeyRecordAudienceFieldEvent> {
+    return streamMessage(buf, SenderKeyRecord.codec(), opts)
+  }
+}

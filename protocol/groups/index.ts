@@ -1,0 +1,11 @@
+// Groups over gossipsub: signed group state, sender-key E2EE, offline delivery through the mailbox.
+export { GroupClient } from './group-client.ts'
+export type { GroupChange, GroupChangeResult, GroupClientEvents, GroupClientInit, GroupMessagePath, GroupRejection, GroupSendResult, GroupTextMessage } from './group-client.ts'
+export type { FanOutResult } from './group-delivery.ts'
+export { GroupStore } from './group-store.ts'
+export { checkTransition, signState, toInfo, verifyState } from './group-state.ts'
+export type { EncryptionSetting, GroupInfo } from './group-state.ts'
+export { decryptMessage, encryptMessage } from './sender-key.ts'
+export { GroupError, GroupErrorCode } from './errors.ts'
+export { CONTROL_MESSAGE, CONTROL_SENDER_KEY, CONTROL_STATE, GROUP_TOPIC_PREFIX, groupTopic, historyPeer } from './constants.ts'
+export { GroupEncryption, GroupMessage, GroupState, SenderKeyDistribution, SenderKeyRecord } from './groups.ts'

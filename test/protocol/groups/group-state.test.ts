@@ -1,0 +1,43 @@
+// Group state rules: who may sign the next version, and what nobody may change.
+import { describe, expect, it } from 'vitest'
+import { GroupErrorCode } from '../../../protocol/groups/errors.ts'
+import { checkTransition, newGroupId, signState, toInfo, withoutMember } from '../../../protocol/groups/group-state.ts'
+import { DeviceIdentity } from '../../../protocol/identity.ts'
+import type { GroupState } from '../../../protocol/groups/groups.ts'
+
+function errorCode (fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (err) {
+    return (err as { code?: unknown }).code
+  }
+  return undefined
+}
+
+describe('group state', async () => {
+  const [admin, member, outsider] = await Promise.all([0, 1, 2].map(async () => await DeviceIdentity.generate()))
+  const [a, m, o] = [admin, member, outsider].map(i => i.peerId.toString())
+  const v1 = signState(admin, { id: newGroupId(), name: 'g', members: [a, m], admins: [a], encryption: 'e2ee', version: 1 })
+  const next = (by: DeviceIdentity, change: Partial<ReturnType<typeof toInfo>>, from: GroupState = v1): GroupState =>
+    signState(by, { ...toInfo(from), version: Number(from.version) + 1, ...change })
+
+  it('accepts a new group from one of its admins, and changes by an admin', () => {
+    expect(() => { checkTransition(undefined, v1) }).not.toThrow()
+    expect(() => { checkTransition(v1, next(admin, { members: [a, m, o] })) }).not.toThrow()
+    expect(errorCode(() => { checkTransition(undefined, signState(member, { ...toInfo(v1), admins: [a] })) })).toBe(GroupErrorCode.NOT_ADMIN)
+  })
+
+  it('refuses changes by members, forged authors, old versions and an encryption downgrade', () => {
+    expect(errorCode(() => { checkTransition(v1, next(member, { name: 'mine', admins: [m] })) })).toBe(GroupErrorCode.NOT_ADMIN)
+    expect(errorCode(() => { checkTransition(v1, { ...next(member, { name: 'mine' }), author: a }) })).toBe(GroupErrorCode.BAD_SIGNATURE)
+    expect(errorCode(() => { checkTransition(next(admin, { name: 'h' }), v1) })).toBe(GroupErrorCode.STALE)
+    expect(errorCode(() => { checkTransition(v1, next(admin, { encryption: 'open' })) })).toBe(GroupErrorCode.INVALID)
+    expect(errorCode(() => { checkTransition(v1, next(admin, { admins: [o] })) })).toBe(GroupErrorCode.INVALID)
+  })
+
+  it('lets a member remove only itself; the last admin leaving hands admin on', () => {
+    expect(() => { checkTransition(v1, next(member, withoutMember(v1, m))) }).not.toThrow()
+    expect(errorCode(() => { checkTransition(v1, next(member, { ...withoutMember(v1, m), name: 'bye' })) })).toBe(GroupErrorCode.NOT_ADMIN)
+    expect(withoutMember(v1, a)).toEqual({ members: [m], admins: [m] })
+  })
+})
