@@ -38,6 +38,8 @@ export interface OpenPeerOptions {
   onMessage?: (evt: ChatClientEvents['message']) => void
   /** `false`: connect only, take no messages (account and other short commands). */
   receive?: boolean
+  /** Runs before the first mailbox sync: register control handlers (attachments) here. */
+  beforeStart?: (client: ChatClient) => Promise<void>
 }
 
 export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> {
@@ -60,6 +62,7 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
     await store.close()
   }
   try {
+    await options.beforeStart?.(client)
     await client.start({ receive: options.receive })
   } catch (err) {
     await close()

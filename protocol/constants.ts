@@ -22,3 +22,5 @@ export const MAILBOX_NOTIFY_PROTOCOL = '/babacloud/mailbox-notify/1.0.0'
 export const MAX_TEXT_BYTES = 32 * 1024
 /** How long a live delivery may take before the mailbox is used instead. */
 export const LIVE_DELIVERY_TIMEOUT_MS = 5_000
+/** Attachments: peer-to-peer push and rendezvous blob storage (limits in ./attachments/constants.ts). */
+export { ATTACHMENT_PROTOCOL, BLOB_PROTOCOL } from './attachments/constants.ts'

@@ -4,6 +4,10 @@ import { formatTime, note, print } from '../output.ts'
 import { SqliteChatStore } from '../sqlite-chat-store.ts'
 import { untilStopped } from '../signals.ts'
 import { CliError } from '../cli-error.ts'
+import { openGroups } from './group.ts'
+import type { GroupClient } from '../../protocol/groups/group-client.ts'
+import { progressLine, startAttachments } from '../attachment-cli.ts'
+import type { ReceivedAttachment } from '../../protocol/attachments/attachment-service.ts'
 import type { ChatMessage } from '../../protocol/store/chat-store.ts'
 import type { Command } from 'commander'
 
@@ -13,6 +17,11 @@ function show (opts: { json?: boolean }, m: ChatMessage): void {
     `${formatTime(m.sentAt)}  ${who}  ${m.text}`)
 }
 
+function showAttachment (opts: { json?: boolean }, a: ReceivedAttachment): void {
+  print(opts, { id: a.id, from: a.from, text: a.caption, sentAt: a.sentAt, attachment: { name: a.name, size: a.size, mime: a.mime, path: a.location } },
+    `${formatTime(a.sentAt)}  ${a.from}  [file] ${a.name} (${a.size} bytes, ${a.mime}) saved to ${a.location}${a.caption === '' ? '' : `  ${a.caption}`}`)
+}
+
 export function registerInbox (program: Command): void {
   program.command('inbox')
     .description('take pending messages (mailbox and live) and print those new in this run')
@@ -20,7 +29,7 @@ export function registerInbox (program: Command): void {
     .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
     .option('--wait <seconds>', 'stay online this long for live messages', '0')
     .option('--all', 'print the local history instead, without connecting')
-    .option('--json', 'one JSON object a line: id, from, text, sentAt')
+    .option('--json', 'one JSON object a line: id, from, text, sentAt (and attachment: name, size, mime, path)')
     .action(async (opts: { home: string, rendezvous?: string, wait: string, all?: boolean, json?: boolean }) => {
       const wait = Number(opts.wait)
       if (!Number.isFinite(wait) || wait < 0) throw new CliError(`--wait expects a number of seconds, got ${opts.wait}`)
@@ -35,14 +44,38 @@ export function registerInbox (program: Command): void {
         }
         return
       }
-      const session = await openPeer({ home: opts.home, rendezvous: opts.rendezvous, onMessage: evt => { show(opts, evt.detail) } })
+      let groups: GroupClient | undefined
+      const session = await openPeer({
+        home: opts.home,
+        rendezvous: opts.rendezvous,
+        onMessage: evt => { show(opts, evt.detail) },
+        beforeStart: async client => {
+          groups = openGroups(client, opts)
+          const attachments = await startAttachments(client, opts.home)
+          const progress = new Map<string, ReturnType<typeof progressLine>>()
+          attachments.addEventListener('progress', evt => {
+            const { id, name, received, size } = evt.detail
+            if (size < 1024 * 1024) return
+            const line = progress.get(id) ?? progressLine(`receiving ${name}`, opts)
+            progress.set(id, line)
+            line.update(received, size)
+            if (received === size) line.end()
+          })
+          attachments.addEventListener('attachment', evt => { showAttachment(opts, evt.detail) })
+          // Errors go to stderr in every mode: stdout stays one message a line.
+          attachments.addEventListener('failed', evt => { process.stderr.write(`babacloud: attachment ${evt.detail.name} from ${evt.detail.from} could not be received: ${evt.detail.error.message}\n`) })
+        }
+      })
       try {
+        await groups?.start()
         if (wait > 0) {
           await session.client.waitUntilReachable().catch(() => {})
           note(opts, `online for ${wait} s, waiting for messages…`)
           await untilStopped(wait * 1000)
         }
       } finally {
+        // Keys handed out in reaction to what arrived must leave before the process does.
+        await groups?.stop()
         await session.close()
       }
     })

@@ -1,0 +1,256 @@
+// AttachmentService: files and images between devices, end-to-end encrypted. Register it on a
+// ChatClient before `client.start()` so offers waiting in the mailbox find their handler.
+import { bytesToHex } from '@noble/hashes/utils.js'
+import { TypedEventEmitter } from 'main-event'
+import { ErrorCode, ProtocolError, UnreachableError } from '../errors.ts'
+import { parsePeerId } from '../identity.ts'
+import { AttachmentSender } from './attachment-sender.ts'
+import { BlobClient } from './blob-client.ts'
+import { AttachmentOpener, sealAttachment, validateKeys } from './cipher.ts'
+import { ATTACHMENT_CONTROL_TYPE, ATTACHMENT_PROTOCOL, AttachmentError, AttachmentErrorCode, DEFAULT_MAX_ATTACHMENT_BYTES, DIRECT_OFFER_TTL_MS, MAX_MIME_CHARS, MAX_NAME_CHARS } from './constants.ts'
+import { serveDirect } from './direct-transfer.ts'
+import { AttachmentOffer } from './wire.ts'
+import type { ChatClient, ControlMessage, DeliveryPath } from '../chat-client.ts'
+import type { AttachmentDeviceResult, OutgoingAttachment, SendAttachmentOptions } from './attachment-sender.ts'
+import type { AttachmentKeys } from './cipher.ts'
+import type { ChunkConsumer } from './direct-transfer.ts'
+import type { AttachmentSink, IncomingAttachment } from './sink.ts'
+import type { Chunk, TransferHeader } from './wire.ts'
+import type { Logger, PeerId } from '@libp2p/interface'
+
+export interface AttachmentSendResult {
+  /** Hex attachment id, the same on every device. */
+  id: string
+  status: 'delivered' | 'stored'
+  path: DeliveryPath
+  devices: AttachmentDeviceResult[]
+}
+
+export interface ReceivedAttachment extends IncomingAttachment {
+  caption: string
+  sentAt: number
+  /** Where the sink put it. */
+  location: string
+  path: DeliveryPath
+}
+
+export interface AttachmentServiceEvents {
+  attachment: CustomEvent<ReceivedAttachment>
+  /** Plaintext bytes verified so far of an attachment being received (for progress displays). */
+  progress: CustomEvent<IncomingAttachment & { received: number }>
+  /** An offer that could not be received; nothing of it was kept. */
+  failed: CustomEvent<{ id: string, from: string, name: string, error: Error }>
+}
+
+export interface AttachmentServiceInit {
+  client: ChatClient
+  sink: AttachmentSink
+  /** Largest attachment sent or accepted, plaintext bytes. */
+  maxBytes?: number
+  random?: (n: number) => Uint8Array
+}
+
+interface Expected {
+  meta: IncomingAttachment
+  offer: AttachmentOffer
+  keys: AttachmentKeys
+  sentAt: number
+  expiresAt: number
+  /** Why a DIRECT offer was refused: the push is answered with this, so the sender stops for good. */
+  refused?: Error
+}
+
+/** Attachments already stored, so a second path for the same file (a retry) is not saved twice. */
+const REMEMBERED = 1_000
+/** DIRECT offers waiting for their push, and downloads waiting for a retry: bounded per device. */
+const MAX_WAITING = 256
+
+/** Names come from the other end: keep them printable and short; sinks still sanitise for their platform. */
+function clean (text: string, max: number, fallback: string): string {
+  const t = text.replace(/\p{Cc}/gu, '').trim().slice(0, max)
+  return t === '' ? fallback : t
+}
+
+export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents> {
+  readonly #init: AttachmentServiceInit
+  readonly #maxBytes: number
+  readonly #log: Logger
+  readonly #blobs?: BlobClient
+  readonly #sender: AttachmentSender
+  readonly #expected = new Map<string, Expected>()
+  readonly #done = new Set<string>()
+  /** Blobs whose download failed for a reason a later sync may not have (the node was unreachable). */
+  readonly #retry = new Map<string, Expected>()
+
+  constructor (init: AttachmentServiceInit) {
+    super()
+    this.#init = init
+    this.#maxBytes = init.maxBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES
+    this.#log = init.client.node.logger.forComponent('babacloud:attachments')
+    if (init.client.rendezvous != null) this.#blobs = new BlobClient(init.client.node, init.client.rendezvous)
+    this.#sender = new AttachmentSender(init.client, this.#blobs, this.#log)
+  }
+
+  async start (): Promise<void> {
+    this.#init.client.handleControl(ATTACHMENT_CONTROL_TYPE, async message => { await this.#onOffer(message) })
+    this.#init.client.addEventListener('synced', this.#onSynced)
+    await this.#init.client.node.handle(ATTACHMENT_PROTOCOL, (stream, connection) => {
+      void serveDirect(stream, connection, (from, header) => this.#accept(from, header), this.#log)
+    }, { runOnLimitedConnection: true, maxInboundStreams: 8 })
+  }
+
+  async stop (): Promise<void> {
+    await this.#init.client.node.unhandle(ATTACHMENT_PROTOCOL).catch(() => {})
+    this.#init.client.removeEventListener('synced', this.#onSynced)
+    this.#expected.clear()
+  }
+
+  /** Encrypts once and sends to a PeerId or to every device of an @username. */
+  async send (to: PeerId | string, file: OutgoingAttachment, options: SendAttachmentOptions = {}): Promise<AttachmentSendResult> {
+    if (file.bytes.length > this.#maxBytes) throw new AttachmentError(AttachmentErrorCode.TOO_LARGE, `attachment of ${file.bytes.length} bytes is over the limit of ${this.#maxBytes}`)
+    const devices = await this.#resolve(to)
+    const sealed = sealAttachment(file.bytes, this.#init.random)
+    const results: AttachmentDeviceResult[] = []
+    for (const device of devices) results.push(await this.#sender.send(device, sealed, file, options))
+    const best = results.find(r => r.status === 'delivered') ?? results[0]
+    return { id: bytesToHex(sealed.id), status: best.status, path: best.path, devices: results }
+  }
+
+  async #resolve (to: PeerId | string): Promise<PeerId[]> {
+    if (typeof to !== 'string') return [to]
+    if (!to.startsWith('@')) return [parsePeerId(to)]
+    const accounts = this.#init.client.accounts
+    if (accounts == null) throw new UnreachableError(`cannot resolve ${to} without a rendezvous`)
+    const devices = (await accounts.resolve(to)).map(parsePeerId)
+    if (devices.length === 0) throw new ProtocolError(ErrorCode.NOT_FOUND, `${to} has no devices`)
+    return devices
+  }
+
+  async #onOffer (message: ControlMessage): Promise<void> {
+    let offer: AttachmentOffer
+    try {
+      offer = AttachmentOffer.decode(message.body)
+    } catch {
+      this.#log('undecodable attachment offer from %p; dropped', message.from)
+      return
+    }
+    const from = message.from.toString()
+    const keys: AttachmentKeys = { id: offer.id, key: offer.key, digest: offer.digest, size: Number(offer.size), chunks: offer.chunks }
+    const meta: IncomingAttachment = {
+      id: bytesToHex(offer.id),
+      from,
+      name: clean(offer.name, MAX_NAME_CHARS, 'attachment'),
+      mime: clean(offer.mime, MAX_MIME_CHARS, 'application/octet-stream'),
+      size: keys.size
+    }
+    const key = `${from}/${meta.id}`
+    const rendezvous = offer.source === AttachmentOffer.Source.RENDEZVOUS
+    const expected: Expected = { meta, offer, keys, sentAt: message.sentAt, expiresAt: Date.now() + DIRECT_OFFER_TTL_MS }
+    try {
+      validateKeys(keys, this.#maxBytes)
+    } catch (err) {
+      this.#fail(meta, err as Error)
+      expected.refused = err as Error
+    }
+    if (this.#done.has(key) || (rendezvous && expected.refused != null)) {
+      // Stored already, or refused for good: free the quota instead of waiting for expiry.
+      if (rendezvous) await this.#blobs?.delete(offer.id).catch(() => {})
+      return
+    }
+    if (!rendezvous) {
+      this.#prune()
+      remember(this.#expected, key, expected)
+      return
+    }
+    const download = this.#download(expected).catch(err => {
+      this.#fail(meta, err as Error)
+      // Refusals and bad bytes stay bad; an unreachable node or a stalled stream may not.
+      if (!ProtocolError.is(err) && !AttachmentError.is(err, AttachmentErrorCode.INTEGRITY)) remember(this.#retry, key, expected)
+    })
+    // From the mailbox, the envelope is acked after this handler: fetch before that. Delivered
+    // live, the sender is waiting for the ack: fetch in the background.
+    if (message.path === 'mailbox') await download
+  }
+
+  async #download (expected: Expected): Promise<void> {
+    const blobs = this.#blobs
+    if (blobs == null) throw new UnreachableError('attachment waits on a rendezvous, but none is configured')
+    const { id } = expected.offer
+    try {
+      await this.#receive(expected, 'mailbox', async write => {
+        await blobs.download(id, write, { signal: AbortSignal.timeout(30_000 + Math.ceil(expected.keys.size / 64)) })
+      })
+    } catch (err) {
+      // A tampered blob will never verify: delete it. Anything else is retried after the next sync.
+      if (AttachmentError.is(err, AttachmentErrorCode.INTEGRITY)) await blobs.delete(id).catch(() => {})
+      throw err
+    }
+    await blobs.delete(id).catch(err => { this.#log('could not delete a downloaded blob - %e', err) })
+  }
+
+  #accept (from: PeerId, header: TransferHeader): ChunkConsumer {
+    const key = `${from.toString()}/${bytesToHex(header.id)}`
+    const expected = this.#expected.get(key)
+    if (expected == null || expected.expiresAt < Date.now()) throw new ProtocolError(ErrorCode.NOT_FOUND, 'no offer for this attachment')
+    // One push per offer: a second stream for the same id is refused above.
+    this.#expected.delete(key)
+    if (expected.refused != null) throw expected.refused
+    if (header.chunks !== expected.keys.chunks) throw new AttachmentError(AttachmentErrorCode.MALFORMED, 'transfer does not match its offer')
+    return async chunks => {
+      try {
+        await this.#receive(expected, 'direct', async write => {
+          for await (const chunk of chunks) await write(chunk)
+        })
+      } catch (err) {
+        this.#fail(expected.meta, err as Error)
+        throw err
+      }
+    }
+  }
+
+  /** Streams verified plaintext into the sink; on any failure the sink drops what it got. */
+  async #receive (expected: Expected, path: DeliveryPath, feed: (write: (chunk: Chunk) => Promise<void>) => Promise<void>): Promise<void> {
+    const opener = new AttachmentOpener(expected.keys)
+    const writer = await this.#init.sink.open(expected.meta)
+    let location: string
+    try {
+      await feed(async chunk => {
+        await writer.write(opener.open(chunk.index, chunk.data))
+        this.safeDispatchEvent('progress', { detail: { ...expected.meta, received: opener.received } })
+      })
+      opener.finish()
+      location = await writer.commit()
+    } catch (err) {
+      await writer.abort().catch(e => { this.#log.error('could not discard a partial attachment - %e', e) })
+      throw err
+    }
+    const key = `${expected.meta.from}/${expected.meta.id}`
+    this.#done.add(key)
+    if (this.#done.size > REMEMBERED) this.#done.delete(this.#done.values().next().value as string)
+    this.safeDispatchEvent('attachment', { detail: { ...expected.meta, caption: expected.offer.caption, sentAt: expected.sentAt, location, path } })
+  }
+
+  #fail (meta: IncomingAttachment, error: Error): void {
+    this.#log('attachment %s from %s failed - %e', meta.id, meta.from, error)
+    this.safeDispatchEvent('failed', { detail: { id: meta.id, from: meta.from, name: meta.name, error } })
+  }
+
+  /** Connected to the rendezvous again: downloads that failed get another try. */
+  readonly #onSynced = (): void => {
+    for (const [key, expected] of this.#retry) {
+      this.#retry.delete(key)
+      this.#download(expected).catch(err => { this.#fail(expected.meta, err as Error) })
+    }
+  }
+
+  #prune (): void {
+    const now = Date.now()
+    for (const [key, e] of this.#expected) if (e.expiresAt < now) this.#expected.delete(key)
+  }
+}
+
+/** Adds to a bounded map, dropping the oldest entry: a chatty peer cannot grow it without end. */
+function remember (map: Map<string, Expected>, key: string, value: Expected): void {
+  map.set(key, value)
+  if (map.size > MAX_WAITING) map.delete(map.keys().next().value as string)
+}

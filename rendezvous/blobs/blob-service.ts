@@ -1,0 +1,164 @@
+// Server side of `/babacloud/blob/1.0.0`. Acts for the connection's authenticated PeerId: anyone
+// may upload ciphertext for a recipient (within that recipient's mailbox quota and the node's
+// per-blob limit), only the recipient may download or delete it.
+import { CIPHERTEXT_CHUNK_SIZE, BLOB_PROTOCOL, ID_BYTES, STALE_UPLOAD_MS, TAG_BYTES } from '../../protocol/attachments/constants.ts'
+import { abortStream, frameStream, readFrame, toTransferError, writeFrame } from '../../protocol/attachments/frames.ts'
+import { BlobRequest, BlobResponse, Chunk } from '../../protocol/attachments/wire.ts'
+import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import { parsePeerId } from '../../protocol/identity.ts'
+import type { FrameStream } from '../../protocol/attachments/frames.ts'
+import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { RendezvousMetrics } from '../metrics.ts'
+import { quotaExceeded } from '../billing/errors.ts'
+import type { ResolvedLimits } from '../billing/plans.ts'
+import type { MailboxQuota } from '../mailbox/mailbox-service.ts'
+import type { MailboxLimits, RendezvousStore } from '../storage/store.ts'
+import type { BlobStore } from './blob-store.ts'
+import type { Connection, Logger, Stream } from '@libp2p/interface'
+
+/** Chunks written per transaction: one fsync per MiB instead of one per 64 KiB. */
+const CHUNKS_PER_WRITE = 16
+
+export interface BlobServiceInit {
+  node: ChatNode
+  blobs: BlobStore
+  /** The mailbox store, unwrapped: pending envelopes share the recipient's byte quota. */
+  mailbox: RendezvousStore
+  limits: MailboxLimits
+  /** Per-plan limits (billing): a blob is held to its recipient's plan like an envelope. */
+  quota?: Pick<MailboxQuota, 'mailboxLimits'>
+  /** The sender's plan (billing): its `attachmentMaxBytes` bounds what it may upload. */
+  limitsFor?: (peer: string) => Promise<ResolvedLimits>
+  /** Largest blob accepted, ciphertext bytes (config `attachments.maxBytes`). */
+  maxBytes: number
+  sweepIntervalMs: number
+  metrics?: RendezvousMetrics
+  now?: () => number
+  maxInboundStreams?: number
+}
+
+const empty: BlobResponse = { size: 0n, chunks: 0, expiresAt: 0n }
+
+export class BlobService {
+  readonly #init: BlobServiceInit
+  readonly #log: Logger
+  readonly #now: () => number
+  #sweeper?: ReturnType<typeof setInterval>
+
+  constructor (init: BlobServiceInit) {
+    this.#init = init
+    this.#log = init.node.logger.forComponent('babacloud:blobs')
+    this.#now = init.now ?? Date.now
+  }
+
+  async start (): Promise<void> {
+    await this.#init.node.handle(BLOB_PROTOCOL, (stream, connection) => { void this.#serve(stream, connection) },
+      { maxInboundStreams: this.#init.maxInboundStreams ?? 16 })
+    this.#sweeper = setInterval(() => { this.#init.blobs.purgeExpired(this.#now()).catch(() => {}) }, this.#init.sweepIntervalMs)
+    this.#sweeper.unref()
+  }
+
+  async stop (): Promise<void> {
+    clearInterval(this.#sweeper)
+    await this.#init.node.unhandle(BLOB_PROTOCOL)
+  }
+
+  async #serve (stream: Stream, connection: Connection): Promise<void> {
+    const lp = frameStream(stream)
+    const peer = connection.remotePeer.toString()
+    try {
+      while (true) {
+        let type = 'invalid'
+        try {
+          const req = await readFrame(lp, bytes => BlobRequest.decode(bytes), {})
+          type = req.type.toLowerCase()
+          if (req.id.length !== ID_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'blob id must be 16 bytes')
+          if (req.type === BlobRequest.Type.UPLOAD) await this.#upload(lp, req, peer)
+          else if (req.type === BlobRequest.Type.DOWNLOAD) await this.#download(lp, req, peer)
+          else if (req.type === BlobRequest.Type.DELETE) await this.#delete(lp, req, peer)
+          else throw new ProtocolError(ErrorCode.MALFORMED, 'unknown request type')
+          this.#count(type, 'ok')
+        } catch (err) {
+          if ((err as Error).name === 'UnexpectedEOFError') break
+          const error = toTransferError(err)
+          this.#count(type, error.code)
+          if (error.code === ErrorCode.INTERNAL) this.#log.error('blob request failed - %e', err)
+          // After a refusal the stream's state is unknown (chunks may be in flight): answer, then end it.
+          await writeFrame(lp, BlobResponse.encode({ ...empty, error }), {})
+          break
+        }
+      }
+      await stream.close({ signal: AbortSignal.timeout(5_000) })
+    } catch (err) {
+      this.#log('blob stream from %s ended with error - %e', peer, err)
+      abortStream(stream, err)
+    }
+  }
+
+  #count (type: string, outcome: string): void {
+    this.#init.metrics?.requests.inc({ protocol: 'blob', type, outcome })
+  }
+
+  async #upload (lp: FrameStream, req: BlobRequest, sender: string): Promise<void> {
+    let recipient: string
+    try {
+      recipient = parsePeerId(req.recipient).toString()
+    } catch {
+      throw new ProtocolError(ErrorCode.INVALID, 'recipient is not a valid PeerId')
+    }
+    const size = Number(req.size)
+    if (size > this.#init.maxBytes) throw new ProtocolError(ErrorCode.TOO_LARGE, `attachment of ${size} bytes is over this node's limit of ${this.#init.maxBytes}`)
+    const plan = await this.#init.limitsFor?.(sender)
+    if (plan != null && size > plan.attachmentMaxBytes) throw quotaExceeded(plan, 'attachments.maxBytes', `${size} bytes, at most ${plan.attachmentMaxBytes}`)
+    const chunks = Math.max(1, Math.ceil(size / CIPHERTEXT_CHUNK_SIZE))
+    if (req.chunks !== chunks || size < TAG_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'chunk count does not match the size')
+    const now = this.#now()
+    const limits = await this.#init.quota?.mailboxLimits(recipient) ?? this.#init.limits
+    const envelopes = await this.#init.mailbox.usage(recipient, now)
+    await this.#init.blobs.begin({ id: req.id, sender, recipient, size, chunks }, limits.maxBytes - envelopes.bytes, now, now + STALE_UPLOAD_MS)
+    try {
+      await writeFrame(lp, BlobResponse.encode(empty), {})
+      let received = 0
+      let batch: Array<{ index: number, data: Uint8Array }> = []
+      for (let index = 0; index < chunks; index++) {
+        const chunk = await readFrame(lp, bytes => Chunk.decode(bytes), {})
+        const final = index === chunks - 1
+        const length = chunk.data.length
+        if (chunk.index !== index || chunk.final !== final) throw new ProtocolError(ErrorCode.MALFORMED, `expected chunk ${index}`)
+        if (final ? length < TAG_BYTES || length > CIPHERTEXT_CHUNK_SIZE : length !== CIPHERTEXT_CHUNK_SIZE) throw new ProtocolError(ErrorCode.MALFORMED, `chunk ${index} has a wrong length`)
+        received += length
+        batch.push({ index, data: chunk.data })
+        if (batch.length === CHUNKS_PER_WRITE || final) {
+          await this.#init.blobs.putChunks(recipient, req.id, batch)
+          batch = []
+        }
+      }
+      if (received !== size) throw new ProtocolError(ErrorCode.MALFORMED, `received ${received} bytes, announced ${size}`)
+      const expiresAt = this.#now() + limits.retentionMs
+      await this.#init.blobs.complete(recipient, req.id, expiresAt)
+      await writeFrame(lp, BlobResponse.encode({ ...empty, size: BigInt(size), chunks, expiresAt: BigInt(expiresAt) }), {})
+    } catch (err) {
+      // Nothing partial stays behind, and the reserved quota is released at once.
+      await this.#init.blobs.delete(recipient, req.id).catch(() => {})
+      throw err
+    }
+  }
+
+  async #download (lp: FrameStream, req: BlobRequest, recipient: string): Promise<void> {
+    // Someone else's blob looks exactly like a missing one.
+    const blob = await this.#init.blobs.get(recipient, req.id, this.#now())
+    if (blob == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'no such attachment for this peer')
+    await writeFrame(lp, BlobResponse.encode({ ...empty, size: BigInt(blob.size), chunks: blob.chunks, expiresAt: BigInt(blob.expiresAt) }), {})
+    for (let index = 0; index < blob.chunks; index++) {
+      const data = await this.#init.blobs.chunk(recipient, req.id, index)
+      // Deleted mid-download (expiry, account deletion): the client sees a cut stream, keeps nothing.
+      if (data == null) throw new Error('blob vanished during download')
+      await writeFrame(lp, Chunk.encode({ index, data: data as Uint8Array<ArrayBuffer>, final: index === blob.chunks - 1 }), {})
+    }
+  }
+
+  async #delete (lp: FrameStream, req: BlobRequest, recipient: string): Promise<void> {
+    await this.#init.blobs.delete(recipient, req.id)
+    await writeFrame(lp, BlobResponse.encode(empty), {})
+  }
+}

@@ -1,0 +1,136 @@
+// Blob storage in SQLite. Shares the mailbox store's database when that is SQLite (one file, one
+// connection, the same WAL, synchronous=FULL and secure_delete settings), or opens its own file.
+import Database from 'better-sqlite3'
+import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import type { BlobStats, BlobStore, NewBlob, StoredBlob } from './blob-store.ts'
+
+// Tables of their own, created if missing: the mailbox store numbers its migrations with
+// user_version, which this store must not touch in a shared database.
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS blobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient TEXT NOT NULL,
+    id BLOB NOT NULL,
+    sender TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    UNIQUE (recipient, id)
+  );
+  CREATE INDEX IF NOT EXISTS blobs_by_expiry ON blobs (expires_at);
+  CREATE INDEX IF NOT EXISTS blobs_by_sender ON blobs (sender);
+  CREATE TABLE IF NOT EXISTS blob_chunks (
+    blob INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (blob, idx)
+  );`
+
+interface BlobRow {
+  seq: number
+  recipient: string
+  id: Uint8Array
+  sender: string
+  size: number
+  chunks: number
+  created_at: number
+  expires_at: number
+}
+
+export class SqliteBlobStore implements BlobStore {
+  readonly db: Database.Database
+  readonly #owned: boolean
+
+  /** A path opens a database of its own; a Database handle is shared and left open on close(). */
+  constructor (database: string | Database.Database) {
+    this.#owned = typeof database === 'string'
+    this.db = typeof database === 'string' ? new Database(database) : database
+    if (this.#owned) {
+      this.db.pragma('journal_mode = WAL')
+      this.db.pragma('synchronous = FULL')
+      this.db.pragma('secure_delete = ON')
+      this.db.pragma('busy_timeout = 5000')
+    }
+    this.db.exec(SCHEMA)
+    // An upload cut off by a restart can never complete: its stream is gone.
+    this.#deleteWhere('complete = 0')
+  }
+
+  #deleteWhere (where: string, ...params: unknown[]): number {
+    return this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM blob_chunks WHERE blob IN (SELECT seq FROM blobs WHERE ${where})`).run(...params)
+      return this.db.prepare(`DELETE FROM blobs WHERE ${where}`).run(...params).changes
+    })()
+  }
+
+  #seq (recipient: string, id: Uint8Array): number | undefined {
+    return (this.db.prepare('SELECT seq FROM blobs WHERE recipient = ? AND id = ?').get(recipient, id) as { seq: number } | undefined)?.seq
+  }
+
+  async begin (blob: NewBlob, room: number, now: number, staleAt: number): Promise<void> {
+    this.db.transaction(() => {
+      if (this.#seq(blob.recipient, blob.id) != null) throw new ProtocolError(ErrorCode.ALREADY_EXISTS, 'a blob with this id is already waiting for the recipient')
+      const used = this.#usage(blob.recipient, now)
+      if (used + blob.size > room) throw new ProtocolError(ErrorCode.MAILBOX_FULL, `recipient's mailbox has room for ${Math.max(0, room - used)} more bytes`)
+      this.db.prepare('INSERT INTO blobs (recipient, id, sender, size, chunks, complete, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)')
+        .run(blob.recipient, blob.id, blob.sender, blob.size, blob.chunks, now, staleAt)
+    })()
+  }
+
+  async putChunks (recipient: string, id: Uint8Array, chunks: Array<{ index: number, data: Uint8Array }>): Promise<void> {
+    const seq = this.#seq(recipient, id)
+    if (seq == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'upload was discarded')
+    const insert = this.db.prepare('INSERT INTO blob_chunks (blob, idx, data) VALUES (?, ?, ?)')
+    this.db.transaction(() => { for (const c of chunks) insert.run(seq, c.index, c.data) })()
+  }
+
+  async complete (recipient: string, id: Uint8Array, expiresAt: number): Promise<void> {
+    const changes = this.db.prepare('UPDATE blobs SET complete = 1, expires_at = ? WHERE recipient = ? AND id = ? AND complete = 0').run(expiresAt, recipient, id).changes
+    if (changes === 0) throw new ProtocolError(ErrorCode.NOT_FOUND, 'upload was discarded')
+  }
+
+  async get (recipient: string, id: Uint8Array, now: number): Promise<StoredBlob | undefined> {
+    const row = this.db.prepare('SELECT * FROM blobs WHERE recipient = ? AND id = ? AND complete = 1 AND expires_at > ?').get(recipient, id, now) as BlobRow | undefined
+    if (row == null) return undefined
+    return { id: new Uint8Array(row.id), sender: row.sender, recipient: row.recipient, size: row.size, chunks: row.chunks, createdAt: row.created_at, expiresAt: row.expires_at }
+  }
+
+  async chunk (recipient: string, id: Uint8Array, index: number): Promise<Uint8Array | undefined> {
+    const row = this.db.prepare('SELECT c.data FROM blob_chunks c JOIN blobs b ON b.seq = c.blob WHERE b.recipient = ? AND b.id = ? AND c.idx = ?')
+      .get(recipient, id, index) as { data: Uint8Array } | undefined
+    return row == null ? undefined : new Uint8Array(row.data)
+  }
+
+  async delete (recipient: string, id: Uint8Array): Promise<boolean> {
+    return this.#deleteWhere('recipient = ? AND id = ?', recipient, id) > 0
+  }
+
+  #usage (recipient: string, now: number): number {
+    return (this.db.prepare('SELECT coalesce(sum(size), 0) AS bytes FROM blobs WHERE recipient = ? AND expires_at > ?').get(recipient, now) as { bytes: number }).bytes
+  }
+
+  async usage (recipient: string, now: number): Promise<number> {
+    return this.#usage(recipient, now)
+  }
+
+  async deleteFor (peer: string, which = { received: true, sent: true }): Promise<number> {
+    let n = 0
+    if (which.received) n += this.#deleteWhere('recipient = ?', peer)
+    if (which.sent) n += this.#deleteWhere('sender = ?', peer)
+    return n
+  }
+
+  async purgeExpired (now: number): Promise<number> {
+    return this.#deleteWhere('expires_at <= ?', now)
+  }
+
+  async stats (): Promise<BlobStats> {
+    return this.db.prepare('SELECT count(*) AS blobs, coalesce(sum(size), 0) AS bytes FROM blobs WHERE complete = 1').get() as BlobStats
+  }
+
+  async close (): Promise<void> {
+    if (this.#owned) this.db.close()
+  }
+}
