@@ -1,12 +1,13 @@
 // `babacloud account …`: the account on the home rendezvous and the user's rights over its data.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { platform } from 'node:os'
+import { formatAmount } from '../../rendezvous/billing/plans.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { note, print } from '../output.ts'
 import { openPeer } from '../peer.ts'
 import type { AccountClient } from '../../protocol/account/account-client.ts'
-import type { Account } from '../../protocol/wire/messages.ts'
+import type { Account, PlanStatus } from '../../protocol/wire/messages.ts'
 import type { Command } from 'commander'
 
 const CLIENT_VERSION = '0.1.0'
@@ -32,6 +33,37 @@ export function accountJson (a: Account): Record<string, unknown> {
     policyVersionCurrent: a.policyVersionCurrent,
     devices: a.devices.map(d => ({ peerId: d.peerId, type: d.info?.type, os: d.info?.os, clientVersion: d.info?.clientVersion, linkedAt: new Date(Number(d.linkedAt)).toISOString() }))
   }
+}
+
+const mb = (bytes: bigint | number): string => `${(Number(bytes) / 1024 / 1024).toFixed(1)} MB`
+
+/** Plan, limits, usage and invoices as people and scripts read them (amounts in the currency's smallest unit). */
+export function planJson (p: PlanStatus): Record<string, unknown> {
+  const l = p.limits
+  return {
+    plan: p.plan,
+    limits: l == null
+      ? null
+      : { mailboxMaxMessages: l.mailboxMaxMessages, mailboxMaxBytes: Number(l.mailboxMaxBytes), retentionDays: Number(l.retentionMs) / 86_400_000, attachmentMaxBytes: Number(l.attachmentMaxBytes), groupMaxMembers: l.groupMaxMembers, depositsPerMinute: l.depositsPerMinute },
+    usage: { mailboxMessages: p.mailboxMessages, mailboxBytes: Number(p.mailboxBytes) },
+    subscriptionStatus: p.subscriptionStatus === '' ? null : p.subscriptionStatus,
+    invoices: p.invoices.map(i => ({ id: i.id, amount: Number(i.amount), currency: i.currency, status: i.status, periodStart: new Date(Number(i.periodStart)).toISOString(), periodEnd: new Date(Number(i.periodEnd)).toISOString(), url: i.hostedUrl === '' ? null : i.hostedUrl })),
+    plans: p.plans,
+    checkoutAvailable: p.checkoutAvailable
+  }
+}
+
+function planText (p: PlanStatus): string {
+  const l = p.limits
+  const lines = [`plan: ${p.plan}${p.subscriptionStatus !== '' ? ` (subscription ${p.subscriptionStatus})` : ''}`]
+  if (l != null) {
+    lines.push(`  mailbox: ${p.mailboxMessages} of ${l.mailboxMaxMessages} messages, ${mb(p.mailboxBytes)} of ${mb(l.mailboxMaxBytes)}; kept ${Number(l.retentionMs) / 86_400_000} days`)
+    lines.push(`  attachments up to ${mb(l.attachmentMaxBytes)}, groups up to ${l.groupMaxMembers} members, ${l.depositsPerMinute} offline deliveries a minute`)
+  }
+  for (const i of p.invoices) lines.push(`  invoice ${i.id}: ${formatAmount(Number(i.amount), i.currency)} ${i.status}, ${new Date(Number(i.periodStart)).toISOString().slice(0, 10)} – ${new Date(Number(i.periodEnd)).toISOString().slice(0, 10)}`)
+  const others = p.plans.filter(x => x !== p.plan)
+  if (others.length > 0) lines.push(`  other plans: ${others.join(', ')}${p.checkoutAvailable ? ' (babacloud account upgrade --plan NAME)' : ''}`)
+  return lines.join('\n')
 }
 
 function showAccount (opts: Common, a: Account): void {
@@ -150,6 +182,19 @@ export function registerAccount (program: Command): void {
       const matches = await withAccounts(o, async acc => await acc.discover(ids))
       if (o.json === true) for (const m of matches) print(o, m, '')
       else print(o, matches, matches.length === 0 ? 'none of them has an account here' : matches.map(m => `${m.value} → @${m.username}`).join('\n'))
+    })
+
+  common(account.command('plan').description('your plan, its limits, what you use, and your invoices'))
+    .action(async (o: Common) => {
+      const plan = await withAccounts(o, async acc => await acc.plan())
+      print(o, planJson(plan), planText(plan))
+    })
+
+  common(account.command('upgrade').description('get a payment page for a plan; the plan changes once the payment is confirmed'))
+    .requiredOption('--plan <name>', 'the plan to buy, e.g. premium')
+    .action(async (o: Common & { plan: string }) => {
+      const url = await withAccounts(o, async acc => await acc.checkout(o.plan))
+      print(o, { plan: o.plan, url }, `open this page to pay for ${o.plan}:\n${url}`)
     })
 
   common(account.command('policy').description("print the node's privacy policy"))

@@ -5,7 +5,7 @@ import { AccountRequest, AccountResponse } from '../wire/messages.ts'
 import { hashIdentifier } from './identifiers.ts'
 import type { IdentifierKind } from './identifiers.ts'
 import type { ChatNode } from '../node/create-node.ts'
-import type { Account, DeviceInfo, Profile } from '../wire/messages.ts'
+import type { Account, DeviceInfo, PlanStatus, Profile } from '../wire/messages.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -25,7 +25,7 @@ export class AccountClient {
   async #call (req: Partial<AccountRequest>, options: AbortOptions = {}): Promise<AccountResponse> {
     const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs)
     const stream = await this.#node.dialProtocol(this.#rendezvous, ACCOUNT_PROTOCOL, { signal })
-    const full: AccountRequest = { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], ...req }
+    const full: AccountRequest = { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', ...req }
     const res = await request<AccountRequest, AccountResponse>(stream, full, { request: AccountRequest, response: AccountResponse }, { signal, maxResponseBytes: MAX_RESPONSE_BYTES })
     throwIfError(res.error)
     return res
@@ -101,5 +101,17 @@ export class AccountClient {
 
   async acceptPolicy (version: number): Promise<Account> {
     return await this.#account({ type: AccountRequest.Type.ACCEPT_POLICY, policyVersion: version })
+  }
+
+  /** The account's plan, its limits, what the account uses now, and its invoices. */
+  async plan (): Promise<PlanStatus> {
+    const res = await this.#call({ type: AccountRequest.Type.GET_PLAN })
+    if (res.plan == null) throw new Error('the node sent no plan')
+    return res.plan
+  }
+
+  /** A payment page for `plan`; the plan changes once the payment processor confirms it. */
+  async checkout (plan: string): Promise<string> {
+    return (await this.#call({ type: AccountRequest.Type.CHECKOUT, plan })).checkoutUrl
   }
 }

@@ -4,6 +4,7 @@ import { toString as uint8ArrayToString } from 'uint8arrays'
 import { envelopeIdToString } from '../../protocol/crypto/envelope.ts'
 import type { AccessRecord, AccountRecord, DeviceRecord } from './account-store.ts'
 import type { StoredEnvelope } from '../storage/store.ts'
+import type { BillingExport } from '../billing/billing-service.ts'
 
 export const EXPORT_SCHEMA = 'babacloud.account-export'
 export const EXPORT_VERSION = 1
@@ -36,6 +37,8 @@ export interface AccountExport {
   /** Envelopes waiting for this account's devices: metadata only, the contents are end-to-end encrypted. */
   pendingMessages: Array<{ id: string, device: string, from: string, sentAt: string, receivedAt: string, expiresAt: string, bytes: number }>
   accessLog: Array<{ device: string, ip: string, at: string }>
+  /** Plan, payment processor ids and invoice summaries (docs/billing.md); null where billing is off. */
+  billing: BillingExport | null
 }
 
 export interface ExportInput {
@@ -45,6 +48,7 @@ export interface ExportInput {
   devices: DeviceRecord[]
   pending: StoredEnvelope[]
   access: AccessRecord[]
+  billing?: BillingExport
 }
 
 export function buildExport (input: ExportInput): AccountExport {
@@ -83,6 +87,7 @@ export function buildExport (input: ExportInput): AccountExport {
       expiresAt: iso(e.expiresAt),
       bytes: e.bytes.length
     })),
-    accessLog: input.access.map(r => ({ device: r.peerId, ip: r.ip, at: iso(r.at) }))
+    accessLog: input.access.map(r => ({ device: r.peerId, ip: r.ip, at: iso(r.at) })),
+    billing: input.billing ?? null
   }
 }

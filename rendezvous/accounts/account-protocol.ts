@@ -4,7 +4,9 @@ import { ACCOUNT_PROTOCOL, DEFAULT_TIMEOUT_MS, MAX_REQUEST_BYTES } from '../../p
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { serve } from '../../protocol/rpc/rpc.ts'
 import { AccountRequest, AccountResponse } from '../../protocol/wire/messages.ts'
+import { toWirePlanStatus } from '../billing/billing-service.ts'
 import type { AccountService, AccountView, ProfileInput } from './account-service.ts'
+import type { BillingService } from '../billing/billing-service.ts'
 import type { ChatNode } from '../../protocol/node/create-node.ts'
 import type { Account, Profile } from '../../protocol/wire/messages.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
@@ -15,7 +17,9 @@ export const MAX_DISCOVERY_HASHES = 1000
 const RATE_LIMITS: Partial<Record<AccountRequest.Type, number>> = {
   [AccountRequest.Type.DISCOVER]: 10,
   [AccountRequest.Type.LINK_DEVICE]: 5,
-  [AccountRequest.Type.SIGN_UP]: 5
+  [AccountRequest.Type.SIGN_UP]: 5,
+  // Each one is a call to the payment processor.
+  [AccountRequest.Type.CHECKOUT]: 5
 }
 
 const requestCodec = {
@@ -48,19 +52,21 @@ const fromWireProfile = (p: Profile | undefined): ProfileInput => ({
   bio: p?.bio
 })
 
-const empty = (): AccountResponse => ({ peerIds: [], code: '', expiresAt: 0n, matches: [], salt: new Uint8Array(0), json: '', policyVersion: 0, policyText: '' })
+const empty = (): AccountResponse => ({ peerIds: [], code: '', expiresAt: 0n, matches: [], salt: new Uint8Array(0), json: '', policyVersion: 0, policyText: '', checkoutUrl: '' })
 
 export class AccountProtocol {
   readonly #node: ChatNode
   readonly #service: AccountService
   readonly #metrics?: RendezvousMetrics
+  readonly #billing?: BillingService
   readonly #log: Logger
   readonly #recent = new Map<string, number[]>()
 
-  constructor (node: ChatNode, service: AccountService, metrics?: RendezvousMetrics) {
+  constructor (node: ChatNode, service: AccountService, metrics?: RendezvousMetrics, billing?: BillingService) {
     this.#node = node
     this.#service = service
     this.#metrics = metrics
+    this.#billing = billing
     this.#log = node.logger.forComponent('babacloud:account')
   }
 
@@ -101,6 +107,11 @@ export class AccountProtocol {
     if (this.#recent.size > 10_000) this.#recent.delete(this.#recent.keys().next().value as string)
   }
 
+  #billingService (): BillingService {
+    if (this.#billing == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'this node has no plans')
+    return this.#billing
+  }
+
   async #handle (req: AccountRequest, peer: string): Promise<AccountResponse> {
     this.#rateLimit(peer, req.type)
     const s = this.#service
@@ -128,6 +139,8 @@ export class AccountProtocol {
       }
       case T.GET_POLICY: return { ...empty(), policyVersion: s.policy.version, policyText: s.policy.text }
       case T.ACCEPT_POLICY: return withAccount(await s.acceptPolicy(peer, req.policyVersion))
+      case T.GET_PLAN: return { ...empty(), plan: toWirePlanStatus(await this.#billingService().view(peer)) }
+      case T.CHECKOUT: return { ...empty(), checkoutUrl: (await this.#billingService().checkout(peer, req.plan)).url }
       default: throw new ProtocolError(ErrorCode.MALFORMED, 'unknown account request type')
     }
   }

@@ -6,8 +6,11 @@ import { checkAge, hashIdentifier, normalizeEmail, normalizePhone, validateUsern
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { buildExport } from './account-export.ts'
 import type { AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
+import type { PrekeyStore } from '../prekeys/prekey-store.ts'
 import type { RendezvousStore } from '../storage/store.ts'
+import type { BlobStore } from '../blobs/blob-store.ts'
 import type { AccountExport } from './account-export.ts'
+import type { BillingExport } from '../billing/billing-service.ts'
 
 export const LOG_RETENTION_MS = 90 * 86_400_000
 export const LINK_CODE_TTL_MS = 10 * 60_000
@@ -39,9 +42,21 @@ export interface PrivacyPolicy {
   text: string
 }
 
+/** What accounts need from billing (rendezvous/billing/billing-service.ts implements it). */
+export interface AccountBillingHooks {
+  exportFor(accountId: string): Promise<BillingExport>
+  /** Ends a running subscription; throws (and the deletion stops) if that fails. */
+  beforeDelete(accountId: string): Promise<void>
+}
+
 export interface AccountServiceInit {
   accounts: AccountStore
   mailbox: RendezvousStore
+  /** Attachment blobs waiting for (or sent by) the account's devices. */
+  blobs?: Pick<BlobStore, 'deleteFor'>
+  /** Published prekeys of the account's devices (rendezvous/prekeys). */
+  prekeys?: Pick<PrekeyStore, 'deleteOwner'>
+  billing?: AccountBillingHooks
   policy: PrivacyPolicy
   nodePeerId: string
   now?: () => number
@@ -147,8 +162,13 @@ export class AccountService {
   /** Erasure: the account, its devices, their mailboxes (in and out), codes, identifiers and logs. */
   async delete (peer: string): Promise<void> {
     const account = await this.#require(peer)
+    await this.#init.billing?.beforeDelete(account.id)
     const devices = await this.#init.accounts.listDevices(account.id)
-    for (const d of devices) await this.#init.mailbox.deleteMailbox(d.peerId)
+    for (const d of devices) {
+      await this.#init.mailbox.deleteMailbox(d.peerId)
+      await this.#init.blobs?.deleteFor(d.peerId)
+      await this.#init.prekeys?.deleteOwner(d.peerId)
+    }
     await this.#init.accounts.deleteAccount(account.id)
   }
 
@@ -158,7 +178,8 @@ export class AccountService {
     const peers = devices.map(d => d.peerId)
     const pending = (await Promise.all(peers.map(async p => (await this.#init.mailbox.fetch(p, 0n, 100_000, this.#now())).envelopes))).flat()
     const access = await this.#init.accounts.listAccess(peers)
-    return buildExport({ nodePeerId: this.#init.nodePeerId, exportedAt: this.#now(), account, devices, pending, access })
+    const billing = await this.#init.billing?.exportFor(account.id)
+    return buildExport({ nodePeerId: this.#init.nodePeerId, exportedAt: this.#now(), account, devices, pending, access, billing })
   }
 
   async setRestricted (peer: string, restricted: boolean): Promise<AccountView> {
@@ -213,6 +234,7 @@ export class AccountService {
     if (devices.length === 1) throw new ProtocolError(ErrorCode.INVALID, 'cannot unlink the only device: delete the account instead')
     await this.#init.accounts.removeDevice(target)
     await this.#init.mailbox.deleteMailbox(target, { received: true, sent: false })
+    await this.#init.prekeys?.deleteOwner(target)
     return await this.#reload(account.id)
   }
 

@@ -1,6 +1,8 @@
 // AccountStore on embedded SQLite (its own file beside the mailbox store).
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { migrateSqlite, openDurableSqlite } from '../storage/sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import { BILLING_MIGRATION } from '../billing/sqlite-billing-store.ts'
 import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
 
 const MIGRATIONS = [
@@ -31,7 +33,9 @@ const MIGRATIONS = [
    CREATE TABLE access_log (peer_id TEXT NOT NULL, ip TEXT NOT NULL, at INTEGER NOT NULL);
    CREATE INDEX access_by_peer ON access_log (peer_id);
    CREATE INDEX access_by_time ON access_log (at);
-   CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL);`
+   CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL);`,
+  // Plans, processor ids, invoices (rendezvous/billing): in this file so deletion covers them.
+  BILLING_MIGRATION
 ]
 
 interface AccountRow {
@@ -85,19 +89,8 @@ export class SqliteAccountStore implements AccountStore {
   readonly db: Database.Database
 
   constructor (path: string) {
-    this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = FULL')
-    this.db.pragma('foreign_keys = ON')
-    // Deleted accounts are overwritten on disk, not only unlinked.
-    this.db.pragma('secure_delete = ON')
-    const version = this.db.pragma('user_version', { simple: true }) as number
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v])
-        this.db.pragma(`user_version = ${v + 1}`)
-      })()
-    }
+    this.db = openDurableSqlite(path, { foreignKeys: true })
+    migrateSqlite(this.db, MIGRATIONS)
   }
 
   async createAccount (a: AccountRecord, d: DeviceRecord): Promise<void> {

@@ -102,12 +102,14 @@ describe('accounts and user rights', () => {
     await carol.client.send(dave.node.peerId, 'carol to dave (delivered live)')
     const account = await carol.client.accounts?.get()
 
+    // Both of carol's devices published prekeys when they started; deletion must take them too.
+    expect(dumpTables(join(rv.dataDir, 'prekeys.sqlite')).get('prekey_signed')).toContain(carolPhone.node.peerId.toString())
     await carol.client.accounts?.delete()
     await expect(carol.client.accounts?.get()).rejects.toMatchObject({ code: 'NOT_FOUND' })
     await expect(dave.client.accounts?.resolve('carol')).rejects.toMatchObject({ code: 'NOT_FOUND' })
 
     const about = [account?.id, 'carol@example.org', '+4915112345678', 'carol bio', carol.node.peerId.toString(), carolPhone.node.peerId.toString()]
-    const tables = new Map([...dumpTables(join(rv.dataDir, 'accounts.sqlite')), ...dumpTables(join(rv.dataDir, 'rendezvous.sqlite'))])
+    const tables = new Map([...dumpTables(join(rv.dataDir, 'accounts.sqlite')), ...dumpTables(join(rv.dataDir, 'rendezvous.sqlite')), ...dumpTables(join(rv.dataDir, 'prekeys.sqlite'))])
     expect(tables.size).toBeGreaterThanOrEqual(8)
     for (const [table, rows] of tables) {
       for (const needle of about) expect(rows.includes(String(needle)), `${String(needle)} in ${table}`).toBe(false)
