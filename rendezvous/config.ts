@@ -1,22 +1,40 @@
 // The rendezvous node's configuration: defaults, an optional YAML/JSON file, then command-line flags.
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
+import { resolveBilling, resolvePlans } from './billing/billing-config.ts'
+import { DEFAULT_BILLING, DEFAULT_PLANS } from './billing/plans.ts'
+import type { BillingConfig, Plans } from './billing/plans.ts'
 
 export interface RendezvousConfig {
   /** libp2p listen addresses; loopback unless the operator says otherwise. */
   listen: string[]
   /** Mailbox storage: `sqlite:PATH` or `postgres://…`; embedded SQLite under the data dir when unset. */
   store?: string
+  /**
+   * Certificate and key (PEM files): HTTP becomes HTTPS, and `/tls/ws` (or `/wss`) listen
+   * addresses serve secure WebSockets, which browsers on https pages need.
+   */
+  tls?: { certFile: string, keyFile: string }
   /** HTTP host:port for the web app, /healthz and /metrics; `false` disables it. */
   http: string | false
   /** Other rendezvous nodes to join in one DHT, so their users and ours can reach each other. */
   bootstrap: string[]
   /** Keep private addresses in the DHT (LANs, tests); public nodes leave this off. */
   privateNetwork: boolean
+  /** The node's ceiling for any one mailbox, whatever the plan (MAILBOX_FULL beyond it). */
   mailbox: {
     maxMessages: number
     maxBytes: number
     retentionMs: number
+  }
+  /** Per-plan limits (QUOTA_EXCEEDED beyond them); see rendezvous/billing and docs/billing.md. */
+  plans: Plans
+  /** Payments through Stripe. */
+  billing: BillingConfig
+  /** Attachment ciphertext stored for offline recipients; it also counts against `mailbox.maxBytes`. */
+  attachments: {
+    /** Largest single attachment accepted, bytes. */
+    maxBytes: number
   }
   relay: {
     maxReservations: number
@@ -61,7 +79,11 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
   http: '127.0.0.1:8787',
   bootstrap: [],
   privateNetwork: true,
-  mailbox: { maxMessages: 1000, maxBytes: 50 * 1024 * 1024, retentionMs: 30 * 86_400_000 },
+  // A ceiling over all plans; each plan's own limits (plans.free: 1000 messages, 50MB, 30d) apply below it.
+  mailbox: { ...DEFAULT_PLANS.premium.mailbox },
+  plans: DEFAULT_PLANS,
+  billing: DEFAULT_BILLING,
+  attachments: { maxBytes: 25 * 1024 * 1024 },
   relay: { maxReservations: 1024, dataLimitBytes: 1024 * 1024, durationLimitMs: 10 * 60_000 },
   limits: {
     maxConnections: 512,
@@ -135,6 +157,11 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
     if (typeof raw.store !== 'string') throw new ConfigError('store: expected sqlite:PATH or postgres://…')
     c.store = raw.store
   }
+  const tls = section(raw, 'tls')
+  if (tls.cert != null || tls.key != null) {
+    if (typeof tls.cert !== 'string' || typeof tls.key !== 'string') throw new ConfigError('tls: needs both cert and key (PEM file paths)')
+    c.tls = { certFile: tls.cert, keyFile: tls.key }
+  }
   if (raw.bootstrap != null) {
     if (!Array.isArray(raw.bootstrap) || raw.bootstrap.some(a => typeof a !== 'string')) throw new ConfigError('bootstrap: expected a list of rendezvous multiaddrs')
     c.bootstrap = raw.bootstrap as string[]
@@ -146,6 +173,9 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (mailbox.maxMessages != null) c.mailbox.maxMessages = positiveInt(mailbox.maxMessages, 'mailbox.maxMessages')
   if (mailbox.maxBytes != null) c.mailbox.maxBytes = parseSize(mailbox.maxBytes, 'mailbox.maxBytes')
   if (mailbox.retention != null) c.mailbox.retentionMs = parseDuration(mailbox.retention, 'mailbox.retention')
+  const explicit = new Set((['maxMessages', 'maxBytes', 'retention'] as const).filter(k => mailbox[k] != null).map(k => k === 'retention' ? 'retentionMs' as const : k))
+  ;({ plans: c.plans, ceiling: c.mailbox } = resolvePlans(raw.plans, c.mailbox, explicit))
+  c.billing = resolveBilling(raw.billing, c.plans)
   if (raw.logPurgeInterval != null) c.logPurgeIntervalMs = parseDuration(raw.logPurgeInterval, 'logPurgeInterval')
   const policy = section(raw, 'policy')
   if (policy.version != null) c.policy.version = positiveInt(policy.version, 'policy.version')
@@ -160,6 +190,8 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
       throw new ConfigError(`policy.file: cannot read ${String(policy.file)}: ${(err as Error).message}`)
     }
   }
+  const attachments = section(raw, 'attachments')
+  if (attachments.maxBytes != null) c.attachments.maxBytes = parseSize(attachments.maxBytes, 'attachments.maxBytes')
   const limits = section(raw, 'limits')
   for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
     if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)

@@ -43,6 +43,14 @@ export class RendezvousMetrics {
     })
   }
 
+  /** Counts a refusal by an abuse limit and tells the operator's log. */
+  limitHit (limit: string): void {
+    this.limitHits.inc({ limit })
+    this.onLimitHit?.(limit)
+  }
+
+  onLimitHit?: (limit: string) => void
+
   async text (): Promise<string> {
     return await this.registry.metrics()
   }

@@ -1,1 +1,6 @@
 import '../protocol/polyfills.ts'
+import fc from 'fast-check'
+
+// Property tests run the same cases on every run so CI is deterministic; set FUZZ_SEED (and
+// FUZZ_RUNS, where a suite reads it) to explore further. A failure prints its seed to replay it.
+fc.configureGlobal({ seed: Number(process.env.FUZZ_SEED ?? 20261129) })

@@ -4,11 +4,12 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { pino } from 'pino'
 import { ConfigError, loadConfigFile, resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
-import { StoreSpecError, openAccountStore, openStore, parseStoreSpec } from '../../rendezvous/storage/open-store.ts'
+import { StoreSpecError, openStores, parseStoreSpec } from '../../rendezvous/storage/open-store.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { print } from '../output.ts'
 import { untilStopped } from '../signals.ts'
+import { guardUpstreamErrors } from '../upstream-errors.ts'
 import type { RendezvousConfig } from '../../rendezvous/config.ts'
 import type { Command } from 'commander'
 
@@ -21,6 +22,8 @@ interface RendezvousOpts {
   http?: string
   store?: string
   bootstrap?: string[]
+  tlsCert?: string
+  tlsKey?: string
   logLevel?: string
   json?: boolean
 }
@@ -49,6 +52,8 @@ function buildConfig (opts: RendezvousOpts): RendezvousConfig {
   }
   if (opts.logLevel != null) config.logLevel = opts.logLevel
   if (opts.store != null) config.store = opts.store
+  if ((opts.tlsCert == null) !== (opts.tlsKey == null)) throw new CliError('--tls-cert and --tls-key go together')
+  if (opts.tlsCert != null && opts.tlsKey != null) config.tls = { certFile: opts.tlsCert, keyFile: opts.tlsKey }
   if (opts.bootstrap != null) {
     for (const addr of opts.bootstrap) {
       try {
@@ -75,12 +80,16 @@ export function registerRendezvous (program: Command): void {
     .option('--config <file>', 'YAML or JSON config file (see docs/rendezvous-config.md)')
     .option('--listen <multiaddr...>', 'libp2p listen addresses (default: 127.0.0.1 TCP 7701 and WebSockets 7702)')
     .option('--http <host:port>', 'HTTP address for the web app, /healthz and /metrics, or "off" (default 127.0.0.1:8787)')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS, and secure WebSockets on /tls/ws listen addresses')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--bootstrap <multiaddr...>', 'other rendezvous nodes to federate with (one DHT; their users reach ours)')
-    .option('--store <spec>', 'mailbox storage: sqlite:PATH (default: under --data) or postgres://USER@HOST:PORT/DB')
+    .option('--store <spec>', 'mailbox storage: sqlite:PATH (default: under --data) or postgres://USER@HOST:PORT/DB (then accounts, prekeys and billing too)')
     .option('--log-level <level>', 'log level: fatal, error, warn, info, debug (default warn)')
     .option('--json', 'print the ready line as one JSON object')
     .action(async (opts: RendezvousOpts) => {
       const config = buildConfig(opts)
+      // A known libp2p race (see upstream-errors.ts) must not take the node down with everyone on it.
+      const guard = guardUpstreamErrors()
       const log = pino({ level: config.logLevel, base: { service: 'rendezvous' } }, pino.destination(2))
       let info
       let node: RendezvousNode | undefined
@@ -88,14 +97,17 @@ export function registerRendezvous (program: Command): void {
         node = new RendezvousNode({
           dataDir: opts.data,
           config,
+          log,
           webRoot: WEB_ROOT,
-          store: await openStore(config.store, opts.data),
-          accountStore: await openAccountStore(config.store, opts.data)
+          // Mailbox, accounts, prekeys and billing all in one place: with PostgreSQL, every
+          // instance on the database serves the same mailboxes, accounts, bundles and plans.
+          ...await openStores(config.store, opts.data)
         })
         info = await node.start()
       } catch (err) {
         await node?.stop().catch(() => {})
         const code = (err as { code?: string }).code
+        if (err instanceof ConfigError) throw new CliError(err.message)
         if (code === 'EADDRINUSE' || /address already in use/i.test((err as Error).message)) {
           throw new CliError(`cannot listen: address already in use (${(err as Error).message}); choose others with --listen/--http`, 'ADDRESS_IN_USE')
         }
@@ -104,7 +116,8 @@ export function registerRendezvous (program: Command): void {
       log.info({ peerId: info.peerId, multiaddrs: info.multiaddrs, http: info.http }, 'started')
       print(opts, info, `rendezvous ready: peer ${info.peerId} listening on ${info.multiaddrs.join(' ')}${info.http != null ? `; web app and /metrics on ${info.http}` : ''}`)
       await untilStopped()
-      log.info('stopping')
+      log.info({ upstreamErrors: guard.counts }, 'stopping')
       await node.stop()
+      guard.release()
     })
 }

@@ -9,7 +9,7 @@ import { Envelope, MailboxRequest, MailboxResponse } from '../../protocol/wire/m
 import type { ChatNode } from '../../protocol/node/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
 import type { RateLimiter } from '../limits/rate-limiter.ts'
-import type { MailboxLimits, RendezvousStore } from '../storage/store.ts'
+import type { MailboxLimits, MailboxUsage, RendezvousStore } from '../storage/store.ts'
 import type { Connection, Logger, PeerId } from '@libp2p/interface'
 
 /** Clock skew tolerated on a sender's `sentAt` in the future. */
@@ -21,10 +21,21 @@ const requestCodec = {
   decode: (bytes: Parameters<typeof MailboxRequest.decode>[0]) => MailboxRequest.decode(bytes, { limits: { ids: MAX_ACK_IDS } })
 }
 
+/** Per-plan limits (implemented in rendezvous/billing/quota.ts); without one every deposit gets `limits`. */
+export interface MailboxQuota {
+  /** Throws QUOTA_EXCEEDED when the sender is over its plan's deposits per minute. */
+  admitDeposit(sender: string, now: number): Promise<void>
+  /** The limits deposits to this recipient are held to (its account's plan within the node's cap). */
+  mailboxLimits(recipient: string): Promise<MailboxLimits>
+  /** After the store refused a deposit as MAILBOX_FULL: the plan's error to answer instead, if a plan limit was hit. */
+  refusal(recipient: string, usage: MailboxUsage, size: number): Promise<Error | undefined>
+}
+
 export interface MailboxServiceInit {
   node: ChatNode
   store: RendezvousStore
   limits: MailboxLimits
+  quota?: MailboxQuota
   metrics?: RendezvousMetrics
   timeoutMs?: number
   maxInboundStreams?: number
@@ -60,7 +71,7 @@ export class MailboxService {
         log: this.#log,
         admit: () => {
           if (this.#init.rateLimit?.take(connection.remotePeer.toString()) === false) {
-            this.#init.metrics?.limitHits.inc({ limit: 'mailbox_requests_per_minute' })
+            this.#init.metrics?.limitHit('mailbox_requests_per_minute')
             throw new ProtocolError(ErrorCode.RATE_LIMITED, 'too many mailbox requests; slow down')
           }
         },
@@ -105,17 +116,21 @@ export class MailboxService {
     const header = verifyEnvelope(req.envelope)
     if (!header.from.equals(peer)) throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the sender of an envelope may deposit it')
     const now = this.#now()
-    if (header.sentAt > now + MAX_FUTURE_SKEW_MS || header.sentAt < now - this.#init.limits.retentionMs) {
+    const recipient = header.to.toString()
+    const quota = this.#init.quota
+    await quota?.admitDeposit(peer.toString(), now)
+    const limits = await quota?.mailboxLimits(recipient) ?? this.#init.limits
+    if (header.sentAt > now + MAX_FUTURE_SKEW_MS || header.sentAt < now - limits.retentionMs) {
       throw new ProtocolError(ErrorCode.EXPIRED, 'envelope timestamp is outside the accepted window')
     }
-    const recipient = header.to.toString()
-    await this.#init.store.deposit({
-      id: req.envelope.id,
-      sender: peer.toString(),
-      recipient,
-      sentAt: header.sentAt,
-      bytes: Envelope.encode(req.envelope)
-    }, this.#init.limits, now)
+    const bytes = Envelope.encode(req.envelope)
+    try {
+      await this.#init.store.deposit({ id: req.envelope.id, sender: peer.toString(), recipient, sentAt: header.sentAt, bytes }, limits, now)
+    } catch (err) {
+      // The store enforces the limits atomically; the plan only decides which error to answer with.
+      if (quota == null || !ProtocolError.is(err, ErrorCode.MAILBOX_FULL)) throw err
+      throw await quota.refusal(recipient, await this.#init.store.usage(recipient, now), bytes.length) ?? err
+    }
     // A subscribed store reports this deposit too; notifying here as well would wake twice.
     if (this.#unsubscribe == null) this.#notify(header.to)
     return { envelopes: [], cursor: 0n, more: false, count: 1 }

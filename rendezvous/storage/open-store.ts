@@ -4,6 +4,12 @@ import { dirname, join, resolve } from 'node:path'
 import { PostgresAccountStore } from '../accounts/postgres-account-store.ts'
 import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts'
 import type { AccountStore } from '../accounts/account-store.ts'
+import { PostgresBillingStore } from '../billing/postgres-billing-store.ts'
+import { SqliteBillingStore } from '../billing/sqlite-billing-store.ts'
+import type { BillingStore } from '../billing/billing-store.ts'
+import { PostgresPrekeyStore } from '../prekeys/postgres-prekey-store.ts'
+import { SqlitePrekeyStore } from '../prekeys/sqlite-prekey-store.ts'
+import type { PrekeyStore } from '../prekeys/prekey-store.ts'
 import { PostgresStore } from './postgres-store.ts'
 import { SqliteStore } from './sqlite-store.ts'
 import type { RendezvousStore } from './store.ts'
@@ -73,4 +79,55 @@ export async function openStore (spec: string | undefined, dataDir: string): Pro
   if (parsed.kind === 'postgres') return await PostgresStore.open({ connection: parsed.connectionString })
   if (parsed.path !== ':memory:') mkdirSync(dirname(parsed.path), { recursive: true })
   return new SqliteStore(parsed.path)
+}
+
+/**
+ * Prekeys go where the mailbox is: with a PostgreSQL mailbox, in its database (on its pool, so
+ * closing the mailbox store closes it), so a bundle published through one instance is fetched
+ * through every other; otherwise prekeys.sqlite under the data directory.
+ */
+export async function openPrekeyStore (mailbox: RendezvousStore, dataDir: string): Promise<PrekeyStore> {
+  if (mailbox instanceof PostgresStore) return await PostgresPrekeyStore.open(mailbox.pool)
+  mkdirSync(dataDir, { recursive: true })
+  return new SqlitePrekeyStore(join(dataDir, 'prekeys.sqlite'))
+}
+
+/**
+ * Billing lives in the accounts database, so deleting an account unlinks its billing in the same
+ * transaction: the PostgreSQL one (every instance then applies the same plans) or accounts.sqlite.
+ * Undefined for any other account store: the node then runs without plans.
+ */
+export async function openBillingStore (accounts: AccountStore): Promise<BillingStore | undefined> {
+  if (accounts instanceof PostgresAccountStore) return await PostgresBillingStore.open(accounts)
+  if (accounts instanceof SqliteAccountStore) return new SqliteBillingStore(accounts.db)
+  return undefined
+}
+
+export interface OpenedStores {
+  store: RendezvousStore
+  accountStore: AccountStore
+  prekeyStore: PrekeyStore
+  /** Shares the account store's connection or database: closed with it. */
+  billingStore?: BillingStore
+}
+
+/**
+ * Opens every store a rendezvous node needs for `spec`, all in one PostgreSQL database or all
+ * SQLite under the data directory. If one cannot be opened, those already open are closed again.
+ */
+export async function openStores (spec: string | undefined, dataDir: string): Promise<OpenedStores> {
+  const opened: Array<{ close(): Promise<void> }> = []
+  try {
+    const store = await openStore(spec, dataDir)
+    opened.push(store)
+    const accountStore = await openAccountStore(spec, dataDir)
+    opened.push(accountStore)
+    const prekeyStore = await openPrekeyStore(store, dataDir)
+    opened.push(prekeyStore)
+    return { store, accountStore, prekeyStore, billingStore: await openBillingStore(accountStore) }
+  } catch (err) {
+    // Reverse order: the prekey store may be on the mailbox store's pool.
+    for (const s of opened.reverse()) await s.close().catch(() => {})
+    throw err
+  }
 }

@@ -1,6 +1,7 @@
 // Embedded SQLite store (better-sqlite3, WAL). Deposits are acked only after a synchronous=FULL
 // commit; concurrent deposits share one transaction (group commit) so durability stays cheap.
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { migrateSqlite, openDurableSqlite } from './sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { replayDigest } from './replay-digest.ts'
 import type { DepositListener, FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
@@ -68,23 +69,8 @@ export class SqliteStore implements RendezvousStore {
   readonly #listeners = new Set<DepositListener>()
 
   constructor (path: string) {
-    this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = FULL')
-    // Delivered envelopes are overwritten, not just unlinked from the b-tree.
-    this.db.pragma('secure_delete = ON')
-    this.db.pragma('busy_timeout = 5000')
-    this.#migrate()
-  }
-
-  #migrate (): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v])
-        this.db.pragma(`user_version = ${v + 1}`)
-      })()
-    }
+    this.db = openDurableSqlite(path)
+    migrateSqlite(this.db, MIGRATIONS)
   }
 
   async deposit (envelope: NewEnvelope, limits: MailboxLimits, now = Date.now()): Promise<StoredEnvelope> {

@@ -4,9 +4,10 @@
 import { lpStream } from '@libp2p/utils'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ACCOUNT_PROTOCOL, DM_PROTOCOL, MAILBOX_PROTOCOL } from '../../protocol/constants.ts'
+import { ACCOUNT_PROTOCOL, BLOB_PROTOCOL, DM_PROTOCOL, MAILBOX_PROTOCOL, PREKEYS_PROTOCOL } from '../../protocol/constants.ts'
+import { BlobRequest, BlobResponse } from '../../protocol/attachments/wire.ts'
 import { createEnvelope } from '../../protocol/crypto/envelope.ts'
-import { AccountRequest, AccountResponse, DirectRequest, DirectResponse, MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
+import { AccountRequest, AccountResponse, DirectRequest, DirectResponse, MailboxRequest, MailboxResponse, PrekeyRequest, PrekeyResponse } from '../../protocol/wire/messages.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup } from '../helpers/wait.ts'
 import type { TestPeer, TestRendezvous } from '../helpers/network.ts'
@@ -72,6 +73,23 @@ describe('protocol handlers under fuzzing', () => {
       if (res.error != null) expect(typeof res.error.code).toBe('string')
     }), { numRuns: RUNS })
     expect((await alice.client.accounts?.policy())?.version).toBeGreaterThan(0)
+  })
+
+  it('prekeys protocol answers every frame with a response', async () => {
+    const sample = PrekeyRequest.encode({ type: PrekeyRequest.Type.FETCH, peerId: bob.node.peerId.toString() })
+    await fc.assert(fc.asyncProperty(frames(sample), async frame => {
+      const res = await exchange(rv.addr, PREKEYS_PROTOCOL, frame, b => PrekeyResponse.decode(b))
+      if (res.error != null) expect(typeof res.error.code).toBe('string')
+    }), { numRuns: RUNS })
+  })
+
+  it('blob protocol answers every frame, refusing what it cannot take', async () => {
+    const sample = BlobRequest.encode({ type: BlobRequest.Type.UPLOAD, id: new Uint8Array(16), recipient: bob.node.peerId.toString(), size: 100n, chunks: 1 })
+    await fc.assert(fc.asyncProperty(frames(sample), async frame => {
+      const res = await exchange(rv.addr, BLOB_PROTOCOL, frame, b => BlobResponse.decode(b))
+      if (res.error != null) expect(typeof res.error.code).toBe('string')
+    }), { numRuns: RUNS })
+    expect((await alice.client.send(bob.node.peerId, 'after the blob fuzz')).status).toMatch(/delivered|stored/)
   })
 
   it('a peer\'s DM handler answers every frame and never shows a forged message', async () => {

@@ -1,5 +1,6 @@
 // Two rendezvous instances sharing one PostgreSQL: a deposit made through one wakes a recipient
-// connected to the other at once, and concurrent fetch/ack through both delivers each message once.
+// connected to the other at once, and concurrent fetch/ack through both delivers each message once;
+// prekeys and plans are shared too.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import { ChatClient } from '../../protocol/chat-client.ts'
 import { DeviceIdentity } from '../../protocol/identity.ts'
 import { createChatNode } from '../../protocol/node/create-node.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
+import { PrekeyClient } from '../../protocol/prekeys/prekey-client.ts'
 import { resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
 import { PostgresAccountStore } from '../../rendezvous/accounts/postgres-account-store.ts'
@@ -35,11 +37,12 @@ afterEach(async () => {
 
 interface Instance { node: RendezvousNode, store: PostgresStore, addr: Multiaddr }
 
-async function startInstance (url: string): Promise<Instance> {
+/** Prekeys and billing are left to the node: with PostgreSQL stores it keeps them in that database. */
+async function startInstance (url: string, config: Record<string, unknown> = {}): Promise<Instance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'babacloud-multi-'))
   const store = await PostgresStore.open({ connection: url })
   const accountStore = await PostgresAccountStore.open(url)
-  const node = new RendezvousNode({ dataDir, store, accountStore, config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false }) })
+  const node = new RendezvousNode({ dataDir, store, accountStore, config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false, ...config }) })
   cleanups.push(async () => {
     await node.stop()
     await store.close()
@@ -117,6 +120,51 @@ describe('several rendezvous instances on one PostgreSQL', () => {
     expect((await ana.accounts?.get())?.devices).toHaveLength(2)
     await phone.accounts?.delete()
     await expect(friend.accounts?.resolve('ana')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+
+  it('shares prekeys: a bundle published through A is fetched through B, each one-time key handed out once', async () => {
+    const url = await server.createDatabase()
+    const a = await startInstance(url)
+    const b = await startInstance(url)
+    const alice = await startPeer(await DeviceIdentity.generate(), a.addr)
+    // start() publishes through A in the background; this joins that run.
+    const published = await alice.sessions.ensurePrekeys()
+    expect(published).toMatchObject({ hasBundle: true })
+    const oneTime = published?.oneTimeRemaining ?? 0
+    expect(oneTime).toBeGreaterThan(1)
+
+    const viaB = new PrekeyClient((await startPeer(await DeviceIdentity.generate(), b.addr)).node, b.addr)
+    const viaA = new PrekeyClient((await startPeer(await DeviceIdentity.generate(), a.addr)).node, a.addr)
+    const [fromB, fromA] = await Promise.all([viaB.fetch(alice.peerId), viaA.fetch(alice.peerId)])
+    expect(fromB?.oneTimePrekey).toBeDefined()
+    expect(fromA?.oneTimePrekey).toBeDefined()
+    expect(fromB?.signedPrekey.id).toBe(fromA?.signedPrekey.id)
+    expect(fromB?.oneTimePrekey?.id).not.toBe(fromA?.oneTimePrekey?.id)
+    // The owner sees the same count through either instance.
+    expect(await new PrekeyClient(alice.node, b.addr).status()).toMatchObject({ oneTimeRemaining: oneTime - 2, hasBundle: true })
+  })
+
+  it('shares plans: a plan granted through A holds deposits through B', async () => {
+    const url = await server.createDatabase()
+    const plans = { free: { mailbox: { maxMessages: 1 } }, premium: { mailbox: { maxMessages: 3 } } }
+    const a = await startInstance(url, { plans })
+    const b = await startInstance(url, { plans })
+    const bobId = await DeviceIdentity.generate()
+    const bob = await startPeer(bobId, b.addr)
+    const account = await bob.accounts?.signUp({ username: 'bob' }, '1990-01-01')
+    // Offline, so deposits for Bob wait in the mailbox and count against his plan.
+    await bob.stop()
+    await bob.node.stop()
+    const sender = await startPeer(await DeviceIdentity.generate(), b.addr)
+    expect(await sender.send(bobId.peerId, 'one')).toMatchObject({ status: 'stored' })
+    await expect(sender.send(bobId.peerId, 'two')).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED', message: expect.stringMatching(/free plan/) })
+
+    await a.node.billing.grant(account?.id ?? '', 'premium')
+    expect((await b.node.billing.view(bobId.peerId.toString())).plan).toBe('premium')
+    expect(await sender.send(bobId.peerId, 'two')).toMatchObject({ status: 'stored' })
+    expect(await sender.send(bobId.peerId, 'three')).toMatchObject({ status: 'stored' })
+    await expect(sender.send(bobId.peerId, 'four')).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED', message: expect.stringMatching(/premium plan/) })
+    expect((await a.node.billing.totals()).accountsByPlan).toMatchObject({ premium: 1 })
   })
 
   it('delivers each message once when two devices of one identity drain through both instances at once', async () => {

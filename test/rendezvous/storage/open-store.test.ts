@@ -1,9 +1,17 @@
-// openStore: which store a `--store` setting opens, and the error for one it cannot.
+// openStore/openStores: which stores a `--store` setting opens, and the error for one it cannot.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { StoreSpecError, openStore, parseStoreSpec } from '../../../rendezvous/storage/open-store.ts'
+import pg from 'pg'
+import { PostgresAccountStore } from '../../../rendezvous/accounts/postgres-account-store.ts'
+import { SqliteAccountStore } from '../../../rendezvous/accounts/sqlite-account-store.ts'
+import { PostgresBillingStore } from '../../../rendezvous/billing/postgres-billing-store.ts'
+import { SqliteBillingStore } from '../../../rendezvous/billing/sqlite-billing-store.ts'
+import { PostgresPrekeyStore } from '../../../rendezvous/prekeys/postgres-prekey-store.ts'
+import { SqlitePrekeyStore } from '../../../rendezvous/prekeys/sqlite-prekey-store.ts'
+import { StoreSpecError, openStore, openStores, parseStoreSpec } from '../../../rendezvous/storage/open-store.ts'
+import type { OpenedStores } from '../../../rendezvous/storage/open-store.ts'
 import { PostgresStore } from '../../../rendezvous/storage/postgres-store.ts'
 import { SqliteStore } from '../../../rendezvous/storage/sqlite-store.ts'
 import { startPostgres } from '../../helpers/postgres.ts'
@@ -66,5 +74,59 @@ describe('openStore', () => {
 
   it('rejects when the PostgreSQL database does not exist', async () => {
     await expect(openStore(`postgres://postgres@127.0.0.1:${server.port}/no_such_db`, '/unused')).rejects.toThrow(/no_such_db/)
+  })
+})
+
+describe('openStores', () => {
+  let server: PostgresServer
+  let dir: string | undefined
+  let stores: OpenedStores | undefined
+  beforeAll(async () => { server = await startPostgres() })
+  afterAll(async () => { await server?.stop() })
+  afterEach(async () => {
+    // The node's order: prekeys (maybe on the mailbox pool), mailbox, then accounts with billing.
+    await stores?.prekeyStore.close()
+    await stores?.store.close()
+    await stores?.accountStore.close()
+    stores = undefined
+    if (dir != null) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('keeps everything in SQLite under the data directory by default', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'babacloud-open-'))
+    stores = await openStores(undefined, dir)
+    expect(stores.store).toBeInstanceOf(SqliteStore)
+    expect(stores.accountStore).toBeInstanceOf(SqliteAccountStore)
+    expect(stores.prekeyStore).toBeInstanceOf(SqlitePrekeyStore)
+    expect(stores.billingStore).toBeInstanceOf(SqliteBillingStore)
+  })
+
+  it('keeps everything in the one PostgreSQL database, so every instance shares it', async () => {
+    stores = await openStores(await server.createDatabase(), '/unused')
+    expect(stores.store).toBeInstanceOf(PostgresStore)
+    expect(stores.accountStore).toBeInstanceOf(PostgresAccountStore)
+    expect(stores.prekeyStore).toBeInstanceOf(PostgresPrekeyStore)
+    expect(stores.billingStore).toBeInstanceOf(PostgresBillingStore)
+    expect((stores.prekeyStore as PostgresPrekeyStore).pool).toBe((stores.store as PostgresStore).pool)
+    expect(await stores.prekeyStore.counts('nobody')).toEqual({ oneTime: 0, pqOneTime: 0, hasBundle: false })
+    expect(await stores.billingStore?.totals(['free'])).toEqual({ accountsByPlan: { free: 0 }, invoicesByStatus: {}, revenue: {} })
+  })
+
+  it('closes what it opened when a later store cannot be opened', async () => {
+    const url = await server.createDatabase()
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    try {
+      // A foreign table in the way: the account migration fails after the mailbox store opened.
+      await admin.query('CREATE TABLE accounts (x INTEGER)')
+      await expect(openStores(url, '/unused')).rejects.toThrow(/accounts/)
+      const others = async (): Promise<number> => Number((await admin.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows[0].n)
+      const deadline = Date.now() + 5_000
+      while (await others() > 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+      expect(await others()).toBe(0)
+    } finally {
+      await admin.end()
+    }
   })
 })
