@@ -1,0 +1,126 @@
+// Files between two real Chromium browsers: an image sent from one shows as an inline preview on the
+// other, made from the decrypted bytes, which equal the original and survive a reload.
+import { createHash } from 'node:crypto'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { crc32, deflateSync } from 'node:zlib'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { addContact, buildWebApp, createIdentity, disposeWebApp, openChat, sendMessage, startRendezvous } from './harness.ts'
+import { screenshotBothWidths } from './screenshots.ts'
+import type { BrowserSession } from '../helpers/browser.ts'
+import type { RunningRendezvous } from './harness.ts'
+
+const DEADLINE = { timeout: 30_000 }
+const SCENARIO_TIMEOUT = 120_000
+
+function chunk (type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8)
+  head.writeUInt32BE(data.length, 0)
+  head.write(type, 4, 'ascii')
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0)
+  return Buffer.concat([head, data, crc])
+}
+
+/** A small RGB PNG with a colour gradient, so a wrong byte shows. */
+export function gradientPng (width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr.set([8, 2, 0, 0, 0], 8)
+  const rows: number[] = []
+  for (let y = 0; y < height; y++) {
+    rows.push(0)
+    for (let x = 0; x < width; x++) rows.push(Math.round(255 * x / width), Math.round(255 * y / height), 160)
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from(rows))), chunk('IEND', Buffer.alloc(0))])
+}
+
+it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
+  reportMissingChromium()
+  expect(true).toBe(true)
+})
+
+describe.runIf(hasChromium)('web app: attachments', () => {
+  let webRoot: string
+  let rendezvous: RunningRendezvous | undefined
+  const sessions: BrowserSession[] = []
+  const dirs: string[] = []
+
+  beforeAll(async () => {
+    webRoot = await buildWebApp()
+  })
+
+  afterAll(async () => {
+    await disposeWebApp()
+  })
+
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
+    await rendezvous?.node.stop()
+    rendezvous = undefined
+    await Promise.all(dirs.splice(0).map(removeDir))
+  })
+
+  async function browser (profileDir?: string): Promise<BrowserSession> {
+    const session = await launchBrowser({ profileDir })
+    sessions.push(session)
+    if (profileDir == null) dirs.push(session.profileDir)
+    return session
+  }
+
+  it('an image from one browser shows as a preview on the other with the same bytes, also after a reload', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
+    dirs.push(dataDir)
+    rendezvous = await startRendezvous(dataDir, webRoot)
+    const rv = rendezvous
+    const [alice, bob] = await Promise.all([browser(), browser()])
+    await Promise.all([alice.page.goto(rv.url), bob.page.goto(rv.url)])
+    const [aliceId, bobId] = await Promise.all([createIdentity(alice.page), createIdentity(bob.page)])
+    await addContact(alice.page, bobId, 'Bob')
+    await sendMessage(alice.page, 'A picture is coming')
+    await openChat(bob.page, rv.url, aliceId)
+    await bob.page.locator('li.in[data-id]').waitFor(DEADLINE)
+    await addContact(bob.page, aliceId, 'Alice')
+
+    const png = gradientPng(48, 32)
+    const digest = createHash('sha256').update(png).digest('hex')
+    // The file button is a keyboard-reachable button that opens the (hidden) file input.
+    await expect.poll(async () => await alice.page.getByRole('button', { name: 'Attach a file' }).isVisible()).toBe(true)
+    await alice.page.locator('#attach-input').setInputFiles({ name: 'gradient.png', mimeType: 'image/png', buffer: png })
+    // The sender sees its own preview once the file has left.
+    await alice.page.locator('li.out img[data-testid="attachment-image"]').waitFor(DEADLINE)
+
+    const preview = bob.page.locator('li.in img[data-testid="attachment-image"]')
+    await preview.waitFor(DEADLINE)
+    const seen = async (): Promise<{ width: number, height: number, hash: string }> => await preview.evaluate(async (img: HTMLImageElement) => {
+      if (!img.complete) await new Promise(resolve => { img.addEventListener('load', resolve, { once: true }) })
+      const bytes = await (await fetch(img.src)).arrayBuffer()
+      const hash = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), b => b.toString(16).padStart(2, '0')).join('')
+      return { width: img.naturalWidth, height: img.naturalHeight, hash }
+    })
+    expect(await seen()).toEqual({ width: 48, height: 32, hash: digest })
+    expect(await preview.getAttribute('alt')).toBe('Image gradient.png')
+    expect(await bob.page.locator('li.in figcaption').innerText()).toContain('gradient.png')
+    await screenshotBothWidths(bob.page, 'image-preview')
+
+    // Stored in IndexedDB: a reload shows the same picture again.
+    await bob.page.reload()
+    await preview.waitFor(DEADLINE)
+    expect(await seen()).toEqual({ width: 48, height: 32, hash: digest })
+
+    // Anything else is a download link with its name and size.
+    await alice.page.locator('#attach-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('plain text file\n') })
+    const link = bob.page.locator('li.in a[data-testid="attachment-file"]')
+    await link.waitFor(DEADLINE)
+    expect(await link.innerText()).toContain('notes.txt')
+    expect(await link.innerText()).toContain('16 B')
+    expect(await link.getAttribute('download')).toBe('notes.txt')
+
+    expect(alice.errors).toEqual([])
+    expect(bob.errors).toEqual([])
+  }, SCENARIO_TIMEOUT)
+})

@@ -1,0 +1,163 @@
+// Two real Chromium browsers chatting through an in-process rendezvous node serving the built app:
+// WebRTC between them, and the mailbox for a browser that was closed.
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { addContact, buildWebApp, createIdentity, disposeWebApp, messageItems, messageTexts, openChat, ownPeerId, sendMessage, startRendezvous } from './harness.ts'
+import { screenshotBothWidths } from './screenshots.ts'
+import type { BrowserSession } from '../helpers/browser.ts'
+import type { RunningRendezvous } from './harness.ts'
+
+const DEADLINE = { timeout: 20_000 }
+/** Whole scenarios: several browsers and node restarts on a possibly busy machine. */
+const SCENARIO_TIMEOUT = 120_000
+
+it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
+  reportMissingChromium()
+  expect(true).toBe(true)
+})
+
+describe.runIf(hasChromium)('web app: 1:1 chat in real browsers', () => {
+  let webRoot: string
+  let rendezvous: RunningRendezvous | undefined
+  const sessions: BrowserSession[] = []
+  const dirs: string[] = []
+
+  beforeAll(async () => {
+    webRoot = await buildWebApp()
+  })
+
+  afterAll(async () => {
+    await disposeWebApp()
+  })
+
+  async function start (): Promise<RunningRendezvous> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
+    dirs.push(dataDir)
+    rendezvous = await startRendezvous(dataDir, webRoot)
+    return rendezvous
+  }
+
+  async function browser (profileDir?: string): Promise<BrowserSession> {
+    const session = await launchBrowser({ profileDir })
+    sessions.push(session)
+    if (profileDir == null) dirs.push(session.profileDir)
+    return session
+  }
+
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
+    await rendezvous?.node.stop()
+    rendezvous = undefined
+    await Promise.all(dirs.splice(0).map(removeDir))
+  })
+
+  it('chats 1:1 between two browsers over WebRTC, with every screen usable', async () => {
+    const rv = await start()
+    const alice = await browser()
+    const bob = await browser()
+    await alice.page.goto(rv.url)
+    await bob.page.goto(rv.url)
+
+    await alice.page.getByRole('button', { name: 'Create my identity' }).waitFor()
+    await screenshotBothWidths(alice.page, 'first-run')
+    const aliceId = await createIdentity(alice.page)
+    await screenshotBothWidths(alice.page, 'first-run-invite')
+    const aliceInvite = await alice.page.getByTestId('invite-link').inputValue()
+    expect(aliceInvite).toBe(`${rv.url}/#/invite/${aliceId}`)
+
+    // Bob opens Alice's invite link before having an identity: first run, then the prefilled form.
+    await bob.page.goto(aliceInvite)
+    await bob.page.getByRole('button', { name: 'Create my identity' }).click()
+    const nickname = bob.page.getByLabel('Nickname')
+    await nickname.waitFor()
+    expect(await bob.page.getByLabel('PeerId or invite link').inputValue()).toBe(aliceId)
+    // The invite filled the PeerId, so focus waits in the nickname field.
+    await expect.poll(async () => await nickname.evaluate(el => el.matches(':focus'))).toBe(true)
+    await nickname.fill('Alice')
+    await nickname.press('Enter')
+    await bob.page.getByRole('textbox', { name: 'Message' }).waitFor()
+    const bobId = await ownPeerId(bob.page)
+
+    await bob.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
+    await addContact(alice.page, bobId, 'Bob')
+    // Opening the conversation upgrades the relayed connection to WebRTC.
+    await alice.page.locator('[data-testid="connection"][data-path="webrtc"]').waitFor(DEADLINE)
+    await sendMessage(alice.page, 'Hi Bob, this is Alice')
+    const sent = alice.page.locator('li[data-id][data-status="delivered"]')
+    await sent.waitFor(DEADLINE)
+    expect(await sent.getAttribute('data-path')).toBe('webrtc')
+
+    const received = bob.page.locator('li.in[data-id]')
+    await received.waitFor(DEADLINE)
+    expect(await received.getAttribute('data-path')).toBe('webrtc')
+    expect(await messageTexts(bob.page)).toEqual(['Hi Bob, this is Alice'])
+
+    await sendMessage(bob.page, 'Hello Alice!\nTwo lines.')
+    await bob.page.locator('li.out[data-status="delivered"][data-path="webrtc"]').waitFor(DEADLINE)
+    await alice.page.locator('li.in[data-id]').waitFor(DEADLINE)
+    expect(await messageTexts(alice.page)).toEqual(['Hi Bob, this is Alice', 'Hello Alice!\nTwo lines.'])
+    await bob.page.locator('[data-testid="connection"][data-path="webrtc"]').waitFor(DEADLINE)
+
+    await screenshotBothWidths(alice.page, 'conversation')
+    await alice.page.goto(`${rv.url}/#/`)
+    await alice.page.locator('[data-testid="contact-list"]').getByText('Bob').waitFor()
+    await screenshotBothWidths(alice.page, 'contacts')
+    await alice.page.goto(`${rv.url}/#/settings`)
+    const download = alice.page.waitForEvent('download')
+    await alice.page.getByRole('button', { name: 'Export local data' }).click()
+    expect((await download).suggestedFilename()).toMatch(/^babacloud-chat-export-.*\.json$/)
+    await alice.page.getByText('Exported 2 messages and 1 contacts.').waitFor()
+    await screenshotBothWidths(alice.page, 'settings')
+
+    // Bob deletes everything: the app starts over at the first run, with nothing of his left.
+    await bob.page.goto(`${rv.url}/#/settings`)
+    await bob.page.getByRole('button', { name: 'Delete all local data…' }).click()
+    await bob.page.getByRole('button', { name: 'Yes, delete everything' }).click()
+    expect(await createIdentity(bob.page)).not.toBe(bobId)
+    await bob.page.goto(`${rv.url}/#/`)
+    await bob.page.getByText('No contacts yet.', { exact: false }).waitFor()
+
+    expect(alice.errors).toEqual([])
+    expect(bob.errors).toEqual([])
+  }, SCENARIO_TIMEOUT)
+
+  it('delivers messages sent to a closed browser from the mailbox when it reopens, each once, in order', async () => {
+    const rv = await start()
+    const alice = await browser()
+    const bob = await browser()
+    await alice.page.goto(rv.url)
+    await bob.page.goto(rv.url)
+    const aliceId = await createIdentity(alice.page)
+    const bobId = await createIdentity(bob.page)
+    await addContact(bob.page, aliceId, 'Alice')
+    await sendMessage(bob.page, 'Are you there?')
+    await alice.page.goto(`${rv.url}/#/`)
+    await alice.page.locator('[data-testid="contact-list"] a').first().click()
+    await alice.page.locator('li.in[data-id]').waitFor(DEADLINE)
+
+    // Alice closes the tab (unload handlers run), then her browser.
+    await alice.page.close({ runBeforeUnload: true })
+    await alice.close()
+    // Bob's app notices Alice left (her connections close), then the mailbox takes over.
+    await bob.page.locator('[data-testid="connection"][data-path="mailbox"]').waitFor(DEADLINE)
+    const texts = ['one', 'two', 'three']
+    for (const [i, text] of texts.entries()) {
+      await sendMessage(bob.page, text)
+      await expect.poll(async () => await bob.page.locator('li.out[data-status="stored"]').count(), DEADLINE).toBe(i + 1)
+    }
+    expect(await bob.page.locator('li.out[data-status="stored"] .status').allInnerTexts()).toEqual(['Stored on node', 'Stored on node', 'Stored on node'])
+
+    const again = await browser(alice.profileDir)
+    await openChat(again.page, rv.url, bobId)
+    await expect.poll(async () => await messageItems(again.page).count(), DEADLINE).toBe(4)
+    expect(await messageTexts(again.page)).toEqual(['Are you there?', 'one', 'two', 'three'])
+    // Alice's delivery receipts move Bob's stored messages on to "Delivered".
+    await expect.poll(async () => await bob.page.locator('li.out[data-status="delivered"]').count(), DEADLINE).toBe(4)
+    expect(again.errors).toEqual([])
+    expect(bob.errors).toEqual([])
+  }, SCENARIO_TIMEOUT)
+})
+

@@ -1,0 +1,83 @@
+// The "Verify safety number" dialog: both browsers show the same 60 digits, formatted as the CLI
+// prints them, and the number is the one computed from the two PeerIds.
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { formatSafetyNumber, safetyNumber } from '../../protocol/crypto/x3dh/safety-number.ts'
+import { ed25519PublicKeyOf, parsePeerId } from '../../protocol/identity.ts'
+import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { addContact, buildWebApp, createIdentity, disposeWebApp, startRendezvous } from './harness.ts'
+import { screenshotBothWidths } from './screenshots.ts'
+import type { BrowserSession } from '../helpers/browser.ts'
+import type { RunningRendezvous } from './harness.ts'
+import type { Page } from 'playwright-core'
+
+it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
+  reportMissingChromium()
+  expect(true).toBe(true)
+})
+
+async function shownNumber (page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Verify safety number' }).click()
+  const dialog = page.getByRole('dialog')
+  await dialog.waitFor()
+  return await dialog.getByTestId('safety-number').getAttribute('data-number') ?? ''
+}
+
+describe.runIf(hasChromium)('web app: safety numbers', () => {
+  let webRoot: string
+  let rendezvous: RunningRendezvous | undefined
+  const sessions: BrowserSession[] = []
+  const dirs: string[] = []
+
+  beforeAll(async () => {
+    webRoot = await buildWebApp()
+  })
+
+  afterAll(async () => {
+    await disposeWebApp()
+  })
+
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
+    await rendezvous?.node.stop()
+    rendezvous = undefined
+    await Promise.all(dirs.splice(0).map(removeDir))
+  })
+
+  it('shows the same safety number in both browsers', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
+    dirs.push(dataDir)
+    rendezvous = await startRendezvous(dataDir, webRoot)
+    const [alice, bob] = await Promise.all([launchBrowser(), launchBrowser()])
+    sessions.push(alice, bob)
+    dirs.push(alice.profileDir, bob.profileDir)
+    await Promise.all([alice.page.goto(rendezvous.url), bob.page.goto(rendezvous.url)])
+    const [aliceId, bobId] = await Promise.all([createIdentity(alice.page), createIdentity(bob.page)])
+    await addContact(alice.page, bobId, 'Bob')
+    await addContact(bob.page, aliceId, 'Alice')
+
+    const [onAlice, onBob] = await Promise.all([shownNumber(alice.page), shownNumber(bob.page)])
+    expect(onAlice).toMatch(/^(\d{5} ){11}\d{5}$/)
+    expect(onBob).toBe(onAlice)
+    const a = parsePeerId(aliceId)
+    const b = parsePeerId(bobId)
+    // What `babacloud safety-number` prints for the same pair.
+    expect(onAlice).toBe(formatSafetyNumber(safetyNumber(ed25519PublicKeyOf(a), aliceId, ed25519PublicKeyOf(b), bobId)))
+    expect(await alice.page.getByRole('heading', { name: 'Safety number with Bob' }).isVisible()).toBe(true)
+    await screenshotBothWidths(alice.page, 'safety-number')
+
+    // Escape closes it and focus returns to the page.
+    await alice.page.keyboard.press('Escape')
+    await expect.poll(async () => await alice.page.getByRole('dialog').count()).toBe(0)
+    await alice.page.getByRole('button', { name: 'Verify safety number' }).focus()
+    await alice.page.keyboard.press('Enter')
+    await alice.page.getByRole('dialog').waitFor()
+    await alice.page.getByRole('button', { name: 'Close' }).click()
+    await expect.poll(async () => await alice.page.getByRole('dialog').count()).toBe(0)
+
+    expect(alice.errors).toEqual([])
+    expect(bob.errors).toEqual([])
+  }, 60_000)
+})

@@ -1,0 +1,97 @@
+// The browser AttachmentSink on real IndexedDB in Chromium: a committed file survives a reopen with
+// its exact bytes, an aborted one leaves nothing, and a version 1 database gains the store in place.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { openModulePage, startWebDevServer } from './browser-modules.ts'
+import type { WebImport } from './browser-modules.ts'
+import type { BrowserSession } from '../helpers/browser.ts'
+import type { ViteDevServer } from 'vite'
+
+it('has Chromium for the IndexedDB tests (or says plainly that they did not run)', () => {
+  reportMissingChromium()
+  expect(true).toBe(true)
+})
+
+describe.runIf(hasChromium)('IdbAttachmentSink in Chromium', () => {
+  let server: ViteDevServer
+  let browser: BrowserSession
+
+  beforeAll(async () => {
+    const dev = await startWebDevServer()
+    server = dev.server
+    browser = await launchBrowser()
+    await openModulePage(browser.page, dev.url)
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    if (browser != null) await removeDir(browser.profileDir)
+  })
+
+  it('keeps committed files across a reopen and nothing of aborted ones', async () => {
+    const result = await browser.page.evaluate(async () => {
+      const { webImport } = globalThis as unknown as { webImport: WebImport }
+      const { openAppDb } = await webImport<typeof import('../../web/store/app-db.ts')>('/store/app-db.ts')
+      const { IdbAttachmentSink } = await webImport<typeof import('../../web/store/idb-attachment-sink.ts')>('/store/idb-attachment-sink.ts')
+      let db = await openAppDb('sink-test')
+      let sink = new IdbAttachmentSink(db)
+      const meta = { id: 'ab'.repeat(16), from: 'peer-a', name: 'photo.png', mime: 'image/png', size: 5 }
+      const writer = await sink.open(meta)
+      await writer.write(Uint8Array.of(1, 2, 3))
+      await writer.write(Uint8Array.of(4, 5))
+      const pendingBeforeCommit = await sink.has([meta.id])
+      const location = await writer.commit()
+      const dropped = await sink.open({ ...meta, id: 'cd'.repeat(16) })
+      await dropped.write(Uint8Array.of(9))
+      await dropped.abort()
+      db.close()
+      db = await openAppDb('sink-test')
+      sink = new IdbAttachmentSink(db)
+      const record = await sink.get(meta.id)
+      const present = await sink.has([meta.id, 'cd'.repeat(16)])
+      db.close()
+      return { location, pendingBeforeCommit, present, bytes: [...(record?.bytes ?? [])], record: record == null ? undefined : { ...record, bytes: undefined, savedAt: undefined } }
+    })
+    expect(result.pendingBeforeCommit).toEqual([false])
+    expect(result.location).toBe(`idb:${'ab'.repeat(16)}`)
+    expect(result.present).toEqual([true, false])
+    expect(result.bytes).toEqual([1, 2, 3, 4, 5])
+    expect(result.record).toMatchObject({ id: 'ab'.repeat(16), peer: 'peer-a', direction: 'in', name: 'photo.png', mime: 'image/png', size: 5 })
+  })
+
+  it('upgrades a version 1 database without losing what it holds', async () => {
+    const result = await browser.page.evaluate(async () => {
+      const { webImport } = globalThis as unknown as { webImport: WebImport }
+      await new Promise<void>((resolve, reject) => {
+        const req = indexedDB.open('upgrade-test', 1)
+        req.onupgradeneeded = () => {
+          const db = req.result
+          const messages = db.createObjectStore('messages', { keyPath: 'seq', autoIncrement: true })
+          messages.createIndex('id', 'id', { unique: true })
+          messages.createIndex('peer', 'peer')
+          for (const name of ['values', 'identity', 'paths', 'settings']) db.createObjectStore(name)
+          db.createObjectStore('contacts', { keyPath: 'peerId' })
+          db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true })
+        }
+        req.onsuccess = () => {
+          const db = req.result
+          const tx = db.transaction('contacts', 'readwrite')
+          tx.objectStore('contacts').put({ peerId: 'peer-a', nickname: 'A', addedAt: 1 })
+          tx.oncomplete = () => { db.close(); resolve() }
+          tx.onerror = () => { reject(tx.error) }
+        }
+        req.onerror = () => { reject(req.error) }
+      })
+      const { openAppDb } = await webImport<typeof import('../../web/store/app-db.ts')>('/store/app-db.ts')
+      const db = await openAppDb('upgrade-test')
+      const contact = await db.get('contacts', 'peer-a')
+      const stores = [...db.objectStoreNames]
+      db.close()
+      return { contact, stores, version: db.version }
+    })
+    expect(result.version).toBe(2)
+    expect(result.contact).toEqual({ peerId: 'peer-a', nickname: 'A', addedAt: 1 })
+    expect(result.stores).toContain('attachments')
+  })
+})

@@ -1,0 +1,287 @@
+// The app shell: owns the ChatService, routes on the URL hash, passes state down to the screens and
+// turns their events into service calls.
+import { LitElement, css, html } from 'lit'
+import { customElement, state } from 'lit/decorators.js'
+import { errorMessage } from '../../protocol/errors.ts'
+import { parsePeerId } from '../../protocol/identity.ts'
+import { ChatService } from '../services/chat-service.ts'
+import { inviteLink, parseRoute, peerIdFromInvite } from '../services/routes.ts'
+import { controls, tokens } from '../styles/tokens.ts'
+import './chat-connection-indicator.ts'
+import './chat-contacts.ts'
+import './chat-conversation.ts'
+import './chat-first-run.ts'
+import './chat-group-conversation.ts'
+import './chat-group-create.ts'
+import './chat-policy-notice.ts'
+import './chat-settings.ts'
+import type { AcknowledgePolicyEvent } from '../events/acknowledge-policy-event.ts'
+import type { CreateGroupEvent } from '../events/create-group-event.ts'
+import type { InviteMembersEvent } from '../events/invite-members-event.ts'
+import type { LeaveGroupEvent } from '../events/leave-group-event.ts'
+import type { SendAttachmentEvent } from '../events/send-attachment-event.ts'
+import type { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
+import type { AddContactEvent } from '../events/add-contact-event.ts'
+import type { SendMessageEvent } from '../events/send-message-event.ts'
+import type { ViewMessage } from '../services/chat-service.ts'
+import type { Route } from '../services/routes.ts'
+
+function isPeerId (text: string): boolean {
+  try {
+    parsePeerId(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+@customElement('chat-app')
+export class ChatApp extends LitElement {
+  static override styles = [tokens, controls, css`
+    :host { display: flex; flex-direction: column; min-height: 100vh; min-height: 100dvh; background: var(--bc-bg); }
+    /* A conversation fills exactly the screen: the list scrolls, the composer stays in view. */
+    :host([chat]) { height: 100vh; height: 100dvh; }
+    .notice a { margin-left: var(--bc-space-2); }
+    .skip { position: absolute; left: -9999px; }
+    .skip:focus { left: var(--bc-space-2); top: var(--bc-space-2); z-index: 1; background: var(--bc-surface); padding: var(--bc-space-2); }
+    header { position: sticky; top: 0; z-index: 1; background: var(--bc-surface); border-bottom: 1px solid var(--bc-border); }
+    .bar { max-width: var(--bc-max-width); margin: 0 auto; padding: var(--bc-space-2) var(--bc-space-4);
+      display: flex; flex-wrap: wrap; align-items: center; gap: var(--bc-space-2) var(--bc-space-4); }
+    h1 { font-size: 1.1rem; margin: 0; margin-right: auto; }
+    h1 a { color: inherit; text-decoration: none; }
+    nav { display: flex; gap: var(--bc-space-3); }
+    nav a { color: var(--bc-accent); text-decoration: none; padding: var(--bc-space-1) 0; border-bottom: 2px solid transparent; }
+    nav a[aria-current="page"] { border-bottom-color: var(--bc-accent); color: var(--bc-text); }
+    main { flex: 1; width: 100%; max-width: var(--bc-max-width); margin: 0 auto; padding: var(--bc-space-4);
+      display: flex; flex-direction: column; min-height: 0; }
+    main:focus { outline: none; }
+    .notice { margin: 0 0 var(--bc-space-3); padding: var(--bc-space-2) var(--bc-space-3); border-radius: var(--bc-radius);
+      border: 1px solid var(--bc-warn); background: var(--bc-surface); }
+    chat-conversation, chat-group-conversation { flex: 1; min-height: 0; }
+  `]
+
+  readonly service = new ChatService()
+  @state() private route: Route = parseRoute(location.hash)
+  @state() private messages: ViewMessage[] = []
+  @state() private busy = false
+  @state() private addError = ''
+  @state() private exportNote = ''
+  @state() private groupError = ''
+  #loadToken = 0
+
+  override connectedCallback (): void {
+    super.connectedCallback()
+    this.service.addEventListener('change', this.#onChange)
+    window.addEventListener('hashchange', this.#onHash)
+    window.addEventListener('online', this.#onOnline)
+    window.addEventListener('pagehide', this.#onPageHide)
+    this.service.setActiveConversation(this.route.name === 'chat' ? this.route.peer : undefined)
+    void this.service.init()
+  }
+
+  override disconnectedCallback (): void {
+    super.disconnectedCallback()
+    this.service.removeEventListener('change', this.#onChange)
+    window.removeEventListener('hashchange', this.#onHash)
+    window.removeEventListener('online', this.#onOnline)
+    window.removeEventListener('pagehide', this.#onPageHide)
+  }
+
+  readonly #onChange = (): void => {
+    this.requestUpdate()
+    void this.#loadConversation()
+  }
+
+  readonly #onOnline = (): void => { this.service.retryNow() }
+  readonly #onPageHide = (e: PageTransitionEvent): void => {
+    // Kept in the back/forward cache: the page may come back with its connections.
+    if (!e.persisted) this.service.pageHidden()
+  }
+
+  readonly #onHash = (): void => {
+    this.route = parseRoute(location.hash)
+    this.addError = ''
+    this.messages = []
+    void this.#loadConversation()
+    this.service.setActiveConversation(this.route.name === 'chat' ? this.route.peer : undefined)
+    void this.updateComplete.then(async () => { await this.#focusView() })
+  }
+
+  async #loadConversation (): Promise<void> {
+    const r = this.route
+    if (r.name !== 'chat' && r.name !== 'group') return
+    const token = ++this.#loadToken
+    const messages = r.name === 'chat' ? await this.service.conversation(r.peer) : await this.service.groupConversation(r.groupId)
+    if (token === this.#loadToken) this.messages = messages
+  }
+
+  /**
+   * After navigation, focus goes to the new screen's heading, unless the screen already put it
+   * somewhere more useful (the composer, the nickname field of an invite).
+   */
+  async #focusView (): Promise<void> {
+    const view = this.renderRoot.querySelector('main > :not(.notice)')
+    if (!(view instanceof LitElement)) return
+    await view.updateComplete
+    if (view.shadowRoot?.activeElement != null) return
+    view.shadowRoot?.querySelector<HTMLElement>('h2[tabindex="-1"]')?.focus()
+  }
+
+  get #inviteLink (): string {
+    return inviteLink(location, this.service.peerId ?? '')
+  }
+
+  override willUpdate (): void {
+    this.toggleAttribute('chat', (this.route.name === 'chat' || this.route.name === 'group') && this.service.phase === 'ready')
+  }
+
+  override render (): unknown {
+    const s = this.service
+    const ready = s.phase === 'ready'
+    const r = this.route
+    const peer = r.name === 'chat' ? r.peer : undefined
+    return html`
+      <a class="skip" href="#main" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector<HTMLElement>('main')?.focus() }}>Skip to content</a>
+      <header>
+        <div class="bar">
+          <h1><a href="#/">BabaCloud Chat</a></h1>
+          ${ready
+            ? html`<nav aria-label="Main">
+                <a href="#/" aria-current=${r.name === 'contacts' || r.name === 'chat' || r.name === 'group' || r.name === 'new-group' ? 'page' : 'false'}>Contacts</a>
+                <a href="#/settings" aria-current=${r.name === 'settings' ? 'page' : 'false'}>Settings</a>
+              </nav>
+              <chat-connection-indicator .rendezvous=${s.rendezvous} .outbox=${s.outboxCount} .reachable=${s.reachable}
+                .inConversation=${peer != null} .path=${peer != null ? s.peerPath(peer) : undefined}></chat-connection-indicator>`
+            : ''}
+        </div>
+      </header>
+      <main id="main" tabindex="-1">
+        ${s.notice != null && ready ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+        ${ready && s.policyIsNew && s.policyAcknowledged > 0 && r.name !== 'settings'
+          ? html`<p class="notice" role="status">The node's privacy policy changed.<a href="#/settings">Read it in Settings</a></p>`
+          : ''}
+        ${this.#renderView()}
+      </main>
+    `
+  }
+
+  #renderView (): unknown {
+    const s = this.service
+    if (s.phase === 'loading') return html`<p class="muted">Opening…</p>`
+    if (s.phase === 'failed') return html`<p class="error" role="alert">${s.notice}</p>`
+    if (s.phase === 'first-run') {
+      return html`<chat-first-run .busy=${this.busy} @create-identity=${this.#createIdentity}></chat-first-run>`
+    }
+    const r = this.route
+    switch (r.name) {
+      case 'welcome':
+        return html`<chat-first-run .peerId=${s.peerId} .inviteLink=${this.#inviteLink}></chat-first-run>`
+      case 'settings':
+        return html`<chat-settings .peerId=${s.peerId ?? ''} .inviteLink=${this.#inviteLink} .exportNote=${this.exportNote}
+          .accounts=${s.rendezvous === 'online' ? s.accounts : undefined} .policy=${s.policyIsNew ? s.policy : undefined} .policyAcknowledged=${s.policyAcknowledged}
+          @export-data=${this.#export} @delete-data=${this.#delete}
+          @acknowledge-policy=${(e: AcknowledgePolicyEvent) => { void s.acknowledgePolicy(e.version) }}></chat-settings>`
+      case 'new-group':
+        return html`<chat-group-create .contacts=${s.contacts} .error=${this.groupError} .busy=${this.busy}
+          @create-group=${this.#createGroup}></chat-group-create>`
+      case 'group':
+        return html`<chat-group-conversation .group=${s.groups.find(g => g.id === r.groupId)} .contacts=${s.contacts}
+          .me=${s.peerId ?? ''} .messages=${this.messages} @send-group-message=${(e: SendGroupMessageEvent) => { void s.sendGroup(e.groupId, e.text) }}
+          @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup}></chat-group-conversation>`
+      case 'chat':
+        if (!isPeerId(r.peer)) {
+          return html`<p class="error" role="alert">This link does not name a BabaCloud contact. <a href="#/">Back to contacts</a></p>`
+        }
+        return html`<chat-conversation .peer=${r.peer} .contact=${s.contacts.find(c => c.peerId === r.peer)}
+          .messages=${this.messages} .safetyNumber=${s.safetyNumber(r.peer)} @send-message=${this.#send}
+          @send-attachment=${(e: SendAttachmentEvent) => { void s.sendAttachment(e.peer, e.file) }}></chat-conversation>`
+      default:
+        return html`<chat-contacts .contacts=${s.contacts} .groups=${s.groups} .prefill=${r.invite ?? ''} .error=${this.addError}
+          .busy=${this.busy} @add-contact=${this.#addContact}></chat-contacts>`
+    }
+  }
+
+  async #createIdentity (): Promise<void> {
+    this.busy = true
+    try {
+      await this.service.createIdentity()
+      // Opened from someone's invite: add them next; otherwise show the new identity's invite.
+      if (this.route.name === 'contacts' && this.route.invite != null) this.#onHash()
+      else location.hash = '#/welcome'
+    } finally {
+      this.busy = false
+    }
+  }
+
+  async #addContact (e: AddContactEvent): Promise<void> {
+    this.busy = true
+    this.addError = ''
+    try {
+      const contact = await this.service.addContact(peerIdFromInvite(e.input), e.nickname)
+      location.hash = `#/chat/${contact.peerId}`
+    } catch (err) {
+      this.addError = err instanceof Error && err.name === 'InvalidPeerIdError'
+        ? 'That is not a PeerId or invite link of a BabaCloud device.'
+        : errorMessage(err)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  async #createGroup (e: CreateGroupEvent): Promise<void> {
+    this.busy = true
+    this.groupError = ''
+    try {
+      const group = await this.service.createGroup(e.name, e.encryption, e.members)
+      location.hash = `#/group/${group.id}`
+    } catch (err) {
+      this.groupError = errorMessage(err)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  async #inviteMembers (e: InviteMembersEvent): Promise<void> {
+    try {
+      await this.service.inviteToGroup(e.groupId, e.members)
+    } catch (err) {
+      this.service.notice = `Could not invite: ${errorMessage(err)}`
+      this.requestUpdate()
+    }
+  }
+
+  async #leaveGroup (e: LeaveGroupEvent): Promise<void> {
+    try {
+      await this.service.leaveGroup(e.groupId)
+    } catch (err) {
+      this.service.notice = `Could not leave the group: ${errorMessage(err)}`
+      this.requestUpdate()
+    }
+  }
+
+  async #send (e: SendMessageEvent): Promise<void> {
+    await this.service.send(e.peer, e.text)
+  }
+
+  async #export (): Promise<void> {
+    const data = await this.service.exportData()
+    const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })
+    const url = URL.createObjectURL(blob)
+    const a = document.createElement('a')
+    a.href = url
+    a.download = `babacloud-chat-export-${new Date().toISOString().slice(0, 10)}.json`
+    a.click()
+    setTimeout(() => { URL.revokeObjectURL(url) }, 10_000)
+    this.exportNote = `Exported ${data.messages.length} messages and ${data.contacts.length} contacts.`
+  }
+
+  async #delete (): Promise<void> {
+    await this.service.deleteAllData()
+    location.hash = ''
+    location.reload()
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'chat-app': ChatApp }
+}

@@ -1,0 +1,64 @@
+// How this device is connected: to the rendezvous (online, connecting, offline), to the open
+// conversation's peer (WebRTC, direct, relayed, or only through the mailbox), and the outbox count.
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property } from 'lit/decorators.js'
+import { controls } from '../styles/tokens.ts'
+import type { DeliveryPath } from '../../protocol/chat-client.ts'
+import type { RendezvousState } from '../services/chat-service.ts'
+
+const PATH_LABEL: Record<DeliveryPath, string> = {
+  webrtc: 'Direct (WebRTC)',
+  direct: 'Direct',
+  relayed: 'Relayed',
+  mailbox: 'Via mailbox'
+}
+
+@customElement('chat-connection-indicator')
+export class ChatConnectionIndicator extends LitElement {
+  static override styles = [controls, css`
+    :host { display: inline-flex; gap: var(--bc-space-2); align-items: center; font-size: 0.875rem; flex-wrap: wrap; }
+    .pill { display: inline-flex; align-items: center; gap: 6px; padding: 2px 10px; border-radius: 999px;
+      border: 1px solid var(--bc-border); background: var(--bc-surface); white-space: nowrap; }
+    .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--bc-muted); }
+    [data-tone="ok"] .dot { background: var(--bc-ok); }
+    [data-tone="warn"] .dot { background: var(--bc-warn); }
+    [data-tone="off"] .dot { background: var(--bc-danger); }
+  `]
+
+  @property() rendezvous: RendezvousState = 'connecting'
+  /** Set while a conversation is open: the best connection to that peer, or undefined for none. */
+  @property() path?: DeliveryPath
+  @property({ type: Boolean, attribute: 'in-conversation' }) inConversation = false
+  @property({ type: Number }) outbox = 0
+  /** The rendezvous relays for this device, so others reach it live. */
+  @property({ type: Boolean }) reachable = false
+
+  #label (): { text: string, tone: 'ok' | 'warn' | 'off' } {
+    if (this.inConversation && this.path != null && this.path !== 'mailbox') {
+      return { text: PATH_LABEL[this.path], tone: this.path === 'relayed' ? 'warn' : 'ok' }
+    }
+    if (this.rendezvous === 'offline') return { text: 'Offline', tone: 'off' }
+    if (this.rendezvous === 'connecting') return { text: 'Connecting…', tone: 'warn' }
+    return { text: this.inConversation ? 'Online · peer away, via mailbox' : 'Online', tone: 'ok' }
+  }
+
+  override render (): unknown {
+    const { text, tone } = this.#label()
+    return html`
+      <span class="pill" role="status" data-testid="connection" data-rendezvous=${this.rendezvous}
+        data-reachable=${String(this.reachable && this.rendezvous === 'online')}
+        title=${this.rendezvous === 'online' ? (this.reachable ? 'Others can reach this device live' : 'Setting up the relay: until then others reach this device through the mailbox') : nothing}
+        data-path=${this.inConversation ? (this.path ?? 'mailbox') : nothing} data-tone=${tone}>
+        <span class="dot" aria-hidden="true"></span>${text}
+      </span>
+      ${this.outbox > 0
+        ? html`<span class="pill" role="status" data-testid="outbox" data-count=${this.outbox} data-tone="warn">
+            <span class="dot" aria-hidden="true"></span>${this.outbox} waiting in outbox</span>`
+        : nothing}
+    `
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'chat-connection-indicator': ChatConnectionIndicator }
+}

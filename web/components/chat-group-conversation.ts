@@ -1,0 +1,157 @@
+// A group conversation: its name and encryption setting (shown to every member), the members, invite
+// and leave, the messages with their senders, and the composer (Enter sends).
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property, query } from 'lit/decorators.js'
+import { InviteMembersEvent } from '../events/invite-members-event.ts'
+import { LeaveGroupEvent } from '../events/leave-group-event.ts'
+import { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
+import { controls } from '../styles/tokens.ts'
+import { shortPeerId } from './chat-contacts.ts'
+import type { ViewGroup, ViewMessage } from '../services/chat-service.ts'
+import type { Contact } from '../store/app-db.ts'
+
+const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+
+const STATUS: Partial<Record<ViewMessage['status'], string>> = { sending: 'Sending…', stored: 'Sent', failed: 'Not sent', delivered: 'Sent' }
+
+@customElement('chat-group-conversation')
+export class ChatGroupConversation extends LitElement {
+  static override styles = [controls, css`
+    :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
+    header { display: flex; flex-wrap: wrap; align-items: center; gap: var(--bc-space-2) var(--bc-space-3);
+      padding-bottom: var(--bc-space-3); border-bottom: 1px solid var(--bc-border); }
+    header h2 { margin: 0; }
+    .badge { font-size: 0.8rem; padding: 2px var(--bc-space-2); border-radius: 999px; border: 1px solid currentColor; }
+    .badge.e2ee { color: var(--bc-ok); }
+    .badge.open { color: var(--bc-warn); }
+    header a { font-size: 0.9rem; }
+    details { width: 100%; font-size: 0.9rem; }
+    summary { cursor: pointer; padding: var(--bc-space-1) 0; }
+    details ul { margin: var(--bc-space-1) 0 var(--bc-space-2); padding-left: var(--bc-space-4); columns: 2 200px; }
+    .manage { display: flex; flex-wrap: wrap; gap: var(--bc-space-2); align-items: flex-end; margin-top: var(--bc-space-2); }
+    .manage .field { flex: 1; min-width: 180px; }
+    select { font: inherit; color: inherit; background: var(--bc-surface); border: 1px solid var(--bc-border);
+      border-radius: var(--bc-radius); padding: var(--bc-space-2); width: 100%; min-height: 40px; }
+    ol { list-style: none; margin: 0; padding: var(--bc-space-3) 0; flex: 1; overflow-y: auto; min-height: 120px;
+      display: flex; flex-direction: column; gap: var(--bc-space-2); }
+    ol > li { max-width: min(80%, 560px); padding: var(--bc-space-2) var(--bc-space-3); border-radius: var(--bc-radius);
+      border: 1px solid var(--bc-border); background: var(--bc-bubble-in); align-self: flex-start; }
+    ol > li.out { align-self: flex-end; background: var(--bc-bubble-out); }
+    .from { display: block; font-size: 0.8rem; font-weight: 600; color: var(--bc-accent); }
+    .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
+    .meta { display: block; font-size: 0.75rem; color: var(--bc-muted); margin-top: 2px; text-align: right; }
+    .empty { margin: auto; text-align: center; }
+    form.composer-form { display: flex; gap: var(--bc-space-2); align-items: flex-end; padding-top: var(--bc-space-3);
+      border-top: 1px solid var(--bc-border); }
+    .composer { flex: 1; min-width: 0; }
+    textarea { resize: none; max-height: 30vh; display: block; }
+  `]
+
+  @property({ attribute: false }) group?: ViewGroup
+  @property({ attribute: false }) contacts: Contact[] = []
+  @property({ attribute: false }) messages: ViewMessage[] = []
+  /** This device's PeerId. */
+  @property() me = ''
+  @query('#group-composer') private composer?: HTMLTextAreaElement
+  @query('#invite-member') private inviteSelect?: HTMLSelectElement
+  @query('ol') private list?: HTMLOListElement
+
+  #name (peer: string | undefined): string {
+    if (peer == null || peer === '') return 'Unknown member'
+    if (peer === this.me) return 'You'
+    const c = this.contacts.find(c => c.peerId === peer)
+    return c != null && c.nickname !== '' ? c.nickname : shortPeerId(peer)
+  }
+
+  override render (): unknown {
+    const g = this.group
+    if (g == null) return html`<p class="muted">This group is not on this device. <a href="#/">Back to contacts</a></p>`
+    const admin = g.admins.includes(this.me)
+    const invitable = this.contacts.filter(c => !g.members.includes(c.peerId))
+    return html`
+      <header>
+        <h2 id="group-title" tabindex="-1">${g.name}</h2>
+        <span class="badge ${g.encryption}" data-testid="group-encryption" data-encryption=${g.encryption}>
+          ${g.encryption === 'e2ee' ? 'End-to-end encrypted' : 'Open: signed, not encrypted'}</span>
+        <a href="#/">Back to contacts</a>
+        <details>
+          <summary>${g.members.length} members${g.member ? '' : ' · you are no longer a member'}</summary>
+          <ul data-testid="group-members">${g.members.map(m => html`<li class="member">${this.#name(m)}${g.admins.includes(m) ? ' (admin)' : ''}</li>`)}</ul>
+          ${g.member
+            ? html`<div class="manage">
+                ${admin && invitable.length > 0
+                  ? html`<div class="field"><label for="invite-member">Invite a contact</label>
+                      <select id="invite-member">${invitable.map(c => html`<option value=${c.peerId}>${c.nickname === '' ? shortPeerId(c.peerId) : c.nickname}</option>`)}</select></div>
+                    <button type="button" class="secondary" @click=${this.#invite}>Invite</button>`
+                  : nothing}
+                <button type="button" class="danger" @click=${this.#leave}>Leave group</button>
+              </div>`
+            : nothing}
+        </details>
+      </header>
+      <ol aria-labelledby="group-title" role="log" aria-live="polite" data-testid="messages">
+        ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet.</li>` : nothing}
+        ${this.messages.map(m => html`
+          <li class=${m.direction} data-id=${m.id} data-status=${m.status} data-from=${m.from ?? ''}>
+            <span class="from">${this.#name(m.from)}</span>
+            <p class="text">${m.text}</p>
+            <span class="meta"><time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${m.direction === 'out' && STATUS[m.status] != null ? ` · ${STATUS[m.status]}` : nothing}</span>
+          </li>`)}
+      </ol>
+      ${g.member
+        ? html`<form class="composer-form" @submit=${this.#submit}>
+            <div class="composer">
+              <label for="group-composer" class="visually-hidden">Message</label>
+              <textarea id="group-composer" rows="2" placeholder=${`Message ${g.name}`} aria-describedby="group-composer-hint"
+                @keydown=${this.#keydown}></textarea>
+              <span id="group-composer-hint" class="visually-hidden">Enter sends, Shift+Enter starts a new line.</span>
+            </div>
+            <button type="submit">Send</button>
+          </form>`
+        : nothing}
+    `
+  }
+
+  override firstUpdated (): void {
+    this.composer?.focus()
+  }
+
+  override updated (changed: Map<string, unknown>): void {
+    if (changed.has('messages') && this.list != null) this.list.scrollTop = this.list.scrollHeight
+  }
+
+  #invite (): void {
+    const peer = this.inviteSelect?.value
+    if (this.group == null || peer == null || peer === '') return
+    this.dispatchEvent(new InviteMembersEvent(this.group.id, [peer]))
+  }
+
+  #leave (): void {
+    if (this.group == null) return
+    this.dispatchEvent(new LeaveGroupEvent(this.group.id))
+  }
+
+  #keydown (e: KeyboardEvent): void {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault()
+      this.#send()
+    }
+  }
+
+  #submit (e: SubmitEvent): void {
+    e.preventDefault()
+    this.#send()
+  }
+
+  #send (): void {
+    const text = this.composer?.value.trim() ?? ''
+    if (text === '' || this.composer == null || this.group == null) return
+    this.dispatchEvent(new SendGroupMessageEvent(this.group.id, text))
+    this.composer.value = ''
+    this.composer.focus()
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'chat-group-conversation': ChatGroupConversation }
+}

@@ -1,0 +1,583 @@
+// The web app's one service: local data, the browser's libp2p node with its ChatClient, GroupClient
+// and AttachmentService, the connection to the rendezvous (with reconnects), the outbox, and WebRTC
+// upgrades. Components read its state and call its methods; it announces every change with a plain
+// `change` event.
+import { multiaddr } from '@multiformats/multiaddr'
+import { ChatClient, connectionPath } from '../../protocol/chat-client.ts'
+import { GroupClient } from '../../protocol/groups/group-client.ts'
+import { errorMessage } from '../../protocol/errors.ts'
+import { DeviceIdentity, parsePeerId } from '../../protocol/identity.ts'
+import { openAppDb, deleteAppDb } from '../store/app-db.ts'
+import { AppData } from '../store/app-data.ts'
+import { IdbChatStore } from '../store/idb-chat-store.ts'
+import { Outbox } from '../store/outbox.ts'
+import { groupMessages, listGroups } from './group-history.ts'
+import { fetchPolicy, fetchRendezvousInfo, pickRendezvousAddress } from './rendezvous-info.ts'
+import { peerIdFromInvite } from './routes.ts'
+import { SafetyNumbers } from './safety-numbers.ts'
+import { holdTabLock } from './tab-lock.ts'
+import { createWebNode } from './web-node.ts'
+import { WebAttachments } from './web-attachments.ts'
+import { WebRTCUpgrader } from './webrtc-upgrade.ts'
+import type { RendezvousInfo } from './rendezvous-info.ts'
+import type { DeliveryPath } from '../../protocol/chat-client.ts'
+import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { ChatMessage } from '../../protocol/store/chat-store.ts'
+import type { EncryptionSetting, GroupInfo } from '../../protocol/groups/group-state.ts'
+import type { AppDb, Contact } from '../store/app-db.ts'
+import type { LocalExport } from '../store/app-data.ts'
+import type { PeerId } from '@libp2p/interface'
+
+export type Phase = 'loading' | 'first-run' | 'ready' | 'failed'
+export type RendezvousState = 'connecting' | 'online' | 'offline'
+
+export interface ViewAttachment {
+  name: string
+  mime: string
+  size: number
+  /** Object URL of the decrypted bytes. */
+  url: string
+}
+
+export interface ViewMessage extends Omit<ChatMessage, 'status'> {
+  status: ChatMessage['status'] | 'queued'
+  path?: DeliveryPath
+  /** In a group: the member who wrote it. */
+  from?: string
+  attachment?: ViewAttachment
+}
+
+export type ViewGroup = GroupInfo & { member: boolean }
+
+/** Reconnects to the page's own node: a refused attempt is one cheap failed WebSocket. */
+const RECONNECT_MIN_MS = 500
+const RECONNECT_MAX_MS = 5_000
+const RECONNECT_FACTOR = 1.5
+/** How long a send waits for a WebRTC upgrade before going over the relayed connection. */
+const SEND_UPGRADE_WAIT_MS = 3_000
+const TAB_LOCK = 'babacloud-chat-node'
+/**
+ * How often the open conversation tries WebRTC again while it has none: the peer may have come
+ * online since. A try at an offline peer costs one refused relay request.
+ */
+const UPGRADE_RETRY_MS = 15_000
+
+export class ChatService extends EventTarget {
+  phase: Phase = 'loading'
+  peerId?: string
+  rendezvous: RendezvousState = 'connecting'
+  outboxCount = 0
+  contacts: Contact[] = []
+  groups: ViewGroup[] = []
+  /** The node's privacy policy (from `/api/policy`) and the version this browser acknowledged. */
+  policy?: { version: number, text: string }
+  policyAcknowledged = 0
+  /** Last problem worth showing (unreachable rendezvous, a refused message); cleared on success. */
+  notice?: string
+
+  #db?: AppDb
+  #data?: AppData
+  #store?: IdbChatStore
+  #outbox?: Outbox
+  #identity?: DeviceIdentity
+  #node?: ChatNode
+  #client?: ChatClient
+  #groups?: GroupClient
+  #files?: WebAttachments
+  #safetyNumbers?: SafetyNumbers
+  #rendezvousPeer?: string
+  #upgrader?: WebRTCUpgrader
+  #retryTimer?: ReturnType<typeof setTimeout>
+  #backoff = RECONNECT_MIN_MS
+  #flushing?: Promise<void>
+  #flushAgain = false
+  readonly #inFlight = new Set<number>()
+  #closed = false
+  #tabLocked = false
+  #activePeer?: string
+  #upgradeTimer?: ReturnType<typeof setInterval>
+
+  async init (): Promise<void> {
+    try {
+      this.#db = await openAppDb(undefined, () => {
+        this.phase = 'failed'
+        this.notice = 'Local data was deleted or upgraded in another tab. Reload this page.'
+        this.#changed()
+      })
+      this.#data = new AppData(this.#db)
+      this.#store = new IdbChatStore(this.#db)
+      this.#outbox = new Outbox(this.#db)
+      this.#files = new WebAttachments({
+        db: this.#db,
+        store: this.#store,
+        data: this.#data,
+        onChange: async () => { await this.#refresh() },
+        onProblem: text => {
+          this.notice = text
+          this.#changed()
+        }
+      })
+      const record = await this.#data.loadIdentity()
+      if (record == null) {
+        this.phase = 'first-run'
+        this.#changed()
+        return
+      }
+      this.#identity = await DeviceIdentity.fromSeed(record.seed)
+      await this.#ready()
+    } catch (err) {
+      this.phase = 'failed'
+      this.notice = `Local storage is unavailable: ${errorMessage(err)}`
+      this.#changed()
+    }
+  }
+
+  async createIdentity (): Promise<void> {
+    if (this.#identity != null || this.#data == null) return
+    const identity = await DeviceIdentity.generate()
+    await this.#data.saveIdentity({ seed: identity.toSeed(), peerId: identity.peerId.toString(), createdAt: Date.now() })
+    this.#identity = identity
+    await this.#ready()
+  }
+
+  async #ready (): Promise<void> {
+    this.peerId = this.#identity?.peerId.toString()
+    this.phase = 'ready'
+    await this.#refresh()
+    void this.#startNetwork()
+  }
+
+  async #refresh (): Promise<void> {
+    this.contacts = await this.#data?.listContacts() ?? []
+    this.outboxCount = await this.#outbox?.count() ?? 0
+    if (this.#store != null && this.peerId != null) this.groups = await listGroups(this.#store, this.peerId)
+    this.#changed()
+  }
+
+  async #startNetwork (): Promise<void> {
+    if (this.#closed || this.#client != null || this.#identity == null || this.#data == null) return
+    if (!this.#tabLocked) {
+      this.#tabLocked = true
+      await holdTabLock(TAB_LOCK, () => {
+        this.#setRendezvous('offline', 'BabaCloud Chat is open in another tab of this browser. This tab takes over when that one closes.')
+      })
+      this.notice = undefined
+      this.#setRendezvous('connecting')
+    }
+    let info: RendezvousInfo | undefined
+    try {
+      info = await fetchRendezvousInfo()
+      await this.#data.setSetting('rendezvous', info)
+      void this.#loadPolicy()
+    } catch {
+      // Started while the node is down: its last known addresses let the outbox work meanwhile.
+      info = await this.#data.getSetting<RendezvousInfo>('rendezvous')
+    }
+    const address = info == null ? undefined : pickRendezvousAddress(info, location)
+    if (info == null || address == null) {
+      this.#setRendezvous('offline', info == null ? 'The rendezvous node does not answer.' : 'This rendezvous node offers no WebSocket address this page may use.')
+      this.#scheduleRetry(() => { void this.#startNetwork() })
+      return
+    }
+    let node: ChatNode
+    try {
+      node = await createWebNode({ identity: this.#identity, rendezvous: address, iceServers: info.iceServers })
+    } catch (err) {
+      this.#setRendezvous('offline', `The chat node could not start in this browser: ${errorMessage(err)}`)
+      return
+    }
+    this.#node = node
+    this.#rendezvousPeer = info.peerId
+    this.#upgrader = new WebRTCUpgrader(node, address)
+    node.addEventListener('peer:connect', evt => { this.#onPeer(evt.detail, true) })
+    node.addEventListener('peer:disconnect', evt => { this.#onPeer(evt.detail, false) })
+    node.addEventListener('self:peer:update', () => { this.#changed() })
+    node.addEventListener('connection:open', () => { this.#changed() })
+    node.addEventListener('connection:close', () => { this.#changed() })
+    const client = new ChatClient({
+      node,
+      identity: this.#identity,
+      store: this.#store as IdbChatStore,
+      rendezvous: multiaddr(address),
+      // WebRTC is this app's job (WebRTCUpgrader); without it, live delivery takes the relayed path.
+      circuitFallback: true,
+      // Stored messages turn "delivered" once the recipient has taken them (DESIGN.md, step 5).
+      deliveryReceipts: true
+    })
+    this.#client = client
+    client.addEventListener('message', evt => { void this.#onMessage(evt.detail.peer, evt.detail.id, evt.detail.path) })
+    client.addEventListener('status', () => { this.#changed() })
+    // Registered before the first sync, so invitations, keys and offers waiting in the mailbox find
+    // their handlers (as the CLI's inbox does).
+    const groups = new GroupClient({ chat: client })
+    this.#groups = groups
+    groups.addEventListener('message', () => { void this.#refresh() })
+    groups.addEventListener('group', () => { void this.#refresh() })
+    try {
+      await this.#files?.start(client)
+      await client.start()
+    } catch (err) {
+      this.#setRendezvous('offline', `The rendezvous node is unreachable: ${errorMessage(err)}`)
+      this.#scheduleRetry(() => { void this.#reconnect() })
+    }
+    // Joins the group topics; key hand-outs it cannot make now wait in the background.
+    await groups.start().catch(() => {})
+    await this.#refresh()
+  }
+
+  #onPeer (peer: PeerId, connected: boolean): void {
+    if (peer.toString() === this.#rendezvousPeer) {
+      if (connected) {
+        this.#backoff = RECONNECT_MIN_MS
+        this.#setRendezvous('online')
+        void this.flushOutbox()
+        if (this.#activePeer != null) this.prepareConversation(this.#activePeer)
+      } else {
+        this.#setRendezvous('offline')
+        this.#scheduleRetry(() => { void this.#reconnect() })
+      }
+    } else if (connected && peer.toString() === this.#activePeer) {
+      // The open conversation's peer just reached us (through the relay): go direct.
+      this.prepareConversation(this.#activePeer)
+    }
+    this.#changed()
+  }
+
+  async #reconnect (): Promise<void> {
+    if (this.#client == null || this.#closed) return
+    if (this.rendezvous === 'online') return
+    this.#setRendezvous('connecting')
+    try {
+      await this.#client.connect()
+    } catch {
+      this.#setRendezvous('offline')
+      this.#scheduleRetry(() => { void this.#reconnect() })
+    }
+  }
+
+  #scheduleRetry (fn: () => void): void {
+    if (this.#retryTimer != null || this.#closed) return
+    const delay = this.#backoff
+    this.#backoff = Math.min(this.#backoff * RECONNECT_FACTOR, RECONNECT_MAX_MS)
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined
+      fn()
+    }, delay)
+  }
+
+  /**
+   * The page is going away: abort every connection now, so that the other browsers see WebRTC close at
+   * once instead of after ICE gives up (about 15 s) and use the mailbox meanwhile.
+   */
+  pageHidden (): void {
+    for (const connection of this.#node?.getConnections() ?? []) connection.abort(new Error('page closed'))
+  }
+
+  /** The browser came back online: try at once instead of waiting out the backoff. */
+  retryNow (): void {
+    clearTimeout(this.#retryTimer)
+    this.#retryTimer = undefined
+    this.#backoff = RECONNECT_MIN_MS
+    if (this.#client == null) void this.#startNetwork()
+    else void this.#reconnect()
+  }
+
+  #setRendezvous (state: RendezvousState, notice?: string): void {
+    this.rendezvous = state
+    if (notice != null) this.notice = notice
+    if (state === 'online') this.notice = undefined
+    this.#changed()
+  }
+
+  async #onMessage (peer: string, id: string, path: DeliveryPath): Promise<void> {
+    await this.#data?.setPath(id, path)
+    if (await this.#data?.getContact(peer) == null) {
+      // A first message from someone not in the list: show the conversation, nickname left to the user.
+      await this.#data?.putContact({ peerId: peer, nickname: '', addedAt: Date.now() })
+    }
+    await this.#refresh()
+  }
+
+  /** Adds or renames a contact from a PeerId or an invite link. */
+  async addContact (input: string, nickname: string): Promise<Contact> {
+    const peer = parsePeerId(peerIdFromInvite(input)).toString()
+    if (peer === this.peerId) throw new Error('That is your own PeerId.')
+    const existing = await this.#data?.getContact(peer)
+    const contact = { peerId: peer, nickname: nickname.trim(), addedAt: existing?.addedAt ?? Date.now() }
+    await this.#data?.putContact(contact)
+    await this.#refresh()
+    return contact
+  }
+
+  /** How this device is connected to `peer` right now, best path first. */
+  peerPath (peer: string): DeliveryPath | undefined {
+    if (this.#node == null) return undefined
+    let paths: DeliveryPath[]
+    try {
+      paths = this.#node.getConnections(parsePeerId(peer)).filter(c => c.status === 'open').map(connectionPath)
+    } catch {
+      return undefined
+    }
+    return (['webrtc', 'direct', 'relayed'] as const).find(p => paths.includes(p))
+  }
+
+  /**
+   * True once the rendezvous relays for this device (a relay reservation): other browsers can reach
+   * it live, not only through the mailbox.
+   */
+  get reachable (): boolean {
+    return this.#node?.getMultiaddrs().some(ma => ma.toString().includes('/p2p-circuit')) ?? false
+  }
+
+  /** The conversation on screen, if any: its peer gets a WebRTC upgrade whenever one is possible. */
+  setActiveConversation (peer: string | undefined): void {
+    this.#activePeer = peer
+    clearInterval(this.#upgradeTimer)
+    this.#upgradeTimer = undefined
+    if (peer == null) return
+    this.prepareConversation(peer)
+    this.#upgradeTimer = setInterval(() => {
+      if (this.peerPath(peer) !== 'webrtc') this.prepareConversation(peer)
+    }, UPGRADE_RETRY_MS)
+  }
+
+  /** Opening a conversation starts the WebRTC upgrade, so the first message already goes direct. */
+  prepareConversation (peer: string): void {
+    if (this.rendezvous !== 'online' || this.#upgrader == null) return
+    let target: PeerId
+    try {
+      target = parsePeerId(peer)
+    } catch {
+      return
+    }
+    void this.#upgrader.upgrade(target).then(() => { this.#changed() })
+  }
+
+  async conversation (peer: string): Promise<ViewMessage[]> {
+    if (this.#store == null || this.#data == null || this.#outbox == null) return []
+    const messages: ViewMessage[] = await this.#store.listMessages({ peer, limit: 500 })
+    const paths = await this.#data.getPaths(messages.map(m => m.id))
+    messages.forEach((m, i) => { m.path = paths[i] })
+    const queued = (await this.#outbox.list(peer)).filter(q => !this.#inFlight.has(q.seq as number))
+    await this.#files?.attach(messages)
+    return [...messages, ...queued.map(q => ({
+      id: `outbox-${q.seq ?? 0}`, peer, direction: 'out' as const, text: q.text, sentAt: q.queuedAt, receivedAt: q.queuedAt, status: 'queued' as const
+    }))]
+  }
+
+  async send (peer: string, text: string): Promise<void> {
+    if (await this.#data?.getContact(peer) == null) await this.#data?.putContact({ peerId: peer, nickname: '', addedAt: Date.now() })
+    const client = this.#client
+    if (client == null || this.#outbox == null) {
+      await this.#queue(peer, text)
+      return
+    }
+    const target = parsePeerId(peer)
+    const reachable = this.rendezvous === 'online' || this.peerPath(peer) === 'webrtc' || this.peerPath(peer) === 'direct'
+    if (!reachable || (await this.#outbox.list(peer)).length > 0) {
+      // Nowhere to go, or behind earlier queued messages to this peer: keep the order, send on reconnect.
+      await this.#queue(peer, text)
+      void this.flushOutbox()
+      return
+    }
+    if (this.#upgrader != null && this.rendezvous === 'online') {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const upgraded = await Promise.race([
+        this.#upgrader.upgrade(target),
+        new Promise<false>(resolve => { timer = setTimeout(() => { resolve(false) }, SEND_UPGRADE_WAIT_MS) })
+      ])
+      clearTimeout(timer)
+      // Not now: the message takes the relayed connection (or the mailbox) instead of waiting.
+      if (!upgraded) this.#upgrader.cancel(target)
+    }
+    await this.#sendNow(peer, text)
+  }
+
+  /**
+   * Sends one message; false when the rendezvous was unreachable. Then the message goes to the outbox,
+   * unless it came from there (`fromOutbox`), where it simply stays in its place.
+   */
+  async #sendNow (peer: string, text: string, fromOutbox = false): Promise<boolean> {
+    const client = this.#client as ChatClient
+    const pending = client.send(peer, text)
+    this.#changed()
+    try {
+      const result = await pending
+      await this.#data?.setPath(result.id, result.path)
+      this.#changed()
+      return true
+    } catch (err) {
+      if (err instanceof Error && err.name === 'UnreachableError') {
+        await this.#moveFailedToOutbox(peer, text, !fromOutbox)
+        return false
+      }
+      this.notice = `The message could not be sent: ${errorMessage(err)}`
+      this.#changed()
+      return true
+    }
+  }
+
+  async #queue (peer: string, text: string): Promise<void> {
+    await this.#outbox?.add(peer, text)
+    await this.#refresh()
+  }
+
+  /** ChatClient marked the message failed; the outbox now owns it and sends it again later. */
+  async #moveFailedToOutbox (peer: string, text: string, enqueue: boolean): Promise<void> {
+    const messages = await this.#store?.listMessages({ peer, limit: 50 }) ?? []
+    const failed = messages.reverse().find(m => m.direction === 'out' && m.status === 'failed' && m.text === text)
+    if (failed != null) await this.#store?.deleteMessage(failed.id)
+    if (enqueue) await this.#queue(peer, text)
+  }
+
+  /** Sends what the outbox holds, oldest first, stopping at the first message that cannot leave. */
+  async flushOutbox (): Promise<void> {
+    if (this.#flushing != null) {
+      this.#flushAgain = true
+      return await this.#flushing
+    }
+    this.#flushing = (async () => {
+      do {
+        this.#flushAgain = false
+        const items = await this.#outbox?.list() ?? []
+        for (const item of items) {
+          if (this.rendezvous !== 'online' || this.#client == null) return
+          const seq = item.seq as number
+          // While in flight the message shows once, from the message store, not also as queued.
+          this.#inFlight.add(seq)
+          try {
+            const sent = await this.#sendNow(item.peer, item.text, true)
+            if (!sent) return
+            await this.#outbox?.remove(seq)
+          } finally {
+            this.#inFlight.delete(seq)
+            await this.#refresh()
+          }
+        }
+      } while (this.#flushAgain)
+    })().finally(() => { this.#flushing = undefined })
+    return await this.#flushing
+  }
+
+  async exportData (): Promise<LocalExport> {
+    if (this.#data == null) throw new Error('local data is not open')
+    return await this.#data.exportAll()
+  }
+
+  /** Stops the node and deletes every local record; the page then starts from the first run. */
+  async deleteAllData (): Promise<void> {
+    this.#closed = true
+    clearTimeout(this.#retryTimer)
+    clearInterval(this.#upgradeTimer)
+    await this.#groups?.stop().catch(() => {})
+    await this.#files?.stop().catch(() => {})
+    await this.#client?.stop().catch(() => {})
+    await Promise.resolve(this.#node?.stop()).catch(() => {})
+    await deleteAppDb(this.#db)
+  }
+
+  /** Encrypts and sends a file; the decrypted copy stays here so this side shows it too. */
+  async sendAttachment (peer: string, file: File, caption = ''): Promise<void> {
+    if (this.#files?.started !== true || this.rendezvous !== 'online') {
+      this.notice = 'Files can be sent only while connected to the rendezvous node.'
+      this.#changed()
+      return
+    }
+    try {
+      await this.#files.send(peer, file, caption)
+    } catch (err) {
+      this.notice = `The file could not be sent: ${errorMessage(err)}`
+    }
+    await this.#refresh()
+  }
+
+  // ---- groups ----
+
+  async createGroup (name: string, encryption: EncryptionSetting, members: string[]): Promise<ViewGroup> {
+    const groups = this.#requireGroups()
+    const result = await groups.create({ name: name.trim(), encryption, members })
+    await this.#refresh()
+    return { ...result.group, member: true }
+  }
+
+  async inviteToGroup (groupId: string, members: string[]): Promise<void> {
+    await this.#requireGroups().invite(groupId, members)
+    await this.#refresh()
+  }
+
+  async leaveGroup (groupId: string): Promise<void> {
+    await this.#requireGroups().leave(groupId)
+    await this.#refresh()
+  }
+
+  async sendGroup (groupId: string, text: string): Promise<void> {
+    const groups = this.#requireGroups()
+    const pending = groups.send(groupId, text)
+    this.#changed()
+    try {
+      await pending
+    } catch (err) {
+      this.notice = `The message could not be sent: ${errorMessage(err)}`
+    }
+    await this.#refresh()
+  }
+
+  /** A group's messages, oldest first, each with its sender. */
+  async groupConversation (groupId: string): Promise<ViewMessage[]> {
+    if (this.#store == null || this.peerId == null) return []
+    return await groupMessages(this.#store, groupId, this.peerId)
+  }
+
+  #requireGroups (): GroupClient {
+    if (this.#groups == null) throw new Error('Groups need a connection to the rendezvous node first.')
+    return this.#groups
+  }
+
+  // ---- safety numbers, accounts ----
+
+  /** The 60 digits in twelve groups of five, as `babacloud safety-number` prints them. */
+  safetyNumber (peer: string): string {
+    if (this.#identity == null) return ''
+    this.#safetyNumbers ??= new SafetyNumbers(this.#identity)
+    return this.#safetyNumbers.with(peer)
+  }
+
+  /** The rendezvous' account protocol, once the node runs. */
+  get accounts (): ChatClient['accounts'] {
+    return this.#client?.accounts
+  }
+
+  async #loadPolicy (): Promise<void> {
+    const policy = await fetchPolicy().catch(() => undefined)
+    if (policy == null) return
+    this.policy = policy
+    this.policyAcknowledged = await this.#data?.getSetting<number>('policyAcknowledged') ?? 0
+    this.#changed()
+  }
+
+  /** True when the node's policy is newer than the version this browser acknowledged. */
+  get policyIsNew (): boolean {
+    return this.policy != null && this.policy.version > this.policyAcknowledged
+  }
+
+  async acknowledgePolicy (version: number): Promise<void> {
+    await this.#data?.setSetting('policyAcknowledged', version)
+    // An account at the node records it too; without one (NOT_FOUND) the browser's record is all.
+    if (this.rendezvous === 'online') void this.#client?.accounts?.acceptPolicy(version).catch(() => {})
+    this.policyAcknowledged = version
+    this.#changed()
+  }
+
+  async getSetting<T> (key: string): Promise<T | undefined> {
+    return await this.#data?.getSetting<T>(key)
+  }
+
+  async setSetting (key: string, value: unknown): Promise<void> {
+    await this.#data?.setSetting(key, value)
+  }
+
+  #changed (): void {
+    this.dispatchEvent(new Event('change'))
+  }
+}
+

@@ -1,0 +1,23 @@
+// Reading groups from the local store, with or without a running GroupClient: the group list and a
+// group's messages with their senders, so both show while the node is still connecting or offline.
+import { historyPeer } from '../../protocol/groups/constants.ts'
+import { GroupStore } from '../../protocol/groups/group-store.ts'
+import { toInfo } from '../../protocol/groups/group-state.ts'
+import type { ViewGroup, ViewMessage } from './chat-service.ts'
+import type { ChatStore } from '../../protocol/store/chat-store.ts'
+
+/** Shown at most per conversation, as for 1:1 conversations. */
+const HISTORY_LIMIT = 500
+
+export async function listGroups (store: ChatStore, me: string): Promise<ViewGroup[]> {
+  const states = await new GroupStore(store).listStates()
+  return states.map(s => ({ ...toInfo(s), member: s.members.includes(me) })).sort((a, b) => b.updatedAt - a.updatedAt)
+}
+
+export async function groupMessages (store: ChatStore, groupId: string, me: string): Promise<ViewMessage[]> {
+  const groups = new GroupStore(store)
+  const messages: ViewMessage[] = await store.listMessages({ peer: historyPeer(groupId), limit: HISTORY_LIMIT })
+  const senders = await Promise.all(messages.map(async m => m.direction === 'out' ? me : await groups.getSender(m.id)))
+  messages.forEach((m, i) => { m.from = senders[i] })
+  return messages
+}

@@ -1,0 +1,78 @@
+// Attachments in the web app: the AttachmentService on the browser's ChatClient, received files kept
+// decrypted in IndexedDB (IdbAttachmentSink) with a history entry under the attachment id, and the
+// same for sent files, so both sides show them in the conversation, also after a reload.
+import { AttachmentService } from '../../protocol/attachments/attachment-service.ts'
+import { IdbAttachmentSink } from '../store/idb-attachment-sink.ts'
+import { AttachmentPreviews } from './attachment-previews.ts'
+import type { ReceivedAttachment } from '../../protocol/attachments/attachment-service.ts'
+import type { ChatClient } from '../../protocol/chat-client.ts'
+import type { AppData } from '../store/app-data.ts'
+import type { AppDb } from '../store/app-db.ts'
+import type { IdbChatStore } from '../store/idb-chat-store.ts'
+import type { ViewMessage } from './chat-service.ts'
+
+export interface WebAttachmentsInit {
+  db: AppDb
+  store: IdbChatStore
+  data: AppData
+  /** Something arrived or changed: the app reloads what it shows. */
+  onChange(): Promise<void>
+  /** A problem worth showing the user. */
+  onProblem(text: string): void
+}
+
+export class WebAttachments {
+  readonly #init: WebAttachmentsInit
+  readonly #sink: IdbAttachmentSink
+  readonly #previews: AttachmentPreviews
+  #service?: AttachmentService
+
+  constructor (init: WebAttachmentsInit) {
+    this.#init = init
+    this.#sink = new IdbAttachmentSink(init.db)
+    this.#previews = new AttachmentPreviews(this.#sink)
+  }
+
+  /** Registers on the client; call before `client.start()` so offers in the mailbox find a handler. */
+  async start (client: ChatClient): Promise<void> {
+    const service = new AttachmentService({ client, sink: this.#sink })
+    this.#service = service
+    service.addEventListener('attachment', evt => { void this.#received(evt.detail) })
+    service.addEventListener('failed', evt => { this.#init.onProblem(`The file ${evt.detail.name} could not be received: ${evt.detail.error.message}`) })
+    await service.start()
+  }
+
+  get started (): boolean {
+    return this.#service != null
+  }
+
+  async stop (): Promise<void> {
+    await this.#service?.stop()
+    this.#previews.revokeAll()
+  }
+
+  async #received (a: ReceivedAttachment): Promise<void> {
+    const { store, data } = this.#init
+    await store.addMessage({ id: a.id, peer: a.from, direction: 'in', text: a.caption, sentAt: a.sentAt, receivedAt: Date.now(), status: 'received' })
+    await data.setPath(a.id, a.path)
+    if (await data.getContact(a.from) == null) await data.putContact({ peerId: a.from, nickname: '', addedAt: Date.now() })
+    await this.#init.onChange()
+  }
+
+  /** Encrypts and sends a file; the decrypted copy stays here so this side shows it too. */
+  async send (peer: string, file: File, caption = ''): Promise<void> {
+    if (this.#service == null) throw new Error('the node is not running')
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    const mime = file.type === '' ? 'application/octet-stream' : file.type
+    const result = await this.#service.send(peer, { name: file.name, mime, bytes, caption })
+    const now = Date.now()
+    await this.#sink.put({ id: result.id, peer, direction: 'out', name: file.name, mime, size: bytes.length, bytes, savedAt: now })
+    await this.#init.store.addMessage({ id: result.id, peer, direction: 'out', text: caption, sentAt: now, receivedAt: now, status: result.status })
+    await this.#init.data.setPath(result.id, result.path)
+  }
+
+  /** Adds the stored file, as an object URL, to each message that has one. */
+  async attach (messages: ViewMessage[]): Promise<ViewMessage[]> {
+    return await this.#previews.attach(messages)
+  }
+}
