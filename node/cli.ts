@@ -4,12 +4,16 @@ import './platform.ts'
 import { Command, CommanderError } from 'commander'
 import { errorMessage } from '../protocol/errors.ts'
 import { registerAccount } from './commands/account.ts'
+import { registerAdmin } from './commands/admin.ts'
 import { registerBackup } from './commands/backup.ts'
 import { registerChat } from './commands/chat.ts'
+import { registerGroup } from './commands/group.ts'
 import { registerInbox } from './commands/inbox.ts'
 import { registerInit } from './commands/init.ts'
 import { registerRendezvous } from './commands/rendezvous.ts'
 import { registerSend } from './commands/send.ts'
+import { registerSafetyNumber } from './commands/safety-number.ts'
+import { registerSimulate } from './commands/simulate.ts'
 
 const VERSION = '0.1.0'
 
@@ -33,10 +37,14 @@ export function buildProgram (): Command {
   registerInit(program)
   registerRendezvous(program)
   registerSend(program)
+  registerSafetyNumber(program)
   registerInbox(program)
   registerChat(program)
+  registerGroup(program)
   registerAccount(program)
+  registerAdmin(program)
   registerBackup(program)
+  registerSimulate(program)
   return program
 }
 

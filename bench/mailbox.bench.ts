@@ -1,0 +1,194 @@
+// The durable mailbox: deposits from many concurrent senders through /babacloud/mailbox/1.0.0 into
+// the SQLite store (synchronous=FULL, group commit), against raw better-sqlite3 inserts of the same
+// rows in 100-row transactions; and draining 10,000 queued envelopes through ChatClient.sync (fetch,
+// verify, decrypt, store, ack) against raw page-wise selects and deletes.
+import '../protocol/polyfills.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import Database from 'better-sqlite3'
+import { ChatClient } from '../protocol/chat-client.ts'
+import { createEnvelope } from '../protocol/crypto/envelope.ts'
+import { DeviceIdentity } from '../protocol/identity.ts'
+import { MailboxClient } from '../protocol/mailbox/mailbox-client.ts'
+import { createChatNode } from '../protocol/node/create-node.ts'
+import { MemoryChatStore } from '../protocol/store/memory-chat-store.ts'
+import { Envelope } from '../protocol/wire/messages.ts'
+import { resolveConfig } from '../rendezvous/config.ts'
+import { RendezvousNode } from '../rendezvous/rendezvous-node.ts'
+import { SqliteStore } from '../rendezvous/storage/sqlite-store.ts'
+import { timeRounds, withBaselines } from './harness.ts'
+import type { BenchOptions, BenchResult } from './harness.ts'
+import type { ChatNode } from '../protocol/node/create-node.ts'
+
+const TEXT = 'x'.repeat(1024)
+const DAY = 86_400_000
+
+/** The columns the SQLite adapter writes; the raw baseline stores exactly these rows. */
+const RAW_SCHEMA = `CREATE TABLE envelopes (seq INTEGER PRIMARY KEY AUTOINCREMENT, id BLOB NOT NULL, sender TEXT NOT NULL,
+  recipient TEXT NOT NULL, sent_at INTEGER NOT NULL, received_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+  size INTEGER NOT NULL, envelope BLOB NOT NULL, UNIQUE (recipient, id));
+  CREATE INDEX envelopes_by_recipient ON envelopes (recipient, seq);
+  CREATE INDEX envelopes_by_expiry ON envelopes (expires_at);`
+
+interface Row { id: Uint8Array, sender: string, recipient: string, sentAt: number, bytes: Uint8Array }
+
+function rowOf (env: Envelope, sender: DeviceIdentity, recipient: string): Row {
+  return { id: env.id, sender: sender.peerId.toString(), recipient, sentAt: Number(env.sentAt), bytes: Envelope.encode(env) }
+}
+
+function openRaw (dir: string, name: string): Database.Database {
+  const db = new Database(join(dir, name))
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.exec(RAW_SCHEMA)
+  return db
+}
+
+function rawInsert (db: Database.Database, rows: Row[]): void {
+  const insert = db.prepare('INSERT INTO envelopes (id, sender, recipient, sent_at, received_at, expires_at, size, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+  const now = Date.now()
+  const tx = db.transaction((batch: Row[]) => { for (const r of batch) insert.run(r.id, r.sender, r.recipient, r.sentAt, now, now + DAY, r.bytes.length, r.bytes) })
+  for (let i = 0; i < rows.length; i += 100) tx(rows.slice(i, i + 100))
+}
+
+export async function runMailboxBench (options: BenchOptions = {}): Promise<BenchResult[]> {
+  const quick = options.quick === true
+  const senders = quick ? 4 : 16
+  const perRound = quick ? 100 : 600
+  const rounds = quick ? 2 : 3
+  const drainCount = quick ? 300 : 10_000
+  const dir = mkdtempSync(join(tmpdir(), 'babacloud-bench-mailbox-'))
+  const rv = new RendezvousNode({
+    dataDir: join(dir, 'rv'),
+    config: resolveConfig({
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      http: false,
+      mailbox: { maxMessages: 1_000_000, maxBytes: '10gb' },
+      // Abuse limits and plan quotas would measure themselves: this bench floods on purpose.
+      plans: { free: { depositsPerMinute: 100_000_000 } },
+      limits: { requestsPerMinute: 100_000_000 }
+    }),
+    connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
+  })
+  const nodes: ChatNode[] = []
+  try {
+    const rvAddr = multiaddr((await rv.start()).multiaddrs[0])
+    const identities = await Promise.all(Array.from({ length: senders + 1 }, async () => await DeviceIdentity.generate()))
+    const reader = identities[senders]
+    for (const id of identities) {
+      const node = await createChatNode({ privateKey: id.privateKey, transports: [tcp()], privateNetwork: true })
+      await node.dial(rvAddr)
+      nodes.push(node)
+    }
+    const recipients = await Promise.all(Array.from({ length: 64 }, async () => (await DeviceIdentity.generate()).peerId))
+
+    // Envelopes are built up front: sealing and signing are the client's cost, not the mailbox's.
+    const warmupSize = Math.ceil(perRound / 4)
+    const batches = [warmupSize, ...Array<number>(rounds).fill(perRound)].map(size => {
+      const perSender = Array.from({ length: senders }, () => [] as Array<{ env: Envelope, row: Row }>)
+      for (let i = 0; i < size; i++) {
+        const s = i % senders
+        const to = recipients[i % recipients.length]
+        const env = createEnvelope(identities[s], to, { text: TEXT })
+        perSender[s].push({ env, row: rowOf(env, identities[s], to.toString()) })
+      }
+      return perSender
+    })
+    const clients = nodes.slice(0, senders).map(n => new MailboxClient(n, rvAddr))
+    const depositBatch = async (batch: typeof batches[number]): Promise<number> => {
+      await Promise.all(batch.map(async (items, s) => { for (const { env } of items) await clients[s].deposit(env) }))
+      return batch.reduce((n, b) => n + b.length, 0)
+    }
+    await depositBatch(batches[0])
+    const deposits = await timeRounds(rounds, () => {}, async r => await depositBatch(batches[r + 1]))
+    let rawRound = 0
+    const rawDeposits = await timeRounds(rounds, () => {}, async r => {
+      const db = openRaw(dir, `raw-deposit-${rawRound++}.sqlite`)
+      const rows = batches[r + 1].flat().map(x => x.row)
+      rawInsert(db, rows)
+      db.close()
+      return rows.length
+    })
+
+    // Drain: queue drainCount envelopes for one reader, then take them all through ChatClient.sync.
+    const store = rv.store
+    if (!(store instanceof SqliteStore)) throw new Error('the mailbox bench expects the SQLite store')
+    const readerId = reader.peerId.toString()
+    const drainRows: Row[] = []
+    const queued: Array<Promise<unknown>> = []
+    for (let i = 0; i < drainCount; i++) {
+      const s = identities[i % senders]
+      const env = createEnvelope(s, reader.peerId, { text: TEXT })
+      const row = rowOf(env, s, readerId)
+      drainRows.push(row)
+      queued.push(store.deposit({ id: row.id, sender: row.sender, recipient: readerId, sentAt: row.sentAt, bytes: row.bytes }, { maxMessages: 1e9, maxBytes: 1e12, retentionMs: DAY }))
+      if (queued.length >= 500) await Promise.all(queued.splice(0))
+    }
+    await Promise.all(queued)
+    // Every round drains the same envelopes: snapshot them once, restore them before each round.
+    store.db.prepare('CREATE TEMP TABLE drain_snapshot AS SELECT * FROM envelopes WHERE recipient = ?').run(readerId)
+    store.db.prepare('DELETE FROM envelopes WHERE recipient = ?').run(readerId)
+    const readerNode = nodes[senders]
+    const drainAll = async (expected: number): Promise<number> => {
+      // A fresh client store each time, so every envelope is new to the reader.
+      const client = new ChatClient({ node: readerNode, identity: reader, store: new MemoryChatStore(), rendezvous: rvAddr })
+      const received = await client.sync()
+      if (received !== expected) throw new Error(`drained ${received} of ${expected}`)
+      return received
+    }
+    // Warm-up on the first few hundred only: a whole extra drain would double the bench's run time.
+    const warmup = Math.min(500, drainCount)
+    store.db.exec(`INSERT INTO envelopes SELECT * FROM drain_snapshot ORDER BY seq LIMIT ${warmup}`)
+    await drainAll(warmup)
+    const drain = await timeRounds(rounds, () => { store.db.exec('INSERT INTO envelopes SELECT * FROM drain_snapshot') }, async () => await drainAll(drainCount))
+
+    const rawDb = openRaw(dir, 'raw-drain.sqlite')
+    const select = rawDb.prepare('SELECT seq, id, envelope FROM envelopes WHERE recipient = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?')
+    const del = rawDb.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ?')
+    const deleteAll = rawDb.transaction((ids: Uint8Array[]) => { for (const id of ids) del.run(readerId, id) })
+    const rawDrainOnce = async (): Promise<number> => {
+      let after = 0
+      let n = 0
+      while (true) {
+        const page = select.all(readerId, after, Date.now(), 51) as Array<{ seq: number, id: Uint8Array }>
+        const taken = page.slice(0, 50)
+        deleteAll(taken.map(p => p.id))
+        n += taken.length
+        if (page.length <= 50) return n
+        after = taken[taken.length - 1].seq
+      }
+    }
+    rawInsert(rawDb, drainRows.slice(0, warmup))
+    await rawDrainOnce()
+    const rawDrain = await timeRounds(rounds, () => { rawInsert(rawDb, drainRows) }, rawDrainOnce)
+    rawDb.close()
+
+    return [
+      withBaselines({
+        group: 'mailbox',
+        name: `deposits from ${senders} concurrent senders, 1 KiB text`,
+        unit: 'ops/s',
+        better: 'higher',
+        value: deposits.medianPerSec,
+        rounds,
+        detail: { depositsPerRound: perRound, slowestRound: Math.min(...deposits.perSec) }
+      }, [{ name: 'raw better-sqlite3 inserts, 100-row transactions, synchronous=FULL', value: rawDeposits.medianPerSec }]),
+      withBaselines({
+        group: 'mailbox',
+        name: `drain ${drainCount} queued via ChatClient.sync`,
+        unit: 'ops/s',
+        better: 'higher',
+        value: drain.medianPerSec,
+        rounds,
+        detail: { secondsPerDrain: drainCount / drain.medianPerSec }
+      }, [{ name: 'raw select+delete pages of 50', value: rawDrain.medianPerSec }])
+    ]
+  } finally {
+    await Promise.allSettled(nodes.map(async n => { await n.stop() }))
+    await rv.stop().catch(() => {})
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

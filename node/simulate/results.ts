@@ -1,0 +1,199 @@
+// What a run records and how it is summarised: one record per scheduled message, periodic samples,
+// and the summary derived from them.
+import type { Scenario } from './scenario.ts'
+import type { DeliveryPath } from '../../protocol/chat-client.ts'
+
+export interface MessageRecord {
+  id: string
+  from: number
+  to: number
+  group?: number
+  size: number
+  /** All times are ms from the start of traffic. */
+  scheduledAt: number
+  /** First send attempt. */
+  sentAt?: number
+  attempts: number
+  status: 'pending' | 'delivered' | 'stored' | 'failed'
+  /** Path the sender's ack came back on. */
+  sendPath?: DeliveryPath
+  ackedAt?: number
+  /** First time the recipient's ChatClient reported the message, and on which path. */
+  deliveredAt?: number
+  path?: DeliveryPath
+  envelopeId?: string
+  /** Id of the envelope the successful attempt sent. */
+  sentEnvelopeId?: string
+  /** Acked as stored, not delivered: still held by the rendezvous when the drain ended. */
+  heldAtEnd?: boolean
+  /** Envelope bytes this message put on the wire (see Summary.bytes). */
+  bytes?: number
+  error?: string
+}
+
+export interface Sample {
+  t: number
+  online: number
+  sent: number
+  delivered: number
+  mailboxEnvelopes: number
+  mailboxBytes: number
+}
+
+export interface RunProgress {
+  phase: 'starting' | 'traffic' | 'drain' | 'stopping'
+  elapsedMs: number
+  totalMs: number
+  peers: number
+  online: number
+  sent: number
+  delivered: number
+  mailboxEnvelopes: number
+}
+
+/** When a rendezvous restart actually happened (ms from the start of traffic). */
+export interface FaultRecord {
+  rendezvous: number
+  scheduledAt: number
+  /** Stop begins: every deposit acked before this is committed. */
+  stoppingAt: number
+  stoppedAt?: number
+  upAgainAt?: number
+}
+
+export interface RunResult {
+  records: MessageRecord[]
+  samples: Sample[]
+  /** Message events for an envelope id the same recipient had already reported. */
+  duplicates: number
+  /** The same scheduled message arriving again under a new envelope (an outbox resend). */
+  resent: number
+  /** How late each event ran against its scheduled time. */
+  lagMs: number[]
+  drainEndedAt: number
+  /** Faults that could not be carried out. */
+  errors: string[]
+  faults: FaultRecord[]
+  /** Starting the peers online at t=0, before the traffic clock began. */
+  startupMs: number
+  wallTimeMs: number
+}
+
+export interface LatencyStats {
+  count: number
+  p50: number | null
+  p95: number | null
+  p99: number | null
+  max: number | null
+}
+
+export interface Summary {
+  scenario: string
+  seed: number
+  transport: string
+  peers: number
+  rendezvous: number
+  durationMs: number
+  drainMs: number
+  wallTimeMs: number
+  startupMs: number
+  /** When the last message arrived or the drain gave up, ms from the start of traffic. */
+  endedAtMs: number
+  sent: number
+  delivered: number
+  undelivered: number
+  deliveryRatio: number
+  duplicates: number
+  resent: number
+  /**
+   * Messages the rendezvous acked as stored; of those not delivered by the end of the drain, how
+   * many it still held (the recipient did not come back in time) and how many were gone (lost,
+   * must be 0).
+   */
+  storedAcked: number
+  storedAckedHeld: number
+  storedAckedLost: number
+  failed: number
+  retried: number
+  latencyMs: LatencyStats & { byPath: Partial<Record<DeliveryPath, LatencyStats>> }
+  mailbox: { peakEnvelopes: number, peakBytes: number, sampleIntervalMs: number }
+  bytes: { method: 'envelope', total: number, live: number, mailbox: number, note: string }
+  schedulerLagMs: { p95: number, max: number }
+  faults: FaultRecord[]
+  errors: string[]
+  /** Known libp2p races swallowed while the run lasted (see upstream-errors.ts). */
+  ignoredUpstreamErrors?: Record<string, number>
+}
+
+/** Nearest-rank percentile of an ascending list. */
+export function percentile (sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
+}
+
+export function latencyOf (r: MessageRecord): number | undefined {
+  return r.deliveredAt != null && r.sentAt != null ? r.deliveredAt - r.sentAt : undefined
+}
+
+function stats (values: number[]): LatencyStats {
+  const sorted = [...values].sort((a, b) => a - b)
+  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? null }
+}
+
+export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs: number): Summary {
+  const { records } = run
+  const delivered = records.filter(r => r.deliveredAt != null)
+  const byPath: Partial<Record<DeliveryPath, number[]>> = {}
+  for (const r of delivered) {
+    const list = byPath[r.path ?? 'mailbox'] ??= []
+    list.push(latencyOf(r) ?? 0)
+  }
+  const stored = records.filter(r => r.status === 'stored')
+  const live = records.filter(r => r.status === 'delivered').reduce((n, r) => n + (r.bytes ?? 0), 0)
+  const mailbox = stored.reduce((n, r) => n + (r.bytes ?? 0), 0)
+  const lag = [...run.lagMs].sort((a, b) => a - b)
+  return {
+    scenario: scenario.name,
+    seed: scenario.seed,
+    transport: scenario.transport,
+    peers: scenario.peers.count,
+    rendezvous: scenario.rendezvous,
+    durationMs: scenario.durationMs,
+    drainMs: scenario.drainMs,
+    wallTimeMs: run.wallTimeMs,
+    startupMs: run.startupMs,
+    endedAtMs: run.drainEndedAt,
+    sent: records.length,
+    delivered: delivered.length,
+    undelivered: records.length - delivered.length,
+    deliveryRatio: records.length === 0 ? 1 : delivered.length / records.length,
+    duplicates: run.duplicates,
+    resent: run.resent,
+    storedAcked: stored.length,
+    storedAckedHeld: stored.filter(r => r.deliveredAt == null && r.heldAtEnd === true).length,
+    storedAckedLost: stored.filter(r => r.deliveredAt == null && r.heldAtEnd !== true).length,
+    failed: records.filter(r => r.status === 'failed' || r.status === 'pending').length,
+    retried: records.filter(r => r.attempts > 1).length,
+    latencyMs: {
+      ...stats(delivered.map(r => latencyOf(r) ?? 0)),
+      byPath: Object.fromEntries(Object.entries(byPath).map(([k, v]) => [k, stats(v)]))
+    },
+    mailbox: {
+      peakEnvelopes: Math.max(0, ...run.samples.map(s => s.mailboxEnvelopes)),
+      peakBytes: Math.max(0, ...run.samples.map(s => s.mailboxBytes)),
+      sampleIntervalMs
+    },
+    bytes: {
+      method: 'envelope',
+      total: live + mailbox,
+      live,
+      mailbox,
+      note: 'encoded size of the envelope each acked send produced (sealed box or ratchet message, as the client chose), ' +
+        'once for a live delivery, twice (deposit and fetch) through the mailbox; excludes Noise/yamux/TCP framing, ' +
+        'prekey fetches, receipts, relay, identify, DHT and gossipsub traffic, and failed attempts'
+    },
+    schedulerLagMs: { p95: Math.round(percentile(lag, 95) ?? 0), max: Math.round(lag.at(-1) ?? 0) },
+    faults: run.faults,
+    errors: run.errors
+  }
+}

@@ -1,0 +1,274 @@
+// Executes a schedule against real nodes in this process: starts the rendezvous nodes, replays every
+// event at its time, keeps an outbox that retries failed sends (as an app would), then drains with
+// every peer online, and records when and by which path each message arrived.
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { DeviceIdentity } from '../../protocol/identity.ts'
+import { ErrorCode, ProtocolError, errorMessage } from '../../protocol/errors.ts'
+import { SimPeer, messageText, parseMessageTag } from './sim-peer.ts'
+import { SimRendezvous, memoryAddressPrefix } from './sim-rendezvous.ts'
+import type { FaultRecord, MessageRecord, RunProgress, RunResult, Sample } from './results.ts'
+import type { Schedule, ScheduleEvent } from './schedule.ts'
+import type { SimTransport } from './sim-rendezvous.ts'
+import type { ChatClientEvents } from '../../protocol/chat-client.ts'
+
+const RETRY_MS = 1_000
+export const SAMPLE_MS = 500
+const RECONNECT_CHECK_MS = 2_000
+/** Peers starting at once; hundreds together would stall timers and skew every measurement. */
+const START_CONCURRENCY = 16
+/** Codes a resend cannot fix: the message is recorded as failed. */
+const FINAL = new Set<string>([ErrorCode.TOO_LARGE, ErrorCode.MALFORMED, ErrorCode.BAD_SIGNATURE, ErrorCode.MAILBOX_FULL])
+
+export interface RunOptions {
+  transport: SimTransport
+  rendezvous: number
+  /** Rendezvous data directories go here. */
+  workDir: string
+  onProgress?: (progress: RunProgress) => void
+  /** How long one live delivery attempt may take before the mailbox is used. */
+  liveTimeoutMs?: number
+}
+
+const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, Math.max(0, ms))) }
+
+/** Runs at most `n` tasks at a time, in call order. */
+export function createLimiter (n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0
+  const queue: Array<() => void> = []
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    // A finishing task hands its slot straight to the next in line, so `active` never overshoots.
+    if (active >= n) await new Promise<void>(resolve => { queue.push(resolve) })
+    else active++
+    try {
+      return await task()
+    } finally {
+      const next = queue.shift()
+      if (next != null) next()
+      else active--
+    }
+  }
+}
+
+export async function runSchedule (schedule: Schedule, options: RunOptions): Promise<RunResult> {
+  const wallStart = performance.now()
+  const prefix = memoryAddressPrefix()
+  const rendezvous = Array.from({ length: options.rendezvous }, (_, index) => new SimRendezvous({
+    index, dataDir: join(options.workDir, `rendezvous-${index}`), transport: options.transport, memoryPrefix: prefix, peers: schedule.peers.length
+  }))
+  await Promise.all(rendezvous.map(async rv => { await rv.start() }))
+
+  const records = new Map<string, MessageRecord>()
+  const seenEnvelopes = schedule.peers.map(() => new Set<string>())
+  const samples: Sample[] = []
+  const lagMs: number[] = []
+  const errors: string[] = []
+  const faults: FaultRecord[] = []
+  let duplicates = 0
+  let resent = 0
+  let delivered = 0
+  let t0 = 0
+  let finished = false
+  let phase: RunProgress['phase'] = 'starting'
+  const now = (): number => Math.round(performance.now() - t0)
+
+  const onMessage = (peer: SimPeer, evt: ChatClientEvents['message']): void => {
+    // After the drain deadline nothing counts: the ratio is what arrived in the scenario's time.
+    if (finished) return
+    const m = evt.detail
+    if (seenEnvelopes[peer.index].has(m.id)) duplicates++
+    seenEnvelopes[peer.index].add(m.id)
+    const rec = records.get(parseMessageTag(m.text) ?? '')
+    if (rec == null || rec.to !== peer.index) return
+    if (rec.deliveredAt != null) {
+      // The same scheduled message under a new envelope: a resend after an ambiguous failure.
+      resent++
+      return
+    }
+    rec.deliveredAt = now()
+    rec.path = m.path
+    rec.envelopeId = m.id
+    delivered++
+  }
+
+  const identities = await Promise.all(schedule.peers.map(async p => await DeviceIdentity.fromSeed(Buffer.from(p.identitySeed, 'hex'))))
+  const limitStart = createLimiter(START_CONCURRENCY)
+  const sealed = new Map<string, { bytes: number, envelopeId: string }>()
+  const onSealed = (id: string, bytes: number, envelopeId: string): void => { sealed.set(id, { bytes, envelopeId }) }
+  const peers = schedule.peers.map((p, index) => new SimPeer({
+    index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart
+  }))
+
+  const background = new Set<Promise<unknown>>()
+  const track = (p: Promise<unknown>): void => {
+    const q = p.catch(() => {})
+    background.add(q)
+    void q.finally(() => { background.delete(q) })
+  }
+
+  const send = async (rec: MessageRecord): Promise<void> => {
+    const from = peers[rec.from]
+    const to = schedule.peers[rec.to].peerId
+    const text = messageText(rec.id, rec.size)
+    while (!finished) {
+      await from.whenOnline()
+      if (finished) return
+      // A peer stopping this instant: wait for its next session.
+      if (from.client == null) { await sleep(50); continue }
+      rec.sentAt ??= now()
+      rec.attempts++
+      try {
+        const result = await from.send(to, text)
+        rec.status = result.status
+        rec.sendPath = result.path
+        rec.ackedAt = now()
+        // The envelope of the attempt that succeeded: once live, twice (deposit, fetch) via the mailbox.
+        const envelope = sealed.get(rec.id)
+        if (envelope != null) {
+          rec.bytes = envelope.bytes * (result.status === 'stored' ? 2 : 1)
+          rec.sentEnvelopeId = envelope.envelopeId
+        }
+        return
+      } catch (err) {
+        rec.error = errorMessage(err)
+        if (ProtocolError.is(err) && FINAL.has(err.code)) {
+          rec.status = 'failed'
+          return
+        }
+      }
+      await sleep(RETRY_MS)
+    }
+  }
+
+  const dispatch = (e: ScheduleEvent): void => {
+    if (e.type === 'send') {
+      const rec: MessageRecord = { id: e.id, from: e.from, to: e.to, group: e.group, size: e.size, scheduledAt: e.t, attempts: 0, status: 'pending' }
+      records.set(e.id, rec)
+      track(send(rec))
+    } else if (e.type === 'restartRendezvous') {
+      const rv = rendezvous[e.rendezvous]
+      const fault: FaultRecord = { rendezvous: rv.index, scheduledAt: e.t, stoppingAt: now() }
+      faults.push(fault)
+      track(rv.restart(e.downForMs, () => { fault.stoppedAt = now() }).then(() => {
+        fault.upAgainAt = now()
+        // Apps notice the lost connection; reconnect at once rather than at the next check.
+        for (const p of peers) if (schedule.peers[p.index].home === rv.index) track(p.reconnect())
+      }, (err: unknown) => {
+        errors.push(`restart of rendezvous ${rv.index} at ${e.t} ms failed: ${errorMessage(err)}`)
+      }))
+    } else {
+      const peer = peers[e.peer]
+      track(e.type === 'online' ? peer.goOnline() : peer.goOffline())
+    }
+  }
+
+  const reconnecting = new Set<number>()
+  const reconnectCheck = (): void => {
+    for (const p of peers) {
+      const rv = rendezvous[schedule.peers[p.index].home]
+      if (p.client == null || !rv.running || reconnecting.has(p.index) || p.connectedTo(rv.addr)) continue
+      reconnecting.add(p.index)
+      track(p.reconnect().finally(() => { reconnecting.delete(p.index) }))
+    }
+  }
+
+  /**
+   * For messages acked as stored that never arrived: are they still held by the rendezvous (the
+   * drain ended first) or gone (lost)? The queries start in the same tick as `finished` is set,
+   * and a client acks only after its message events, so records and store agree.
+   */
+  const markHeld = async (): Promise<void> => {
+    const waiting = [...records.values()].filter(r => r.status === 'stored' && r.deliveredAt == null)
+    const recipients = [...new Set(waiting.map(r => r.to))]
+    const held = await Promise.all(recipients.map(async to => await rendezvous[schedule.peers[to].home].pendingIds(schedule.peers[to].peerId)))
+    const byRecipient = new Map(recipients.map((to, i) => [to, held[i]]))
+    for (const r of waiting) r.heldAtEnd = r.sentEnvelopeId != null && byRecipient.get(r.to)?.has(r.sentEnvelopeId) === true
+  }
+
+  let sampling = false
+  const lastStats: Array<{ envelopes: number, bytes: number } | undefined> = rendezvous.map(() => undefined)
+  const sample = async (): Promise<void> => {
+    if (sampling) return
+    sampling = true
+    try {
+      // A node that is down (a restart) still holds its envelopes on disk: keep its last reading.
+      const stats = await Promise.all(rendezvous.map(async (rv, i) => {
+        const current = await rv.stats()
+        if (current != null) lastStats[i] = current
+        return lastStats[i]
+      }))
+      samples.push({
+        t: now(),
+        online: peers.filter(p => p.state === 'online').length,
+        sent: records.size,
+        delivered,
+        mailboxEnvelopes: stats.reduce((n, s) => n + (s?.envelopes ?? 0), 0),
+        mailboxBytes: stats.reduce((n, s) => n + (s?.bytes ?? 0), 0)
+      })
+      const last = samples[samples.length - 1]
+      options.onProgress?.({ phase, elapsedMs: last.t, totalMs: schedule.durationMs + schedule.drainMs, peers: peers.length, online: last.online, sent: last.sent, delivered, mailboxEnvelopes: last.mailboxEnvelopes })
+    } finally {
+      sampling = false
+    }
+  }
+
+  // Warm start: whoever is online at t=0 is started before the clock runs, so the first seconds
+  // of traffic measure chatting rather than hundreds of nodes booting at once.
+  t0 = performance.now()
+  const initial = schedule.events.filter(e => e.t === 0 && e.type === 'online').map(e => peers[(e as { peer: number }).peer])
+  const starting = setInterval(() => {
+    const online = peers.filter(p => p.state === 'online').length
+    options.onProgress?.({ phase, elapsedMs: 0, totalMs: schedule.durationMs + schedule.drainMs, peers: peers.length, online, sent: 0, delivered: 0, mailboxEnvelopes: 0 })
+  }, SAMPLE_MS)
+  await Promise.allSettled(initial.map(async p => { await p.goOnline() }))
+  clearInterval(starting)
+  const startupMs = Math.round(performance.now() - t0)
+  t0 = performance.now()
+  phase = 'traffic'
+  void sample()
+  const sampler = setInterval(() => { void sample() }, SAMPLE_MS)
+  const reconnector = setInterval(reconnectCheck, RECONNECT_CHECK_MS)
+  let drainEndedAt = 0
+  try {
+    for (const e of schedule.events) {
+      const wait = e.t - (performance.now() - t0)
+      if (wait > 0) await sleep(wait)
+      lagMs.push(Math.max(0, performance.now() - t0 - e.t))
+      dispatch(e)
+    }
+    await sleep(schedule.durationMs - (performance.now() - t0))
+
+    phase = 'drain'
+    const drainDeadline = schedule.durationMs + schedule.drainMs
+    // Everyone opens the app: each start connects and takes its mailbox.
+    for (const p of peers) track(p.goOnline())
+    const settled = (): boolean => [...records.values()].every(r => r.deliveredAt != null || r.status === 'failed')
+    while (!settled() && now() < drainDeadline) await sleep(100)
+    drainEndedAt = now()
+  } finally {
+    finished = true
+    phase = 'stopping'
+    await markHeld()
+    clearInterval(reconnector)
+    clearInterval(sampler)
+    await sample()
+    await Promise.allSettled(peers.map(async p => { await p.close() }))
+    // Stragglers (a reconnect timing out) get a bounded wait; the run's numbers are already taken.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([Promise.allSettled([...background]), new Promise(resolve => { timer = setTimeout(resolve, 10_000) })])
+    clearTimeout(timer)
+    await Promise.allSettled(rendezvous.map(async rv => { await rv.stop() }))
+  }
+  return {
+    records: [...records.values()],
+    samples,
+    duplicates,
+    resent,
+    lagMs,
+    drainEndedAt,
+    errors,
+    faults,
+    startupMs,
+    wallTimeMs: Math.round(performance.now() - wallStart)
+  }
+}

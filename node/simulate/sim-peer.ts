@@ -1,0 +1,185 @@
+// One simulated chat peer, and the texts it sends. Going offline stops its ChatClient and libp2p
+// node; coming online builds a new node around the same identity and store, as an app does when
+// reopened. Lifecycle changes run one at a time, and a peer waits for its in-flight sends to leave.
+import { memory } from '@libp2p/memory'
+import { tcp } from '@libp2p/tcp'
+import { ChatClient } from '../../protocol/chat-client.ts'
+import { createChatNode } from '../../protocol/node/create-node.ts'
+import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
+import { Envelope } from '../../protocol/wire/messages.ts'
+import type { DeviceIdentity } from '../../protocol/identity.ts'
+import type { SimTransport } from './sim-rendezvous.ts'
+import type { ChatClientEvents, SendResult } from '../../protocol/chat-client.ts'
+import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export type PeerState = 'offline' | 'starting' | 'online' | 'stopping'
+
+// What simulated messages say: a tag naming the scheduled message (so the recipient's side can match
+// it, whatever envelope carried it) padded to the scheduled size.
+const TAG = /^sim:(m\d+):/
+
+export function messageText (id: string, size: number): string {
+  const tag = `sim:${id}:`
+  return tag + '.'.repeat(Math.max(0, size - tag.length))
+}
+
+export function parseMessageTag (text: string): string | undefined {
+  return TAG.exec(text)?.[1]
+}
+
+export interface SimPeerInit {
+  index: number
+  identity: DeviceIdentity
+  transport: SimTransport
+  rendezvous: () => Multiaddr
+  onMessage: (peer: SimPeer, evt: ChatClientEvents['message']) => void
+  /** How long one live delivery attempt may take before the mailbox is used. */
+  liveTimeoutMs?: number
+  /** Reports the encoded size of each envelope the client seals for a simulated message. */
+  onSealed?: (id: string, bytes: number, envelopeId: string) => void
+  /** Bounds how many peers start at once, so a crowd coming online does not stall the process. */
+  limitStart?: <T>(task: () => Promise<T>) => Promise<T>
+}
+
+export class SimPeer {
+  readonly index: number
+  readonly identity: DeviceIdentity
+  /** Survives restarts: it is where the client deduplicates by message id. */
+  readonly store = new MemoryChatStore()
+  state: PeerState = 'offline'
+  #node?: ChatNode
+  #client?: ChatClient
+  #lifecycle: Promise<void> = Promise.resolve()
+  readonly #inflight = new Set<Promise<unknown>>()
+  #waiters: Array<() => void> = []
+  #closed = false
+  readonly #init: SimPeerInit
+
+  constructor (init: SimPeerInit) {
+    this.#init = init
+    this.index = init.index
+    this.identity = init.identity
+  }
+
+  get client (): ChatClient | undefined {
+    return this.state === 'online' ? this.#client : undefined
+  }
+
+  goOnline (): Promise<void> {
+    return this.#chain(async () => {
+      if (this.state !== 'offline' || this.#closed) return
+      this.state = 'starting'
+      try {
+        await (this.#init.limitStart ?? (async t => await t()))(async () => { await this.#start() })
+      } catch (err) {
+        this.state = 'offline'
+        throw err
+      }
+      this.state = 'online'
+      this.releaseWaiters()
+    })
+  }
+
+  async #start (): Promise<void> {
+    const node = await createChatNode({
+      privateKey: this.identity.privateKey,
+      transports: [this.#init.transport === 'memory' ? memory() : tcp()],
+      // Reachable through the rendezvous relay only, like a peer behind NAT. Not on the memory
+      // transport: in libp2p 3.3 a relay reservation over /memory throws from the address manager
+      // (getNetConfig rejects the address) and the dialer refuses /memory circuit addresses, so
+      // there every message goes through the mailbox.
+      listen: this.#init.transport === 'memory' ? [] : ['/p2p-circuit'],
+      privateNetwork: true,
+      // Relayed connections from other simulated peers all arrive "from" 127.0.0.1.
+      connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
+    })
+    const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), liveTimeoutMs: this.#init.liveTimeoutMs })
+    client.addEventListener('message', evt => { this.#init.onMessage(this, evt) })
+    this.#observeSealing(client)
+    this.#node = node
+    this.#client = client
+    // The rendezvous may be down (a fault): the peer is online anyway and reconnects later.
+    await client.start().catch(() => {})
+  }
+
+  /**
+   * Envelope sizes vary (sealed box before a session exists, ratchet messages after, a larger first
+   * message while the session is set up), so the sealing step of this client instance is observed
+   * to count what each message really puts on the wire.
+   */
+  #observeSealing (client: ChatClient): void {
+    const sessions = client.sessions as { seal?: ChatClient['sessions']['seal'] } | undefined
+    const onSealed = this.#init.onSealed
+    if (typeof sessions?.seal !== 'function' || onSealed == null) return
+    const seal = sessions.seal.bind(client.sessions)
+    sessions.seal = async (to, payload, options) => {
+      const envelope = await seal(to, payload, options)
+      const id = parseMessageTag(payload.text ?? '')
+      if (id != null) onSealed(id, Envelope.encode(envelope).length, Buffer.from(envelope.id).toString('hex'))
+      return envelope
+    }
+  }
+
+  goOffline (): Promise<void> {
+    return this.#chain(async () => {
+      if (this.state !== 'online') return
+      this.state = 'stopping'
+      await Promise.allSettled([...this.#inflight])
+      await this.#client?.stop()
+      await this.#node?.stop()
+      this.#client = undefined
+      this.#node = undefined
+      this.state = 'offline'
+    })
+  }
+
+  /** Resolves when the peer is online (at once if it is). */
+  async whenOnline (): Promise<void> {
+    if (this.state === 'online') return
+    await new Promise<void>(resolve => { this.#waiters.push(resolve) })
+  }
+
+  /** The run is over: starts still queued are skipped, parked sends released, the node stopped. */
+  async close (): Promise<void> {
+    this.#closed = true
+    this.releaseWaiters()
+    await this.goOffline()
+  }
+
+  releaseWaiters (): void {
+    const waiters = this.#waiters
+    this.#waiters = []
+    for (const w of waiters) w()
+  }
+
+  /** Sends through the current client; the caller has checked the peer is online. */
+  send (to: string, text: string): Promise<SendResult> {
+    const client = this.#client
+    if (this.state !== 'online' || client == null) return Promise.reject(new Error(`peer ${this.index} is not online`))
+    const p = client.send(to, text)
+    this.#inflight.add(p)
+    void p.catch(() => {}).finally(() => { this.#inflight.delete(p) })
+    return p
+  }
+
+  /** Connected to the rendezvous right now? */
+  connectedTo (rendezvous: Multiaddr): boolean {
+    const id = rendezvous.getComponents().findLast(c => c.name === 'p2p')?.value
+    return this.#node != null && id != null && this.#node.getConnections().some(c => c.remotePeer.toString() === id)
+  }
+
+  /** What an app does when it notices it lost its rendezvous: dial again (which also syncs). */
+  async reconnect (): Promise<void> {
+    const client = this.client
+    if (client == null) return
+    await client.connect({ signal: AbortSignal.timeout(5_000) })
+    await client.sync({ signal: AbortSignal.timeout(10_000) })
+  }
+
+  #chain (task: () => Promise<void>): Promise<void> {
+    const next = this.#lifecycle.then(task)
+    this.#lifecycle = next.catch(() => {})
+    return next
+  }
+}

@@ -1,0 +1,114 @@
+// One rendezvous node of a simulation: a real RendezvousNode on loopback TCP or the in-process memory
+// transport, restartable on the same data directory and address (a message acked as stored must
+// survive the restart).
+import { memory } from '@libp2p/memory'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { resolveConfig } from '../../rendezvous/config.ts'
+import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
+import type { StoreStats } from '../../rendezvous/storage/store.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export type SimTransport = 'tcp' | 'memory'
+
+let memoryRuns = 0
+
+/** Memory addresses are global to the process: every run and node gets its own. */
+export function memoryAddressPrefix (): string {
+  return `/memory/babacloud-sim-${process.pid}-${++memoryRuns}`
+}
+
+export interface SimRendezvousInit {
+  index: number
+  dataDir: string
+  transport: SimTransport
+  /** For memory: a prefix from memoryAddressPrefix(). */
+  memoryPrefix: string
+  /** Expected peers: the node must accept them all at once from one host. */
+  peers: number
+}
+
+export class SimRendezvous {
+  readonly index: number
+  #node?: RendezvousNode
+  #listen: string
+  #addr?: Multiaddr
+  readonly #init: SimRendezvousInit
+
+  constructor (init: SimRendezvousInit) {
+    this.#init = init
+    this.index = init.index
+    this.#listen = init.transport === 'memory' ? `${init.memoryPrefix}-rv${init.index}` : '/ip4/127.0.0.1/tcp/0'
+  }
+
+  /** The address peers dial, including /p2p/; stable across restarts. */
+  get addr (): Multiaddr {
+    if (this.#addr == null) throw new Error(`rendezvous ${this.index} was never started`)
+    return this.#addr
+  }
+
+  get running (): boolean {
+    return this.#node != null
+  }
+
+  async start (): Promise<void> {
+    const node = new RendezvousNode({
+      dataDir: this.#init.dataDir,
+      config: resolveConfig({
+        listen: [this.#listen],
+        http: false,
+        // Every simulated peer may queue many messages while offline; quotas are not under study.
+        mailbox: { maxMessages: 100_000, maxBytes: '1gb' },
+        relay: { maxReservations: this.#init.peers + 16, dataLimit: '64mb', durationLimit: '1h' }
+      }),
+      transports: this.#init.transport === 'memory' ? [memory()] : [tcp()],
+      connectionManager: {
+        maxConnections: this.#init.peers * 2 + 64,
+        maxIncomingPendingConnections: this.#init.peers + 16,
+        // All simulated peers dial from 127.0.0.1; the allow list lifts the per-host rate limit.
+        allow: ['/ip4/127.0.0.0/ipcidr/8']
+      }
+    })
+    const info = await node.start()
+    this.#node = node
+    if (this.#addr == null) {
+      this.#addr = multiaddr(info.multiaddrs[0])
+      // A restart must come back where peers expect it, so pin the port chosen the first time.
+      this.#listen = this.#addr.decapsulate('/p2p').toString()
+    }
+  }
+
+  async stop (): Promise<void> {
+    const node = this.#node
+    this.#node = undefined
+    await node?.stop()
+  }
+
+  /** Stop, stay down for `downForMs`, start again on the same data directory and address. */
+  async restart (downForMs: number, onStopped?: () => void): Promise<void> {
+    await this.stop()
+    onStopped?.()
+    if (downForMs > 0) await new Promise(resolve => setTimeout(resolve, downForMs))
+    await this.start()
+  }
+
+  /**
+   * Ids (hex) of the envelopes held for a recipient. The embedded store answers synchronously, so
+   * the result reflects the instant of the call even though it arrives as a promise.
+   */
+  async pendingIds (recipient: string): Promise<Set<string>> {
+    const node = this.#node
+    if (node == null) return new Set()
+    const page = await node.store.fetch(recipient, 0n, 1_000_000)
+    return new Set(page.envelopes.map(e => Buffer.from(e.id).toString('hex')))
+  }
+
+  /** Undelivered envelopes held right now; undefined while the node is down. */
+  async stats (): Promise<StoreStats | undefined> {
+    try {
+      return await this.#node?.store.stats()
+    } catch {
+      return undefined
+    }
+  }
+}

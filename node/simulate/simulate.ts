@@ -1,0 +1,65 @@
+// Runs one scenario end to end: schedule from the seed, execution on real nodes, then the output
+// directory (schedule.json, messages.csv, summary.json, report.html).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { renderReport } from './report.ts'
+import { latencyOf, summarize } from './results.ts'
+import { SAMPLE_MS, runSchedule } from './runner.ts'
+import { generateSchedule } from './schedule.ts'
+import { guardUpstreamErrors } from '../upstream-errors.ts'
+import type { MessageRecord, RunProgress, Summary } from './results.ts'
+import type { Scenario } from './scenario.ts'
+import type { Schedule } from './schedule.ts'
+
+export interface SimulateOptions {
+  outDir: string
+  onProgress?: (p: RunProgress) => void
+  liveTimeoutMs?: number
+}
+
+export const OUTPUT_FILES = ['schedule.json', 'messages.csv', 'summary.json', 'report.html'] as const
+
+function csvField (v: string | number | undefined): string {
+  if (v == null) return ''
+  const s = String(v)
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+export const CSV_COLUMNS = ['id', 'from', 'to', 'group', 'sentAt', 'path', 'deliveredAt', 'latencyMs', 'sendStatus', 'ackedAt', 'attempts', 'size', 'envelopeBytes', 'envelopeId', 'lastError']
+
+/** One row a scheduled message; times in ms from the start of traffic, empty when it never happened. */
+export function toCsv (schedule: Schedule, records: MessageRecord[]): string {
+  const rows = records.map(r => [
+    r.id, schedule.peers[r.from].name, schedule.peers[r.to].name, r.group == null ? undefined : schedule.groups[r.group]?.name ?? `g${r.group}`,
+    r.sentAt, r.path ?? (r.status === 'stored' ? 'mailbox' : r.sendPath), r.deliveredAt, latencyOf(r), r.status, r.ackedAt, r.attempts, r.size, r.bytes, r.envelopeId, r.error
+  ].map(csvField).join(','))
+  return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n'
+}
+
+export async function simulate (scenario: Scenario, options: SimulateOptions): Promise<Summary> {
+  mkdirSync(options.outDir, { recursive: true })
+  const schedule = await generateSchedule(scenario)
+  // Written before the run, so a run that crashes still leaves what it was executing.
+  writeFileSync(join(options.outDir, 'schedule.json'), JSON.stringify({ scenario, ...schedule }, null, 1) + '\n')
+  // Rendezvous databases are scratch: what matters is in the outputs.
+  const workDir = mkdtempSync(join(tmpdir(), 'babacloud-sim-'))
+  const guard = guardUpstreamErrors()
+  try {
+    const run = await runSchedule(schedule, {
+      transport: scenario.transport,
+      rendezvous: scenario.rendezvous,
+      workDir,
+      onProgress: options.onProgress,
+      liveTimeoutMs: options.liveTimeoutMs
+    })
+    const summary = { ...summarize(scenario, run, SAMPLE_MS), ignoredUpstreamErrors: { ...guard.counts } }
+    writeFileSync(join(options.outDir, 'messages.csv'), toCsv(schedule, run.records))
+    writeFileSync(join(options.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n')
+    writeFileSync(join(options.outDir, 'report.html'), renderReport(summary, run, scenario.faults))
+    return summary
+  } finally {
+    guard.release()
+    rmSync(workDir, { recursive: true, force: true })
+  }
+}
