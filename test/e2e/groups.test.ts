@@ -1,18 +1,15 @@
-// A group across two real Chromium browsers and one Node peer (a ChatClient + GroupClient in this
-// process, as the CLI runs them) on one rendezvous: created in the web app, every member sees every
-// other member's message, and the encryption setting shows for every member.
+// A group across two real Chromium browsers and one Node peer driven through the real `babacloud`
+// command line, on one rendezvous: created in the web app, every member sees every other member's
+// message, and the encryption setting shows for every member.
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { multiaddr } from '@multiformats/multiaddr'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { GroupClient } from '../../protocol/groups/group-client.ts'
 import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
-import { createPeer } from '../helpers/network.ts'
+import { runCli } from '../helpers/cli.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import { addContact, buildWebApp, createIdentity, disposeWebApp, sendMessage, startRendezvous } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
-import type { GroupTextMessage } from '../../protocol/groups/group-client.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
 import type { RunningRendezvous } from './harness.ts'
 import type { Page } from 'playwright-core'
@@ -68,21 +65,22 @@ describe.runIf(hasChromium)('web app: groups with browsers and a Node peer', () 
     await Promise.all([alice.page.goto(rv.url), bob.page.goto(rv.url)])
     const [aliceId, bobId] = await Promise.all([createIdentity(alice.page), createIdentity(bob.page)])
 
-    // The Node peer: groups attached before its first sync, as `babacloud inbox` does.
+    // The Node peer is a device home used through the CLI, as a person at a terminal would.
     const tcpAddr = rv.info.multiaddrs.find(ma => !ma.includes('/ws')) as string
-    const carol = await createPeer(cleanup, multiaddr(tcpAddr))
-    const carolGroups = new GroupClient({ chat: carol.client })
-    cleanup.add(async () => { await carolGroups.stop() })
-    const carolGot: GroupTextMessage[] = []
-    carolGroups.addEventListener('message', evt => { carolGot.push(evt.detail) })
-    await carol.client.start()
-    await carolGroups.start()
-    await carol.client.waitUntilReachable()
-    const carolId = carol.node.peerId.toString()
+    const home = join(dataDir, 'carol')
+    const cli = async (...args: string[]): Promise<string> => {
+      const r = await runCli([...args, '--home', home, '--json'], { timeout: 60_000 })
+      if (r.code !== 0) throw new Error(`babacloud ${args.join(' ')}: ${r.stderr}`)
+      return r.stdout
+    }
+    const lines = (out: string): Array<Record<string, unknown>> => out.trim().split('\n').filter(l => l !== '').map(l => JSON.parse(l))
+    const carolId = JSON.parse(await cli('init')).peerId as string
+    const carolGroup = async (): Promise<Record<string, unknown> | undefined> => lines(await cli('group', 'list')).find(g => g.id === groupId)
+    let groupId = ''
 
-    // Pairwise sessions first, one direction at a time (see test/protocol/groups/helpers.ts).
+    // Carol writes to both first, so each browser has her as a contact.
     for (const [page, id] of [[alice.page, aliceId], [bob.page, bobId]] as const) {
-      await carol.client.send(id, 'hello from the Node peer')
+      await cli('send', '--rendezvous', tcpAddr, '--to', id, 'hello from the Node peer')
       await page.goto(`${rv.url}/#/`)
       await page.locator(`[data-testid="contact-list"] a[data-peer="${carolId}"]`).waitFor(DEADLINE)
     }
@@ -103,7 +101,7 @@ describe.runIf(hasChromium)('web app: groups with browsers and a Node peer', () 
     await screenshotBothWidths(alice.page, 'group-new')
     await alice.page.getByRole('button', { name: 'Create group' }).click()
     await alice.page.getByRole('heading', { name: 'Weekend plans' }).waitFor(DEADLINE)
-    const groupId = decodeURIComponent(new URL(alice.page.url()).hash.split('/')[2])
+    groupId = decodeURIComponent(new URL(alice.page.url()).hash.split('/')[2])
 
     // Every member sees the group and its encryption setting.
     await bob.page.goto(`${rv.url}/#/`)
@@ -114,18 +112,23 @@ describe.runIf(hasChromium)('web app: groups with browsers and a Node peer', () 
       await page.getByText('3 members').click()
       expect(await page.getByTestId('group-members').locator('li').count()).toBe(3)
     }
-    const info = await waitFor(async () => (await carolGroups.list()).find(g => g.id === groupId), { what: 'the invitation at the Node peer' })
+    // `babacloud inbox` takes the invitation and the keys; `group list` then shows the group.
+    const info = await waitFor(async () => { await cli('inbox'); return await carolGroup() }, { what: 'the invitation at the Node peer', timeout: 90_000 })
     expect(info).toMatchObject({ name: 'Weekend plans', encryption: 'e2ee', admins: [aliceId] })
-    expect(new Set(info.members)).toEqual(new Set([aliceId, bobId, carolId]))
+    expect(new Set(info.members as string[])).toEqual(new Set([aliceId, bobId, carolId]))
 
-    await carolGroups.send(groupId, 'Node peer here')
+    await cli('group', 'send', '--group', groupId, 'Node peer here')
     await sendMessage(alice.page, 'Alice here')
     await sendMessage(bob.page, 'Bob here')
     const all = ['Node peer here', 'Alice here', 'Bob here']
     for (const page of [alice.page, bob.page]) {
       await expect.poll(async () => (await groupTexts(page)).sort(), DEADLINE).toEqual([...all].sort())
     }
-    await waitFor(() => carolGot.length >= 2, { what: 'both browsers\' messages at the Node peer', ...DEADLINE })
+    const carolGot: Array<Record<string, unknown>> = []
+    await waitFor(async () => {
+      carolGot.push(...lines(await cli('inbox')).filter(m => m.group === groupId))
+      return carolGot.length >= 2
+    }, { what: 'both browsers\' messages at the Node peer', timeout: 90_000 })
     expect(carolGot.map(m => m.text).sort()).toEqual(['Alice here', 'Bob here'])
     expect(new Set(carolGot.map(m => m.from))).toEqual(new Set([aliceId, bobId]))
     // Senders are named: the Node peer by Alice's nickname for it.
@@ -134,7 +137,7 @@ describe.runIf(hasChromium)('web app: groups with browsers and a Node peer', () 
     await screenshotBothWidths(alice.page, 'group-conversation')
     await bob.page.getByRole('button', { name: 'Leave group' }).click()
     await bob.page.getByText('you are no longer a member').waitFor(DEADLINE)
-    await expect.poll(async () => (await carolGroups.get(groupId)).members.includes(bobId), DEADLINE).toBe(false)
+    await waitFor(async () => { await cli('inbox'); return (await carolGroup())?.members instanceof Array && !((await carolGroup())?.members as string[]).includes(bobId) }, { what: 'the Node peer to see Bob leave', timeout: 90_000 })
 
     // The admin invites Bob back from the member list.
     await alice.page.getByText('2 members').waitFor(DEADLINE)
