@@ -22,6 +22,12 @@ export interface Delivery {
 const HOME_LOOKUP_MS = 3_000
 const HOME_CACHE_MS = 5 * 60_000
 
+/**
+ * With a connection already open the recipient is almost surely there and only slow (a first
+ * message also sets up a session): give it longer before falling back to the mailbox.
+ */
+const CONNECTED_LIVE_TIMEOUT_MS = 10_000
+
 /** Codes that retrying through the mailbox cannot fix. */
 const FINAL_CODES = new Set([ErrorCode.MALFORMED, ErrorCode.TOO_LARGE, ErrorCode.BAD_SIGNATURE])
 
@@ -59,7 +65,8 @@ export class DeliveryRouter {
     // Looked up while the live attempt runs, so a stored message costs no extra wait.
     const home = this.#homeOf(peer)
     try {
-      const signal = options.signal ?? AbortSignal.timeout(liveTimeoutMs)
+      const connected = node.getConnections(peer).some(c => c.status === 'open')
+      const signal = options.signal ?? AbortSignal.timeout(connected ? Math.max(liveTimeoutMs, CONNECTED_LIVE_TIMEOUT_MS) : liveTimeoutMs)
       const connection = await dm.send(this.#liveTarget(peer), envelope, { signal })
       return { status: 'delivered', path: connectionPath(connection) }
     } catch (err) {
