@@ -7,10 +7,10 @@ import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import { performance } from 'node:perf_hooks'
 import { DeviceIdentity } from '../protocol/identity.ts'
-import { createChatNode } from '../protocol/node/create-node.ts'
+import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { median, percentile, withBaselines } from './harness.ts'
 import type { BenchOptions, BenchResult } from './harness.ts'
-import type { ChatNode } from '../protocol/node/create-node.ts'
+import type { ChatNode } from '../protocol/mesh/create-node.ts'
 
 const TOPIC = 'babacloud/bench/fanout'
 let memoryNames = 0

@@ -13,7 +13,7 @@ import { ChatClient } from '../protocol/chat-client.ts'
 import { createEnvelope } from '../protocol/crypto/envelope.ts'
 import { DeviceIdentity } from '../protocol/identity.ts'
 import { MailboxClient } from '../protocol/mailbox/mailbox-client.ts'
-import { createChatNode } from '../protocol/node/create-node.ts'
+import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../protocol/store/memory-chat-store.ts'
 import { Envelope } from '../protocol/wire/messages.ts'
 import { resolveConfig } from '../rendezvous/config.ts'
@@ -21,7 +21,7 @@ import { RendezvousNode } from '../rendezvous/rendezvous-node.ts'
 import { SqliteStore } from '../rendezvous/storage/sqlite-store.ts'
 import { timeRounds, withBaselines } from './harness.ts'
 import type { BenchOptions, BenchResult } from './harness.ts'
-import type { ChatNode } from '../protocol/node/create-node.ts'
+import type { ChatNode } from '../protocol/mesh/create-node.ts'
 
 const TEXT = 'x'.repeat(1024)
 const DAY = 86_400_000

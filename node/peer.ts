@@ -3,7 +3,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { ChatClient } from '../protocol/chat-client.ts'
 import { UnreachableError, errorMessage } from '../protocol/errors.ts'
-import { createChatNode } from '../protocol/node/create-node.ts'
+import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { CliError } from './cli-error.ts'
 import { Home } from './home.ts'
 import { nodeTransports } from './platform.ts'

@@ -6,7 +6,7 @@ import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../err
 import { homeKey } from '../federation/home.ts'
 import { MailboxClient } from '../mailbox/mailbox-client.ts'
 import type { DirectMessages } from '../dm/direct-messages.ts'
-import type { ChatNode } from '../node/create-node.ts'
+import type { ChatNode } from '../mesh/create-node.ts'
 import type { Envelope } from '../wire/messages.ts'
 import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'

@@ -2,7 +2,7 @@
 import { DEFAULT_TIMEOUT_MS, MAILBOX_PROTOCOL, MAX_PAGE, MAX_RESPONSE_BYTES } from '../constants.ts'
 import { request, throwIfError } from '../rpc/rpc.ts'
 import { MailboxRequest, MailboxResponse } from '../wire/messages.ts'
-import type { ChatNode } from '../node/create-node.ts'
+import type { ChatNode } from '../mesh/create-node.ts'
 import type { Envelope } from '../wire/messages.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'

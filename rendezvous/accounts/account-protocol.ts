@@ -7,7 +7,7 @@ import { AccountRequest, AccountResponse } from '../../protocol/wire/messages.ts
 import { toWirePlanStatus } from '../billing/billing-service.ts'
 import type { AccountService, AccountView, ProfileInput } from './account-service.ts'
 import type { BillingService } from '../billing/billing-service.ts'
-import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { Account, Profile } from '../../protocol/wire/messages.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
 import type { Logger } from '@libp2p/interface'

@@ -7,7 +7,7 @@ import { BlobRequest, BlobResponse, Chunk } from '../../protocol/attachments/wir
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import type { FrameStream } from '../../protocol/attachments/frames.ts'
-import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
 import { quotaExceeded } from '../billing/errors.ts'
 import type { ResolvedLimits } from '../billing/plans.ts'

@@ -2,7 +2,7 @@
 // senders homed on other nodes deposit here. Each announcement is refreshed at most every
 // `refreshMs` per recipient; kad-dht republishes provider records itself in between.
 import { homeKey } from '../../protocol/federation/home.ts'
-import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { Logger, PeerId } from '@libp2p/interface'
 
 export class HomeAnnouncer {

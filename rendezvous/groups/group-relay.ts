@@ -5,7 +5,7 @@
 // group messages from the mailbox, where the sender deposited a copy for each of them.
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { GROUP_TOPIC_PREFIX, MAX_GROUP_MESSAGE_BYTES } from '../../protocol/groups/constants.ts'
-import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger, PeerId } from '@libp2p/interface'
 

@@ -6,7 +6,7 @@ import { serve } from '../../protocol/rpc/rpc.ts'
 import { PrekeyRequest, PrekeyResponse } from '../../protocol/wire/messages.ts'
 import type { PrekeyService } from './prekey-service.ts'
 import type { PrekeyCounts } from './prekey-store.ts'
-import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
 import type { Logger, PeerId } from '@libp2p/interface'
 

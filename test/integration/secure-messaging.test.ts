@@ -9,7 +9,7 @@ import { deserializeSessionRecord } from '../../protocol/crypto/ratchet/session-
 import { envelopeIdFromString } from '../../protocol/crypto/envelope.ts'
 import { DirectMessages } from '../../protocol/dm/direct-messages.ts'
 import { MailboxClient } from '../../protocol/mailbox/mailbox-client.ts'
-import { createChatNode } from '../../protocol/node/create-node.ts'
+import { createChatNode } from '../../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { Envelope } from '../../protocol/wire/messages.ts'
 import { DELETE_REQUEST } from '../../protocol/session/receipts.ts'

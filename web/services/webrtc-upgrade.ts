@@ -3,7 +3,7 @@
 // the ICE candidates arrive, and an immediate retry has always succeeded (STACK.md).
 import { multiaddr } from '@multiformats/multiaddr'
 import { connectionPath } from '../../protocol/chat-client.ts'
-import type { ChatNode } from '../../protocol/node/create-node.ts'
+import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { PeerId } from '@libp2p/interface'
 
 /** Per attempt; a healthy dial takes about 120 ms plus the relay round trips. */
