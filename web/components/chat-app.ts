@@ -111,7 +111,7 @@ export class ChatApp extends LitElement {
     const r = this.route
     if (r.name !== 'chat' && r.name !== 'group') return
     const token = ++this.#loadToken
-    const messages = r.name === 'chat' ? await this.service.conversation(r.peer) : await this.service.groupConversation(r.groupId)
+    const messages = r.name === 'chat' ? await this.service.conversation(r.peer) : await this.service.groupActions.conversation(r.groupId)
     if (token === this.#loadToken) this.messages = messages
   }
 
@@ -157,7 +157,7 @@ export class ChatApp extends LitElement {
       </header>
       <main id="main" tabindex="-1">
         ${s.notice != null && ready ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
-        ${ready && s.policyIsNew && s.policyAcknowledged > 0 && r.name !== 'settings'
+        ${ready && s.policy.isNew && s.policy.acknowledged > 0 && r.name !== 'settings'
           ? html`<p class="notice" role="status">The node's privacy policy changed.<a href="#/settings">Read it in Settings</a></p>`
           : ''}
         ${this.#renderView()}
@@ -178,15 +178,15 @@ export class ChatApp extends LitElement {
         return html`<chat-first-run .peerId=${s.peerId} .inviteLink=${this.#inviteLink}></chat-first-run>`
       case 'settings':
         return html`<chat-settings .peerId=${s.peerId ?? ''} .inviteLink=${this.#inviteLink} .exportNote=${this.exportNote}
-          .accounts=${s.rendezvous === 'online' ? s.accounts : undefined} .policy=${s.policyIsNew ? s.policy : undefined} .policyAcknowledged=${s.policyAcknowledged}
+          .accounts=${s.rendezvous === 'online' ? s.accounts : undefined} .policy=${s.policy.isNew ? s.policy.current : undefined} .policyAcknowledged=${s.policy.acknowledged}
           @export-data=${this.#export} @delete-data=${this.#delete}
-          @acknowledge-policy=${(e: AcknowledgePolicyEvent) => { void s.acknowledgePolicy(e.version) }}></chat-settings>`
+          @acknowledge-policy=${(e: AcknowledgePolicyEvent) => { void s.policy.acknowledge(e.version) }}></chat-settings>`
       case 'new-group':
         return html`<chat-group-create .contacts=${s.contacts} .error=${this.groupError} .busy=${this.busy}
           @create-group=${this.#createGroup}></chat-group-create>`
       case 'group':
         return html`<chat-group-conversation .group=${s.groups.find(g => g.id === r.groupId)} .contacts=${s.contacts}
-          .me=${s.peerId ?? ''} .messages=${this.messages} @send-group-message=${(e: SendGroupMessageEvent) => { void s.sendGroup(e.groupId, e.text) }}
+          .me=${s.peerId ?? ''} .messages=${this.messages} @send-group-message=${(e: SendGroupMessageEvent) => { void s.groupActions.send(e.groupId, e.text) }}
           @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup}></chat-group-conversation>`
       case 'chat':
         if (!isPeerId(r.peer)) {
@@ -232,7 +232,7 @@ export class ChatApp extends LitElement {
     this.busy = true
     this.groupError = ''
     try {
-      const group = await this.service.createGroup(e.name, e.encryption, e.members)
+      const group = await this.service.groupActions.create(e.name, e.encryption, e.members)
       location.hash = `#/group/${group.id}`
     } catch (err) {
       this.groupError = errorMessage(err)
@@ -243,7 +243,7 @@ export class ChatApp extends LitElement {
 
   async #inviteMembers (e: InviteMembersEvent): Promise<void> {
     try {
-      await this.service.inviteToGroup(e.groupId, e.members)
+      await this.service.groupActions.invite(e.groupId, e.members)
     } catch (err) {
       this.service.notice = `Could not invite: ${errorMessage(err)}`
       this.requestUpdate()
@@ -252,7 +252,7 @@ export class ChatApp extends LitElement {
 
   async #leaveGroup (e: LeaveGroupEvent): Promise<void> {
     try {
-      await this.service.leaveGroup(e.groupId)
+      await this.service.groupActions.leave(e.groupId)
     } catch (err) {
       this.service.notice = `Could not leave the group: ${errorMessage(err)}`
       this.requestUpdate()

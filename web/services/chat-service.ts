@@ -3,7 +3,7 @@
 // upgrades. Components read its state and call its methods; it announces every change with a plain
 // `change` event.
 import { multiaddr } from '@multiformats/multiaddr'
-import { ChatClient, connectionPath } from '../../protocol/chat-client.ts'
+import { ChatClient } from '../../protocol/chat-client.ts'
 import { GroupClient } from '../../protocol/groups/group-client.ts'
 import { errorMessage } from '../../protocol/errors.ts'
 import { DeviceIdentity, parsePeerId } from '../../protocol/identity.ts'
@@ -11,19 +11,22 @@ import { openAppDb, deleteAppDb } from '../store/app-db.ts'
 import { AppData } from '../store/app-data.ts'
 import { IdbChatStore } from '../store/idb-chat-store.ts'
 import { Outbox } from '../store/outbox.ts'
-import { groupMessages, listGroups } from './group-history.ts'
-import { fetchPolicy, fetchRendezvousInfo, pickRendezvousAddress } from './rendezvous-info.ts'
+import { OutboxFlusher } from './outbox-flusher.ts'
+import { GroupActions } from './group-actions.ts'
+import { listGroups } from './group-history.ts'
+import { fetchRendezvousInfo, pickRendezvousAddress } from './rendezvous-info.ts'
+import { PolicyState } from './policy-state.ts'
 import { peerIdFromInvite } from './routes.ts'
 import { SafetyNumbers } from './safety-numbers.ts'
 import { holdTabLock } from './tab-lock.ts'
 import { createWebNode } from './web-node.ts'
 import { WebAttachments } from './web-attachments.ts'
-import { WebRTCUpgrader } from './webrtc-upgrade.ts'
+import { WebRTCUpgrader, bestPath } from './webrtc-upgrade.ts'
 import type { RendezvousInfo } from './rendezvous-info.ts'
 import type { DeliveryPath } from '../../protocol/chat-client.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { ChatMessage } from '../../protocol/store/chat-store.ts'
-import type { EncryptionSetting, GroupInfo } from '../../protocol/groups/group-state.ts'
+import type { GroupInfo } from '../../protocol/groups/group-state.ts'
 import type { AppDb, Contact } from '../store/app-db.ts'
 import type { LocalExport } from '../store/app-data.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -69,9 +72,12 @@ export class ChatService extends EventTarget {
   outboxCount = 0
   contacts: Contact[] = []
   groups: ViewGroup[] = []
-  /** The node's privacy policy (from `/api/policy`) and the version this browser acknowledged. */
-  policy?: { version: number, text: string }
-  policyAcknowledged = 0
+  /** The node's privacy policy and the version this browser acknowledged. */
+  readonly policy = new PolicyState({
+    data: () => this.#data,
+    accounts: () => this.rendezvous === 'online' ? this.#client?.accounts : undefined,
+    changed: () => { this.#changed() }
+  })
   /** Last problem worth showing (unreachable rendezvous, a refused message); cleared on success. */
   notice?: string
 
@@ -89,9 +95,12 @@ export class ChatService extends EventTarget {
   #upgrader?: WebRTCUpgrader
   #retryTimer?: ReturnType<typeof setTimeout>
   #backoff = RECONNECT_MIN_MS
-  #flushing?: Promise<void>
-  #flushAgain = false
-  readonly #inFlight = new Set<number>()
+  readonly #flusher = new OutboxFlusher({
+    outbox: () => this.#outbox,
+    canSend: () => this.rendezvous === 'online' && this.#client != null,
+    send: async item => await this.#sendNow(item.peer, item.text, true),
+    changed: async () => { await this.#refresh() }
+  })
   #closed = false
   #tabLocked = false
   #activePeer?: string
@@ -168,7 +177,7 @@ export class ChatService extends EventTarget {
     try {
       info = await fetchRendezvousInfo()
       await this.#data.setSetting('rendezvous', info)
-      void this.#loadPolicy()
+      void this.policy.load()
     } catch {
       // Started while the node is down: its last known addresses let the outbox work meanwhile.
       info = await this.#data.getSetting<RendezvousInfo>('rendezvous')
@@ -311,14 +320,7 @@ export class ChatService extends EventTarget {
 
   /** How this device is connected to `peer` right now, best path first. */
   peerPath (peer: string): DeliveryPath | undefined {
-    if (this.#node == null) return undefined
-    let paths: DeliveryPath[]
-    try {
-      paths = this.#node.getConnections(parsePeerId(peer)).filter(c => c.status === 'open').map(connectionPath)
-    } catch {
-      return undefined
-    }
-    return (['webrtc', 'direct', 'relayed'] as const).find(p => paths.includes(p))
+    return this.#node == null ? undefined : bestPath(this.#node, peer)
   }
 
   /**
@@ -358,7 +360,7 @@ export class ChatService extends EventTarget {
     const messages: ViewMessage[] = await this.#store.listMessages({ peer, limit: 500 })
     const paths = await this.#data.getPaths(messages.map(m => m.id))
     messages.forEach((m, i) => { m.path = paths[i] })
-    const queued = (await this.#outbox.list(peer)).filter(q => !this.#inFlight.has(q.seq as number))
+    const queued = (await this.#outbox.list(peer)).filter(q => !this.#flusher.inFlight.has(q.seq as number))
     await this.#files?.attach(messages)
     return [...messages, ...queued.map(q => ({
       id: `outbox-${q.seq ?? 0}`, peer, direction: 'out' as const, text: q.text, sentAt: q.queuedAt, receivedAt: q.queuedAt, status: 'queued' as const
@@ -380,16 +382,8 @@ export class ChatService extends EventTarget {
       void this.flushOutbox()
       return
     }
-    if (this.#upgrader != null && this.rendezvous === 'online') {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const upgraded = await Promise.race([
-        this.#upgrader.upgrade(target),
-        new Promise<false>(resolve => { timer = setTimeout(() => { resolve(false) }, SEND_UPGRADE_WAIT_MS) })
-      ])
-      clearTimeout(timer)
-      // Not now: the message takes the relayed connection (or the mailbox) instead of waiting.
-      if (!upgraded) this.#upgrader.cancel(target)
-    }
+    // Not in time: the message takes the relayed connection (or the mailbox) instead of waiting.
+    if (this.#upgrader != null && this.rendezvous === 'online') await this.#upgrader.upgradeWithin(target, SEND_UPGRADE_WAIT_MS)
     await this.#sendNow(peer, text)
   }
 
@@ -432,31 +426,7 @@ export class ChatService extends EventTarget {
 
   /** Sends what the outbox holds, oldest first, stopping at the first message that cannot leave. */
   async flushOutbox (): Promise<void> {
-    if (this.#flushing != null) {
-      this.#flushAgain = true
-      return await this.#flushing
-    }
-    this.#flushing = (async () => {
-      do {
-        this.#flushAgain = false
-        const items = await this.#outbox?.list() ?? []
-        for (const item of items) {
-          if (this.rendezvous !== 'online' || this.#client == null) return
-          const seq = item.seq as number
-          // While in flight the message shows once, from the message store, not also as queued.
-          this.#inFlight.add(seq)
-          try {
-            const sent = await this.#sendNow(item.peer, item.text, true)
-            if (!sent) return
-            await this.#outbox?.remove(seq)
-          } finally {
-            this.#inFlight.delete(seq)
-            await this.#refresh()
-          }
-        }
-      } while (this.#flushAgain)
-    })().finally(() => { this.#flushing = undefined })
-    return await this.#flushing
+    await this.#flusher.flush()
   }
 
   async exportData (): Promise<LocalExport> {
@@ -491,47 +461,15 @@ export class ChatService extends EventTarget {
     await this.#refresh()
   }
 
-  // ---- groups ----
-
-  async createGroup (name: string, encryption: EncryptionSetting, members: string[]): Promise<ViewGroup> {
-    const groups = this.#requireGroups()
-    const result = await groups.create({ name: name.trim(), encryption, members })
-    await this.#refresh()
-    return { ...result.group, member: true }
-  }
-
-  async inviteToGroup (groupId: string, members: string[]): Promise<void> {
-    await this.#requireGroups().invite(groupId, members)
-    await this.#refresh()
-  }
-
-  async leaveGroup (groupId: string): Promise<void> {
-    await this.#requireGroups().leave(groupId)
-    await this.#refresh()
-  }
-
-  async sendGroup (groupId: string, text: string): Promise<void> {
-    const groups = this.#requireGroups()
-    const pending = groups.send(groupId, text)
-    this.#changed()
-    try {
-      await pending
-    } catch (err) {
-      this.notice = `The message could not be sent: ${errorMessage(err)}`
-    }
-    await this.#refresh()
-  }
-
-  /** A group's messages, oldest first, each with its sender. */
-  async groupConversation (groupId: string): Promise<ViewMessage[]> {
-    if (this.#store == null || this.peerId == null) return []
-    return await groupMessages(this.#store, groupId, this.peerId)
-  }
-
-  #requireGroups (): GroupClient {
-    if (this.#groups == null) throw new Error('Groups need a connection to the rendezvous node first.')
-    return this.#groups
-  }
+  /** Creating, joining, leaving and writing to groups. */
+  readonly groupActions = new GroupActions({
+    client: () => this.#groups,
+    store: () => this.#store,
+    me: () => this.peerId,
+    refresh: async () => { await this.#refresh() },
+    changed: () => { this.#changed() },
+    notice: text => { this.notice = text }
+  })
 
   // ---- safety numbers, accounts ----
 
@@ -545,27 +483,6 @@ export class ChatService extends EventTarget {
   /** The rendezvous' account protocol, once the node runs. */
   get accounts (): ChatClient['accounts'] {
     return this.#client?.accounts
-  }
-
-  async #loadPolicy (): Promise<void> {
-    const policy = await fetchPolicy().catch(() => undefined)
-    if (policy == null) return
-    this.policy = policy
-    this.policyAcknowledged = await this.#data?.getSetting<number>('policyAcknowledged') ?? 0
-    this.#changed()
-  }
-
-  /** True when the node's policy is newer than the version this browser acknowledged. */
-  get policyIsNew (): boolean {
-    return this.policy != null && this.policy.version > this.policyAcknowledged
-  }
-
-  async acknowledgePolicy (version: number): Promise<void> {
-    await this.#data?.setSetting('policyAcknowledged', version)
-    // An account at the node records it too; without one (NOT_FOUND) the browser's record is all.
-    if (this.rendezvous === 'online') void this.#client?.accounts?.acceptPolicy(version).catch(() => {})
-    this.policyAcknowledged = version
-    this.#changed()
   }
 
   async getSetting<T> (key: string): Promise<T | undefined> {

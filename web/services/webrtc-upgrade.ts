@@ -3,6 +3,8 @@
 // the ICE candidates arrive, and an immediate retry has always succeeded (STACK.md).
 import { multiaddr } from '@multiformats/multiaddr'
 import { connectionPath } from '../../protocol/chat-client.ts'
+import { parsePeerId } from '../../protocol/identity.ts'
+import type { DeliveryPath } from '../../protocol/chat-client.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { PeerId } from '@libp2p/interface'
 
@@ -36,6 +38,18 @@ export class WebRTCUpgrader {
     return await result
   }
 
+  /** Like upgrade(), but gives up after `ms` so a send is not held up by a slow dial. */
+  async upgradeWithin (peer: PeerId, ms: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const upgraded = await Promise.race([
+      this.upgrade(peer),
+      new Promise<false>(resolve => { timer = setTimeout(() => { resolve(false) }, ms) })
+    ])
+    clearTimeout(timer)
+    if (!upgraded) this.cancel(peer)
+    return upgraded
+  }
+
   /**
    * Gives up a pending upgrade. Needed before any other dial to the peer: libp2p joins every dial to
    * a peer onto the one in progress, so a stalled WebRTC dial would hold the relayed fallback too.
@@ -58,4 +72,15 @@ export class WebRTCUpgrader {
     }
     return false
   }
+}
+
+/** How `node` is connected to `peer` right now, best path first; undefined when it is not. */
+export function bestPath (node: ChatNode, peer: string): DeliveryPath | undefined {
+  let paths: DeliveryPath[]
+  try {
+    paths = node.getConnections(parsePeerId(peer)).filter(c => c.status === 'open').map(connectionPath)
+  } catch {
+    return undefined
+  }
+  return (['webrtc', 'direct', 'relayed'] as const).find(p => paths.includes(p))
 }
