@@ -28,6 +28,8 @@ const HOME_CACHE_MS = 5 * 60_000
  */
 const CONNECTED_LIVE_TIMEOUT_MS = 10_000
 
+const LIVE_ATTEMPTS = 2
+
 /** Codes that retrying through the mailbox cannot fix. */
 const FINAL_CODES = new Set([ErrorCode.MALFORMED, ErrorCode.TOO_LARGE, ErrorCode.BAD_SIGNATURE])
 
@@ -64,14 +66,20 @@ export class DeliveryRouter {
     const { dm, log, mailbox, timeoutMs, liveTimeoutMs, node } = this.#init
     // Looked up while the live attempt runs, so a stored message costs no extra wait.
     const home = this.#homeOf(peer)
-    try {
-      const connected = node.getConnections(peer).some(c => c.status === 'open')
-      const signal = options.signal ?? AbortSignal.timeout(connected ? Math.max(liveTimeoutMs, CONNECTED_LIVE_TIMEOUT_MS) : liveTimeoutMs)
-      const connection = await dm.send(this.#liveTarget(peer), envelope, { signal })
-      return { status: 'delivered', path: connectionPath(connection) }
-    } catch (err) {
-      if (ProtocolError.is(err) && FINAL_CODES.has(err.code)) throw err
-      log('live delivery to %p failed, using the mailbox - %e', peer, err)
+    const connected = node.getConnections(peer).some(c => c.status === 'open')
+    const signal = options.signal ?? AbortSignal.timeout(connected ? Math.max(liveTimeoutMs, CONNECTED_LIVE_TIMEOUT_MS) : liveTimeoutMs)
+    // A stream can fail on a working connection (a WebRTC data channel reset, a relay hiccup): one
+    // more try, on whatever connection is best now, before the message goes to the mailbox.
+    for (let attempt = 1; attempt <= LIVE_ATTEMPTS && !signal.aborted; attempt++) {
+      try {
+        const connection = await dm.send(this.#liveTarget(peer), envelope, { signal })
+        return { status: 'delivered', path: connectionPath(connection) }
+      } catch (err) {
+        if (ProtocolError.is(err) && FINAL_CODES.has(err.code)) throw err
+        log('live delivery to %p failed (attempt %d), %s - %e', peer, attempt, attempt < LIVE_ATTEMPTS ? 'trying again' : 'using the mailbox', err)
+        // A peer that answered (with an error) or is simply not reachable gets no second try.
+        if (ProtocolError.is(err) || !connected) break
+      }
     }
     if (mailbox == null) throw new UnreachableError(`peer ${peer.toString()} is not reachable and no rendezvous is configured`)
     const remoteHome = await home
