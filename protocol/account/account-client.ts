@@ -1,6 +1,7 @@
 // Client side of `/babacloud/account/1.0.0`, used by the CLI and the web app's settings.
 import { ACCOUNT_PROTOCOL, DEFAULT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../constants.ts'
-import { request, throwIfError } from '../rpc/rpc.ts'
+import { call } from '../rpc/rpc.ts'
+import type { CallTarget } from '../rpc/rpc.ts'
 import { AccountRequest, AccountResponse } from '../wire/messages.ts'
 import { hashIdentifier } from './identifiers.ts'
 import type { IdentifierKind } from './identifiers.ts'
@@ -12,23 +13,14 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export type ProfileFields = Partial<Profile>
 
 export class AccountClient {
-  readonly #node: ChatNode
-  readonly #rendezvous: PeerId | Multiaddr
-  readonly #timeoutMs: number
+  readonly #target: CallTarget
 
   constructor (node: ChatNode, rendezvous: PeerId | Multiaddr, timeoutMs = DEFAULT_TIMEOUT_MS) {
-    this.#node = node
-    this.#rendezvous = rendezvous
-    this.#timeoutMs = timeoutMs
+    this.#target = { node, peer: rendezvous, protocol: ACCOUNT_PROTOCOL, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES }
   }
 
   async #call (req: Partial<AccountRequest>, options: AbortOptions = {}): Promise<AccountResponse> {
-    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs)
-    const stream = await this.#node.dialProtocol(this.#rendezvous, ACCOUNT_PROTOCOL, { signal })
-    const full: AccountRequest = { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', ...req }
-    const res = await request<AccountRequest, AccountResponse>(stream, full, { request: AccountRequest, response: AccountResponse }, { signal, maxResponseBytes: MAX_RESPONSE_BYTES })
-    throwIfError(res.error)
-    return res
+    return await call<AccountRequest, AccountResponse>(this.#target, { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', ...req }, { request: AccountRequest, response: AccountResponse }, options)
   }
 
   async #account (req: Partial<AccountRequest>): Promise<Account> {

@@ -1,6 +1,7 @@
 // Client side of `/babacloud/mailbox/1.0.0`: deposit for an offline recipient, fetch pages, ack.
 import { DEFAULT_TIMEOUT_MS, MAILBOX_PROTOCOL, MAX_PAGE, MAX_RESPONSE_BYTES } from '../constants.ts'
-import { request, throwIfError } from '../rpc/rpc.ts'
+import { call } from '../rpc/rpc.ts'
+import type { CallTarget } from '../rpc/rpc.ts'
 import { MailboxRequest, MailboxResponse } from '../wire/messages.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
 import type { Envelope } from '../wire/messages.ts'
@@ -14,23 +15,14 @@ export interface MailboxPage {
 }
 
 export class MailboxClient {
-  readonly #node: ChatNode
-  readonly #rendezvous: PeerId | Multiaddr | Multiaddr[]
-  readonly #timeoutMs: number
+  readonly #target: CallTarget
 
   constructor (node: ChatNode, rendezvous: PeerId | Multiaddr | Multiaddr[], timeoutMs = DEFAULT_TIMEOUT_MS) {
-    this.#node = node
-    this.#rendezvous = rendezvous
-    this.#timeoutMs = timeoutMs
+    this.#target = { node, peer: rendezvous, protocol: MAILBOX_PROTOCOL, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES }
   }
 
   async #call (req: Partial<MailboxRequest>, options: AbortOptions): Promise<MailboxResponse> {
-    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs)
-    const stream = await this.#node.dialProtocol(this.#rendezvous, MAILBOX_PROTOCOL, { signal })
-    const full: MailboxRequest = { type: MailboxRequest.Type.DEPOSIT, limit: 0, after: 0n, ids: [], ...req }
-    const res = await request<MailboxRequest, MailboxResponse>(stream, full, { request: MailboxRequest, response: MailboxResponse }, { signal, maxResponseBytes: MAX_RESPONSE_BYTES })
-    throwIfError(res.error)
-    return res
+    return await call<MailboxRequest, MailboxResponse>(this.#target, { type: MailboxRequest.Type.DEPOSIT, limit: 0, after: 0n, ids: [], ...req }, { request: MailboxRequest, response: MailboxResponse }, options)
   }
 
   /** Resolves once the rendezvous has durably stored the envelope. */

@@ -5,7 +5,8 @@
 import { DEFAULT_TIMEOUT_MS, PREKEYS_PROTOCOL } from '../constants.ts'
 import { decodePrekeyBundle } from '../crypto/x3dh/wire.ts'
 import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
-import { request, throwIfError } from '../rpc/rpc.ts'
+import { call } from '../rpc/rpc.ts'
+import type { CallTarget } from '../rpc/rpc.ts'
 import { PrekeyRequest, PrekeyResponse } from '../wire/messages.ts'
 import type { PrekeyBundle } from '../crypto/x3dh/pqxdh.ts'
 import type { LocalPrekeys } from './local-prekeys.ts'
@@ -32,23 +33,14 @@ export interface PrekeyStatus {
 }
 
 export class PrekeyClient {
-  readonly #node: ChatNode
-  readonly #rendezvous: PeerId | Multiaddr | Multiaddr[]
-  readonly #timeoutMs: number
+  readonly #target: CallTarget
 
   constructor (node: ChatNode, rendezvous: PeerId | Multiaddr | Multiaddr[], timeoutMs = DEFAULT_TIMEOUT_MS) {
-    this.#node = node
-    this.#rendezvous = rendezvous
-    this.#timeoutMs = timeoutMs
+    this.#target = { node, peer: rendezvous, protocol: PREKEYS_PROTOCOL, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES }
   }
 
   async #call (req: Partial<PrekeyRequest>, options: AbortOptions): Promise<PrekeyResponse> {
-    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs)
-    const stream = await this.#node.dialProtocol(this.#rendezvous, PREKEYS_PROTOCOL, { signal })
-    const full: PrekeyRequest = { type: PrekeyRequest.Type.STATUS, oneTimePrekeys: [], pqOneTimePrekeys: [], replaceOneTime: false, peerId: '', ...req }
-    const res = await request<PrekeyRequest, PrekeyResponse>(stream, full, { request: PrekeyRequest, response: PrekeyResponse }, { signal, maxResponseBytes: MAX_RESPONSE_BYTES })
-    throwIfError(res.error)
-    return res
+    return await call<PrekeyRequest, PrekeyResponse>(this.#target, { type: PrekeyRequest.Type.STATUS, oneTimePrekeys: [], pqOneTimePrekeys: [], replaceOneTime: false, peerId: '', ...req }, { request: PrekeyRequest, response: PrekeyResponse }, options)
   }
 
   async publish (upload: PrekeyUploadWire, options: AbortOptions = {}): Promise<PrekeyStatus> {

@@ -3,7 +3,8 @@
 import { lpStream } from '@libp2p/utils'
 import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
 import type { WireError } from '../wire/messages.ts'
-import type { AbortOptions, Logger, Stream } from '@libp2p/interface'
+import type { AbortOptions, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface Codec<T> {
@@ -30,6 +31,27 @@ export async function request<Req, Res> (stream: Stream, req: Req, codecs: { req
     if (options.signal?.aborted === true) throw new ProtocolError(ErrorCode.INTERNAL, 'request timed out or was aborted')
     throw err
   }
+}
+
+export interface CallTarget {
+  node: Pick<Libp2p, 'dialProtocol'>
+  peer: PeerId | Multiaddr | Multiaddr[]
+  protocol: string
+  /** Used when the caller passes no signal. */
+  timeoutMs: number
+  maxResponseBytes: number
+}
+
+/**
+ * One request to `target` on a fresh stream: dial, send, read the answer; an `error` in the answer
+ * is thrown as a ProtocolError. The shared core of every client of a request/response protocol.
+ */
+export async function call<Req, Res extends { error?: WireError }> (target: CallTarget, req: Req, codecs: { request: Codec<Req>, response: Codec<Res> }, options: AbortOptions = {}): Promise<Res> {
+  const signal = options.signal ?? AbortSignal.timeout(target.timeoutMs)
+  const stream = await target.node.dialProtocol(target.peer, target.protocol, { signal })
+  const res = await request<Req, Res>(stream, req, codecs, { signal, maxResponseBytes: target.maxResponseBytes })
+  throwIfError(res.error)
+  return res
 }
 
 /** Decodes a frame, turning decoder failures (protons throws RangeError on truncation) into MALFORMED. */
