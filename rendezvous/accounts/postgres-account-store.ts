@@ -1,6 +1,6 @@
 // AccountStore on PostgreSQL, for several rendezvous instances sharing one database.
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import { createPool, migrate, transaction } from '../storage/postgres-support.ts'
+import { migratedPool, transaction } from '../storage/postgres-support.ts'
 import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
 import type pg from 'pg'
 
@@ -91,13 +91,7 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   static async open (connection: string | pg.PoolConfig): Promise<PostgresAccountStore> {
-    const pool = createPool(connection)
-    try {
-      await migrate(pool, 'account_schema_migrations', MIGRATION_LOCK, MIGRATIONS)
-    } catch (err) {
-      await pool.end().catch(() => {})
-      throw err
-    }
+    const { pool } = await migratedPool(connection, 'account_schema_migrations', MIGRATION_LOCK, MIGRATIONS)
     return new PostgresAccountStore(pool)
   }
 

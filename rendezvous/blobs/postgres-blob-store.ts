@@ -1,7 +1,7 @@
 // Blob storage in PostgreSQL, for instances sharing one database: a blob uploaded through one
 // instance can be downloaded through any other. Uses the mailbox store's pool when given one.
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import { LOCK_NAMESPACE, createPool, migrate, transaction } from '../storage/postgres-support.ts'
+import { LOCK_NAMESPACE, migratedPool, transaction } from '../storage/postgres-support.ts'
 import type { BlobStats, BlobStore, NewBlob, StoredBlob } from './blob-store.ts'
 import type pg from 'pg'
 
@@ -53,14 +53,7 @@ export class PostgresBlobStore implements BlobStore {
 
   /** A connection string opens a pool of its own; a pool is shared and left open on close(). */
   static async open (connection: string | pg.Pool): Promise<PostgresBlobStore> {
-    const owned = typeof connection === 'string'
-    const pool = typeof connection === 'string' ? createPool(connection) : connection
-    try {
-      await migrate(pool, 'blob_migrations', MIGRATION_LOCK, MIGRATIONS)
-    } catch (err) {
-      if (owned) await pool.end().catch(() => {})
-      throw err
-    }
+    const { pool, owned } = await migratedPool(connection, 'blob_migrations', MIGRATION_LOCK, MIGRATIONS)
     return new PostgresBlobStore(pool, owned)
   }
 

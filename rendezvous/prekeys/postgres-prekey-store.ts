@@ -2,7 +2,7 @@
 // published through one instance is fetched through any other, and a one-time prekey is still
 // handed out once, whichever instances the concurrent fetches arrive at.
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import { LOCK_NAMESPACE, createPool, migrate, transaction } from '../storage/postgres-support.ts'
+import { LOCK_NAMESPACE, migratedPool, transaction } from '../storage/postgres-support.ts'
 import type { OneTimeKey, PrekeyCounts, PrekeyStore, PrekeyStoreLimits, PrekeyUpload, SignedKey, TakenBundle } from './prekey-store.ts'
 import type pg from 'pg'
 
@@ -48,14 +48,7 @@ export class PostgresPrekeyStore implements PrekeyStore {
 
   /** A connection string opens a pool of its own; a pool is shared and left open on close(). */
   static async open (connection: string | pg.Pool): Promise<PostgresPrekeyStore> {
-    const owned = typeof connection === 'string'
-    const pool = typeof connection === 'string' ? createPool(connection) : connection
-    try {
-      await migrate(pool, 'prekey_migrations', MIGRATION_LOCK, MIGRATIONS)
-    } catch (err) {
-      if (owned) await pool.end().catch(() => {})
-      throw err
-    }
+    const { pool, owned } = await migratedPool(connection, 'prekey_migrations', MIGRATION_LOCK, MIGRATIONS)
     return new PostgresPrekeyStore(pool, owned)
   }
 

@@ -5,7 +5,7 @@ import pg from 'pg'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { DepositChannel } from './postgres-listener.ts'
 import { replayDigest } from './replay-digest.ts'
-import { LOCK_NAMESPACE, createPool, migrate, transaction } from './postgres-support.ts'
+import { LOCK_NAMESPACE, migrate, migratedPool, transaction } from './postgres-support.ts'
 import type { DepositListener, FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 /** Applied in order, each once, recorded in schema_migrations. Never edit one that has shipped. */
@@ -80,13 +80,7 @@ export class PostgresStore implements RendezvousStore {
 
   /** Connects, brings the schema up to date, and returns a ready store. */
   static async open (options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = createPool(options.connection)
-    try {
-      await PostgresStore.migrate(pool)
-    } catch (err) {
-      await pool.end().catch(() => {})
-      throw err
-    }
+    const { pool } = await migratedPool(options.connection, 'schema_migrations', MIGRATION_LOCK, MIGRATIONS)
     return new PostgresStore(pool, options.connection)
   }
 

@@ -55,3 +55,19 @@ export async function migrate (pool: pg.Pool, table: string, lockId: number, mig
     }
   })
 }
+
+/**
+ * A pool with the schema brought up to date. Given connection settings it opens a pool of its own
+ * (`owned`, ended again if the migration fails); given a pool, it shares that one.
+ */
+export async function migratedPool (connection: string | pg.PoolConfig | pg.Pool, table: string, lockId: number, migrations: string[]): Promise<{ pool: pg.Pool, owned: boolean }> {
+  const owned = !(connection instanceof pg.Pool)
+  const pool = connection instanceof pg.Pool ? connection : createPool(connection)
+  try {
+    await migrate(pool, table, lockId, migrations)
+  } catch (err) {
+    if (owned) await pool.end().catch(() => {})
+    throw err
+  }
+  return { pool, owned }
+}
