@@ -1,7 +1,7 @@
 // Reads the `plans:` and `billing:` sections of the node's config file (docs/billing.md).
 // config.ts calls these while resolving the whole file; only function declarations cross that
 // import cycle, and they are used at call time, never while modules are being evaluated.
-import { ConfigError, parseDuration, parseSize } from '../config.ts'
+import { ConfigError, parseDuration, parseSize } from '../config-values.ts'
 import { DEFAULT_BILLING, DEFAULT_PLANS, FREE_PLAN } from './plans.ts'
 import type { BillingConfig, PlanLimits, Plans } from './plans.ts'
 
