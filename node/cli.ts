@@ -28,11 +28,19 @@ function errorCode (err: unknown): string {
   return ERROR_CODES[e.name ?? ''] ?? 'ERROR'
 }
 
-export function buildProgram (): Command {
+/** A usage error is one line, like every other error: JSON with --json, else prefixed and with a hint. */
+function usageErrorWriter (json: boolean): (str: string, write: (s: string) => void) => void {
+  return (str, write) => {
+    const message = str.trim().replace(/^error: /, '')
+    write(json ? JSON.stringify({ error: { code: 'USAGE', message } }) + '\n' : `babacloud: ${message} (see --help)\n`)
+  }
+}
+
+export function buildProgram (json = false): Command {
   const program = new Command('babacloud')
     .description('BabaCloud Chat: peer-to-peer end-to-end encrypted chat')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ outputError: usageErrorWriter(json) })
     .exitOverride()
   registerInit(program)
   registerRendezvous(program)
@@ -51,11 +59,11 @@ export function buildProgram (): Command {
 export async function main (argv: string[]): Promise<number> {
   const json = argv.includes('--json')
   try {
-    await buildProgram().parseAsync(argv)
+    await buildProgram(json).parseAsync(argv)
     return 0
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Commander already printed help or its one-line error.
+      // Commander already printed help or the one-line usage error.
       return err.exitCode
     }
     const message = errorMessage(err).split('\n')[0]

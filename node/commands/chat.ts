@@ -19,7 +19,12 @@ export function registerChat (program: Command): void {
     .action(async (opts: { home: string, rendezvous?: string, to?: string, json?: boolean }) => {
       let to: PeerId | undefined = opts.to != null ? parsePeerId(opts.to) : undefined
       const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY })
-      const say = (value: unknown, text: string): void => { print(opts, value, text); rl.prompt(true) }
+      // Iterate from the start: piped lines that arrive while the peer connects are buffered, not lost.
+      const lines = rl[Symbol.asyncIterator]()
+      // A prompt is for a person at a terminal; piped or --json output carries only what happened.
+      const interactive = process.stdin.isTTY && opts.json !== true
+      const prompt = (): void => { if (interactive) rl.prompt(true) }
+      const say = (value: unknown, text: string): void => { print(opts, value, text); prompt() }
       const session = await openPeer({
         home: opts.home,
         rendezvous: opts.rendezvous,
@@ -27,10 +32,10 @@ export function registerChat (program: Command): void {
       })
       say({ event: 'ready', peerId: session.client.peerId.toString() }, `you are ${session.client.peerId.toString()}. ${HELP}`)
       rl.setPrompt('> ')
-      rl.prompt()
-      for await (const line of rl) {
+      prompt()
+      for await (const line of { [Symbol.asyncIterator]: () => lines }) {
         const text = line.trim()
-        if (text === '') { rl.prompt(); continue }
+        if (text === '') { prompt(); continue }
         if (text === '/quit') break
         try {
           if (text.startsWith('/to ')) {

@@ -72,7 +72,8 @@ describe('babacloud command line', { timeout: 120_000 }, () => {
       [['send', '--home', `${dir}/alice`, '--rendezvous', '/ip4/127.0.0.1/tcp/9/p2p/' + bob, '--to', bob, 'hi'], /unreachable/],
       [['send', '--home', `${dir}/alice`, '--rendezvous', '/nonsense/addr', '--to', bob, 'hi'], /malformed multiaddr/],
       [['inbox', '--home', `${dir}/nobody`, '--rendezvous', rv], /no identity/],
-      [['send', '--to', bob], /missing required argument/]
+      [['send', '--to', bob], /missing required argument/],
+      [['send', '--home', `${dir}/alice`, 'hi'], /required option '--to <peer>' not specified/]
     ]
     // Independent commands: run together to keep the suite quick.
     const results = await Promise.all(cases.map(async ([args]) => await runCli(args)))
@@ -80,13 +81,24 @@ describe('babacloud command line', { timeout: 120_000 }, () => {
       const r = results[i]
       expect(r.code, args.join(' ')).not.toBe(0)
       expect(r.stderr).toMatch(message)
-      expect(r.stderr.trim().split('\n').filter(l => !l.startsWith('(add --help'))).toHaveLength(1)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
       expect(r.stderr).not.toMatch(/\n\s+at /)
     }
     const json = await runCli(['send', '--home', `${dir}/alice`, '--rendezvous', rv, '--to', 'nope', '--json', 'hi'])
     expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'INVALID_PEER_ID' } })
+    const usage = await runCli(['send', '--json', 'hi'])
+    expect(JSON.parse(usage.stderr)).toMatchObject({ error: { code: 'USAGE', message: expect.stringContaining('--to') } })
     const help = await runCli(['inbox', '--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toContain('--wait')
+  })
+
+  it('writes no prompt into piped output of `chat`', async () => {
+    const { dir, rv, bob } = await setup()
+    const r = await runCli(['chat', '--home', `${dir}/alice`, '--rendezvous', rv, '--to', bob], { input: 'piped hello\n/quit\n', timeout: 60_000 })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^you are 12D3Koo\w+\. commands:/)
+    expect(r.stdout).toMatch(/\n {2}stored\n$/)
+    expect(r.stdout).not.toContain('> ')
   })
 })

@@ -12,13 +12,15 @@ export interface CliResult {
   stderr: string
 }
 
-export async function runCli (args: string[], options: { timeout?: number, env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+/** Runs one command to its end; `input` is piped to its stdin (which is otherwise closed). */
+export async function runCli (args: string[], options: { timeout?: number, env?: NodeJS.ProcessEnv, input?: string } = {}): Promise<CliResult> {
   return await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: [options.input == null ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    if (options.input != null) child.stdin?.end(options.input)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`babacloud ${args.join(' ')} did not finish in time\n${stderr}`))
