@@ -38,7 +38,7 @@ function remnants (dir: string, markers: Record<string, Uint8Array>): string[] {
   for (const file of filesUnder(dir)) {
     const bytes = readFileSync(file)
     for (const [name, marker] of Object.entries(markers)) {
-      if (bytes.includes(marker)) found.push(`${name} in ${file.slice(dir.length + 1)}`)
+      if (bytes.includes(Buffer.from(marker))) found.push(`${name} in ${file.slice(dir.length + 1)}`)
     }
   }
   return found
