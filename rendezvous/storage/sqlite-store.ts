@@ -177,12 +177,12 @@ export class SqliteStore implements RendezvousStore {
   }
 
   async purgeExpired (now = Date.now()): Promise<number> {
-    const n = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM seen_envelopes WHERE expires_at <= ?').run(now)
-      return this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?').run(now).changes
-    })()
-    if (n > 0) walScrubber(this.db).schedule()
-    return n
+    const { seen, envelopes } = this.db.transaction(() => ({
+      seen: this.db.prepare('DELETE FROM seen_envelopes WHERE expires_at <= ?').run(now).changes,
+      envelopes: this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?').run(now).changes
+    }))()
+    if (seen + envelopes > 0) walScrubber(this.db).schedule()
+    return envelopes
   }
 
   async stats (): Promise<StoreStats> {
