@@ -57,8 +57,6 @@ export class WalScrubber {
   readonly #db: Database.Database
   readonly #delayMs: number
   #timer?: ReturnType<typeof setTimeout>
-  /** Scrubs that completed: tests and metrics can tell a pending one from a done one. */
-  completed = 0
 
   constructor (db: Database.Database, delayMs = WAL_SCRUB_DELAY_MS) {
     this.#db = db
@@ -70,10 +68,7 @@ export class WalScrubber {
     if (!this.#db.open) return true
     clearTimeout(this.#timer)
     this.#timer = undefined
-    if (truncateWal(this.#db)) {
-      this.completed++
-      return true
-    }
+    if (truncateWal(this.#db)) return true
     this.schedule()
     return false
   }
