@@ -1,9 +1,10 @@
 // A device's home directory: its identity seed, its message store and a little settings file.
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DeviceIdentity } from '../protocol/identity.ts'
 import { writeFileAtomic } from '../rendezvous/rendezvous-node.ts'
+import { DATA_FILE, securePrivateDir } from '../rendezvous/storage/private-files.ts'
 import { CliError } from './cli-error.ts'
 
 export interface HomeSettings {
@@ -31,18 +32,33 @@ export class Home {
     return existsSync(this.identityFile)
   }
 
+  /**
+   * Makes the home owner-only: the directory and everything in it (identity seed, the store with
+   * messages, sessions and prekey private keys, settings, attachments), also when an older version
+   * created them readable to others.
+   */
+  secure (): void {
+    try {
+      securePrivateDir(this.dir, name => DATA_FILE.test(name) || name === 'attachments')
+    } catch (err) {
+      if ((err as Error).name === 'FilePermissionError') throw new CliError((err as Error).message, 'PERMISSIONS')
+      throw err
+    }
+  }
+
   /** Creates the identity unless one exists; returns it and whether it was created now. */
   async init (): Promise<{ identity: DeviceIdentity, created: boolean }> {
     if (this.exists()) return { identity: await this.identity(), created: false }
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+    this.secure()
     const identity = await DeviceIdentity.generate()
-    writeFileAtomic(this.identityFile, identity.toSeed(), 0o600)
-    chmodSync(this.identityFile, 0o600)
+    writeFileAtomic(this.identityFile, identity.toSeed())
     return { identity, created: true }
   }
 
+  /** The device identity; every command that uses the home starts here, so it secures it first. */
   async identity (): Promise<DeviceIdentity> {
     if (!this.exists()) throw new CliError(`no identity in ${this.dir}: run \`babacloud init --home ${this.dir}\` first`)
+    this.secure()
     return await DeviceIdentity.fromSeed(new Uint8Array(readFileSync(this.identityFile)))
   }
 
@@ -56,7 +72,7 @@ export class Home {
   }
 
   saveSettings (update: HomeSettings): void {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+    this.secure()
     writeFileAtomic(this.settingsFile, JSON.stringify({ ...this.settings(), ...update }, null, 2) + '\n')
   }
 }

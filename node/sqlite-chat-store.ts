@@ -1,5 +1,7 @@
 // ChatStore on SQLite for Node peers (the CLI's home directory).
 import Database from 'better-sqlite3'
+import { securePrivateSqlite } from '../rendezvous/storage/private-files.ts'
+import { walScrubber } from '../rendezvous/storage/sqlite-support.ts'
 import type { ChatMessage, ChatStore, MessageQuery, MessageStatus } from '../protocol/store/chat-store.ts'
 
 interface Row {
@@ -20,6 +22,8 @@ export class SqliteChatStore implements ChatStore {
   readonly #db: Database.Database
 
   constructor (path: string) {
+    // Owner-only from the first byte: messages, ratchet state and prekey private keys live here.
+    securePrivateSqlite(path)
     this.#db = new Database(path)
     this.#db.pragma('journal_mode = WAL')
     this.#db.pragma('busy_timeout = 5000')
@@ -57,6 +61,8 @@ export class SqliteChatStore implements ChatStore {
 
   async deleteMessage (id: string): Promise<void> {
     this.#db.prepare('DELETE FROM messages WHERE id = ?').run(id)
+    // secure_delete cleared the row in the database file; the WAL still has it until truncated.
+    walScrubber(this.#db).now()
   }
 
   async listMessages (query: MessageQuery = {}): Promise<ChatMessage[]> {
@@ -78,6 +84,8 @@ export class SqliteChatStore implements ChatStore {
 
   async deleteValue (key: string): Promise<void> {
     this.#db.prepare('DELETE FROM kv WHERE key = ?').run(key)
+    // Used one-time prekeys and old session state: out of the WAL within WAL_SCRUB_DELAY_MS.
+    walScrubber(this.#db).schedule()
   }
 
   async listValues (prefix = ''): Promise<Array<[string, Uint8Array]>> {
@@ -86,6 +94,7 @@ export class SqliteChatStore implements ChatStore {
   }
 
   async close (): Promise<void> {
+    walScrubber(this.#db).flush()
     this.#db.close()
   }
 }

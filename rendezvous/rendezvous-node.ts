@@ -1,6 +1,6 @@
 // A rendezvous node: libp2p host (TCP + WebSockets), circuit relay server, DHT server, gossipsub,
 // the mailbox, and an HTTP port for the web app, health and metrics.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createServer as createHttpsServer } from 'node:https'
 import { serve } from '@hono/node-server'
@@ -20,6 +20,7 @@ import { PostgresStore } from './storage/postgres-store.ts'
 import { GroupRelay } from './groups/group-relay.ts'
 import { RendezvousMetrics } from './metrics.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
+import { PRIVATE_FILE_MODE, securePrivateDir } from './storage/private-files.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
 import { HomeAnnouncer } from './federation/home-announcer.ts'
 import { ipConnectionGater } from './limits/connection-gater.ts'
@@ -102,10 +103,14 @@ function loadTls (tls: RendezvousConfig['tls']): { cert: Buffer, key: Buffer } |
   return { cert: read(tls.certFile, 'certificate'), key: read(tls.keyFile, 'key') }
 }
 
-/** Writes a file so that a crash leaves either the old or the new content, never a torn one. */
-export function writeFileAtomic (path: string, data: string | Uint8Array, mode = 0o644): void {
+/**
+ * Writes a file so that a crash leaves either the old or the new content, never a torn one.
+ * Owner-only by default; the mode is set exactly, whatever the umask.
+ */
+export function writeFileAtomic (path: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): void {
   const tmp = `${path}.tmp-${process.pid}`
   writeFileSync(tmp, data, { mode })
+  chmodSync(tmp, mode)
   renameSync(tmp, path)
 }
 
@@ -168,7 +173,8 @@ export class RendezvousNode {
   }
 
   async start (): Promise<RendezvousInfo> {
-    mkdirSync(this.dataDir, { recursive: true })
+    // 0700 / 0600 for everything in it, also what an older version left readable to others.
+    securePrivateDir(this.dataDir)
     let seed = loadIdentitySeed(this.dataDir)
     const identity = seed == null ? await DeviceIdentity.generate() : await DeviceIdentity.fromSeed(seed)
     if (seed == null) {

@@ -1,5 +1,6 @@
 // `babacloud account …`: the account on the home rendezvous and the user's rights over its data.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { open, rm } from 'node:fs/promises'
 import { platform } from 'node:os'
 import { formatAmount } from '../../rendezvous/billing/plans.ts'
 import { CliError } from '../cli-error.ts'
@@ -139,9 +140,26 @@ export function registerAccount (program: Command): void {
   common(account.command('export').description('download everything the node holds about your account (JSON)'))
     .requiredOption('--out <file>', 'where to write the export')
     .action(async (o: Common & { out: string }) => {
-      const doc = await withAccounts(o, async acc => await acc.export())
-      writeFileSync(o.out, doc + '\n', { mode: 0o600 })
-      print(o, { out: o.out, bytes: doc.length }, `wrote ${o.out}`)
+      // Written as the pages arrive: a mailbox with many waiting messages is never held whole.
+      const file = await open(o.out, 'w', 0o600)
+      let bytes = 0
+      try {
+        await file.chmod(0o600)
+        await withAccounts(o, async acc => {
+          await acc.exportTo(async chunk => {
+            bytes += Buffer.byteLength(chunk)
+            await file.write(chunk)
+          })
+        })
+        await file.write('\n')
+      } catch (err) {
+        // Half an export is no export: leave nothing that looks like one.
+        await file.close().catch(() => {})
+        await rm(o.out, { force: true })
+        throw err
+      }
+      await file.close()
+      print(o, { out: o.out, bytes: bytes + 1 }, `wrote ${o.out}`)
     })
 
   common(account.command('delete').description('delete the account, its devices, waiting messages, logs and discovery entries'))

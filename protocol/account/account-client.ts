@@ -1,5 +1,6 @@
 // Client side of `/babacloud/account/1.0.0`, used by the CLI and the web app's settings.
 import { ACCOUNT_PROTOCOL, DEFAULT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../constants.ts'
+import { ErrorCode, ProtocolError } from '../errors.ts'
 import { call } from '../rpc/rpc.ts'
 import type { CallTarget } from '../rpc/rpc.ts'
 import { AccountRequest, AccountResponse } from '../wire/messages.ts'
@@ -12,6 +13,21 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 export type ProfileFields = Partial<Profile>
 
+const indent = (json: string, by: string): string => json.replaceAll('\n', `\n${by}`)
+
+function parseExportJson (json: string, kind: 'object' | 'array'): unknown {
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    throw new ProtocolError(ErrorCode.MALFORMED, 'the node sent an export that is not JSON')
+  }
+  if (Array.isArray(value) !== (kind === 'array') || typeof value !== 'object' || value == null) {
+    throw new ProtocolError(ErrorCode.MALFORMED, `the node sent an export page that is not a JSON ${kind}`)
+  }
+  return value
+}
+
 export class AccountClient {
   readonly #target: CallTarget
 
@@ -20,7 +36,7 @@ export class AccountClient {
   }
 
   async #call (req: Partial<AccountRequest>, options: AbortOptions = {}): Promise<AccountResponse> {
-    return await call<AccountRequest, AccountResponse>(this.#target, { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', ...req }, { request: AccountRequest, response: AccountResponse }, options)
+    return await call<AccountRequest, AccountResponse>(this.#target, { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', exportCursor: '', ...req }, { request: AccountRequest, response: AccountResponse }, options)
   }
 
   async #account (req: Partial<AccountRequest>): Promise<Account> {
@@ -46,9 +62,49 @@ export class AccountClient {
     await this.#call({ type: AccountRequest.Type.DELETE })
   }
 
-  /** The export document, as JSON text. */
+  /** The export document, as JSON text (collected from exportTo). */
   async export (): Promise<string> {
-    return (await this.#call({ type: AccountRequest.Type.EXPORT })).json
+    let text = ''
+    await this.exportTo(chunk => { text += chunk })
+    return text
+  }
+
+  /**
+   * Writes the export document piece by piece, as `JSON.stringify(document, null, 2)` would: the
+   * node sends it with a first page of pending messages, then a page per request, so neither side
+   * holds every waiting message at once (docs/account-export.md).
+   */
+  async exportTo (write: (chunk: string) => void | Promise<void>, options: AbortOptions = {}): Promise<void> {
+    const first = await this.#call({ type: AccountRequest.Type.EXPORT }, options)
+    const document = parseExportJson(first.json, 'object') as Record<string, unknown>
+    const keys = Object.keys(document)
+    await write('{\n')
+    for (const [i, key] of keys.entries()) {
+      await write(`  ${JSON.stringify(key)}: `)
+      if (key === 'pendingMessages') {
+        let n = 0
+        const entry = async (e: unknown): Promise<void> => { await write(`${n++ === 0 ? '\n' : ',\n'}    ${indent(JSON.stringify(e, null, 2), '    ')}`) }
+        await write('[')
+        const firstPage = document[key]
+        if (!Array.isArray(firstPage)) throw new ProtocolError(ErrorCode.MALFORMED, 'the node sent an export without pendingMessages')
+        for (const e of firstPage) await entry(e)
+        let cursor = first.exportCursor
+        const seen = new Set<string>()
+        while (cursor !== '') {
+          // A node that hands out a cursor twice would page forever.
+          if (seen.has(cursor)) throw new ProtocolError(ErrorCode.MALFORMED, 'the node repeated an export cursor')
+          seen.add(cursor)
+          const page = await this.#call({ type: AccountRequest.Type.EXPORT, exportCursor: cursor }, options)
+          for (const e of parseExportJson(page.json, 'array') as unknown[]) await entry(e)
+          cursor = page.exportCursor
+        }
+        await write(n === 0 ? ']' : '\n  ]')
+      } else {
+        await write(indent(JSON.stringify(document[key], null, 2), '  '))
+      }
+      await write(i < keys.length - 1 ? ',\n' : '\n')
+    }
+    await write('}')
   }
 
   async setRestricted (restricted: boolean): Promise<Account> {

@@ -2151,6 +2151,7 @@ export interface AccountRequest {
   policyVersion: number
   clear: string[]
   plan: string
+  exportCursor: string
 }
 
 export namespace AccountRequest {
@@ -2271,6 +2272,11 @@ export namespace AccountRequest {
           w.string(obj.plan)
         }
 
+        if ((obj.exportCursor != null && obj.exportCursor !== '')) {
+          w.uint32(162)
+          w.string(obj.exportCursor)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2285,7 +2291,8 @@ export namespace AccountRequest {
           flag: false,
           policyVersion: 0,
           clear: [],
-          plan: ''
+          plan: '',
+          exportCursor: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2352,6 +2359,10 @@ export namespace AccountRequest {
             }
             case 12: {
               obj.plan = reader.string()
+              break
+            }
+            case 20: {
+              obj.exportCursor = reader.string()
               break
             }
             default: {
@@ -2474,6 +2485,13 @@ export namespace AccountRequest {
               }
               break
             }
+            case 20: {
+              yield {
+                field: `${prefix}.exportCursor`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2583,6 +2601,11 @@ export namespace AccountRequest {
     value: string
   }
 
+  export interface AccountRequestExportCursorFieldEvent {
+    field: '$.exportCursor'
+    value: string
+  }
+
   export function encode (obj: Partial<AccountRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AccountRequest.codec())
   }
@@ -2591,7 +2614,7 @@ export namespace AccountRequest {
     return decodeMessage(buf, AccountRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): Generator<AccountRequestTypeFieldEvent | AccountRequestProfileUsernameFieldEvent | AccountRequestProfileEmailFieldEvent | AccountRequestProfilePhoneFieldEvent | AccountRequestProfileDisplayNameFieldEvent | AccountRequestProfileAvatarFieldEvent | AccountRequestProfileBioFieldEvent | AccountRequestBirthDateFieldEvent | AccountRequestUsernameFieldEvent | AccountRequestCodeFieldEvent | AccountRequestPeerIdFieldEvent | AccountRequestHashesFieldEvent | AccountRequestFlagFieldEvent | AccountRequestDeviceTypeFieldEvent | AccountRequestDeviceOsFieldEvent | AccountRequestDeviceClientVersionFieldEvent | AccountRequestPolicyVersionFieldEvent | AccountRequestClearFieldEvent | AccountRequestPlanFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): Generator<AccountRequestTypeFieldEvent | AccountRequestProfileUsernameFieldEvent | AccountRequestProfileEmailFieldEvent | AccountRequestProfilePhoneFieldEvent | AccountRequestProfileDisplayNameFieldEvent | AccountRequestProfileAvatarFieldEvent | AccountRequestProfileBioFieldEvent | AccountRequestBirthDateFieldEvent | AccountRequestUsernameFieldEvent | AccountRequestCodeFieldEvent | AccountRequestPeerIdFieldEvent | AccountRequestHashesFieldEvent | AccountRequestFlagFieldEvent | AccountRequestDeviceTypeFieldEvent | AccountRequestDeviceOsFieldEvent | AccountRequestDeviceClientVersionFieldEvent | AccountRequestPolicyVersionFieldEvent | AccountRequestClearFieldEvent | AccountRequestPlanFieldEvent | AccountRequestExportCursorFieldEvent> {
     return streamMessage(buf, AccountRequest.codec(), opts)
   }
 }
@@ -2721,6 +2744,7 @@ export interface AccountResponse {
   policyText: string
   plan?: PlanStatus
   checkoutUrl: string
+  exportCursor: string
 }
 
 export namespace AccountResponse {
@@ -2797,6 +2821,11 @@ export namespace AccountResponse {
           w.string(obj.checkoutUrl)
         }
 
+        if ((obj.exportCursor != null && obj.exportCursor !== '')) {
+          w.uint32(162)
+          w.string(obj.exportCursor)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2810,7 +2839,8 @@ export namespace AccountResponse {
           json: '',
           policyVersion: 0,
           policyText: '',
-          checkoutUrl: ''
+          checkoutUrl: '',
+          exportCursor: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2881,6 +2911,10 @@ export namespace AccountResponse {
             }
             case 12: {
               obj.checkoutUrl = reader.string()
+              break
+            }
+            case 20: {
+              obj.exportCursor = reader.string()
               break
             }
             default: {
@@ -3002,6 +3036,13 @@ export namespace AccountResponse {
             case 12: {
               yield {
                 field: `${prefix}.checkoutUrl`,
+                value: reader.string()
+              }
+              break
+            }
+            case 20: {
+              yield {
+                field: `${prefix}.exportCursor`,
                 value: reader.string()
               }
               break
@@ -3280,6 +3321,11 @@ export namespace AccountResponse {
     value: string
   }
 
+  export interface AccountResponseExportCursorFieldEvent {
+    field: '$.exportCursor'
+    value: string
+  }
+
   export function encode (obj: Partial<AccountResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AccountResponse.codec())
   }
@@ -3288,7 +3334,7 @@ export namespace AccountResponse {
     return decodeMessage(buf, AccountResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): Generator<AccountResponseErrorCodeFieldEvent | AccountResponseErrorMessageFieldEvent | AccountResponseAccountIdFieldEvent | AccountResponseAccountProfileUsernameFieldEvent | AccountResponseAccountProfileEmailFieldEvent | AccountResponseAccountProfilePhoneFieldEvent | AccountResponseAccountProfileDisplayNameFieldEvent | AccountResponseAccountProfileAvatarFieldEvent | AccountResponseAccountProfileBioFieldEvent | AccountResponseAccountDevicesPeerIdFieldEvent | AccountResponseAccountDevicesInfoTypeFieldEvent | AccountResponseAccountDevicesInfoOsFieldEvent | AccountResponseAccountDevicesInfoClientVersionFieldEvent | AccountResponseAccountDevicesLinkedAtFieldEvent | AccountResponseAccountDevicesLastSeenAtFieldEvent | AccountResponseAccountCreatedAtFieldEvent | AccountResponseAccountRestrictedFieldEvent | AccountResponseAccountMarketingOptOutFieldEvent | AccountResponseAccountPolicyVersionAcceptedFieldEvent | AccountResponseAccountPolicyVersionCurrentFieldEvent | AccountResponsePeerIdsFieldEvent | AccountResponseCodeFieldEvent | AccountResponseExpiresAtFieldEvent | AccountResponseMatchesHashFieldEvent | AccountResponseMatchesUsernameFieldEvent | AccountResponseSaltFieldEvent | AccountResponseJsonFieldEvent | AccountResponsePolicyVersionFieldEvent | AccountResponsePolicyTextFieldEvent | AccountResponsePlanPlanFieldEvent | AccountResponsePlanLimitsMailboxMaxMessagesFieldEvent | AccountResponsePlanLimitsMailboxMaxBytesFieldEvent | AccountResponsePlanLimitsRetentionMsFieldEvent | AccountResponsePlanLimitsAttachmentMaxBytesFieldEvent | AccountResponsePlanLimitsGroupMaxMembersFieldEvent | AccountResponsePlanLimitsDepositsPerMinuteFieldEvent | AccountResponsePlanMailboxMessagesFieldEvent | AccountResponsePlanMailboxBytesFieldEvent | AccountResponsePlanSubscriptionStatusFieldEvent | AccountResponsePlanInvoicesIdFieldEvent | AccountResponsePlanInvoicesAmountFieldEvent | AccountResponsePlanInvoicesCurrencyFieldEvent | AccountResponsePlanInvoicesStatusFieldEvent | AccountResponsePlanInvoicesPeriodStartFieldEvent | AccountResponsePlanInvoicesPeriodEndFieldEvent | AccountResponsePlanInvoicesHostedUrlFieldEvent | AccountResponsePlanPlansFieldEvent | AccountResponsePlanCheckoutAvailableFieldEvent | AccountResponseCheckoutUrlFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): Generator<AccountResponseErrorCodeFieldEvent | AccountResponseErrorMessageFieldEvent | AccountResponseAccountIdFieldEvent | AccountResponseAccountProfileUsernameFieldEvent | AccountResponseAccountProfileEmailFieldEvent | AccountResponseAccountProfilePhoneFieldEvent | AccountResponseAccountProfileDisplayNameFieldEvent | AccountResponseAccountProfileAvatarFieldEvent | AccountResponseAccountProfileBioFieldEvent | AccountResponseAccountDevicesPeerIdFieldEvent | AccountResponseAccountDevicesInfoTypeFieldEvent | AccountResponseAccountDevicesInfoOsFieldEvent | AccountResponseAccountDevicesInfoClientVersionFieldEvent | AccountResponseAccountDevicesLinkedAtFieldEvent | AccountResponseAccountDevicesLastSeenAtFieldEvent | AccountResponseAccountCreatedAtFieldEvent | AccountResponseAccountRestrictedFieldEvent | AccountResponseAccountMarketingOptOutFieldEvent | AccountResponseAccountPolicyVersionAcceptedFieldEvent | AccountResponseAccountPolicyVersionCurrentFieldEvent | AccountResponsePeerIdsFieldEvent | AccountResponseCodeFieldEvent | AccountResponseExpiresAtFieldEvent | AccountResponseMatchesHashFieldEvent | AccountResponseMatchesUsernameFieldEvent | AccountResponseSaltFieldEvent | AccountResponseJsonFieldEvent | AccountResponsePolicyVersionFieldEvent | AccountResponsePolicyTextFieldEvent | AccountResponsePlanPlanFieldEvent | AccountResponsePlanLimitsMailboxMaxMessagesFieldEvent | AccountResponsePlanLimitsMailboxMaxBytesFieldEvent | AccountResponsePlanLimitsRetentionMsFieldEvent | AccountResponsePlanLimitsAttachmentMaxBytesFieldEvent | AccountResponsePlanLimitsGroupMaxMembersFieldEvent | AccountResponsePlanLimitsDepositsPerMinuteFieldEvent | AccountResponsePlanMailboxMessagesFieldEvent | AccountResponsePlanMailboxBytesFieldEvent | AccountResponsePlanSubscriptionStatusFieldEvent | AccountResponsePlanInvoicesIdFieldEvent | AccountResponsePlanInvoicesAmountFieldEvent | AccountResponsePlanInvoicesCurrencyFieldEvent | AccountResponsePlanInvoicesStatusFieldEvent | AccountResponsePlanInvoicesPeriodStartFieldEvent | AccountResponsePlanInvoicesPeriodEndFieldEvent | AccountResponsePlanInvoicesHostedUrlFieldEvent | AccountResponsePlanPlansFieldEvent | AccountResponsePlanCheckoutAvailableFieldEvent | AccountResponseCheckoutUrlFieldEvent | AccountResponseExportCursorFieldEvent> {
     return streamMessage(buf, AccountResponse.codec(), opts)
   }
 }

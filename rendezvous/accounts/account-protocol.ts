@@ -52,7 +52,7 @@ const fromWireProfile = (p: Profile | undefined): ProfileInput => ({
   bio: p?.bio
 })
 
-const empty = (): AccountResponse => ({ peerIds: [], code: '', expiresAt: 0n, matches: [], salt: new Uint8Array(0), json: '', policyVersion: 0, policyText: '', checkoutUrl: '' })
+const empty = (): AccountResponse => ({ peerIds: [], code: '', expiresAt: 0n, matches: [], salt: new Uint8Array(0), json: '', policyVersion: 0, policyText: '', checkoutUrl: '', exportCursor: '' })
 
 export class AccountProtocol {
   readonly #node: ChatNode
@@ -122,7 +122,15 @@ export class AccountProtocol {
       case T.GET: return withAccount(await s.get(peer))
       case T.UPDATE: return withAccount(await s.update(peer, fromWireProfile(req.profile), req.clear))
       case T.DELETE: await s.delete(peer); return empty()
-      case T.EXPORT: return { ...empty(), json: JSON.stringify(await s.export(peer), null, 2) }
+      case T.EXPORT: {
+        // Paged: the document with the first page of pending messages, then a JSON array a page.
+        if (req.exportCursor === '') {
+          const { document, cursor } = await s.export(peer)
+          return { ...empty(), json: JSON.stringify(document, null, 2), exportCursor: cursor ?? '' }
+        }
+        const { entries, cursor } = await s.exportPending(peer, req.exportCursor)
+        return { ...empty(), json: JSON.stringify(entries), exportCursor: cursor ?? '' }
+      }
       case T.SET_RESTRICTED: return withAccount(await s.setRestricted(peer, req.flag))
       case T.SET_MARKETING_OPT_OUT: return withAccount(await s.setMarketingOptOut(peer, req.flag))
       case T.RESOLVE: return { ...empty(), peerIds: await s.resolve(req.username) }

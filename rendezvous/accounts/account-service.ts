@@ -4,12 +4,12 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import { checkAge, hashIdentifier, normalizeEmail, normalizePhone, validateUsername } from '../../protocol/account/identifiers.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import { buildExport } from './account-export.ts'
+import { buildExport, decodeExportCursor, encodeExportCursor, pendingPage } from './account-export.ts'
 import type { AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
 import type { PrekeyStore } from '../prekeys/prekey-store.ts'
 import type { RendezvousStore } from '../storage/store.ts'
 import type { BlobStore } from '../blobs/blob-store.ts'
-import type { AccountExport } from './account-export.ts'
+import type { AccountExport, PendingEntry } from './account-export.ts'
 import type { BillingExport } from '../billing/billing-service.ts'
 
 export const LOG_RETENTION_MS = 90 * 86_400_000
@@ -172,14 +172,26 @@ export class AccountService {
     await this.#init.accounts.deleteAccount(account.id)
   }
 
-  /** Access and portability: everything this node holds about the account, as one document. */
-  async export (peer: string): Promise<AccountExport> {
+  /**
+   * Access and portability: everything this node holds about the account, as one document whose
+   * `pendingMessages` holds the first page; `cursor` (while set) asks exportPending for the rest.
+   */
+  async export (peer: string): Promise<{ document: AccountExport, cursor?: string }> {
     const { account, devices } = await this.get(peer)
     const peers = devices.map(d => d.peerId)
-    const pending = (await Promise.all(peers.map(async p => (await this.#init.mailbox.fetch(p, 0n, 100_000, this.#now())).envelopes))).flat()
+    const first = await pendingPage(this.#init.mailbox, peers, undefined, this.#now())
     const access = await this.#init.accounts.listAccess(peers)
     const billing = await this.#init.billing?.exportFor(account.id)
-    return buildExport({ nodePeerId: this.#init.nodePeerId, exportedAt: this.#now(), account, devices, pending, access, billing })
+    const document = buildExport({ nodePeerId: this.#init.nodePeerId, exportedAt: this.#now(), account, devices, pending: first.entries, access, billing })
+    return { document, cursor: first.next == null ? undefined : encodeExportCursor(first.next) }
+  }
+
+  /** The next page of the export's pending messages, for the caller's own account only. */
+  async exportPending (peer: string, cursor: string): Promise<{ entries: PendingEntry[], cursor?: string }> {
+    const from = decodeExportCursor(cursor)
+    const { devices } = await this.get(peer)
+    const page = await pendingPage(this.#init.mailbox, devices.map(d => d.peerId), from, this.#now())
+    return { entries: page.entries, cursor: page.next == null ? undefined : encodeExportCursor(page.next) }
   }
 
   async setRestricted (peer: string, restricted: boolean): Promise<AccountView> {

@@ -147,6 +147,11 @@ export class PostgresAccountStore implements AccountStore {
       // Devices, link codes and identifiers go with the account (ON DELETE CASCADE).
       await client.query('DELETE FROM accounts WHERE id = $1', [id])
     })
+    // Deleted rows stay as dead tuples until vacuumed: prune them now rather than at autovacuum's
+    // leisure. Best effort and no guarantee of overwritten bytes (docs/privacy.md says what holds);
+    // SKIP_LOCKED so it never waits behind another instance's vacuum. Outside the transaction, as
+    // VACUUM must be; the deletion itself has committed whatever happens here.
+    await this.pool.query('VACUUM (SKIP_LOCKED) accounts, devices, identifiers, link_codes, access_log').catch(() => {})
   }
 
   async listAccounts (): Promise<AccountRecord[]> {

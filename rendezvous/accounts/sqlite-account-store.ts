@@ -1,6 +1,6 @@
 // AccountStore on embedded SQLite (its own file beside the mailbox store).
 import type Database from 'better-sqlite3'
-import { migrateSqlite, openDurableSqlite } from '../storage/sqlite-support.ts'
+import { migrateSqlite, openDurableSqlite, walScrubber } from '../storage/sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { BILLING_MIGRATION } from '../billing/sqlite-billing-store.ts'
 import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
@@ -138,6 +138,8 @@ export class SqliteAccountStore implements AccountStore {
     }
     this.db.prepare(`UPDATE accounts SET ${keys.map(k => `${COLUMNS[k]} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
       .run(...keys.map(value), now, id)
+    // A corrected or cleared field is erased: its old value must not survive in the WAL.
+    walScrubber(this.db).now()
   }
 
   async deleteAccount (id: string): Promise<void> {
@@ -148,6 +150,8 @@ export class SqliteAccountStore implements AccountStore {
       // Devices, link codes and identifiers go with the account (ON DELETE CASCADE).
       this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id)
     })()
+    // secure_delete zeroed the rows in the database; the WAL still has their earlier page images.
+    walScrubber(this.db).now()
   }
 
   async listAccounts (): Promise<AccountRecord[]> {
@@ -169,6 +173,7 @@ export class SqliteAccountStore implements AccountStore {
 
   async removeDevice (peerId: string): Promise<void> {
     this.db.prepare('DELETE FROM devices WHERE peer_id = ?').run(peerId)
+    walScrubber(this.db).now()
   }
 
   async touchDevice (peerId: string, at: number): Promise<void> {
@@ -215,7 +220,9 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async purgeAccessBefore (before: number): Promise<number> {
-    return this.db.prepare('DELETE FROM access_log WHERE at < ?').run(before).changes
+    const n = this.db.prepare('DELETE FROM access_log WHERE at < ?').run(before).changes
+    if (n > 0) walScrubber(this.db).schedule()
+    return n
   }
 
   async getSetting (key: string): Promise<Uint8Array | undefined> {
@@ -228,6 +235,7 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async close (): Promise<void> {
+    walScrubber(this.db).flush()
     this.db.close()
   }
 }

@@ -1,6 +1,7 @@
 // Blob storage in SQLite. Shares the mailbox store's database when that is SQLite (one file, one
 // connection, the same WAL, synchronous=FULL and secure_delete settings), or opens its own file.
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { openDurableSqlite, walScrubber } from '../storage/sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import type { BlobStats, BlobStore, NewBlob, StoredBlob } from './blob-store.ts'
 
@@ -46,23 +47,20 @@ export class SqliteBlobStore implements BlobStore {
   /** A path opens a database of its own; a Database handle is shared and left open on close(). */
   constructor (database: string | Database.Database) {
     this.#owned = typeof database === 'string'
-    this.db = typeof database === 'string' ? new Database(database) : database
-    if (this.#owned) {
-      this.db.pragma('journal_mode = WAL')
-      this.db.pragma('synchronous = FULL')
-      this.db.pragma('secure_delete = ON')
-      this.db.pragma('busy_timeout = 5000')
-    }
+    this.db = typeof database === 'string' ? openDurableSqlite(database) : database
     this.db.exec(SCHEMA)
     // An upload cut off by a restart can never complete: its stream is gone.
     this.#deleteWhere('complete = 0')
   }
 
   #deleteWhere (where: string, ...params: unknown[]): number {
-    return this.db.transaction(() => {
+    const n = this.db.transaction(() => {
       this.db.prepare(`DELETE FROM blob_chunks WHERE blob IN (SELECT seq FROM blobs WHERE ${where})`).run(...params)
       return this.db.prepare(`DELETE FROM blobs WHERE ${where}`).run(...params).changes
     })()
+    // Deleted ciphertext leaves the write-ahead log within WAL_SCRUB_DELAY_MS (deleteFor: at once).
+    if (n > 0) walScrubber(this.db).schedule()
+    return n
   }
 
   #seq (recipient: string, id: Uint8Array): number | undefined {
@@ -119,6 +117,7 @@ export class SqliteBlobStore implements BlobStore {
     let n = 0
     if (which.received) n += this.#deleteWhere('recipient = ?', peer)
     if (which.sent) n += this.#deleteWhere('sender = ?', peer)
+    walScrubber(this.db).now()
     return n
   }
 
@@ -131,6 +130,8 @@ export class SqliteBlobStore implements BlobStore {
   }
 
   async close (): Promise<void> {
-    if (this.#owned) this.db.close()
+    if (!this.#owned) return
+    walScrubber(this.db).flush()
+    this.db.close()
   }
 }

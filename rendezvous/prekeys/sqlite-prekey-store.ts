@@ -1,7 +1,7 @@
 // PrekeyStore on embedded SQLite (prekeys.sqlite beside the mailbox and account stores). Durable
 // like the mailbox: a key handed out must stay handed out after a crash, or it would be reused.
 import type Database from 'better-sqlite3'
-import { migrateSqlite, openDurableSqlite } from '../storage/sqlite-support.ts'
+import { migrateSqlite, openDurableSqlite, walScrubber } from '../storage/sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import type { OneTimeKey, PrekeyCounts, PrekeyStore, PrekeyStoreLimits, PrekeyUpload, SignedKey, TakenBundle } from './prekey-store.ts'
 
@@ -101,9 +101,12 @@ export class SqlitePrekeyStore implements PrekeyStore {
     this.db.transaction(() => {
       for (const table of ['prekey_signed', 'prekey_one_time', 'prekey_pq_one_time']) this.db.prepare(`DELETE FROM ${table} WHERE owner = ?`).run(owner)
     })()
+    // Part of erasing an account or unlinking a device: nothing of it stays in the WAL.
+    walScrubber(this.db).now()
   }
 
   async close (): Promise<void> {
+    walScrubber(this.db).flush()
     this.db.close()
   }
 }

@@ -12,6 +12,7 @@ import { SqlitePrekeyStore } from '../prekeys/sqlite-prekey-store.ts'
 import type { PrekeyStore } from '../prekeys/prekey-store.ts'
 import { PostgresStore } from './postgres-store.ts'
 import { SqliteStore } from './sqlite-store.ts'
+import { PRIVATE_DIR_MODE, securePrivateDir } from './private-files.ts'
 import type { RendezvousStore } from './store.ts'
 
 export const STORE_SPEC_FORMS = 'sqlite:PATH, postgres://USER@HOST:PORT/DB or postgresql://…'
@@ -69,7 +70,7 @@ export function parseStoreSpec (spec: string | undefined, dataDir: string): Stor
 export async function openAccountStore (spec: string | undefined, dataDir: string): Promise<AccountStore> {
   const parsed = parseStoreSpec(spec, dataDir)
   if (parsed.kind === 'postgres') return await PostgresAccountStore.open(parsed.connectionString)
-  mkdirSync(dataDir, { recursive: true })
+  securePrivateDir(dataDir)
   return new SqliteAccountStore(join(dataDir, 'accounts.sqlite'))
 }
 
@@ -77,7 +78,8 @@ export async function openAccountStore (spec: string | undefined, dataDir: strin
 export async function openStore (spec: string | undefined, dataDir: string): Promise<RendezvousStore> {
   const parsed = parseStoreSpec(spec, dataDir)
   if (parsed.kind === 'postgres') return await PostgresStore.open({ connection: parsed.connectionString })
-  if (parsed.path !== ':memory:') mkdirSync(dirname(parsed.path), { recursive: true })
+  // An operator's own directory keeps its mode; one created here is owner-only.
+  if (parsed.path !== ':memory:') mkdirSync(dirname(parsed.path), { recursive: true, mode: PRIVATE_DIR_MODE })
   return new SqliteStore(parsed.path)
 }
 
@@ -88,7 +90,7 @@ export async function openStore (spec: string | undefined, dataDir: string): Pro
  */
 export async function openPrekeyStore (mailbox: RendezvousStore, dataDir: string): Promise<PrekeyStore> {
   if (mailbox instanceof PostgresStore) return await PostgresPrekeyStore.open(mailbox.pool)
-  mkdirSync(dataDir, { recursive: true })
+  securePrivateDir(dataDir)
   return new SqlitePrekeyStore(join(dataDir, 'prekeys.sqlite'))
 }
 

@@ -1,7 +1,7 @@
 // Embedded SQLite store (better-sqlite3, WAL). Deposits are acked only after a synchronous=FULL
 // commit; concurrent deposits share one transaction (group commit) so durability stays cheap.
 import type Database from 'better-sqlite3'
-import { migrateSqlite, openDurableSqlite } from './sqlite-support.ts'
+import { migrateSqlite, openDurableSqlite, walScrubber } from './sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { replayDigest } from './replay-digest.ts'
 import type { DepositListener, FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
@@ -153,16 +153,22 @@ export class SqliteStore implements RendezvousStore {
 
   async ack (recipient: string, ids: Uint8Array[]): Promise<number> {
     const del = this.db.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ?')
-    return this.db.transaction(() => ids.reduce((n, id) => n + del.run(recipient, id).changes, 0))()
+    const n = this.db.transaction(() => ids.reduce((n, id) => n + del.run(recipient, id).changes, 0))()
+    // Acks are the hot path: the delivered bytes leave the WAL within WAL_SCRUB_DELAY_MS.
+    if (n > 0) walScrubber(this.db).schedule()
+    return n
   }
 
   async deleteMailbox (peer: string, which = { received: true, sent: true }): Promise<number> {
-    return this.db.transaction(() => {
+    const n = this.db.transaction(() => {
       let n = 0
       if (which.received) n += this.db.prepare('DELETE FROM envelopes WHERE recipient = ?').run(peer).changes
       if (which.sent) n += this.db.prepare('DELETE FROM envelopes WHERE sender = ?').run(peer).changes
       return n
     })()
+    // Erasure (account deletion, unlinking): no trace left by the time the caller answers.
+    walScrubber(this.db).now()
+    return n
   }
 
   async usage (recipient: string, now = Date.now()): Promise<MailboxUsage> {
@@ -171,10 +177,12 @@ export class SqliteStore implements RendezvousStore {
   }
 
   async purgeExpired (now = Date.now()): Promise<number> {
-    return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM seen_envelopes WHERE expires_at <= ?').run(now)
-      return this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?').run(now).changes
-    })()
+    const { seen, envelopes } = this.db.transaction(() => ({
+      seen: this.db.prepare('DELETE FROM seen_envelopes WHERE expires_at <= ?').run(now).changes,
+      envelopes: this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?').run(now).changes
+    }))()
+    if (seen + envelopes > 0) walScrubber(this.db).schedule()
+    return envelopes
   }
 
   async stats (): Promise<StoreStats> {
@@ -185,6 +193,7 @@ export class SqliteStore implements RendezvousStore {
   async close (): Promise<void> {
     if (this.#pending.length > 0) this.#flush()
     this.#listeners.clear()
+    walScrubber(this.db).flush()
     this.db.close()
   }
 }
