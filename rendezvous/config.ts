@@ -52,6 +52,14 @@ export interface RendezvousConfig {
     connectionRatePerIp: number
     /** Requests per minute one peer may make on each protocol. */
     requestsPerMinute: number
+    /** Requests per minute all peers of one network (IPv4 /24, IPv6 /48) may make on each protocol. */
+    requestsPerMinutePerNetwork: number
+    /** Username lookups (RESOLVE) plus contact discoveries (DISCOVER) per minute: per peer, network, account. */
+    lookupsPerMinute: number
+    lookupsPerMinutePerNetwork: number
+    lookupsPerMinutePerAccount: number
+    /** Sign-ups plus device links per minute from one network (each peer: 5 a minute). */
+    signUpsPerMinutePerNetwork: number
     maxStreamsPerConnection: number
     identifyMaxMessageBytes: number
     /** Group topics one remote peer may subscribe to, as tracked by this node's gossipsub. */
@@ -91,6 +99,13 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
     limitLoopback: false,
     connectionRatePerIp: 10,
     requestsPerMinute: 600,
+    // Several households behind one carrier-grade NAT share a /24: a few hundred busy clients' worth.
+    requestsPerMinutePerNetwork: 6000,
+    // A person resolves a few @usernames and syncs contacts now and then; enumeration needs millions.
+    lookupsPerMinute: 20,
+    lookupsPerMinutePerNetwork: 60,
+    lookupsPerMinutePerAccount: 30,
+    signUpsPerMinutePerNetwork: 10,
     maxStreamsPerConnection: 256,
     identifyMaxMessageBytes: 4096,
     gossipTopicsPerPeer: 256,
@@ -193,7 +208,7 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   const attachments = section(raw, 'attachments')
   if (attachments.maxBytes != null) c.attachments.maxBytes = parseSize(attachments.maxBytes, 'attachments.maxBytes')
   const limits = section(raw, 'limits')
-  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
+  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'requestsPerMinutePerNetwork', 'lookupsPerMinute', 'lookupsPerMinutePerNetwork', 'lookupsPerMinutePerAccount', 'signUpsPerMinutePerNetwork', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
     if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)
   }
   if (limits.identifyMaxMessage != null) c.limits.identifyMaxMessageBytes = parseSize(limits.identifyMaxMessage, 'limits.identifyMaxMessage')

@@ -25,7 +25,7 @@ import { HomeAnnouncer } from './federation/home-announcer.ts'
 import { ipConnectionGater } from './limits/connection-gater.ts'
 import { maskIp, silentLogger } from './logging.ts'
 import type { Logger } from './logging.ts'
-import { RateLimiter } from './limits/rate-limiter.ts'
+import { createNodeLimits } from './limits/node-limits.ts'
 import { AccountService } from './accounts/account-service.ts'
 import { PrekeyProtocol } from './prekeys/prekey-protocol.ts'
 import { PrekeyService } from './prekeys/prekey-service.ts'
@@ -211,6 +211,9 @@ export class RendezvousNode {
     const node = this.#node
     this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
     this.#metrics.onLimitHit = limit => { this.#log.warn({ limit }, 'limit hit') }
+    const metrics = this.#metrics
+    // One set of limits for every protocol: per PeerId, per network (/24, /48) and per account.
+    const requestLimits = createNodeLimits(limits, { now: this.#options.now, onLimit: limit => { metrics.limitHit(limit) } })
     // Accounts and billing before the mailbox: it holds each deposit to its recipient's plan.
     this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
     const billing = createBilling({ accounts: this.#accountStore, mailbox: this.#store, config: this.config, store: this.#options.billingStore ?? await openBillingStore(this.#accountStore), now: this.#options.now })
@@ -220,14 +223,14 @@ export class RendezvousNode {
     const blobs = this.#options.blobStore ?? await this.#openBlobs(this.#store)
     this.#blobs = blobs
     // Pending attachment blobs count against the same per-recipient byte quota as envelopes.
-    this.#mailbox = new MailboxService({ node, store: withBlobQuota(this.#store, blobs, this.#options.now), limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: new RateLimiter({ perMinute: limits.requestsPerMinute }), onFetch: peer => { home.announce(peer) } })
+    this.#mailbox = new MailboxService({ node, store: withBlobQuota(this.#store, blobs, this.#options.now), limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: requestLimits.mailbox, requester: requestLimits.requester, onFetch: peer => { home.announce(peer) } })
     await this.#mailbox.start()
     this.#blobService = new BlobService({ node, blobs, mailbox: this.#store, limits: this.config.mailbox, quota: billing?.quota, limitsFor: billing == null ? undefined : async peer => await billing.service.limitsFor(peer), maxBytes: this.config.attachments.maxBytes, sweepIntervalMs: this.config.sweepIntervalMs, metrics: this.#metrics, now: this.#options.now })
     await this.#blobService.start()
     this.#groupRelay = new GroupRelay({ node })
     this.#groupRelay.start()
     this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
-    this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({ store: this.#prekeyStore, now: this.#options.now }), this.#metrics)
+    this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({ store: this.#prekeyStore, now: this.#options.now, onLimit: limit => { metrics.limitHit(limit) } }), this.#metrics, requestLimits.requester)
     await this.#prekeyProtocol.start()
     const accounts = new AccountService({
       accounts: this.#accountStore,
@@ -240,7 +243,10 @@ export class RendezvousNode {
       now: this.#options.now
     })
     this.#accounts = accounts
-    this.#accountProtocol = new AccountProtocol(node, accounts, this.#metrics, billing?.service)
+    this.#accountProtocol = new AccountProtocol(node, accounts, this.#metrics, billing?.service, {
+      limits: requestLimits,
+      accountOf: async peer => (await this.#accountStore?.getAccountByDevice(peer))?.id
+    })
     await this.#accountProtocol.start()
     node.addEventListener('connection:open', this.#onConnection)
     // Log data is kept 90 days at most: the node purges on its own schedule, starting now.
