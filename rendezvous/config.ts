@@ -15,8 +15,13 @@ export interface RendezvousConfig {
    * addresses serve secure WebSockets, which browsers on https pages need.
    */
   tls?: { certFile: string, keyFile: string }
-  /** HTTP host:port for the web app, /healthz and /metrics; `false` disables it. */
+  /** HTTP host:port for the web app, /healthz (and /metrics while it is loopback); `false` disables it. */
   http: string | false
+  /**
+   * host:port of a listener for /metrics alone. Unset: /metrics is on the HTTP listener when that is
+   * loopback, else on DEFAULT_METRICS_LISTENER (never on a public web app's port); `false`: nowhere.
+   */
+  metrics?: string | false
   /** Other rendezvous nodes to join in one DHT, so their users and ours can reach each other. */
   bootstrap: string[]
   /** Keep private addresses in the DHT (LANs, tests); public nodes leave this off. */
@@ -81,6 +86,9 @@ const DEFAULT_POLICY_TEXT = `BabaCloud Chat privacy policy (summary)
 - Log data (IP address, access times) is kept 90 days at most.
 - You can export, correct and delete your data, restrict processing and opt out of marketing.
 - Nobody under 13 may use the service. Card data is never stored here; a payment processor handles it.`
+
+/** Where /metrics goes when the web app's listener is public and `metrics` is unset. */
+export const DEFAULT_METRICS_LISTENER = '127.0.0.1:8788'
 
 export const DEFAULT_CONFIG: RendezvousConfig = {
   listen: ['/ip4/127.0.0.1/tcp/7701', '/ip4/127.0.0.1/tcp/7702/ws'],
@@ -167,6 +175,10 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (raw.http != null) {
     if (raw.http !== false && typeof raw.http !== 'string') throw new ConfigError('http: expected "host:port" or false')
     c.http = raw.http as string | false
+  }
+  if (raw.metrics != null) {
+    if (raw.metrics !== false && (typeof raw.metrics !== 'string' || !/^.+:\d+$/.test(raw.metrics))) throw new ConfigError('metrics: expected "host:port" or false')
+    c.metrics = raw.metrics as string | false
   }
   if (raw.store != null) {
     if (typeof raw.store !== 'string') throw new ConfigError('store: expected sqlite:PATH or postgres://…')
