@@ -30,15 +30,16 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>BabaCloud Chat</t
 /**
  * The app keeps its identity key and history in IndexedDB: a script injected into the page is a
  * full compromise, so nothing but the app's own files may run or style it. `blob:` images are the
- * attachment previews; `ws:`/`wss:` the libp2p WebSocket to the node, whose port (and, behind a
- * proxy, host) differs from the page's. WebRTC is not subject to CSP. Frames: none, either way.
+ * attachment previews (made by the page itself, so reading them back sends nothing anywhere);
+ * `ws:`/`wss:` the libp2p WebSocket to the node, whose port (and, behind a proxy, host) differs
+ * from the page's. WebRTC is not subject to CSP. Frames: none, either way.
  */
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'none'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],
   imgSrc: ["'self'", 'blob:'],
-  connectSrc: ["'self'", 'ws:', 'wss:'],
+  connectSrc: ["'self'", 'blob:', 'ws:', 'wss:'],
   manifestSrc: ["'self'"],
   baseUri: ["'none'"],
   formAction: ["'none'"],

@@ -59,7 +59,7 @@ describe('HTTP hardening', () => {
     // The app loads attachment previews from blob: URLs and reaches the node over WebSockets.
     const policy = csp(await app.request('/'))
     expect(policy.get('img-src')).toEqual(["'self'", 'blob:'])
-    expect(policy.get('connect-src')).toEqual(["'self'", 'ws:', 'wss:'])
+    expect(policy.get('connect-src')).toEqual(["'self'", 'blob:', 'ws:', 'wss:'])
     const tls = createHttpApp({ ...deps, webRoot: web.dir, tls: true })
     expect((await tls.request('/')).headers.get('strict-transport-security')).toMatch(/^max-age=\d{8}/)
   })
