@@ -59,10 +59,14 @@ export interface RendezvousConfig {
     requestsPerMinute: number
     /** Requests per minute all peers of one network (IPv4 /24, IPv6 /48) may make on each protocol. */
     requestsPerMinutePerNetwork: number
-    /** Username lookups (RESOLVE) plus contact discoveries (DISCOVER) per minute: per peer, network, account. */
-    lookupsPerMinute: number
-    lookupsPerMinutePerNetwork: number
-    lookupsPerMinutePerAccount: number
+    /** `@username` lookups (RESOLVE) per minute: per peer, per network, per account. */
+    resolvesPerMinute: number
+    resolvesPerMinutePerNetwork: number
+    resolvesPerMinutePerAccount: number
+    /** Contact discoveries (DISCOVER, up to 1000 hashes each; a salt request counts too) per minute. */
+    discoveriesPerMinute: number
+    discoveriesPerMinutePerNetwork: number
+    discoveriesPerMinutePerAccount: number
     /** Sign-ups plus device links per minute from one network (each peer: 5 a minute). */
     signUpsPerMinutePerNetwork: number
     maxStreamsPerConnection: number
@@ -109,10 +113,15 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
     requestsPerMinute: 600,
     // Several households behind one carrier-grade NAT share a /24: a few hundred busy clients' worth.
     requestsPerMinutePerNetwork: 6000,
-    // A person resolves a few @usernames and syncs contacts now and then; enumeration needs millions.
-    lookupsPerMinute: 20,
-    lookupsPerMinutePerNetwork: 60,
-    lookupsPerMinutePerAccount: 30,
+    // Clients resolve an @username on every send to it (and per member when creating a group);
+    // enumerating usernames needs millions of lookups.
+    resolvesPerMinute: 60,
+    resolvesPerMinutePerNetwork: 300,
+    resolvesPerMinutePerAccount: 120,
+    // A contact sync is two requests (salt, then up to 1000 hashes); harvesting needs millions of hashes.
+    discoveriesPerMinute: 10,
+    discoveriesPerMinutePerNetwork: 30,
+    discoveriesPerMinutePerAccount: 20,
     signUpsPerMinutePerNetwork: 10,
     maxStreamsPerConnection: 256,
     identifyMaxMessageBytes: 4096,
@@ -220,7 +229,7 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   const attachments = section(raw, 'attachments')
   if (attachments.maxBytes != null) c.attachments.maxBytes = parseSize(attachments.maxBytes, 'attachments.maxBytes')
   const limits = section(raw, 'limits')
-  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'requestsPerMinutePerNetwork', 'lookupsPerMinute', 'lookupsPerMinutePerNetwork', 'lookupsPerMinutePerAccount', 'signUpsPerMinutePerNetwork', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
+  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'requestsPerMinutePerNetwork', 'resolvesPerMinute', 'resolvesPerMinutePerNetwork', 'resolvesPerMinutePerAccount', 'discoveriesPerMinute', 'discoveriesPerMinutePerNetwork', 'discoveriesPerMinutePerAccount', 'signUpsPerMinutePerNetwork', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
     if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)
   }
   if (limits.identifyMaxMessage != null) c.limits.identifyMaxMessageBytes = parseSize(limits.identifyMaxMessage, 'limits.identifyMaxMessage')

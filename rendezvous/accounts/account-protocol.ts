@@ -19,9 +19,9 @@ import type { Connection, Logger } from '@libp2p/interface'
 
 export const MAX_DISCOVERY_HASHES = 1000
 /** The operations worth guessing at or enumerating, and the limit each one counts against. */
-const RATE_LIMITED: Partial<Record<AccountRequest.Type, 'lookups' | 'signUps' | 'checkout'>> = {
-  [AccountRequest.Type.RESOLVE]: 'lookups',
-  [AccountRequest.Type.DISCOVER]: 'lookups',
+const RATE_LIMITED: Partial<Record<AccountRequest.Type, 'resolves' | 'discoveries' | 'signUps' | 'checkout'>> = {
+  [AccountRequest.Type.RESOLVE]: 'resolves',
+  [AccountRequest.Type.DISCOVER]: 'discoveries',
   [AccountRequest.Type.LINK_DEVICE]: 'signUps',
   [AccountRequest.Type.SIGN_UP]: 'signUps',
   [AccountRequest.Type.CHECKOUT]: 'checkout'

@@ -11,8 +11,10 @@ export interface NodeLimits {
   requester(connection: Pick<Connection, 'remotePeer' | 'remoteAddr'>): Requester
   /** Every mailbox request. */
   mailbox: RequestLimiter
-  /** RESOLVE (`@username` → devices) and DISCOVER (contact hashes → usernames): what enumeration needs. */
-  lookups: RequestLimiter
+  /** RESOLVE (`@username` → devices): what username enumeration needs. */
+  resolves: RequestLimiter
+  /** DISCOVER (contact hashes → usernames): what harvesting phone numbers and emails needs. */
+  discoveries: RequestLimiter
   /** SIGN_UP and LINK_DEVICE: each makes an account or a device binding. */
   signUps: RequestLimiter
   /** CHECKOUT: each one is a call to the payment processor. */
@@ -39,10 +41,15 @@ export function createNodeLimits (limits: RendezvousConfig['limits'], options: N
       peer: { perMinute: limits.requestsPerMinute },
       network: { perMinute: limits.requestsPerMinutePerNetwork }
     }, options),
-    lookups: new RequestLimiter('lookups_per_minute', {
-      peer: minute(limits.lookupsPerMinute),
-      network: minute(limits.lookupsPerMinutePerNetwork),
-      account: minute(limits.lookupsPerMinutePerAccount)
+    resolves: new RequestLimiter('resolves_per_minute', {
+      peer: minute(limits.resolvesPerMinute),
+      network: minute(limits.resolvesPerMinutePerNetwork),
+      account: minute(limits.resolvesPerMinutePerAccount)
+    }, options),
+    discoveries: new RequestLimiter('discoveries_per_minute', {
+      peer: minute(limits.discoveriesPerMinute),
+      network: minute(limits.discoveriesPerMinutePerNetwork),
+      account: minute(limits.discoveriesPerMinutePerAccount)
     }, options),
     signUps: new RequestLimiter('sign_ups_per_minute', {
       peer: minute(SIGN_UPS_PER_PEER),
