@@ -16,8 +16,13 @@ export interface RendezvousConfig {
    * addresses serve secure WebSockets, which browsers on https pages need.
    */
   tls?: { certFile: string, keyFile: string }
-  /** HTTP host:port for the web app, /healthz and /metrics; `false` disables it. */
+  /** HTTP host:port for the web app, /healthz (and /metrics while it is loopback); `false` disables it. */
   http: string | false
+  /**
+   * host:port of a listener for /metrics alone. Unset: /metrics is on the HTTP listener when that is
+   * loopback, else on DEFAULT_METRICS_LISTENER (never on a public web app's port); `false`: nowhere.
+   */
+  metrics?: string | false
   /** Other rendezvous nodes to join in one DHT, so their users and ours can reach each other. */
   bootstrap: string[]
   /** Keep private addresses in the DHT (LANs, tests); public nodes leave this off. */
@@ -53,6 +58,18 @@ export interface RendezvousConfig {
     connectionRatePerIp: number
     /** Requests per minute one peer may make on each protocol. */
     requestsPerMinute: number
+    /** Requests per minute all peers of one network (IPv4 /24, IPv6 /48) may make on each protocol. */
+    requestsPerMinutePerNetwork: number
+    /** `@username` lookups (RESOLVE) per minute: per peer, per network, per account. */
+    resolvesPerMinute: number
+    resolvesPerMinutePerNetwork: number
+    resolvesPerMinutePerAccount: number
+    /** Contact discoveries (DISCOVER, up to 1000 hashes each; a salt request counts too) per minute. */
+    discoveriesPerMinute: number
+    discoveriesPerMinutePerNetwork: number
+    discoveriesPerMinutePerAccount: number
+    /** Sign-ups plus device links per minute from one network (each peer: 5 a minute). */
+    signUpsPerMinutePerNetwork: number
     maxStreamsPerConnection: number
     identifyMaxMessageBytes: number
     /** Group topics one remote peer may subscribe to, as tracked by this node's gossipsub. */
@@ -75,6 +92,9 @@ const DEFAULT_POLICY_TEXT = `BabaCloud Chat privacy policy (summary)
 - You can export, correct and delete your data, restrict processing and opt out of marketing.
 - Nobody under 13 may use the service. Card data is never stored here; a payment processor handles it.`
 
+/** Where /metrics goes when the web app's listener is public and `metrics` is unset. */
+export const DEFAULT_METRICS_LISTENER = '127.0.0.1:8788'
+
 export const DEFAULT_CONFIG: RendezvousConfig = {
   listen: ['/ip4/127.0.0.1/tcp/7701', '/ip4/127.0.0.1/tcp/7702/ws'],
   http: '127.0.0.1:8787',
@@ -92,6 +112,18 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
     limitLoopback: false,
     connectionRatePerIp: 10,
     requestsPerMinute: 600,
+    // Several households behind one carrier-grade NAT share a /24: a few hundred busy clients' worth.
+    requestsPerMinutePerNetwork: 6000,
+    // Clients resolve an @username on every send to it (and per member when creating a group);
+    // enumerating usernames needs millions of lookups.
+    resolvesPerMinute: 60,
+    resolvesPerMinutePerNetwork: 300,
+    resolvesPerMinutePerAccount: 120,
+    // A contact sync is two requests (salt, then up to 1000 hashes); harvesting needs millions of hashes.
+    discoveriesPerMinute: 10,
+    discoveriesPerMinutePerNetwork: 30,
+    discoveriesPerMinutePerAccount: 20,
+    signUpsPerMinutePerNetwork: 10,
     maxStreamsPerConnection: 256,
     identifyMaxMessageBytes: 4096,
     gossipTopicsPerPeer: 256,
@@ -129,6 +161,10 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (raw.http != null) {
     if (raw.http !== false && typeof raw.http !== 'string') throw new ConfigError('http: expected "host:port" or false')
     c.http = raw.http as string | false
+  }
+  if (raw.metrics != null) {
+    if (raw.metrics !== false && (typeof raw.metrics !== 'string' || !/^.+:\d+$/.test(raw.metrics))) throw new ConfigError('metrics: expected "host:port" or false')
+    c.metrics = raw.metrics as string | false
   }
   if (raw.store != null) {
     if (typeof raw.store !== 'string') throw new ConfigError('store: expected sqlite:PATH or postgres://…')
@@ -170,7 +206,7 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   const attachments = section(raw, 'attachments')
   if (attachments.maxBytes != null) c.attachments.maxBytes = parseSize(attachments.maxBytes, 'attachments.maxBytes')
   const limits = section(raw, 'limits')
-  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
+  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'requestsPerMinutePerNetwork', 'resolvesPerMinute', 'resolvesPerMinutePerNetwork', 'resolvesPerMinutePerAccount', 'discoveriesPerMinute', 'discoveriesPerMinutePerNetwork', 'discoveriesPerMinutePerAccount', 'signUpsPerMinutePerNetwork', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
     if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)
   }
   if (limits.identifyMaxMessage != null) c.limits.identifyMaxMessageBytes = parseSize(limits.identifyMaxMessage, 'limits.identifyMaxMessage')

@@ -2,17 +2,16 @@
 // the network they belong to: log data is for abuse prevention, kept short and coarse.
 import { pino } from 'pino'
 import type { Logger } from 'pino'
+import { networkOf } from './limits/network-prefix.ts'
 
 export type { Logger }
 
-/** IPv4 to its /24, IPv6 to its /48: enough to spot an abusive network, not a person. */
+/**
+ * IPv4 (and IPv4-mapped IPv6) to its /24, IPv6 to its /48: enough to spot an abusive network, not a
+ * person. The same networks key the abuse limits (rendezvous/limits/network-prefix.ts).
+ */
 export function maskIp (ip: string): string {
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(ip)) return ip.split('.').slice(0, 3).join('.') + '.0/24'
-  if (ip.includes(':')) {
-    const groups = ip.split(':').filter(g => g !== '')
-    return groups.slice(0, 3).join(':') + '::/48'
-  }
-  return 'unknown'
+  return networkOf(ip)?.prefix ?? 'unknown'
 }
 
 /** A logger that writes nothing: the default when the embedding program brings none. */

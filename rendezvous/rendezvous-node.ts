@@ -2,15 +2,15 @@
 // the mailbox, and an HTTP port for the web app, health and metrics.
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createServer as createHttpsServer } from 'node:https'
-import { serve } from '@hono/node-server'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { DeviceIdentity } from '../protocol/identity.ts'
 import { createChatNode } from '../protocol/mesh/create-node.ts'
-import { ConfigError, resolveConfig } from './config.ts'
-import { createHttpApp } from './http/http-app.ts'
+import { ConfigError, DEFAULT_METRICS_LISTENER, resolveConfig } from './config.ts'
+import { createHttpApp, createMetricsApp } from './http/http-app.ts'
+import { closeHttpListener, metricsPlacement, startHttpListener } from './http/http-server.ts'
+import type { HttpListener } from './http/http-server.ts'
 import { MailboxService } from './mailbox/mailbox-service.ts'
 import { BlobService } from './blobs/blob-service.ts'
 import { withBlobQuota } from './blobs/blob-store.ts'
@@ -26,7 +26,7 @@ import { HomeAnnouncer } from './federation/home-announcer.ts'
 import { ipConnectionGater } from './limits/connection-gater.ts'
 import { maskIp, silentLogger } from './logging.ts'
 import type { Logger } from './logging.ts'
-import { RateLimiter } from './limits/rate-limiter.ts'
+import { createNodeLimits } from './limits/node-limits.ts'
 import { AccountService } from './accounts/account-service.ts'
 import { PrekeyProtocol } from './prekeys/prekey-protocol.ts'
 import { PrekeyService } from './prekeys/prekey-service.ts'
@@ -41,9 +41,7 @@ import type { RendezvousConfig } from './config.ts'
 import type { RendezvousStore } from './storage/store.ts'
 import type { BlobStore } from './blobs/blob-store.ts'
 import type { ChatNode, CreateChatNodeOptions } from '../protocol/mesh/create-node.ts'
-import type { ServerType } from '@hono/node-server'
 import type { Connection } from '@libp2p/interface'
-import type { AddressInfo } from 'node:net'
 
 export interface RendezvousNodeOptions {
   /** Holds the identity key, the SQLite store and rendezvous.json. */
@@ -81,6 +79,8 @@ export interface RendezvousInfo {
   peerId: string
   multiaddrs: string[]
   http?: string
+  /** Where /metrics is served: on the HTTP listener when that is loopback, else on its own. */
+  metrics?: string
 }
 
 function loadIdentitySeed (dataDir: string): Uint8Array | undefined {
@@ -123,8 +123,9 @@ export class RendezvousNode {
   #blobs?: BlobStore
   #blobService?: BlobService
   #groupRelay?: GroupRelay
-  #http?: ServerType
-  #httpUrl?: string
+  #http?: HttpListener
+  #metricsHttp?: HttpListener
+  #metricsOnHttp = false
   #sweeper?: ReturnType<typeof setInterval>
   #logPurger?: ReturnType<typeof setInterval>
   #tls?: { cert: Buffer, key: Buffer }
@@ -217,6 +218,9 @@ export class RendezvousNode {
     const node = this.#node
     this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
     this.#metrics.onLimitHit = limit => { this.#log.warn({ limit }, 'limit hit') }
+    const metrics = this.#metrics
+    // One set of limits for every protocol: per PeerId, per network (/24, /48) and per account.
+    const requestLimits = createNodeLimits(limits, { now: this.#options.now, onLimit: limit => { metrics.limitHit(limit) } })
     // Accounts and billing before the mailbox: it holds each deposit to its recipient's plan.
     this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
     const billing = createBilling({ accounts: this.#accountStore, mailbox: this.#store, config: this.config, store: this.#options.billingStore ?? await openBillingStore(this.#accountStore), now: this.#options.now })
@@ -226,14 +230,14 @@ export class RendezvousNode {
     const blobs = this.#options.blobStore ?? await this.#openBlobs(this.#store)
     this.#blobs = blobs
     // Pending attachment blobs count against the same per-recipient byte quota as envelopes.
-    this.#mailbox = new MailboxService({ node, store: withBlobQuota(this.#store, blobs, this.#options.now), limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: new RateLimiter({ perMinute: limits.requestsPerMinute }), onFetch: peer => { home.announce(peer) } })
+    this.#mailbox = new MailboxService({ node, store: withBlobQuota(this.#store, blobs, this.#options.now), limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: requestLimits.mailbox, requester: requestLimits.requester, onFetch: peer => { home.announce(peer) } })
     await this.#mailbox.start()
     this.#blobService = new BlobService({ node, blobs, mailbox: this.#store, limits: this.config.mailbox, quota: billing?.quota, limitsFor: billing == null ? undefined : async peer => await billing.service.limitsFor(peer), maxBytes: this.config.attachments.maxBytes, sweepIntervalMs: this.config.sweepIntervalMs, metrics: this.#metrics, now: this.#options.now })
     await this.#blobService.start()
     this.#groupRelay = new GroupRelay({ node })
     this.#groupRelay.start()
     this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
-    this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({ store: this.#prekeyStore, now: this.#options.now }), this.#metrics)
+    this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({ store: this.#prekeyStore, now: this.#options.now, onLimit: limit => { metrics.limitHit(limit) } }), this.#metrics, requestLimits.requester)
     await this.#prekeyProtocol.start()
     const accounts = new AccountService({
       accounts: this.#accountStore,
@@ -246,7 +250,10 @@ export class RendezvousNode {
       now: this.#options.now
     })
     this.#accounts = accounts
-    this.#accountProtocol = new AccountProtocol(node, accounts, this.#metrics, billing?.service)
+    this.#accountProtocol = new AccountProtocol(node, accounts, this.#metrics, billing?.service, {
+      limits: requestLimits,
+      accountOf: async peer => (await this.#accountStore?.getAccountByDevice(peer))?.id
+    })
     await this.#accountProtocol.start()
     node.addEventListener('connection:open', this.#onConnection)
     // Log data is kept 90 days at most: the node purges on its own schedule, starting now.
@@ -257,7 +264,7 @@ export class RendezvousNode {
     purgeLogs()
     this.#logPurger = setInterval(purgeLogs, this.config.logPurgeIntervalMs)
     this.#logPurger.unref()
-    if (this.config.http !== false) await this.#startHttp(this.config.http)
+    await this.#startHttp()
     const store = this.#store
     this.#sweeper = setInterval(() => { store.purgeExpired(this.#options.now?.()).catch(() => {}) }, this.config.sweepIntervalMs)
     this.#sweeper.unref()
@@ -274,28 +281,27 @@ export class RendezvousNode {
     return new SqliteBlobStore(join(this.dataDir, 'blobs.sqlite'))
   }
 
-  async #startHttp (hostPort: string): Promise<void> {
-    const m = /^(.*):(\d+)$/.exec(hostPort)
-    if (m == null) throw new Error(`--http expects HOST:PORT, got ${hostPort}`)
-    const [, host, port] = m
+  /**
+   * The web app's listener, and /metrics: on it while it is loopback-only, else on a listener of its
+   * own (`metrics`, loopback by default), so a public node does not publish its counters.
+   */
+  async #startHttp (): Promise<void> {
+    const metricsText = async (): Promise<string> => await this.metricsText()
+    const hostPort = this.config.http
+    const placement = metricsPlacement(hostPort, this.config.metrics, DEFAULT_METRICS_LISTENER)
+    if (placement.listener != null) this.#metricsHttp = await startHttpListener(createMetricsApp(metricsText), placement.listener, '--metrics')
+    if (hostPort === false) return
+    this.#metricsOnHttp = placement.onHttp
     const app = createHttpApp({
       peerId: () => this.node.peerId.toString(),
       multiaddrs: () => this.node.getMultiaddrs().map(ma => ma.toString()),
       policy: () => this.config.policy,
-      metricsText: async () => await this.metricsText(),
+      metricsText: this.#metricsOnHttp ? metricsText : undefined,
+      tls: this.#tls != null,
       stripeWebhook: this.#billing == null ? undefined : this.#billing.service.handleWebhook.bind(this.#billing.service),
       webRoot: this.#options.webRoot
     })
-    const tls = this.#tls
-    await new Promise<void>((resolve, reject) => {
-      const options = { fetch: app.fetch, hostname: host, port: Number(port), ...(tls == null ? {} : { createServer: createHttpsServer, serverOptions: tls }) }
-      const server = serve(options, (info: AddressInfo) => {
-        this.#httpUrl = `${tls == null ? 'http' : 'https'}://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`
-        resolve()
-      })
-      server.once('error', reject)
-      this.#http = server
-    })
+    this.#http = await startHttpListener(app, hostPort, '--http', this.#tls)
   }
 
   /** Dials the configured peer nodes so the DHT spans them; one unreachable peer is not fatal. */
@@ -319,7 +325,8 @@ export class RendezvousNode {
     return {
       peerId: this.node.peerId.toString(),
       multiaddrs: this.node.getMultiaddrs().map(ma => ma.toString()),
-      ...(this.#httpUrl != null ? { http: this.#httpUrl } : {})
+      ...(this.#http != null ? { http: this.#http.url } : {}),
+      ...(this.#metricsHttp != null ? { metrics: `${this.#metricsHttp.url}/metrics` } : this.#http != null && this.#metricsOnHttp ? { metrics: `${this.#http.url}/metrics` } : {})
     }
   }
 
@@ -338,13 +345,10 @@ export class RendezvousNode {
     this.#node?.removeEventListener('connection:open', this.#onConnection)
     await this.#accountProtocol?.stop().catch(() => {})
     await this.#prekeyProtocol?.stop().catch(() => {})
-    if (this.#http != null) {
-      const http = this.#http
-      await new Promise<void>(resolve => {
-        http.close(() => { resolve() })
-        if ('closeAllConnections' in http) http.closeAllConnections()
-      })
-    }
+    await closeHttpListener(this.#http)
+    await closeHttpListener(this.#metricsHttp)
+    this.#http = undefined
+    this.#metricsHttp = undefined
     await this.#mailbox?.stop().catch(() => {})
     await this.#blobService?.stop().catch(() => {})
     this.#groupRelay?.stop()

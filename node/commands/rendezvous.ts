@@ -20,6 +20,7 @@ interface RendezvousOpts {
   config?: string
   listen?: string[]
   http?: string
+  metrics?: string
   store?: string
   bootstrap?: string[]
   tlsCert?: string
@@ -50,6 +51,10 @@ function buildConfig (opts: RendezvousOpts): RendezvousConfig {
     if (opts.http !== 'off' && !/^.+:\d+$/.test(opts.http)) throw new CliError(`--http expects HOST:PORT or off, got ${opts.http}`)
     config.http = opts.http === 'off' ? false : opts.http
   }
+  if (opts.metrics != null) {
+    if (opts.metrics !== 'off' && !/^.+:\d+$/.test(opts.metrics)) throw new CliError(`--metrics expects HOST:PORT or off, got ${opts.metrics}`)
+    config.metrics = opts.metrics === 'off' ? false : opts.metrics
+  }
   if (opts.logLevel != null) config.logLevel = opts.logLevel
   if (opts.store != null) config.store = opts.store
   if ((opts.tlsCert == null) !== (opts.tlsKey == null)) throw new CliError('--tls-cert and --tls-key go together')
@@ -79,7 +84,8 @@ export function registerRendezvous (program: Command): void {
     .option('--data <dir>', 'data directory (identity, store, rendezvous.json)', join(defaultHome(), 'rendezvous'))
     .option('--config <file>', 'YAML or JSON config file (see docs/rendezvous-config.md)')
     .option('--listen <multiaddr...>', 'libp2p listen addresses (default: 127.0.0.1 TCP 7701 and WebSockets 7702)')
-    .option('--http <host:port>', 'HTTP address for the web app, /healthz and /metrics, or "off" (default 127.0.0.1:8787)')
+    .option('--http <host:port>', 'HTTP address for the web app and /healthz, or "off" (default 127.0.0.1:8787); also /metrics while it is loopback')
+    .option('--metrics <host:port>', 'own listener for /metrics, or "off" (default: on --http when that is loopback, else 127.0.0.1:8788)')
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS, and secure WebSockets on /tls/ws listen addresses')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--bootstrap <multiaddr...>', 'other rendezvous nodes to federate with (one DHT; their users reach ours)')
@@ -109,12 +115,12 @@ export function registerRendezvous (program: Command): void {
         const code = (err as { code?: string }).code
         if (err instanceof ConfigError) throw new CliError(err.message)
         if (code === 'EADDRINUSE' || /address already in use/i.test((err as Error).message)) {
-          throw new CliError(`cannot listen: address already in use (${(err as Error).message}); choose others with --listen/--http`, 'ADDRESS_IN_USE')
+          throw new CliError(`cannot listen: address already in use (${(err as Error).message}); choose others with --listen/--http/--metrics`, 'ADDRESS_IN_USE')
         }
         throw err
       }
-      log.info({ peerId: info.peerId, multiaddrs: info.multiaddrs, http: info.http }, 'started')
-      print(opts, info, `rendezvous ready: peer ${info.peerId} listening on ${info.multiaddrs.join(' ')}${info.http != null ? `; web app and /metrics on ${info.http}` : ''}`)
+      log.info({ peerId: info.peerId, multiaddrs: info.multiaddrs, http: info.http, metrics: info.metrics }, 'started')
+      print(opts, info, `rendezvous ready: peer ${info.peerId} listening on ${info.multiaddrs.join(' ')}${info.http != null ? `; web app on ${info.http}` : ''}${info.metrics != null ? `; metrics on ${info.metrics}` : ''}`)
       await untilStopped()
       log.info({ upstreamErrors: guard.counts }, 'stopping')
       await node.stop()

@@ -1,5 +1,6 @@
 // Server side of `/babacloud/account/1.0.0`: decodes requests, calls AccountService for the
-// connection's PeerId, encodes answers. Discovery and device linking are rate limited per peer.
+// connection's PeerId, encodes answers. Lookups, sign-ups, device linking and checkout are rate
+// limited per peer, network and account (rendezvous/limits/node-limits.ts).
 import { ACCOUNT_PROTOCOL, DEFAULT_TIMEOUT_MS, MAX_REQUEST_BYTES } from '../../protocol/constants.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { serve } from '../../protocol/rpc/rpc.ts'
@@ -10,16 +11,27 @@ import type { BillingService } from '../billing/billing-service.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { Account, Profile } from '../../protocol/wire/messages.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
-import type { Logger } from '@libp2p/interface'
+import { createNodeLimits } from '../limits/node-limits.ts'
+import { DEFAULT_CONFIG } from '../config.ts'
+import type { NodeLimits } from '../limits/node-limits.ts'
+import type { Requester, RequestLimiter } from '../limits/request-limiter.ts'
+import type { Connection, Logger } from '@libp2p/interface'
 
 export const MAX_DISCOVERY_HASHES = 1000
-/** Requests per peer per minute for the operations worth guessing at. */
-const RATE_LIMITS: Partial<Record<AccountRequest.Type, number>> = {
-  [AccountRequest.Type.DISCOVER]: 10,
-  [AccountRequest.Type.LINK_DEVICE]: 5,
-  [AccountRequest.Type.SIGN_UP]: 5,
-  // Each one is a call to the payment processor.
-  [AccountRequest.Type.CHECKOUT]: 5
+/** The operations worth guessing at or enumerating, and the limit each one counts against. */
+const RATE_LIMITED: Partial<Record<AccountRequest.Type, 'resolves' | 'discoveries' | 'signUps' | 'checkout'>> = {
+  [AccountRequest.Type.RESOLVE]: 'resolves',
+  [AccountRequest.Type.DISCOVER]: 'discoveries',
+  [AccountRequest.Type.LINK_DEVICE]: 'signUps',
+  [AccountRequest.Type.SIGN_UP]: 'signUps',
+  [AccountRequest.Type.CHECKOUT]: 'checkout'
+}
+
+/** Rate limits and how to tell who asks; the config's defaults when not given. */
+export interface AccountProtocolLimits {
+  limits: NodeLimits
+  /** The requesting device's account id, if it has one. */
+  accountOf(peer: string): Promise<string | undefined>
 }
 
 const requestCodec = {
@@ -60,14 +72,15 @@ export class AccountProtocol {
   readonly #metrics?: RendezvousMetrics
   readonly #billing?: BillingService
   readonly #log: Logger
-  readonly #recent = new Map<string, number[]>()
+  readonly #limits: AccountProtocolLimits
 
-  constructor (node: ChatNode, service: AccountService, metrics?: RendezvousMetrics, billing?: BillingService) {
+  constructor (node: ChatNode, service: AccountService, metrics?: RendezvousMetrics, billing?: BillingService, limits?: AccountProtocolLimits) {
     this.#node = node
     this.#service = service
     this.#metrics = metrics
     this.#billing = billing
     this.#log = node.logger.forComponent('babacloud:account')
+    this.#limits = limits ?? { limits: createNodeLimits(DEFAULT_CONFIG.limits), accountOf: async () => undefined }
   }
 
   async start (): Promise<void> {
@@ -83,6 +96,7 @@ export class AccountProtocol {
           return { ...empty(), error }
         },
         handle: async req => {
+          await this.#rateLimit(connection, req.type)
           const res = await this.#handle(req, connection.remotePeer.toString())
           this.#metrics?.requests.inc({ protocol: 'account', type: req.type, outcome: 'ok' })
           return res
@@ -95,16 +109,13 @@ export class AccountProtocol {
     await this.#node.unhandle(ACCOUNT_PROTOCOL)
   }
 
-  #rateLimit (peer: string, type: AccountRequest.Type): void {
-    const limit = RATE_LIMITS[type]
-    if (limit == null) return
-    const key = `${type}:${peer}`
-    const now = Date.now()
-    const times = (this.#recent.get(key) ?? []).filter(t => t > now - 60_000)
-    if (times.length >= limit) throw new ProtocolError(ErrorCode.RATE_LIMITED, `too many ${type} requests; try again in a minute`)
-    times.push(now)
-    this.#recent.set(key, times)
-    if (this.#recent.size > 10_000) this.#recent.delete(this.#recent.keys().next().value as string)
+  async #rateLimit (connection: Connection, type: AccountRequest.Type): Promise<void> {
+    const kind = RATE_LIMITED[type]
+    if (kind == null) return
+    const limiter: RequestLimiter = this.#limits.limits[kind]
+    const who: Requester = this.#limits.limits.requester(connection)
+    const account = await this.#limits.accountOf(who.peer)
+    limiter.admit(account == null ? who : { ...who, account }, `${type} requests`)
   }
 
   #billingService (): BillingService {
@@ -113,7 +124,6 @@ export class AccountProtocol {
   }
 
   async #handle (req: AccountRequest, peer: string): Promise<AccountResponse> {
-    this.#rateLimit(peer, req.type)
     const s = this.#service
     const withAccount = (view: AccountView): AccountResponse => ({ ...empty(), account: toWireAccount(view, s.policy.version) })
     const T = AccountRequest.Type

@@ -74,6 +74,11 @@ export class BillingService {
     return await this.limitsForAccount(account?.id)
   }
 
+  /** The device's account id, if it belongs to one (deposit rates are shared per account). */
+  async accountIdOf (peerId: string): Promise<string | undefined> {
+    return (await this.#init.accounts.getAccountByDevice(peerId))?.id
+  }
+
   async limitsForAccount (accountId: string | undefined): Promise<ResolvedLimits> {
     if (accountId == null) return limitsOf(this.#init.plans, FREE_PLAN)
     const billing = await this.#init.store.get(accountId)

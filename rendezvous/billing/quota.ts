@@ -1,23 +1,27 @@
-// The mailbox's view of plans: limits for a deposit's recipient, and deposits per minute per sender.
+// The mailbox's view of plans: limits for a deposit's recipient, and deposits per minute per sender
+// (per account when the sender has one: its devices share the plan's rate).
 // Implements MailboxQuota (rendezvous/mailbox/mailbox-service.ts).
+import { RateLimiter } from '../limits/rate-limiter.ts'
 import { quotaExceeded } from './errors.ts'
 import type { ResolvedLimits } from './plans.ts'
 import type { MailboxQuota } from '../mailbox/mailbox-service.ts'
 import type { MailboxLimits, MailboxUsage } from '../storage/store.ts'
 
-const WINDOW_MS = 60_000
 /** Senders tracked at once; the oldest is forgotten beyond this, which only forgives it. */
 const MAX_SENDERS = 100_000
 
 export interface PlanLookup {
   limitsFor(peerId: string): Promise<ResolvedLimits>
+  /** The device's account, whose devices then share one deposit rate. */
+  accountIdOf?(peerId: string): Promise<string | undefined>
 }
 
 export class DepositQuota implements MailboxQuota {
   readonly #plans: PlanLookup
   readonly #ceiling: MailboxLimits
-  // In memory and per instance: a sliding window needs no durability, and a restart only forgives.
-  readonly #recent = new Map<string, number[]>()
+  // In memory and per instance: a rate needs no durability, and a restart only forgives.
+  // One bucket set per rate, as plans differ; a whole minute's worth may come at once.
+  readonly #rates = new Map<number, RateLimiter>()
 
   /** `ceiling`: the node's own cap on any one mailbox, reported as MAILBOX_FULL by the store. */
   constructor (plans: PlanLookup, ceiling: MailboxLimits) {
@@ -27,15 +31,17 @@ export class DepositQuota implements MailboxQuota {
 
   async admitDeposit (sender: string, now: number): Promise<void> {
     const limits = await this.#plans.limitsFor(sender)
-    const times = (this.#recent.get(sender) ?? []).filter(t => t > now - WINDOW_MS)
-    if (times.length >= limits.depositsPerMinute) {
-      this.#recent.set(sender, times)
-      throw quotaExceeded(limits, 'depositsPerMinute', `at most ${limits.depositsPerMinute} deposits a minute; try again in ${Math.ceil((times[0] + WINDOW_MS - now) / 1000)} s`)
+    const account = await this.#plans.accountIdOf?.(sender)
+    const key = account == null ? `peer:${sender}` : `account:${account}`
+    const perMinute = limits.depositsPerMinute
+    let rate = this.#rates.get(perMinute)
+    if (rate == null) {
+      rate = new RateLimiter({ perMinute, burst: perMinute }, { maxKeys: MAX_SENDERS })
+      this.#rates.set(perMinute, rate)
     }
-    times.push(now)
-    this.#recent.delete(sender)
-    this.#recent.set(sender, times)
-    if (this.#recent.size > MAX_SENDERS) this.#recent.delete(this.#recent.keys().next().value as string)
+    if (!rate.take(key, now)) {
+      throw quotaExceeded(limits, 'depositsPerMinute', `at most ${perMinute} deposits a minute; try again in ${Math.ceil(rate.retryAfterMs(key, now) / 1000)} s`)
+    }
   }
 
   async mailboxLimits (recipient: string): Promise<MailboxLimits> {

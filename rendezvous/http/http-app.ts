@@ -1,17 +1,21 @@
-// HTTP routes of a rendezvous node: the web app, health, metrics and the node's addresses.
-// Thin routes: each calls into the node and returns.
+// HTTP routes of a rendezvous node: the web app, health, metrics and the node's addresses, all
+// behind Hono's secure headers. Thin routes: each calls into the node and returns.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
 import { webhookStatus } from '../billing/errors.ts'
 import type { WebhookOutcome } from '../billing/stripe-webhooks.ts'
 
 export interface HttpAppDeps {
   peerId(): string
   multiaddrs(): string[]
-  metricsText(): Promise<string>
+  /** Prometheus text for /metrics; absent: /metrics is served on its own listener (404 here). */
+  metricsText?(): Promise<string>
+  /** Served over HTTPS: browsers are told to keep to it (HSTS). */
+  tls?: boolean
   /** The privacy policy in force; clients show a notice when its version changes. */
   policy(): { version: number, text: string }
   /** Verifies and applies a Stripe webhook (BillingService.handleWebhook); absent: 404. */
@@ -23,10 +27,48 @@ export interface HttpAppDeps {
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>BabaCloud Chat</title>
 <p>This rendezvous node is running. The web app has not been built: run <code>npm run build</code>.</p>`
 
+/**
+ * The app keeps its identity key and history in IndexedDB: a script injected into the page is a
+ * full compromise, so nothing but the app's own files may run or style it. `blob:` images are the
+ * attachment previews (made by the page itself, so reading them back sends nothing anywhere);
+ * `ws:`/`wss:` the libp2p WebSocket to the node, whose port (and, behind a proxy, host) differs
+ * from the page's. WebRTC is not subject to CSP. Frames: none, either way.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'blob:'],
+  connectSrc: ["'self'", 'blob:', 'ws:', 'wss:'],
+  manifestSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+  objectSrc: ["'none'"]
+}
+
+function hardened (tls: boolean): ReturnType<typeof secureHeaders> {
+  return secureHeaders({
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    xFrameOptions: 'DENY',
+    referrerPolicy: 'no-referrer',
+    xContentTypeOptions: 'nosniff',
+    // Only where the page came over TLS: on plain HTTP the header is ignored, and on a node reached
+    // by name it would pin that name to HTTPS for a year before the operator meant it to.
+    strictTransportSecurity: tls ? 'max-age=31536000' : false
+  })
+}
+
+const PROMETHEUS = { 'content-type': 'text/plain; version=0.0.4' }
+
 export function createHttpApp (deps: HttpAppDeps): Hono {
   const app = new Hono()
+  app.use('*', hardened(deps.tls === true))
   app.get('/healthz', c => c.json({ status: 'ok', peerId: deps.peerId() }))
-  app.get('/metrics', async c => c.text(await deps.metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }))
+  const metricsText = deps.metricsText
+  // Explicitly 404 rather than falling through to the web app's index.html.
+  if (metricsText == null) app.get('/metrics', c => c.text('not found', 404))
+  else app.get('/metrics', async c => c.text(await metricsText(), 200, PROMETHEUS))
   // The web app learns its rendezvous from the page's own origin.
   app.get('/api/rendezvous', c => c.json({ peerId: deps.peerId(), multiaddrs: deps.multiaddrs() }))
   app.get('/api/policy', c => c.json(deps.policy()))
@@ -51,5 +93,13 @@ export function createHttpApp (deps: HttpAppDeps): Hono {
   } else {
     app.get('/', c => c.html(NOT_BUILT))
   }
+  return app
+}
+
+/** /metrics alone, for its own listener (loopback by default) when the web app's is public. */
+export function createMetricsApp (metricsText: () => Promise<string>): Hono {
+  const app = new Hono()
+  app.use('*', hardened(false))
+  app.get('/metrics', async c => c.text(await metricsText(), 200, PROMETHEUS))
   return app
 }

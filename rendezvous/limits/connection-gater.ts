@@ -1,4 +1,5 @@
 // Refuses inbound connections beyond a per-IP cap, so one host cannot take every connection slot.
+import { networkOf } from './network-prefix.ts'
 import type { ConnectionGater, MultiaddrConnection } from '@libp2p/interface'
 
 export interface IpGaterOptions {
@@ -21,7 +22,7 @@ export function ipConnectionGater (options: IpGaterOptions): ConnectionGater & {
   return {
     denyInboundConnection: async (conn) => {
       const ip = ipOf(conn)
-      if (ip == null || (options.exemptLoopback !== false && (ip.startsWith('127.') || ip === '::1'))) return false
+      if (ip == null || (options.exemptLoopback !== false && networkOf(ip)?.loopback === true)) return false
       const n = open.get(ip) ?? 0
       if (n >= options.maxConnectionsPerIp) {
         options.onLimit?.('connections_per_ip')

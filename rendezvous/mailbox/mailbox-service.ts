@@ -8,7 +8,8 @@ import { serve } from '../../protocol/rpc/rpc.ts'
 import { Envelope, MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
-import type { RateLimiter } from '../limits/rate-limiter.ts'
+import { requesterOf } from '../limits/requester.ts'
+import type { Requester, RequestLimiter } from '../limits/request-limiter.ts'
 import type { MailboxLimits, MailboxUsage, RendezvousStore } from '../storage/store.ts'
 import type { Connection, Logger, PeerId } from '@libp2p/interface'
 
@@ -40,8 +41,10 @@ export interface MailboxServiceInit {
   timeoutMs?: number
   maxInboundStreams?: number
   now?: () => number
-  /** Requests per peer; refused with RATE_LIMITED beyond it. */
-  rateLimit?: RateLimiter
+  /** Requests per peer and network; refused with RATE_LIMITED beyond it (it counts its own hits). */
+  rateLimit?: RequestLimiter
+  /** Who a connection is for `rateLimit`; its PeerId and non-loopback network by default. */
+  requester?: (connection: Connection) => Requester
   /** Called for every peer that fetches here: this node is its home (federation announces it). */
   onFetch?: (peer: PeerId) => void
 }
@@ -70,10 +73,7 @@ export class MailboxService {
         timeoutMs: this.#init.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         log: this.#log,
         admit: () => {
-          if (this.#init.rateLimit?.take(connection.remotePeer.toString()) === false) {
-            this.#init.metrics?.limitHit('mailbox_requests_per_minute')
-            throw new ProtocolError(ErrorCode.RATE_LIMITED, 'too many mailbox requests; slow down')
-          }
+          this.#init.rateLimit?.admit((this.#init.requester ?? requesterOf)(connection), 'mailbox requests')
         },
         errorResponse: error => {
           this.#count('invalid', error.code)

@@ -8,7 +8,9 @@ import type { PrekeyService } from './prekey-service.ts'
 import type { PrekeyCounts } from './prekey-store.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
-import type { Logger, PeerId } from '@libp2p/interface'
+import { requesterOf } from '../limits/requester.ts'
+import type { Requester } from '../limits/request-limiter.ts'
+import type { Connection, Logger } from '@libp2p/interface'
 
 const empty = (): PrekeyResponse => ({ bundle: new Uint8Array(0), oneTimeRemaining: 0, pqOneTimeRemaining: 0, hasBundle: false })
 
@@ -19,9 +21,12 @@ export class PrekeyProtocol {
   readonly #service: PrekeyService
   readonly #metrics?: RendezvousMetrics
   readonly #log: Logger
+  readonly #requester: (connection: Connection) => Requester
 
-  constructor (node: ChatNode, service: PrekeyService, metrics?: RendezvousMetrics) {
+  /** `requester`: who a connection is for the fetch limits (its PeerId and non-loopback network by default). */
+  constructor (node: ChatNode, service: PrekeyService, metrics?: RendezvousMetrics, requester: (connection: Connection) => Requester = requesterOf) {
     this.#node = node
+    this.#requester = requester
     this.#service = service
     this.#metrics = metrics
     this.#log = node.logger.forComponent('babacloud:prekeys')
@@ -48,7 +53,7 @@ export class PrekeyProtocol {
           return { ...empty(), error }
         },
         handle: async req => {
-          const res = await this.#handle(req, connection.remotePeer)
+          const res = await this.#handle(req, connection)
           this.#metrics?.requests.inc({ protocol: 'prekeys', type: req.type, outcome: 'ok' })
           return res
         }
@@ -60,7 +65,8 @@ export class PrekeyProtocol {
     await this.#node.unhandle(PREKEYS_PROTOCOL)
   }
 
-  async #handle (req: PrekeyRequest, peer: PeerId): Promise<PrekeyResponse> {
+  async #handle (req: PrekeyRequest, connection: Connection): Promise<PrekeyResponse> {
+    const peer = connection.remotePeer
     switch (req.type) {
       case PrekeyRequest.Type.PUBLISH:
         return withCounts(await this.#service.publish(peer, {
@@ -71,7 +77,7 @@ export class PrekeyProtocol {
           replaceOneTime: req.replaceOneTime
         }))
       case PrekeyRequest.Type.FETCH:
-        return { ...empty(), bundle: await this.#service.fetch(peer, req.peerId) as Uint8Array<ArrayBuffer> }
+        return { ...empty(), bundle: await this.#service.fetch(peer, req.peerId, this.#requester(connection).network) as Uint8Array<ArrayBuffer> }
       case PrekeyRequest.Type.STATUS:
         return withCounts(await this.#service.status(peer))
       default: throw new ProtocolError(ErrorCode.MALFORMED, 'unknown prekey request type')

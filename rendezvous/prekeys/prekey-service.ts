@@ -7,6 +7,8 @@ import { encodeKem, encodeX25519, verifyPrekey } from '../../protocol/crypto/x3d
 import { ML_KEM_768_PUBLIC_KEY_LENGTH, X25519_KEY_LENGTH } from '../../protocol/crypto/x3dh/constants.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { ed25519PublicKeyOf, parsePeerId } from '../../protocol/identity.ts'
+import { RateLimiter } from '../limits/rate-limiter.ts'
+import { RequestLimiter } from '../limits/request-limiter.ts'
 import type { PrekeyCounts, PrekeyStore, PrekeyUpload, SignedKey } from './prekey-store.ts'
 import type { PeerId } from '@libp2p/interface'
 
@@ -20,6 +22,8 @@ export interface PrekeyLimits {
   oneTimePerRequesterTarget: number
   /** Fetches of any kind one requester may make per window, before RATE_LIMITED. */
   fetchesPerRequester: number
+  /** Fetches all requesters of one network (IPv4 /24, IPv6 /48) may make per window together. */
+  fetchesPerNetwork: number
   windowMs: number
 }
 
@@ -32,6 +36,7 @@ export const DEFAULT_PREKEY_LIMITS: PrekeyLimits = {
   // A device starts a session with another device rarely; 5 an hour covers reinstalls and retries.
   oneTimePerRequesterTarget: 5,
   fetchesPerRequester: 120,
+  fetchesPerNetwork: 600,
   windowMs: 3_600_000
 }
 
@@ -42,6 +47,8 @@ export interface PrekeyServiceInit {
   store: PrekeyStore
   limits?: Partial<PrekeyLimits>
   now?: () => number
+  /** Called with the limit's name when a fetch is refused (for /metrics). */
+  onLimit?: (limit: string) => void
 }
 
 export interface PublishInput extends Omit<PrekeyUpload, 'replaceOneTime'> {
@@ -52,12 +59,18 @@ export class PrekeyService {
   readonly limits: PrekeyLimits
   readonly #store: PrekeyStore
   readonly #now: () => number
-  readonly #recent = new Map<string, number[]>()
+  readonly #fetches: RequestLimiter
+  /** Keyed `requester>target`: a bucket of `oneTimePerRequesterTarget` refilled over `windowMs`. */
+  readonly #oneTime: RateLimiter
 
   constructor (init: PrekeyServiceInit) {
     this.#store = init.store
     this.limits = { ...DEFAULT_PREKEY_LIMITS, ...init.limits }
     this.#now = init.now ?? Date.now
+    const perWindow = (n: number): { perMinute: number, burst: number } => ({ perMinute: n * 60_000 / this.limits.windowMs, burst: n })
+    const options = { now: this.#now, maxKeys: MAX_TRACKED, onLimit: init.onLimit }
+    this.#fetches = new RequestLimiter('prekey_fetches', { peer: perWindow(this.limits.fetchesPerRequester), network: perWindow(this.limits.fetchesPerNetwork) }, options)
+    this.#oneTime = new RateLimiter(perWindow(this.limits.oneTimePerRequesterTarget), options)
   }
 
   /** Stores `owner`'s own prekeys; refuses the whole upload if any signature fails. */
@@ -75,8 +88,11 @@ export class PrekeyService {
     return await this.#store.publish(owner.toString(), { ...upload, replaceOneTime: upload.replaceOneTime ?? false }, this.limits, this.#now())
   }
 
-  /** A bundle for `target` (encoded with encodePrekeyBundle); NOT_FOUND when it published none. */
-  async fetch (requester: PeerId, target: string): Promise<Uint8Array> {
+  /**
+   * A bundle for `target` (encoded with encodePrekeyBundle); NOT_FOUND when it published none.
+   * `network`: the requester's network (rendezvous/limits/requester.ts), limited as a whole.
+   */
+  async fetch (requester: PeerId, target: string, network?: string): Promise<Uint8Array> {
     let targetPeer: PeerId
     try {
       targetPeer = parsePeerId(target)
@@ -84,14 +100,15 @@ export class PrekeyService {
       throw new ProtocolError(ErrorCode.MALFORMED, 'peer_id is not an Ed25519 peer id')
     }
     const now = this.#now()
-    if (!this.#allow(`all:${requester.toString()}`, this.limits.fetchesPerRequester, now)) {
+    if (this.#fetches.take({ peer: requester.toString(), network }) != null) {
       throw new ProtocolError(ErrorCode.RATE_LIMITED, 'too many prekey fetches; try again later')
     }
     // Past its ration a requester still gets a working bundle, just not another one-time key.
-    const oneTime = this.#allow(`one-time:${requester.toString()}>${target}`, this.limits.oneTimePerRequesterTarget, now, false)
+    const rationKey = `${requester.toString()}>${target}`
+    const oneTime = this.#oneTime.has(rationKey, now)
     const taken = await this.#store.take(targetPeer.toString(), { oneTime })
     if (taken == null) throw new ProtocolError(ErrorCode.NOT_FOUND, `${target} has published no prekey bundle here`)
-    if (oneTime && taken.oneTimePrekey != null) this.#allow(`one-time:${requester.toString()}>${target}`, this.limits.oneTimePerRequesterTarget, now)
+    if (oneTime && taken.oneTimePrekey != null) this.#oneTime.take(rationKey, now)
     return encodePrekeyBundle({
       identityKey: ed25519PublicKeyOf(targetPeer),
       signedPrekey: taken.signedPrekey,
@@ -107,22 +124,6 @@ export class PrekeyService {
   /** Account deletion and unlinking: the device's published keys go with it. */
   async deleteDevice (peer: string): Promise<void> {
     await this.#store.deleteOwner(peer)
-  }
-
-  /** Sliding-window counter; `record: false` only asks whether one more would be allowed. */
-  #allow (key: string, limit: number, now: number, record = true): boolean {
-    const times = (this.#recent.get(key) ?? []).filter(t => t > now - this.limits.windowMs)
-    if (times.length >= limit) {
-      this.#recent.set(key, times)
-      return false
-    }
-    if (record) {
-      times.push(now)
-      this.#recent.delete(key)
-      this.#recent.set(key, times)
-      if (this.#recent.size > MAX_TRACKED) this.#recent.delete(this.#recent.keys().next().value as string)
-    }
-    return true
   }
 }
 

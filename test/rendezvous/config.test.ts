@@ -35,4 +35,14 @@ describe('rendezvous config', () => {
       tmp.remove()
     }
   })
+
+  it('reads the network and lookup limits and the metrics listener', () => {
+    const c = resolveConfig({ metrics: '127.0.0.1:9100', limits: { requestsPerMinutePerNetwork: 100, resolvesPerMinute: 5, resolvesPerMinutePerNetwork: 15, resolvesPerMinutePerAccount: 10, discoveriesPerMinutePerNetwork: 7, signUpsPerMinutePerNetwork: 3 } })
+    expect(c.metrics).toBe('127.0.0.1:9100')
+    expect(c.limits).toMatchObject({ requestsPerMinutePerNetwork: 100, resolvesPerMinute: 5, resolvesPerMinutePerNetwork: 15, resolvesPerMinutePerAccount: 10, discoveriesPerMinutePerNetwork: 7, signUpsPerMinutePerNetwork: 3 })
+    expect(resolveConfig({ metrics: false }).metrics).toBe(false)
+    expect(DEFAULT_CONFIG.metrics).toBeUndefined()
+    expect(() => resolveConfig({ metrics: 'somewhere' })).toThrow(/metrics: expected "host:port" or false/)
+    expect(() => resolveConfig({ limits: { discoveriesPerMinutePerNetwork: 0 } })).toThrow(/limits.discoveriesPerMinutePerNetwork/)
+  })
 })
