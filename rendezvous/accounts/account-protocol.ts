@@ -10,7 +10,7 @@ import type { BillingService } from '../billing/billing-service.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { Account, Profile } from '../../protocol/wire/messages.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
-import type { Logger } from '@libp2p/interface'
+import type { AbortOptions, Logger } from '@libp2p/interface'
 
 export const MAX_DISCOVERY_HASHES = 1000
 /** Requests per peer per minute for the operations worth guessing at. */
@@ -18,6 +18,9 @@ const RATE_LIMITS: Partial<Record<AccountRequest.Type, number>> = {
   [AccountRequest.Type.DISCOVER]: 10,
   [AccountRequest.Type.LINK_DEVICE]: 5,
   [AccountRequest.Type.SIGN_UP]: 5,
+  // Codes sent and checked are also limited per account and per identifier (AccountService).
+  [AccountRequest.Type.VERIFY_START]: 5,
+  [AccountRequest.Type.VERIFY_CONFIRM]: 10,
   // Each one is a call to the payment processor.
   [AccountRequest.Type.CHECKOUT]: 5
 }
@@ -39,7 +42,9 @@ export function toWireAccount (view: AccountView, currentPolicy: number): Accoun
     restricted: a.restricted,
     marketingOptOut: a.marketingOptOut,
     policyVersionAccepted: a.policyVersionAccepted,
-    policyVersionCurrent: currentPolicy
+    policyVersionCurrent: currentPolicy,
+    emailVerified: view.verified.some(v => v.kind === 'email'),
+    phoneVerified: view.verified.some(v => v.kind === 'phone')
   }
 }
 
@@ -82,8 +87,8 @@ export class AccountProtocol {
           this.#metrics?.requests.inc({ protocol: 'account', type: 'any', outcome: error.code })
           return { ...empty(), error }
         },
-        handle: async req => {
-          const res = await this.#handle(req, connection.remotePeer.toString())
+        handle: async (req, options) => {
+          const res = await this.#handle(req, connection.remotePeer.toString(), options)
           this.#metrics?.requests.inc({ protocol: 'account', type: req.type, outcome: 'ok' })
           return res
         }
@@ -112,7 +117,7 @@ export class AccountProtocol {
     return this.#billing
   }
 
-  async #handle (req: AccountRequest, peer: string): Promise<AccountResponse> {
+  async #handle (req: AccountRequest, peer: string, options: AbortOptions): Promise<AccountResponse> {
     this.#rateLimit(peer, req.type)
     const s = this.#service
     const withAccount = (view: AccountView): AccountResponse => ({ ...empty(), account: toWireAccount(view, s.policy.version) })
@@ -130,13 +135,15 @@ export class AccountProtocol {
         const { code, expiresAt } = await s.createLinkCode(peer)
         return { ...empty(), code, expiresAt: BigInt(expiresAt) }
       }
-      case T.LINK_DEVICE: return withAccount(await s.linkDevice(peer, req.code, req.device))
+      case T.LINK_DEVICE: return withAccount(await s.linkDevice(peer, req.username, req.code, req.device))
       case T.UNLINK_DEVICE: return withAccount(await s.unlinkDevice(peer, req.peerId))
       case T.DISCOVER: {
         if (req.hashes.length === 0) return { ...empty(), salt: await s.discoverySalt() as Uint8Array<ArrayBuffer> }
         const matches = await s.discover(peer, req.hashes)
         return { ...empty(), matches: matches.map(m => ({ hash: m.hash as Uint8Array<ArrayBuffer>, username: m.username })) }
       }
+      case T.VERIFY_START: return { ...empty(), expiresAt: BigInt((await s.verifyStart(peer, req.kind, options)).expiresAt) }
+      case T.VERIFY_CONFIRM: return withAccount(await s.verifyConfirm(peer, req.kind, req.code))
       case T.GET_POLICY: return { ...empty(), policyVersion: s.policy.version, policyText: s.policy.text }
       case T.ACCEPT_POLICY: return withAccount(await s.acceptPolicy(peer, req.policyVersion))
       case T.GET_PLAN: return { ...empty(), plan: toWirePlanStatus(await this.#billingService().view(peer)) }
