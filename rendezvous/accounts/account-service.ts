@@ -200,12 +200,12 @@ export class AccountService {
 
   /** Access and portability: everything this node holds about the account, as one document. */
   async export (peer: string): Promise<AccountExport> {
-    const { account, devices } = await this.get(peer)
+    const { account, devices, verified } = await this.get(peer)
     const peers = devices.map(d => d.peerId)
     const pending = (await Promise.all(peers.map(async p => (await this.#init.mailbox.fetch(p, 0n, 100_000, this.#now())).envelopes))).flat()
     const access = await this.#init.accounts.listAccess(peers)
     const billing = await this.#init.billing?.exportFor(account.id)
-    return buildExport({ nodePeerId: this.#init.nodePeerId, exportedAt: this.#now(), account, devices, pending, access, billing })
+    return buildExport({ nodePeerId: this.#init.nodePeerId, exportedAt: this.#now(), account, devices, verified, pending, access, billing })
   }
 
   async setRestricted (peer: string, restricted: boolean): Promise<AccountView> {
