@@ -1,22 +1,10 @@
 // Device link codes: issued by a device of an account, redeemed by a new device that names the
 // account. Codes are per account, so wrong guesses are counted per account and soon end the code.
 import { randomBytes } from '@noble/hashes/utils.js'
-import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import { CODE_ATTEMPTS, CODE_DIGITS, codeDigest, formatCode, parseCode, randomDigits } from './one-time-code.ts'
-import type { AccountStore, CodeAttempt } from './account-store.ts'
+import { CODE_ATTEMPTS, CODE_DIGITS, codeDigest, codeRefusal, formatCode, parseCode, randomDigits } from './one-time-code.ts'
+import type { AccountStore } from './account-store.ts'
 
 export const LINK_CODE_TTL_MS = 10 * 60_000
-
-/** The typed error for a code that was not accepted. */
-export function codeRefusal (attempt: Exclude<CodeAttempt, { outcome: 'accepted' }>, what: string): ProtocolError {
-  switch (attempt.outcome) {
-    case 'wrong': return attempt.attemptsLeft > 0
-      ? new ProtocolError(ErrorCode.WRONG_CODE, `wrong ${what}; ${attempt.attemptsLeft} attempts left`)
-      : new ProtocolError(ErrorCode.WRONG_CODE, `wrong ${what}; too many wrong attempts, so it no longer works: ask for a new one`)
-    case 'expired': return new ProtocolError(ErrorCode.EXPIRED, `the ${what} expired: ask for a new one`)
-    case 'none': return new ProtocolError(ErrorCode.NOT_FOUND, `no ${what} is pending: it was used, replaced, expired or ended by wrong attempts`)
-  }
-}
 
 export interface LinkCodesInit {
   accounts: AccountStore

@@ -3,6 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import type { CodeAttempt } from './account-store.ts'
 
 /** Digits per code: 10^8 possibilities against CODE_ATTEMPTS guesses per code. */
 export const CODE_DIGITS = 8
@@ -47,4 +48,15 @@ export function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
   let diff = 0
   for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i]
   return diff === 0
+}
+
+/** The typed error for a code that was not accepted. */
+export function codeRefusal (attempt: Exclude<CodeAttempt, { outcome: 'accepted' }>, what: string): ProtocolError {
+  switch (attempt.outcome) {
+    case 'wrong': return attempt.attemptsLeft > 0
+      ? new ProtocolError(ErrorCode.WRONG_CODE, `wrong ${what}; ${attempt.attemptsLeft} attempts left`)
+      : new ProtocolError(ErrorCode.WRONG_CODE, `wrong ${what}; too many wrong attempts, so it no longer works: ask for a new one`)
+    case 'expired': return new ProtocolError(ErrorCode.EXPIRED, `the ${what} expired: ask for a new one`)
+    case 'none': return new ProtocolError(ErrorCode.NOT_FOUND, `no ${what} is pending: it was used, replaced, expired or ended by wrong attempts`)
+  }
 }
