@@ -6,6 +6,18 @@ import { ConfigError, parseDuration, parseSize } from './config-values.ts'
 import { DEFAULT_BILLING, DEFAULT_PLANS } from './billing/plans.ts'
 import type { BillingConfig, Plans } from './billing/plans.ts'
 
+/** The SMTP server that sends email verification codes (rendezvous/accounts/code-sender.ts). */
+export interface SmtpConfig {
+  host: string
+  port: number
+  /** `implicit`: TLS from the start (port 465); `starttls`: upgrade and refuse to send without it; `none`: cleartext, for a relay on the same host. */
+  tls: 'implicit' | 'starttls' | 'none'
+  user?: string
+  pass?: string
+  /** The sender address, e.g. `BabaCloud Chat <noreply@chat.example.org>`. */
+  from: string
+}
+
 export interface RendezvousConfig {
   /** libp2p listen addresses; loopback unless the operator says otherwise. */
   listen: string[]
@@ -82,6 +94,8 @@ export interface RendezvousConfig {
   logPurgeIntervalMs: number
   /** The privacy policy served to clients; a new version makes them show a notice. */
   policy: { version: number, text: string }
+  /** Email verification codes go out here; unset, emails stay undiscoverable profile data. */
+  smtp?: SmtpConfig
   logLevel: string
 }
 
@@ -151,6 +165,28 @@ function section (raw: Raw, key: string): Raw {
   return v as Raw
 }
 
+const SMTP_TLS = ['implicit', 'starttls', 'none'] as const
+
+function resolveSmtp (smtp: Raw): SmtpConfig {
+  const text = (key: string): string | undefined => {
+    const v = smtp[key]
+    if (v == null) return undefined
+    if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(`smtp.${key}: expected text`)
+    return v
+  }
+  const host = text('host')
+  const from = text('from')
+  if (host == null || from == null) throw new ConfigError('smtp: needs host and from')
+  const tls = smtp.tls ?? 'starttls'
+  if (!SMTP_TLS.includes(tls as SmtpConfig['tls'])) throw new ConfigError(`smtp.tls: expected one of ${SMTP_TLS.join(', ')}`)
+  const user = text('user')
+  const pass = text('pass')
+  if ((user == null) !== (pass == null)) throw new ConfigError('smtp: user and pass go together')
+  const port = smtp.port == null ? (tls === 'implicit' ? 465 : 587) : positiveInt(smtp.port, 'smtp.port')
+  if (port > 65535) throw new ConfigError('smtp.port: at most 65535')
+  return { host, port, tls: tls as SmtpConfig['tls'], from, ...(user == null ? {} : { user, pass }) }
+}
+
 /** Merges a parsed config document over the defaults, validating every field it sets. */
 export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   const c = structuredClone(DEFAULT_CONFIG)
@@ -203,6 +239,7 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
       throw new ConfigError(`policy.file: cannot read ${String(policy.file)}: ${(err as Error).message}`)
     }
   }
+  if (raw.smtp != null) c.smtp = resolveSmtp(section(raw, 'smtp'))
   const attachments = section(raw, 'attachments')
   if (attachments.maxBytes != null) c.attachments.maxBytes = parseSize(attachments.maxBytes, 'attachments.maxBytes')
   const limits = section(raw, 'limits')

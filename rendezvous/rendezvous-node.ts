@@ -28,6 +28,8 @@ import { maskIp, silentLogger } from './logging.ts'
 import type { Logger } from './logging.ts'
 import { createNodeLimits } from './limits/node-limits.ts'
 import { AccountService } from './accounts/account-service.ts'
+import { SmtpCodeSender } from './accounts/code-sender.ts'
+import type { CodeSenders } from './accounts/code-sender.ts'
 import { PrekeyProtocol } from './prekeys/prekey-protocol.ts'
 import { PrekeyService } from './prekeys/prekey-service.ts'
 import { openBillingStore, openPrekeyStore } from './storage/open-store.ts'
@@ -58,6 +60,11 @@ export interface RendezvousNodeOptions {
   billingStore?: BillingStore
   /** Attachment blobs; SQLite (in the mailbox's database when that is SQLite) by default. */
   blobStore?: BlobStore
+  /**
+   * Verification code senders. Email defaults to SMTP when the config has `smtp`; phone numbers
+   * need a sender plugged in here (an SMS gateway). A kind without a sender cannot be verified.
+   */
+  codeSenders?: CodeSenders
   /** Operational log (pino); silent by default. Never given message content or full IPs. */
   log?: Logger
   /** Clock for expiry and log-retention decisions (tests). */
@@ -137,6 +144,7 @@ export class RendezvousNode {
   #home?: HomeAnnouncer
   #prekeyStore?: PrekeyStore
   #prekeyProtocol?: PrekeyProtocol
+  #smtp?: SmtpCodeSender
   readonly #options: RendezvousNodeOptions
   readonly #log: Logger
 
@@ -239,8 +247,10 @@ export class RendezvousNode {
     this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
     this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({ store: this.#prekeyStore, now: this.#options.now, onLimit: limit => { metrics.limitHit(limit) } }), this.#metrics, requestLimits.requester)
     await this.#prekeyProtocol.start()
+    this.#smtp = this.config.smtp == null ? undefined : new SmtpCodeSender(this.config.smtp)
     const accounts = new AccountService({
       accounts: this.#accountStore,
+      senders: { ...(this.#smtp == null ? {} : { email: this.#smtp }), ...this.#options.codeSenders },
       prekeys: this.#prekeyStore,
       mailbox: this.#store,
       blobs,
@@ -353,6 +363,8 @@ export class RendezvousNode {
     await this.#blobService?.stop().catch(() => {})
     this.#groupRelay?.stop()
     await this.#node?.stop()
+    this.#smtp?.close()
+    this.#smtp = undefined
     await this.#blobs?.close()
     await this.#store?.close()
     await this.#accountStore?.close()

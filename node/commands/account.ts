@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { open, rm } from 'node:fs/promises'
 import { platform } from 'node:os'
+import { normalizeEmail, normalizePhone } from '../../protocol/account/identifiers.ts'
 import { formatAmount } from '../../rendezvous/billing/plans.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
@@ -23,7 +24,9 @@ export function accountJson (a: Account): Record<string, unknown> {
     id: a.id,
     username: p?.username,
     email: p?.email ?? null,
+    emailVerified: a.emailVerified,
     phone: p?.phone ?? null,
+    phoneVerified: a.phoneVerified,
     displayName: p?.displayName ?? null,
     bio: p?.bio ?? null,
     avatarBytes: p?.avatar?.length ?? 0,
@@ -67,11 +70,16 @@ function planText (p: PlanStatus): string {
   return lines.join('\n')
 }
 
+function verifiedNote (j: Record<string, unknown>, key: string): string {
+  if (key !== 'email' && key !== 'phone') return ''
+  return j[`${key}Verified`] === true ? ' (verified: contacts can find you by it)' : ` (not verified, so not discoverable: babacloud account verify --${key})`
+}
+
 function showAccount (opts: Common, a: Account): void {
   const j = accountJson(a)
   const lines = [
     `@${String(j.username)} (account ${a.id})`,
-    ...['displayName', 'email', 'phone', 'bio'].filter(k => j[k] != null).map(k => `  ${k}: ${String(j[k])}`),
+    ...['displayName', 'email', 'phone', 'bio'].filter(k => j[k] != null).map(k => `  ${k}: ${String(j[k])}${verifiedNote(j, k)}`),
     `  processing restricted: ${a.restricted ? 'yes' : 'no'}, marketing opt-out: ${a.marketingOptOut ? 'yes' : 'no'}`,
     `  devices: ${a.devices.map(d => `${d.peerId} (${d.info?.type ?? '?'})`).join(', ')}`
   ]
@@ -180,13 +188,44 @@ export function registerAccount (program: Command): void {
 
   common(account.command('link-code').description('show a one-time code that links another device to this account'))
     .action(async (o: Common) => {
-      const { code, expiresAt } = await withAccounts(o, async acc => await acc.createLinkCode())
-      print(o, { code, expiresAt: new Date(expiresAt).toISOString() }, `link code ${code} (valid until ${new Date(expiresAt).toISOString()}); on the new device run: babacloud account link --code ${code}`)
+      const { username, code, expiresAt } = await withAccounts(o, async acc => ({ username: (await acc.get()).profile?.username ?? '', ...await acc.createLinkCode() }))
+      print(o, { account: username, code, expiresAt: new Date(expiresAt).toISOString() },
+        `link code ${code} (valid until ${new Date(expiresAt).toISOString()}, once); on the new device run: babacloud account link --account @${username} --code ${code}`)
     })
 
   common(account.command('link').description('link this device to an account with a code from one of its devices'))
+    .requiredOption('--account <@username>', 'the account the code belongs to')
     .requiredOption('--code <code>')
-    .action(async (o: Common & { code: string }) => { showAccount(o, await withAccounts(o, async acc => await acc.linkDevice(o.code, CLI_DEVICE))) })
+    .action(async (o: Common & { account: string, code: string }) => { showAccount(o, await withAccounts(o, async acc => await acc.linkDevice(o.account, o.code, CLI_DEVICE))) })
+
+  common(account.command('verify').description('prove you control your email or phone, so contacts who have it can find you'))
+    .option('--email [address]', 'send a code to your email (this one, if given: it replaces the one on your profile)')
+    .option('--phone [number]', 'send a code to your phone (this one, if given)')
+    .option('--code <code>', 'confirm with the code you received')
+    .action(async (o: Common & { email?: string | true, phone?: string | true, code?: string }) => {
+      if ((o.email == null) === (o.phone == null)) throw new CliError('give one of --email or --phone')
+      const kind = o.email != null ? 'email' as const : 'phone' as const
+      const given = o[kind]
+      const value = typeof given === 'string' ? (kind === 'email' ? normalizeEmail(given) : normalizePhone(given)) : undefined
+      if (o.code != null) {
+        const code = o.code
+        const a = await withAccounts(o, async acc => {
+          const current = (await acc.get()).profile?.[kind]
+          if (value != null && value !== current) throw new CliError(`your profile's ${kind} is ${current ?? 'not set'}: ask for a code for ${value} first (babacloud account verify --${kind} ${value})`)
+          return await acc.verifyConfirm(kind, code)
+        })
+        print(o, { kind, value: a.profile?.[kind] ?? null, verified: true }, `${a.profile?.[kind] ?? kind} verified: contacts who have it can now find @${a.profile?.username ?? ''}`)
+        return
+      }
+      const sent = await withAccounts(o, async acc => {
+        let to = (await acc.get()).profile?.[kind]
+        if (value != null && value !== to) to = (await acc.update({ [kind]: value })).profile?.[kind]
+        if (to == null) throw new CliError(`your profile has no ${kind}: give one, e.g. babacloud account verify --${kind} ${kind === 'email' ? 'you@example.org' : '+41791234567'}`)
+        return { to, ...await acc.verifyStart(kind) }
+      })
+      const until = new Date(sent.expiresAt).toISOString()
+      print(o, { kind, sentTo: sent.to, expiresAt: until }, `sent a code to ${sent.to} (valid until ${until}); confirm with: babacloud account verify --${kind} --code CODE`)
+    })
 
   common(account.command('unlink').description('revoke a device: it receives nothing more for this account'))
     .requiredOption('--device <peerId>')

@@ -36,7 +36,7 @@ export class AccountClient {
   }
 
   async #call (req: Partial<AccountRequest>, options: AbortOptions = {}): Promise<AccountResponse> {
-    return await call<AccountRequest, AccountResponse>(this.#target, { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', exportCursor: '', ...req }, { request: AccountRequest, response: AccountResponse }, options)
+    return await call<AccountRequest, AccountResponse>(this.#target, { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', kind: '', exportCursor: '', ...req }, { request: AccountRequest, response: AccountResponse }, options)
   }
 
   async #account (req: Partial<AccountRequest>): Promise<Account> {
@@ -124,8 +124,23 @@ export class AccountClient {
     return { code: res.code, expiresAt: Number(res.expiresAt) }
   }
 
-  async linkDevice (code: string, device?: DeviceInfo): Promise<Account> {
-    return await this.#account({ type: AccountRequest.Type.LINK_DEVICE, code, device })
+  /** Links this device to `@username` with a code one of its devices made (createLinkCode). */
+  async linkDevice (username: string, code: string, device?: DeviceInfo): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.LINK_DEVICE, username: username.replace(/^@/, ''), code, device })
+  }
+
+  /**
+   * Asks the node to send a one-time code to the profile's email or phone (set it with `update`
+   * first). VERIFICATION_UNAVAILABLE when the node cannot send to that kind of identifier.
+   */
+  async verifyStart (kind: IdentifierKind): Promise<{ expiresAt: number }> {
+    const res = await this.#call({ type: AccountRequest.Type.VERIFY_START, kind })
+    return { expiresAt: Number(res.expiresAt) }
+  }
+
+  /** Proves control with the code that was sent: the identifier becomes discoverable. */
+  async verifyConfirm (kind: IdentifierKind, code: string): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.VERIFY_CONFIRM, kind, code })
   }
 
   async unlinkDevice (peerId: string): Promise<Account> {

@@ -438,7 +438,9 @@ export enum ErrorCode {
   INVALID = 'INVALID',
   RESTRICTED = 'RESTRICTED',
   UNTRUSTED_IDENTITY = 'UNTRUSTED_IDENTITY',
-  QUOTA_EXCEEDED = 'QUOTA_EXCEEDED'
+  QUOTA_EXCEEDED = 'QUOTA_EXCEEDED',
+  VERIFICATION_UNAVAILABLE = 'VERIFICATION_UNAVAILABLE',
+  WRONG_CODE = 'WRONG_CODE'
 }
 
 enum __ErrorCodeValues {
@@ -459,7 +461,9 @@ enum __ErrorCodeValues {
   INVALID = 14,
   RESTRICTED = 15,
   UNTRUSTED_IDENTITY = 16,
-  QUOTA_EXCEEDED = 17
+  QUOTA_EXCEEDED = 17,
+  VERIFICATION_UNAVAILABLE = 18,
+  WRONG_CODE = 19
 }
 
 export namespace ErrorCode {
@@ -1817,6 +1821,8 @@ export interface Account {
   marketingOptOut: boolean
   policyVersionAccepted: number
   policyVersionCurrent: number
+  emailVerified: boolean
+  phoneVerified: boolean
 }
 
 export namespace Account {
@@ -1871,6 +1877,16 @@ export namespace Account {
           w.uint32(obj.policyVersionCurrent)
         }
 
+        if ((obj.emailVerified != null && obj.emailVerified !== false)) {
+          w.uint32(72)
+          w.bool(obj.emailVerified)
+        }
+
+        if ((obj.phoneVerified != null && obj.phoneVerified !== false)) {
+          w.uint32(80)
+          w.bool(obj.phoneVerified)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1882,7 +1898,9 @@ export namespace Account {
           restricted: false,
           marketingOptOut: false,
           policyVersionAccepted: 0,
-          policyVersionCurrent: 0
+          policyVersionCurrent: 0,
+          emailVerified: false,
+          phoneVerified: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1929,6 +1947,14 @@ export namespace Account {
             }
             case 8: {
               obj.policyVersionCurrent = reader.uint32()
+              break
+            }
+            case 9: {
+              obj.emailVerified = reader.bool()
+              break
+            }
+            case 10: {
+              obj.phoneVerified = reader.bool()
               break
             }
             default: {
@@ -2014,6 +2040,20 @@ export namespace Account {
               yield {
                 field: `${prefix}.policyVersionCurrent`,
                 value: reader.uint32()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.emailVerified`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.phoneVerified`,
+                value: reader.bool()
               }
               break
             }
@@ -2125,6 +2165,16 @@ export namespace Account {
     value: number
   }
 
+  export interface AccountEmailVerifiedFieldEvent {
+    field: '$.emailVerified'
+    value: boolean
+  }
+
+  export interface AccountPhoneVerifiedFieldEvent {
+    field: '$.phoneVerified'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Account>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Account.codec())
   }
@@ -2133,7 +2183,7 @@ export namespace Account {
     return decodeMessage(buf, Account.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Account>): Generator<AccountIdFieldEvent | AccountProfileUsernameFieldEvent | AccountProfileEmailFieldEvent | AccountProfilePhoneFieldEvent | AccountProfileDisplayNameFieldEvent | AccountProfileAvatarFieldEvent | AccountProfileBioFieldEvent | AccountDevicesPeerIdFieldEvent | AccountDevicesInfoTypeFieldEvent | AccountDevicesInfoOsFieldEvent | AccountDevicesInfoClientVersionFieldEvent | AccountDevicesLinkedAtFieldEvent | AccountDevicesLastSeenAtFieldEvent | AccountCreatedAtFieldEvent | AccountRestrictedFieldEvent | AccountMarketingOptOutFieldEvent | AccountPolicyVersionAcceptedFieldEvent | AccountPolicyVersionCurrentFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Account>): Generator<AccountIdFieldEvent | AccountProfileUsernameFieldEvent | AccountProfileEmailFieldEvent | AccountProfilePhoneFieldEvent | AccountProfileDisplayNameFieldEvent | AccountProfileAvatarFieldEvent | AccountProfileBioFieldEvent | AccountDevicesPeerIdFieldEvent | AccountDevicesInfoTypeFieldEvent | AccountDevicesInfoOsFieldEvent | AccountDevicesInfoClientVersionFieldEvent | AccountDevicesLinkedAtFieldEvent | AccountDevicesLastSeenAtFieldEvent | AccountCreatedAtFieldEvent | AccountRestrictedFieldEvent | AccountMarketingOptOutFieldEvent | AccountPolicyVersionAcceptedFieldEvent | AccountPolicyVersionCurrentFieldEvent | AccountEmailVerifiedFieldEvent | AccountPhoneVerifiedFieldEvent> {
     return streamMessage(buf, Account.codec(), opts)
   }
 }
@@ -2151,6 +2201,7 @@ export interface AccountRequest {
   policyVersion: number
   clear: string[]
   plan: string
+  kind: string
   exportCursor: string
 }
 
@@ -2171,7 +2222,9 @@ export namespace AccountRequest {
     GET_POLICY = 'GET_POLICY',
     ACCEPT_POLICY = 'ACCEPT_POLICY',
     GET_PLAN = 'GET_PLAN',
-    CHECKOUT = 'CHECKOUT'
+    CHECKOUT = 'CHECKOUT',
+    VERIFY_START = 'VERIFY_START',
+    VERIFY_CONFIRM = 'VERIFY_CONFIRM'
   }
 
   enum __TypeValues {
@@ -2190,7 +2243,9 @@ export namespace AccountRequest {
     GET_POLICY = 12,
     ACCEPT_POLICY = 13,
     GET_PLAN = 14,
-    CHECKOUT = 15
+    CHECKOUT = 15,
+    VERIFY_START = 16,
+    VERIFY_CONFIRM = 17
   }
 
   export namespace Type {
@@ -2272,6 +2327,11 @@ export namespace AccountRequest {
           w.string(obj.plan)
         }
 
+        if ((obj.kind != null && obj.kind !== '')) {
+          w.uint32(106)
+          w.string(obj.kind)
+        }
+
         if ((obj.exportCursor != null && obj.exportCursor !== '')) {
           w.uint32(162)
           w.string(obj.exportCursor)
@@ -2292,6 +2352,7 @@ export namespace AccountRequest {
           policyVersion: 0,
           clear: [],
           plan: '',
+          kind: '',
           exportCursor: ''
         }
 
@@ -2359,6 +2420,10 @@ export namespace AccountRequest {
             }
             case 12: {
               obj.plan = reader.string()
+              break
+            }
+            case 13: {
+              obj.kind = reader.string()
               break
             }
             case 20: {
@@ -2485,6 +2550,13 @@ export namespace AccountRequest {
               }
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.kind`,
+                value: reader.string()
+              }
+              break
+            }
             case 20: {
               yield {
                 field: `${prefix}.exportCursor`,
@@ -2601,6 +2673,11 @@ export namespace AccountRequest {
     value: string
   }
 
+  export interface AccountRequestKindFieldEvent {
+    field: '$.kind'
+    value: string
+  }
+
   export interface AccountRequestExportCursorFieldEvent {
     field: '$.exportCursor'
     value: string
@@ -2614,7 +2691,7 @@ export namespace AccountRequest {
     return decodeMessage(buf, AccountRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): Generator<AccountRequestTypeFieldEvent | AccountRequestProfileUsernameFieldEvent | AccountRequestProfileEmailFieldEvent | AccountRequestProfilePhoneFieldEvent | AccountRequestProfileDisplayNameFieldEvent | AccountRequestProfileAvatarFieldEvent | AccountRequestProfileBioFieldEvent | AccountRequestBirthDateFieldEvent | AccountRequestUsernameFieldEvent | AccountRequestCodeFieldEvent | AccountRequestPeerIdFieldEvent | AccountRequestHashesFieldEvent | AccountRequestFlagFieldEvent | AccountRequestDeviceTypeFieldEvent | AccountRequestDeviceOsFieldEvent | AccountRequestDeviceClientVersionFieldEvent | AccountRequestPolicyVersionFieldEvent | AccountRequestClearFieldEvent | AccountRequestPlanFieldEvent | AccountRequestExportCursorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): Generator<AccountRequestTypeFieldEvent | AccountRequestProfileUsernameFieldEvent | AccountRequestProfileEmailFieldEvent | AccountRequestProfilePhoneFieldEvent | AccountRequestProfileDisplayNameFieldEvent | AccountRequestProfileAvatarFieldEvent | AccountRequestProfileBioFieldEvent | AccountRequestBirthDateFieldEvent | AccountRequestUsernameFieldEvent | AccountRequestCodeFieldEvent | AccountRequestPeerIdFieldEvent | AccountRequestHashesFieldEvent | AccountRequestFlagFieldEvent | AccountRequestDeviceTypeFieldEvent | AccountRequestDeviceOsFieldEvent | AccountRequestDeviceClientVersionFieldEvent | AccountRequestPolicyVersionFieldEvent | AccountRequestClearFieldEvent | AccountRequestPlanFieldEvent | AccountRequestKindFieldEvent | AccountRequestExportCursorFieldEvent> {
     return streamMessage(buf, AccountRequest.codec(), opts)
   }
 }
@@ -3165,6 +3242,16 @@ export namespace AccountResponse {
     value: number
   }
 
+  export interface AccountResponseAccountEmailVerifiedFieldEvent {
+    field: '$.account.emailVerified'
+    value: boolean
+  }
+
+  export interface AccountResponseAccountPhoneVerifiedFieldEvent {
+    field: '$.account.phoneVerified'
+    value: boolean
+  }
+
   export interface AccountResponsePeerIdsFieldEvent {
     field: '$.peerIds[]'
     index: number
@@ -3334,7 +3421,7 @@ export namespace AccountResponse {
     return decodeMessage(buf, AccountResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): Generator<AccountResponseErrorCodeFieldEvent | AccountResponseErrorMessageFieldEvent | AccountResponseAccountIdFieldEvent | AccountResponseAccountProfileUsernameFieldEvent | AccountResponseAccountProfileEmailFieldEvent | AccountResponseAccountProfilePhoneFieldEvent | AccountResponseAccountProfileDisplayNameFieldEvent | AccountResponseAccountProfileAvatarFieldEvent | AccountResponseAccountProfileBioFieldEvent | AccountResponseAccountDevicesPeerIdFieldEvent | AccountResponseAccountDevicesInfoTypeFieldEvent | AccountResponseAccountDevicesInfoOsFieldEvent | AccountResponseAccountDevicesInfoClientVersionFieldEvent | AccountResponseAccountDevicesLinkedAtFieldEvent | AccountResponseAccountDevicesLastSeenAtFieldEvent | AccountResponseAccountCreatedAtFieldEvent | AccountResponseAccountRestrictedFieldEvent | AccountResponseAccountMarketingOptOutFieldEvent | AccountResponseAccountPolicyVersionAcceptedFieldEvent | AccountResponseAccountPolicyVersionCurrentFieldEvent | AccountResponsePeerIdsFieldEvent | AccountResponseCodeFieldEvent | AccountResponseExpiresAtFieldEvent | AccountResponseMatchesHashFieldEvent | AccountResponseMatchesUsernameFieldEvent | AccountResponseSaltFieldEvent | AccountResponseJsonFieldEvent | AccountResponsePolicyVersionFieldEvent | AccountResponsePolicyTextFieldEvent | AccountResponsePlanPlanFieldEvent | AccountResponsePlanLimitsMailboxMaxMessagesFieldEvent | AccountResponsePlanLimitsMailboxMaxBytesFieldEvent | AccountResponsePlanLimitsRetentionMsFieldEvent | AccountResponsePlanLimitsAttachmentMaxBytesFieldEvent | AccountResponsePlanLimitsGroupMaxMembersFieldEvent | AccountResponsePlanLimitsDepositsPerMinuteFieldEvent | AccountResponsePlanMailboxMessagesFieldEvent | AccountResponsePlanMailboxBytesFieldEvent | AccountResponsePlanSubscriptionStatusFieldEvent | AccountResponsePlanInvoicesIdFieldEvent | AccountResponsePlanInvoicesAmountFieldEvent | AccountResponsePlanInvoicesCurrencyFieldEvent | AccountResponsePlanInvoicesStatusFieldEvent | AccountResponsePlanInvoicesPeriodStartFieldEvent | AccountResponsePlanInvoicesPeriodEndFieldEvent | AccountResponsePlanInvoicesHostedUrlFieldEvent | AccountResponsePlanPlansFieldEvent | AccountResponsePlanCheckoutAvailableFieldEvent | AccountResponseCheckoutUrlFieldEvent | AccountResponseExportCursorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): Generator<AccountResponseErrorCodeFieldEvent | AccountResponseErrorMessageFieldEvent | AccountResponseAccountIdFieldEvent | AccountResponseAccountProfileUsernameFieldEvent | AccountResponseAccountProfileEmailFieldEvent | AccountResponseAccountProfilePhoneFieldEvent | AccountResponseAccountProfileDisplayNameFieldEvent | AccountResponseAccountProfileAvatarFieldEvent | AccountResponseAccountProfileBioFieldEvent | AccountResponseAccountDevicesPeerIdFieldEvent | AccountResponseAccountDevicesInfoTypeFieldEvent | AccountResponseAccountDevicesInfoOsFieldEvent | AccountResponseAccountDevicesInfoClientVersionFieldEvent | AccountResponseAccountDevicesLinkedAtFieldEvent | AccountResponseAccountDevicesLastSeenAtFieldEvent | AccountResponseAccountCreatedAtFieldEvent | AccountResponseAccountRestrictedFieldEvent | AccountResponseAccountMarketingOptOutFieldEvent | AccountResponseAccountPolicyVersionAcceptedFieldEvent | AccountResponseAccountPolicyVersionCurrentFieldEvent | AccountResponseAccountEmailVerifiedFieldEvent | AccountResponseAccountPhoneVerifiedFieldEvent | AccountResponsePeerIdsFieldEvent | AccountResponseCodeFieldEvent | AccountResponseExpiresAtFieldEvent | AccountResponseMatchesHashFieldEvent | AccountResponseMatchesUsernameFieldEvent | AccountResponseSaltFieldEvent | AccountResponseJsonFieldEvent | AccountResponsePolicyVersionFieldEvent | AccountResponsePolicyTextFieldEvent | AccountResponsePlanPlanFieldEvent | AccountResponsePlanLimitsMailboxMaxMessagesFieldEvent | AccountResponsePlanLimitsMailboxMaxBytesFieldEvent | AccountResponsePlanLimitsRetentionMsFieldEvent | AccountResponsePlanLimitsAttachmentMaxBytesFieldEvent | AccountResponsePlanLimitsGroupMaxMembersFieldEvent | AccountResponsePlanLimitsDepositsPerMinuteFieldEvent | AccountResponsePlanMailboxMessagesFieldEvent | AccountResponsePlanMailboxBytesFieldEvent | AccountResponsePlanSubscriptionStatusFieldEvent | AccountResponsePlanInvoicesIdFieldEvent | AccountResponsePlanInvoicesAmountFieldEvent | AccountResponsePlanInvoicesCurrencyFieldEvent | AccountResponsePlanInvoicesStatusFieldEvent | AccountResponsePlanInvoicesPeriodStartFieldEvent | AccountResponsePlanInvoicesPeriodEndFieldEvent | AccountResponsePlanInvoicesHostedUrlFieldEvent | AccountResponsePlanPlansFieldEvent | AccountResponsePlanCheckoutAvailableFieldEvent | AccountResponseCheckoutUrlFieldEvent | AccountResponseExportCursorFieldEvent> {
     return streamMessage(buf, AccountResponse.codec(), opts)
   }
 }

@@ -4,7 +4,7 @@ import { toString as uint8ArrayToString } from 'uint8arrays'
 import { MAX_PAGE } from '../../protocol/constants.ts'
 import { envelopeIdToString } from '../../protocol/crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import type { AccessRecord, AccountRecord, DeviceRecord } from './account-store.ts'
+import type { AccessRecord, AccountRecord, DeviceRecord, VerifiedIdentifier } from './account-store.ts'
 import type { RendezvousStore, StoredEnvelope } from '../storage/store.ts'
 import type { BillingExport } from '../billing/billing-service.ts'
 
@@ -29,7 +29,10 @@ export interface AccountExport {
     id: string
     username: string
     email: string | null
+    /** When the owner proved control of the email (it is discoverable since); null if not verified. */
+    emailVerifiedAt: string | null
     phone: string | null
+    phoneVerifiedAt: string | null
     displayName: string | null
     avatar: string | null
     bio: string | null
@@ -57,10 +60,16 @@ export interface ExportInput {
   exportedAt: number
   account: AccountRecord
   devices: DeviceRecord[]
+  verified: VerifiedIdentifier[]
   /** The first page of pending messages (pendingPage); later pages travel on their own. */
   pending: PendingEntry[]
   access: AccessRecord[]
   billing?: BillingExport
+}
+
+function verifiedAt (verified: VerifiedIdentifier[], kind: VerifiedIdentifier['kind']): string | null {
+  const v = verified.find(x => x.kind === kind)
+  return v == null ? null : iso(v.verifiedAt)
 }
 
 export function buildExport (input: ExportInput): AccountExport {
@@ -74,7 +83,9 @@ export function buildExport (input: ExportInput): AccountExport {
       id: a.id,
       username: a.username,
       email: a.email ?? null,
+      emailVerifiedAt: verifiedAt(input.verified, 'email'),
       phone: a.phone ?? null,
+      phoneVerifiedAt: verifiedAt(input.verified, 'phone'),
       displayName: a.displayName ?? null,
       avatar: a.avatar == null ? null : uint8ArrayToString(a.avatar, 'base64'),
       bio: a.bio ?? null,

@@ -15,15 +15,18 @@ import { createNodeLimits } from '../limits/node-limits.ts'
 import { DEFAULT_CONFIG } from '../config.ts'
 import type { NodeLimits } from '../limits/node-limits.ts'
 import type { Requester, RequestLimiter } from '../limits/request-limiter.ts'
-import type { Connection, Logger } from '@libp2p/interface'
+import type { AbortOptions, Connection, Logger } from '@libp2p/interface'
 
 export const MAX_DISCOVERY_HASHES = 1000
 /** The operations worth guessing at or enumerating, and the limit each one counts against. */
-const RATE_LIMITED: Partial<Record<AccountRequest.Type, 'resolves' | 'discoveries' | 'signUps' | 'checkout'>> = {
+const RATE_LIMITED: Partial<Record<AccountRequest.Type, 'resolves' | 'discoveries' | 'signUps' | 'verifications' | 'checkout'>> = {
   [AccountRequest.Type.RESOLVE]: 'resolves',
   [AccountRequest.Type.DISCOVER]: 'discoveries',
   [AccountRequest.Type.LINK_DEVICE]: 'signUps',
   [AccountRequest.Type.SIGN_UP]: 'signUps',
+  // Codes sent and checked are also limited per account and per identifier (AccountService).
+  [AccountRequest.Type.VERIFY_START]: 'verifications',
+  [AccountRequest.Type.VERIFY_CONFIRM]: 'verifications',
   [AccountRequest.Type.CHECKOUT]: 'checkout'
 }
 
@@ -51,7 +54,9 @@ export function toWireAccount (view: AccountView, currentPolicy: number): Accoun
     restricted: a.restricted,
     marketingOptOut: a.marketingOptOut,
     policyVersionAccepted: a.policyVersionAccepted,
-    policyVersionCurrent: currentPolicy
+    policyVersionCurrent: currentPolicy,
+    emailVerified: view.verified.some(v => v.kind === 'email'),
+    phoneVerified: view.verified.some(v => v.kind === 'phone')
   }
 }
 
@@ -95,9 +100,9 @@ export class AccountProtocol {
           this.#metrics?.requests.inc({ protocol: 'account', type: 'any', outcome: error.code })
           return { ...empty(), error }
         },
-        handle: async req => {
+        handle: async (req, options) => {
           await this.#rateLimit(connection, req.type)
-          const res = await this.#handle(req, connection.remotePeer.toString())
+          const res = await this.#handle(req, connection.remotePeer.toString(), options)
           this.#metrics?.requests.inc({ protocol: 'account', type: req.type, outcome: 'ok' })
           return res
         }
@@ -123,7 +128,7 @@ export class AccountProtocol {
     return this.#billing
   }
 
-  async #handle (req: AccountRequest, peer: string): Promise<AccountResponse> {
+  async #handle (req: AccountRequest, peer: string, options: AbortOptions): Promise<AccountResponse> {
     const s = this.#service
     const withAccount = (view: AccountView): AccountResponse => ({ ...empty(), account: toWireAccount(view, s.policy.version) })
     const T = AccountRequest.Type
@@ -148,13 +153,15 @@ export class AccountProtocol {
         const { code, expiresAt } = await s.createLinkCode(peer)
         return { ...empty(), code, expiresAt: BigInt(expiresAt) }
       }
-      case T.LINK_DEVICE: return withAccount(await s.linkDevice(peer, req.code, req.device))
+      case T.LINK_DEVICE: return withAccount(await s.linkDevice(peer, req.username, req.code, req.device))
       case T.UNLINK_DEVICE: return withAccount(await s.unlinkDevice(peer, req.peerId))
       case T.DISCOVER: {
         if (req.hashes.length === 0) return { ...empty(), salt: await s.discoverySalt() as Uint8Array<ArrayBuffer> }
         const matches = await s.discover(peer, req.hashes)
         return { ...empty(), matches: matches.map(m => ({ hash: m.hash as Uint8Array<ArrayBuffer>, username: m.username })) }
       }
+      case T.VERIFY_START: return { ...empty(), expiresAt: BigInt((await s.verifyStart(peer, req.kind, options)).expiresAt) }
+      case T.VERIFY_CONFIRM: return withAccount(await s.verifyConfirm(peer, req.kind, req.code))
       case T.GET_POLICY: return { ...empty(), policyVersion: s.policy.version, policyText: s.policy.text }
       case T.ACCEPT_POLICY: return withAccount(await s.acceptPolicy(peer, req.policyVersion))
       case T.GET_PLAN: return { ...empty(), plan: toWirePlanStatus(await this.#billingService().view(peer)) }

@@ -1,19 +1,23 @@
 // Accounts and the user's rights, as a plain domain service over injected stores. The account
 // protocol handler and the CLI call into it; every method acts for an authenticated device PeerId.
-import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js'
-import { checkAge, hashIdentifier, normalizeEmail, normalizePhone, validateUsername } from '../../protocol/account/identifiers.ts'
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js'
+import { checkAge, normalizeEmail, normalizePhone, validateUsername } from '../../protocol/account/identifiers.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { buildExport, decodeExportCursor, encodeExportCursor, pendingPage } from './account-export.ts'
-import type { AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
+import { IdentifierVerification, parseKind } from './identifier-verification.ts'
+import { LinkCodes } from './link-codes.ts'
+import type { AccountPatch, AccountRecord, AccountStore, DeviceRecord, VerifiedIdentifier } from './account-store.ts'
+import type { CodeSenders } from './code-sender.ts'
+import type { AbortOptions } from '@libp2p/interface'
 import type { PrekeyStore } from '../prekeys/prekey-store.ts'
 import type { RendezvousStore } from '../storage/store.ts'
 import type { BlobStore } from '../blobs/blob-store.ts'
 import type { AccountExport, PendingEntry } from './account-export.ts'
 import type { BillingExport } from '../billing/billing-service.ts'
 
+export { LINK_CODE_TTL_MS } from './link-codes.ts'
+export { VERIFY_CODE_TTL_MS } from './identifier-verification.ts'
 export const LOG_RETENTION_MS = 90 * 86_400_000
-export const LINK_CODE_TTL_MS = 10 * 60_000
 const MAX_AVATAR_BYTES = 64 * 1024
 const SALT_KEY = 'discovery-salt'
 
@@ -35,6 +39,8 @@ export interface DeviceInput {
 export interface AccountView {
   account: AccountRecord
   devices: DeviceRecord[]
+  /** The identifiers its owner proved control of: only these are discoverable. */
+  verified: VerifiedIdentifier[]
 }
 
 export interface PrivacyPolicy {
@@ -59,6 +65,8 @@ export interface AccountServiceInit {
   billing?: AccountBillingHooks
   policy: PrivacyPolicy
   nodePeerId: string
+  /** Who delivers verification codes, per identifier kind; a kind without one cannot be verified. */
+  senders?: CodeSenders
   now?: () => number
   random?: (n: number) => Uint8Array
 }
@@ -80,11 +88,15 @@ export class AccountService {
   readonly #init: AccountServiceInit
   readonly #now: () => number
   readonly #random: (n: number) => Uint8Array
+  readonly #linkCodes: LinkCodes
+  readonly #verification: IdentifierVerification
 
   constructor (init: AccountServiceInit) {
     this.#init = init
     this.#now = init.now ?? Date.now
     this.#random = init.random ?? randomBytes
+    this.#linkCodes = new LinkCodes({ accounts: init.accounts, now: this.#now, random: this.#random })
+    this.#verification = new IdentifierVerification({ accounts: init.accounts, senders: init.senders ?? {}, salt: async () => await this.discoverySalt(), now: this.#now, random: this.#random })
   }
 
   get policy (): PrivacyPolicy {
@@ -107,8 +119,8 @@ export class AccountService {
       marketingOptOut: false,
       policyVersionAccepted: this.#init.policy.version
     }
+    // Email and phone are profile data until verified (verifyStart / verifyConfirm).
     await this.#init.accounts.createAccount(account, { peerId: peer, accountId: account.id, ...cleanDevice(device), linkedAt: now, lastSeenAt: now })
-    await this.#syncIdentifiers(account)
     return await this.#view(account)
   }
 
@@ -130,7 +142,7 @@ export class AccountService {
   }
 
   async #view (account: AccountRecord): Promise<AccountView> {
-    return { account, devices: await this.#init.accounts.listDevices(account.id) }
+    return { account, devices: await this.#init.accounts.listDevices(account.id), verified: await this.#init.accounts.listVerifiedIdentifiers(account.id) }
   }
 
   async #reload (id: string): Promise<AccountView> {
@@ -154,9 +166,23 @@ export class AccountService {
       ;(patch as Record<string, unknown>)[field] = undefined
     }
     await this.#init.accounts.updateAccount(account.id, patch, this.#now())
-    const view = await this.#reload(account.id)
-    await this.#syncIdentifiers(view.account)
-    return view
+    for (const kind of ['email', 'phone'] as const) {
+      if (kind in patch && patch[kind] !== account[kind]) await this.#verification.forget(account.id, kind)
+    }
+    return await this.#reload(account.id)
+  }
+
+  /** Sends a one-time code to the profile's email or phone; returns when the code stops working. */
+  async verifyStart (peer: string, kind: string, options: AbortOptions = {}): Promise<{ expiresAt: number }> {
+    const account = await this.#require(peer)
+    return { expiresAt: await this.#verification.start(account, parseKind(kind), options) }
+  }
+
+  /** With the code that was sent, the identifier becomes discoverable as this account's. */
+  async verifyConfirm (peer: string, kind: string, code: string): Promise<AccountView> {
+    const account = await this.#require(peer)
+    await this.#verification.confirm(account, parseKind(kind), code)
+    return await this.#view(account)
   }
 
   /** Erasure: the account, its devices, their mailboxes (in and out), codes, identifiers and logs. */
@@ -177,12 +203,12 @@ export class AccountService {
    * `pendingMessages` holds the first page; `cursor` (while set) asks exportPending for the rest.
    */
   async export (peer: string): Promise<{ document: AccountExport, cursor?: string }> {
-    const { account, devices } = await this.get(peer)
+    const { account, devices, verified } = await this.get(peer)
     const peers = devices.map(d => d.peerId)
     const first = await pendingPage(this.#init.mailbox, peers, undefined, this.#now())
     const access = await this.#init.accounts.listAccess(peers)
     const billing = await this.#init.billing?.exportFor(account.id)
-    const document = buildExport({ nodePeerId: this.#init.nodePeerId, exportedAt: this.#now(), account, devices, pending: first.entries, access, billing })
+    const document = buildExport({ nodePeerId: this.#init.nodePeerId, exportedAt: this.#now(), account, devices, verified, pending: first.entries, access, billing })
     return { document, cursor: first.next == null ? undefined : encodeExportCursor(first.next) }
   }
 
@@ -222,20 +248,18 @@ export class AccountService {
 
   async createLinkCode (peer: string): Promise<{ code: string, expiresAt: number }> {
     const account = await this.#require(peer)
-    const digits = Array.from(this.#random(8), b => (b % 10).toString()).join('')
-    const code = `${digits.slice(0, 4)}-${digits.slice(4)}`
-    const expiresAt = this.#now() + LINK_CODE_TTL_MS
-    await this.#init.accounts.putLinkCode(sha256(utf8ToBytes(code)), account.id, expiresAt)
-    return { code, expiresAt }
+    return await this.#linkCodes.create(account.id)
   }
 
-  async linkDevice (peer: string, code: string, device?: DeviceInput): Promise<AccountView> {
+  /** Links this device to `@username` with the code one of its devices made. */
+  async linkDevice (peer: string, username: string, code: string, device?: DeviceInput): Promise<AccountView> {
     if (await this.#init.accounts.getAccountByDevice(peer) != null) throw new ProtocolError(ErrorCode.ALREADY_EXISTS, 'this device already belongs to an account')
-    const accountId = await this.#init.accounts.takeLinkCode(sha256(utf8ToBytes(code.trim())), this.#now())
-    if (accountId == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'link code is unknown, used or expired')
+    const account = await this.#init.accounts.getAccountByUsername(validateUsername(username))
+    if (account == null) throw new ProtocolError(ErrorCode.NOT_FOUND, `no account @${username.replace(/^@/, '')} on this node`)
+    await this.#linkCodes.redeem(account.id, code)
     const now = this.#now()
-    await this.#init.accounts.addDevice({ peerId: peer, accountId, ...cleanDevice(device), linkedAt: now, lastSeenAt: now })
-    return await this.#reload(accountId)
+    await this.#init.accounts.addDevice({ peerId: peer, accountId: account.id, ...cleanDevice(device), linkedAt: now, lastSeenAt: now })
+    return await this.#reload(account.id)
   }
 
   /** Revokes a device: it stops being an address of the account and loses what waits for it. */
@@ -258,19 +282,11 @@ export class AccountService {
     return await this.#init.accounts.getSetting(SALT_KEY) as Uint8Array
   }
 
-  /** Which of the uploaded hashes belong to accounts; the uploaded list itself is not kept. */
+  /** Which of the uploaded hashes are verified identifiers of accounts; the uploaded list itself is not kept. */
   async discover (peer: string, hashes: Uint8Array[]): Promise<Array<{ hash: Uint8Array, username: string }>> {
     await this.#require(peer)
     if (hashes.some(h => h.length !== 32)) throw new ProtocolError(ErrorCode.INVALID, 'discovery hashes must be 32 bytes')
     return await this.#init.accounts.findIdentifiers(hashes)
-  }
-
-  async #syncIdentifiers (account: AccountRecord): Promise<void> {
-    const salt = await this.discoverySalt()
-    const hashes: Uint8Array[] = []
-    if (account.email != null) hashes.push(hashIdentifier(salt, 'email', account.email))
-    if (account.phone != null) hashes.push(hashIdentifier(salt, 'phone', account.phone))
-    await this.#init.accounts.setIdentifiers(account.id, hashes)
   }
 
   /** Log data for abuse prevention; a restricted account's devices are not logged. */
@@ -282,7 +298,9 @@ export class AccountService {
     await this.#init.accounts.logAccess({ peerId: peer, ip, at: now })
   }
 
+  /** Log data past its 90 days, and one-time codes past their lifetime. */
   async purgeLogs (): Promise<number> {
+    await this.#init.accounts.purgeCodes(this.#now())
     return await this.#init.accounts.purgeAccessBefore(this.#now() - LOG_RETENTION_MS)
   }
 

@@ -1,4 +1,4 @@
-// Storage of accounts, devices, link codes, discovery identifiers and access logs. Adapters
+// Storage of accounts, devices, one-time codes, verified discovery identifiers and access logs. Adapters
 // implement this contract (SQLite embedded; see test/compliance for the shared suite).
 
 export interface AccountRecord {
@@ -34,6 +34,37 @@ export interface AccessRecord {
   at: number
 }
 
+export type IdentifierKind = 'email' | 'phone'
+
+/** What a one-time code is for; an account has at most one pending code per purpose. */
+export type CodePurpose = 'link' | 'verify:email' | 'verify:phone'
+
+export interface OneTimeCodeRecord {
+  accountId: string
+  purpose: CodePurpose
+  /** Digest of the code (one-time-code.ts); the code itself is never stored. */
+  digest: Uint8Array
+  /** Verification: the discovery hash of the identifier the code was sent to. */
+  target?: Uint8Array
+  expiresAt: number
+  /** Wrong guesses left before the code is deleted. */
+  attempts: number
+}
+
+/** The outcome of one guess at an account's pending code. */
+export type CodeAttempt =
+  | { outcome: 'accepted', target?: Uint8Array }
+  | { outcome: 'wrong', attemptsLeft: number }
+  | { outcome: 'expired' }
+  | { outcome: 'none' }
+
+export interface VerifiedIdentifier {
+  kind: IdentifierKind
+  /** Salted discovery hash (protocol/account/identifiers.ts). */
+  hash: Uint8Array
+  verifiedAt: number
+}
+
 export type AccountPatch = Partial<Pick<AccountRecord, 'email' | 'phone' | 'displayName' | 'avatar' | 'bio' | 'restricted' | 'marketingOptOut' | 'policyVersionAccepted'>>
 
 export interface AccountStore {
@@ -53,14 +84,26 @@ export interface AccountStore {
   removeDevice(peerId: string): Promise<void>
   touchDevice(peerId: string, at: number): Promise<void>
 
-  /** Stores a one-time code (by digest) that links a device to the account until it expires. */
-  putLinkCode(digest: Uint8Array, accountId: string, expiresAt: number): Promise<void>
-  /** Returns the account the code belongs to and deletes the code; undefined if unknown or expired. */
-  takeLinkCode(digest: Uint8Array, now: number): Promise<string | undefined>
+  /** Stores a one-time code, replacing the account's pending one for the same purpose. */
+  putCode(code: OneTimeCodeRecord): Promise<void>
+  /**
+   * One guess, atomically (several instances may share the store): a matching digest takes the code
+   * (single use), a wrong one uses up an attempt and the last attempt deletes it; an expired code is
+   * deleted and reported as such.
+   */
+  tryCode(accountId: string, purpose: CodePurpose, digest: Uint8Array, now: number): Promise<CodeAttempt>
+  deleteCode(accountId: string, purpose: CodePurpose): Promise<void>
+  /** Deletes codes that expired at or before `now`; returns how many. */
+  purgeCodes(now: number): Promise<number>
 
-  /** Replaces the account's discovery identifiers (salted hashes of its email and phone). */
-  setIdentifiers(accountId: string, hashes: Uint8Array[]): Promise<void>
-  /** Which of these hashes belong to accounts that have not restricted processing. */
+  /**
+   * Makes `hash` the account's discoverable identifier of `kind`, replacing its earlier one. The
+   * newest proof of control wins: another account that had verified the same hash loses it.
+   */
+  setVerifiedIdentifier(accountId: string, kind: IdentifierKind, hash: Uint8Array, at: number): Promise<void>
+  dropVerifiedIdentifier(accountId: string, kind: IdentifierKind): Promise<void>
+  listVerifiedIdentifiers(accountId: string): Promise<VerifiedIdentifier[]>
+  /** Which of these hashes are verified identifiers of accounts that have not restricted processing. */
   findIdentifiers(hashes: Uint8Array[]): Promise<Array<{ hash: Uint8Array, username: string }>>
 
   logAccess(record: AccessRecord): Promise<void>

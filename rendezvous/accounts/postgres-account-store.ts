@@ -1,7 +1,8 @@
 // AccountStore on PostgreSQL, for several rendezvous instances sharing one database.
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { migratedPool, transaction } from '../storage/postgres-support.ts'
-import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
+import { sameBytes } from './one-time-code.ts'
+import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, CodeAttempt, CodePurpose, DeviceRecord, IdentifierKind, OneTimeCodeRecord, VerifiedIdentifier } from './account-store.ts'
 import type pg from 'pg'
 
 const MIGRATION_LOCK = 2
@@ -33,7 +34,28 @@ const MIGRATIONS = [
    CREATE TABLE access_log (peer_id TEXT NOT NULL, ip TEXT NOT NULL, at BIGINT NOT NULL);
    CREATE INDEX access_by_peer ON access_log (peer_id);
    CREATE INDEX access_by_time ON access_log (at);
-   CREATE TABLE account_settings (key TEXT PRIMARY KEY, value BYTEA NOT NULL);`
+   CREATE TABLE account_settings (key TEXT PRIMARY KEY, value BYTEA NOT NULL);`,
+  // Discovery only for identifiers whose owner proved control (a one-time code); the old table held
+  // unproven claims, so nothing of it carries over. Codes: one per account and purpose, with attempts.
+  `DROP TABLE identifiers;
+   CREATE TABLE verified_identifiers (
+     hash BYTEA PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL,
+     verified_at BIGINT NOT NULL,
+     UNIQUE (account_id, kind)
+   );
+   DROP TABLE link_codes;
+   CREATE TABLE one_time_codes (
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     purpose TEXT NOT NULL,
+     digest BYTEA NOT NULL,
+     target BYTEA,
+     expires_at BIGINT NOT NULL,
+     attempts_left INTEGER NOT NULL,
+     PRIMARY KEY (account_id, purpose)
+   );
+   CREATE INDEX one_time_codes_by_expiry ON one_time_codes (expires_at);`
 ]
 
 interface AccountRow {
@@ -144,14 +166,14 @@ export class PostgresAccountStore implements AccountStore {
   async deleteAccount (id: string): Promise<void> {
     await transaction(this.pool, async client => {
       await client.query('DELETE FROM access_log WHERE peer_id IN (SELECT peer_id FROM devices WHERE account_id = $1)', [id])
-      // Devices, link codes and identifiers go with the account (ON DELETE CASCADE).
+      // Devices, codes and verified identifiers go with the account (ON DELETE CASCADE).
       await client.query('DELETE FROM accounts WHERE id = $1', [id])
     })
     // Deleted rows stay as dead tuples until vacuumed: prune them now rather than at autovacuum's
     // leisure. Best effort and no guarantee of overwritten bytes (docs/privacy.md says what holds);
     // SKIP_LOCKED so it never waits behind another instance's vacuum. Outside the transaction, as
     // VACUUM must be; the deletion itself has committed whatever happens here.
-    await this.pool.query('VACUUM (SKIP_LOCKED) accounts, devices, identifiers, link_codes, access_log').catch(() => {})
+    await this.pool.query('VACUUM (SKIP_LOCKED) accounts, devices, verified_identifiers, one_time_codes, access_log').catch(() => {})
   }
 
   async listAccounts (): Promise<AccountRecord[]> {
@@ -179,32 +201,64 @@ export class PostgresAccountStore implements AccountStore {
     await this.pool.query('UPDATE devices SET last_seen_at = $1 WHERE peer_id = $2', [at, peerId])
   }
 
-  async putLinkCode (digest: Uint8Array, accountId: string, expiresAt: number): Promise<void> {
-    await this.pool.query('INSERT INTO link_codes (digest, account_id, expires_at) VALUES ($1, $2, $3)', [digest, accountId, expiresAt])
+  async putCode (c: OneTimeCodeRecord): Promise<void> {
+    await this.pool.query(`INSERT INTO one_time_codes (account_id, purpose, digest, target, expires_at, attempts_left) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (account_id, purpose) DO UPDATE SET digest = excluded.digest, target = excluded.target, expires_at = excluded.expires_at, attempts_left = excluded.attempts_left`,
+    [c.accountId, c.purpose, c.digest, c.target ?? null, c.expiresAt, c.attempts])
   }
 
-  async takeLinkCode (digest: Uint8Array, now: number): Promise<string | undefined> {
+  async tryCode (accountId: string, purpose: CodePurpose, digest: Uint8Array, now: number): Promise<CodeAttempt> {
     return await transaction(this.pool, async client => {
-      // DELETE … RETURNING takes the code atomically: two instances cannot both use it.
-      const { rows } = await client.query<{ account_id: string, expires_at: string }>('DELETE FROM link_codes WHERE digest = $1 RETURNING account_id, expires_at', [digest])
-      await client.query('DELETE FROM link_codes WHERE expires_at <= $1', [now])
-      return rows[0] != null && Number(rows[0].expires_at) > now ? rows[0].account_id : undefined
+      // FOR UPDATE: two instances guessing at once take turns, so each guess costs an attempt.
+      const { rows } = await client.query<{ digest: Uint8Array, target: Uint8Array | null, expires_at: string, attempts_left: number }>(
+        'SELECT digest, target, expires_at, attempts_left FROM one_time_codes WHERE account_id = $1 AND purpose = $2 FOR UPDATE', [accountId, purpose])
+      const row = rows[0]
+      if (row == null) return { outcome: 'none' }
+      const del = async (): Promise<void> => { await client.query('DELETE FROM one_time_codes WHERE account_id = $1 AND purpose = $2', [accountId, purpose]) }
+      if (Number(row.expires_at) <= now) {
+        await del()
+        return { outcome: 'expired' }
+      }
+      if (sameBytes(new Uint8Array(row.digest), digest)) {
+        await del()
+        return { outcome: 'accepted', target: row.target == null ? undefined : new Uint8Array(row.target) }
+      }
+      const left = row.attempts_left - 1
+      if (left <= 0) await del()
+      else await client.query('UPDATE one_time_codes SET attempts_left = $1 WHERE account_id = $2 AND purpose = $3', [left, accountId, purpose])
+      return { outcome: 'wrong', attemptsLeft: Math.max(0, left) }
     })
   }
 
-  async setIdentifiers (accountId: string, hashes: Uint8Array[]): Promise<void> {
+  async deleteCode (accountId: string, purpose: CodePurpose): Promise<void> {
+    await this.pool.query('DELETE FROM one_time_codes WHERE account_id = $1 AND purpose = $2', [accountId, purpose])
+  }
+
+  async purgeCodes (now: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM one_time_codes WHERE expires_at <= $1', [now])).rowCount ?? 0
+  }
+
+  async setVerifiedIdentifier (accountId: string, kind: IdentifierKind, hash: Uint8Array, at: number): Promise<void> {
     await transaction(this.pool, async client => {
-      await client.query('DELETE FROM identifiers WHERE account_id = $1', [accountId])
-      for (const h of hashes) {
-        await client.query('INSERT INTO identifiers (hash, account_id) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET account_id = excluded.account_id', [h, accountId])
-      }
+      await client.query('DELETE FROM verified_identifiers WHERE (account_id = $1 AND kind = $2) OR hash = $3', [accountId, kind, hash])
+      await client.query('INSERT INTO verified_identifiers (hash, account_id, kind, verified_at) VALUES ($1, $2, $3, $4)', [hash, accountId, kind, at])
     })
+  }
+
+  async dropVerifiedIdentifier (accountId: string, kind: IdentifierKind): Promise<void> {
+    await this.pool.query('DELETE FROM verified_identifiers WHERE account_id = $1 AND kind = $2', [accountId, kind])
+  }
+
+  async listVerifiedIdentifiers (accountId: string): Promise<VerifiedIdentifier[]> {
+    const { rows } = await this.pool.query<{ kind: IdentifierKind, hash: Uint8Array, verified_at: string }>(
+      'SELECT kind, hash, verified_at FROM verified_identifiers WHERE account_id = $1 ORDER BY kind', [accountId])
+    return rows.map(r => ({ kind: r.kind, hash: new Uint8Array(r.hash), verifiedAt: Number(r.verified_at) }))
   }
 
   async findIdentifiers (hashes: Uint8Array[]): Promise<Array<{ hash: Uint8Array, username: string }>> {
     if (hashes.length === 0) return []
     const { rows } = await this.pool.query<{ hash: Uint8Array, username: string }>(
-      'SELECT i.hash, a.username FROM identifiers i JOIN accounts a ON a.id = i.account_id WHERE i.hash = ANY($1::bytea[]) AND NOT a.restricted', [hashes])
+      'SELECT i.hash, a.username FROM verified_identifiers i JOIN accounts a ON a.id = i.account_id WHERE i.hash = ANY($1::bytea[]) AND NOT a.restricted', [hashes])
     const found = new Map(rows.map(r => [Buffer.from(r.hash).toString('hex'), r.username]))
     return hashes.flatMap(hash => {
       const username = found.get(Buffer.from(hash).toString('hex'))

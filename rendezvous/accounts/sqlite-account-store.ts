@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3'
 import { migrateSqlite, openDurableSqlite, walScrubber } from '../storage/sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { BILLING_MIGRATION } from '../billing/sqlite-billing-store.ts'
-import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, DeviceRecord } from './account-store.ts'
+import { sameBytes } from './one-time-code.ts'
+import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, CodeAttempt, CodePurpose, DeviceRecord, IdentifierKind, OneTimeCodeRecord, VerifiedIdentifier } from './account-store.ts'
 
 const MIGRATIONS = [
   `CREATE TABLE accounts (
@@ -35,7 +36,28 @@ const MIGRATIONS = [
    CREATE INDEX access_by_time ON access_log (at);
    CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL);`,
   // Plans, processor ids, invoices (rendezvous/billing): in this file so deletion covers them.
-  BILLING_MIGRATION
+  BILLING_MIGRATION,
+  // Discovery only for identifiers whose owner proved control (a one-time code); the old table held
+  // unproven claims, so nothing of it carries over. Codes: one per account and purpose, with attempts.
+  `DROP TABLE identifiers;
+   CREATE TABLE verified_identifiers (
+     hash BLOB PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL,
+     verified_at INTEGER NOT NULL,
+     UNIQUE (account_id, kind)
+   );
+   DROP TABLE link_codes;
+   CREATE TABLE one_time_codes (
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     purpose TEXT NOT NULL,
+     digest BLOB NOT NULL,
+     target BLOB,
+     expires_at INTEGER NOT NULL,
+     attempts_left INTEGER NOT NULL,
+     PRIMARY KEY (account_id, purpose)
+   );
+   CREATE INDEX one_time_codes_by_expiry ON one_time_codes (expires_at);`
 ]
 
 interface AccountRow {
@@ -147,7 +169,7 @@ export class SqliteAccountStore implements AccountStore {
       const peers = this.db.prepare('SELECT peer_id FROM devices WHERE account_id = ?').all(id) as Array<{ peer_id: string }>
       const delLog = this.db.prepare('DELETE FROM access_log WHERE peer_id = ?')
       for (const p of peers) delLog.run(p.peer_id)
-      // Devices, link codes and identifiers go with the account (ON DELETE CASCADE).
+      // Devices, codes and verified identifiers go with the account (ON DELETE CASCADE).
       this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id)
     })()
     // secure_delete zeroed the rows in the database; the WAL still has their earlier page images.
@@ -180,28 +202,59 @@ export class SqliteAccountStore implements AccountStore {
     this.db.prepare('UPDATE devices SET last_seen_at = ? WHERE peer_id = ?').run(at, peerId)
   }
 
-  async putLinkCode (digest: Uint8Array, accountId: string, expiresAt: number): Promise<void> {
-    this.db.prepare('INSERT INTO link_codes (digest, account_id, expires_at) VALUES (?, ?, ?)').run(digest, accountId, expiresAt)
+  async putCode (c: OneTimeCodeRecord): Promise<void> {
+    this.db.prepare(`INSERT INTO one_time_codes (account_id, purpose, digest, target, expires_at, attempts_left) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (account_id, purpose) DO UPDATE SET digest = excluded.digest, target = excluded.target, expires_at = excluded.expires_at, attempts_left = excluded.attempts_left`)
+      .run(c.accountId, c.purpose, c.digest, c.target ?? null, c.expiresAt, c.attempts)
   }
 
-  async takeLinkCode (digest: Uint8Array, now: number): Promise<string | undefined> {
-    return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT account_id, expires_at FROM link_codes WHERE digest = ?').get(digest) as { account_id: string, expires_at: number } | undefined
-      this.db.prepare('DELETE FROM link_codes WHERE digest = ? OR expires_at <= ?').run(digest, now)
-      return row != null && row.expires_at > now ? row.account_id : undefined
+  async tryCode (accountId: string, purpose: CodePurpose, digest: Uint8Array, now: number): Promise<CodeAttempt> {
+    return this.db.transaction((): CodeAttempt => {
+      const row = this.db.prepare('SELECT digest, target, expires_at, attempts_left FROM one_time_codes WHERE account_id = ? AND purpose = ?')
+        .get(accountId, purpose) as { digest: Uint8Array, target: Uint8Array | null, expires_at: number, attempts_left: number } | undefined
+      if (row == null) return { outcome: 'none' }
+      const del = (): void => { this.db.prepare('DELETE FROM one_time_codes WHERE account_id = ? AND purpose = ?').run(accountId, purpose) }
+      if (row.expires_at <= now) {
+        del()
+        return { outcome: 'expired' }
+      }
+      if (sameBytes(new Uint8Array(row.digest), digest)) {
+        del()
+        return { outcome: 'accepted', target: row.target == null ? undefined : new Uint8Array(row.target) }
+      }
+      const left = row.attempts_left - 1
+      if (left <= 0) del()
+      else this.db.prepare('UPDATE one_time_codes SET attempts_left = ? WHERE account_id = ? AND purpose = ?').run(left, accountId, purpose)
+      return { outcome: 'wrong', attemptsLeft: Math.max(0, left) }
     })()
   }
 
-  async setIdentifiers (accountId: string, hashes: Uint8Array[]): Promise<void> {
+  async deleteCode (accountId: string, purpose: CodePurpose): Promise<void> {
+    this.db.prepare('DELETE FROM one_time_codes WHERE account_id = ? AND purpose = ?').run(accountId, purpose)
+  }
+
+  async purgeCodes (now: number): Promise<number> {
+    return this.db.prepare('DELETE FROM one_time_codes WHERE expires_at <= ?').run(now).changes
+  }
+
+  async setVerifiedIdentifier (accountId: string, kind: IdentifierKind, hash: Uint8Array, at: number): Promise<void> {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM identifiers WHERE account_id = ?').run(accountId)
-      const insert = this.db.prepare('INSERT OR REPLACE INTO identifiers (hash, account_id) VALUES (?, ?)')
-      for (const h of hashes) insert.run(h, accountId)
+      this.db.prepare('DELETE FROM verified_identifiers WHERE (account_id = ? AND kind = ?) OR hash = ?').run(accountId, kind, hash)
+      this.db.prepare('INSERT INTO verified_identifiers (hash, account_id, kind, verified_at) VALUES (?, ?, ?, ?)').run(hash, accountId, kind, at)
     })()
+  }
+
+  async dropVerifiedIdentifier (accountId: string, kind: IdentifierKind): Promise<void> {
+    this.db.prepare('DELETE FROM verified_identifiers WHERE account_id = ? AND kind = ?').run(accountId, kind)
+  }
+
+  async listVerifiedIdentifiers (accountId: string): Promise<VerifiedIdentifier[]> {
+    const rows = this.db.prepare('SELECT kind, hash, verified_at FROM verified_identifiers WHERE account_id = ? ORDER BY kind').all(accountId) as Array<{ kind: IdentifierKind, hash: Uint8Array, verified_at: number }>
+    return rows.map(r => ({ kind: r.kind, hash: new Uint8Array(r.hash), verifiedAt: r.verified_at }))
   }
 
   async findIdentifiers (hashes: Uint8Array[]): Promise<Array<{ hash: Uint8Array, username: string }>> {
-    const find = this.db.prepare('SELECT a.username FROM identifiers i JOIN accounts a ON a.id = i.account_id WHERE i.hash = ? AND a.restricted = 0')
+    const find = this.db.prepare('SELECT a.username FROM verified_identifiers i JOIN accounts a ON a.id = i.account_id WHERE i.hash = ? AND a.restricted = 0')
     const out: Array<{ hash: Uint8Array, username: string }> = []
     for (const hash of hashes) {
       const row = find.get(hash) as { username: string } | undefined

@@ -17,6 +17,8 @@ export interface NodeLimits {
   discoveries: RequestLimiter
   /** SIGN_UP and LINK_DEVICE: each makes an account or a device binding. */
   signUps: RequestLimiter
+  /** VERIFY_START and VERIFY_CONFIRM: each start sends a mail or SMS; confirms are code guesses. */
+  verifications: RequestLimiter
   /** CHECKOUT: each one is a call to the payment processor. */
   checkout: RequestLimiter
 }
@@ -30,6 +32,9 @@ export interface NodeLimitsOptions {
 const SIGN_UPS_PER_PEER = 5
 const CHECKOUTS_PER_PEER = 5
 const CHECKOUTS_PER_NETWORK = 20
+/** Codes are also limited per account and per identifier where they are sent (AccountService). */
+const VERIFICATIONS_PER_PEER = 10
+const VERIFICATIONS_PER_NETWORK = 30
 
 export function createNodeLimits (limits: RendezvousConfig['limits'], options: NodeLimitsOptions = {}): NodeLimits {
   // A whole minute's worth may come at once for the rare operations, as the sliding windows these
@@ -54,6 +59,11 @@ export function createNodeLimits (limits: RendezvousConfig['limits'], options: N
     signUps: new RequestLimiter('sign_ups_per_minute', {
       peer: minute(SIGN_UPS_PER_PEER),
       network: minute(limits.signUpsPerMinutePerNetwork)
+    }, options),
+    verifications: new RequestLimiter('verifications_per_minute', {
+      peer: minute(VERIFICATIONS_PER_PEER),
+      network: minute(VERIFICATIONS_PER_NETWORK),
+      account: minute(VERIFICATIONS_PER_PEER)
     }, options),
     checkout: new RequestLimiter('checkouts_per_minute', {
       peer: minute(CHECKOUTS_PER_PEER),

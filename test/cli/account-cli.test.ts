@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli, startRendezvousProcess } from '../helpers/cli.ts'
+import { startSmtp } from '../helpers/smtp.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 
 describe('babacloud account and backup', { timeout: 120_000 }, () => {
@@ -41,6 +42,40 @@ describe('babacloud account and backup', { timeout: 120_000 }, () => {
     expect((await runCli(['account', 'delete', '--home', home, '--yes'])).code).toBe(0)
     const gone = await runCli(['account', 'show', '--home', home, '--json'])
     expect(JSON.parse(gone.stderr)).toMatchObject({ error: { code: 'NOT_FOUND' } })
+  })
+
+  it('verifies an email with a mailed code, links a device with a code, and says when phones cannot be verified', async () => {
+    const tmp = tempDir('babacloud-verify-')
+    cleanup.add(tmp.remove)
+    const smtp = await startSmtp(cleanup)
+    writeFileSync(`${tmp.dir}/rv.json`, JSON.stringify({ smtp: smtp.config }))
+    const node = await startRendezvousProcess(cleanup, ['--data', `${tmp.dir}/rv`, '--config', `${tmp.dir}/rv.json`, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', 'off'])
+    const rv = node.info.multiaddrs[0]
+    const [ana, phone, friend] = ['ana', 'phone', 'friend'].map(n => `${tmp.dir}/${n}`)
+    await Promise.all([ana, phone, friend].map(async home => await runCli(['init', '--home', home])))
+    await runCli(['account', 'create', '--home', ana, '--rendezvous', rv, '--username', 'ana', '--birth-date', '1985-02-03'])
+    await runCli(['account', 'create', '--home', friend, '--rendezvous', rv, '--username', 'friend', '--birth-date', '1985-02-03'])
+
+    const sent = await runCli(['account', 'verify', '--home', ana, '--email', 'Ana@Example.org', '--json'])
+    expect(JSON.parse(sent.stdout)).toMatchObject({ kind: 'email', sentTo: 'ana@example.org' })
+    const wrong = await runCli(['account', 'verify', '--home', ana, '--email', '--code', '0000-0000', '--json'])
+    expect(JSON.parse(wrong.stderr)).toMatchObject({ error: { code: 'WRONG_CODE' } })
+    const code = await smtp.codeFor('ana@example.org')
+    const verified = await runCli(['account', 'verify', '--home', ana, '--email', '--code', code, '--json'])
+    expect(JSON.parse(verified.stdout)).toMatchObject({ kind: 'email', value: 'ana@example.org', verified: true })
+    expect(JSON.parse((await runCli(['account', 'show', '--home', ana, '--json'])).stdout)).toMatchObject({ email: 'ana@example.org', emailVerified: true })
+    const found = await runCli(['account', 'discover', '--home', friend, '--email', 'ana@example.org', '--json'])
+    expect(JSON.parse(found.stdout)).toMatchObject({ username: 'ana' })
+
+    const noSms = await runCli(['account', 'verify', '--home', ana, '--phone', '+41791234567'])
+    expect(noSms.code).toBe(1)
+    expect(noSms.stderr.trim().split('\n')).toHaveLength(1)
+    expect(noSms.stderr).toMatch(/cannot send codes to a phone number/)
+
+    const link = JSON.parse((await runCli(['account', 'link-code', '--home', ana, '--json'])).stdout)
+    expect(link).toMatchObject({ account: 'ana', code: expect.stringMatching(/^\d{4}-\d{4}$/) })
+    const linked = await runCli(['account', 'link', '--home', phone, '--rendezvous', rv, '--account', '@ana', '--code', link.code, '--json'])
+    expect(JSON.parse(linked.stdout).devices).toHaveLength(2)
   })
 
   it('restores a backup on a fresh home, and a wrong passphrase changes nothing', async () => {

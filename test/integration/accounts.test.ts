@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
+import { startSmtp } from '../helpers/smtp.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import type { TestPeer, TestRendezvous } from '../helpers/network.ts'
 
@@ -88,14 +89,18 @@ describe('accounts and user rights', () => {
   })
 
   it('deletes every row about the account, in every table', async () => {
-    const rv = await startRendezvous(cleanup)
+    const smtp = await startSmtp(cleanup)
+    const rv = await startRendezvous(cleanup, { smtp: smtp.config })
     const carol = await online(rv)
     const carolPhone = await online(rv)
     const dave = await online(rv)
     await carol.client.accounts?.signUp({ username: 'carol', email: 'carol@example.org', phone: '+4915112345678', bio: 'carol bio' }, ADULT)
     const { code } = await carol.client.accounts?.createLinkCode() ?? { code: '' }
-    await carolPhone.client.accounts?.linkDevice(code, { type: 'phone', os: 'android', clientVersion: '1' })
+    await carolPhone.client.accounts?.linkDevice('carol', code, { type: 'phone', os: 'android', clientVersion: '1' })
     await carol.client.accounts?.createLinkCode()
+    // A verified identifier is a row about the account too (the link code above is a pending code).
+    await carol.client.accounts?.verifyStart('email')
+    await carol.client.accounts?.verifyConfirm('email', await smtp.codeFor('carol@example.org'))
     await dave.client.accounts?.signUp({ username: 'dave' }, ADULT)
     await carolPhone.client.stop()
     await dave.client.send('@carol', 'for both of carol\'s devices')
@@ -111,6 +116,9 @@ describe('accounts and user rights', () => {
     const about = [account?.id, 'carol@example.org', '+4915112345678', 'carol bio', carol.node.peerId.toString(), carolPhone.node.peerId.toString()]
     const tables = new Map([...dumpTables(join(rv.dataDir, 'accounts.sqlite')), ...dumpTables(join(rv.dataDir, 'rendezvous.sqlite')), ...dumpTables(join(rv.dataDir, 'prekeys.sqlite'))])
     expect(tables.size).toBeGreaterThanOrEqual(8)
+    // Only carol had codes and verified identifiers; their rows hold hashes, so check them by table.
+    expect(tables.get('one_time_codes')).toBe('')
+    expect(tables.get('verified_identifiers')).toBe('')
     for (const [table, rows] of tables) {
       for (const needle of about) expect(rows.includes(String(needle)), `${String(needle)} in ${table}`).toBe(false)
       expect(/\bcarol\b/.test(rows), `username in ${table}`).toBe(false)
@@ -120,10 +128,13 @@ describe('accounts and user rights', () => {
   })
 
   it('honours restriction of processing and the marketing opt-out', async () => {
-    const rv = await startRendezvous(cleanup)
+    const smtp = await startSmtp(cleanup)
+    const rv = await startRendezvous(cleanup, { smtp: smtp.config })
     const erin = await online(rv)
     const finn = await online(rv)
     await erin.client.accounts?.signUp({ username: 'erin', email: 'erin@example.org' }, ADULT)
+    await erin.client.accounts?.verifyStart('email')
+    await erin.client.accounts?.verifyConfirm('email', await smtp.codeFor('erin@example.org'))
     await finn.client.accounts?.signUp({ username: 'finn', email: 'finn@example.org' }, ADULT)
     const found = async (): Promise<string[]> => (await finn.client.accounts?.discover([{ kind: 'email', value: 'ERIN@example.org' }, { kind: 'email', value: 'nobody@example.org' }]) ?? []).map(m => m.username)
     expect(await found()).toEqual(['erin'])
@@ -150,11 +161,11 @@ describe('accounts and user rights', () => {
     const sender = await online(rv)
     await laptop.client.accounts?.signUp({ username: 'gina' }, ADULT)
     const { code } = await laptop.client.accounts?.createLinkCode() ?? { code: '' }
-    const linked = await phone.client.accounts?.linkDevice(code, { type: 'phone', os: 'ios', clientVersion: '2' })
+    const linked = await phone.client.accounts?.linkDevice('@gina', code, { type: 'phone', os: 'ios', clientVersion: '2' })
     expect(linked?.devices.map(d => d.peerId).sort()).toEqual([laptop.node.peerId.toString(), phone.node.peerId.toString()].sort())
     expect(linked?.devices.find(d => d.peerId === phone.node.peerId.toString())?.info).toEqual({ type: 'phone', os: 'ios', clientVersion: '2' })
     // A code works once.
-    await expect(sender.client.accounts?.linkDevice(code)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(sender.client.accounts?.linkDevice('gina', code)).rejects.toMatchObject({ code: 'NOT_FOUND' })
 
     await phone.client.stop()
     const result = await sender.client.send('@gina', 'to all of gina')

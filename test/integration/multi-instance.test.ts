@@ -18,6 +18,8 @@ import { PostgresAccountStore } from '../../rendezvous/accounts/postgres-account
 import { PostgresStore } from '../../rendezvous/storage/postgres-store.ts'
 import { makeEnvelope } from '../compliance/rendezvous-store.ts'
 import { startPostgres } from '../helpers/postgres.ts'
+import { startSmtp } from '../helpers/smtp.ts'
+import { Cleanup } from '../helpers/wait.ts'
 import type { ChatClientEvents } from '../../protocol/chat-client.ts'
 import type { ChatStore } from '../../protocol/store/chat-store.ts'
 import type { PostgresServer } from '../helpers/postgres.ts'
@@ -104,9 +106,12 @@ describe('several rendezvous instances on one PostgreSQL', () => {
     expect(received).toHaveLength(1)
   })
 
-  it('shares accounts: signed up through A, found and linked through B, deleted everywhere', async () => {
+  it('shares accounts: signed up and verified through A, found and linked through B, deleted everywhere', async () => {
     const url = await server.createDatabase()
-    const a = await startInstance(url)
+    const mail = new Cleanup()
+    cleanups.push(async () => { await mail.run() })
+    const smtp = await startSmtp(mail)
+    const a = await startInstance(url, { smtp: smtp.config })
     const b = await startInstance(url)
     const ana = await startPeer(await DeviceIdentity.generate(), a.addr)
     const phone = await startPeer(await DeviceIdentity.generate(), b.addr)
@@ -115,7 +120,10 @@ describe('several rendezvous instances on one PostgreSQL', () => {
     await friend.accounts?.signUp({ username: 'friend' }, '1990-01-01')
     expect(await friend.accounts?.resolve('ana')).toEqual([ana.peerId.toString()])
     const { code } = await ana.accounts?.createLinkCode() ?? { code: '' }
-    await phone.accounts?.linkDevice(code)
+    await phone.accounts?.linkDevice('ana', code)
+    // B has no SMTP server, but the code A sent is in the shared database.
+    await ana.accounts?.verifyStart('email')
+    await phone.accounts?.verifyConfirm('email', await smtp.codeFor('ana@example.org'))
     expect((await friend.accounts?.discover([{ kind: 'email', value: 'ana@example.org' }]))?.map(m => m.username)).toEqual(['ana'])
     expect((await ana.accounts?.get())?.devices).toHaveLength(2)
     await phone.accounts?.delete()

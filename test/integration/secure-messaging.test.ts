@@ -229,7 +229,7 @@ describe('secure 1:1 messaging', () => {
     await alice.client.send('@gina', 'first contact')
 
     const { code } = await laptop.client.accounts?.createLinkCode() ?? { code: '' }
-    await phone.client.accounts?.linkDevice(code)
+    await phone.client.accounts?.linkDevice('gina', code)
     await expect(alice.client.send('@gina', 'to a new device?')).rejects.toMatchObject({ name: 'ProtocolError', code: 'UNTRUSTED_IDENTITY' })
     expect(changes).toEqual([{ contact: '@gina', peers: [phone.node.peerId.toString()] }])
     expect((await alice.store.listMessages()).map(m => m.text)).toEqual(['first contact'])

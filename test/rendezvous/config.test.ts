@@ -45,4 +45,15 @@ describe('rendezvous config', () => {
     expect(() => resolveConfig({ metrics: 'somewhere' })).toThrow(/metrics: expected "host:port" or false/)
     expect(() => resolveConfig({ limits: { discoveriesPerMinutePerNetwork: 0 } })).toThrow(/limits.discoveriesPerMinutePerNetwork/)
   })
+
+  it('reads the SMTP server for verification codes, with TLS by default, and names what is wrong', () => {
+    expect(resolveConfig().smtp).toBeUndefined()
+    expect(resolveConfig({ smtp: { host: 'smtp.example.org', from: 'noreply@example.org' } }).smtp)
+      .toEqual({ host: 'smtp.example.org', port: 587, tls: 'starttls', from: 'noreply@example.org' })
+    expect(resolveConfig({ smtp: { host: 'h', from: 'f', tls: 'implicit', user: 'u', pass: 'p' } }).smtp).toMatchObject({ port: 465, tls: 'implicit', user: 'u', pass: 'p' })
+    expect(() => resolveConfig({ smtp: { host: 'h' } })).toThrow(/smtp: needs host and from/)
+    expect(() => resolveConfig({ smtp: { host: 'h', from: 'f', tls: 'maybe' } })).toThrow(/smtp\.tls/)
+    expect(() => resolveConfig({ smtp: { host: 'h', from: 'f', user: 'u' } })).toThrow(/user and pass go together/)
+    expect(() => resolveConfig({ smtp: { host: 'h', from: 'f', port: 70000 } })).toThrow(/smtp\.port/)
+  })
 })
