@@ -5,6 +5,7 @@
 import { DEFAULT_TIMEOUT_MS, PREKEYS_PROTOCOL } from '../constants.ts'
 import { decodePrekeyBundle } from '../crypto/x3dh/wire.ts'
 import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
+import { InvalidPrekeyBundleError } from './errors.ts'
 import { call } from '../rpc/rpc.ts'
 import type { CallTarget } from '../rpc/rpc.ts'
 import { PrekeyRequest, PrekeyResponse } from '../wire/messages.ts'
@@ -52,8 +53,10 @@ export class PrekeyClient {
   }
 
   /**
-   * `peer`'s bundle, or undefined when it published none. Signatures are checked later by
-   * `initiateSession`; the caller checks that the identity key is the PeerId's.
+   * `peer`'s bundle, or undefined only when the node answered NOT_FOUND (it published none). A
+   * bundle that does not decode is an InvalidPrekeyBundleError; transport failures are thrown as
+   * they come. Signatures are checked later by `initiateSession`; the caller checks that the
+   * identity key is the PeerId's.
    */
   async fetch (peer: PeerId, options: AbortOptions = {}): Promise<PrekeyBundle | undefined> {
     let res: PrekeyResponse
@@ -66,7 +69,7 @@ export class PrekeyClient {
     try {
       return decodePrekeyBundle(res.bundle)
     } catch (err) {
-      throw new ProtocolError(ErrorCode.MALFORMED, `prekey bundle: ${errorMessage(err)}`)
+      throw new InvalidPrekeyBundleError('malformed', peer.toString(), errorMessage(err), { cause: err })
     }
   }
 }
