@@ -227,7 +227,12 @@ export class RendezvousNode {
     this.#groupRelay = new GroupRelay({ node })
     this.#groupRelay.start()
     this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
-    this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({ store: this.#prekeyStore, now: this.#options.now }), this.#metrics)
+    this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({
+      store: this.#prekeyStore,
+      now: this.#options.now,
+      limits: { oneTimePerTargetPerHour: this.config.limits.oneTimePrekeysPerTargetPerHour },
+      onLimitHit: limit => { this.#metrics?.limitHit(limit) }
+    }), this.#metrics)
     await this.#prekeyProtocol.start()
     const accounts = new AccountService({
       accounts: this.#accountStore,

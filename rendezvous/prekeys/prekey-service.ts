@@ -1,12 +1,14 @@
 // The prekey directory as a plain domain service: checks every published key against the owner's
-// PeerId, bounds what one device may store, and rations one-time prekeys per requester, because a
-// single requester fetching in a loop could otherwise drain a device's one-time prekeys and force
-// every later session onto the weaker last-resort path (prekey exhaustion).
+// PeerId, bounds what one device may store, and rations one-time prekeys per target across all
+// requesters (and per requester within that): PeerIds are free, so requesters fetching in a loop
+// could otherwise drain a device's one-time prekeys and force every later session onto the
+// last-resort path (prekey exhaustion). Past the ration a fetch gets a last-resort bundle.
 import { encodePrekeyBundle } from '../../protocol/crypto/x3dh/wire.ts'
 import { encodeKem, encodeX25519, verifyPrekey } from '../../protocol/crypto/x3dh/keys.ts'
 import { ML_KEM_768_PUBLIC_KEY_LENGTH, X25519_KEY_LENGTH } from '../../protocol/crypto/x3dh/constants.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { ed25519PublicKeyOf, parsePeerId } from '../../protocol/identity.ts'
+import { RateLimiter } from '../limits/rate-limiter.ts'
 import type { PrekeyCounts, PrekeyStore, PrekeyUpload, SignedKey } from './prekey-store.ts'
 import type { PeerId } from '@libp2p/interface'
 
@@ -18,6 +20,11 @@ export interface PrekeyLimits {
   maxPqOneTimePerPublish: number
   /** One-time prekeys one requester may take from one target per window; after that, last resort only. */
   oneTimePerRequesterTarget: number
+  /**
+   * One-time prekeys handed out per target per hour, whoever asks (a bucket of this size, refilled
+   * at this rate). Below the clients' top-up batch, so a device checking hourly is never emptied.
+   */
+  oneTimePerTargetPerHour: number
   /** Fetches of any kind one requester may make per window, before RATE_LIMITED. */
   fetchesPerRequester: number
   windowMs: number
@@ -31,6 +38,8 @@ export const DEFAULT_PREKEY_LIMITS: PrekeyLimits = {
   maxPqOneTimePerPublish: 20,
   // A device starts a session with another device rarely; 5 an hour covers reinstalls and retries.
   oneTimePerRequesterTarget: 5,
+  // PREKEY_BATCH is 25 and clients top up below 10: an hour's ration never empties a device.
+  oneTimePerTargetPerHour: 10,
   fetchesPerRequester: 120,
   windowMs: 3_600_000
 }
@@ -42,6 +51,8 @@ export interface PrekeyServiceInit {
   store: PrekeyStore
   limits?: Partial<PrekeyLimits>
   now?: () => number
+  /** Told when a target's one-time ration is used up (for /metrics). */
+  onLimitHit?: (limit: string) => void
 }
 
 export interface PublishInput extends Omit<PrekeyUpload, 'replaceOneTime'> {
@@ -53,11 +64,16 @@ export class PrekeyService {
   readonly #store: PrekeyStore
   readonly #now: () => number
   readonly #recent = new Map<string, number[]>()
+  readonly #perTarget: RateLimiter
+  readonly #onLimitHit?: (limit: string) => void
 
   constructor (init: PrekeyServiceInit) {
     this.#store = init.store
     this.limits = { ...DEFAULT_PREKEY_LIMITS, ...init.limits }
     this.#now = init.now ?? Date.now
+    this.#onLimitHit = init.onLimitHit
+    const perHour = this.limits.oneTimePerTargetPerHour
+    this.#perTarget = new RateLimiter({ perMinute: perHour / 60, burst: perHour }, { now: this.#now, maxKeys: MAX_TRACKED })
   }
 
   /** Stores `owner`'s own prekeys; refuses the whole upload if any signature fails. */
@@ -87,8 +103,12 @@ export class PrekeyService {
     if (!this.#allow(`all:${requester.toString()}`, this.limits.fetchesPerRequester, now)) {
       throw new ProtocolError(ErrorCode.RATE_LIMITED, 'too many prekey fetches; try again later')
     }
-    // Past its ration a requester still gets a working bundle, just not another one-time key.
-    const oneTime = this.#allow(`one-time:${requester.toString()}>${target}`, this.limits.oneTimePerRequesterTarget, now, false)
+    // Past either ration a requester still gets a working bundle, just not another one-time key.
+    let oneTime = this.#allow(`one-time:${requester.toString()}>${target}`, this.limits.oneTimePerRequesterTarget, now, false)
+    if (oneTime && !this.#perTarget.take(targetPeer.toString())) {
+      oneTime = false
+      this.#onLimitHit?.('prekeys_one_time_per_target')
+    }
     const taken = await this.#store.take(targetPeer.toString(), { oneTime })
     if (taken == null) throw new ProtocolError(ErrorCode.NOT_FOUND, `${target} has published no prekey bundle here`)
     if (oneTime && taken.oneTimePrekey != null) this.#allow(`one-time:${requester.toString()}>${target}`, this.limits.oneTimePerRequesterTarget, now)
