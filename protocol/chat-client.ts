@@ -337,6 +337,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
         this.#syncing = undefined
       }
       this.safeDispatchEvent('synced', { detail: { received: total } })
+      // Connected and caught up: a good moment for the periodic prekey rotation and top-up.
+      this.sessions.maintainPrekeys()
       return total
     })()
     return await this.#syncing

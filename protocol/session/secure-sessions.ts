@@ -112,7 +112,7 @@ export class SecureSessions {
       isTrustedIdentity: async (peer, key) => equalBytes(key, ed25519PublicKeyOf(parsePeerId(peer)))
     })
     this.trust = new ContactTrust(init.store)
-    if (init.prekeys != null && init.publish !== false) this.#publisher = new PrekeyPublisher(local, init.prekeys)
+    if (init.prekeys != null && init.publish !== false) this.#publisher = new PrekeyPublisher(local, init.prekeys, { now: this.#now })
   }
 
   /** Publishes this device's prekeys if the rendezvous has none or reports them low. */
@@ -123,6 +123,11 @@ export class SecureSessions {
   /** `ensurePrekeys` in the background; failures are logged (the sealed box still works). */
   publishPrekeys (): void {
     this.#inBackground(this.ensurePrekeys(), 'could not publish prekeys')
+  }
+
+  /** In the background: rotates, tops up or deletes expired prekeys when any of it is due. */
+  maintainPrekeys (): void {
+    if (this.#publisher != null) this.#inBackground(this.#publisher.maintain(), 'could not maintain prekeys')
   }
 
   #inBackground (task: Promise<unknown>, failure: string): void {
