@@ -104,12 +104,15 @@ export interface HostilePeer {
   received: ChatMessage[]
 }
 
-/** A chat peer homed on `rendezvous` (hostile or not); no federation lookups, no relay needed. */
-export async function createTestPeer (cleanup: Cleanup, rendezvous: Multiaddr, init: Partial<ChatClientInit> = {}): Promise<HostilePeer> {
-  const identity = await DeviceIdentity.generate()
+/**
+ * A chat peer homed on `rendezvous` (hostile or not); no federation lookups, no relay needed. Pass
+ * `init.identity` and `init.store` of an earlier peer to restart that device.
+ */
+export async function createTestPeer (cleanup: Cleanup, rendezvous: Multiaddr, init: Partial<ChatClientInit> & { store?: MemoryChatStore } = {}): Promise<HostilePeer> {
+  const identity = init.identity ?? await DeviceIdentity.generate()
   const node = await createChatNode({ privateKey: identity.privateKey, transports: [tcp()], listen: ['/p2p-circuit'], privateNetwork: true })
-  const store = new MemoryChatStore()
-  const client = new ChatClient({ node, identity, store, rendezvous, federation: false, ...init })
+  const store = init.store ?? new MemoryChatStore()
+  const client = new ChatClient({ federation: false, ...init, node, identity, store, rendezvous })
   const received: ChatMessage[] = []
   client.addEventListener('message', (evt: ChatClientEvents['message']) => { received.push(evt.detail) })
   cleanup.add(async () => {
