@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createEnvelope } from '../../protocol/crypto/envelope.ts'
 import { encodePrekeyBundle } from '../../protocol/crypto/x3dh/wire.ts'
 import { generateIdentity } from '../../protocol/crypto/x3dh/keys.ts'
+import { DirectMessages } from '../../protocol/dm/direct-messages.ts'
 import { MailboxClient } from '../../protocol/mailbox/mailbox-client.ts'
 import { LocalPrekeys } from '../../protocol/prekeys/local-prekeys.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
@@ -87,6 +88,12 @@ describe('sealed-box downgrade', () => {
     await bob.client.sync()
     expect(refused).toEqual([{ id: Buffer.from(sealed.id).toString('hex'), from: alice.node.peerId.toString(), reason: 'sealed-with-session' }])
     expect(bob.client.sessions.refusedSealed).toBe(1)
+
+    // Live, the refusal is Bob's answer on the DM protocol.
+    const live = createEnvelope(alice.identity, bob.node.peerId, { text: 'downgraded live' })
+    const dm = new DirectMessages(alice.node, { onEnvelope: async () => {} })
+    await expect(dm.send(await bob.client.waitUntilReachable(), live)).rejects.toMatchObject({ name: 'ProtocolError', code: 'UNAUTHORIZED' })
+    expect(bob.client.sessions.refusedSealed).toBe(2)
     expect(bob.received.map(m => m.text)).toEqual(['over the ratchet'])
     expect((await bob.store.listMessages()).map(m => m.text)).toEqual(['over the ratchet'])
   })
