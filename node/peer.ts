@@ -56,6 +56,10 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
   })
   const client = new ChatClient({ node, identity, store, rendezvous })
   if (options.onMessage != null) client.addEventListener('message', options.onMessage)
+  // Errors go to stderr in every mode: stdout stays one message a line.
+  client.addEventListener('refused', ({ detail: r }) => {
+    process.stderr.write(`babacloud: refused a sealed message ${r.id} from ${r.from}: you have an encrypted session with it, so this is a replay or a downgrade\n`)
+  })
   const close = async (): Promise<void> => {
     await client.stop()
     await node.stop()

@@ -41,13 +41,17 @@ export class SqliteChatStore implements ChatStore {
         status TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS messages_by_peer ON messages (peer, seq);
-      CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL);`)
+      CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+      -- Tombstones: ids of deleted messages, never added again (a replay must not bring one back).
+      CREATE TABLE IF NOT EXISTS deleted (id TEXT PRIMARY KEY) WITHOUT ROWID;`)
   }
 
   async addMessage (m: ChatMessage): Promise<boolean> {
+    // One statement: the tombstone check and the insert cannot be split by a concurrent delete.
     return this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status)
-      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
-      .run(m.id, m.peer, m.direction, m.text, m.sentAt, m.receivedAt, m.status).changes === 1
+      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status WHERE NOT EXISTS (SELECT 1 FROM deleted WHERE id = @id)
+      ON CONFLICT (id) DO NOTHING`)
+      .run({ id: m.id, peer: m.peer, direction: m.direction, text: m.text, sentAt: m.sentAt, receivedAt: m.receivedAt, status: m.status }).changes === 1
   }
 
   async getMessage (id: string): Promise<ChatMessage | undefined> {
@@ -60,7 +64,10 @@ export class SqliteChatStore implements ChatStore {
   }
 
   async deleteMessage (id: string): Promise<void> {
-    this.#db.prepare('DELETE FROM messages WHERE id = ?').run(id)
+    this.#db.transaction(() => {
+      this.#db.prepare('INSERT INTO deleted (id) VALUES (?) ON CONFLICT DO NOTHING').run(id)
+      this.#db.prepare('DELETE FROM messages WHERE id = ?').run(id)
+    })()
     // secure_delete cleared the row in the database file; the WAL still has it until truncated.
     walScrubber(this.#db).now()
   }

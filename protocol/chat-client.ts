@@ -15,7 +15,7 @@ import { AccountClient } from './account/account-client.ts'
 import { PrekeyClient } from './prekeys/prekey-client.ts'
 import { Receipts } from './session/receipts.ts'
 import { SESSION_RESET, SecureSessions } from './session/secure-sessions.ts'
-import type { IdentityChange } from './session/secure-sessions.ts'
+import type { IdentityChange, SealedRefusal } from './session/secure-sessions.ts'
 import type { EnvelopeHeader } from './crypto/envelope.ts'
 import type { DeviceIdentity } from './identity.ts'
 import type { ChatNode } from './mesh/create-node.ts'
@@ -61,13 +61,20 @@ const SEEN_CONTROL_IDS = 10_000
 export interface ChatClientEvents {
   /** A message this device had not seen before. */
   message: CustomEvent<ChatMessage & { path: DeliveryPath }>
-  status: CustomEvent<{ id: string, status: MessageStatus }>
+  /** `error` says why, when a send failed (e.g. an InvalidPrekeyBundleError's message). */
+  status: CustomEvent<{ id: string, status: MessageStatus, error?: string }>
   /** A mailbox sync finished. */
   synced: CustomEvent<{ received: number }>
   /** A contact's devices changed: nothing goes to or is shown from the new ones until `trustIdentity(contact)`. */
   'identity-changed': CustomEvent<IdentityChange>
   /** A message was deleted here (by the user, or for everyone by its sender). */
   deleted: CustomEvent<{ id: string, peer: string }>
+  /**
+   * A sealed envelope from a peer we have a ratchet session with was refused, not shown: a replay
+   * of an old envelope, or that peer was tricked into dropping to the sealed box. Count:
+   * `sessions.refusedSealed`.
+   */
+  refused: CustomEvent<SealedRefusal>
 }
 
 export interface ChatClientInit {
@@ -94,6 +101,8 @@ export interface ChatClientInit {
   publishPrekeys?: boolean
   /** Look up recipients homed on other rendezvous nodes in the DHT (default true). */
   federation?: boolean
+  /** The clock for prekey rotation and other expiring state (default Date.now). */
+  now?: () => number
 }
 
 export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
@@ -136,7 +145,9 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     }
     const prekeys = init.rendezvous != null ? new PrekeyClient(init.node, init.rendezvous, this.#timeoutMs) : undefined
     this.sessions = new SecureSessions({
-      identity: init.identity, store: init.store, prekeys, log: this.#log, publish: init.publishPrekeys ?? true, onIdentityChanged: detail => { this.safeDispatchEvent('identity-changed', { detail }) },
+      identity: init.identity, store: init.store, prekeys, log: this.#log, publish: init.publishPrekeys ?? true, now: init.now,
+      onIdentityChanged: detail => { this.safeDispatchEvent('identity-changed', { detail }) },
+      onRefused: detail => { this.safeDispatchEvent('refused', { detail }) },
       sendReset: async peer => await this.sendControl(peer, SESSION_RESET, new Uint8Array(0))
     })
     // Receiving it already replaced the session (a new prekey message); nothing else to do.
@@ -270,7 +281,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
       await this.#setStatus(id, best.status)
       return { id, status: best.status, path: best.path, devices: results }
     } catch (err) {
-      await this.#setStatus(id, 'failed')
+      await this.#setStatus(id, 'failed', errorMessage(err))
       throw err
     }
   }
@@ -326,6 +337,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
         this.#syncing = undefined
       }
       this.safeDispatchEvent('synced', { detail: { received: total } })
+      // Connected and caught up: a good moment for the periodic prekey rotation and top-up.
+      this.sessions.maintainPrekeys()
       return total
     })()
     return await this.#syncing
@@ -419,9 +432,9 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     return await this.#receipts.deleteForEveryone(id)
   }
 
-  async #setStatus (id: string, status: MessageStatus): Promise<void> {
+  async #setStatus (id: string, status: MessageStatus, error?: string): Promise<void> {
     await this.store.setStatus(id, status)
-    this.safeDispatchEvent('status', { detail: { id, status } })
+    this.safeDispatchEvent('status', { detail: { id, status, ...(error != null ? { error } : {}) } })
   }
 
   #isRendezvous (peer: PeerId): boolean {

@@ -87,6 +87,8 @@ export interface RendezvousConfig {
     /** Group topics one remote peer may subscribe to, as tracked by this node's gossipsub. */
     gossipTopicsPerPeer: number
     gossipMaxMessageBytes: number
+    /** One-time prekeys the node hands out per device per hour, whoever asks; then last-resort bundles. */
+    oneTimePrekeysPerTargetPerHour: number
   }
   /** How often expired envelopes are purged. */
   sweepIntervalMs: number
@@ -141,7 +143,8 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
     maxStreamsPerConnection: 256,
     identifyMaxMessageBytes: 4096,
     gossipTopicsPerPeer: 256,
-    gossipMaxMessageBytes: 128 * 1024
+    gossipMaxMessageBytes: 128 * 1024,
+    oneTimePrekeysPerTargetPerHour: 10
   },
   sweepIntervalMs: 60_000,
   logPurgeIntervalMs: 3_600_000,
@@ -249,6 +252,7 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (limits.identifyMaxMessage != null) c.limits.identifyMaxMessageBytes = parseSize(limits.identifyMaxMessage, 'limits.identifyMaxMessage')
   if (limits.gossipMaxMessage != null) c.limits.gossipMaxMessageBytes = parseSize(limits.gossipMaxMessage, 'limits.gossipMaxMessage')
   if (limits.limitLoopback != null) c.limits.limitLoopback = limits.limitLoopback === true
+  if (limits.oneTimePrekeysPerTargetPerHour != null) c.limits.oneTimePrekeysPerTargetPerHour = positiveInt(limits.oneTimePrekeysPerTargetPerHour, 'limits.oneTimePrekeysPerTargetPerHour')
   const relay = section(raw, 'relay')
   if (relay.maxReservations != null) c.relay.maxReservations = positiveInt(relay.maxReservations, 'relay.maxReservations')
   if (relay.dataLimit != null) c.relay.dataLimitBytes = parseSize(relay.dataLimit, 'relay.dataLimit')

@@ -245,7 +245,12 @@ export class RendezvousNode {
     this.#groupRelay = new GroupRelay({ node })
     this.#groupRelay.start()
     this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
-    this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({ store: this.#prekeyStore, now: this.#options.now, onLimit: limit => { metrics.limitHit(limit) } }), this.#metrics, requestLimits.requester)
+    this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({
+      store: this.#prekeyStore,
+      now: this.#options.now,
+      limits: { oneTimePerTargetPerHour: this.config.limits.oneTimePrekeysPerTargetPerHour },
+      onLimit: limit => { metrics.limitHit(limit) }
+    }), this.#metrics, requestLimits.requester)
     await this.#prekeyProtocol.start()
     this.#smtp = this.config.smtp == null ? undefined : new SmtpCodeSender(this.config.smtp)
     const accounts = new AccountService({

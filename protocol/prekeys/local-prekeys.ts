@@ -1,5 +1,8 @@
 // This device's private prekeys, kept in the ChatStore's key-value space, and the batches it
 // publishes. Implements the PrekeyStore SessionCipher reads when another device starts a session.
+// The signed prekey and the last-resort ML-KEM prekey are rotated on a schedule (PQXDH: "at some
+// interval"); a replaced pair stays usable for a grace period, for first messages in flight, and
+// is then deleted, so a later theft of this store cannot open sessions started long ago.
 import { ByteReader, ByteWriter } from '../crypto/x3dh/binary.ts'
 import { ML_KEM_768_PUBLIC_KEY_LENGTH, ML_KEM_768_SECRET_KEY_LENGTH, X25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH } from '../crypto/x3dh/constants.ts'
 import { generateOneTimePrekeys, generatePqPrekey, generateSignedPrekey } from '../crypto/x3dh/keys.ts'
@@ -17,6 +20,12 @@ interface PrekeyState {
   nextId: number
   signedId: number
   lastResortId: number
+  /** When the current signed and last-resort pair was made (clock ms); absent in older states. */
+  rotatedAt?: number
+  /** The current pair is not known to be published yet (made by a rotation whose publish failed). */
+  unpublished?: boolean
+  /** Replaced pairs, kept until `until` (clock ms), then deleted. */
+  retired?: Array<{ signedId: number, lastResortId: number, until: number }>
 }
 
 const signedKey = (id: number): string => `${PREFIX}signed/${id}`
@@ -73,6 +82,15 @@ export interface BatchOptions {
   pqOneTime: number
 }
 
+export interface CreateBatchOptions {
+  /** Include the current signed and last-resort keys (to publish them again). */
+  includeReusable?: boolean
+  /** Ask the node to drop the one-time keys it holds (their private halves are gone here). */
+  replaceOneTime?: boolean
+  /** Clock time, recorded as the reusable keys' age when they are first made. */
+  now?: number
+}
+
 export class LocalPrekeys implements PrekeyStore {
   readonly #store: ChatStore
   readonly #identity: IdentityKeyPair
@@ -100,7 +118,7 @@ export class LocalPrekeys implements PrekeyStore {
    * of one-time keys; returns what to publish. Private halves are stored before anything is
    * published, so a key the rendezvous hands out always has its private half here.
    */
-  async createBatch (batch: BatchOptions, options: { includeReusable?: boolean } = {}): Promise<PrekeyUploadWire> {
+  async createBatch (batch: BatchOptions, options: CreateBatchOptions = {}): Promise<PrekeyUploadWire> {
     let state = await this.#state()
     const fresh = state == null
     let nextId = state?.nextId ?? 1
@@ -111,7 +129,7 @@ export class LocalPrekeys implements PrekeyStore {
       lastResort = generatePqPrekey(this.#identity, { id: nextId++, lastResort: true })
       await this.#store.setValue(signedKey(signed.id), encodeSigned(signed))
       await this.#store.setValue(pqKey(lastResort.id), encodePq(lastResort))
-      state = { nextId, signedId: signed.id, lastResortId: lastResort.id }
+      state = { nextId, signedId: signed.id, lastResortId: lastResort.id, ...(options.now != null ? { rotatedAt: options.now } : {}) }
     } else if (options.includeReusable === true) {
       signed = await this.loadSignedPrekey(state.signedId)
       lastResort = await this.loadPqPrekey(state.lastResortId)
@@ -136,8 +154,59 @@ export class LocalPrekeys implements PrekeyStore {
       oneTimePrekeys: oneTime.map(k => ({ id: k.id, publicKey: k.keyPair.publicKey as Uint8Array<ArrayBuffer> })),
       pqOneTimePrekeys: pqOneTime.map(k => ({ id: k.id, publicKey: k.keyPair.publicKey as Uint8Array<ArrayBuffer>, signature: k.signature as Uint8Array<ArrayBuffer> })),
       // New keys here mean the rendezvous's old one-time keys (if any) have no private half here.
-      replaceOneTime: fresh || options.includeReusable === true
+      replaceOneTime: fresh || options.replaceOneTime === true
     }
+  }
+
+  /** Whether the signed and last-resort pair is older than `everyMs` (or of unknown age). */
+  async rotationDue (now: number, everyMs: number): Promise<boolean> {
+    const state = await this.#state()
+    return state != null && (state.rotatedAt == null || now - state.rotatedAt >= everyMs)
+  }
+
+  /**
+   * Replaces the signed and last-resort prekeys with new ones and keeps the old private halves
+   * until `now + graceMs`. The new pair is marked unpublished until `markPublished()`.
+   */
+  async rotate (now: number, graceMs: number): Promise<void> {
+    const state = await this.#state()
+    if (state == null) return
+    let nextId = state.nextId
+    const signed = generateSignedPrekey(this.#identity, { id: nextId++ })
+    const lastResort = generatePqPrekey(this.#identity, { id: nextId++, lastResort: true })
+    await this.#store.setValue(signedKey(signed.id), encodeSigned(signed))
+    await this.#store.setValue(pqKey(lastResort.id), encodePq(lastResort))
+    const retired = [...state.retired ?? [], { signedId: state.signedId, lastResortId: state.lastResortId, until: now + graceMs }]
+    await this.#saveState({ ...state, nextId, signedId: signed.id, lastResortId: lastResort.id, rotatedAt: now, unpublished: true, retired })
+  }
+
+  /** True while a rotated pair still has to be published. */
+  async hasUnpublished (): Promise<boolean> {
+    return (await this.#state())?.unpublished === true
+  }
+
+  async markPublished (): Promise<void> {
+    const state = await this.#state()
+    if (state?.unpublished === true) await this.#saveState({ ...state, unpublished: false })
+  }
+
+  /** Deletes the private halves of replaced pairs whose grace period has ended; how many pairs. */
+  async purgeRetired (now: number): Promise<number> {
+    const state = await this.#state()
+    const expired = state?.retired?.filter(r => r.until <= now) ?? []
+    if (state == null || expired.length === 0) return 0
+    for (const r of expired) {
+      await this.#store.deleteValue(signedKey(r.signedId))
+      await this.#store.deleteValue(pqKey(r.lastResortId))
+    }
+    await this.#saveState({ ...state, retired: state.retired?.filter(r => r.until > now) })
+    return expired.length
+  }
+
+  /** The ids of the current signed and last-resort prekeys (undefined before the first batch). */
+  async current (): Promise<{ signedId: number, lastResortId: number } | undefined> {
+    const state = await this.#state()
+    return state == null ? undefined : { signedId: state.signedId, lastResortId: state.lastResortId }
   }
 
   async loadSignedPrekey (id: number): Promise<SignedPrekeyRecord | undefined> {

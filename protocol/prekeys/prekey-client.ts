@@ -1,15 +1,14 @@
 // Client side of `/babacloud/prekeys/1.0.0`: publish this device's prekeys, fetch another device's
-// bundle, ask how many one-time prekeys the rendezvous still holds for us; and PrekeyPublisher, which
-// keeps them published: a full set on first start (or when the rendezvous lost them), a new batch of
-// one-time keys whenever it reports them low.
+// bundle, ask how many one-time prekeys the rendezvous still holds for us. PrekeyPublisher
+// (prekey-publisher.ts) keeps them published and rotated.
 import { DEFAULT_TIMEOUT_MS, PREKEYS_PROTOCOL } from '../constants.ts'
 import { decodePrekeyBundle } from '../crypto/x3dh/wire.ts'
 import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
+import { InvalidPrekeyBundleError } from './errors.ts'
 import { call } from '../rpc/rpc.ts'
 import type { CallTarget } from '../rpc/rpc.ts'
 import { PrekeyRequest, PrekeyResponse } from '../wire/messages.ts'
 import type { PrekeyBundle } from '../crypto/x3dh/pqxdh.ts'
-import type { LocalPrekeys } from './local-prekeys.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
 import type { OneTimePrekeyWire, SignedPrekeyWire } from '../wire/messages.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
@@ -52,8 +51,10 @@ export class PrekeyClient {
   }
 
   /**
-   * `peer`'s bundle, or undefined when it published none. Signatures are checked later by
-   * `initiateSession`; the caller checks that the identity key is the PeerId's.
+   * `peer`'s bundle, or undefined only when the node answered NOT_FOUND (it published none). A
+   * bundle that does not decode is an InvalidPrekeyBundleError; transport failures are thrown as
+   * they come. Signatures are checked later by `initiateSession`; the caller checks that the
+   * identity key is the PeerId's.
    */
   async fetch (peer: PeerId, options: AbortOptions = {}): Promise<PrekeyBundle | undefined> {
     let res: PrekeyResponse
@@ -66,7 +67,7 @@ export class PrekeyClient {
     try {
       return decodePrekeyBundle(res.bundle)
     } catch (err) {
-      throw new ProtocolError(ErrorCode.MALFORMED, `prekey bundle: ${errorMessage(err)}`)
+      throw new InvalidPrekeyBundleError('malformed', peer.toString(), errorMessage(err), { cause: err })
     }
   }
 }
@@ -75,45 +76,5 @@ function status (res: PrekeyResponse): PrekeyStatus {
   return { oneTimeRemaining: res.oneTimeRemaining, pqOneTimeRemaining: res.pqOneTimeRemaining, hasBundle: res.hasBundle }
 }
 
-/**
- * One-time X25519 prekeys published per batch. Small, because generating keys costs CPU on every
- * first start (≈2-8 ms a key here) and a device is rarely contacted by that many new devices at once.
- */
-export const PREKEY_BATCH = 25
-/** Republish when fewer than this many one-time prekeys are left at the rendezvous. */
-export const PREKEY_LOW_WATER = 10
-/** One-time ML-KEM prekeys: 1.2 KB public / 2.4 KB private and slower to make, so fewer of them. */
-export const PQ_PREKEY_BATCH = 2
-export const PQ_PREKEY_LOW_WATER = 1
-
-export class PrekeyPublisher {
-  readonly #local: LocalPrekeys
-  readonly #client: PrekeyClient
-  #running?: Promise<PrekeyStatus>
-
-  constructor (local: LocalPrekeys, client: PrekeyClient) {
-    this.#local = local
-    this.#client = client
-  }
-
-  /** Publishes whatever is missing; concurrent calls share one run. Resolves with the node's counts. */
-  async ensure (options: AbortOptions = {}): Promise<PrekeyStatus> {
-    this.#running ??= this.#ensure(options).finally(() => { this.#running = undefined })
-    return await this.#running
-  }
-
-  async #ensure (options: AbortOptions): Promise<PrekeyStatus> {
-    if (!await this.#local.hasKeys()) {
-      return await this.#client.publish(await this.#local.createBatch({ oneTime: PREKEY_BATCH, pqOneTime: PQ_PREKEY_BATCH }), options)
-    }
-    const status = await this.#client.status(options)
-    if (!status.hasBundle) {
-      // The node lost our keys (new data directory, or the account was deleted): start over there.
-      return await this.#client.publish(await this.#local.createBatch({ oneTime: PREKEY_BATCH, pqOneTime: PQ_PREKEY_BATCH }, { includeReusable: true }), options)
-    }
-    const oneTime = status.oneTimeRemaining < PREKEY_LOW_WATER ? PREKEY_BATCH - status.oneTimeRemaining : 0
-    const pqOneTime = status.pqOneTimeRemaining < PQ_PREKEY_LOW_WATER ? PQ_PREKEY_BATCH - status.pqOneTimeRemaining : 0
-    if (oneTime === 0 && pqOneTime === 0) return status
-    return await this.#client.publish(await this.#local.createBatch({ oneTime, pqOneTime }), options)
-  }
-}
+export { PREKEY_BATCH, PREKEY_LOW_WATER, PQ_PREKEY_BATCH, PQ_PREKEY_LOW_WATER } from './constants.ts'
+export { PrekeyPublisher } from './prekey-publisher.ts'

@@ -1,42 +1,59 @@
 // 1:1 end-to-end sessions for ChatClient: PQXDH + Double Ratchet per device pair, set up from the
-// recipient's prekey bundle on first send; the sealed box only where no session can be set up (the
-// recipient published no bundle). Every encrypt and decrypt for one peer goes through one
-// SessionCipher, whose per-peer lock serialises live DMs and the mailbox drain alike.
+// recipient's prekey bundle on first send; the sealed box only for a first contact whose node
+// answered that it has no bundle. A forged or unusable bundle is an error and a failed fetch is
+// unreachability, never a quiet downgrade; a sealed envelope from a peer we have a session with is
+// refused and reported. Every encrypt and decrypt for one peer goes through one SessionCipher, whose
+// per-peer lock serialises live DMs and the mailbox drain alike.
 import { equalBytes } from '@noble/ciphers/utils.js'
-import { toString as uint8ArrayToString, fromString as uint8ArrayFromString } from 'uint8arrays'
 import { createEnvelope, createRatchetEnvelope, openEnvelope } from '../crypto/envelope.ts'
 import { CryptoError, CryptoErrorCode } from '../crypto/x3dh/errors.ts'
 import { identityFromSeed } from '../crypto/x3dh/keys.ts'
 import { safetyNumber } from '../crypto/x3dh/safety-number.ts'
 import { SessionCipher } from '../crypto/ratchet/session-cipher.ts'
 import { decodeRatchetMessage, isPrekeyMessage } from '../crypto/ratchet/wire.ts'
-import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
+import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
+import { CONTROL_MESSAGE } from '../groups/constants.ts'
 import { ed25519PublicKeyOf, parsePeerId } from '../identity.ts'
 import { LocalPrekeys } from '../prekeys/local-prekeys.ts'
 import { PrekeyPublisher } from '../prekeys/prekey-client.ts'
+import { InvalidPrekeyBundleError } from '../prekeys/errors.ts'
 import { Envelope, Payload } from '../wire/messages.ts'
 import { ContactTrust } from './contact-trust.ts'
+import { ChatStoreSessions, decodeHeld, encodeHeld } from './session-records.ts'
+import type { HeldMessage } from './session-records.ts'
 import type { CreateEnvelopeOptions, EnvelopeHeader } from '../crypto/envelope.ts'
+import type { PrekeyBundle } from '../crypto/x3dh/pqxdh.ts'
 import type { DeviceIdentity } from '../identity.ts'
 import type { PrekeyClient, PrekeyStatus } from '../prekeys/prekey-client.ts'
 import type { ChatStore } from '../store/chat-store.ts'
-import type { SessionStore } from '../crypto/ratchet/session-cipher.ts'
 import type { AbortOptions, Logger, PeerId } from '@libp2p/interface'
 
+export { SESSION_PREFIX } from './session-records.ts'
+export type { HeldMessage }
+
 const HELD_PREFIX = 'held/'
-export const SESSION_PREFIX = 'sessions/'
+/** Peers we have had a ratchet session with: never again a first contact, so never sealed to. */
+const SESSION_SEEN_PREFIX = 'session-seen/'
+
+/**
+ * Payload types sent as sealed envelopes by design even to peers with a session: a group message's
+ * mailbox copy (its content is end-to-end encrypted and deduplicated by the group layer).
+ */
+const SEALED_BY_DESIGN = new Set([CONTROL_MESSAGE])
+/** Refused envelope ids remembered, so a live refusal and the mailbox copy count once. */
+const REFUSED_IDS = 1000
+
+/** A sealed envelope refused because its sender has a ratchet session with us (downgrade or replay). */
+export interface SealedRefusal {
+  id: string
+  from: string
+  reason: 'sealed-with-session'
+}
 
 /** A contact's device set changed; `peers` are the devices waiting for `trustIdentity(contact)`. */
 export interface IdentityChange {
   contact: string
   peers: string[]
-}
-
-/** A message from a pending device, kept until the user trusts it (or forever, unshown). */
-export interface HeldMessage {
-  header: EnvelopeHeader
-  payload: Payload
-  path: string
 }
 
 export interface SecureSessionsInit {
@@ -48,6 +65,10 @@ export interface SecureSessionsInit {
   onIdentityChanged: (change: IdentityChange) => void
   /** Publish this device's prekeys (default true); without, senders fall back to the sealed box. */
   publish?: boolean
+  /** Told about each sealed envelope refused from a peer we have a session with. */
+  onRefused?: (refusal: SealedRefusal) => void
+  /** The clock for prekey rotation and reset pacing (default Date.now). */
+  now?: () => number
   /**
    * Sends `peer` a SESSION_RESET control (through `seal`, so it starts a new session): called when
    * its ratchet messages no longer decrypt here, e.g. after this device lost or restored its store.
@@ -72,9 +93,13 @@ export class SecureSessions {
   readonly #resets = new Map<string, number>()
   /** Session setup per peer in flight: two sends racing must not start two sessions. */
   readonly #setups = new Map<string, Promise<boolean>>()
+  readonly #refusedIds = new Set<string>()
+  readonly #now: () => number
+  #refusedSealed = 0
 
   constructor (init: SecureSessionsInit) {
     this.#init = init
+    this.#now = init.now ?? Date.now
     const identity = identityFromSeed(init.identity.toSeed())
     const local = new LocalPrekeys(init.store, identity)
     this.#local = local
@@ -87,7 +112,7 @@ export class SecureSessions {
       isTrustedIdentity: async (peer, key) => equalBytes(key, ed25519PublicKeyOf(parsePeerId(peer)))
     })
     this.trust = new ContactTrust(init.store)
-    if (init.prekeys != null && init.publish !== false) this.#publisher = new PrekeyPublisher(local, init.prekeys)
+    if (init.prekeys != null && init.publish !== false) this.#publisher = new PrekeyPublisher(local, init.prekeys, { now: this.#now })
   }
 
   /** Publishes this device's prekeys if the rendezvous has none or reports them low. */
@@ -98,6 +123,11 @@ export class SecureSessions {
   /** `ensurePrekeys` in the background; failures are logged (the sealed box still works). */
   publishPrekeys (): void {
     this.#inBackground(this.ensurePrekeys(), 'could not publish prekeys')
+  }
+
+  /** In the background: rotates, tops up or deletes expired prekeys when any of it is due. */
+  maintainPrekeys (): void {
+    if (this.#publisher != null) this.#inBackground(this.#publisher.maintain(), 'could not maintain prekeys')
   }
 
   #inBackground (task: Promise<unknown>, failure: string): void {
@@ -112,11 +142,12 @@ export class SecureSessions {
    */
   #requestReset (peer: PeerId): void {
     const key = peer.toString()
-    const now = Date.now()
+    const now = this.#now()
     if (this.#init.sendReset == null || now - (this.#resets.get(key) ?? 0) < RESET_INTERVAL_MS) return
     this.#resets.set(key, now)
     const sendReset = this.#init.sendReset
     this.#inBackground((async () => {
+      await this.#markSession(key)
       await this.#sessions.deleteSession(key)
       await sendReset(peer)
     })(), `could not reset the session with ${key}`)
@@ -127,7 +158,16 @@ export class SecureSessions {
     while (this.#background.size > 0) await Promise.all(this.#background)
   }
 
-  /** An envelope for `to`: a ratchet message when a session exists or can be set up, else sealed. */
+  /** How many sealed envelopes were refused from peers with a session (see `SealedRefusal`). */
+  get refusedSealed (): number {
+    return this.#refusedSealed
+  }
+
+  /**
+   * An envelope for `to`: a ratchet message when a session exists or can be set up; sealed only for
+   * a first contact whose node answered NOT_FOUND. Throws InvalidPrekeyBundleError for a forged or
+   * unusable bundle, UnreachableError when the bundle could not be fetched (send again later).
+   */
   async seal (to: PeerId, payload: Partial<Payload>, options: CreateEnvelopeOptions & AbortOptions = {}): Promise<Envelope> {
     const peer = to.toString()
     if (!await this.#ensureSession(to, options)) return createEnvelope(this.#init.identity, to, payload, options)
@@ -150,18 +190,36 @@ export class SecureSessions {
   async #setUp (to: PeerId, options: AbortOptions): Promise<boolean> {
     const prekeys = this.#init.prekeys
     if (prekeys == null) return false
+    const peer = to.toString()
+    let bundle: PrekeyBundle | undefined
     try {
-      const bundle = await prekeys.fetch(to, options)
-      if (bundle == null) return false
-      // The rendezvous could hand out keys of its own: they must be signed by the PeerId's key.
-      if (!equalBytes(bundle.identityKey, ed25519PublicKeyOf(to))) throw new CryptoError(CryptoErrorCode.UntrustedIdentity, 'bundle identity key is not the peer id\'s key')
-      await this.cipher.initSession(to.toString(), bundle, options)
-      return true
+      bundle = await prekeys.fetch(to, options)
     } catch (err) {
-      // Still end-to-end encrypted: the sealed box needs nothing but the PeerId.
-      this.#init.log.error('no session with %p, sealing instead - %e', to, err)
+      throw fetchFailure(peer, err)
+    }
+    if (bundle == null) {
+      // Absent, says the node. A peer we had a session with published a bundle once: believing
+      // the node would let it strip forward secrecy from the conversation.
+      if (await this.#init.store.getValue(SESSION_SEEN_PREFIX + peer) != null) {
+        throw new InvalidPrekeyBundleError('withdrawn', peer, 'the node says it has no bundle, but this peer had a session with us')
+      }
       return false
     }
+    // The rendezvous could hand out keys of its own: they must be signed by the PeerId's key.
+    if (!equalBytes(bundle.identityKey, ed25519PublicKeyOf(to))) throw new InvalidPrekeyBundleError('wrong-identity', peer, 'its identity key is not the PeerId\'s key')
+    try {
+      await this.cipher.initSession(peer, bundle, options)
+    } catch (err) {
+      if (CryptoError.is(err, CryptoErrorCode.BadSignature)) throw new InvalidPrekeyBundleError('bad-signature', peer, err.message, { cause: err })
+      if (CryptoError.is(err, CryptoErrorCode.Malformed) || CryptoError.is(err, CryptoErrorCode.InvalidKey)) throw new InvalidPrekeyBundleError('malformed', peer, err.message, { cause: err })
+      throw err
+    }
+    await this.#markSession(peer)
+    return true
+  }
+
+  async #markSession (peer: string): Promise<void> {
+    if (await this.#init.store.getValue(SESSION_SEEN_PREFIX + peer) == null) await this.#init.store.setValue(SESSION_SEEN_PREFIX + peer, Uint8Array.of(1))
   }
 
   /**
@@ -184,13 +242,16 @@ export class SecureSessions {
   async receive<T> (env: Envelope, header: EnvelopeHeader, path: string, keep: (payload: Payload) => Promise<T>): Promise<T | undefined> {
     let payload: Payload
     let commit = async (): Promise<void> => {}
+    const from = header.from.toString()
     try {
       if (env.scheme === Envelope.Scheme.RATCHET) {
+        const starts = isPrekeyMessage(env.ciphertext)
         const consumes = await this.#consumesOneTimePrekey(env.ciphertext)
-        const decrypted = await this.cipher.decryptDeferred(header.from.toString(), env.ciphertext)
+        const decrypted = await this.cipher.decryptDeferred(from, env.ciphertext)
         payload = Payload.decode(decrypted.plaintext)
         commit = async () => {
           await decrypted.commit()
+          if (starts) await this.#markSession(from)
           // This message used up one of our one-time prekeys: ask the node whether to top them up.
           if (consumes) this.publishPrekeys()
         }
@@ -202,7 +263,13 @@ export class SecureSessions {
       if (env.scheme === Envelope.Scheme.RATCHET && CryptoError.is(err) && BROKEN_SESSION.has(err.code)) this.#requestReset(header.from)
       throw new ProtocolError(ErrorCode.MALFORMED, `payload could not be opened: ${errorMessage(err)}`)
     }
-    const trust = await this.trust.device(header.from.toString())
+    if (env.scheme !== Envelope.Scheme.RATCHET && !SEALED_BY_DESIGN.has(payload.type) && await this.cipher.hasSession(from)) {
+      // With a session, the peer's client never seals: this is a replayed pre-session envelope or
+      // a sender tricked into a downgrade. Either way it is not shown.
+      this.#refuse({ id: header.id, from, reason: 'sealed-with-session' })
+      throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'sealed envelope refused: sender and recipient have a ratchet session')
+    }
+    const trust = await this.trust.device(from)
     if (trust?.state !== 'pending') {
       const kept = await keep(payload)
       await commit()
@@ -212,6 +279,16 @@ export class SecureSessions {
     await commit()
     this.#init.onIdentityChanged({ contact: trust.contact, peers: [header.from.toString()] })
     return undefined
+  }
+
+  #refuse (refusal: SealedRefusal): void {
+    const key = `${refusal.from}/${refusal.id}`
+    if (this.#refusedIds.has(key)) return
+    this.#refusedIds.add(key)
+    if (this.#refusedIds.size > REFUSED_IDS) this.#refusedIds.delete(this.#refusedIds.values().next().value as string)
+    this.#refusedSealed++
+    this.#init.log.error('refused a sealed envelope %s from %s: we have a ratchet session with it', refusal.id, refusal.from)
+    this.#init.onRefused?.(refusal)
   }
 
   /** Whether a message starts a session on a one-time prekey we still hold (only the first such does). */
@@ -248,38 +325,12 @@ export class SecureSessions {
   }
 }
 
-/** Ratchet records in the ChatStore: a new ChatClient on the same store continues each session. */
-export class ChatStoreSessions implements SessionStore {
-  readonly #store: ChatStore
-
-  constructor (store: ChatStore) {
-    this.#store = store
-  }
-
-  async loadSession (peer: string): Promise<Uint8Array | undefined> {
-    return await this.#store.getValue(SESSION_PREFIX + peer)
-  }
-
-  async storeSession (peer: string, record: Uint8Array): Promise<void> {
-    await this.#store.setValue(SESSION_PREFIX + peer, record)
-  }
-
-  async deleteSession (peer: string): Promise<void> {
-    await this.#store.deleteValue(SESSION_PREFIX + peer)
-  }
-}
-
-function encodeHeld (held: HeldMessage): Uint8Array {
-  const { header, payload, path } = held
-  const json = { id: header.id, from: header.from.toString(), to: header.to.toString(), sentAt: header.sentAt, size: header.size, path, payload: uint8ArrayToString(Payload.encode(payload), 'base64') }
-  return new TextEncoder().encode(JSON.stringify(json))
-}
-
-function decodeHeld (bytes: Uint8Array): HeldMessage {
-  const j = JSON.parse(new TextDecoder().decode(bytes)) as { id: string, from: string, to: string, sentAt: number, size: number, path: string, payload: string }
-  return {
-    header: { id: j.id, from: parsePeerId(j.from), to: parsePeerId(j.to), sentAt: j.sentAt, size: j.size },
-    payload: Payload.decode(uint8ArrayFromString(j.payload, 'base64')),
-    path: j.path
-  }
+/**
+ * A fetch that failed without a usable answer: the message waits and is sent again later
+ * (UnreachableError), never sealed instead. A forged bundle and a definite refusal stay as they are.
+ */
+function fetchFailure (peer: string, err: unknown): Error {
+  if (InvalidPrekeyBundleError.is(err)) return err
+  if (ProtocolError.is(err) && err.code !== ErrorCode.INTERNAL && err.code !== ErrorCode.RATE_LIMITED) return err
+  return new UnreachableError(`prekey bundle of ${peer} could not be fetched: ${errorMessage(err)}`, { cause: err })
 }

@@ -25,11 +25,17 @@ export interface MessageQuery {
 }
 
 export interface ChatStore {
-  /** Adds a message unless one with its id is already there; true when it was added. */
+  /**
+   * Adds a message unless one with its id is already there or was deleted here; true when it was
+   * added. A deleted id stays refused, so a replayed envelope cannot bring the message back.
+   */
   addMessage(message: ChatMessage): Promise<boolean>
   getMessage(id: string): Promise<ChatMessage | undefined>
   setStatus(id: string, status: MessageStatus): Promise<void>
-  /** Removes a message from this device (no-op when absent); its id may then be added again. */
+  /**
+   * Removes a message from this device and keeps its id as a tombstone (also when it was absent):
+   * that id is never added again. A tombstone holds the id only, nothing of the message.
+   */
   deleteMessage(id: string): Promise<void>
   /** Messages in the order this device stored them. */
   listMessages(query?: MessageQuery): Promise<ChatMessage[]>

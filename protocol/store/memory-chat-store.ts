@@ -5,9 +5,11 @@ import type { ChatMessage, ChatStore, MessageQuery, MessageStatus } from './chat
 export class MemoryChatStore implements ChatStore {
   readonly #messages = new Map<string, ChatMessage>()
   readonly #values = new Map<string, Uint8Array>()
+  /** Ids of deleted messages: refused for good (see ChatStore.deleteMessage). */
+  readonly #deleted = new Set<string>()
 
   async addMessage (message: ChatMessage): Promise<boolean> {
-    if (this.#messages.has(message.id)) return false
+    if (this.#messages.has(message.id) || this.#deleted.has(message.id)) return false
     this.#messages.set(message.id, { ...message })
     return true
   }
@@ -23,6 +25,7 @@ export class MemoryChatStore implements ChatStore {
   }
 
   async deleteMessage (id: string): Promise<void> {
+    this.#deleted.add(id)
     this.#messages.delete(id)
   }
 

@@ -1,7 +1,8 @@
 // The prekey directory as a plain domain service: checks every published key against the owner's
-// PeerId, bounds what one device may store, and rations one-time prekeys per requester, because a
-// single requester fetching in a loop could otherwise drain a device's one-time prekeys and force
-// every later session onto the weaker last-resort path (prekey exhaustion).
+// PeerId, bounds what one device may store, and rations one-time prekeys per target across all
+// requesters (and per requester within that): PeerIds are free, so requesters fetching in a loop
+// could otherwise drain a device's one-time prekeys and force every later session onto the
+// last-resort path (prekey exhaustion). Past the ration a fetch gets a last-resort bundle.
 import { encodePrekeyBundle } from '../../protocol/crypto/x3dh/wire.ts'
 import { encodeKem, encodeX25519, verifyPrekey } from '../../protocol/crypto/x3dh/keys.ts'
 import { ML_KEM_768_PUBLIC_KEY_LENGTH, X25519_KEY_LENGTH } from '../../protocol/crypto/x3dh/constants.ts'
@@ -20,6 +21,11 @@ export interface PrekeyLimits {
   maxPqOneTimePerPublish: number
   /** One-time prekeys one requester may take from one target per window; after that, last resort only. */
   oneTimePerRequesterTarget: number
+  /**
+   * One-time prekeys handed out per target per hour, whoever asks (a bucket of this size, refilled
+   * at this rate). Below the clients' top-up batch, so a device checking hourly is never emptied.
+   */
+  oneTimePerTargetPerHour: number
   /** Fetches of any kind one requester may make per window, before RATE_LIMITED. */
   fetchesPerRequester: number
   /** Fetches all requesters of one network (IPv4 /24, IPv6 /48) may make per window together. */
@@ -35,6 +41,8 @@ export const DEFAULT_PREKEY_LIMITS: PrekeyLimits = {
   maxPqOneTimePerPublish: 20,
   // A device starts a session with another device rarely; 5 an hour covers reinstalls and retries.
   oneTimePerRequesterTarget: 5,
+  // PREKEY_BATCH is 25 and clients top up below 10: an hour's ration never empties a device.
+  oneTimePerTargetPerHour: 10,
   fetchesPerRequester: 120,
   fetchesPerNetwork: 600,
   windowMs: 3_600_000
@@ -62,6 +70,9 @@ export class PrekeyService {
   readonly #fetches: RequestLimiter
   /** Keyed `requester>target`: a bucket of `oneTimePerRequesterTarget` refilled over `windowMs`. */
   readonly #oneTime: RateLimiter
+  /** Keyed by target, whoever asks: PeerIds are free, so a per-requester ration alone would not stop a drain. */
+  readonly #perTarget: RateLimiter
+  readonly #onLimit?: (limit: string) => void
 
   constructor (init: PrekeyServiceInit) {
     this.#store = init.store
@@ -71,6 +82,9 @@ export class PrekeyService {
     const options = { now: this.#now, maxKeys: MAX_TRACKED, onLimit: init.onLimit }
     this.#fetches = new RequestLimiter('prekey_fetches', { peer: perWindow(this.limits.fetchesPerRequester), network: perWindow(this.limits.fetchesPerNetwork) }, options)
     this.#oneTime = new RateLimiter(perWindow(this.limits.oneTimePerRequesterTarget), options)
+    this.#onLimit = init.onLimit
+    const perHour = this.limits.oneTimePerTargetPerHour
+    this.#perTarget = new RateLimiter({ perMinute: perHour / 60, burst: perHour }, { now: this.#now, maxKeys: MAX_TRACKED })
   }
 
   /** Stores `owner`'s own prekeys; refuses the whole upload if any signature fails. */
@@ -103,9 +117,13 @@ export class PrekeyService {
     if (this.#fetches.take({ peer: requester.toString(), network }) != null) {
       throw new ProtocolError(ErrorCode.RATE_LIMITED, 'too many prekey fetches; try again later')
     }
-    // Past its ration a requester still gets a working bundle, just not another one-time key.
+    // Past either ration a requester still gets a working bundle, just not another one-time key.
     const rationKey = `${requester.toString()}>${target}`
-    const oneTime = this.#oneTime.has(rationKey, now)
+    let oneTime = this.#oneTime.has(rationKey, now)
+    if (oneTime && !this.#perTarget.take(targetPeer.toString(), now)) {
+      oneTime = false
+      this.#onLimit?.('prekeys_one_time_per_target')
+    }
     const taken = await this.#store.take(targetPeer.toString(), { oneTime })
     if (taken == null) throw new ProtocolError(ErrorCode.NOT_FOUND, `${target} has published no prekey bundle here`)
     if (oneTime && taken.oneTimePrekey != null) this.#oneTime.take(rationKey, now)

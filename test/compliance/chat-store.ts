@@ -63,6 +63,24 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       expect((await store.listMessages()).map(m => [m.id, m.status])).toEqual([[message(9).id, 'read']])
     })
 
+    it('remembers deleted ids: a replayed message with a deleted id is refused', async () => {
+      await store.addMessage(message(10, { direction: 'out', status: 'delivered' }))
+      await store.deleteMessage(message(10).id)
+      expect(await store.addMessage(message(10, { text: 'resurrected' }))).toBe(false)
+      // A delete that came before the message (delete for everyone overtaking it) holds too.
+      await store.deleteMessage(message(11).id)
+      expect(await store.addMessage(message(11))).toBe(false)
+      expect(await store.getMessage(message(10).id)).toBeUndefined()
+      expect(await store.listMessages()).toEqual([])
+      expect(await store.addMessage(message(12))).toBe(true)
+      if (reopen != null) {
+        await store.close()
+        store = await reopen()
+        expect(await store.addMessage(message(10))).toBe(false)
+        expect(await store.listMessages()).toEqual([message(12)])
+      }
+    })
+
     it('keeps values by key', async () => {
       expect(await store.getValue('session/x')).toBeUndefined()
       await store.setValue('session/x', Uint8Array.of(1, 2, 3))

@@ -1,5 +1,5 @@
-// PrekeyService over the SQLite store, without a network: the per-requester ration (and what
-// happens without it), its hourly window, the fetch limit, and the storage limits.
+// PrekeyService over the SQLite store, without a network: the per-requester and per-target rations
+// (and what happens without them), their hourly windows, the fetch limit, and the storage limits.
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { identityFromSeed } from '../../protocol/crypto/x3dh/keys.ts'
@@ -40,7 +40,7 @@ describe('PrekeyService', () => {
     const limited = await setup()
     expect(await drain(limited.service, limited.requester, limited.owner, 30)).toBe(30 - limited.service.limits.oneTimePerRequesterTarget)
     // The counterfactual: the same loop with the ration lifted empties the store.
-    const unlimited = await setup({ oneTimePerRequesterTarget: Number.POSITIVE_INFINITY })
+    const unlimited = await setup({ oneTimePerRequesterTarget: Number.POSITIVE_INFINITY, oneTimePerTargetPerHour: 1_000 })
     expect(await drain(unlimited.service, unlimited.requester, unlimited.owner, 30)).toBe(0)
   })
 
@@ -55,6 +55,21 @@ describe('PrekeyService', () => {
     expect(await drain(service, requester, owner, 9)).toBe(20)
     await expect(service.fetch(requester, owner.toString())).rejects.toMatchObject({ code: 'RATE_LIMITED' })
     await expect(service.fetch(requester, 'not-a-peer')).rejects.toMatchObject({ code: 'MALFORMED' })
+  })
+
+  it('rations one-time prekeys per target across requesters, refilled over the hour', async () => {
+    const { service, owner, clock } = await setup({ oneTimePerTargetPerHour: 6 })
+    const strangers = await Promise.all(Array.from({ length: 10 }, async () => (await DeviceIdentity.generate()).peerId))
+    for (const s of strangers) await service.fetch(s, owner.toString())
+    expect((await service.status(owner)).oneTime).toBe(30 - 6)
+    // Half an hour refills half the bucket; a full hour refills it, never beyond.
+    clock.now += HOUR / 2
+    for (const s of strangers) await service.fetch(s, owner.toString())
+    expect((await service.status(owner)).oneTime).toBe(30 - 6 - 3)
+    clock.now += 5 * HOUR
+    const more = await Promise.all(Array.from({ length: 10 }, async () => (await DeviceIdentity.generate()).peerId))
+    for (const s of more) await service.fetch(s, owner.toString())
+    expect((await service.status(owner)).oneTime).toBe(30 - 6 - 3 - 6)
   })
 
   it('bounds what one device may hold and what one publish may carry', async () => {

@@ -216,6 +216,10 @@ export class ChatService extends EventTarget {
     this.#client = client
     client.addEventListener('message', evt => { void this.#onMessage(evt.detail.peer, evt.detail.id, evt.detail.path) })
     client.addEventListener('status', () => { this.#changed() })
+    client.addEventListener('refused', ({ detail: r }) => {
+      this.notice = `A message from ${r.from} was refused: it came without your session's encryption (a replay or a downgrade).`
+      this.#changed()
+    })
     // Registered before the first sync, so invitations, keys and offers waiting in the mailbox find
     // their handlers (as the CLI's inbox does).
     const groups = new GroupClient({ chat: client })

@@ -5,7 +5,7 @@ import type { ChatMessage } from '../../protocol/store/chat-store.ts'
 import type { DeliveryPath } from '../../protocol/chat-client.ts'
 
 export const DB_NAME = 'babacloud-chat'
-const DB_VERSION = 2
+const DB_VERSION = 3
 
 export interface StoredMessage extends ChatMessage {
   /** Storage order, assigned by IndexedDB. */
@@ -58,6 +58,8 @@ export interface AppSchema extends DBSchema {
   settings: { key: string, value: unknown }
   /** Decrypted attachments (version 2), so previews survive reloads. */
   attachments: { key: string, value: AttachmentRecord }
+  /** Tombstones (version 3): ids of deleted messages, never added again; the value is always 1. */
+  deleted: { key: string, value: 1 }
 }
 
 export type AppDb = IDBPDatabase<AppSchema>
@@ -75,6 +77,7 @@ export async function openAppDb (name = DB_NAME, onBlocking?: () => void): Promi
     upgrade (db, oldVersion) {
       if (oldVersion < 1) createV1(db)
       if (oldVersion < 2) db.createObjectStore('attachments', { keyPath: 'id' })
+      if (oldVersion < 3) db.createObjectStore('deleted')
     }
   })
   return db

@@ -16,9 +16,10 @@ export class IdbChatStore implements ChatStore {
   }
 
   async addMessage (message: ChatMessage): Promise<boolean> {
-    const tx = this.#db.transaction('messages', 'readwrite')
+    // One transaction over both stores: a delete cannot slip in between the check and the add.
+    const tx = this.#db.transaction(['messages', 'deleted'], 'readwrite')
     const store = tx.objectStore('messages')
-    if (await store.index('id').getKey(message.id) != null) {
+    if (await tx.objectStore('deleted').getKey(message.id) != null || await store.index('id').getKey(message.id) != null) {
       await tx.done
       return false
     }
@@ -68,11 +69,13 @@ export class IdbChatStore implements ChatStore {
     return selectMessages(all.map(strip))
   }
 
-  /** Removes a message (a failed send that moved to the outbox); not part of ChatStore. */
+  /** Removes a message and keeps its id as a tombstone, so a replay cannot bring it back. */
   async deleteMessage (id: string): Promise<void> {
-    const tx = this.#db.transaction('messages', 'readwrite')
-    const key = await tx.store.index('id').getKey(id)
-    if (key != null) await tx.store.delete(key)
+    const tx = this.#db.transaction(['messages', 'deleted'], 'readwrite')
+    await tx.objectStore('deleted').put(1, id)
+    const messages = tx.objectStore('messages')
+    const key = await messages.index('id').getKey(id)
+    if (key != null) await messages.delete(key)
     await tx.done
   }
 

@@ -1,9 +1,9 @@
 // The session layer without a network: private prekeys kept in a ChatStore, sessions set up from a
-// bundle, the sealed fallback, forged bundles, and contact trust.
+// bundle, the sealed box for first contacts only, forged bundles, and contact trust.
 import { describe, expect, it } from 'vitest'
 import { createPrekeyBundle } from '../../../protocol/crypto/x3dh/pqxdh.ts'
 import { generateIdentity, identityFromSeed } from '../../../protocol/crypto/x3dh/keys.ts'
-import { verifyEnvelope } from '../../../protocol/crypto/envelope.ts'
+import { createEnvelope, verifyEnvelope } from '../../../protocol/crypto/envelope.ts'
 import { DeviceIdentity } from '../../../protocol/identity.ts'
 import { LocalPrekeys } from '../../../protocol/prekeys/local-prekeys.ts'
 import { ContactTrust } from '../../../protocol/session/contact-trust.ts'
@@ -74,7 +74,7 @@ describe('SecureSessions', () => {
     expect((await alice.sessions.open(reply, verifyEnvelope(reply), 'direct'))?.text).toBe('hi')
   })
 
-  it('falls back to the sealed box without a bundle, and refuses a bundle signed by another key', async () => {
+  it('seals to a first contact without a bundle, and refuses forged bundles and failed fetches with typed errors', async () => {
     const directory = new Map()
     const alice = await party(directory)
     const bob = await party(directory)
@@ -87,11 +87,31 @@ describe('SecureSessions', () => {
     const mLocal = new LocalPrekeys(new MemoryChatStore(), mallory)
     const upload = await mLocal.createBatch({ oneTime: 1, pqOneTime: 0 })
     directory.set(bob.identity.peerId.toString(), async () => ({ identityKey: mallory.publicKey, signedPrekey: upload.signedPrekey, pqPrekey: upload.pqLastResort }))
-    expect((await alice.sessions.seal(bob.identity.peerId, { text: 'x' })).scheme).toBe(Envelope.Scheme.SEALED)
+    await expect(alice.sessions.seal(bob.identity.peerId, { text: 'x' })).rejects.toMatchObject({ name: 'InvalidPrekeyBundleError', reason: 'wrong-identity' })
     // Bob's real identity key with Mallory's prekey signatures: initSession refuses it too.
     directory.set(bob.identity.peerId.toString(), async () => ({ identityKey: bob.identity.publicKey, signedPrekey: upload.signedPrekey, pqPrekey: upload.pqLastResort }))
-    expect((await alice.sessions.seal(bob.identity.peerId, { text: 'x' })).scheme).toBe(Envelope.Scheme.SEALED)
+    await expect(alice.sessions.seal(bob.identity.peerId, { text: 'x' })).rejects.toMatchObject({ name: 'InvalidPrekeyBundleError', reason: 'bad-signature' })
+    // A fetch that fails is no reason to seal either: the caller sends again later.
+    directory.set(bob.identity.peerId.toString(), async () => { throw new Error('connection reset') })
+    await expect(alice.sessions.seal(bob.identity.peerId, { text: 'x' })).rejects.toMatchObject({ name: 'UnreachableError' })
     expect(await alice.sessions.cipher.hasSession(bob.identity.peerId.toString())).toBe(false)
+  })
+
+  it('never seals to a peer it had a session with, and refuses sealed envelopes from a session peer', async () => {
+    const directory = new Map()
+    const alice = await party(directory)
+    const bob = await party(directory)
+    await publish(directory, bob)
+    const first = await alice.sessions.seal(bob.identity.peerId, { text: 'ratchet' })
+    await bob.sessions.open(first, verifyEnvelope(first), 'direct')
+    // Bob's sealed envelope to Alice (as if he had been tricked): Alice has a session with him.
+    const downgraded = createEnvelope(bob.identity, alice.identity.peerId, { text: 'sealed' })
+    await expect(alice.sessions.open(downgraded, verifyEnvelope(downgraded), 'mailbox')).rejects.toMatchObject({ name: 'ProtocolError', code: 'UNAUTHORIZED' })
+    expect(alice.sessions.refusedSealed).toBe(1)
+    // The node now claims Bob published nothing, after Alice lost her session with him.
+    directory.delete(bob.identity.peerId.toString())
+    await alice.store.deleteValue(`sessions/${bob.identity.peerId.toString()}`)
+    await expect(alice.sessions.seal(bob.identity.peerId, { text: 'x' })).rejects.toMatchObject({ name: 'InvalidPrekeyBundleError', reason: 'withdrawn' })
   })
 
   // Receiving a first message writes three things, in this order; a crash may come after any.
