@@ -154,7 +154,7 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     }
     if (this.#done.has(key) || (rendezvous && expected.refused != null)) {
       // Stored already, or refused for good: free the quota instead of waiting for expiry.
-      if (rendezvous) await this.#blobs?.delete(offer.id).catch(() => {})
+      if (rendezvous) await this.#blobs?.delete(offer.id, { sender: from }).catch(() => {})
       return
     }
     if (!rendezvous) {
@@ -178,14 +178,14 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     const { id } = expected.offer
     try {
       await this.#receive(expected, 'mailbox', async write => {
-        await blobs.download(id, write, { signal: AbortSignal.timeout(30_000 + Math.ceil(expected.keys.size / 64)) })
+        await blobs.download(id, write, { sender: expected.meta.from, signal: AbortSignal.timeout(30_000 + Math.ceil(expected.keys.size / 64)) })
       })
     } catch (err) {
       // A tampered blob will never verify: delete it. Anything else is retried after the next sync.
-      if (AttachmentError.is(err, AttachmentErrorCode.INTEGRITY)) await blobs.delete(id).catch(() => {})
+      if (AttachmentError.is(err, AttachmentErrorCode.INTEGRITY)) await blobs.delete(id, { sender: expected.meta.from }).catch(() => {})
       throw err
     }
-    await blobs.delete(id).catch(err => { this.#log('could not delete a downloaded blob - %e', err) })
+    await blobs.delete(id, { sender: expected.meta.from }).catch(err => { this.#log('could not delete a downloaded blob - %e', err) })
   }
 
   #accept (from: PeerId, header: TransferHeader): ChunkConsumer {
