@@ -49,10 +49,17 @@ export interface RendezvousConfig {
   plans: Plans
   /** Payments through Stripe. */
   billing: BillingConfig
-  /** Attachment ciphertext stored for offline recipients; it also counts against `mailbox.maxBytes`. */
+  /**
+   * Attachment ciphertext stored for offline recipients. It counts against its uploader's plan
+   * (`mailbox.maxBytes` of bytes waiting, `depositsPerMinute`), never the recipient's mailbox.
+   */
   attachments: {
     /** Largest single attachment accepted, bytes. */
     maxBytes: number
+    /** Every blob on this node together, bytes (STORAGE_FULL beyond it; in /metrics). */
+    totalBytes: number
+    /** How long an unclaimed blob waits, ms; shorter than messages, and never longer than the mailbox's. */
+    retentionMs: number
   }
   relay: {
     maxReservations: number
@@ -120,7 +127,7 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
   mailbox: { ...DEFAULT_PLANS.premium.mailbox },
   plans: DEFAULT_PLANS,
   billing: DEFAULT_BILLING,
-  attachments: { maxBytes: 25 * 1024 * 1024 },
+  attachments: { maxBytes: 25 * 1024 * 1024, totalBytes: 10 * 1024 ** 3, retentionMs: 7 * 86_400_000 },
   relay: { maxReservations: 1024, dataLimitBytes: 1024 * 1024, durationLimitMs: 10 * 60_000 },
   limits: {
     maxConnections: 512,
@@ -245,6 +252,12 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (raw.smtp != null) c.smtp = resolveSmtp(section(raw, 'smtp'))
   const attachments = section(raw, 'attachments')
   if (attachments.maxBytes != null) c.attachments.maxBytes = parseSize(attachments.maxBytes, 'attachments.maxBytes')
+  if (attachments.totalBytes != null) c.attachments.totalBytes = parseSize(attachments.totalBytes, 'attachments.totalBytes')
+  if (attachments.retention != null) c.attachments.retentionMs = parseDuration(attachments.retention, 'attachments.retention')
+  if (c.attachments.totalBytes < c.attachments.maxBytes) throw new ConfigError(`attachments.totalBytes (${c.attachments.totalBytes}) must be at least attachments.maxBytes (${c.attachments.maxBytes})`)
+  if (c.attachments.retentionMs <= 0) throw new ConfigError('attachments.retention: must be longer than zero')
+  // Unclaimed blobs never outlive messages: the mailbox's retention caps them.
+  c.attachments.retentionMs = Math.min(c.attachments.retentionMs, c.mailbox.retentionMs)
   const limits = section(raw, 'limits')
   for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'requestsPerMinutePerNetwork', 'resolvesPerMinute', 'resolvesPerMinutePerNetwork', 'resolvesPerMinutePerAccount', 'discoveriesPerMinute', 'discoveriesPerMinutePerNetwork', 'discoveriesPerMinutePerAccount', 'signUpsPerMinutePerNetwork', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
     if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)

@@ -43,6 +43,28 @@ export class RendezvousMetrics {
     })
   }
 
+  /** Blob storage against its budget: bytes used (stored or reserved, unexpired), the budget, blob count. */
+  watchBlobs (blobs: { totalUsage(now: number): Promise<number>, stats(): Promise<{ blobs: number }> }, totalBytes: number, now: () => number): void {
+    new Gauge({
+      name: 'babacloud_blob_bytes',
+      help: 'Bytes of attachment blobs stored or being uploaded, counted against the budget',
+      registers: [this.registry],
+      async collect () { this.set(await blobs.totalUsage(now())) }
+    })
+    new Gauge({
+      name: 'babacloud_blob_budget_bytes',
+      help: 'Bytes all attachment blobs together may hold (attachments.totalBytes)',
+      registers: [this.registry],
+      collect () { this.set(totalBytes) }
+    })
+    new Gauge({
+      name: 'babacloud_blobs',
+      help: 'Attachment blobs waiting for their recipients',
+      registers: [this.registry],
+      async collect () { this.set((await blobs.stats()).blobs) }
+    })
+  }
+
   /** Counts a refusal by an abuse limit and tells the operator's log. */
   limitHit (limit: string): void {
     this.limitHits.inc({ limit })

@@ -13,7 +13,6 @@ import { closeHttpListener, metricsPlacement, startHttpListener } from './http/h
 import type { HttpListener } from './http/http-server.ts'
 import { MailboxService } from './mailbox/mailbox-service.ts'
 import { BlobService } from './blobs/blob-service.ts'
-import { withBlobQuota } from './blobs/blob-store.ts'
 import { SqliteBlobStore } from './blobs/sqlite-blob-store.ts'
 import { PostgresBlobStore } from './blobs/postgres-blob-store.ts'
 import { PostgresStore } from './storage/postgres-store.ts'
@@ -237,10 +236,27 @@ export class RendezvousNode {
     this.#home = home
     const blobs = this.#options.blobStore ?? await this.#openBlobs(this.#store)
     this.#blobs = blobs
-    // Pending attachment blobs count against the same per-recipient byte quota as envelopes.
-    this.#mailbox = new MailboxService({ node, store: withBlobQuota(this.#store, blobs, this.#options.now), limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: requestLimits.mailbox, requester: requestLimits.requester, onFetch: peer => { home.announce(peer) } })
+    // Blobs are the uploader's burden (its plan, the node's blob budget), never the recipient's quota.
+    this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: requestLimits.mailbox, requester: requestLimits.requester, onFetch: peer => { home.announce(peer) } })
     await this.#mailbox.start()
-    this.#blobService = new BlobService({ node, blobs, mailbox: this.#store, limits: this.config.mailbox, quota: billing?.quota, limitsFor: billing == null ? undefined : async peer => await billing.service.limitsFor(peer), maxBytes: this.config.attachments.maxBytes, sweepIntervalMs: this.config.sweepIntervalMs, metrics: this.#metrics, now: this.#options.now })
+    const attachments = this.config.attachments
+    const clock = this.#options.now ?? Date.now
+    this.#metrics.watchBlobs(blobs, attachments.totalBytes, clock)
+    this.#blobService = new BlobService({
+      node,
+      blobs,
+      limits: this.config.mailbox,
+      quota: billing?.quota,
+      limitsFor: billing == null ? undefined : async peer => await billing.service.limitsFor(peer),
+      rateLimit: requestLimits.blobs,
+      requester: requestLimits.requester,
+      maxBytes: attachments.maxBytes,
+      totalBytes: attachments.totalBytes,
+      retentionMs: attachments.retentionMs,
+      sweepIntervalMs: this.config.sweepIntervalMs,
+      metrics: this.#metrics,
+      now: this.#options.now
+    })
     await this.#blobService.start()
     this.#groupRelay = new GroupRelay({ node })
     this.#groupRelay.start()

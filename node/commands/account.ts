@@ -8,6 +8,7 @@ import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { note, print } from '../output.ts'
 import { openPeer } from '../peer.ts'
+import { registerAccountBlobs } from './account-blobs.ts'
 import type { AccountClient } from '../../protocol/account/account-client.ts'
 import type { Account, PlanStatus } from '../../protocol/wire/messages.ts'
 import type { Command } from 'commander'
@@ -264,4 +265,6 @@ export function registerAccount (program: Command): void {
       })
       print(o, { ...policy, accepted: o.accept === true }, `privacy policy, version ${policy.version}\n\n${policy.text}${o.accept === true ? '\n\naccepted' : ''}`)
     })
+
+  registerAccountBlobs(account, common)
 }

@@ -9,6 +9,7 @@ import { BlobClient } from './blob-client.ts'
 import { AttachmentOpener, sealAttachment, validateKeys } from './cipher.ts'
 import { ATTACHMENT_CONTROL_TYPE, ATTACHMENT_PROTOCOL, AttachmentError, AttachmentErrorCode, DEFAULT_MAX_ATTACHMENT_BYTES, DIRECT_OFFER_TTL_MS, MAX_MIME_CHARS, MAX_NAME_CHARS } from './constants.ts'
 import { serveDirect } from './direct-transfer.ts'
+import { OCTET_STREAM, normalizeMediaType } from './mime.ts'
 import { AttachmentOffer } from './wire.ts'
 import type { ChatClient, ControlMessage, DeliveryPath } from '../chat-client.ts'
 import type { AttachmentDeviceResult, OutgoingAttachment, SendAttachmentOptions } from './attachment-sender.ts'
@@ -64,6 +65,11 @@ interface Expected {
 const REMEMBERED = 1_000
 /** DIRECT offers waiting for their push, and downloads waiting for a retry: bounded per device. */
 const MAX_WAITING = 256
+/**
+ * Chat-store key prefix naming who an attachment id belongs to on this device (the sender's PeerId,
+ * or our own for what we sent). Ids are chosen by senders: the first owner keeps its id for good.
+ */
+export const ATTACHMENT_OWNER_PREFIX = 'attachment-owner/'
 
 /** Names come from the other end: keep them printable and short; sinks still sanitise for their platform. */
 function clean (text: string, max: number, fallback: string): string {
@@ -81,6 +87,8 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
   readonly #done = new Set<string>()
   /** Blobs whose download failed for a reason a later sync may not have (the node was unreachable). */
   readonly #retry = new Map<string, Expected>()
+  /** Ids being received right now, by sender: two offers racing for one id cannot both win. */
+  readonly #binding = new Map<string, string>()
 
   constructor (init: AttachmentServiceInit) {
     super()
@@ -110,6 +118,8 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     if (file.bytes.length > this.#maxBytes) throw new AttachmentError(AttachmentErrorCode.TOO_LARGE, `attachment of ${file.bytes.length} bytes is over the limit of ${this.#maxBytes}`)
     const devices = await this.#resolve(to)
     const sealed = sealAttachment(file.bytes, this.#init.random)
+    // Ours from now on: an offer that reuses the id (a recipient echoing it back) is refused.
+    await this.#init.client.store.setValue(ATTACHMENT_OWNER_PREFIX + bytesToHex(sealed.id), new TextEncoder().encode(this.#init.client.node.peerId.toString()))
     const results: AttachmentDeviceResult[] = []
     for (const device of devices) results.push(await this.#sender.send(device, sealed, file, options))
     const best = results.find(r => r.status === 'delivered') ?? results[0]
@@ -140,7 +150,7 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
       id: bytesToHex(offer.id),
       from,
       name: clean(offer.name, MAX_NAME_CHARS, 'attachment'),
-      mime: clean(offer.mime, MAX_MIME_CHARS, 'application/octet-stream'),
+      mime: normalizeMediaType(clean(offer.mime, MAX_MIME_CHARS, OCTET_STREAM)),
       size: keys.size
     }
     const key = `${from}/${meta.id}`
@@ -148,13 +158,15 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     const expected: Expected = { meta, offer, keys, sentAt: message.sentAt, expiresAt: Date.now() + DIRECT_OFFER_TTL_MS }
     try {
       validateKeys(keys, this.#maxBytes)
+      await this.#checkOwner(meta)
     } catch (err) {
       this.#fail(meta, err as Error)
       expected.refused = err as Error
     }
     if (this.#done.has(key) || (rendezvous && expected.refused != null)) {
-      // Stored already, or refused for good: free the quota instead of waiting for expiry.
-      if (rendezvous) await this.#blobs?.delete(offer.id).catch(() => {})
+      // Stored already, or refused for good: free the quota instead of waiting for expiry. Only a
+      // blob this sender uploaded goes: an id borrowed from someone else's attachment deletes nothing.
+      if (rendezvous) await this.#blobs?.delete(offer.id, { sender: from }).catch(() => {})
       return
     }
     if (!rendezvous) {
@@ -165,7 +177,7 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     const download = this.#download(expected).catch(err => {
       this.#fail(meta, err as Error)
       // Refusals and bad bytes stay bad; an unreachable node or a stalled stream may not.
-      if (!ProtocolError.is(err) && !AttachmentError.is(err, AttachmentErrorCode.INTEGRITY)) remember(this.#retry, key, expected)
+      if (!ProtocolError.is(err) && !AttachmentError.is(err, AttachmentErrorCode.INTEGRITY) && !AttachmentError.is(err, AttachmentErrorCode.CONFLICT)) remember(this.#retry, key, expected)
     })
     // From the mailbox, the envelope is acked after this handler: fetch before that. Delivered
     // live, the sender is waiting for the ack: fetch in the background.
@@ -178,14 +190,15 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     const { id } = expected.offer
     try {
       await this.#receive(expected, 'mailbox', async write => {
-        await blobs.download(id, write, { signal: AbortSignal.timeout(30_000 + Math.ceil(expected.keys.size / 64)) })
+        await blobs.download(id, write, { sender: expected.meta.from, signal: AbortSignal.timeout(30_000 + Math.ceil(expected.keys.size / 64)) })
       })
     } catch (err) {
-      // A tampered blob will never verify: delete it. Anything else is retried after the next sync.
-      if (AttachmentError.is(err, AttachmentErrorCode.INTEGRITY)) await blobs.delete(id).catch(() => {})
+      // A tampered blob will never verify, a conflicting id never becomes acceptable: delete the
+      // offerer's blob (never anyone else's). Anything else is retried after the next sync.
+      if (AttachmentError.is(err, AttachmentErrorCode.INTEGRITY) || AttachmentError.is(err, AttachmentErrorCode.CONFLICT)) await blobs.delete(id, { sender: expected.meta.from }).catch(() => {})
       throw err
     }
-    await blobs.delete(id).catch(err => { this.#log('could not delete a downloaded blob - %e', err) })
+    await blobs.delete(id, { sender: expected.meta.from }).catch(err => { this.#log('could not delete a downloaded blob - %e', err) })
   }
 
   #accept (from: PeerId, header: TransferHeader): ChunkConsumer {
@@ -208,26 +221,54 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     }
   }
 
+  /**
+   * Refuses (AttachmentError CONFLICT) an incoming attachment whose id already names another
+   * sender's attachment, one of our own, or a message with anyone else: ids are chosen by senders,
+   * and a chosen id must never replace what is stored under it.
+   */
+  async #checkOwner (meta: IncomingAttachment): Promise<void> {
+    const conflict = new AttachmentError(AttachmentErrorCode.CONFLICT, `attachment id ${meta.id} already belongs to another sender or message`)
+    const racing = this.#binding.get(meta.id)
+    if (racing != null && racing !== meta.from) throw conflict
+    const store = this.#init.client.store
+    const message = await store.getMessage(meta.id)
+    if (message != null && (message.peer !== meta.from || message.direction !== 'in')) throw conflict
+    const owner = await store.getValue(ATTACHMENT_OWNER_PREFIX + meta.id)
+    if (owner != null && new TextDecoder().decode(owner) !== meta.from) throw conflict
+  }
+
   /** Streams verified plaintext into the sink; on any failure the sink drops what it got. */
   async #receive (expected: Expected, path: DeliveryPath, feed: (write: (chunk: Chunk) => Promise<void>) => Promise<void>): Promise<void> {
-    const opener = new AttachmentOpener(expected.keys)
-    const writer = await this.#init.sink.open(expected.meta)
-    let location: string
+    const { meta } = expected
+    // Only an attachment that arrives whole claims its id: a bogus offer that fails squats nothing.
+    // While this one is being received, no other sender's can claim the same id.
+    await this.#checkOwner(meta)
+    const racing = this.#binding.get(meta.id)
+    if (racing != null && racing !== meta.from) throw new AttachmentError(AttachmentErrorCode.CONFLICT, `attachment id ${meta.id} is being received from another sender`)
+    this.#binding.set(meta.id, meta.from)
     try {
-      await feed(async chunk => {
-        await writer.write(opener.open(chunk.index, chunk.data))
-        this.safeDispatchEvent('progress', { detail: { ...expected.meta, received: opener.received } })
-      })
-      opener.finish()
-      location = await writer.commit()
-    } catch (err) {
-      await writer.abort().catch(e => { this.#log.error('could not discard a partial attachment - %e', e) })
-      throw err
+      const opener = new AttachmentOpener(expected.keys)
+      const writer = await this.#init.sink.open(meta)
+      let location: string
+      try {
+        await feed(async chunk => {
+          await writer.write(opener.open(chunk.index, chunk.data))
+          this.safeDispatchEvent('progress', { detail: { ...meta, received: opener.received } })
+        })
+        opener.finish()
+        location = await writer.commit()
+      } catch (err) {
+        await writer.abort().catch(e => { this.#log.error('could not discard a partial attachment - %e', e) })
+        throw err
+      }
+      await this.#init.client.store.setValue(ATTACHMENT_OWNER_PREFIX + meta.id, new TextEncoder().encode(meta.from))
+      const key = `${meta.from}/${meta.id}`
+      this.#done.add(key)
+      if (this.#done.size > REMEMBERED) this.#done.delete(this.#done.values().next().value as string)
+      this.safeDispatchEvent('attachment', { detail: { ...meta, caption: expected.offer.caption, sentAt: expected.sentAt, location, path } })
+    } finally {
+      if (racing == null) this.#binding.delete(meta.id)
     }
-    const key = `${expected.meta.from}/${expected.meta.id}`
-    this.#done.add(key)
-    if (this.#done.size > REMEMBERED) this.#done.delete(this.#done.values().next().value as string)
-    this.safeDispatchEvent('attachment', { detail: { ...expected.meta, caption: expected.offer.caption, sentAt: expected.sentAt, location, path } })
   }
 
   #fail (meta: IncomingAttachment, error: Error): void {

@@ -1,5 +1,6 @@
 // Client side of `/babacloud/blob/1.0.0`: upload an attachment's ciphertext for an offline
-// recipient; as that recipient, download it chunk by chunk and delete it once it is safely stored.
+// recipient; as that recipient, download it chunk by chunk and delete it once it is safely stored,
+// list what waits, and clear what nobody should have sent.
 import { BLOB_PROTOCOL } from './constants.ts'
 import { abortStream, frameStream, readChunks, readFrame, throwIfTransferError, writeFrame } from './frames.ts'
 import { BlobRequest, BlobResponse, Chunk } from './wire.ts'
@@ -15,8 +16,27 @@ export interface TransferOptions extends AbortOptions {
   onProgress?: Progress
 }
 
+export interface BlobFilterOptions extends AbortOptions {
+  /** Only a blob this PeerId uploaded: an offer's blob is bound to the offer's sender. */
+  sender?: string
+}
+
+/** A blob waiting on the rendezvous for this peer. */
+export interface WaitingBlob {
+  id: Uint8Array
+  /** The uploader's PeerId, as the rendezvous authenticated it. */
+  sender: string
+  /** Ciphertext bytes. */
+  size: number
+  createdAt: number
+  expiresAt: number
+}
+
+/** Listing stops here even if the node says more follow: a node cannot make a client loop forever. */
+const MAX_LISTED = 100_000
+
 function request (req: Partial<BlobRequest>): Uint8Array {
-  return BlobRequest.encode({ type: BlobRequest.Type.UPLOAD, id: new Uint8Array(), recipient: '', size: 0n, chunks: 0, ...req })
+  return BlobRequest.encode({ type: BlobRequest.Type.UPLOAD, id: new Uint8Array(), recipient: '', size: 0n, chunks: 0, sender: '', ...req })
 }
 
 async function response (lp: FrameStream, options: AbortOptions, idleMs?: number): Promise<BlobResponse> {
@@ -70,9 +90,9 @@ export class BlobClient {
   }
 
   /** Streams the chunks of a blob addressed to this peer to `onChunk`, in order. */
-  async download (id: Uint8Array, onChunk: (chunk: Chunk) => Promise<void>, options: TransferOptions = {}): Promise<void> {
+  async download (id: Uint8Array, onChunk: (chunk: Chunk) => Promise<void>, options: TransferOptions & BlobFilterOptions = {}): Promise<void> {
     await this.#session(options, async lp => {
-      await writeFrame(lp, request({ type: BlobRequest.Type.DOWNLOAD, id: id as Uint8Array<ArrayBuffer> }), options)
+      await writeFrame(lp, request({ type: BlobRequest.Type.DOWNLOAD, id: id as Uint8Array<ArrayBuffer>, sender: options.sender ?? '' }), options)
       const head = await response(lp, options)
       const total = Number(head.size)
       let got = 0
@@ -84,11 +104,35 @@ export class BlobClient {
     })
   }
 
-  /** Deletes a blob addressed to this peer (after it is stored, or when it proved corrupt). */
-  async delete (id: Uint8Array, options: AbortOptions = {}): Promise<void> {
-    await this.#session(options, async lp => {
-      await writeFrame(lp, request({ type: BlobRequest.Type.DELETE, id: id as Uint8Array<ArrayBuffer> }), options)
-      await response(lp, options)
+  /** Deletes a blob addressed to this peer (after it is stored, or when it proved corrupt); true if it was there. */
+  async delete (id: Uint8Array, options: BlobFilterOptions = {}): Promise<boolean> {
+    return await this.#session(options, async lp => {
+      await writeFrame(lp, request({ type: BlobRequest.Type.DELETE, id: id as Uint8Array<ArrayBuffer>, sender: options.sender ?? '' }), options)
+      return (await response(lp, options)).deleted > 0
+    })
+  }
+
+  /** Every blob waiting for this peer, by id. */
+  async list (options: AbortOptions = {}): Promise<WaitingBlob[]> {
+    return await this.#session(options, async lp => {
+      const out: WaitingBlob[] = []
+      let after = new Uint8Array()
+      while (out.length < MAX_LISTED) {
+        await writeFrame(lp, request({ type: BlobRequest.Type.LIST, id: after }), options)
+        const page = await response(lp, options)
+        for (const b of page.blobs) out.push({ id: new Uint8Array(b.id), sender: b.sender, size: Number(b.size), createdAt: Number(b.createdAt), expiresAt: Number(b.expiresAt) })
+        if (!page.more || page.blobs.length === 0) break
+        after = page.blobs[page.blobs.length - 1].id
+      }
+      return out
+    })
+  }
+
+  /** Deletes everything waiting for this peer, or only what `sender` uploaded; resolves to how many. */
+  async clear (options: BlobFilterOptions = {}): Promise<number> {
+    return await this.#session(options, async lp => {
+      await writeFrame(lp, request({ type: BlobRequest.Type.CLEAR, sender: options.sender ?? '' }), options)
+      return (await response(lp, options)).deleted
     })
   }
 }

@@ -45,7 +45,9 @@ export enum AttachmentErrorCode {
   /** The offer or a frame does not make sense (sizes, counts, lengths). */
   MALFORMED = 'MALFORMED',
   /** The peer stopped sending within the idle timeout. */
-  TIMEOUT = 'TIMEOUT'
+  TIMEOUT = 'TIMEOUT',
+  /** The attachment id already belongs to another sender or message here: it never replaces that one. */
+  CONFLICT = 'CONFLICT'
 }
 
 export class AttachmentError extends Error {

@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, enumeration, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -410,19 +410,24 @@ export interface BlobRequest {
   recipient: string
   size: bigint
   chunks: number
+  sender: string
 }
 
 export namespace BlobRequest {
   export enum Type {
     UPLOAD = 'UPLOAD',
     DOWNLOAD = 'DOWNLOAD',
-    DELETE = 'DELETE'
+    DELETE = 'DELETE',
+    LIST = 'LIST',
+    CLEAR = 'CLEAR'
   }
 
   enum __TypeValues {
     UPLOAD = 0,
     DOWNLOAD = 1,
-    DELETE = 2
+    DELETE = 2,
+    LIST = 3,
+    CLEAR = 4
   }
 
   export namespace Type {
@@ -465,6 +470,11 @@ export namespace BlobRequest {
           w.uint32(obj.chunks)
         }
 
+        if ((obj.sender != null && obj.sender !== '')) {
+          w.uint32(50)
+          w.string(obj.sender)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -474,7 +484,8 @@ export namespace BlobRequest {
           id: uint8ArrayAlloc(0),
           recipient: '',
           size: 0n,
-          chunks: 0
+          chunks: 0,
+          sender: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -501,6 +512,10 @@ export namespace BlobRequest {
             }
             case 5: {
               obj.chunks = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.sender = reader.string()
               break
             }
             default: {
@@ -553,6 +568,13 @@ export namespace BlobRequest {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -590,6 +612,11 @@ export namespace BlobRequest {
     value: number
   }
 
+  export interface BlobRequestSenderFieldEvent {
+    field: '$.sender'
+    value: string
+  }
+
   export function encode (obj: Partial<BlobRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BlobRequest.codec())
   }
@@ -598,8 +625,189 @@ export namespace BlobRequest {
     return decodeMessage(buf, BlobRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobRequest>): Generator<BlobRequestTypeFieldEvent | BlobRequestIdFieldEvent | BlobRequestRecipientFieldEvent | BlobRequestSizeFieldEvent | BlobRequestChunksFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobRequest>): Generator<BlobRequestTypeFieldEvent | BlobRequestIdFieldEvent | BlobRequestRecipientFieldEvent | BlobRequestSizeFieldEvent | BlobRequestChunksFieldEvent | BlobRequestSenderFieldEvent> {
     return streamMessage(buf, BlobRequest.codec(), opts)
+  }
+}
+
+export interface BlobInfo {
+  id: Uint8Array<ArrayBuffer>
+  sender: string
+  size: bigint
+  createdAt: bigint
+  expiresAt: bigint
+}
+
+export namespace BlobInfo {
+  let _codec: Codec<BlobInfo>
+
+  export const codec = (): Codec<BlobInfo> => {
+    if (_codec == null) {
+      _codec = message<BlobInfo>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.sender != null && obj.sender !== '')) {
+          w.uint32(18)
+          w.string(obj.sender)
+        }
+
+        if ((obj.size != null && obj.size !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.size)
+        }
+
+        if ((obj.createdAt != null && obj.createdAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.createdAt)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.expiresAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          sender: '',
+          size: 0n,
+          createdAt: 0n,
+          expiresAt: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.sender = reader.string()
+              break
+            }
+            case 3: {
+              obj.size = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.createdAt = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.expiresAt = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.createdAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BlobInfoIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlobInfoSenderFieldEvent {
+    field: '$.sender'
+    value: string
+  }
+
+  export interface BlobInfoSizeFieldEvent {
+    field: '$.size'
+    value: bigint
+  }
+
+  export interface BlobInfoCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: bigint
+  }
+
+  export interface BlobInfoExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<BlobInfo>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BlobInfo.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobInfo>): BlobInfo {
+    return decodeMessage(buf, BlobInfo.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobInfo>): Generator<BlobInfoIdFieldEvent | BlobInfoSenderFieldEvent | BlobInfoSizeFieldEvent | BlobInfoCreatedAtFieldEvent | BlobInfoExpiresAtFieldEvent> {
+    return streamMessage(buf, BlobInfo.codec(), opts)
   }
 }
 
@@ -608,6 +816,10 @@ export interface BlobResponse {
   size: bigint
   chunks: number
   expiresAt: bigint
+  blobs: BlobInfo[]
+  more: boolean
+  deleted: number
+  sender: string
 }
 
 export namespace BlobResponse {
@@ -640,6 +852,28 @@ export namespace BlobResponse {
           w.uint64(obj.expiresAt)
         }
 
+        if (obj.blobs != null && obj.blobs.length > 0) {
+          for (const value of obj.blobs) {
+            w.uint32(42)
+            BlobInfo.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.more != null && obj.more !== false)) {
+          w.uint32(48)
+          w.bool(obj.more)
+        }
+
+        if ((obj.deleted != null && obj.deleted !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.deleted)
+        }
+
+        if ((obj.sender != null && obj.sender !== '')) {
+          w.uint32(66)
+          w.string(obj.sender)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -647,7 +881,11 @@ export namespace BlobResponse {
         const obj: any = {
           size: 0n,
           chunks: 0,
-          expiresAt: 0n
+          expiresAt: 0n,
+          blobs: [],
+          more: false,
+          deleted: 0,
+          sender: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -674,6 +912,28 @@ export namespace BlobResponse {
               obj.expiresAt = reader.uint64()
               break
             }
+            case 5: {
+              if (opts.limits?.blobs != null && obj.blobs.length === opts.limits.blobs) {
+                throw new MaxLengthError('Decode error - repeated field "blobs" had too many elements')
+              }
+
+              obj.blobs.push(BlobInfo.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.blobs$
+              }))
+              break
+            }
+            case 6: {
+              obj.more = reader.bool()
+              break
+            }
+            case 7: {
+              obj.deleted = reader.uint32()
+              break
+            }
+            case 8: {
+              obj.sender = reader.string()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -683,6 +943,10 @@ export namespace BlobResponse {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          blobs: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -714,6 +978,45 @@ export namespace BlobResponse {
               yield {
                 field: `${prefix}.expiresAt`,
                 value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.blobs != null && obj.blobs === opts.limits.blobs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blobs" had too many elements')
+              }
+
+              for (const evt of BlobInfo.codec().stream(reader, reader.uint32(), `${prefix}.blobs[]`, {
+                limits: opts.limits?.blobs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.blobs
+                }
+              }
+
+              obj.blobs++
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.more`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.deleted`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.string()
               }
               break
             }
@@ -754,6 +1057,51 @@ export namespace BlobResponse {
     value: bigint
   }
 
+  export interface BlobResponseBlobsIdFieldEvent {
+    field: '$.blobs[].id'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlobResponseBlobsSenderFieldEvent {
+    field: '$.blobs[].sender'
+    value: string
+    index: number
+  }
+
+  export interface BlobResponseBlobsSizeFieldEvent {
+    field: '$.blobs[].size'
+    value: bigint
+    index: number
+  }
+
+  export interface BlobResponseBlobsCreatedAtFieldEvent {
+    field: '$.blobs[].createdAt'
+    value: bigint
+    index: number
+  }
+
+  export interface BlobResponseBlobsExpiresAtFieldEvent {
+    field: '$.blobs[].expiresAt'
+    value: bigint
+    index: number
+  }
+
+  export interface BlobResponseMoreFieldEvent {
+    field: '$.more'
+    value: boolean
+  }
+
+  export interface BlobResponseDeletedFieldEvent {
+    field: '$.deleted'
+    value: number
+  }
+
+  export interface BlobResponseSenderFieldEvent {
+    field: '$.sender'
+    value: string
+  }
+
   export function encode (obj: Partial<BlobResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BlobResponse.codec())
   }
@@ -762,7 +1110,7 @@ export namespace BlobResponse {
     return decodeMessage(buf, BlobResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobResponse>): Generator<BlobResponseErrorCodeFieldEvent | BlobResponseErrorMessageFieldEvent | BlobResponseSizeFieldEvent | BlobResponseChunksFieldEvent | BlobResponseExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobResponse>): Generator<BlobResponseErrorCodeFieldEvent | BlobResponseErrorMessageFieldEvent | BlobResponseSizeFieldEvent | BlobResponseChunksFieldEvent | BlobResponseExpiresAtFieldEvent | BlobResponseBlobsIdFieldEvent | BlobResponseBlobsSenderFieldEvent | BlobResponseBlobsSizeFieldEvent | BlobResponseBlobsCreatedAtFieldEvent | BlobResponseBlobsExpiresAtFieldEvent | BlobResponseMoreFieldEvent | BlobResponseDeletedFieldEvent | BlobResponseSenderFieldEvent> {
     return streamMessage(buf, BlobResponse.codec(), opts)
   }
 }

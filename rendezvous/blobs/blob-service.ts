@@ -1,6 +1,7 @@
 // Server side of `/babacloud/blob/1.0.0`. Acts for the connection's authenticated PeerId: anyone
-// may upload ciphertext for a recipient (within that recipient's mailbox quota and the node's
-// per-blob limit), only the recipient may download or delete it.
+// may upload ciphertext for a recipient, held to the uploader's own plan (bytes waiting, uploads a
+// minute) and the node's total blob budget, never to the recipient's mailbox; only the recipient
+// may download, list or delete what waits for it.
 import { CIPHERTEXT_CHUNK_SIZE, BLOB_PROTOCOL, ID_BYTES, STALE_UPLOAD_MS, TAG_BYTES } from '../../protocol/attachments/constants.ts'
 import { abortStream, frameStream, readFrame, toTransferError, writeFrame } from '../../protocol/attachments/frames.ts'
 import { BlobRequest, BlobResponse, Chunk } from '../../protocol/attachments/wire.ts'
@@ -11,33 +12,47 @@ import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
 import { quotaExceeded } from '../billing/errors.ts'
 import type { ResolvedLimits } from '../billing/plans.ts'
+import { requesterOf } from '../limits/requester.ts'
+import type { Requester, RequestLimiter } from '../limits/request-limiter.ts'
 import type { MailboxQuota } from '../mailbox/mailbox-service.ts'
-import type { MailboxLimits, RendezvousStore } from '../storage/store.ts'
-import type { BlobStore } from './blob-store.ts'
+import type { MailboxLimits } from '../storage/store.ts'
+import type { BlobFilter, BlobStore } from './blob-store.ts'
 import type { Connection, Logger, Stream } from '@libp2p/interface'
 
 /** Chunks written per transaction: one fsync per MiB instead of one per 64 KiB. */
 const CHUNKS_PER_WRITE = 16
+/** Blobs per LIST page: about 100 bytes each, well inside one frame (MAX_CHUNK_FRAME). */
+export const LIST_PAGE = 256
 
 export interface BlobServiceInit {
   node: ChatNode
   blobs: BlobStore
-  /** The mailbox store, unwrapped: pending envelopes share the recipient's byte quota. */
-  mailbox: RendezvousStore
+  /** The node's ceiling (config `mailbox`): an uploader without a plan may have `maxBytes` waiting. */
   limits: MailboxLimits
-  /** Per-plan limits (billing): a blob is held to its recipient's plan like an envelope. */
-  quota?: Pick<MailboxQuota, 'mailboxLimits'>
+  /**
+   * Plans (billing): an uploader's own plan bounds the bytes it may have waiting here
+   * (`mailbox.maxBytes`) and its uploads a minute (`depositsPerMinute`, shared with deposits).
+   */
+  quota?: Pick<MailboxQuota, 'mailboxLimits' | 'admitDeposit'>
   /** The sender's plan (billing): its `attachmentMaxBytes` bounds what it may upload. */
   limitsFor?: (peer: string) => Promise<ResolvedLimits>
+  /** Requests per peer and network on this protocol; RATE_LIMITED beyond it. */
+  rateLimit?: RequestLimiter
+  /** Who a connection is for `rateLimit`; its PeerId and non-loopback network by default. */
+  requester?: (connection: Connection) => Requester
   /** Largest blob accepted, ciphertext bytes (config `attachments.maxBytes`). */
   maxBytes: number
+  /** Bytes all blobs together may hold (config `attachments.totalBytes`); STORAGE_FULL beyond it. */
+  totalBytes: number
+  /** How long an unclaimed blob waits (config `attachments.retention`), at most the mailbox's. */
+  retentionMs: number
   sweepIntervalMs: number
   metrics?: RendezvousMetrics
   now?: () => number
   maxInboundStreams?: number
 }
 
-const empty: BlobResponse = { size: 0n, chunks: 0, expiresAt: 0n }
+const empty: BlobResponse = { size: 0n, chunks: 0, expiresAt: 0n, blobs: [], more: false, deleted: 0, sender: '' }
 
 export class BlobService {
   readonly #init: BlobServiceInit
@@ -72,10 +87,15 @@ export class BlobService {
         try {
           const req = await readFrame(lp, bytes => BlobRequest.decode(bytes), {})
           type = req.type.toLowerCase()
-          if (req.id.length !== ID_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'blob id must be 16 bytes')
+          this.#init.rateLimit?.admit((this.#init.requester ?? requesterOf)(connection), 'attachment requests')
+          if (req.type === BlobRequest.Type.LIST) {
+            if (req.id.length !== 0 && req.id.length !== ID_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'a list cursor is a 16-byte blob id')
+          } else if (req.type !== BlobRequest.Type.CLEAR && req.id.length !== ID_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'blob id must be 16 bytes')
           if (req.type === BlobRequest.Type.UPLOAD) await this.#upload(lp, req, peer)
           else if (req.type === BlobRequest.Type.DOWNLOAD) await this.#download(lp, req, peer)
           else if (req.type === BlobRequest.Type.DELETE) await this.#delete(lp, req, peer)
+          else if (req.type === BlobRequest.Type.LIST) await this.#list(lp, req, peer)
+          else if (req.type === BlobRequest.Type.CLEAR) await this.#clear(lp, req, peer)
           else throw new ProtocolError(ErrorCode.MALFORMED, 'unknown request type')
           this.#count(type, 'ok')
         } catch (err) {
@@ -113,9 +133,22 @@ export class BlobService {
     const chunks = Math.max(1, Math.ceil(size / CIPHERTEXT_CHUNK_SIZE))
     if (req.chunks !== chunks || size < TAG_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'chunk count does not match the size')
     const now = this.#now()
-    const limits = await this.#init.quota?.mailboxLimits(recipient) ?? this.#init.limits
-    const envelopes = await this.#init.mailbox.usage(recipient, now)
-    await this.#init.blobs.begin({ id: req.id, sender, recipient, size, chunks }, limits.maxBytes - envelopes.bytes, now, now + STALE_UPLOAD_MS)
+    // The uploader pays: its plan's rate and byte allowance, whoever the recipient is.
+    await this.#init.quota?.admitDeposit(sender, now)
+    const own = await this.#init.quota?.mailboxLimits(sender) ?? this.#init.limits
+    // Unclaimed blobs go sooner than messages, and never outlive the recipient's own retention.
+    const recipientLimits = await this.#init.quota?.mailboxLimits(recipient) ?? this.#init.limits
+    const retentionMs = Math.min(this.#init.retentionMs, recipientLimits.retentionMs)
+    try {
+      await this.#init.blobs.begin({ id: req.id, sender, recipient, size, chunks }, { senderBytes: own.maxBytes, totalBytes: this.#init.totalBytes }, now, now + STALE_UPLOAD_MS)
+    } catch (err) {
+      if (ProtocolError.is(err, ErrorCode.STORAGE_FULL)) this.#init.metrics?.limitHit('attachments_total_bytes')
+      if (ProtocolError.is(err, ErrorCode.QUOTA_EXCEEDED)) {
+        this.#init.metrics?.limitHit('attachments_sender_bytes')
+        if (plan != null) throw quotaExceeded(plan, 'mailbox.maxBytes', err.message)
+      }
+      throw err
+    }
     try {
       await writeFrame(lp, BlobResponse.encode(empty), {})
       let received = 0
@@ -134,21 +167,26 @@ export class BlobService {
         }
       }
       if (received !== size) throw new ProtocolError(ErrorCode.MALFORMED, `received ${received} bytes, announced ${size}`)
-      const expiresAt = this.#now() + limits.retentionMs
+      const expiresAt = this.#now() + retentionMs
       await this.#init.blobs.complete(recipient, req.id, expiresAt)
       await writeFrame(lp, BlobResponse.encode({ ...empty, size: BigInt(size), chunks, expiresAt: BigInt(expiresAt) }), {})
     } catch (err) {
       // Nothing partial stays behind, and the reserved quota is released at once.
-      await this.#init.blobs.delete(recipient, req.id).catch(() => {})
+      await this.#init.blobs.delete(recipient, req.id, { sender }).catch(() => {})
       throw err
     }
   }
 
+  /** Only blobs from `sender` when the request names one: an offer binds its blob to its sender. */
+  #filter (req: BlobRequest): BlobFilter {
+    return req.sender === '' ? {} : { sender: req.sender }
+  }
+
   async #download (lp: FrameStream, req: BlobRequest, recipient: string): Promise<void> {
     // Someone else's blob looks exactly like a missing one.
-    const blob = await this.#init.blobs.get(recipient, req.id, this.#now())
+    const blob = await this.#init.blobs.get(recipient, req.id, this.#now(), this.#filter(req))
     if (blob == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'no such attachment for this peer')
-    await writeFrame(lp, BlobResponse.encode({ ...empty, size: BigInt(blob.size), chunks: blob.chunks, expiresAt: BigInt(blob.expiresAt) }), {})
+    await writeFrame(lp, BlobResponse.encode({ ...empty, size: BigInt(blob.size), chunks: blob.chunks, expiresAt: BigInt(blob.expiresAt), sender: blob.sender }), {})
     for (let index = 0; index < blob.chunks; index++) {
       const data = await this.#init.blobs.chunk(recipient, req.id, index)
       // Deleted mid-download (expiry, account deletion): the client sees a cut stream, keeps nothing.
@@ -158,7 +196,18 @@ export class BlobService {
   }
 
   async #delete (lp: FrameStream, req: BlobRequest, recipient: string): Promise<void> {
-    await this.#init.blobs.delete(recipient, req.id)
-    await writeFrame(lp, BlobResponse.encode(empty), {})
+    const deleted = await this.#init.blobs.delete(recipient, req.id, this.#filter(req))
+    await writeFrame(lp, BlobResponse.encode({ ...empty, deleted: deleted ? 1 : 0 }), {})
+  }
+
+  async #list (lp: FrameStream, req: BlobRequest, recipient: string): Promise<void> {
+    const page = await this.#init.blobs.list(recipient, this.#now(), req.id.length === 0 ? undefined : req.id, LIST_PAGE + 1)
+    const blobs = page.slice(0, LIST_PAGE).map(b => ({ id: b.id as Uint8Array<ArrayBuffer>, sender: b.sender, size: BigInt(b.size), createdAt: BigInt(b.createdAt), expiresAt: BigInt(b.expiresAt) }))
+    await writeFrame(lp, BlobResponse.encode({ ...empty, blobs, more: page.length > LIST_PAGE }), {})
+  }
+
+  async #clear (lp: FrameStream, req: BlobRequest, recipient: string): Promise<void> {
+    const deleted = await this.#init.blobs.clear(recipient, this.#filter(req))
+    await writeFrame(lp, BlobResponse.encode({ ...empty, deleted }), {})
   }
 }

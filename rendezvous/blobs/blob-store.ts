@@ -1,13 +1,14 @@
-// Storage for attachment ciphertext waiting for an offline recipient. Blobs count against the
-// recipient's mailbox byte quota and expire with the mailbox retention; only ciphertext is stored.
-import type { RendezvousStore } from '../storage/store.ts'
+// Storage for attachment ciphertext waiting for an offline recipient. Blobs count against their
+// uploader's allowance and the node's total blob budget, never against the recipient's mailbox; they
+// expire after the (shorter) attachment retention. Only ciphertext is stored.
+import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 
 export interface NewBlob {
   /** 16-byte attachment id; unique per recipient. */
   id: Uint8Array
   sender: string
   recipient: string
-  /** Ciphertext bytes, reserved against the quota before the first chunk arrives. */
+  /** Ciphertext bytes, reserved against the limits before the first chunk arrives. */
   size: number
   chunks: number
 }
@@ -22,24 +23,45 @@ export interface BlobStats {
   bytes: number
 }
 
+/** What an upload is held to when it begins. */
+export interface BlobLimits {
+  /** Bytes the uploader may have waiting on this node, over all recipients (its plan). */
+  senderBytes: number
+  /** Bytes all blobs on this node may hold together (config `attachments.totalBytes`). */
+  totalBytes: number
+}
+
+/** Narrows which blobs of a recipient a request touches. */
+export interface BlobFilter {
+  /** Only blobs this peer uploaded. */
+  sender?: string
+}
+
 export interface BlobStore {
   /**
-   * Reserves room for an upload. `room` is what the recipient's quota leaves after its pending
-   * envelopes; rejects ProtocolError MAILBOX_FULL past it, ALREADY_EXISTS for a known id. The
+   * Reserves room for an upload, in one atomic step across every instance sharing the storage, so
+   * concurrent uploads never overshoot a limit. Rejects ProtocolError QUOTA_EXCEEDED past the
+   * uploader's allowance, STORAGE_FULL past the node's budget, ALREADY_EXISTS for a known id. The
    * reservation is discarded unless completed by `staleAt`.
    */
-  begin(blob: NewBlob, room: number, now: number, staleAt: number): Promise<void>
+  begin(blob: NewBlob, limits: BlobLimits, now: number, staleAt: number): Promise<void>
   /** Appends chunks of an upload in progress, in one durable write. */
   putChunks(recipient: string, id: Uint8Array, chunks: Array<{ index: number, data: Uint8Array }>): Promise<void>
   /** Makes an upload downloadable until `expiresAt`. */
   complete(recipient: string, id: Uint8Array, expiresAt: number): Promise<void>
   /** A complete, unexpired blob for this recipient, or nothing (also for anyone else's blob). */
-  get(recipient: string, id: Uint8Array, now: number): Promise<StoredBlob | undefined>
+  get(recipient: string, id: Uint8Array, now: number, filter?: BlobFilter): Promise<StoredBlob | undefined>
   chunk(recipient: string, id: Uint8Array, index: number): Promise<Uint8Array | undefined>
-  /** Deletes one blob (complete or not); true if it existed. */
-  delete(recipient: string, id: Uint8Array): Promise<boolean>
-  /** Bytes reserved or stored for the recipient, unexpired. */
-  usage(recipient: string, now: number): Promise<number>
+  /** Complete, unexpired blobs waiting for the recipient, by id, those after `after` (a page). */
+  list(recipient: string, now: number, after: Uint8Array | undefined, limit: number): Promise<StoredBlob[]>
+  /** Deletes one blob (complete or not); true if it existed (and matched the filter). */
+  delete(recipient: string, id: Uint8Array, filter?: BlobFilter): Promise<boolean>
+  /** Deletes every blob waiting for the recipient (matching the filter); returns how many. */
+  clear(recipient: string, filter?: BlobFilter): Promise<number>
+  /** Bytes reserved or stored by this uploader, unexpired, over all recipients. */
+  senderUsage(sender: string, now: number): Promise<number>
+  /** Bytes reserved or stored on this node, unexpired: what counts against the budget. */
+  totalUsage(now: number): Promise<number>
   /** Account deletion and device unlinking: blobs a peer received and/or sent. */
   deleteFor(peer: string, which?: { received: boolean, sent: boolean }): Promise<number>
   /** Expired blobs and stale uploads; returns how many were removed. */
@@ -49,30 +71,14 @@ export interface BlobStore {
 }
 
 /**
- * Makes the mailbox count attachment blobs: a recipient's byte quota covers its pending envelopes
- * and its pending blobs together. Wraps the mailbox store for MailboxService only.
+ * The admission rule both adapters apply inside their reservation step. The node's budget is
+ * checked first: when the disk is full, the honest uploader learns it is the node, not its plan.
  */
-export function withBlobQuota (store: RendezvousStore, blobs: BlobStore, clock: () => number = Date.now): RendezvousStore {
-  const wrapped: RendezvousStore = {
-    deposit: async (envelope, limits, now) => {
-      // Best effort across the two stores: a blob reserved between this read and the deposit can
-      // overshoot the quota by one envelope (64 KiB at most).
-      const used = await blobs.usage(envelope.recipient, now ?? clock())
-      return await store.deposit(envelope, { ...limits, maxBytes: Math.max(0, limits.maxBytes - used) }, now)
-    },
-    fetch: async (recipient, after, limit, now) => await store.fetch(recipient, after, limit, now),
-    ack: async (recipient, ids) => await store.ack(recipient, ids),
-    usage: async (recipient, now) => {
-      const usage = await store.usage(recipient, now)
-      return { count: usage.count, bytes: usage.bytes + await blobs.usage(recipient, now ?? clock()) }
-    },
-    deleteMailbox: async (peer, which) => await store.deleteMailbox(peer, which),
-    purgeExpired: async now => await store.purgeExpired(now),
-    stats: async () => await store.stats(),
-    close: async () => { await store.close() }
+export function refuseOverLimits (blob: NewBlob, limits: BlobLimits, senderUsed: number, totalUsed: number): void {
+  if (totalUsed + blob.size > limits.totalBytes) {
+    throw new ProtocolError(ErrorCode.STORAGE_FULL, 'this node has no room for more attachments; try again later')
   }
-  const subscribe = store.subscribeDeposits?.bind(store)
-  // MailboxService notifies on its own only when the store cannot: keep that distinction.
-  if (subscribe != null) wrapped.subscribeDeposits = async listener => await subscribe(listener)
-  return wrapped
+  if (senderUsed + blob.size > limits.senderBytes) {
+    throw new ProtocolError(ErrorCode.QUOTA_EXCEEDED, `attachments you uploaded and nobody fetched yet hold ${senderUsed} bytes; ${Math.max(0, limits.senderBytes - senderUsed)} more fit`)
+  }
 }

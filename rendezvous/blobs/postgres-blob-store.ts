@@ -2,7 +2,8 @@
 // instance can be downloaded through any other. Uses the mailbox store's pool when given one.
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { LOCK_NAMESPACE, migratedPool, transaction } from '../storage/postgres-support.ts'
-import type { BlobStats, BlobStore, NewBlob, StoredBlob } from './blob-store.ts'
+import { refuseOverLimits } from './blob-store.ts'
+import type { BlobFilter, BlobLimits, BlobStats, BlobStore, NewBlob, StoredBlob } from './blob-store.ts'
 import type pg from 'pg'
 
 /** Applied in order, each once, recorded in blob_migrations. Never edit one that has shipped. */
@@ -31,6 +32,8 @@ const MIGRATIONS: string[] = [
 
 /** Second key of the migration lock: 'blob', apart from the other adapters' migration locks. */
 const MIGRATION_LOCK = 0x626c6f62
+/** Second key of the lock every upload's admission takes: the node-wide budget is one counter. */
+const BUDGET_LOCK = 0x62756467 // 'budg'
 
 interface BlobRow {
   recipient: string
@@ -40,6 +43,10 @@ interface BlobRow {
   chunks: number
   created_at: string
   expires_at: string
+}
+
+function toBlob (row: BlobRow): StoredBlob {
+  return { id: new Uint8Array(row.id), sender: row.sender, recipient: row.recipient, size: Number(row.size), chunks: row.chunks, createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) }
 }
 
 export class PostgresBlobStore implements BlobStore {
@@ -57,14 +64,15 @@ export class PostgresBlobStore implements BlobStore {
     return new PostgresBlobStore(pool, owned)
   }
 
-  async begin (blob: NewBlob, room: number, now: number, staleAt: number): Promise<void> {
+  async begin (blob: NewBlob, limits: BlobLimits, now: number, staleAt: number): Promise<void> {
     await transaction(this.pool, async client => {
-      // The mailbox store takes the same per-recipient lock for deposits: the quota check and the
-      // insert are one step for every instance.
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, blob.recipient])
-      const { rows } = await client.query<{ bytes: string }>('SELECT coalesce(sum(size), 0) AS bytes FROM blobs WHERE recipient = $1 AND expires_at > $2', [blob.recipient, now])
-      const used = Number(rows[0].bytes)
-      if (used + blob.size > room) throw new ProtocolError(ErrorCode.MAILBOX_FULL, `recipient's mailbox has room for ${Math.max(0, room - used)} more bytes`)
+      // The budget spans every recipient and every instance: admissions take turns under one lock,
+      // so the sums below and the insert are one step and concurrent uploads cannot overshoot.
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, BUDGET_LOCK])
+      const { rows } = await client.query<{ sender: string, total: string }>(`SELECT
+        coalesce(sum(size) FILTER (WHERE sender = $1), 0) AS sender, coalesce(sum(size), 0) AS total
+        FROM blobs WHERE expires_at > $2`, [blob.sender, now])
+      refuseOverLimits(blob, limits, Number(rows[0].sender), Number(rows[0].total))
       const inserted = await client.query(`INSERT INTO blobs (recipient, id, sender, size, chunks, created_at, expires_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, [blob.recipient, blob.id, blob.sender, blob.size, blob.chunks, now, staleAt])
       if (inserted.rowCount === 0) throw new ProtocolError(ErrorCode.ALREADY_EXISTS, 'a blob with this id is already waiting for the recipient')
@@ -84,11 +92,9 @@ export class PostgresBlobStore implements BlobStore {
     if (result.rowCount === 0) throw new ProtocolError(ErrorCode.NOT_FOUND, 'upload was discarded')
   }
 
-  async get (recipient: string, id: Uint8Array, now: number): Promise<StoredBlob | undefined> {
-    const { rows } = await this.pool.query<BlobRow>('SELECT * FROM blobs WHERE recipient = $1 AND id = $2 AND complete AND expires_at > $3', [recipient, id, now])
-    const row = rows[0]
-    if (row == null) return undefined
-    return { id: new Uint8Array(row.id), sender: row.sender, recipient: row.recipient, size: Number(row.size), chunks: row.chunks, createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) }
+  async get (recipient: string, id: Uint8Array, now: number, filter: BlobFilter = {}): Promise<StoredBlob | undefined> {
+    const { rows } = await this.pool.query<BlobRow>('SELECT * FROM blobs WHERE recipient = $1 AND id = $2 AND complete AND expires_at > $3 AND ($4::text IS NULL OR sender = $4)', [recipient, id, now, filter.sender ?? null])
+    return rows[0] == null ? undefined : toBlob(rows[0])
   }
 
   async chunk (recipient: string, id: Uint8Array, index: number): Promise<Uint8Array | undefined> {
@@ -96,12 +102,26 @@ export class PostgresBlobStore implements BlobStore {
     return rows[0] == null ? undefined : new Uint8Array(rows[0].data)
   }
 
-  async delete (recipient: string, id: Uint8Array): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM blobs WHERE recipient = $1 AND id = $2', [recipient, id])).rowCount ?? 0) > 0
+  async list (recipient: string, now: number, after: Uint8Array | undefined, limit: number): Promise<StoredBlob[]> {
+    const { rows } = await this.pool.query<BlobRow>('SELECT * FROM blobs WHERE recipient = $1 AND complete AND expires_at > $2 AND id > $3 ORDER BY id LIMIT $4', [recipient, now, after ?? new Uint8Array(), limit])
+    return rows.map(toBlob)
   }
 
-  async usage (recipient: string, now: number): Promise<number> {
-    const { rows } = await this.pool.query<{ bytes: string }>('SELECT coalesce(sum(size), 0) AS bytes FROM blobs WHERE recipient = $1 AND expires_at > $2', [recipient, now])
+  async delete (recipient: string, id: Uint8Array, filter: BlobFilter = {}): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM blobs WHERE recipient = $1 AND id = $2 AND ($3::text IS NULL OR sender = $3)', [recipient, id, filter.sender ?? null])).rowCount ?? 0) > 0
+  }
+
+  async clear (recipient: string, filter: BlobFilter = {}): Promise<number> {
+    return (await this.pool.query('DELETE FROM blobs WHERE recipient = $1 AND ($2::text IS NULL OR sender = $2)', [recipient, filter.sender ?? null])).rowCount ?? 0
+  }
+
+  async senderUsage (sender: string, now: number): Promise<number> {
+    const { rows } = await this.pool.query<{ bytes: string }>('SELECT coalesce(sum(size), 0) AS bytes FROM blobs WHERE sender = $1 AND expires_at > $2', [sender, now])
+    return Number(rows[0].bytes)
+  }
+
+  async totalUsage (now: number): Promise<number> {
+    const { rows } = await this.pool.query<{ bytes: string }>('SELECT coalesce(sum(size), 0) AS bytes FROM blobs WHERE expires_at > $1', [now])
     return Number(rows[0].bytes)
   }
 

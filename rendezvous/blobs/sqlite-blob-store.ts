@@ -3,7 +3,8 @@
 import type Database from 'better-sqlite3'
 import { openDurableSqlite, walScrubber } from '../storage/sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import type { BlobStats, BlobStore, NewBlob, StoredBlob } from './blob-store.ts'
+import { refuseOverLimits } from './blob-store.ts'
+import type { BlobFilter, BlobLimits, BlobStats, BlobStore, NewBlob, StoredBlob } from './blob-store.ts'
 
 // Tables of their own, created if missing: the mailbox store numbers its migrations with
 // user_version, which this store must not touch in a shared database.
@@ -40,6 +41,10 @@ interface BlobRow {
   expires_at: number
 }
 
+function toBlob (row: BlobRow): StoredBlob {
+  return { id: new Uint8Array(row.id), sender: row.sender, recipient: row.recipient, size: row.size, chunks: row.chunks, createdAt: row.created_at, expiresAt: row.expires_at }
+}
+
 export class SqliteBlobStore implements BlobStore {
   readonly db: Database.Database
   readonly #owned: boolean
@@ -67,14 +72,15 @@ export class SqliteBlobStore implements BlobStore {
     return (this.db.prepare('SELECT seq FROM blobs WHERE recipient = ? AND id = ?').get(recipient, id) as { seq: number } | undefined)?.seq
   }
 
-  async begin (blob: NewBlob, room: number, now: number, staleAt: number): Promise<void> {
+  async begin (blob: NewBlob, limits: BlobLimits, now: number, staleAt: number): Promise<void> {
+    // One synchronous transaction on the one connection: nothing else runs between the checks
+    // and the insert, so concurrent uploads cannot overshoot either limit.
     this.db.transaction(() => {
       if (this.#seq(blob.recipient, blob.id) != null) throw new ProtocolError(ErrorCode.ALREADY_EXISTS, 'a blob with this id is already waiting for the recipient')
-      const used = this.#usage(blob.recipient, now)
-      if (used + blob.size > room) throw new ProtocolError(ErrorCode.MAILBOX_FULL, `recipient's mailbox has room for ${Math.max(0, room - used)} more bytes`)
+      refuseOverLimits(blob, limits, this.#senderUsage(blob.sender, now), this.#totalUsage(now))
       this.db.prepare('INSERT INTO blobs (recipient, id, sender, size, chunks, complete, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)')
         .run(blob.recipient, blob.id, blob.sender, blob.size, blob.chunks, now, staleAt)
-    })()
+    }).immediate()
   }
 
   async putChunks (recipient: string, id: Uint8Array, chunks: Array<{ index: number, data: Uint8Array }>): Promise<void> {
@@ -89,10 +95,10 @@ export class SqliteBlobStore implements BlobStore {
     if (changes === 0) throw new ProtocolError(ErrorCode.NOT_FOUND, 'upload was discarded')
   }
 
-  async get (recipient: string, id: Uint8Array, now: number): Promise<StoredBlob | undefined> {
-    const row = this.db.prepare('SELECT * FROM blobs WHERE recipient = ? AND id = ? AND complete = 1 AND expires_at > ?').get(recipient, id, now) as BlobRow | undefined
-    if (row == null) return undefined
-    return { id: new Uint8Array(row.id), sender: row.sender, recipient: row.recipient, size: row.size, chunks: row.chunks, createdAt: row.created_at, expiresAt: row.expires_at }
+  async get (recipient: string, id: Uint8Array, now: number, filter: BlobFilter = {}): Promise<StoredBlob | undefined> {
+    const row = this.db.prepare('SELECT * FROM blobs WHERE recipient = ? AND id = ? AND complete = 1 AND expires_at > ? AND (? IS NULL OR sender = ?)')
+      .get(recipient, id, now, filter.sender ?? null, filter.sender ?? null) as BlobRow | undefined
+    return row == null ? undefined : toBlob(row)
   }
 
   async chunk (recipient: string, id: Uint8Array, index: number): Promise<Uint8Array | undefined> {
@@ -101,16 +107,36 @@ export class SqliteBlobStore implements BlobStore {
     return row == null ? undefined : new Uint8Array(row.data)
   }
 
-  async delete (recipient: string, id: Uint8Array): Promise<boolean> {
+  async list (recipient: string, now: number, after: Uint8Array | undefined, limit: number): Promise<StoredBlob[]> {
+    const rows = this.db.prepare('SELECT * FROM blobs WHERE recipient = ? AND complete = 1 AND expires_at > ? AND id > ? ORDER BY id LIMIT ?')
+      .all(recipient, now, after ?? new Uint8Array(), limit) as BlobRow[]
+    return rows.map(toBlob)
+  }
+
+  async delete (recipient: string, id: Uint8Array, filter: BlobFilter = {}): Promise<boolean> {
+    if (filter.sender != null) return this.#deleteWhere('recipient = ? AND id = ? AND sender = ?', recipient, id, filter.sender) > 0
     return this.#deleteWhere('recipient = ? AND id = ?', recipient, id) > 0
   }
 
-  #usage (recipient: string, now: number): number {
-    return (this.db.prepare('SELECT coalesce(sum(size), 0) AS bytes FROM blobs WHERE recipient = ? AND expires_at > ?').get(recipient, now) as { bytes: number }).bytes
+  async clear (recipient: string, filter: BlobFilter = {}): Promise<number> {
+    if (filter.sender != null) return this.#deleteWhere('recipient = ? AND sender = ?', recipient, filter.sender)
+    return this.#deleteWhere('recipient = ?', recipient)
   }
 
-  async usage (recipient: string, now: number): Promise<number> {
-    return this.#usage(recipient, now)
+  #senderUsage (sender: string, now: number): number {
+    return (this.db.prepare('SELECT coalesce(sum(size), 0) AS bytes FROM blobs WHERE sender = ? AND expires_at > ?').get(sender, now) as { bytes: number }).bytes
+  }
+
+  #totalUsage (now: number): number {
+    return (this.db.prepare('SELECT coalesce(sum(size), 0) AS bytes FROM blobs WHERE expires_at > ?').get(now) as { bytes: number }).bytes
+  }
+
+  async senderUsage (sender: string, now: number): Promise<number> {
+    return this.#senderUsage(sender, now)
+  }
+
+  async totalUsage (now: number): Promise<number> {
+    return this.#totalUsage(now)
   }
 
   async deleteFor (peer: string, which = { received: true, sent: true }): Promise<number> {

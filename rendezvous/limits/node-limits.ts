@@ -11,6 +11,8 @@ export interface NodeLimits {
   requester(connection: Pick<Connection, 'remotePeer' | 'remoteAddr'>): Requester
   /** Every mailbox request. */
   mailbox: RequestLimiter
+  /** Every attachment blob request (an upload's chunks travel in its one request). */
+  blobs: RequestLimiter
   /** RESOLVE (`@username` → devices): what username enumeration needs. */
   resolves: RequestLimiter
   /** DISCOVER (contact hashes → usernames): what harvesting phone numbers and emails needs. */
@@ -43,6 +45,10 @@ export function createNodeLimits (limits: RendezvousConfig['limits'], options: N
   return {
     requester: connection => requesterOf(connection, { countLoopback: limits.limitLoopback }),
     mailbox: new RequestLimiter('mailbox_requests_per_minute', {
+      peer: { perMinute: limits.requestsPerMinute },
+      network: { perMinute: limits.requestsPerMinutePerNetwork }
+    }, options),
+    blobs: new RequestLimiter('blob_requests_per_minute', {
       peer: { perMinute: limits.requestsPerMinute },
       network: { perMinute: limits.requestsPerMinutePerNetwork }
     }, options),

@@ -1,8 +1,14 @@
 // The account and backup commands as a person runs them.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
+import { bytesToHex } from '@noble/hashes/utils.js'
+import { BlobClient } from '../../protocol/attachments/blob-client.ts'
+import { sealAttachment } from '../../protocol/attachments/cipher.ts'
+import { Home } from '../../node/home.ts'
 import { runCli, startRendezvousProcess } from '../helpers/cli.ts'
 import { startSmtp } from '../helpers/smtp.ts'
+
+import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 
 describe('babacloud account and backup', { timeout: 120_000 }, () => {
@@ -76,6 +82,33 @@ describe('babacloud account and backup', { timeout: 120_000 }, () => {
     expect(link).toMatchObject({ account: 'ana', code: expect.stringMatching(/^\d{4}-\d{4}$/) })
     const linked = await runCli(['account', 'link', '--home', phone, '--rendezvous', rv, '--account', '@ana', '--code', link.code, '--json'])
     expect(JSON.parse(linked.stdout).devices).toHaveLength(2)
+  })
+
+  it('lists, deletes and clears the attachments waiting for this device (`account blobs`)', async () => {
+    const tmp = tempDir('babacloud-blobs-cli-')
+    cleanup.add(tmp.remove)
+    const rv = await startRendezvous(cleanup)
+    const home = `${tmp.dir}/me`
+    // The identity is made in-process: `babacloud init` has its own tests, and each CLI run costs seconds.
+    const me = (await new Home(home).init()).identity.peerId
+    const [spammer, friend] = await Promise.all([createPeer(cleanup, rv.addr), createPeer(cleanup, rv.addr)])
+    const spam = [sealAttachment(new Uint8Array(100)), sealAttachment(new Uint8Array(200))]
+    for (const s of spam) await new BlobClient(spammer.node, rv.addr).upload(me, s)
+    const wanted = sealAttachment(new Uint8Array(300))
+    await new BlobClient(friend.node, rv.addr).upload(me, wanted)
+    const args = ['account', 'blobs', '--home', home, '--rendezvous', rv.addr.toString(), '--json']
+
+    const listed = JSON.parse((await runCli(args)).stdout)
+    expect(listed.blobs).toHaveLength(3)
+    expect(listed.blobs.find((b: { id: string }) => b.id === bytesToHex(wanted.id))).toMatchObject({ from: friend.node.peerId.toString(), size: 316 })
+    const cleared = await runCli([...args, '--clear', '--from', spammer.node.peerId.toString()])
+    expect(JSON.parse(cleared.stdout)).toEqual({ deleted: 2 })
+    const deleted = await runCli([...args, '--delete', bytesToHex(wanted.id)])
+    expect(JSON.parse(deleted.stdout)).toEqual({ deleted: 1 })
+    expect((await rv.node.blobs.stats()).blobs).toBe(0)
+    const bad = await runCli([...args, '--delete', 'not-an-id'])
+    expect(bad.code).not.toBe(0)
+    expect(bad.stderr).toMatch(/not an attachment id/)
   })
 
   it('restores a backup on a fresh home, and a wrong passphrase changes nothing', async () => {

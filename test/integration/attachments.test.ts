@@ -136,8 +136,8 @@ describe('attachments', () => {
     const result = await alice.attachments.send(bob.node.peerId, { name: 'secret-plans.pdf', mime: 'application/pdf', bytes })
     expect(result).toMatchObject({ status: 'stored', path: 'mailbox' })
     expect(await blobCount(rv)).toBe(1)
-    // Counted against bob's mailbox quota.
-    expect(await rv.node.blobs.usage(bob.node.peerId.toString(), Date.now())).toBeGreaterThan(5 * MB)
+    // Counted against alice's allowance (she uploaded it), not bob's mailbox.
+    expect(await rv.node.blobs.senderUsage(alice.node.peerId.toString(), Date.now())).toBeGreaterThan(5 * MB)
 
     for (const file of filesUnder(rv.dataDir)) {
       const data = readFileSync(file)
@@ -204,7 +204,7 @@ describe('attachments', () => {
     expect(await blobCount(rv)).toBe(0)
   })
 
-  it('counts blobs in the recipient\'s mailbox quota and deletes them with the account', async () => {
+  it('counts blobs against the uploader, not the recipient\'s mailbox, and deletes them with the account', async () => {
     const rv = await startRendezvous(cleanup, { mailbox: { maxBytes: '1MB' } })
     const alice = await peer(rv)
     const bob = await peer(rv)
@@ -212,8 +212,10 @@ describe('attachments', () => {
     await bob.client.start({ receive: false })
     await bob.client.accounts?.signUp({ username: 'bob' }, '1990-01-01')
     await alice.attachments.send(bob.node.peerId, { name: 'a.bin', bytes: new Uint8Array(MB - 20 * 1024) })
-    await expect(alice.attachments.send(bob.node.peerId, { name: 'b.bin', bytes: new Uint8Array(100 * 1024) })).rejects.toMatchObject({ code: 'MAILBOX_FULL' })
-    await expect(alice.client.send(bob.node.peerId, 'x'.repeat(30_000))).rejects.toMatchObject({ code: 'MAILBOX_FULL' })
+    // alice's own allowance (her plan within the node's 1 MB ceiling) is used up…
+    await expect(alice.attachments.send(bob.node.peerId, { name: 'b.bin', bytes: new Uint8Array(100 * 1024) })).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' })
+    // …while bob's mailbox still takes mail.
+    expect(await alice.client.send(bob.node.peerId, 'x'.repeat(30_000))).toMatchObject({ status: 'stored' })
     expect(await blobCount(rv)).toBe(1)
 
     await bob.client.accounts?.delete()

@@ -18,6 +18,17 @@ describe('rendezvous config', () => {
     expect(() => parseSize('-1MB', 'mailbox.maxBytes')).toThrow(/mailbox.maxBytes/)
   })
 
+  it('bounds attachment blobs on the node: a total budget and a retention shorter than messages', () => {
+    expect(DEFAULT_CONFIG.attachments.retentionMs).toBeLessThan(DEFAULT_CONFIG.plans.free.mailbox.retentionMs)
+    expect(DEFAULT_CONFIG.attachments.totalBytes).toBeGreaterThanOrEqual(DEFAULT_CONFIG.attachments.maxBytes)
+    expect(resolveConfig({ attachments: { totalBytes: '2GB', retention: '3d' } }).attachments).toMatchObject({ totalBytes: 2 * 1024 ** 3, retentionMs: 3 * 86_400_000 })
+    // Never longer than the mailbox keeps messages.
+    expect(resolveConfig({ mailbox: { retention: '2d' }, attachments: { retention: '7d' } }).attachments.retentionMs).toBe(2 * 86_400_000)
+    expect(() => resolveConfig({ attachments: { maxBytes: '10MB', totalBytes: '1MB' } })).toThrow(/attachments.totalBytes/)
+    expect(() => resolveConfig({ attachments: { retention: '0s' } })).toThrow(/attachments.retention/)
+    expect(() => resolveConfig({ attachments: { retention: 'soon' } })).toThrow(/attachments.retention/)
+  })
+
   it('merges a YAML file over the defaults and names the bad field', () => {
     const tmp = tempDir()
     try {

@@ -1,5 +1,6 @@
 // The browser AttachmentSink on real IndexedDB in Chromium: a committed file survives a reopen with
-// its exact bytes, an aborted one leaves nothing, and a version 1 database gains the store in place.
+// its exact bytes, an aborted one leaves nothing, a file of another peer or direction never replaces
+// one under the same id (attachment spoofing), and a version 1 database gains the store in place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
 import { openModulePage, startWebDevServer } from './browser-modules.ts'
@@ -58,6 +59,38 @@ describe.runIf(hasChromium)('IdbAttachmentSink in Chromium', () => {
     expect(result.present).toEqual([true, false])
     expect(result.bytes).toEqual([1, 2, 3, 4, 5])
     expect(result.record).toMatchObject({ id: 'ab'.repeat(16), peer: 'peer-a', direction: 'in', name: 'photo.png', mime: 'image/png', size: 5 })
+  })
+
+  it('never replaces a file with one of another peer or direction under the same id', async () => {
+    const result = await browser.page.evaluate(async () => {
+      const { webImport } = globalThis as unknown as { webImport: WebImport }
+      const { openAppDb } = await webImport<typeof import('../../web/store/app-db.ts')>('/store/app-db.ts')
+      const { IdbAttachmentSink } = await webImport<typeof import('../../web/store/idb-attachment-sink.ts')>('/store/idb-attachment-sink.ts')
+      const db = await openAppDb('spoof-test')
+      const sink = new IdbAttachmentSink(db)
+      const meta = { id: 'ef'.repeat(16), from: 'peer-a', name: 'photo.png', mime: 'image/png', size: 1 }
+      const save = async (from: string, byte: number): Promise<string> => {
+        const writer = await sink.open({ ...meta, from })
+        await writer.write(Uint8Array.of(byte))
+        return await writer.commit().catch((err: Error & { code?: string }) => `${err.name}:${err.code ?? ''}`)
+      }
+      const first = await save('peer-a', 1)
+      const stranger = await save('peer-b', 2)
+      const again = await save('peer-a', 3)
+      await sink.put({ id: '01'.repeat(16), peer: 'peer-a', direction: 'out', name: 'mine.txt', mime: 'text/plain', size: 1, bytes: Uint8Array.of(7), savedAt: 1 })
+      const echo = await sink.put({ id: '01'.repeat(16), peer: 'peer-a', direction: 'in', name: 'mine.txt', mime: 'text/plain', size: 1, bytes: Uint8Array.of(8), savedAt: 2 })
+        .then(() => 'stored', (err: Error & { code?: string }) => `${err.name}:${err.code ?? ''}`)
+      const record = await sink.get(meta.id)
+      const mine = await sink.get('01'.repeat(16))
+      db.close()
+      return { first, stranger, again, echo, peer: record?.peer, bytes: [...(record?.bytes ?? [])], mine: [...(mine?.bytes ?? [])] }
+    })
+    expect(result.first).toBe(`idb:${'ef'.repeat(16)}`)
+    expect(result.stranger).toBe('AttachmentError:CONFLICT')
+    expect(result.echo).toBe('AttachmentError:CONFLICT')
+    // The same peer may store its own attachment again (a retry), nobody else can.
+    expect(result.again).toBe(`idb:${'ef'.repeat(16)}`)
+    expect(result).toMatchObject({ peer: 'peer-a', bytes: [3], mine: [7] })
   })
 
   it('upgrades a version 1 database without losing what it holds', async () => {

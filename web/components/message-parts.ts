@@ -1,5 +1,6 @@
 // Template pieces the 1:1 and group conversations share: attachments and sizes.
 import { html, svg } from 'lit'
+import { isInlineImage } from '../../protocol/attachments/mime.ts'
 import type { ViewAttachment } from '../services/chat-service.ts'
 import type { TemplateResult } from 'lit'
 
@@ -15,7 +16,7 @@ export function formatSize (bytes: number): string {
 
 /** Images as an inline preview (the decrypted bytes), anything else as a download link. */
 export function attachmentView (a: ViewAttachment): TemplateResult {
-  if (a.mime.startsWith('image/') && a.mime !== 'image/svg+xml') {
+  if (isInlineImage(a.mime)) {
     return html`<figure class="attachment">
       <a href=${a.url} download=${a.name}><img src=${a.url} alt=${`Image ${a.name}`} data-testid="attachment-image" loading="lazy"></a>
       <figcaption class="muted">${a.name} · ${formatSize(a.size)}</figcaption>

@@ -1,5 +1,7 @@
 // AttachmentSink on IndexedDB: verified plaintext collects in memory and is written in one
 // transaction on commit, so an aborted transfer leaves nothing behind and a saved file survives reloads.
+// A record is bound to its peer and direction: a later file under the same id never replaces it.
+import { AttachmentError, AttachmentErrorCode } from '../../protocol/attachments/constants.ts'
 import type { AppDb, AttachmentRecord } from './app-db.ts'
 import type { AttachmentSink, AttachmentWriter, IncomingAttachment } from '../../protocol/attachments/sink.ts'
 
@@ -35,8 +37,20 @@ export class IdbAttachmentSink implements AttachmentSink {
     }
   }
 
+  /**
+   * Stores a file under its attachment id. The same peer and direction may store it again (a retry
+   * of the same attachment); anyone else's file under that id is refused with CONFLICT.
+   */
   async put (record: AttachmentRecord): Promise<void> {
-    await this.#db.put('attachments', record)
+    const tx = this.#db.transaction('attachments', 'readwrite')
+    const existing = await tx.store.get(record.id)
+    if (existing != null && (existing.peer !== record.peer || existing.direction !== record.direction)) {
+      tx.abort()
+      await tx.done.catch(() => {})
+      throw new AttachmentError(AttachmentErrorCode.CONFLICT, `attachment id ${record.id} already belongs to another conversation`)
+    }
+    await tx.store.put(record)
+    await tx.done
   }
 
   async get (id: string): Promise<AttachmentRecord | undefined> {
