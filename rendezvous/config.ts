@@ -57,6 +57,10 @@ export interface RendezvousConfig {
     /** Group topics one remote peer may subscribe to, as tracked by this node's gossipsub. */
     gossipTopicsPerPeer: number
     gossipMaxMessageBytes: number
+    /** DHT value records (users' signed home records) this node keeps for the federation. */
+    dhtMaxRecords: number
+    /** DHT provider records this node keeps for others; BabaCloud itself uses none. */
+    dhtMaxProviderRecords: number
   }
   /** How often expired envelopes are purged. */
   sweepIntervalMs: number
@@ -94,7 +98,9 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
     maxStreamsPerConnection: 256,
     identifyMaxMessageBytes: 4096,
     gossipTopicsPerPeer: 256,
-    gossipMaxMessageBytes: 128 * 1024
+    gossipMaxMessageBytes: 128 * 1024,
+    dhtMaxRecords: 50_000,
+    dhtMaxProviderRecords: 1_000
   },
   sweepIntervalMs: 60_000,
   logPurgeIntervalMs: 3_600_000,
@@ -199,6 +205,9 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (limits.identifyMaxMessage != null) c.limits.identifyMaxMessageBytes = parseSize(limits.identifyMaxMessage, 'limits.identifyMaxMessage')
   if (limits.gossipMaxMessage != null) c.limits.gossipMaxMessageBytes = parseSize(limits.gossipMaxMessage, 'limits.gossipMaxMessage')
   if (limits.limitLoopback != null) c.limits.limitLoopback = limits.limitLoopback === true
+  for (const key of ['dhtMaxRecords', 'dhtMaxProviderRecords'] as const) {
+    if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)
+  }
   const relay = section(raw, 'relay')
   if (relay.maxReservations != null) c.relay.maxReservations = positiveInt(relay.maxReservations, 'relay.maxReservations')
   if (relay.dataLimit != null) c.relay.dataLimitBytes = parseSize(relay.dataLimit, 'relay.dataLimit')

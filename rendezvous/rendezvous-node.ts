@@ -21,7 +21,7 @@ import { GroupRelay } from './groups/group-relay.ts'
 import { RendezvousMetrics } from './metrics.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
-import { HomeAnnouncer } from './federation/home-announcer.ts'
+import { HomeRepublisher } from './federation/home-republisher.ts'
 import { ipConnectionGater } from './limits/connection-gater.ts'
 import { maskIp, silentLogger } from './logging.ts'
 import type { Logger } from './logging.ts'
@@ -128,7 +128,7 @@ export class RendezvousNode {
   #accounts?: AccountService
   #accountProtocol?: AccountProtocol
   #billing?: BillingComponents
-  #home?: HomeAnnouncer
+  #home?: HomeRepublisher
   #prekeyStore?: PrekeyStore
   #prekeyProtocol?: PrekeyProtocol
   readonly #options: RendezvousNodeOptions
@@ -195,8 +195,11 @@ export class RendezvousNode {
         identifyMaxMessageBytes: limits.identifyMaxMessageBytes,
         gossipTopicBytesPerPeer: limits.gossipTopicsPerPeer * 1024,
         gossipMaxMessageBytes: limits.gossipMaxMessageBytes,
-        maxStreamsPerConnection: limits.maxStreamsPerConnection
+        maxStreamsPerConnection: limits.maxStreamsPerConnection,
+        dhtMaxRecords: limits.dhtMaxRecords,
+        dhtMaxProviderRecords: limits.dhtMaxProviderRecords
       },
+      now: this.#options.now,
       listen: this.config.listen,
       dhtServer: true,
       privateNetwork: this.config.privateNetwork,
@@ -215,12 +218,12 @@ export class RendezvousNode {
     this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
     const billing = createBilling({ accounts: this.#accountStore, mailbox: this.#store, config: this.config, store: this.#options.billingStore ?? await openBillingStore(this.#accountStore), now: this.#options.now })
     this.#billing = billing
-    const home = new HomeAnnouncer(node)
+    const home = new HomeRepublisher({ node, now: this.#options.now })
     this.#home = home
     const blobs = this.#options.blobStore ?? await this.#openBlobs(this.#store)
     this.#blobs = blobs
     // Pending attachment blobs count against the same per-recipient byte quota as envelopes.
-    this.#mailbox = new MailboxService({ node, store: withBlobQuota(this.#store, blobs, this.#options.now), limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: new RateLimiter({ perMinute: limits.requestsPerMinute }), onFetch: peer => { home.announce(peer) } })
+    this.#mailbox = new MailboxService({ node, store: withBlobQuota(this.#store, blobs, this.#options.now), limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: new RateLimiter({ perMinute: limits.requestsPerMinute }), onFetch: peer => { home.seen(peer) } })
     await this.#mailbox.start()
     this.#blobService = new BlobService({ node, blobs, mailbox: this.#store, limits: this.config.mailbox, quota: billing?.quota, limitsFor: billing == null ? undefined : async peer => await billing.service.limitsFor(peer), maxBytes: this.config.attachments.maxBytes, sweepIntervalMs: this.config.sweepIntervalMs, metrics: this.#metrics, now: this.#options.now })
     await this.#blobService.start()

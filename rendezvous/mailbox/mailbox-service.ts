@@ -42,7 +42,7 @@ export interface MailboxServiceInit {
   now?: () => number
   /** Requests per peer; refused with RATE_LIMITED beyond it. */
   rateLimit?: RateLimiter
-  /** Called for every peer that fetches here: this node is its home (federation announces it). */
+  /** Called for every peer that fetches here: this node is its home (federation keeps its home record alive). */
   onFetch?: (peer: PeerId) => void
 }
 
