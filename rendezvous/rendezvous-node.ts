@@ -200,6 +200,7 @@ export class RendezvousNode {
         dhtMaxProviderRecords: limits.dhtMaxProviderRecords
       },
       now: this.#options.now,
+      onLimit: limit => { this.#metrics?.limitHit(limit) },
       listen: this.config.listen,
       dhtServer: true,
       privateNetwork: this.config.privateNetwork,

@@ -50,6 +50,8 @@ export interface CreateChatNodeOptions {
   connectionManager?: Libp2pOptions['connectionManager']
   /** Clock for DHT record expiry (tests). */
   now?: () => number
+  /** Told when a bound on what remote peers can make this node hold refuses something. */
+  onLimit?: (limit: string) => void
   start?: boolean
 }
 
@@ -82,11 +84,12 @@ export const DEFAULT_NODE_LIMITS: Required<NodeLimits> = {
 const DHT_RECORD_OVERHEAD_BYTES = 512
 
 /** The DHT service with its datastore bounded (see dht-store-limits.ts). */
-function boundedDht (factory: (components: KadDHTComponents) => KadDHT, limits: Required<NodeLimits>): ServiceFactoryMap[string] {
+function boundedDht (factory: (components: KadDHTComponents) => KadDHT, limits: Required<NodeLimits>, onLimit?: (limit: string) => void): ServiceFactoryMap[string] {
   const bounded = (components: KadDHTComponents): KadDHT => factory(withDatastore(components, boundedDhtDatastore(components.datastore, {
     maxRecords: limits.dhtMaxRecords,
     maxProviderRecords: limits.dhtMaxProviderRecords,
-    maxRecordBytes: MAX_HOME_RECORD_BYTES + DHT_RECORD_OVERHEAD_BYTES
+    maxRecordBytes: MAX_HOME_RECORD_BYTES + DHT_RECORD_OVERHEAD_BYTES,
+    onLimit
   })))
   // the DHT reads the ping service from its components, which the map type cannot express
   return bounded as unknown as ServiceFactoryMap[string]
@@ -110,7 +113,7 @@ export async function createChatNode (options: CreateChatNodeOptions): Promise<C
       // Only signed home records may be stored under our namespace; the newest one wins.
       validators: { [HOME_NAMESPACE]: homeRecordValidator(options.now) },
       selectors: { [HOME_NAMESPACE]: homeRecordSelector }
-    }), limits),
+    }), limits, options.onLimit),
     ...options.services
   }
   if (options.relayServer != null && options.relayServer !== false) {

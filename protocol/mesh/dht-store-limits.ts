@@ -14,6 +14,8 @@ export interface DhtStoreLimits {
   maxProviderRecords: number
   /** Largest stored value record, kad-dht's framing included. */
   maxRecordBytes: number
+  /** Told of each refusal: `dht_records`, `dht_record_bytes` or `dht_provider_records`. */
+  onLimit?: (limit: string) => void
 }
 
 /** The DHT refused to keep a record: too many already, or too large. */
@@ -26,7 +28,7 @@ export class DhtStoreFullError extends Error {
 
 class Bucket {
   readonly keys = new Set<string>()
-  constructor (readonly prefix: string, readonly max: number, readonly what: string) {}
+  constructor (readonly prefix: string, readonly max: number, readonly what: string, readonly onFull: () => void) {}
 
   holds (key: Key): boolean {
     return key.toString().startsWith(this.prefix)
@@ -34,19 +36,25 @@ class Bucket {
 
   admit (key: Key): void {
     const k = key.toString()
-    if (!this.keys.has(k) && this.keys.size >= this.max) throw new DhtStoreFullError(`this node keeps at most ${this.max} DHT ${this.what}`)
+    if (!this.keys.has(k) && this.keys.size >= this.max) {
+      this.onFull()
+      throw new DhtStoreFullError(`this node keeps at most ${this.max} DHT ${this.what}`)
+    }
     this.keys.add(k)
   }
 }
 
 /** `inner` with the DHT's record and provider prefixes (under `prefix`, kad-dht's `/dht`) bounded. */
 export function boundedDhtDatastore (inner: Datastore, limits: DhtStoreLimits, prefix = '/dht'): Datastore {
-  const records = new Bucket(`${prefix}/record/`, limits.maxRecords, 'value records')
-  const providers = new Bucket(`${prefix}/provider/`, limits.maxProviderRecords, 'provider records')
+  const records = new Bucket(`${prefix}/record/`, limits.maxRecords, 'value records', () => limits.onLimit?.('dht_records'))
+  const providers = new Bucket(`${prefix}/provider/`, limits.maxProviderRecords, 'provider records', () => limits.onLimit?.('dht_provider_records'))
   const bucketOf = (key: Key): Bucket | undefined => records.holds(key) ? records : providers.holds(key) ? providers : undefined
   const admit = (key: Key, value: Uint8Array): void => {
     const bucket = bucketOf(key)
-    if (bucket === records && value.length > limits.maxRecordBytes) throw new DhtStoreFullError(`DHT value records are limited to ${limits.maxRecordBytes} bytes`)
+    if (bucket === records && value.length > limits.maxRecordBytes) {
+      limits.onLimit?.('dht_record_bytes')
+      throw new DhtStoreFullError(`DHT value records are limited to ${limits.maxRecordBytes} bytes`)
+    }
     bucket?.admit(key)
   }
   const forget = (key: Key): void => { bucketOf(key)?.keys.delete(key.toString()) }

@@ -75,6 +75,7 @@ describe('DHT record flood', () => {
       return same ? n : false
     }, { timeout: 30_000, what: 'the provider count at the node to settle' })
     expect(settled).toBe(CAP)
+    expect(await rv.node.metricsText()).toMatch(/babacloud_limit_hits_total\{limit="dht_provider_records"\} [1-9]/)
   })
 
   it('keeps at most the configured number of value records, and still takes updates to those it holds', async () => {
@@ -89,6 +90,7 @@ describe('DHT record flood', () => {
       if (await putAt(attacker, rv, homeKey(id.peerId), record)) accepted.push(id)
     }
     expect(accepted.length).toBe(CAP)
+    expect(await rv.node.metricsText()).toMatch(/babacloud_limit_hits_total\{limit="dht_records"\} [1-9]/)
     // A held record can still be replaced by its owner's newer one.
     const newer = signHomeRecord(accepted[0], { homes: [{ peer: rv.node.node.peerId }], seq: 2n, expires: now + 60_000 })
     expect(await putAt(attacker, rv, homeKey(accepted[0].peerId), newer)).toBe(true)
