@@ -11,6 +11,7 @@ import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { afterEach, describe, expect, it } from 'vitest'
+import { ChatClient } from '../../protocol/chat-client.ts'
 import { homeKey, openHomeRecord, signHomeRecord } from '../../protocol/federation/home.ts'
 import { HomeRecordBody, SignedHomeRecord } from '../../protocol/federation/home-record.ts'
 import { DeviceIdentity, peerIdToBytes } from '../../protocol/identity.ts'
@@ -117,14 +118,16 @@ describe('federation home hijack', () => {
         const record = seen.records.get(server)
         if (record != null) expect(openHomeRecord(victim.node.peerId, record, Date.now()).homes.map(h => h.peer.toString())).toEqual([victimHome.node.node.peerId.toString()])
       }
-      // A fresh sender (nothing cached) on another node writes to the offline victim.
+      // A fresh sender (nothing cached) on another node writes to the offline victim; the live
+      // attempt is cut short, the victim being known to be offline.
       const sender = await createPeer(cleanup, senderHome.addr)
-      await sender.client.start()
-      const sent = await sender.client.send(victim.node.peerId, `after the ${what}`)
+      const client = new ChatClient({ node: sender.node, identity: sender.identity, store: sender.store, rendezvous: senderHome.addr, liveTimeoutMs: 500 })
+      await client.start()
+      const sent = await client.send(victim.node.peerId, `after the ${what}`)
       expect(sent.status, what).toBe('stored')
       expect((await hostile.node.store.usage(victim.node.peerId.toString())).count, `mail went to the attacker after the ${what}`).toBe(0)
       expect((await victimHome.node.store.usage(victim.node.peerId.toString())).count).toBeGreaterThan(0)
-      await sender.client.stop()
+      await client.stop()
     }
 
     await victim.client.start()
