@@ -10,6 +10,7 @@ import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from './erro
 import { parsePeerId } from './identity.ts'
 import { MailboxClient } from './mailbox/mailbox-client.ts'
 import { DeliveryRouter, connectionPath } from './delivery/router.ts'
+import { HomePublisher } from './federation/home-publisher.ts'
 import type { DeliveryPath } from './delivery/router.ts'
 import { AccountClient } from './account/account-client.ts'
 import { PrekeyClient } from './prekeys/prekey-client.ts'
@@ -99,9 +100,12 @@ export interface ChatClientInit {
    * others fall back to the sealed box; simulations of many peers save the key generation.
    */
   publishPrekeys?: boolean
-  /** Look up recipients homed on other rendezvous nodes in the DHT (default true). */
+  /**
+   * Federation (default true): publish this device's signed home record in the DHT, and look up
+   * recipients homed on other rendezvous nodes there.
+   */
   federation?: boolean
-  /** The clock for prekey rotation and other expiring state (default Date.now). */
+  /** The clock for prekey rotation, home record expiry and other expiring state (default Date.now). */
   now?: () => number
 }
 
@@ -122,6 +126,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   readonly #log: Logger
   readonly #timeoutMs: number
   readonly #router: DeliveryRouter
+  /** Keeps our signed home record (naming our rendezvous) in the DHT. */
+  readonly homePublisher?: HomePublisher
   readonly #controlHandlers = new Map<string, ControlHandler>()
   readonly #seenControl = new Set<string>()
   #syncing?: Promise<number>
@@ -174,8 +180,18 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
       timeoutMs: this.#timeoutMs,
       liveTimeoutMs: init.liveTimeoutMs ?? LIVE_DELIVERY_TIMEOUT_MS,
       federation: init.federation ?? true,
-      circuitFallback: init.circuitFallback === true
+      circuitFallback: init.circuitFallback === true,
+      now: init.now
     })
+    if (this.#rendezvousPeer != null && init.rendezvous != null && (init.federation ?? true)) {
+      this.homePublisher = new HomePublisher({
+        node: init.node,
+        identity: init.identity,
+        homes: [{ peer: this.#rendezvousPeer, addrs: [init.rendezvous] }],
+        log: init.node.logger.forComponent('babacloud:federation'),
+        now: init.now
+      })
+    }
   }
 
   get peerId (): PeerId {
@@ -202,6 +218,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     this.node.addEventListener('connection:open', this.#onConnectionOpen)
     if (this.rendezvous != null) {
       await this.connect(options)
+      this.homePublisher?.start()
+      this.homePublisher?.refresh()
       // In the background: generating keys takes a while, and until they are published senders
       // use the sealed box. `sessions.ensurePrekeys()` waits for it; stop() does too.
       this.sessions.publishPrekeys()
@@ -213,6 +231,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     if (!this.#started) return
     this.#started = false
     this.node.removeEventListener('connection:open', this.#onConnectionOpen)
+    this.homePublisher?.stop()
     await this.#dm.stop().catch(() => {})
     await this.node.unhandle(MAILBOX_NOTIFY_PROTOCOL).catch(() => {})
     await this.#syncing?.catch(() => {})
@@ -447,6 +466,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   }
 
   readonly #onConnectionOpen = (evt: CustomEvent<Connection>): void => {
-    if (this.#isRendezvous(evt.detail.remotePeer)) this.#scheduleSync()
+    if (!this.#isRendezvous(evt.detail.remotePeer)) return
+    this.#scheduleSync()
+    this.homePublisher?.refresh()
   }
 }

@@ -96,6 +96,10 @@ export interface RendezvousConfig {
     gossipMaxMessageBytes: number
     /** One-time prekeys the node hands out per device per hour, whoever asks; then last-resort bundles. */
     oneTimePrekeysPerTargetPerHour: number
+    /** DHT value records (users' signed home records) this node keeps for the federation. */
+    dhtMaxRecords: number
+    /** DHT provider records this node keeps for others; BabaCloud itself uses none. */
+    dhtMaxProviderRecords: number
   }
   /** How often expired envelopes are purged. */
   sweepIntervalMs: number
@@ -151,7 +155,9 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
     identifyMaxMessageBytes: 4096,
     gossipTopicsPerPeer: 256,
     gossipMaxMessageBytes: 128 * 1024,
-    oneTimePrekeysPerTargetPerHour: 10
+    oneTimePrekeysPerTargetPerHour: 10,
+    dhtMaxRecords: 50_000,
+    dhtMaxProviderRecords: 1_000
   },
   sweepIntervalMs: 60_000,
   logPurgeIntervalMs: 3_600_000,
@@ -266,6 +272,9 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (limits.gossipMaxMessage != null) c.limits.gossipMaxMessageBytes = parseSize(limits.gossipMaxMessage, 'limits.gossipMaxMessage')
   if (limits.limitLoopback != null) c.limits.limitLoopback = limits.limitLoopback === true
   if (limits.oneTimePrekeysPerTargetPerHour != null) c.limits.oneTimePrekeysPerTargetPerHour = positiveInt(limits.oneTimePrekeysPerTargetPerHour, 'limits.oneTimePrekeysPerTargetPerHour')
+  for (const key of ['dhtMaxRecords', 'dhtMaxProviderRecords'] as const) {
+    if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)
+  }
   const relay = section(raw, 'relay')
   if (relay.maxReservations != null) c.relay.maxReservations = positiveInt(relay.maxReservations, 'relay.maxReservations')
   if (relay.dataLimit != null) c.relay.dataLimitBytes = parseSize(relay.dataLimit, 'relay.dataLimit')

@@ -21,7 +21,7 @@ import { RendezvousMetrics } from './metrics.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
 import { PRIVATE_FILE_MODE, securePrivateDir } from './storage/private-files.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
-import { HomeAnnouncer } from './federation/home-announcer.ts'
+import { HomeRepublisher } from './federation/home-republisher.ts'
 import { ipConnectionGater } from './limits/connection-gater.ts'
 import { maskIp, silentLogger } from './logging.ts'
 import type { Logger } from './logging.ts'
@@ -140,7 +140,7 @@ export class RendezvousNode {
   #accounts?: AccountService
   #accountProtocol?: AccountProtocol
   #billing?: BillingComponents
-  #home?: HomeAnnouncer
+  #home?: HomeRepublisher
   #prekeyStore?: PrekeyStore
   #prekeyProtocol?: PrekeyProtocol
   #smtp?: SmtpCodeSender
@@ -209,8 +209,12 @@ export class RendezvousNode {
         identifyMaxMessageBytes: limits.identifyMaxMessageBytes,
         gossipTopicBytesPerPeer: limits.gossipTopicsPerPeer * 1024,
         gossipMaxMessageBytes: limits.gossipMaxMessageBytes,
-        maxStreamsPerConnection: limits.maxStreamsPerConnection
+        maxStreamsPerConnection: limits.maxStreamsPerConnection,
+        dhtMaxRecords: limits.dhtMaxRecords,
+        dhtMaxProviderRecords: limits.dhtMaxProviderRecords
       },
+      now: this.#options.now,
+      onLimit: limit => { this.#metrics?.limitHit(limit) },
       listen: this.config.listen,
       dhtServer: true,
       privateNetwork: this.config.privateNetwork,
@@ -232,12 +236,12 @@ export class RendezvousNode {
     this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
     const billing = createBilling({ accounts: this.#accountStore, mailbox: this.#store, config: this.config, store: this.#options.billingStore ?? await openBillingStore(this.#accountStore), now: this.#options.now })
     this.#billing = billing
-    const home = new HomeAnnouncer(node)
+    const home = new HomeRepublisher({ node, now: this.#options.now })
     this.#home = home
     const blobs = this.#options.blobStore ?? await this.#openBlobs(this.#store)
     this.#blobs = blobs
     // Blobs are the uploader's burden (its plan, the node's blob budget), never the recipient's quota.
-    this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: requestLimits.mailbox, requester: requestLimits.requester, onFetch: peer => { home.announce(peer) } })
+    this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: requestLimits.mailbox, requester: requestLimits.requester, onFetch: peer => { home.seen(peer) } })
     await this.#mailbox.start()
     const attachments = this.config.attachments
     const clock = this.#options.now ?? Date.now

@@ -1,9 +1,10 @@
 // Where an envelope goes: live on the DM protocol when the recipient is reachable (an open
 // connection, else through our rendezvous relay), otherwise into the mailbox of the recipient's home
-// rendezvous: ours, or another node found in the DHT (federation).
+// rendezvous: ours, or another node named by the recipient's signed home record (federation).
 import { multiaddr } from '@multiformats/multiaddr'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
-import { homeKey } from '../federation/home.ts'
+import { homeKey, openHomeRecord } from '../federation/home.ts'
+import type { HomeEntry, HomeRecord } from '../federation/home.ts'
 import { MailboxClient } from '../mailbox/mailbox-client.ts'
 import type { DirectMessages } from '../dm/direct-messages.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
@@ -52,14 +53,20 @@ export interface DeliveryRouterInit {
   federation: boolean
   /** Only an unlimited connection counts as a live path; otherwise dial the relay's circuit address. */
   circuitFallback: boolean
+  /** Clock for home record expiry (tests). */
+  now?: () => number
 }
 
 export class DeliveryRouter {
   readonly #init: DeliveryRouterInit
-  readonly #homes = new Map<string, { addrs?: Multiaddr[], at: number }>()
+  readonly #homes = new Map<string, { homes?: HomeEntry[], until: number }>()
 
   constructor (init: DeliveryRouterInit) {
     this.#init = init
+  }
+
+  #now (): number {
+    return (this.#init.now ?? Date.now)()
   }
 
   async deliver (peer: PeerId, envelope: Envelope, options: AbortOptions = {}): Promise<Delivery> {
@@ -82,14 +89,29 @@ export class DeliveryRouter {
       }
     }
     if (mailbox == null) throw new UnreachableError(`peer ${peer.toString()} is not reachable and no rendezvous is configured`)
-    const remoteHome = await home
-    const target = remoteHome == null ? mailbox : new MailboxClient(node, remoteHome, timeoutMs)
+    const homes = await home
+    if (homes == null) return await this.#deposit(mailbox, envelope, options)
+    // The first home that answers takes it; one that cannot be reached gives way to the next.
+    let lastErr: unknown
+    for (const h of homes) {
+      try {
+        return await this.#deposit(new MailboxClient(node, h.addrs.length > 0 ? h.addrs : h.peer, timeoutMs), envelope, options)
+      } catch (err) {
+        if (!(err instanceof Error && err.name === 'UnreachableError')) throw err
+        log('home %p of %p is unreachable - %e', h.peer, peer, err)
+        lastErr = err
+      }
+    }
+    this.#homes.delete(peer.toString())
+    throw lastErr
+  }
+
+  async #deposit (target: MailboxClient, envelope: Envelope, options: AbortOptions): Promise<Delivery> {
     try {
-      await target.deposit(envelope, { signal: options.signal ?? AbortSignal.timeout(timeoutMs) })
+      await target.deposit(envelope, { signal: options.signal ?? AbortSignal.timeout(this.#init.timeoutMs) })
     } catch (err) {
       // A retried deposit whose first ack was lost: the node already holds it.
       if (ProtocolError.is(err, ErrorCode.REPLAY)) return { status: 'stored', path: 'mailbox' }
-      if (remoteHome != null) this.#homes.delete(peer.toString())
       if (ProtocolError.is(err)) throw err
       throw new UnreachableError(`rendezvous is unreachable: ${errorMessage(err)}`, { cause: err })
     }
@@ -97,28 +119,48 @@ export class DeliveryRouter {
   }
 
   /**
-   * The recipient's home rendezvous when it is another node (federation), found as a DHT provider
-   * of its home key; undefined means our own rendezvous. Cached, and bounded in time.
+   * The recipient's home rendezvous nodes when they are other nodes (federation), from its signed
+   * home record in the DHT; undefined means our own rendezvous (no valid record, or ours is one of
+   * its homes). Cached, never past the record's expiry.
    */
-  async #homeOf (peer: PeerId): Promise<Multiaddr[] | undefined> {
-    const { federation, rendezvousPeer, node, log } = this.#init
+  async #homeOf (peer: PeerId): Promise<HomeEntry[] | undefined> {
+    const { federation, rendezvousPeer } = this.#init
     if (!federation || rendezvousPeer == null) return undefined
     const key = peer.toString()
+    const now = this.#now()
     const cached = this.#homes.get(key)
-    if (cached != null && Date.now() - cached.at < HOME_CACHE_MS) return cached.addrs
-    let addrs: Multiaddr[] | undefined
+    if (cached != null && now < cached.until) return cached.homes
+    const record = await this.#lookup(peer)
+    const homes = record == null || record.homes.some(h => h.peer.equals(rendezvousPeer)) ? undefined : record.homes
+    this.#homes.set(key, { homes, until: Math.min(now + HOME_CACHE_MS, record?.expires ?? Infinity) })
+    if (this.#homes.size > 10_000) this.#homes.delete(this.#homes.keys().next().value as string)
+    return homes
+  }
+
+  /**
+   * The newest valid home record of `peer` that DHT servers answer with within the lookup time.
+   * Each answer is checked here (signature, PeerId, expiry), whatever the servers checked.
+   */
+  async #lookup (peer: PeerId): Promise<HomeRecord | undefined> {
+    const { node, log } = this.#init
+    let best: HomeRecord | undefined
+    const consider = (bytes: Uint8Array): void => {
+      try {
+        const record = openHomeRecord(peer, bytes, this.#now())
+        if (best == null || record.seq > best.seq) best = record
+      } catch (err) {
+        log('ignoring a home record for %p - %e', peer, err)
+      }
+    }
     try {
-      for await (const provider of node.contentRouting.findProviders(homeKey(peer), { signal: AbortSignal.timeout(HOME_LOOKUP_MS) })) {
-        // Our own node stays the choice whenever it is one of the homes.
-        if (provider.id.equals(rendezvousPeer)) { addrs = undefined; break }
-        if (addrs == null && provider.multiaddrs.length > 0) addrs = provider.multiaddrs.map(ma => ma.encapsulate(`/p2p/${provider.id.toString()}`))
+      for await (const event of node.services.dht.get(homeKey(peer), { signal: AbortSignal.timeout(HOME_LOOKUP_MS) })) {
+        if (event.name === 'VALUE') consider(event.value)
+        else if (event.name === 'PEER_RESPONSE' && event.record != null) consider(event.record.value)
       }
     } catch (err) {
       log('home lookup for %p ended - %e', peer, err)
     }
-    this.#homes.set(key, { addrs, at: Date.now() })
-    if (this.#homes.size > 10_000) this.#homes.delete(this.#homes.keys().next().value as string)
-    return addrs
+    return best
   }
 
   #liveTarget (peer: PeerId): PeerId | Multiaddr {

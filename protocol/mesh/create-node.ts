@@ -9,10 +9,12 @@ import { ping } from '@libp2p/ping'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
 import { DHT_PROTOCOL } from '../constants.ts'
+import { HOME_NAMESPACE, MAX_HOME_RECORD_BYTES, homeRecordSelector, homeRecordValidator } from '../federation/home.ts'
+import { boundedDhtDatastore, withDatastore } from './dht-store-limits.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
-import type { KadDHT } from '@libp2p/kad-dht'
+import type { KadDHT, KadDHTComponents } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Libp2pOptions, ServiceFactoryMap } from 'libp2p'
 
@@ -46,6 +48,10 @@ export interface CreateChatNodeOptions {
   limits?: NodeLimits
   /** Pass-through libp2p options for the connection manager. */
   connectionManager?: Libp2pOptions['connectionManager']
+  /** Clock for DHT record expiry (tests). */
+  now?: () => number
+  /** Told when a bound on what remote peers can make this node hold refuses something. */
+  onLimit?: (limit: string) => void
   start?: boolean
 }
 
@@ -58,13 +64,35 @@ export interface NodeLimits {
   gossipMaxMessageBytes?: number
   /** Streams a remote peer may open at once on one connection. */
   maxStreamsPerConnection?: number
+  /** DHT value records (signed home records) this node keeps for others. */
+  dhtMaxRecords?: number
+  /** DHT provider records this node keeps for others; nothing in BabaCloud uses them. */
+  dhtMaxProviderRecords?: number
 }
 
 export const DEFAULT_NODE_LIMITS: Required<NodeLimits> = {
   identifyMaxMessageBytes: 4096,
   gossipTopicBytesPerPeer: 256 * 1024,
   gossipMaxMessageBytes: 128 * 1024,
-  maxStreamsPerConnection: 256
+  maxStreamsPerConnection: 256,
+  // Home records are a few hundred bytes each (at most MAX_HOME_RECORD_BYTES): ~15 MiB typical.
+  dhtMaxRecords: 50_000,
+  dhtMaxProviderRecords: 1_000
+}
+
+/** A stored value record is the value plus kad-dht's framing (key, time received). */
+const DHT_RECORD_OVERHEAD_BYTES = 512
+
+/** The DHT service with its datastore bounded (see dht-store-limits.ts). */
+function boundedDht (factory: (components: KadDHTComponents) => KadDHT, limits: Required<NodeLimits>, onLimit?: (limit: string) => void): ServiceFactoryMap[string] {
+  const bounded = (components: KadDHTComponents): KadDHT => factory(withDatastore(components, boundedDhtDatastore(components.datastore, {
+    maxRecords: limits.dhtMaxRecords,
+    maxProviderRecords: limits.dhtMaxProviderRecords,
+    maxRecordBytes: MAX_HOME_RECORD_BYTES + DHT_RECORD_OVERHEAD_BYTES,
+    onLimit
+  })))
+  // the DHT reads the ping service from its components, which the map type cannot express
+  return bounded as unknown as ServiceFactoryMap[string]
 }
 
 export async function createChatNode (options: CreateChatNodeOptions): Promise<ChatNode> {
@@ -78,12 +106,14 @@ export async function createChatNode (options: CreateChatNodeOptions): Promise<C
       maxTopicBytesPerPeer: limits.gossipTopicBytesPerPeer,
       maxInboundDataLength: limits.gossipMaxMessageBytes
     }),
-    dht: kadDHT({
+    dht: boundedDht(kadDHT({
       protocol: DHT_PROTOCOL,
       clientMode: options.dhtServer !== true,
-      peerInfoMapper: options.privateNetwork === true ? passthroughMapper : removePrivateAddressesMapper
-      // the DHT reads the ping service from its components, which the map type cannot express
-    }) as unknown as ServiceFactoryMap[string],
+      peerInfoMapper: options.privateNetwork === true ? passthroughMapper : removePrivateAddressesMapper,
+      // Only signed home records may be stored under our namespace; the newest one wins.
+      validators: { [HOME_NAMESPACE]: homeRecordValidator(options.now) },
+      selectors: { [HOME_NAMESPACE]: homeRecordSelector }
+    }), limits, options.onLimit),
     ...options.services
   }
   if (options.relayServer != null && options.relayServer !== false) {

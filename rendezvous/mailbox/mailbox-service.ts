@@ -45,7 +45,7 @@ export interface MailboxServiceInit {
   rateLimit?: RequestLimiter
   /** Who a connection is for `rateLimit`; its PeerId and non-loopback network by default. */
   requester?: (connection: Connection) => Requester
-  /** Called for every peer that fetches here: this node is its home (federation announces it). */
+  /** Called for every peer that fetches here: this node is its home (federation keeps its home record alive). */
   onFetch?: (peer: PeerId) => void
 }
 

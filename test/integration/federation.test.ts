@@ -1,19 +1,19 @@
 // Two independently run rendezvous nodes (separate processes and data) federate over the DHT: a
-// sender homed on one node finds the other node as the recipient's home and deposits there.
+// sender homed on one node finds the other node in the recipient's signed home record and deposits there.
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
-import { homeKey } from '../../protocol/federation/home.ts'
+import { homeKey, openHomeRecord } from '../../protocol/federation/home.ts'
 import { startRendezvousProcess } from '../helpers/cli.ts'
 import { createPeer } from '../helpers/network.ts'
 import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
 import type { TestPeer } from '../helpers/network.ts'
 import type { PeerId } from '@libp2p/interface'
 
-/** True once `asker` can find `home` in the DHT as the home of `recipient`. */
+/** True once `asker` finds a valid home record of `recipient` in the DHT that names `home`. */
 async function findsHome (asker: TestPeer, recipient: PeerId, home: string): Promise<boolean> {
   try {
-    for await (const p of asker.node.contentRouting.findProviders(homeKey(recipient), { signal: AbortSignal.timeout(3_000) })) {
-      if (p.id.toString() === home) return true
+    for await (const e of asker.node.services.dht.get(homeKey(recipient), { signal: AbortSignal.timeout(3_000) })) {
+      if (e.name === 'VALUE' && openHomeRecord(recipient, e.value, Date.now()).homes.some(h => h.peer.toString() === home)) return true
     }
   } catch {}
   return false
@@ -35,8 +35,8 @@ describe('federation', () => {
     const bob = await createPeer(cleanup, multiaddr(node2.info.multiaddrs[0]))
     await alice.client.start()
     await bob.client.start()
-    await waitFor(async () => await findsHome(alice, bob.node.peerId, node2.info.peerId), { timeout: 30_000, what: "node 2 announced as bob's home" })
-    await waitFor(async () => await findsHome(bob, alice.node.peerId, node1.info.peerId), { timeout: 30_000, what: "node 1 announced as alice's home" })
+    await waitFor(async () => await findsHome(alice, bob.node.peerId, node2.info.peerId), { timeout: 30_000, what: "bob's home record naming node 2" })
+    await waitFor(async () => await findsHome(bob, alice.node.peerId, node1.info.peerId), { timeout: 30_000, what: "alice's home record naming node 1" })
 
     await bob.client.stop()
     const toBob = await alice.client.send(bob.node.peerId, 'from node 1 to node 2')
