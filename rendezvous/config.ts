@@ -54,8 +54,10 @@ export interface RendezvousConfig {
     requestsPerMinute: number
     maxStreamsPerConnection: number
     identifyMaxMessageBytes: number
-    /** Group topics one remote peer may subscribe to, as tracked by this node's gossipsub. */
+    /** Topics one remote peer may have gossipsub track, and group topics the node relays for one peer. */
     gossipTopicsPerPeer: number
+    /** Group topics the node relays in all (each joined only for a peer that proved membership). */
+    groupTopics: number
     gossipMaxMessageBytes: number
   }
   /** How often expired envelopes are purged. */
@@ -94,6 +96,7 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
     maxStreamsPerConnection: 256,
     identifyMaxMessageBytes: 4096,
     gossipTopicsPerPeer: 256,
+    groupTopics: 10_000,
     gossipMaxMessageBytes: 128 * 1024
   },
   sweepIntervalMs: 60_000,
@@ -193,7 +196,7 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   const attachments = section(raw, 'attachments')
   if (attachments.maxBytes != null) c.attachments.maxBytes = parseSize(attachments.maxBytes, 'attachments.maxBytes')
   const limits = section(raw, 'limits')
-  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
+  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'maxStreamsPerConnection', 'gossipTopicsPerPeer', 'groupTopics'] as const) {
     if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)
   }
   if (limits.identifyMaxMessage != null) c.limits.identifyMaxMessageBytes = parseSize(limits.identifyMaxMessage, 'limits.identifyMaxMessage')

@@ -224,8 +224,17 @@ export class RendezvousNode {
     await this.#mailbox.start()
     this.#blobService = new BlobService({ node, blobs, mailbox: this.#store, limits: this.config.mailbox, quota: billing?.quota, limitsFor: billing == null ? undefined : async peer => await billing.service.limitsFor(peer), maxBytes: this.config.attachments.maxBytes, sweepIntervalMs: this.config.sweepIntervalMs, metrics: this.#metrics, now: this.#options.now })
     await this.#blobService.start()
-    this.#groupRelay = new GroupRelay({ node })
-    this.#groupRelay.start()
+    this.#groupRelay = new GroupRelay({
+      node,
+      maxTopics: limits.groupTopics,
+      maxTopicsPerPeer: limits.gossipTopicsPerPeer,
+      // The topic owner's plan bounds how many members the node relays a group for.
+      groupMaxMembers: billing == null ? undefined : async owner => (await billing.service.limitsFor(owner)).groupMaxMembers,
+      rateLimit: new RateLimiter({ perMinute: limits.requestsPerMinute }),
+      onLimit: limit => { this.#metrics?.limitHit(limit) },
+      now: this.#options.now
+    })
+    await this.#groupRelay.start()
     this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
     this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({ store: this.#prekeyStore, now: this.#options.now }), this.#metrics)
     await this.#prekeyProtocol.start()
@@ -341,7 +350,7 @@ export class RendezvousNode {
     }
     await this.#mailbox?.stop().catch(() => {})
     await this.#blobService?.stop().catch(() => {})
-    this.#groupRelay?.stop()
+    await this.#groupRelay?.stop().catch(() => {})
     await this.#node?.stop()
     await this.#blobs?.close()
     await this.#store?.close()
