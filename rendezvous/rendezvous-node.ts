@@ -146,6 +146,11 @@ export class RendezvousNode {
     return this.#node
   }
 
+  /** The group hub (after start): which topics it relays, and for whom. */
+  get groupRelay (): GroupRelay | undefined {
+    return this.#groupRelay
+  }
+
   get store (): RendezvousStore {
     if (this.#store == null) throw new Error('rendezvous node is not started')
     return this.#store
@@ -193,7 +198,8 @@ export class RendezvousNode {
       }),
       limits: {
         identifyMaxMessageBytes: limits.identifyMaxMessageBytes,
-        gossipTopicBytesPerPeer: limits.gossipTopicsPerPeer * 1024,
+        // Gossipsub charges a topic its length plus 1 KiB: room for that many group topics (80 characters).
+        gossipTopicBytesPerPeer: limits.gossipTopicsPerPeer * (1024 + 80),
         gossipMaxMessageBytes: limits.gossipMaxMessageBytes,
         maxStreamsPerConnection: limits.maxStreamsPerConnection
       },
