@@ -91,8 +91,10 @@ export interface RendezvousConfig {
     signUpsPerMinutePerNetwork: number
     maxStreamsPerConnection: number
     identifyMaxMessageBytes: number
-    /** Group topics one remote peer may subscribe to, as tracked by this node's gossipsub. */
+    /** Topics one remote peer may have gossipsub track, and group topics the node relays for one peer. */
     gossipTopicsPerPeer: number
+    /** Group topics the node relays in all (each joined only for a peer that proved membership). */
+    groupTopics: number
     gossipMaxMessageBytes: number
     /** One-time prekeys the node hands out per device per hour, whoever asks; then last-resort bundles. */
     oneTimePrekeysPerTargetPerHour: number
@@ -154,6 +156,7 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
     maxStreamsPerConnection: 256,
     identifyMaxMessageBytes: 4096,
     gossipTopicsPerPeer: 256,
+    groupTopics: 10_000,
     gossipMaxMessageBytes: 128 * 1024,
     oneTimePrekeysPerTargetPerHour: 10,
     dhtMaxRecords: 50_000,
@@ -265,7 +268,7 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   // Unclaimed blobs never outlive messages: the mailbox's retention caps them.
   c.attachments.retentionMs = Math.min(c.attachments.retentionMs, c.mailbox.retentionMs)
   const limits = section(raw, 'limits')
-  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'requestsPerMinutePerNetwork', 'resolvesPerMinute', 'resolvesPerMinutePerNetwork', 'resolvesPerMinutePerAccount', 'discoveriesPerMinute', 'discoveriesPerMinutePerNetwork', 'discoveriesPerMinutePerAccount', 'signUpsPerMinutePerNetwork', 'maxStreamsPerConnection', 'gossipTopicsPerPeer'] as const) {
+  for (const key of ['maxConnections', 'maxConnectionsPerIp', 'connectionRatePerIp', 'requestsPerMinute', 'requestsPerMinutePerNetwork', 'resolvesPerMinute', 'resolvesPerMinutePerNetwork', 'resolvesPerMinutePerAccount', 'discoveriesPerMinute', 'discoveriesPerMinutePerNetwork', 'discoveriesPerMinutePerAccount', 'signUpsPerMinutePerNetwork', 'maxStreamsPerConnection', 'gossipTopicsPerPeer', 'groupTopics'] as const) {
     if (limits[key] != null) c.limits[key] = positiveInt(limits[key], `limits.${key}`)
   }
   if (limits.identifyMaxMessage != null) c.limits.identifyMaxMessageBytes = parseSize(limits.identifyMaxMessage, 'limits.identifyMaxMessage')

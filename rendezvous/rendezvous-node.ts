@@ -159,6 +159,11 @@ export class RendezvousNode {
     return this.#node
   }
 
+  /** The group hub (after start): which topics it relays, and for whom. */
+  get groupRelay (): GroupRelay | undefined {
+    return this.#groupRelay
+  }
+
   get store (): RendezvousStore {
     if (this.#store == null) throw new Error('rendezvous node is not started')
     return this.#store
@@ -207,7 +212,8 @@ export class RendezvousNode {
       }),
       limits: {
         identifyMaxMessageBytes: limits.identifyMaxMessageBytes,
-        gossipTopicBytesPerPeer: limits.gossipTopicsPerPeer * 1024,
+        // Gossipsub charges a topic its length plus 1 KiB: room for that many group topics (80 characters).
+        gossipTopicBytesPerPeer: limits.gossipTopicsPerPeer * (1024 + 80),
         gossipMaxMessageBytes: limits.gossipMaxMessageBytes,
         maxStreamsPerConnection: limits.maxStreamsPerConnection,
         dhtMaxRecords: limits.dhtMaxRecords,
@@ -262,8 +268,18 @@ export class RendezvousNode {
       now: this.#options.now
     })
     await this.#blobService.start()
-    this.#groupRelay = new GroupRelay({ node })
-    this.#groupRelay.start()
+    this.#groupRelay = new GroupRelay({
+      node,
+      maxTopics: limits.groupTopics,
+      maxTopicsPerPeer: limits.gossipTopicsPerPeer,
+      // The topic owner's plan bounds how many members the node relays a group for.
+      groupMaxMembers: billing == null ? undefined : async owner => (await billing.service.limitsFor(owner)).groupMaxMembers,
+      rateLimit: requestLimits.groupRelay,
+      requester: requestLimits.requester,
+      onLimit: limit => { this.#metrics?.limitHit(limit) },
+      now: this.#options.now
+    })
+    await this.#groupRelay.start()
     this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
     this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({
       store: this.#prekeyStore,
@@ -386,7 +402,7 @@ export class RendezvousNode {
     this.#metricsHttp = undefined
     await this.#mailbox?.stop().catch(() => {})
     await this.#blobService?.stop().catch(() => {})
-    this.#groupRelay?.stop()
+    await this.#groupRelay?.stop().catch(() => {})
     await this.#node?.stop()
     this.#smtp?.close()
     this.#smtp = undefined

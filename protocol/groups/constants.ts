@@ -1,11 +1,18 @@
 // Topic names, control message types and limits of groups.
 
-/** Gossipsub topic of a group: `babacloud/group/<groupId>`; the rendezvous relays this prefix. */
+/**
+ * Prefix of group topics: `babacloud/group/<64 hex>`, a hash of a key only members can derive
+ * (topic-key.ts), never the group id, so an announced topic names no group.
+ */
 export const GROUP_TOPIC_PREFIX = 'babacloud/group/'
 
-export function groupTopic (groupId: string): string {
-  return `${GROUP_TOPIC_PREFIX}${groupId}`
-}
+/** Members prove to their rendezvous that they hold a group's topic secret on this protocol. */
+export const GROUP_RELAY_PROTOCOL = '/babacloud/group-relay/1.0.0'
+/** A relay proof is accepted this far from the node's clock either way (clock skew, then replays). */
+export const PROOF_MAX_SKEW_MS = 10 * 60_000
+/** Proofs in one relay request: a device in more groups sends several requests. */
+export const MAX_PROOFS_PER_REQUEST = 64
+export const MAX_RELAY_REQUEST_BYTES = 64 * 1024
 
 /** Control message types carried over the pairwise channel (`ChatClient.sendControl`). */
 export const CONTROL_STATE = 'group/state'
@@ -20,8 +27,17 @@ export function historyPeer (groupId: string): string {
 
 export const GROUP_ID_PATTERN = /^[0-9a-f]{32}$/
 export const MAX_GROUP_NAME_BYTES = 200
-/** Every message fans out one mailbox deposit and every rotation one key per member: keep it small. */
-export const MAX_GROUP_MEMBERS = 100
+/**
+ * The protocol's ceiling: the largest plan's `groupMaxMembers` (premium, 1000). Each plan's own limit
+ * applies below it at the rendezvous (docs/groups.md); every message fans out one mailbox deposit
+ * per member, which the sender's deposit rate bounds.
+ */
+export const MAX_GROUP_MEMBERS = 1000
+/**
+ * Sender keys of groups this device does not know (a key may come before its invitation) are kept
+ * at most this many in all; the oldest go first. Anyone can send them, so they must not pile up.
+ */
+export const MAX_EARLY_SENDER_KEYS = 64
 /**
  * Message keys derived ahead for out-of-order arrivals (gossipsub and the mailbox race each other).
  * Signal uses 2000 for sender keys; a group message burst larger than this is refused.

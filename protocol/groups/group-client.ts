@@ -10,7 +10,7 @@ import { CONTROL_MESSAGE, CONTROL_SENDER_KEY, CONTROL_STATE, historyPeer } from 
 import { GroupError, GroupErrorCode } from './errors.ts'
 import { GroupDelivery } from './group-delivery.ts'
 import { GroupReceiver, hex } from './group-receiver.ts'
-import { GroupEncryption, GroupState, checkTransition, isLeaveNotice, newGroupId, signState, toInfo, withoutMember } from './group-state.ts'
+import { GroupEncryption, GroupState, checkTransition, isLeaveNotice, newGroupId, newTopic, signState, toInfo, topicOf, withMemberSecret, withoutMember, withoutSecret } from './group-state.ts'
 import { GroupStore, KeyedLock } from './group-store.ts'
 import { GroupMessage, encryptMessage, generateSenderKey, signOpenMessage } from './sender-key.ts'
 import type { FanOutResult } from './group-delivery.ts'
@@ -54,6 +54,8 @@ export interface GroupChangeResult extends FanOutResult {
 export interface GroupClientInit {
   chat: ChatClient
   timeoutMs?: number
+  /** The clock for message times and relay proofs. */
+  now?: () => number
 }
 
 export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
@@ -64,6 +66,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   readonly #me: string
   readonly #receiver: GroupReceiver
   readonly #lock = new KeyedLock()
+  readonly #now: () => number
 
   /** Registers the control handlers at once: construct before `chat.start()` takes the mailbox. */
   constructor (init: GroupClientInit) {
@@ -72,6 +75,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     this.groups = new GroupStore(init.chat.store)
     this.#me = init.chat.peerId.toString()
     this.#log = init.chat.node.logger.forComponent('babacloud:groups')
+    this.#now = init.now ?? Date.now
     const locked = async <T>(id: string, fn: () => Promise<T>): Promise<T> => await this.#lock.run(id, fn)
     this.#delivery = new GroupDelivery({ chat: init.chat, log: this.#log, timeoutMs: init.timeoutMs, locked })
     this.#receiver = new GroupReceiver({
@@ -81,7 +85,9 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       log: this.#log,
       locked,
       track: work => { this.#delivery.track(work) },
-      onMessage: detail => { this.safeDispatchEvent('message', { detail }) }
+      onMessage: detail => { this.safeDispatchEvent('message', { detail }) },
+      joined: topic => this.#delivery.joined(topic),
+      now: this.#now
     })
     this.chat.handleControl(CONTROL_STATE, async m => { await this.#onStateControl(m) })
     this.chat.handleControl(CONTROL_SENDER_KEY, async m => { await this.#receiver.onSenderKey(m) })
@@ -93,7 +99,9 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   async start (): Promise<void> {
     for (const state of await this.groups.listStates()) {
       if (!state.members.includes(this.#me)) continue
-      this.#delivery.subscribe(state.id)
+      // A group stored before topics were secret: its first admin gives it one.
+      if (state.topicPublic.length === 0 && state.admins[0] === this.#me) this.#delivery.track(this.#change(state.id, () => ({}), false, true))
+      this.#delivery.subscribe(state)
       this.#delivery.track(this.#delivery.distributeKeys(state.id, this.groups))
       this.#delivery.track(this.#receiver.retryPending(state.id))
     }
@@ -126,7 +134,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
 
   async create (options: { name: string, encryption?: EncryptionSetting, members?: string[] }): Promise<GroupChangeResult> {
     const members = [this.#me, ...await this.#devices(options.members ?? [])]
-    const state = signState(this.chat.identity, { id: newGroupId(), name: options.name, members, admins: [this.#me], encryption: options.encryption ?? 'e2ee', version: 1 })
+    const state = signState(this.chat.identity, { id: newGroupId(), name: options.name, members, admins: [this.#me], encryption: options.encryption ?? 'e2ee', version: 1, topic: newTopic(this.chat.identity) }, this.#now())
     return await this.#commit(undefined, state)
   }
 
@@ -160,7 +168,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     const { message, state } = await this.#lock.run(groupId, async () => {
       const state = await this.#require(groupId)
       if (!state.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, `this device is not a member of ${groupId}`)
-      const header = { id: randomBytes(16), groupId, sender: this.#me, sentAt: Date.now() }
+      const header = { id: randomBytes(16), groupId, sender: this.#me, sentAt: this.#now() }
       let message: GroupMessage
       if (state.encryption === GroupEncryption.OPEN) {
         message = signOpenMessage(this.chat.identity, header, text)
@@ -185,12 +193,14 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   }
 
   /** Applies a state received from elsewhere; throws GroupError when the rules refuse it. */
-  async receiveState (state: GroupState): Promise<GroupInfo> {
+  async receiveState (received: GroupState): Promise<GroupInfo> {
+    let state = received
     const { previous } = await this.#lock.run(state.id, async () => {
       const current = await this.groups.getState(state.id)
       if (current == null && !state.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, 'not a member of this group')
       try {
         checkTransition(current, state)
+        if (state.members.includes(this.#me)) state = withMemberSecret(current, state)
       } catch (err) {
         // Outside the lock: removing takes it again.
         if (current?.admins.includes(this.#me) === true && isLeaveNotice(current, state)) {
@@ -199,20 +209,33 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
         throw err
       }
       await this.groups.putState(state)
+      if (current == null) await this.groups.adoptEarlyKeys(state.id, state.members)
       await this.#react(current, state)
       return { previous: current }
     })
     this.#delivery.track(this.#delivery.distributeKeys(state.id, this.groups))
+    if (previous == null) this.#delivery.track(this.#receiver.retryPending(state.id))
     this.#announce(previous, state)
+    // A member left and the topic stayed (it signed its own leave): the first admin makes a new
+    // topic secret, so the one who left cannot follow the group's traffic on the relay.
+    const gone = previous?.members.some(m => !state.members.includes(m)) === true
+    if (gone && state.admins[0] === this.#me && topicOf(previous as GroupState).topicPublic.every((b, i) => b === state.topicPublic[i])) {
+      this.#delivery.track(this.#change(state.id, () => ({}), false, true))
+    }
     return toInfo(state)
   }
 
-  async #change (groupId: string, mutate: (current: GroupState) => Partial<StateFields>, selfRemoval = false): Promise<GroupChangeResult> {
+  async #change (groupId: string, mutate: (current: GroupState) => Partial<StateFields>, selfRemoval = false, rotateTopic = false): Promise<GroupChangeResult> {
     const current = await this.#require(groupId)
     if (!current.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, `this device is not a member of ${groupId}`)
     if (!selfRemoval && !current.admins.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_ADMIN, `only an admin of ${groupId} can do that`)
     const info = toInfo(current)
-    const next = signState(this.chat.identity, { ...info, ...mutate(current), version: info.version + 1 })
+    const fields = { ...info, ...mutate(current), version: info.version + 1 }
+    // Whoever is removed must not keep the topic secret: an admin removing someone makes a new one.
+    // A member leaving cannot (it would know the new one); the first admin rotates after it.
+    const removed = current.members.some(m => !fields.members.includes(m))
+    const topic = !selfRemoval && (removed || rotateTopic) ? newTopic(this.chat.identity) : topicOf(current)
+    const next = signState(this.chat.identity, { ...fields, topic }, this.#now())
     return await this.#commit(current, next)
   }
 
@@ -226,8 +249,13 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       await this.#react(latest, next)
     })
     this.#announce(current, next)
-    const recipients = [...new Set([...(current?.members ?? []), ...next.members])].filter(m => m !== this.#me)
-    const result = await this.#delivery.sendToMembers(recipients, CONTROL_STATE, GroupState.encode(next))
+    const members = next.members.filter(m => m !== this.#me)
+    // Removed members learn they are out, without the new topic secret.
+    const removed = (current?.members ?? []).filter(m => m !== this.#me && !next.members.includes(m))
+    const result = await this.#delivery.sendToMembers(members, CONTROL_STATE, GroupState.encode(next))
+    const told = await this.#delivery.sendToMembers(removed, CONTROL_STATE, GroupState.encode(withoutSecret(next)))
+    result.successes.push(...told.successes)
+    result.failures.push(...told.failures)
     await this.#delivery.distributeKeys(next.id, this.groups)
     return { group: toInfo(next), ...result }
   }
@@ -251,7 +279,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
         await this.groups.putOwnKey(generateSenderKey(next.id, this.#me, (own?.keyId ?? 0) + 1, audience))
       }
     }
-    this.#delivery.subscribe(next.id)
+    this.#delivery.subscribe(next)
   }
 
   #announce (previous: GroupState | undefined, next: GroupState): void {

@@ -1,17 +1,31 @@
-// How group traffic leaves this device: topic subscriptions, publishing a message on gossipsub plus a
+// How group traffic leaves this device: topic subscriptions (proved to the rendezvous, which relays
+// a topic only for peers that hold its secret), publishing a sealed message on gossipsub plus a
 // mailbox copy per member, control fan-out to members, and handing out the own sender key.
 import { createEnvelope } from '../crypto/envelope.ts'
 import { errorMessage } from '../errors.ts'
 import { parsePeerId } from '../identity.ts'
 import { MailboxClient } from '../mailbox/mailbox-client.ts'
-import { CONTROL_MESSAGE, CONTROL_SENDER_KEY, groupTopic } from './constants.ts'
+import { CONTROL_MESSAGE, CONTROL_SENDER_KEY } from './constants.ts'
+import { stateTopic } from './group-state.ts'
 import { GroupEncryption } from './groups.ts'
+import { RelayClient, RelayJoinStatus } from './relay-client.ts'
 import { SenderKeyDistribution, distributionFor } from './sender-key.ts'
 import { KeyedLock } from './group-store.ts'
+import { installTopicGate } from './topic-gate.ts'
+import { makeProof, sealGossip, topicKeys } from './topic-key.ts'
 import type { GroupStore } from './group-store.ts'
-import type { GroupState } from './groups.ts'
+import type { GroupState, TopicProof } from './groups.ts'
+import type { TopicGate } from './topic-gate.ts'
 import type { ChatClient } from '../chat-client.ts'
-import type { Logger } from '@libp2p/interface'
+import type { Logger, PeerId } from '@libp2p/interface'
+
+/** What this device knows of a topic it is subscribed to. */
+export interface JoinedTopic {
+  groupId: string
+  gossipKey: Uint8Array
+  members: Set<string>
+  state: GroupState
+}
 
 /** Fan-out operations report per member instead of failing on the first (see STYLE.md, js-waku). */
 export interface FanOutResult {
@@ -48,34 +62,97 @@ export class GroupDelivery {
   readonly #timeoutMs: number
   readonly #locked: GroupDeliveryInit['locked']
   readonly #tasks = new Set<Promise<void>>()
-  readonly #topics = new Set<string>()
+  /** topic → group, for the topics this device is subscribed to. */
+  readonly #topics = new Map<string, JoinedTopic>()
+  readonly #topicOf = new Map<string, string>()
   /** One key hand-out per group at a time, so two runs never race on the "sent" records. */
   readonly #distributing = new KeyedLock()
+  readonly #relay?: RelayClient
+  readonly #rendezvousPeer?: string
+  readonly #gate: TopicGate
 
   constructor (init: GroupDeliveryInit) {
     this.#chat = init.chat
     this.#log = init.log
     this.#timeoutMs = init.timeoutMs ?? 10_000
     this.#locked = init.locked
-    if (init.chat.rendezvous != null) this.#mailbox = new MailboxClient(init.chat.node, init.chat.rendezvous, this.#timeoutMs)
+    if (init.chat.rendezvous != null) {
+      this.#mailbox = new MailboxClient(init.chat.node, init.chat.rendezvous, this.#timeoutMs)
+      this.#relay = new RelayClient(init.chat.node, init.chat.rendezvous, this.#timeoutMs)
+      this.#rendezvousPeer = init.chat.rendezvous.getComponents().findLast(c => c.name === 'p2p')?.value
+    }
+    // Peers connected to us directly see our topics too: only the group's members and our own
+    // rendezvous (which checked their proofs) may join us on one.
+    this.#gate = installTopicGate(init.chat.node.services.pubsub, (peer, topic) =>
+      peer === this.#rendezvousPeer || this.#topics.get(topic)?.members.has(peer) === true)
+    init.chat.node.addEventListener('peer:connect', this.#onConnect)
+    init.chat.node.addEventListener('peer:disconnect', this.#onDisconnect)
   }
 
-  subscribe (groupId: string): void {
-    const topic = groupTopic(groupId)
-    if (this.#topics.has(topic)) return
-    this.#topics.add(topic)
+  /** The group of a topic this device is subscribed to. */
+  joined (topic: string): JoinedTopic | undefined {
+    return this.#topics.get(topic)
+  }
+
+  /** Joins the state's topic (leaving the group's previous one) and proves it to the rendezvous. */
+  subscribe (state: GroupState): void {
+    if (state.topicSecret.length === 0) {
+      this.#log.error('group %s has no topic secret yet; waiting for a new state from an admin', state.id)
+      return
+    }
+    const topic = stateTopic(state)
+    const previous = this.#topicOf.get(state.id)
+    if (previous != null && previous !== topic) this.unsubscribe(state.id)
+    const known = this.#topics.get(topic)
+    this.#topics.set(topic, { groupId: state.id, gossipKey: topicKeys(state.topicSecret).gossipKey, members: new Set(state.members), state })
+    this.#topicOf.set(state.id, topic)
+    this.#gate.recheck()
+    if (known != null) return
     this.#chat.node.services.pubsub.subscribe(topic)
+    this.track(this.#prove([state]))
   }
 
   unsubscribe (groupId: string): void {
-    const topic = groupTopic(groupId)
-    if (!this.#topics.delete(topic)) return
+    const topic = this.#topicOf.get(groupId)
+    if (topic == null) return
+    this.#topicOf.delete(groupId)
+    this.#topics.delete(topic)
     this.#chat.node.services.pubsub.unsubscribe(topic)
   }
 
   unsubscribeAll (): void {
-    for (const topic of this.#topics) this.#chat.node.services.pubsub.unsubscribe(topic)
+    for (const topic of this.#topics.keys()) this.#chat.node.services.pubsub.unsubscribe(topic)
     this.#topics.clear()
+    this.#topicOf.clear()
+    this.#chat.node.removeEventListener('peer:connect', this.#onConnect)
+    this.#chat.node.removeEventListener('peer:disconnect', this.#onDisconnect)
+    this.#gate.uninstall()
+  }
+
+  /** The rendezvous keeps what we proved only while we are connected: prove again on every connection. */
+  readonly #onConnect = (evt: CustomEvent<PeerId>): void => {
+    if (evt.detail.toString() !== this.#rendezvousPeer || this.#topics.size === 0) return
+    this.track(this.#prove([...this.#topics.values()].map(t => t.state)))
+  }
+
+  readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    this.#gate.forget(evt.detail.toString())
+  }
+
+  async #prove (states: GroupState[]): Promise<void> {
+    const relay = this.#relay
+    const node = this.#rendezvousPeer
+    if (relay == null || node == null) return
+    const me = this.#chat.peerId.toString()
+    const proofs: TopicProof[] = states.map(s => makeProof(s.topicSecret, s.topicOwner, s.topicOwnerSignature, node, me, Date.now()))
+    try {
+      for (const r of await relay.join(proofs)) {
+        if (r.status !== RelayJoinStatus.ACCEPTED) this.#log.error('the rendezvous does not relay %s for us (%s) - %s', r.topic, RelayJoinStatus[r.status] ?? r.status, r.message)
+      }
+    } catch (err) {
+      // Offline now: the next connection to the rendezvous proves again.
+      this.#log('could not prove group topics to the rendezvous - %e', err)
+    }
   }
 
   /** Runs work in the background but keeps it awaitable through `settled()`. */
@@ -97,7 +174,11 @@ export class GroupDelivery {
   async publish (state: GroupState, bytes: Uint8Array): Promise<FanOutResult> {
     let published = 0
     try {
-      published = (await this.#chat.node.services.pubsub.publish(groupTopic(state.id), bytes)).recipients.length
+      // Sealed under the gossip key: whoever gets the bytes off the topic without the secret reads
+      // neither the text (open groups too) nor the sender, group or time inside.
+      const topic = stateTopic(state)
+      const sealed = sealGossip(topicKeys(state.topicSecret).gossipKey, topic, bytes)
+      published = (await this.#chat.node.services.pubsub.publish(topic, sealed)).recipients.length
     } catch (err) {
       this.#log('publishing on %s failed - %e', state.id, err)
     }

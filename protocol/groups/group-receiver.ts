@@ -2,10 +2,12 @@
 // or the mailbox. Each message is checked against the group state (sender a member, encryption as
 // configured), opened at most once (its id in the history), or parked until its sender key arrives.
 import { toString as uint8ArrayToString } from 'uint8arrays'
-import { GROUP_ID_PATTERN, GROUP_TOPIC_PREFIX, MAX_GROUP_MESSAGE_BYTES, groupTopic, historyPeer } from './constants.ts'
+import { GROUP_ID_PATTERN, GROUP_TOPIC_PREFIX, MAX_EARLY_SENDER_KEYS, MAX_GROUP_MESSAGE_BYTES, historyPeer } from './constants.ts'
 import { GroupError, GroupErrorCode } from './errors.ts'
 import { GroupEncryption } from './groups.ts'
 import { GroupMessage, SenderKeyDistribution, decryptMessage, recordFromDistribution, verifyOpenMessage } from './sender-key.ts'
+import { openGossip } from './topic-key.ts'
+import type { JoinedTopic } from './group-delivery.ts'
 import type { GroupStore } from './group-store.ts'
 import type { GroupState } from './groups.ts'
 import type { ChatClient, ControlMessage, DeliveryPath } from '../chat-client.ts'
@@ -33,6 +35,9 @@ export interface GroupReceiverInit {
   /** Keeps background work awaitable (GroupClient.settled). */
   track(work: Promise<unknown>): void
   onMessage(message: GroupTextMessage): void
+  /** The group of a topic this device is subscribed to. */
+  joined(topic: string): JoinedTopic | undefined
+  now(): number
 }
 
 export function hex (bytes: Uint8Array): string {
@@ -57,11 +62,18 @@ export class GroupReceiver {
     if (!GROUP_ID_PATTERN.test(dist.groupId)) return
     const stored = await this.#init.locked(dist.groupId, async () => {
       const state = await this.#init.groups.getState(dist.groupId)
-      // A key may come before the invitation it follows; a known group only takes its members' keys.
-      if (state != null && !state.members.includes(owner)) return false
-      if (await this.#init.groups.getKey(dist.groupId, owner, dist.keyId) != null) return false
+      // A known group only takes its members' keys, and only while we are a member of it.
+      if (state != null && (!state.members.includes(owner) || !state.members.includes(this.#init.me))) return false
       try {
-        await this.#init.groups.putKey(recordFromDistribution(owner, dist))
+        const record = recordFromDistribution(owner, dist)
+        if (state == null) {
+          // A key may come before the invitation it follows, but anyone can send keys for made-up
+          // groups: these wait in a small set whose oldest entries go first.
+          await this.#init.groups.putEarlyKey({ ...record, receivedAt: BigInt(this.#init.now()) }, MAX_EARLY_SENDER_KEYS)
+          return false
+        }
+        if (await this.#init.groups.getKey(dist.groupId, owner, dist.keyId) != null) return false
+        await this.#init.groups.putKey(record)
       } catch (err) {
         this.#init.log('dropped a malformed sender key from %p - %e', m.from, err)
         return false
@@ -81,9 +93,11 @@ export class GroupReceiver {
   readonly onGossip = (evt: CustomEvent<Message>): void => {
     const msg = evt.detail
     if (!msg.topic.startsWith(GROUP_TOPIC_PREFIX) || msg.type !== 'signed') return
-    const message = decodeMessage(msg.data)
+    const joined = this.#init.joined(msg.topic)
+    const opened = joined == null ? undefined : openGossip(joined.gossipKey, msg.topic, msg.data)
+    const message = opened == null ? undefined : decodeMessage(opened)
     // StrictSign: `from` is the publisher the gossipsub signature proves.
-    if (message == null || groupTopic(message.groupId) !== msg.topic || msg.from.toString() !== message.sender) return
+    if (message == null || message.groupId !== joined?.groupId || msg.from.toString() !== message.sender) return
     this.#init.track(this.#receive(message, 'gossip'))
   }
 
@@ -112,7 +126,7 @@ export class GroupReceiver {
     }
     await this.#init.groups.setSender(id, message.sender)
     const sentAt = Number(message.sentAt)
-    if (await this.#init.chat.store.addMessage({ id, peer: historyPeer(state.id), direction: 'in', text, sentAt, receivedAt: Date.now(), status: 'received' })) {
+    if (await this.#init.chat.store.addMessage({ id, peer: historyPeer(state.id), direction: 'in', text, sentAt, receivedAt: this.#init.now(), status: 'received' })) {
       this.#init.onMessage({ id, groupId: state.id, groupName: state.name, from: message.sender, text, sentAt, path })
     }
     return true

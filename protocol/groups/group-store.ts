@@ -13,6 +13,7 @@ const KEY = `${P}key/`
 const SENT = `${P}sent/`
 const PENDING = `${P}pending/`
 const SENDER = `${P}sender/`
+const EARLY = `${P}early/`
 
 /** Zero-padded so listValues (sorted by key) returns key ids in numeric order. */
 function keyIdPart (keyId: number): string {
@@ -70,6 +71,32 @@ export class GroupStore {
     await this.#store.setValue(prefix + keyIdPart(record.keyId), SenderKeyRecord.encode(record))
     const keys = (await this.#store.listValues(prefix)).map(([k]) => k)
     for (const k of keys.slice(0, Math.max(0, keys.length - 1 - OLD_SENDER_KEYS_KEPT))) await this.#store.deleteValue(k)
+  }
+
+  /**
+   * Keeps a sender key of a group this device does not know yet, within `max` such keys in all:
+   * the oldest (by `receivedAt`) go first, so made-up groups cannot fill the store.
+   */
+  async putEarlyKey (record: SenderKeyRecord, max: number): Promise<void> {
+    const key = `${EARLY}${record.groupId}/${record.owner}/${keyIdPart(record.keyId)}`
+    await this.#store.setValue(key, SenderKeyRecord.encode(record))
+    const all = (await this.#store.listValues(EARLY)).map(([k, v]) => ({ k, at: SenderKeyRecord.decode(v).receivedAt }))
+    if (all.length <= max) return
+    all.sort((a, b) => a.at < b.at ? -1 : a.at > b.at ? 1 : 0)
+    for (const { k } of all.slice(0, all.length - max)) await this.#store.deleteValue(k)
+  }
+
+  async listEarlyKeys (groupId?: string): Promise<SenderKeyRecord[]> {
+    return (await this.#store.listValues(groupId == null ? EARLY : `${EARLY}${groupId}/`)).map(([, v]) => SenderKeyRecord.decode(v))
+  }
+
+  /** A group became known: its members' early keys become its keys, the rest go. */
+  async adoptEarlyKeys (groupId: string, members: string[]): Promise<void> {
+    for (const [k, v] of await this.#store.listValues(`${EARLY}${groupId}/`)) {
+      const record = SenderKeyRecord.decode(v)
+      if (members.includes(record.owner) && await this.getKey(groupId, record.owner, record.keyId) == null) await this.putKey({ ...record, receivedAt: 0n })
+      await this.#store.deleteValue(k)
+    }
   }
 
   async deleteKeysOf (groupId: string, owner: string): Promise<void> {

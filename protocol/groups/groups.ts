@@ -29,6 +29,10 @@ export interface GroupState {
   author: string
   updatedAt: bigint
   signature: Uint8Array<ArrayBuffer>
+  topicSecret: Uint8Array<ArrayBuffer>
+  topicPublic: Uint8Array<ArrayBuffer>
+  topicOwner: string
+  topicOwnerSignature: Uint8Array<ArrayBuffer>
 }
 
 export namespace GroupState {
@@ -90,6 +94,26 @@ export namespace GroupState {
           w.bytes(obj.signature)
         }
 
+        if ((obj.topicSecret != null && obj.topicSecret.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.topicSecret)
+        }
+
+        if ((obj.topicPublic != null && obj.topicPublic.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.topicPublic)
+        }
+
+        if ((obj.topicOwner != null && obj.topicOwner !== '')) {
+          w.uint32(98)
+          w.string(obj.topicOwner)
+        }
+
+        if ((obj.topicOwnerSignature != null && obj.topicOwnerSignature.byteLength > 0)) {
+          w.uint32(106)
+          w.bytes(obj.topicOwnerSignature)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -103,7 +127,11 @@ export namespace GroupState {
           version: 0n,
           author: '',
           updatedAt: 0n,
-          signature: uint8ArrayAlloc(0)
+          signature: uint8ArrayAlloc(0),
+          topicSecret: uint8ArrayAlloc(0),
+          topicPublic: uint8ArrayAlloc(0),
+          topicOwner: '',
+          topicOwnerSignature: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -154,6 +182,22 @@ export namespace GroupState {
             }
             case 9: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.topicSecret = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.topicPublic = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.topicOwner = reader.string()
+              break
+            }
+            case 13: {
+              obj.topicOwnerSignature = reader.bytes()
               break
             }
             default: {
@@ -255,6 +299,34 @@ export namespace GroupState {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.topicSecret`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.topicPublic`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.topicOwner`,
+                value: reader.string()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.topicOwnerSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -314,6 +386,26 @@ export namespace GroupState {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GroupStateTopicSecretFieldEvent {
+    field: '$.topicSecret'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupStateTopicPublicFieldEvent {
+    field: '$.topicPublic'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupStateTopicOwnerFieldEvent {
+    field: '$.topicOwner'
+    value: string
+  }
+
+  export interface GroupStateTopicOwnerSignatureFieldEvent {
+    field: '$.topicOwnerSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<GroupState>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GroupState.codec())
   }
@@ -322,7 +414,7 @@ export namespace GroupState {
     return decodeMessage(buf, GroupState.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupState>): Generator<GroupStateIdFieldEvent | GroupStateNameFieldEvent | GroupStateMembersFieldEvent | GroupStateAdminsFieldEvent | GroupStateEncryptionFieldEvent | GroupStateVersionFieldEvent | GroupStateAuthorFieldEvent | GroupStateUpdatedAtFieldEvent | GroupStateSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupState>): Generator<GroupStateIdFieldEvent | GroupStateNameFieldEvent | GroupStateMembersFieldEvent | GroupStateAdminsFieldEvent | GroupStateEncryptionFieldEvent | GroupStateVersionFieldEvent | GroupStateAuthorFieldEvent | GroupStateUpdatedAtFieldEvent | GroupStateSignatureFieldEvent | GroupStateTopicSecretFieldEvent | GroupStateTopicPublicFieldEvent | GroupStateTopicOwnerFieldEvent | GroupStateTopicOwnerSignatureFieldEvent> {
     return streamMessage(buf, GroupState.codec(), opts)
   }
 }
@@ -950,6 +1042,7 @@ export interface SenderKeyRecord {
   skipped: SkippedKey[]
   initialChainKey: Uint8Array<ArrayBuffer>
   audience: string[]
+  receivedAt: bigint
 }
 
 export namespace SenderKeyRecord {
@@ -1016,6 +1109,11 @@ export namespace SenderKeyRecord {
           }
         }
 
+        if ((obj.receivedAt != null && obj.receivedAt !== 0n)) {
+          w.uint32(88)
+          w.uint64(obj.receivedAt)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1030,7 +1128,8 @@ export namespace SenderKeyRecord {
           signingSecret: uint8ArrayAlloc(0),
           skipped: [],
           initialChainKey: uint8ArrayAlloc(0),
-          audience: []
+          audience: [],
+          receivedAt: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1087,6 +1186,10 @@ export namespace SenderKeyRecord {
               }
 
               obj.audience.push(reader.string())
+              break
+            }
+            case 11: {
+              obj.receivedAt = reader.uint64()
               break
             }
             default: {
@@ -1198,6 +1301,13 @@ export namespace SenderKeyRecord {
 
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.receivedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1274,6 +1384,11 @@ export namespace SenderKeyRecord {
     value: string
   }
 
+  export interface SenderKeyRecordReceivedAtFieldEvent {
+    field: '$.receivedAt'
+    value: bigint
+  }
+
   export function encode (obj: Partial<SenderKeyRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SenderKeyRecord.codec())
   }
@@ -1282,7 +1397,657 @@ export namespace SenderKeyRecord {
     return decodeMessage(buf, SenderKeyRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyRecord>): Generator<SenderKeyRecordGroupIdFieldEvent | SenderKeyRecordOwnerFieldEvent | SenderKeyRecordKeyIdFieldEvent | SenderKeyRecordIterationFieldEvent | SenderKeyRecordChainKeyFieldEvent | SenderKeyRecordSigningPublicFieldEvent | SenderKeyRecordSigningSecretFieldEvent | SenderKeyRecordSkippedKeyIdFieldEvent | SenderKeyRecordSkippedIterationFieldEvent | SenderKeyRecordSkippedMessageKeyFieldEvent | SenderKeyRecordInitialChainKeyFieldEvent | SenderKeyRecordAudienceFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyRecord>): Generator<SenderKeyRecordGroupIdFieldEvent | SenderKeyRecordOwnerFieldEvent | SenderKeyRecordKeyIdFieldEvent | SenderKeyRecordIterationFieldEvent | SenderKeyRecordChainKeyFieldEvent | SenderKeyRecordSigningPublicFieldEvent | SenderKeyRecordSigningSecretFieldEvent | SenderKeyRecordSkippedKeyIdFieldEvent | SenderKeyRecordSkippedIterationFieldEvent | SenderKeyRecordSkippedMessageKeyFieldEvent | SenderKeyRecordInitialChainKeyFieldEvent | SenderKeyRecordAudienceFieldEvent | SenderKeyRecordReceivedAtFieldEvent> {
     return streamMessage(buf, SenderKeyRecord.codec(), opts)
+  }
+}
+
+export interface TopicProof {
+  topicPublic: Uint8Array<ArrayBuffer>
+  topicOwner: string
+  topicOwnerSignature: Uint8Array<ArrayBuffer>
+  issuedAt: number
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace TopicProof {
+  let _codec: Codec<TopicProof>
+
+  export const codec = (): Codec<TopicProof> => {
+    if (_codec == null) {
+      _codec = message<TopicProof>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.topicPublic != null && obj.topicPublic.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.topicPublic)
+        }
+
+        if ((obj.topicOwner != null && obj.topicOwner !== '')) {
+          w.uint32(18)
+          w.string(obj.topicOwner)
+        }
+
+        if ((obj.topicOwnerSignature != null && obj.topicOwnerSignature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.topicOwnerSignature)
+        }
+
+        if ((obj.issuedAt != null && obj.issuedAt !== 0)) {
+          w.uint32(33)
+          w.double(obj.issuedAt)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          topicPublic: uint8ArrayAlloc(0),
+          topicOwner: '',
+          topicOwnerSignature: uint8ArrayAlloc(0),
+          issuedAt: 0,
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.topicPublic = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.topicOwner = reader.string()
+              break
+            }
+            case 3: {
+              obj.topicOwnerSignature = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.issuedAt = reader.double()
+              break
+            }
+            case 5: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.topicPublic`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.topicOwner`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.topicOwnerSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.issuedAt`,
+                value: reader.double()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TopicProofTopicPublicFieldEvent {
+    field: '$.topicPublic'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TopicProofTopicOwnerFieldEvent {
+    field: '$.topicOwner'
+    value: string
+  }
+
+  export interface TopicProofTopicOwnerSignatureFieldEvent {
+    field: '$.topicOwnerSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TopicProofIssuedAtFieldEvent {
+    field: '$.issuedAt'
+    value: number
+  }
+
+  export interface TopicProofSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<TopicProof>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, TopicProof.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TopicProof>): TopicProof {
+    return decodeMessage(buf, TopicProof.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TopicProof>): Generator<TopicProofTopicPublicFieldEvent | TopicProofTopicOwnerFieldEvent | TopicProofTopicOwnerSignatureFieldEvent | TopicProofIssuedAtFieldEvent | TopicProofSignatureFieldEvent> {
+    return streamMessage(buf, TopicProof.codec(), opts)
+  }
+}
+
+export interface RelayJoinRequest {
+  proofs: TopicProof[]
+}
+
+export namespace RelayJoinRequest {
+  let _codec: Codec<RelayJoinRequest>
+
+  export const codec = (): Codec<RelayJoinRequest> => {
+    if (_codec == null) {
+      _codec = message<RelayJoinRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.proofs != null && obj.proofs.length > 0) {
+          for (const value of obj.proofs) {
+            w.uint32(10)
+            TopicProof.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          proofs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.proofs != null && obj.proofs.length === opts.limits.proofs) {
+                throw new MaxLengthError('Decode error - repeated field "proofs" had too many elements')
+              }
+
+              obj.proofs.push(TopicProof.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.proofs$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          proofs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.proofs != null && obj.proofs === opts.limits.proofs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "proofs" had too many elements')
+              }
+
+              for (const evt of TopicProof.codec().stream(reader, reader.uint32(), `${prefix}.proofs[]`, {
+                limits: opts.limits?.proofs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.proofs
+                }
+              }
+
+              obj.proofs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RelayJoinRequestProofsTopicPublicFieldEvent {
+    field: '$.proofs[].topicPublic'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RelayJoinRequestProofsTopicOwnerFieldEvent {
+    field: '$.proofs[].topicOwner'
+    value: string
+    index: number
+  }
+
+  export interface RelayJoinRequestProofsTopicOwnerSignatureFieldEvent {
+    field: '$.proofs[].topicOwnerSignature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RelayJoinRequestProofsIssuedAtFieldEvent {
+    field: '$.proofs[].issuedAt'
+    value: number
+    index: number
+  }
+
+  export interface RelayJoinRequestProofsSignatureFieldEvent {
+    field: '$.proofs[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<RelayJoinRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RelayJoinRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayJoinRequest>): RelayJoinRequest {
+    return decodeMessage(buf, RelayJoinRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayJoinRequest>): Generator<RelayJoinRequestProofsTopicPublicFieldEvent | RelayJoinRequestProofsTopicOwnerFieldEvent | RelayJoinRequestProofsTopicOwnerSignatureFieldEvent | RelayJoinRequestProofsIssuedAtFieldEvent | RelayJoinRequestProofsSignatureFieldEvent> {
+    return streamMessage(buf, RelayJoinRequest.codec(), opts)
+  }
+}
+
+export enum RelayJoinStatus {
+  ACCEPTED = 'ACCEPTED',
+  BAD_PROOF = 'BAD_PROOF',
+  EXPIRED = 'EXPIRED',
+  GROUP_FULL = 'GROUP_FULL',
+  PEER_LIMIT = 'PEER_LIMIT',
+  NODE_LIMIT = 'NODE_LIMIT',
+  REFUSED = 'REFUSED'
+}
+
+enum __RelayJoinStatusValues {
+  ACCEPTED = 0,
+  BAD_PROOF = 1,
+  EXPIRED = 2,
+  GROUP_FULL = 3,
+  PEER_LIMIT = 4,
+  NODE_LIMIT = 5,
+  REFUSED = 6
+}
+
+export namespace RelayJoinStatus {
+  export const codec = (): Codec<RelayJoinStatus> => {
+    return enumeration<RelayJoinStatus>(__RelayJoinStatusValues)
+  }
+}
+
+export interface RelayJoinResult {
+  topic: string
+  status: RelayJoinStatus
+  message: string
+}
+
+export namespace RelayJoinResult {
+  let _codec: Codec<RelayJoinResult>
+
+  export const codec = (): Codec<RelayJoinResult> => {
+    if (_codec == null) {
+      _codec = message<RelayJoinResult>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.topic != null && obj.topic !== '')) {
+          w.uint32(10)
+          w.string(obj.topic)
+        }
+
+        if (obj.status != null && __RelayJoinStatusValues[obj.status] !== 0) {
+          w.uint32(16)
+          RelayJoinStatus.codec().encode(obj.status, w)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(26)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          topic: '',
+          status: RelayJoinStatus.ACCEPTED,
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.topic = reader.string()
+              break
+            }
+            case 2: {
+              obj.status = RelayJoinStatus.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.topic`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.status`,
+                value: RelayJoinStatus.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RelayJoinResultTopicFieldEvent {
+    field: '$.topic'
+    value: string
+  }
+
+  export interface RelayJoinResultStatusFieldEvent {
+    field: '$.status'
+    value: RelayJoinStatus
+  }
+
+  export interface RelayJoinResultMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<RelayJoinResult>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RelayJoinResult.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayJoinResult>): RelayJoinResult {
+    return decodeMessage(buf, RelayJoinResult.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayJoinResult>): Generator<RelayJoinResultTopicFieldEvent | RelayJoinResultStatusFieldEvent | RelayJoinResultMessageFieldEvent> {
+    return streamMessage(buf, RelayJoinResult.codec(), opts)
+  }
+}
+
+export interface RelayJoinResponse {
+  results: RelayJoinResult[]
+  error: RelayJoinStatus
+  errorMessage: string
+}
+
+export namespace RelayJoinResponse {
+  let _codec: Codec<RelayJoinResponse>
+
+  export const codec = (): Codec<RelayJoinResponse> => {
+    if (_codec == null) {
+      _codec = message<RelayJoinResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.results != null && obj.results.length > 0) {
+          for (const value of obj.results) {
+            w.uint32(10)
+            RelayJoinResult.codec().encode(value, w)
+          }
+        }
+
+        if (obj.error != null && __RelayJoinStatusValues[obj.error] !== 0) {
+          w.uint32(16)
+          RelayJoinStatus.codec().encode(obj.error, w)
+        }
+
+        if ((obj.errorMessage != null && obj.errorMessage !== '')) {
+          w.uint32(26)
+          w.string(obj.errorMessage)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          results: [],
+          error: RelayJoinStatus.ACCEPTED,
+          errorMessage: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.results != null && obj.results.length === opts.limits.results) {
+                throw new MaxLengthError('Decode error - repeated field "results" had too many elements')
+              }
+
+              obj.results.push(RelayJoinResult.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.results$
+              }))
+              break
+            }
+            case 2: {
+              obj.error = RelayJoinStatus.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.errorMessage = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          results: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.results != null && obj.results === opts.limits.results) {
+                throw new MaxLengthError('Streaming decode error - repeated field "results" had too many elements')
+              }
+
+              for (const evt of RelayJoinResult.codec().stream(reader, reader.uint32(), `${prefix}.results[]`, {
+                limits: opts.limits?.results$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.results
+                }
+              }
+
+              obj.results++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.error`,
+                value: RelayJoinStatus.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.errorMessage`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RelayJoinResponseResultsTopicFieldEvent {
+    field: '$.results[].topic'
+    value: string
+    index: number
+  }
+
+  export interface RelayJoinResponseResultsStatusFieldEvent {
+    field: '$.results[].status'
+    value: RelayJoinStatus
+    index: number
+  }
+
+  export interface RelayJoinResponseResultsMessageFieldEvent {
+    field: '$.results[].message'
+    value: string
+    index: number
+  }
+
+  export interface RelayJoinResponseErrorFieldEvent {
+    field: '$.error'
+    value: RelayJoinStatus
+  }
+
+  export interface RelayJoinResponseErrorMessageFieldEvent {
+    field: '$.errorMessage'
+    value: string
+  }
+
+  export function encode (obj: Partial<RelayJoinResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RelayJoinResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayJoinResponse>): RelayJoinResponse {
+    return decodeMessage(buf, RelayJoinResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayJoinResponse>): Generator<RelayJoinResponseResultsTopicFieldEvent | RelayJoinResponseResultsStatusFieldEvent | RelayJoinResponseResultsMessageFieldEvent | RelayJoinResponseErrorFieldEvent | RelayJoinResponseErrorMessageFieldEvent> {
+    return streamMessage(buf, RelayJoinResponse.codec(), opts)
   }
 }

@@ -66,7 +66,8 @@ export function generateSenderKey (groupId: string, owner: string, keyId: number
     signingSecret,
     skipped: [],
     initialChainKey: chainKey,
-    audience: [...audience]
+    audience: [...audience],
+    receivedAt: 0n
   }
 }
 
@@ -96,7 +97,8 @@ export function recordFromDistribution (owner: string, dist: SenderKeyDistributi
     signingSecret: new Uint8Array(0),
     skipped: [],
     initialChainKey: new Uint8Array(0),
-    audience: []
+    audience: [],
+    receivedAt: 0n
   }
 }
 

@@ -1,7 +1,6 @@
 // Reads the `plans:` and `billing:` sections of the node's config file (docs/billing.md).
-// config.ts calls these while resolving the whole file; only function declarations cross that
-// import cycle, and they are used at call time, never while modules are being evaluated.
 import { ConfigError, parseDuration, parseSize } from '../config-values.ts'
+import { MAX_GROUP_MEMBERS } from '../../protocol/groups/constants.ts'
 import { DEFAULT_BILLING, DEFAULT_PLANS, FREE_PLAN } from './plans.ts'
 import type { BillingConfig, PlanLimits, Plans } from './plans.ts'
 
@@ -36,7 +35,11 @@ function plan (raw: Raw, base: PlanLimits, field: string): PlanLimits {
   const attachments = mapping(raw.attachments, `${field}.attachments`)
   if (attachments.maxBytes != null) p.attachmentMaxBytes = parseSize(attachments.maxBytes, `${field}.attachments.maxBytes`)
   const groups = mapping(raw.groups, `${field}.groups`)
-  if (groups.maxMembers != null) p.groupMaxMembers = count(groups.maxMembers, `${field}.groups.maxMembers`)
+  if (groups.maxMembers != null) {
+    p.groupMaxMembers = count(groups.maxMembers, `${field}.groups.maxMembers`)
+    // Clients refuse larger group states whatever the node says: a larger plan could not be kept.
+    if (p.groupMaxMembers > MAX_GROUP_MEMBERS) throw new ConfigError(`${field}.groups.maxMembers: at most ${MAX_GROUP_MEMBERS} (the protocol's limit)`)
+  }
   if (raw.depositsPerMinute != null) p.depositsPerMinute = count(raw.depositsPerMinute, `${field}.depositsPerMinute`)
   return p
 }

@@ -13,6 +13,8 @@ export interface NodeLimits {
   mailbox: RequestLimiter
   /** Every attachment blob request (an upload's chunks travel in its one request). */
   blobs: RequestLimiter
+  /** Group relay requests (membership proofs): each may make the node join a topic. */
+  groupRelay: RequestLimiter
   /** RESOLVE (`@username` → devices): what username enumeration needs. */
   resolves: RequestLimiter
   /** DISCOVER (contact hashes → usernames): what harvesting phone numbers and emails needs. */
@@ -49,6 +51,10 @@ export function createNodeLimits (limits: RendezvousConfig['limits'], options: N
       network: { perMinute: limits.requestsPerMinutePerNetwork }
     }, options),
     blobs: new RequestLimiter('blob_requests_per_minute', {
+      peer: { perMinute: limits.requestsPerMinute },
+      network: { perMinute: limits.requestsPerMinutePerNetwork }
+    }, options),
+    groupRelay: new RequestLimiter('group_relay_requests_per_minute', {
       peer: { perMinute: limits.requestsPerMinute },
       network: { perMinute: limits.requestsPerMinutePerNetwork }
     }, options),

@@ -1,14 +1,15 @@
-// Groups across real libp2p nodes on loopback: four members, a removal with key rotation, a forged
-// state update, an offline member catching up through the mailbox, an open group, and the rule that
+// Groups across real libp2p nodes on loopback: four members, a removal with key and topic rotation
+// (the removed member no longer gets the traffic, nor could read it), a forged state update, an offline member catching up through the mailbox, an open group, and the rule that
 // the rendezvous never stores group plaintext.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { groupTopic, historyPeer } from '../../protocol/groups/constants.ts'
+import { historyPeer } from '../../protocol/groups/constants.ts'
 import { GroupErrorCode } from '../../protocol/groups/errors.ts'
-import { signState } from '../../protocol/groups/group-state.ts'
+import { signState, stateTopic } from '../../protocol/groups/group-state.ts'
 import { GroupMessage, GroupState } from '../../protocol/groups/groups.ts'
 import { decryptMessage } from '../../protocol/groups/sender-key.ts'
+import { openGossip, topicKeys } from '../../protocol/groups/topic-key.ts'
 import { startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import { groupPeer, startMember, stopMember, waitForKeys, waitForMesh } from '../protocol/groups/helpers.ts'
@@ -33,7 +34,7 @@ describe('groups', () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
-  it('four members: a removed member gets the ciphertext on the topic but cannot read it; forged states are refused', async () => {
+  it('four members: a removed member gets nothing on the topic and could not read it; forged states are refused', async () => {
     const rv = await startRendezvous(cleanup)
     const [alice, bob, carol, dave] = await Promise.all([0, 1, 2, 3].map(async () => await groupPeer(cleanup, rv)))
     const all = [alice, bob, carol, dave]
@@ -70,22 +71,37 @@ describe('groups', () => {
     }, { what: 'every remaining member to rotate' })
     await waitForKeys(remaining, groupId)
 
-    // Dave keeps listening on the topic, as a removed member might.
-    const topic = groupTopic(groupId)
-    const overheard: GroupMessage[] = []
-    dave.node.services.pubsub.addEventListener('message', evt => {
-      if (evt.detail.topic === topic) overheard.push(GroupMessage.decode(evt.detail.data))
-    })
+    // Dave keeps listening, as a removed member might: on the topic he knew, and on the new one,
+    // whose name he can compute from the state that told him he is out (it lacks the secret).
+    const daveState = await dave.groups.groups.getState(groupId) as GroupState
+    expect(daveState.topicSecret).toHaveLength(0)
+    const carolState = await carol.groups.groups.getState(groupId) as GroupState
+    const topic = stateTopic(carolState)
+    expect(stateTopic(daveState)).toBe(topic)
+    expect(stateTopic(current)).not.toBe(topic)
+    const overheard: Uint8Array[] = []
+    dave.node.services.pubsub.addEventListener('message', evt => { overheard.push(evt.detail.data) })
     dave.node.services.pubsub.subscribe(topic)
-    // Having just left, Dave is under the hub's graft backoff: the message reaches him as gossip
-    // (IHAVE/IWANT) rather than through the mesh, which is enough to overhear it.
-    await waitFor(() => rv.node.node.services.pubsub.getSubscribers(topic).some(p => p.equals(dave.node.peerId)), { what: 'the hub to see dave again' })
+    dave.node.services.pubsub.subscribe(stateTopic(current))
+    const onTopic: Uint8Array[] = []
+    carol.node.services.pubsub.addEventListener('message', evt => { if (evt.detail.topic === topic) onTopic.push(evt.detail.data) })
+    await waitForMesh(rv, remaining, groupId)
 
     const secret = canary('after-removal')
     await bob.groups.send(groupId, secret)
     await waitFor(() => alice.messages.length === 1 && carol.messages.length === 2, { what: 'the secret at alice and carol' })
-    await waitFor(() => overheard.some(m => m.sender === bob.id), { what: 'dave to overhear the ciphertext' })
-    const ciphertext = overheard.find(m => m.sender === bob.id) as GroupMessage
+    await waitFor(() => onTopic.length > 0, { what: 'carol to get the message on the topic' })
+    // The hub relays the new topic only for peers that proved its secret: Dave is not one of them.
+    const hub = rv.node.node.services.pubsub
+    expect(hub.getSubscribers(topic).some(p => p.equals(dave.node.peerId))).toBe(false)
+    expect(overheard).toEqual([])
+    // What went over the topic is sealed under the new topic secret; opened, it is bob's ciphertext
+    // under his rotated key, which Dave's old key cannot open either.
+    expect(Buffer.from(onTopic[0]).includes(Buffer.from(secret))).toBe(false)
+    const opened = openGossip(topicKeys(carolState.topicSecret).gossipKey, topic, onTopic[0])
+    expect(opened).toBeDefined()
+    const ciphertext = GroupMessage.decode(opened as Uint8Array)
+    expect(ciphertext.sender).toBe(bob.id)
     expect(ciphertext.encrypted).toBe(true)
     expect(ciphertext.keyId).toBe(2)
     expect(Buffer.from(GroupMessage.encode(ciphertext)).includes(Buffer.from(secret))).toBe(false)

@@ -1,6 +1,6 @@
 // Group members on real libp2p nodes: a chat peer with a GroupClient attached before its first sync.
 import { GroupClient } from '../../../protocol/groups/group-client.ts'
-import { groupTopic } from '../../../protocol/groups/constants.ts'
+import { stateTopic } from '../../../protocol/groups/group-state.ts'
 import { createPeer } from '../../helpers/network.ts'
 import { waitFor } from '../../helpers/wait.ts'
 import type { GroupRejection, GroupTextMessage } from '../../../protocol/groups/group-client.ts'
@@ -58,7 +58,9 @@ export async function waitForKeys (members: GroupPeer[], groupId: string): Promi
 
 /** The rendezvous relays the topic and every member sees it there, so gossip reaches them all. */
 export async function waitForMesh (rv: TestRendezvous, members: GroupPeer[], groupId: string): Promise<void> {
-  const topic = groupTopic(groupId)
+  const state = await members[0].groups.groups.getState(groupId)
+  if (state == null) throw new Error(`${groupId} is unknown to the first member`)
+  const topic = stateTopic(state)
   // The hub forwards to its mesh peers only; `getMeshPeers` is on the class, not the interface.
   const hub = rv.node.node.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }
   await waitFor(() => {
