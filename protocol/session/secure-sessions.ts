@@ -34,6 +34,12 @@ export type { HeldMessage }
 const HELD_PREFIX = 'held/'
 /** Peers we have had a ratchet session with: never again a first contact, so never sealed to. */
 const SESSION_SEEN_PREFIX = 'session-seen/'
+/**
+ * Per peer, the sender's `sentAt` of the first ratchet envelope received from it. Its client seals
+ * only before it has a session, so a sealed envelope it signed later is a downgrade; one signed
+ * earlier is a first contact that arrived late (the mailbox copy after a live ratchet message).
+ */
+const RATCHET_SINCE_PREFIX = 'ratchet-since/'
 
 /**
  * Payload types sent as sealed envelopes by design even to peers with a session: a group message's
@@ -252,6 +258,7 @@ export class SecureSessions {
         commit = async () => {
           await decrypted.commit()
           if (starts) await this.#markSession(from)
+          await this.#markRatchetSince(from, header.sentAt)
           // This message used up one of our one-time prekeys: ask the node whether to top them up.
           if (consumes) this.publishPrekeys()
         }
@@ -263,9 +270,8 @@ export class SecureSessions {
       if (env.scheme === Envelope.Scheme.RATCHET && CryptoError.is(err) && BROKEN_SESSION.has(err.code)) this.#requestReset(header.from)
       throw new ProtocolError(ErrorCode.MALFORMED, `payload could not be opened: ${errorMessage(err)}`)
     }
-    if (env.scheme !== Envelope.Scheme.RATCHET && !SEALED_BY_DESIGN.has(payload.type) && await this.cipher.hasSession(from)) {
-      // With a session, the peer's client never seals: this is a replayed pre-session envelope or
-      // a sender tricked into a downgrade. Either way it is not shown.
+    if (env.scheme !== Envelope.Scheme.RATCHET && !SEALED_BY_DESIGN.has(payload.type) && await this.#sealedAfterRatchet(from, header.sentAt)) {
+      // Once the peer's client has a session it never seals: a sender tricked into a downgrade.
       this.#refuse({ id: header.id, from, reason: 'sealed-with-session' })
       throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'sealed envelope refused: sender and recipient have a ratchet session')
     }
@@ -279,6 +285,22 @@ export class SecureSessions {
     await commit()
     this.#init.onIdentityChanged({ contact: trust.contact, peers: [header.from.toString()] })
     return undefined
+  }
+
+  async #markRatchetSince (peer: string, sentAt: number): Promise<void> {
+    const since = await this.#ratchetSince(peer)
+    if (since == null || sentAt < since) await this.#init.store.setValue(RATCHET_SINCE_PREFIX + peer, new TextEncoder().encode(String(sentAt)))
+  }
+
+  async #ratchetSince (peer: string): Promise<number | undefined> {
+    const bytes = await this.#init.store.getValue(RATCHET_SINCE_PREFIX + peer)
+    return bytes == null ? undefined : Number(new TextDecoder().decode(bytes))
+  }
+
+  /** Signed by the peer after it sent us its first ratchet message (both times are its own clock). */
+  async #sealedAfterRatchet (peer: string, sentAt: number): Promise<boolean> {
+    const since = await this.#ratchetSince(peer)
+    return since != null && sentAt > since
   }
 
   #refuse (refusal: SealedRefusal): void {

@@ -2,7 +2,8 @@
 // post-quantum key, no replay protection): a forged or broken prekey bundle from a hostile node is a
 // typed error and nothing is sent; a prekey fetch without an answer leaves the message to be sent
 // again (UnreachableError), never sealed; and a receiver that has a ratchet session with a peer
-// refuses and reports a sealed envelope from it (SecureSessions #setUp and receive).
+// refuses and reports a sealed envelope that peer signed after its first ratchet message, while a
+// first contact signed before it and delivered late is still shown (SecureSessions #setUp, receive).
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEnvelope } from '../../protocol/crypto/envelope.ts'
 import { encodePrekeyBundle } from '../../protocol/crypto/x3dh/wire.ts'
@@ -81,7 +82,11 @@ describe('sealed-box downgrade', () => {
     await waitFor(() => bob.received.some(m => m.text === 'over the ratchet'), { what: 'the ratchet message' })
     expect(await bob.client.sessions.cipher.hasSession(alice.node.peerId.toString())).toBe(true)
 
-    // A sealed envelope Alice really signed (a tricked client, or one from before the session).
+    // A first contact Alice sealed before she had a session, reaching Bob only now: still shown.
+    const ratchetSentAt = bob.received.find(m => m.text === 'over the ratchet')?.sentAt ?? 0
+    const early = createEnvelope(alice.identity, bob.node.peerId, { text: 'first contact, late' }, { sentAt: ratchetSentAt - 60_000 })
+    await new MailboxClient(alice.node, rv.addr).deposit(early)
+    // A sealed envelope Alice really signed after her first ratchet message: a tricked client.
     const sealed = createEnvelope(alice.identity, bob.node.peerId, { text: 'downgraded' })
     await new MailboxClient(alice.node, rv.addr).deposit(sealed)
     // sync() resolves once the drain has handled every pending envelope.
@@ -94,7 +99,7 @@ describe('sealed-box downgrade', () => {
     const dm = new DirectMessages(alice.node, { onEnvelope: async () => {} })
     await expect(dm.send(await bob.client.waitUntilReachable(), live)).rejects.toMatchObject({ name: 'ProtocolError', code: 'UNAUTHORIZED' })
     expect(bob.client.sessions.refusedSealed).toBe(2)
-    expect(bob.received.map(m => m.text)).toEqual(['over the ratchet'])
-    expect((await bob.store.listMessages()).map(m => m.text)).toEqual(['over the ratchet'])
+    expect(bob.received.map(m => m.text)).toEqual(['over the ratchet', 'first contact, late'])
+    expect((await bob.store.listMessages()).map(m => m.text).sort()).toEqual(['first contact, late', 'over the ratchet'])
   })
 })

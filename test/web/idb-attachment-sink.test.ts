@@ -116,15 +116,16 @@ describe.runIf(hasChromium)('IdbAttachmentSink in Chromium', () => {
         }
         req.onerror = () => { reject(req.error) }
       })
-      const { openAppDb } = await webImport<typeof import('../../web/store/app-db.ts')>('/store/app-db.ts')
+      const { openAppDb, DB_VERSION } = await webImport<typeof import('../../web/store/app-db.ts')>('/store/app-db.ts')
       const db = await openAppDb('upgrade-test')
       const contact = await db.get('contacts', 'peer-a')
       const stores = [...db.objectStoreNames]
       db.close()
-      return { contact, stores, version: db.version }
+      return { contact, stores, version: db.version, latest: DB_VERSION }
     })
-    expect(result.version).toBe(2)
+    expect(result.version).toBe(result.latest)
     expect(result.contact).toEqual({ peerId: 'peer-a', nickname: 'A', addedAt: 1 })
     expect(result.stores).toContain('attachments')
+    expect(result.stores).toContain('deleted')
   })
 })

@@ -5,7 +5,7 @@ import type { ChatMessage } from '../../protocol/store/chat-store.ts'
 import type { DeliveryPath } from '../../protocol/chat-client.ts'
 
 export const DB_NAME = 'babacloud-chat'
-const DB_VERSION = 3
+export const DB_VERSION = 3
 
 export interface StoredMessage extends ChatMessage {
   /** Storage order, assigned by IndexedDB. */
