@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { resolveBilling, resolvePlans } from './billing/billing-config.ts'
 import { ConfigError, parseDuration, parseSize } from './config-values.ts'
+import { parseIceServer } from '../protocol/rendezvous-api.ts'
+import type { IceServer } from '../protocol/rendezvous-api.ts'
 import { DEFAULT_BILLING, DEFAULT_PLANS } from './billing/plans.ts'
 import type { BillingConfig, Plans } from './billing/plans.ts'
 
@@ -37,6 +39,8 @@ export interface RendezvousConfig {
   metrics?: string | false
   /** Other rendezvous nodes to join in one DHT, so their users and ours can reach each other. */
   bootstrap: string[]
+  /** STUN/TURN servers browsers use for WebRTC, served on /api/rendezvous; none by default. */
+  iceServers: IceServer[]
   /** Keep private addresses in the DHT (LANs, tests); public nodes leave this off. */
   privateNetwork: boolean
   /** The node's ceiling for any one mailbox, whatever the plan (MAILBOX_FULL beyond it). */
@@ -128,6 +132,7 @@ export const DEFAULT_CONFIG: RendezvousConfig = {
   listen: ['/ip4/127.0.0.1/tcp/7701', '/ip4/127.0.0.1/tcp/7702/ws'],
   http: '127.0.0.1:8787',
   bootstrap: [],
+  iceServers: [],
   privateNetwork: true,
   // A ceiling over all plans; each plan's own limits (plans.free: 1000 messages, 50MB, 30d) apply below it.
   mailbox: { ...DEFAULT_PLANS.premium.mailbox },
@@ -233,6 +238,16 @@ export function resolveConfig (raw: Raw = {}): RendezvousConfig {
   if (raw.bootstrap != null) {
     if (!Array.isArray(raw.bootstrap) || raw.bootstrap.some(a => typeof a !== 'string')) throw new ConfigError('bootstrap: expected a list of rendezvous multiaddrs')
     c.bootstrap = raw.bootstrap as string[]
+  }
+  if (raw.iceServers != null) {
+    if (!Array.isArray(raw.iceServers)) throw new ConfigError('iceServers: expected a list of {urls, username?, credential?}')
+    c.iceServers = raw.iceServers.map((server, i) => {
+      try {
+        return parseIceServer(server, `iceServers[${i}]`)
+      } catch (err) {
+        throw new ConfigError((err as Error).message)
+      }
+    })
   }
   if (raw.privateNetwork != null) c.privateNetwork = raw.privateNetwork === true
   if (typeof raw.logLevel === 'string') c.logLevel = raw.logLevel

@@ -346,6 +346,7 @@ export class RendezvousNode {
     const app = createHttpApp({
       peerId: () => this.node.peerId.toString(),
       multiaddrs: () => this.node.getMultiaddrs().map(ma => ma.toString()),
+      iceServers: () => this.config.iceServers,
       policy: () => this.config.policy,
       metricsText: this.#metricsOnHttp ? metricsText : undefined,
       tls: this.#tls != null,

@@ -8,10 +8,13 @@ import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { webhookStatus } from '../billing/errors.ts'
 import type { WebhookOutcome } from '../billing/stripe-webhooks.ts'
+import type { IceServer, RendezvousApiInfo } from '../../protocol/rendezvous-api.ts'
 
 export interface HttpAppDeps {
   peerId(): string
   multiaddrs(): string[]
+  /** STUN/TURN servers for the web app's WebRTC (config `iceServers`). */
+  iceServers?(): IceServer[]
   /** Prometheus text for /metrics; absent: /metrics is served on its own listener (404 here). */
   metricsText?(): Promise<string>
   /** Served over HTTPS: browsers are told to keep to it (HSTS). */
@@ -70,7 +73,10 @@ export function createHttpApp (deps: HttpAppDeps): Hono {
   if (metricsText == null) app.get('/metrics', c => c.text('not found', 404))
   else app.get('/metrics', async c => c.text(await metricsText(), 200, PROMETHEUS))
   // The web app learns its rendezvous from the page's own origin.
-  app.get('/api/rendezvous', c => c.json({ peerId: deps.peerId(), multiaddrs: deps.multiaddrs() }))
+  app.get('/api/rendezvous', c => {
+    const info: RendezvousApiInfo = { peerId: deps.peerId(), multiaddrs: deps.multiaddrs(), iceServers: deps.iceServers?.() ?? [] }
+    return c.json(info)
+  })
   app.get('/api/policy', c => c.json(deps.policy()))
   const stripeWebhook = deps.stripeWebhook
   if (stripeWebhook != null) {

@@ -67,4 +67,12 @@ describe('rendezvous config', () => {
     expect(() => resolveConfig({ smtp: { host: 'h', from: 'f', user: 'u' } })).toThrow(/user and pass go together/)
     expect(() => resolveConfig({ smtp: { host: 'h', from: 'f', port: 70000 } })).toThrow(/smtp\.port/)
   })
+
+  it('reads the ICE servers browsers should use and refuses a malformed one by its place', () => {
+    expect(resolveConfig().iceServers).toEqual([])
+    const turn = { urls: ['turn:turn.example.org:3478', 'turns:turn.example.org:443'], username: 'chat', credential: 'secret' }
+    expect(resolveConfig({ iceServers: [{ urls: 'stun:stun.example.org:3478' }, turn] }).iceServers).toEqual([{ urls: 'stun:stun.example.org:3478' }, turn])
+    expect(() => resolveConfig({ iceServers: [{ urls: 'https://turn.example.org' }] })).toThrow(/iceServers\[0\]\.urls/)
+    expect(() => resolveConfig({ iceServers: { urls: 'stun:x' } })).toThrow(/iceServers: expected a list/)
+  })
 })

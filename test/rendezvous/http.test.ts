@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parseRendezvousApiInfo } from '../../protocol/rendezvous-api.ts'
 import { createHttpApp } from '../../rendezvous/http/http-app.ts'
 import { tempDir } from '../helpers/wait.ts'
 
@@ -9,6 +10,7 @@ const deps = {
   peerId: () => '12D3KooWtest',
   multiaddrs: () => ['/ip4/127.0.0.1/tcp/7702/ws/p2p/12D3KooWtest'],
   metricsText: async () => '# HELP babacloud_connections Open libp2p connections\nbabacloud_connections 0\n',
+  iceServers: () => [{ urls: 'turn:turn.example.org:3478', username: 'u', credential: 'p' }],
   policy: () => ({ version: 3, text: 'We keep as little as we can.' })
 }
 
@@ -19,7 +21,9 @@ describe('rendezvous HTTP', () => {
     const metrics = await app.request('/metrics')
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/)
     expect(await metrics.text()).toContain('babacloud_connections 0')
-    expect(await (await app.request('/api/rendezvous')).json()).toMatchObject({ multiaddrs: deps.multiaddrs() })
+    // What the web app reads, through the parser it uses: the two ends share one type.
+    expect(parseRendezvousApiInfo(await (await app.request('/api/rendezvous')).json()))
+      .toEqual({ peerId: '12D3KooWtest', multiaddrs: deps.multiaddrs(), iceServers: deps.iceServers() })
     expect(await (await app.request('/api/policy')).json()).toEqual({ version: 3, text: 'We keep as little as we can.' })
   })
 

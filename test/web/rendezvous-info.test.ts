@@ -36,7 +36,11 @@ describe('pickRendezvousAddress', () => {
   })
 
   it('validates what /api/rendezvous answered', () => {
-    expect(parseRendezvousInfo({ peerId: ID, multiaddrs: [] })).toEqual({ peerId: ID, multiaddrs: [] })
+    expect(parseRendezvousInfo({ peerId: ID, multiaddrs: [] })).toEqual({ peerId: ID, multiaddrs: [], iceServers: [] })
+    const turn = { urls: ['turns:turn.example.org:443'], username: 'u', credential: 'p' }
+    expect(parseRendezvousInfo({ peerId: ID, multiaddrs: [], iceServers: [turn] }).iceServers).toEqual([turn])
+    expect(() => parseRendezvousInfo({ peerId: ID, multiaddrs: [], iceServers: [{ urls: 'http://x' }] })).toThrow(/iceServers\[0\]\.urls/)
+    expect(() => parseRendezvousInfo({ peerId: ID, multiaddrs: [], iceServers: [{ urls: 'stun:x', extra: 1 }] })).toThrow(/unknown key extra/)
     expect(() => parseRendezvousInfo({ peerId: ID })).toThrow(/multiaddrs/)
     expect(() => parseRendezvousInfo('nope')).toThrow()
   })

@@ -1,12 +1,14 @@
 // Learning the page's own rendezvous node: `/api/rendezvous` on the same origin, which of its
 // multiaddrs a browser can dial (WebSockets; secure ones when the page is https), and its privacy policy.
+import { multiaddr } from '@multiformats/multiaddr'
+import { Circuit, WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
+import { parseRendezvousApiInfo } from '../../protocol/rendezvous-api.ts'
+import type { RendezvousApiInfo } from '../../protocol/rendezvous-api.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
-export interface RendezvousInfo {
-  peerId: string
-  multiaddrs: string[]
-  /** ICE servers the operator wants browsers to use; none by default (see web-node.ts). */
-  iceServers?: RTCIceServer[]
-}
+const P2P_CODE = 0x01a5
+
+export type RendezvousInfo = RendezvousApiInfo
 
 export interface PageLocation {
   protocol: string
@@ -14,17 +16,26 @@ export interface PageLocation {
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]'])
+const HOST_PROTOCOLS = new Set(['ip4', 'ip6', 'dns', 'dns4', 'dns6'])
 
-function hostOf (ma: string): string | undefined {
-  return /^\/(?:ip4|ip6|dns|dns4|dns6)\/([^/]+)/.exec(ma)?.[1]
+interface Candidate { ma: Multiaddr, secure: boolean }
+
+/** A WebSocket address a browser can dial directly: plain or secure, never through a relay. */
+function candidateOf (text: string): Candidate | undefined {
+  let ma: Multiaddr
+  try {
+    ma = multiaddr(text)
+  } catch {
+    return undefined
+  }
+  if (Circuit.matches(ma)) return undefined
+  if (WebSocketsSecure.exactMatch(ma)) return { ma, secure: true }
+  if (WebSockets.exactMatch(ma)) return { ma, secure: false }
+  return undefined
 }
 
-function isSecureWs (ma: string): boolean {
-  return /\/(wss|tls\/ws)(\/|$)/.test(ma) || /\/tls\/sni\/[^/]+\/ws(\/|$)/.test(ma)
-}
-
-function isWs (ma: string): boolean {
-  return /\/(ws|wss)(\/|$)/.test(ma) && !ma.includes('/p2p-circuit')
+function hostOf (ma: Multiaddr): string | undefined {
+  return ma.getComponents().find(c => HOST_PROTOCOLS.has(c.name))?.value?.toLowerCase()
 }
 
 /**
@@ -32,31 +43,24 @@ function isWs (ma: string): boolean {
  * https pages may only use secure WebSockets (mixed content is blocked); among the candidates the
  * one on the page's own host wins, then loopback when the page itself is on loopback.
  */
-export function pickRendezvousAddress (info: RendezvousInfo, page: PageLocation): string | undefined {
+export function pickRendezvousAddress (info: Pick<RendezvousInfo, 'peerId' | 'multiaddrs'>, page: PageLocation): string | undefined {
   const secure = page.protocol === 'https:'
-  const candidates = info.multiaddrs.filter(ma => isWs(ma) && (!secure || isSecureWs(ma)))
+  const candidates = info.multiaddrs.map(candidateOf).filter((c): c is Candidate => c != null && (!secure || c.secure))
   if (candidates.length === 0) return undefined
   const pageHost = page.hostname.toLowerCase()
-  const rank = (ma: string): number => {
-    const host = hostOf(ma)?.toLowerCase()
+  const rank = (c: Candidate): number => {
+    const host = hostOf(c.ma)
     if (host === pageHost) return 0
     if (host != null && LOOPBACK.has(host) && LOOPBACK.has(pageHost)) return 1
-    if (!secure && !isSecureWs(ma)) return 2
+    if (!secure && !c.secure) return 2
     return 3
   }
-  const best = [...candidates].sort((a, b) => rank(a) - rank(b))[0]
-  const suffix = `/p2p/${info.peerId}`
-  return best.endsWith(suffix) ? best : `${best.replace(/\/p2p\/[^/]+$/, '')}${suffix}`
+  const best = [...candidates].sort((a, b) => rank(a) - rank(b))[0].ma
+  const own = best.getComponents().findLast(c => c.name === 'p2p')?.value
+  return (own === info.peerId ? best : best.decapsulateCode(P2P_CODE).encapsulate(`/p2p/${info.peerId}`)).toString()
 }
 
-export function parseRendezvousInfo (body: unknown): RendezvousInfo {
-  if (body == null || typeof body !== 'object') throw new Error('rendezvous info is not an object')
-  const { peerId, multiaddrs, iceServers } = body as Record<string, unknown>
-  if (typeof peerId !== 'string' || !Array.isArray(multiaddrs) || multiaddrs.some(m => typeof m !== 'string')) {
-    throw new Error('rendezvous info lacks peerId or multiaddrs')
-  }
-  return { peerId, multiaddrs: multiaddrs as string[], ...(Array.isArray(iceServers) ? { iceServers: iceServers as RTCIceServer[] } : {}) }
-}
+export const parseRendezvousInfo = parseRendezvousApiInfo
 
 export async function fetchRendezvousInfo (signal?: AbortSignal): Promise<RendezvousInfo> {
   const res = await fetch('/api/rendezvous', { signal: signal ?? AbortSignal.timeout(5000), cache: 'no-store' })
