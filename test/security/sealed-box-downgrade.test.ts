@@ -87,7 +87,7 @@ describe('sealed-box downgrade', () => {
     const early = createEnvelope(alice.identity, bob.node.peerId, { text: 'first contact, late' }, { sentAt: ratchetSentAt - 60_000 })
     await new MailboxClient(alice.node, rv.addr).deposit(early)
     // A sealed envelope Alice really signed after her first ratchet message: a tricked client.
-    const sealed = createEnvelope(alice.identity, bob.node.peerId, { text: 'downgraded' })
+    const sealed = createEnvelope(alice.identity, bob.node.peerId, { text: 'downgraded' }, { sentAt: ratchetSentAt + 1 })
     await new MailboxClient(alice.node, rv.addr).deposit(sealed)
     // sync() resolves once the drain has handled every pending envelope.
     await bob.client.sync()
@@ -95,7 +95,7 @@ describe('sealed-box downgrade', () => {
     expect(bob.client.sessions.refusedSealed).toBe(1)
 
     // Live, the refusal is Bob's answer on the DM protocol.
-    const live = createEnvelope(alice.identity, bob.node.peerId, { text: 'downgraded live' })
+    const live = createEnvelope(alice.identity, bob.node.peerId, { text: 'downgraded live' }, { sentAt: ratchetSentAt + 2 })
     const dm = new DirectMessages(alice.node, { onEnvelope: async () => {} })
     await expect(dm.send(await bob.client.waitUntilReachable(), live)).rejects.toMatchObject({ name: 'ProtocolError', code: 'UNAUTHORIZED' })
     expect(bob.client.sessions.refusedSealed).toBe(2)

@@ -104,8 +104,10 @@ describe('SecureSessions', () => {
     await publish(directory, bob)
     const first = await alice.sessions.seal(bob.identity.peerId, { text: 'ratchet' })
     await bob.sessions.open(first, verifyEnvelope(first), 'direct')
-    // Bob's sealed envelope to Alice (as if he had been tricked): Alice has a session with him.
-    const downgraded = createEnvelope(bob.identity, alice.identity.peerId, { text: 'sealed' })
+    const reply = await bob.sessions.seal(alice.identity.peerId, { text: 'ratchet reply' })
+    await alice.sessions.open(reply, verifyEnvelope(reply), 'direct')
+    // Bob's sealed envelope to Alice, signed after his ratchet reply (as if he had been tricked).
+    const downgraded = createEnvelope(bob.identity, alice.identity.peerId, { text: 'sealed' }, { sentAt: verifyEnvelope(reply).sentAt + 1 })
     await expect(alice.sessions.open(downgraded, verifyEnvelope(downgraded), 'mailbox')).rejects.toMatchObject({ name: 'ProtocolError', code: 'UNAUTHORIZED' })
     expect(alice.sessions.refusedSealed).toBe(1)
     // The node now claims Bob published nothing, after Alice lost her session with him.
