@@ -9,6 +9,20 @@ import { randomBytes } from '@noble/hashes/utils.js'
 import { CryptoProviderError, checkSharedSecret } from './provider.ts'
 import type { CryptoProvider } from './provider.ts'
 
+/**
+ * Strict RFC 8032 public key: canonical encoding, not of small order. OpenSSL and BoringSSL (hence
+ * node:crypto and Chromium's WebCrypto) verify against small-order keys, for which a forger can make
+ * a signature valid for any message; native backends run this once per key before trusting it.
+ */
+export function isStrictEd25519PublicKey (publicKey: Uint8Array): boolean {
+  if (publicKey.length !== 32) return false
+  try {
+    return !ed25519.Point.fromBytes(publicKey, false).isSmallOrder()
+  } catch {
+    return false
+  }
+}
+
 export const nobleProvider: CryptoProvider = {
   name: 'noble',
   sha256: (data) => sha256(data),

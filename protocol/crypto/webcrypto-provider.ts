@@ -2,7 +2,7 @@
 // (Chromium on secure pages, Node 20); @noble for the rest. WebCrypto has no ChaCha20, and its
 // HMAC/HKDF/SHA-256 cost a key import and a promise round trip that exceed @noble's whole work on
 // the 32- to 100-byte inputs of the ratchet (measured: docs/performance.md, "Crypto backends").
-import { nobleProvider } from './noble-provider.ts'
+import { isStrictEd25519PublicKey, nobleProvider } from './noble-provider.ts'
 import { CryptoProviderError, checkSharedSecret, toAsync } from './provider.ts'
 import type { AsyncCryptoProvider } from './provider.ts'
 
@@ -52,18 +52,18 @@ export async function createWebCryptoProvider (options: WebCryptoProviderOptions
 
   // CryptoKeys of secrets live exactly as long as their byte arrays (a WeakMap): caching never
   // keeps a deleted ratchet key alive. Public keys are cached by value, bounded.
-  const privateKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>()
+  const privateKeys = { Ed25519: new WeakMap<Uint8Array, Promise<CryptoKey>>(), X25519: new WeakMap<Uint8Array, Promise<CryptoKey>>() }
   const publicKeys = new Map<string, Promise<CryptoKey>>()
 
   const privateKey = (name: 'Ed25519' | 'X25519', secret: Uint8Array): Promise<CryptoKey> => {
-    let key = privateKeys.get(secret)
+    let key = privateKeys[name].get(secret)
     if (key === undefined) {
       if (secret.length !== 32) return Promise.reject(new CryptoProviderError(`${name} secret key must be 32 bytes`))
       // Extractable, so the public half can be read from it (as a JWK).
       key = subtle.importKey('pkcs8', pkcs8(name === 'Ed25519' ? ED25519_PKCS8 : X25519_PKCS8, secret), { name }, true,
         name === 'Ed25519' ? ['sign'] : ['deriveBits'])
-      privateKeys.set(secret, key)
-      key.catch(() => privateKeys.delete(secret))
+      privateKeys[name].set(secret, key)
+      key.catch(() => privateKeys[name].delete(secret))
     }
     return key
   }
@@ -77,6 +77,18 @@ export async function createWebCryptoProvider (options: WebCryptoProviderOptions
       key.catch(() => publicKeys.delete(id))
     }
     return key
+  }
+  // Strict RFC 8032 (see isStrictEd25519PublicKey): BoringSSL accepts small-order keys.
+  const strictness = new Map<string, boolean>()
+  const strict = (raw: Uint8Array): boolean => {
+    const id = String.fromCharCode(...raw)
+    let ok = strictness.get(id)
+    if (ok === undefined) {
+      ok = isStrictEd25519PublicKey(raw)
+      if (strictness.size >= PUBLIC_CACHE_SIZE) strictness.delete(strictness.keys().next().value as string)
+      strictness.set(id, ok)
+    }
+    return ok
   }
   const publicOf = async (key: CryptoKey): Promise<Uint8Array> => {
     const jwk = await subtle.exportKey('jwk', key)
@@ -93,6 +105,7 @@ export async function createWebCryptoProvider (options: WebCryptoProviderOptions
       new Uint8Array(await subtle.sign('Ed25519', await privateKey('Ed25519', seed), copy(message)))
     provider.ed25519Verify = async (key, message, signature) => {
       if (key.length !== 32 || signature.length !== 64) return false
+      if (!strict(key)) return false
       try {
         return await subtle.verify('Ed25519', await publicKey('Ed25519', key), copy(signature), copy(message))
       } catch {
@@ -105,7 +118,7 @@ export async function createWebCryptoProvider (options: WebCryptoProviderOptions
       const pair = await subtle.generateKey({ name: 'X25519' }, true, ['deriveBits']) as CryptoKeyPair
       const jwk = await subtle.exportKey('jwk', pair.privateKey)
       const secretKey = fromBase64Url(jwk.d as string)
-      privateKeys.set(secretKey, Promise.resolve(pair.privateKey))
+      privateKeys.X25519.set(secretKey, Promise.resolve(pair.privateKey))
       return { secretKey, publicKey: fromBase64Url(jwk.x as string) }
     }
     provider.x25519PublicKey = async (secretKey) => await publicOf(await privateKey('X25519', secretKey))

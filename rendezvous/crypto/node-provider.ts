@@ -8,6 +8,7 @@ import {
 } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { hchacha } from '@noble/ciphers/chacha.js'
+import { isStrictEd25519PublicKey } from '../../protocol/crypto/noble-provider.ts'
 import { CryptoProviderError, checkSharedSecret } from '../../protocol/crypto/provider.ts'
 import type { CryptoProvider } from '../../protocol/crypto/provider.ts'
 
@@ -19,33 +20,36 @@ const PUBLIC_CACHE_SIZE = 1024
 // Key import dominates small operations (a private import recomputes the public key). Secrets are
 // cached by the identity of their byte array, so a KeyObject lives no longer than the bytes it came
 // from and a deleted ratchet key leaves nothing behind; public keys by value, in a bounded map.
-const privateKeys = new WeakMap<Uint8Array, KeyObject>()
-const publicKeys = new Map<string, KeyObject>()
+const privateKeys = { ed25519: new WeakMap<Uint8Array, KeyObject>(), x25519: new WeakMap<Uint8Array, KeyObject>() }
+const publicKeys = new Map<string, KeyObject | null>()
 
 function privateKey (type: 'ed25519' | 'x25519', secret: Uint8Array): KeyObject {
-  let key = privateKeys.get(secret)
+  let key = privateKeys[type].get(secret)
   if (key === undefined) {
     if (secret.length !== 32) throw new CryptoProviderError(`${type} secret key must be 32 bytes`)
     key = createPrivateKey({ key: Buffer.concat([type === 'ed25519' ? ED25519_PKCS8 : X25519_PKCS8, secret]), format: 'der', type: 'pkcs8' })
-    privateKeys.set(secret, key)
+    privateKeys[type].set(secret, key)
   }
   return key
 }
 
-function publicKey (crv: 'Ed25519' | 'X25519', raw: Uint8Array): KeyObject {
+/** null for an Ed25519 key strict RFC 8032 refuses (remembered, so it costs one check). */
+function publicKey (crv: 'Ed25519' | 'X25519', raw: Uint8Array): KeyObject | null {
   const id = crv + Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
   let key = publicKeys.get(id)
   if (key === undefined) {
-    key = createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(raw).toString('base64url') }, format: 'jwk' })
+    key = crv === 'Ed25519' && !isStrictEd25519PublicKey(raw)
+      ? null
+      : createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(raw).toString('base64url') }, format: 'jwk' })
     if (publicKeys.size >= PUBLIC_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value as string)
     publicKeys.set(id, key)
   }
   return key
 }
 
+/** A private key's JWK carries its public half too: one export, no second key object (measured cheapest). */
 function rawPublic (key: KeyObject): Uint8Array {
-  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' })
-  return new Uint8Array(Buffer.from(jwk.x as string, 'base64url'))
+  return new Uint8Array(Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url'))
 }
 
 function bytes (b: Buffer): Uint8Array {
@@ -57,7 +61,8 @@ function subkey (key: Uint8Array, nonce: Uint8Array): { key: Uint8Array, iv: Uin
   if (key.length !== 32) throw new CryptoProviderError('XChaCha20-Poly1305 key must be 32 bytes')
   if (nonce.length !== 24) throw new CryptoProviderError('XChaCha20-Poly1305 nonce must be 24 bytes')
   const out = new Uint32Array(8)
-  hchacha(SIGMA, new Uint32Array(key.slice().buffer), new Uint32Array(nonce.slice(0, 16).buffer), out)
+  // Aligned copies: the inputs may be Buffers or views at any offset (Buffer#slice is a view).
+  hchacha(SIGMA, new Uint32Array(Uint8Array.from(key).buffer), new Uint32Array(Uint8Array.from(nonce.subarray(0, 16)).buffer), out)
   const iv = new Uint8Array(12)
   iv.set(nonce.subarray(16), 4)
   return { key: new Uint8Array(out.buffer), iv }
@@ -92,23 +97,25 @@ export const nodeProvider: CryptoProvider = {
   ed25519Verify: (key, message, signature) => {
     if (key.length !== 32 || signature.length !== 64) return false
     try {
-      return verify(null, message, publicKey('Ed25519', key), signature)
+      const k = publicKey('Ed25519', key)
+      return k !== null && verify(null, message, k, signature)
     } catch {
       return false
     }
   },
   x25519KeyPair: () => {
-    const pair = generateKeyPairSync('x25519')
-    const secretKey = new Uint8Array(Buffer.from(pair.privateKey.export({ format: 'jwk' }).d as string, 'base64url'))
-    privateKeys.set(secretKey, pair.privateKey)
-    return { secretKey, publicKey: rawPublic(pair.publicKey) }
+    const { privateKey: key } = generateKeyPairSync('x25519')
+    const jwk = key.export({ format: 'jwk' })
+    const secretKey = new Uint8Array(Buffer.from(jwk.d as string, 'base64url'))
+    privateKeys.x25519.set(secretKey, key)
+    return { secretKey, publicKey: new Uint8Array(Buffer.from(jwk.x as string, 'base64url')) }
   },
   x25519PublicKey: (secretKey) => rawPublic(privateKey('x25519', secretKey)),
   x25519: (secretKey, key) => {
     if (key.length !== 32) throw new CryptoProviderError('X25519 public key must be 32 bytes')
     let shared: Buffer
     try {
-      shared = diffieHellman({ privateKey: privateKey('x25519', secretKey), publicKey: publicKey('X25519', key) })
+      shared = diffieHellman({ privateKey: privateKey('x25519', secretKey), publicKey: publicKey('X25519', key) as KeyObject })
     } catch (err) {
       throw new CryptoProviderError('X25519 with an invalid key', { cause: err })
     }
