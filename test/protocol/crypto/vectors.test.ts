@@ -53,10 +53,7 @@ describe('published primitive vectors', () => {
   })
 })
 
-describe.each(BACKENDS)('on the %s backend', (name) => {
-  useBackend(name)
-
-  describe.each(BACKENDS)('the %s provider on the published vectors', (name) => {
+describe.each(BACKENDS)('the %s provider on the published vectors', (name) => {
   let b: Awaited<ReturnType<typeof backend>>
   beforeAll(async () => { b = await backend(name) })
 
@@ -122,7 +119,10 @@ describe.each(BACKENDS)('on the %s backend', (name) => {
   })
 })
 
-describe.each(pqxdh.cases)('PQXDH vector: $name', (v) => {
+describe.each(BACKENDS)('on the %s backend', (name) => {
+  useBackend(name)
+
+  describe.each(pqxdh.cases)('PQXDH vector: $name', (v) => {
     const alice = identityFromSeed(unhex(v.alice.identitySeed))
     const bob = identityFromSeed(unhex(v.bob.identitySeed))
     const spk = generateSignedPrekey(bob, { id: v.bob.signedPrekey.id, randomBytes: queue(v.bob.signedPrekey.secret) })
