@@ -4,6 +4,8 @@
 //   BENCH_QUICK=1   small sizes and few rounds: a smoke test, numbers not meaningful
 //   BENCH_ONLY=dm,mailbox   run only these files (names without .bench.ts)
 import '../protocol/polyfills.ts'
+// Crypto on node:crypto, as every Node entry point runs it (docs/performance.md, "Crypto backends").
+import '../rendezvous/crypto/install.ts'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'

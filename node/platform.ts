@@ -1,5 +1,7 @@
 // Node-side platform parts handed to protocol/: transports and globals libp2p expects.
 import '../protocol/polyfills.ts'
+// protocol/ crypto on node:crypto (OpenSSL) instead of the pure-JavaScript fallback.
+import '../rendezvous/crypto/install.ts'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import WebSocket from 'ws'

@@ -4,6 +4,7 @@ import { peerIdFromPrivateKey, peerIdFromString, peerIdFromMultihash } from '@li
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import * as Digest from 'multiformats/hashes/digest'
+import { cryptoProvider } from './crypto/provider.ts'
 import { InvalidPeerIdError } from './errors.ts'
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
 
@@ -14,6 +15,7 @@ export class DeviceIdentity {
   readonly peerId: PeerId
   readonly publicKey: Uint8Array
   readonly #seed: Uint8Array
+  #x25519Secret?: Uint8Array
 
   private constructor (seed: Uint8Array, privateKey: Ed25519PrivateKey) {
     this.#seed = seed
@@ -39,12 +41,16 @@ export class DeviceIdentity {
   }
 
   sign (message: Uint8Array): Uint8Array {
-    return ed25519.sign(message, this.#seed)
+    return cryptoProvider().ed25519Sign(this.#seed, message)
   }
 
-  /** The X25519 form of the identity secret, used to open payloads sealed to this device. */
+  /**
+   * The X25519 form of the identity secret, used to open payloads sealed to this device. The same
+   * array every call, so a native backend imports the key once (its cache is keyed by the array).
+   */
   x25519Secret (): Uint8Array {
-    return ed25519.utils.toMontgomerySecret(this.#seed)
+    this.#x25519Secret ??= ed25519.utils.toMontgomerySecret(this.#seed)
+    return this.#x25519Secret
   }
 }
 
@@ -83,10 +89,12 @@ export function ed25519PublicKeyOf (peerId: PeerId): Uint8Array {
 }
 
 export function verifySignature (peerId: PeerId, message: Uint8Array, signature: Uint8Array): boolean {
+  let key: Uint8Array
   try {
-    return ed25519.verify(signature, message, ed25519PublicKeyOf(peerId))
+    key = ed25519PublicKeyOf(peerId)
   } catch {
     return false
   }
+  return cryptoProvider().ed25519Verify(key, message, signature)
 }
 

@@ -1,5 +1,7 @@
 // A rendezvous node: libp2p host (TCP + WebSockets), circuit relay server, DHT server, gossipsub,
 // the mailbox, and an HTTP port for the web app, health and metrics.
+// node:crypto behind protocol/ before any key is used (docs/performance.md, "Crypto backends").
+import './crypto/install.ts'
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tcp } from '@libp2p/tcp'

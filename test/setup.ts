@@ -1,4 +1,6 @@
 import '../protocol/polyfills.ts'
+// As every Node entry point: protocol/ crypto on node:crypto. The crypto tests install each backend in turn.
+import '../rendezvous/crypto/install.ts'
 import fc from 'fast-check'
 
 // Property tests run the same cases on every run so CI is deterministic; set FUZZ_SEED (and

@@ -1,3 +1,4 @@
 // Entry of the web app served by a rendezvous node.
+import './crypto-setup.ts'
 import './services/rtc-close-watch.ts'
 import './components/chat-app.ts'

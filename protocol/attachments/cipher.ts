@@ -2,9 +2,9 @@
 // chunks. Each chunk's associated data binds the attachment id, the chunk index and whether it is
 // the last one, so chunks cannot be swapped between files, reordered, dropped or cut short; a
 // SHA-256 digest of the whole ciphertext (carried in the E2EE offer) is checked at the end.
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { equalBytes } from '@noble/ciphers/utils.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { cryptoProvider } from '../crypto/provider.ts'
 import { concatBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import { AttachmentError, AttachmentErrorCode, CHUNK_SIZE, CIPHERTEXT_CHUNK_SIZE, DIGEST_BYTES, ID_BYTES, KEY_BYTES, TAG_BYTES } from './constants.ts'
 
@@ -55,7 +55,7 @@ export function sealAttachment (plaintext: Uint8Array, random: (n: number) => Ui
   const ciphertext: Uint8Array[] = []
   for (let i = 0; i < chunks; i++) {
     const part = plaintext.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE)
-    const sealed = xchacha20poly1305(key, nonce(i), associatedData(id, i, i === chunks - 1)).encrypt(part)
+    const sealed = cryptoProvider().xchachaEncrypt(key, nonce(i), part, associatedData(id, i, i === chunks - 1))
     hash.update(sealed)
     ciphertext.push(sealed)
   }
@@ -102,7 +102,7 @@ export class AttachmentOpener {
     let plain: Uint8Array
     try {
       // The expected flag, not one from the wire: an early chunk passed off as the last fails here.
-      plain = xchacha20poly1305(this.#keys.key, nonce(index), associatedData(this.#keys.id, index, final)).decrypt(data)
+      plain = cryptoProvider().xchachaDecrypt(this.#keys.key, nonce(index), data, associatedData(this.#keys.id, index, final))
     } catch (err) {
       throw this.#fail(`chunk ${index} failed authentication`, err)
     }

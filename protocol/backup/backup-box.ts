@@ -1,8 +1,8 @@
 // Passphrase-encrypted backup files: scrypt (from @noble/hashes) derives the key, XChaCha20-Poly1305
 // seals the content, and the header (format, scrypt cost, salt, nonce) is authenticated with it.
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { concatBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js'
+import { cryptoProvider } from '../crypto/provider.ts'
 
 const MAGIC = utf8ToBytes('BCBK')
 const VERSION = 1
@@ -54,7 +54,7 @@ export async function sealBackup (content: Uint8Array, passphrase: string, optio
   const nonce = random(24)
   const header = concatBytes(MAGIC, Uint8Array.of(VERSION, cost.logN, cost.r, cost.p), salt, nonce)
   const key = await deriveKey(passphrase, salt, cost, options.onProgress)
-  return concatBytes(header, xchacha20poly1305(key, nonce, header).encrypt(content))
+  return concatBytes(header, cryptoProvider().xchachaEncrypt(key, nonce, content, header))
 }
 
 export async function openBackup (data: Uint8Array, passphrase: string, onProgress?: (fraction: number) => void): Promise<Uint8Array> {
@@ -68,7 +68,7 @@ export async function openBackup (data: Uint8Array, passphrase: string, onProgre
   const nonce = header.subarray(MAGIC.length + 20)
   const key = await deriveKey(passphrase, salt, { logN, r, p }, onProgress)
   try {
-    return xchacha20poly1305(key, nonce, header).decrypt(data.subarray(HEADER_LENGTH))
+    return cryptoProvider().xchachaDecrypt(key, nonce, data.subarray(HEADER_LENGTH), header)
   } catch {
     // Authentication fails the same way for a wrong passphrase and a damaged file.
     throw new BackupError('WRONG_PASSPHRASE', 'wrong passphrase, or the backup file is damaged')

@@ -1,12 +1,10 @@
 // Seals a payload to a device's identity key: ephemeral X25519 + HKDF-SHA256 + XChaCha20-Poly1305.
 // Anyone can seal to a PeerId (its Ed25519 key is in it); only that device can open. The 1:1
 // ratchet replaces this for chats; it stays the fallback when no session can be set up.
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { ed25519, x25519 } from '@noble/curves/ed25519.js'
-import { hkdf } from '@noble/hashes/hkdf.js'
-import { sha256 } from '@noble/hashes/sha2.js'
-import { concatBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import { IntegrityError } from '../errors.ts'
+import { cryptoProvider } from './provider.ts'
 
 const VERSION = 1
 const INFO = utf8ToBytes('babacloud/seal/v1')
@@ -21,18 +19,29 @@ export interface SealOptions {
 }
 
 function deriveKey (shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): Uint8Array {
-  return hkdf(sha256, shared, concatBytes(ephemeralPublic, recipientPublic), INFO, 32)
+  return cryptoProvider().hkdfSha256(shared, concatBytes(ephemeralPublic, recipientPublic), INFO, 32)
+}
+
+function randomNonce (): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(NONCE_LENGTH))
 }
 
 /** Seals `plaintext` to the holder of the Ed25519 key `recipientEd25519`. */
 export function seal (plaintext: Uint8Array, recipientEd25519: Uint8Array, options: SealOptions = {}): Uint8Array {
-  const random = options.random ?? randomBytes
+  const crypto = cryptoProvider()
   const recipientX = ed25519.utils.toMontgomery(recipientEd25519)
-  const ephemeralSecret = random(32)
-  const ephemeralPublic = x25519.getPublicKey(ephemeralSecret)
-  const key = deriveKey(x25519.getSharedSecret(ephemeralSecret, recipientX), ephemeralPublic, recipientX)
-  const nonce = random(NONCE_LENGTH)
-  const ciphertext = xchacha20poly1305(key, nonce, options.associatedData).encrypt(plaintext)
+  // Injected randomness (known-answer tests) imports the secret; otherwise the backend generates.
+  let ephemeral: { secretKey: Uint8Array, publicKey: Uint8Array }
+  if (options.random === undefined) {
+    ephemeral = crypto.x25519KeyPair()
+  } else {
+    const secretKey = options.random(32)
+    ephemeral = { secretKey, publicKey: crypto.x25519PublicKey(secretKey) }
+  }
+  const ephemeralPublic = ephemeral.publicKey
+  const key = deriveKey(crypto.x25519(ephemeral.secretKey, recipientX), ephemeralPublic, recipientX)
+  const nonce = options.random !== undefined ? options.random(NONCE_LENGTH) : randomNonce()
+  const ciphertext = crypto.xchachaEncrypt(key, nonce, plaintext, options.associatedData)
   return concatBytes(Uint8Array.of(VERSION), ephemeralPublic, nonce, ciphertext)
 }
 
@@ -43,16 +52,17 @@ export function open (sealed: Uint8Array, recipientX25519Secret: Uint8Array, ass
   }
   const ephemeralPublic = sealed.subarray(1, 33)
   const nonce = sealed.subarray(33, HEADER_LENGTH)
-  const recipientX = x25519.getPublicKey(recipientX25519Secret)
+  const crypto = cryptoProvider()
+  const recipientX = crypto.x25519PublicKey(recipientX25519Secret)
   let shared: Uint8Array
   try {
-    shared = x25519.getSharedSecret(recipientX25519Secret, ephemeralPublic)
+    shared = crypto.x25519(recipientX25519Secret, ephemeralPublic)
   } catch {
     throw new IntegrityError('sealed payload has an invalid ephemeral key')
   }
   const key = deriveKey(shared, ephemeralPublic, recipientX)
   try {
-    return xchacha20poly1305(key, nonce, associatedData).decrypt(sealed.subarray(HEADER_LENGTH))
+    return crypto.xchachaDecrypt(key, nonce, sealed.subarray(HEADER_LENGTH), associatedData)
   } catch {
     throw new IntegrityError('sealed payload failed authentication')
   }

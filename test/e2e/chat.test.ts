@@ -62,6 +62,8 @@ describe.runIf(hasChromium)('web app: 1:1 chat in real browsers', () => {
     await bob.page.goto(rv.url)
 
     await alice.page.getByRole('button', { name: 'Create my identity' }).waitFor()
+    // The ratchet runs on Chromium's native Ed25519/X25519, not the @noble fallback.
+    for (const p of [alice.page, bob.page]) expect(await p.evaluate(() => document.documentElement.dataset.cryptoBackend)).toBe('webcrypto')
     await screenshotBothWidths(alice.page, 'first-run')
     const aliceId = await createIdentity(alice.page)
     await screenshotBothWidths(alice.page, 'first-run-invite')

@@ -2,11 +2,14 @@
  * The Double Ratchet (Signal's specification, rev. 1, §3.3–3.5, header in the clear) as pure
  * functions over `RatchetState`. Every call returns a new state; on any error the caller's state is
  * untouched, which is how the spec's "discard changes to the state on failure" is implemented.
+ * Async because the primitives come from the installed AsyncCryptoProvider (or `options.crypto`).
  */
 import { concatBytes } from '@noble/hashes/utils.js'
 import { equalBytes } from '@noble/ciphers/utils.js'
 import { CryptoError, CryptoErrorCode } from '../x3dh/errors.ts'
-import { dh, generateX25519KeyPair } from '../x3dh/keys.ts'
+import { asyncCryptoProvider } from '../provider.ts'
+import type { AsyncCryptoProvider } from '../provider.ts'
+import { dhAsync, generateX25519KeyPairAsync } from '../x3dh/keys.ts'
 import type { KeyPair, RandomOptions } from '../x3dh/keys.ts'
 import { KEY_LENGTH, MAX_RETIRED_CHAINS, MAX_SKIP, MAX_SKIPPED_TOTAL } from './constants.ts'
 import { kdfCk, kdfRk, open, seal } from './kdf.ts'
@@ -48,16 +51,22 @@ function checkKey (key: Uint8Array, what: string): void {
 }
 
 /** RatchetInitAlice: the initiator knows Bob's ratchet key (his signed prekey) and can send at once. */
-export function initSender (
+export interface RatchetOptions extends RandomOptions {
+  /** The backend to use; the installed one when absent. */
+  crypto?: AsyncCryptoProvider
+}
+
+export async function initSender (
   sharedSecret: Uint8Array,
   bobRatchetPublicKey: Uint8Array,
   associatedData: Uint8Array,
-  options: RandomOptions = {}
-): RatchetState {
+  options: RatchetOptions = {}
+): Promise<RatchetState> {
   checkKey(sharedSecret, 'shared secret')
   checkKey(bobRatchetPublicKey, 'ratchet public key')
-  const sendingRatchetKey = generateX25519KeyPair(options)
-  const { rootKey, chainKey } = kdfRk(sharedSecret, dh(sendingRatchetKey.secretKey, bobRatchetPublicKey))
+  const crypto = options.crypto ?? asyncCryptoProvider()
+  const sendingRatchetKey = await generateX25519KeyPairAsync(options, crypto)
+  const { rootKey, chainKey } = await kdfRk(sharedSecret, await dhAsync(sendingRatchetKey.secretKey, bobRatchetPublicKey, crypto), crypto)
   return {
     rootKey,
     sendingRatchetKey,
@@ -94,14 +103,15 @@ function aeadData (state: { associatedData: Uint8Array }, header: RatchetHeader)
   return concatBytes(state.associatedData, encodeHeader(header))
 }
 
-export function ratchetEncrypt (state: RatchetState, plaintext: Uint8Array): EncryptResult {
+export async function ratchetEncrypt (state: RatchetState, plaintext: Uint8Array, options: RatchetOptions = {}): Promise<EncryptResult> {
+  const crypto = options.crypto ?? asyncCryptoProvider()
   if (state.sendingChainKey === undefined) {
     throw new CryptoError(CryptoErrorCode.InvalidState, 'no sending chain yet: the responder must receive first')
   }
   if (state.sendCount >= 0xffffffff) throw new CryptoError(CryptoErrorCode.InvalidState, 'sending chain exhausted')
-  const { chainKey, messageKey } = kdfCk(state.sendingChainKey)
+  const { chainKey, messageKey } = await kdfCk(state.sendingChainKey, crypto)
   const header: RatchetHeader = { dh: state.sendingRatchetKey.publicKey, pn: state.previousSendCount, n: state.sendCount }
-  const ciphertext = seal(messageKey, plaintext, aeadData(state, header))
+  const ciphertext = await seal(messageKey, plaintext, aeadData(state, header), crypto)
   return { state: { ...state, sendingChainKey: chainKey, sendCount: state.sendCount + 1 }, header, ciphertext }
 }
 
@@ -113,13 +123,13 @@ function checkHeader (header: RatchetHeader): void {
 }
 
 /** SkipMessageKeys: stores the keys of messages not yet seen so they can arrive late. */
-function skipMessageKeys (d: Draft, until: number): void {
+async function skipMessageKeys (d: Draft, until: number, crypto: AsyncCryptoProvider): Promise<void> {
   if (d.receiveCount + MAX_SKIP < until) {
     throw new CryptoError(CryptoErrorCode.TooManySkipped, `message ${until} is more than ${MAX_SKIP} ahead of ${d.receiveCount}`)
   }
   if (d.receivingChainKey === undefined || d.receivingRatchetKey === undefined) return
   while (d.receiveCount < until) {
-    const { chainKey, messageKey } = kdfCk(d.receivingChainKey)
+    const { chainKey, messageKey } = await kdfCk(d.receivingChainKey, crypto)
     d.skipped.push({ dh: d.receivingRatchetKey, n: d.receiveCount, messageKey })
     d.receivingChainKey = chainKey
     d.receiveCount++
@@ -130,7 +140,7 @@ function skipMessageKeys (d: Draft, until: number): void {
 }
 
 /** DHRatchet: a new peer ratchet key starts a new receiving chain and, with a fresh key of ours, a sending chain. */
-function dhRatchet (d: Draft, header: RatchetHeader, options: RandomOptions): void {
+async function dhRatchet (d: Draft, header: RatchetHeader, options: RandomOptions, crypto: AsyncCryptoProvider): Promise<void> {
   if (d.receivingRatchetKey !== undefined) {
     d.retiredReceivingKeys = [d.receivingRatchetKey, ...d.retiredReceivingKeys].slice(0, MAX_RETIRED_CHAINS)
   }
@@ -138,27 +148,28 @@ function dhRatchet (d: Draft, header: RatchetHeader, options: RandomOptions): vo
   d.sendCount = 0
   d.receiveCount = 0
   d.receivingRatchetKey = header.dh
-  const receiving = kdfRk(d.rootKey, dh(d.sendingRatchetKey.secretKey, header.dh))
+  const receiving = await kdfRk(d.rootKey, await dhAsync(d.sendingRatchetKey.secretKey, header.dh, crypto), crypto)
   d.receivingChainKey = receiving.chainKey
-  d.sendingRatchetKey = generateX25519KeyPair(options)
-  const sending = kdfRk(receiving.rootKey, dh(d.sendingRatchetKey.secretKey, header.dh))
+  d.sendingRatchetKey = await generateX25519KeyPairAsync(options, crypto)
+  const sending = await kdfRk(receiving.rootKey, await dhAsync(d.sendingRatchetKey.secretKey, header.dh, crypto), crypto)
   d.rootKey = sending.rootKey
   d.sendingChainKey = sending.chainKey
 }
 
-export function ratchetDecrypt (
+export async function ratchetDecrypt (
   state: RatchetState,
   header: RatchetHeader,
   ciphertext: Uint8Array,
-  options: RandomOptions = {}
-): DecryptResult {
+  options: RatchetOptions = {}
+): Promise<DecryptResult> {
   checkHeader(header)
+  const crypto = options.crypto ?? asyncCryptoProvider()
   const ad = aeadData(state, header)
 
   // TrySkippedMessageKeys: a late message uses (and then forgets) its stored key.
   const index = state.skipped.findIndex((s) => s.n === header.n && equalBytes(s.dh, header.dh))
   if (index !== -1) {
-    const plaintext = open(state.skipped[index].messageKey, ciphertext, ad)
+    const plaintext = await open(state.skipped[index].messageKey, ciphertext, ad, crypto)
     return { state: { ...state, skipped: state.skipped.filter((_, i) => i !== index) }, plaintext }
   }
 
@@ -171,14 +182,14 @@ export function ratchetDecrypt (
 
   const d = draft(state)
   if (!current) {
-    skipMessageKeys(d, header.pn)
-    dhRatchet(d, header, options)
+    await skipMessageKeys(d, header.pn, crypto)
+    await dhRatchet(d, header, options, crypto)
   }
-  skipMessageKeys(d, header.n)
+  await skipMessageKeys(d, header.n, crypto)
   if (d.receivingChainKey === undefined) throw new CryptoError(CryptoErrorCode.InvalidState, 'no receiving chain')
-  const { chainKey, messageKey } = kdfCk(d.receivingChainKey)
+  const { chainKey, messageKey } = await kdfCk(d.receivingChainKey, crypto)
   d.receivingChainKey = chainKey
   d.receiveCount++
-  const plaintext = open(messageKey, ciphertext, ad)
+  const plaintext = await open(messageKey, ciphertext, ad, crypto)
   return { state: d, plaintext }
 }

@@ -117,7 +117,7 @@ export class SessionCipher {
       const { sharedSecret, associatedData, initialMessage } = initiateSession(this.components.identity, bundle, this.random)
       // The current session is archived, not dropped: the peer may have messages on it in flight.
       const record = promoteSession(existing, {
-        state: initSender(sharedSecret, bundle.signedPrekey.publicKey, associatedData, this.random),
+        state: await initSender(sharedSecret, bundle.signedPrekey.publicKey, associatedData, this.random),
         remoteIdentityKey: bundle.identityKey,
         baseKey: initialMessage.ephemeralKey
       }, { pendingInitialMessage: initialMessage })
@@ -129,7 +129,7 @@ export class SessionCipher {
     return await this.withPeer(peer, options, async () => {
       const record = await this.load(peer)
       if (record === undefined) throw new CryptoError(CryptoErrorCode.NoSession, `no session with ${peer}`)
-      const { state, header, ciphertext } = ratchetEncrypt(record.state, plaintext)
+      const { state, header, ciphertext } = await ratchetEncrypt(record.state, plaintext)
       const bytes = encodeRatchetMessage({
         ...(record.pendingInitialMessage !== undefined ? { initialMessage: record.pendingInitialMessage } : {}),
         header,
@@ -186,18 +186,18 @@ export class SessionCipher {
     const { initialMessage, header, ciphertext } = message
     if (initialMessage === undefined) {
       if (existing === undefined) throw new CryptoError(CryptoErrorCode.NoSession, `no session with ${peer}`)
-      return { ...decryptWith(existing, sessionsOf(existing).keys(), header, ciphertext, this.random), consumed: {} }
+      return { ...await decryptWith(existing, sessionsOf(existing).keys(), header, ciphertext, this.random), consumed: {} }
     }
     // A prekey message names its session by base key: only that session may decrypt it. Trying the
     // others too would let a forged initial message wrapped around a genuine message still decrypt.
     const index = existing === undefined ? -1 : sessionsOf(existing).findIndex((s) => equalBytes(s.baseKey, initialMessage.ephemeralKey))
-    if (existing !== undefined && index !== -1) return { ...decryptWith(existing, [index], header, ciphertext, this.random), consumed: {} }
+    if (existing !== undefined && index !== -1) return { ...await decryptWith(existing, [index], header, ciphertext, this.random), consumed: {} }
     if (existing?.previousBaseKeys.some((k) => equalBytes(k, initialMessage.ephemeralKey)) === true) {
       throw new CryptoError(CryptoErrorCode.DuplicateMessage, 'prekey message of a discarded session')
     }
     const { session, consumed } = await this.accept(peer, initialMessage, existing)
     const record = promoteSession(existing, session)
-    return { ...decryptWith(record, [0], header, ciphertext, this.random), consumed }
+    return { ...await decryptWith(record, [0], header, ciphertext, this.random), consumed }
   }
 
   private async save (peer: string, opened: Opened): Promise<void> {
@@ -276,19 +276,19 @@ function sameBytes (a: Uint8Array | undefined, b: Uint8Array | undefined): boole
  * other. The session that decrypts becomes current; if it was an earlier one, the peer is using it,
  * and following it is how two devices whose first messages crossed end up on one session.
  */
-function decryptWith (
+async function decryptWith (
   record: SessionRecord,
   indices: Iterable<number>,
   header: RatchetHeader,
   ciphertext: Uint8Array,
   random: { randomBytes?: RandomBytes }
-): { record: SessionRecord, plaintext: Uint8Array } {
+): Promise<{ record: SessionRecord, plaintext: Uint8Array }> {
   const sessions = sessionsOf(record)
   let firstError: unknown
   for (const i of indices) {
     let result
     try {
-      result = ratchetDecrypt(sessions[i].state, header, ciphertext, random)
+      result = await ratchetDecrypt(sessions[i].state, header, ciphertext, random)
     } catch (err) {
       if (!CryptoError.is(err) || err.code === CryptoErrorCode.DuplicateMessage) throw err
       firstError ??= err

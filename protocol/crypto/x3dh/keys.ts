@@ -2,10 +2,12 @@
  * Identity and prekey material for PQXDH: generation with injectable randomness, the spec's
  * Encode(PK) functions, and prekey signing/verification with the Ed25519 identity key.
  */
-import { ed25519, x25519 } from '@noble/curves/ed25519.js'
+import { ed25519 } from '@noble/curves/ed25519.js'
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { concatBytes, randomBytes as defaultRandomBytes } from '@noble/hashes/utils.js'
 import { equalBytes } from '@noble/ciphers/utils.js'
+import { asyncCryptoProvider, cryptoProvider } from '../provider.ts'
+import type { AsyncCryptoProvider } from '../provider.ts'
 import { CryptoError, CryptoErrorCode, wrapCrypto } from './errors.ts'
 import {
   ED25519_KEY_LENGTH, KEY_TYPE_ED25519, KEY_TYPE_ML_KEM_768, KEY_TYPE_X25519,
@@ -69,7 +71,8 @@ function checkId (id: number): number {
 
 export function identityFromSeed (seed: Uint8Array): IdentityKeyPair {
   if (seed.length !== ED25519_KEY_LENGTH) throw new RangeError('an Ed25519 seed is 32 bytes')
-  return { publicKey: ed25519.getPublicKey(seed), secretKey: seed.slice() }
+  const secretKey = seed.slice()
+  return { publicKey: cryptoProvider().ed25519PublicKey(secretKey), secretKey }
 }
 
 /**
@@ -89,9 +92,17 @@ export function generateIdentity (options: RandomOptions = {}): IdentityKeyPair 
   return identityFromSeed(draw(rng(options), ED25519_KEY_LENGTH))
 }
 
+/** Platform randomness takes the backend's native key generation; injected randomness imports it. */
 export function generateX25519KeyPair (options: RandomOptions = {}): KeyPair {
-  const secretKey = draw(rng(options), X25519_KEY_LENGTH)
-  return { publicKey: x25519.getPublicKey(secretKey), secretKey }
+  if (options.randomBytes === undefined) return cryptoProvider().x25519KeyPair()
+  const secretKey = draw(options.randomBytes, X25519_KEY_LENGTH)
+  return { publicKey: cryptoProvider().x25519PublicKey(secretKey), secretKey }
+}
+
+export async function generateX25519KeyPairAsync (options: RandomOptions = {}, crypto: AsyncCryptoProvider = asyncCryptoProvider()): Promise<KeyPair> {
+  if (options.randomBytes === undefined) return await crypto.x25519KeyPair()
+  const secretKey = draw(options.randomBytes, X25519_KEY_LENGTH)
+  return { publicKey: await crypto.x25519PublicKey(secretKey), secretKey }
 }
 
 /** The X25519 form of an Ed25519 identity public key (the birational map), for DH. */
@@ -110,7 +121,16 @@ export function identityToX25519Secret (identity: IdentityKeyPair): Uint8Array {
 export function dh (secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== X25519_KEY_LENGTH) throw new CryptoError(CryptoErrorCode.InvalidKey, 'X25519 public key must be 32 bytes')
   return wrapCrypto(CryptoErrorCode.InvalidKey, 'X25519 with a low-order or invalid public key',
-    () => x25519.getSharedSecret(secretKey, publicKey))
+    () => cryptoProvider().x25519(secretKey, publicKey))
+}
+
+export async function dhAsync (secretKey: Uint8Array, publicKey: Uint8Array, crypto: AsyncCryptoProvider = asyncCryptoProvider()): Promise<Uint8Array> {
+  if (publicKey.length !== X25519_KEY_LENGTH) throw new CryptoError(CryptoErrorCode.InvalidKey, 'X25519 public key must be 32 bytes')
+  try {
+    return await crypto.x25519(secretKey, publicKey)
+  } catch (err) {
+    throw new CryptoError(CryptoErrorCode.InvalidKey, 'X25519 with a low-order or invalid public key', { cause: err })
+  }
 }
 
 export function encodeX25519 (publicKey: Uint8Array): Uint8Array {
@@ -126,17 +146,13 @@ export function encodeKem (publicKey: Uint8Array): Uint8Array {
 }
 
 export function signPrekey (identity: IdentityKeyPair, encodedKey: Uint8Array): Uint8Array {
-  return ed25519.sign(concatBytes(PREKEY_SIGNATURE_CONTEXT, encodedKey), identity.secretKey)
+  return cryptoProvider().ed25519Sign(identity.secretKey, concatBytes(PREKEY_SIGNATURE_CONTEXT, encodedKey))
 }
 
 /** Strict RFC 8032 verification (no ZIP-215 leniency): a prekey signature has one valid encoding. */
 export function verifyPrekey (identityKey: Uint8Array, encodedKey: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length !== 64 || identityKey.length !== ED25519_KEY_LENGTH) return false
-  try {
-    return ed25519.verify(signature, concatBytes(PREKEY_SIGNATURE_CONTEXT, encodedKey), identityKey, { zip215: false })
-  } catch {
-    return false
-  }
+  return cryptoProvider().ed25519Verify(identityKey, concatBytes(PREKEY_SIGNATURE_CONTEXT, encodedKey), signature)
 }
 
 export function generateSignedPrekey (identity: IdentityKeyPair, options: RandomOptions & { id?: number } = {}): SignedPrekeyRecord {

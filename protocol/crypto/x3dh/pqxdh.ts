@@ -3,10 +3,9 @@
  * X25519 agreements and one ML-KEM-768 encapsulation into a 32-byte secret the responder can
  * recompute offline from its prekeys. Pure functions; the caller stores and deletes prekeys.
  */
-import { hkdf } from '@noble/hashes/hkdf.js'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { concatBytes, randomBytes as defaultRandomBytes } from '@noble/hashes/utils.js'
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
+import { cryptoProvider } from '../provider.ts'
 import { CryptoError, CryptoErrorCode, wrapCrypto } from './errors.ts'
 import {
   ED25519_KEY_LENGTH, ML_KEM_768_CIPHERTEXT_LENGTH, ML_KEM_768_ENCAPSULATION_RANDOMNESS,
@@ -84,7 +83,7 @@ export function createPrekeyBundle (
 
 /** KDF(KM) = HKDF-SHA256(salt = 0^32, IKM = F || KM, info), KM = DH1 || DH2 || DH3 [|| DH4] || SS. */
 export function pqxdhKdf (dhOutputs: readonly Uint8Array[], kemSecret: Uint8Array): Uint8Array {
-  return hkdf(sha256, concatBytes(PQXDH_F, ...dhOutputs, kemSecret), PQXDH_SALT, PQXDH_INFO, SHARED_SECRET_LENGTH)
+  return cryptoProvider().hkdfSha256(concatBytes(PQXDH_F, ...dhOutputs, kemSecret), PQXDH_SALT, PQXDH_INFO, SHARED_SECRET_LENGTH)
 }
 
 /** AD = Encode(IK_A) || Encode(IK_B): initiator first, so both sides build the same bytes. */

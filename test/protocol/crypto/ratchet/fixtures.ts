@@ -7,6 +7,7 @@ import {
 import type { CryptoErrorCode, PrekeyStore, RatchetHeader, RatchetState, SessionStore } from '../../../../protocol/crypto/ratchet/index.ts'
 import { createPrekeyBundle, generateX25519KeyPair } from '../../../../protocol/crypto/x3dh/index.ts'
 import { open } from '../../../../protocol/crypto/ratchet/kdf.ts'
+import type { AsyncCryptoProvider } from '../../../../protocol/crypto/provider.ts'
 import { makeResponder, seededRandom, text } from '../helpers.ts'
 import type { Responder } from '../helpers.ts'
 
@@ -18,36 +19,44 @@ export interface Sent {
 
 /** Two parties whose states are replaced on success, as a caller persisting states would do. */
 export class Pair {
-  alice: RatchetState
-  bob: RatchetState
+  alice!: RatchetState
+  bob!: RatchetState
+  /** The backend each party runs: a pair may mix them (the cross-backend tests do). */
+  readonly crypto: { alice?: AsyncCryptoProvider, bob?: AsyncCryptoProvider }
 
-  constructor (seed = 'pair') {
+  private constructor (crypto: { alice?: AsyncCryptoProvider, bob?: AsyncCryptoProvider }) {
+    this.crypto = crypto
+  }
+
+  static async create (seed = 'pair', crypto: { alice?: AsyncCryptoProvider, bob?: AsyncCryptoProvider } = {}): Promise<Pair> {
+    const pair = new Pair(crypto)
     const random = seededRandom(seed)
     const sharedSecret = random(32)
     const bobRatchet = generateX25519KeyPair({ randomBytes: random })
     const ad = random(66)
-    this.alice = initSender(sharedSecret, bobRatchet.publicKey, ad)
-    this.bob = initReceiver(sharedSecret, bobRatchet, ad)
+    pair.alice = await initSender(sharedSecret, bobRatchet.publicKey, ad, { crypto: crypto.alice })
+    pair.bob = initReceiver(sharedSecret, bobRatchet, ad)
+    return pair
   }
 
-  send (from: 'alice' | 'bob', plaintext: string): Sent {
-    const { state, header, ciphertext } = ratchetEncrypt(this[from], text(plaintext))
+  async send (from: 'alice' | 'bob', plaintext: string): Promise<Sent> {
+    const { state, header, ciphertext } = await ratchetEncrypt(this[from], text(plaintext), { crypto: this.crypto[from] })
     this[from] = state
     return { header, ciphertext, plaintext }
   }
 
-  receive (to: 'alice' | 'bob', message: Sent): string {
-    const { state, plaintext } = ratchetDecrypt(this[to], message.header, message.ciphertext)
+  async receive (to: 'alice' | 'bob', message: Sent): Promise<string> {
+    const { state, plaintext } = await ratchetDecrypt(this[to], message.header, message.ciphertext, { crypto: this.crypto[to] })
     this[to] = state
     return new TextDecoder().decode(plaintext)
   }
 }
 
 /** Asserts `fn` throws a CryptoError with `code` and that `state` was not modified in the process. */
-export function expectRejected (state: RatchetState, fn: () => unknown, code: CryptoErrorCode): void {
+export async function expectRejected (state: RatchetState, fn: () => Promise<unknown>, code: CryptoErrorCode): Promise<void> {
   const before = serializeState(state)
   let thrown: unknown
-  try { fn() } catch (err) { thrown = err }
+  try { await fn() } catch (err) { thrown = err }
   expect(CryptoError.is(thrown, code), `expected CryptoError ${code}, got ${String(thrown)}`).toBe(true)
   expect(serializeState(state)).toEqual(before)
 }
@@ -56,7 +65,7 @@ export function expectRejected (state: RatchetState, fn: () => unknown, code: Cr
  * Every key an attacker holding `state` could try on a message: each secret in the state, and the
  * first `depth` message keys of a chain started from each of them.
  */
-export function keyCandidates (state: RatchetState, depth = 8): Uint8Array[] {
+export async function keyCandidates (state: RatchetState, depth = 8): Promise<Uint8Array[]> {
   const secrets = [
     state.rootKey, state.sendingRatchetKey.secretKey, state.sendingChainKey, state.receivingChainKey,
     ...state.skipped.map((s) => s.messageKey)
@@ -66,7 +75,7 @@ export function keyCandidates (state: RatchetState, depth = 8): Uint8Array[] {
     out.push(secret)
     let chainKey = secret
     for (let i = 0; i < depth; i++) {
-      const step = kdfCk(chainKey)
+      const step = await kdfCk(chainKey)
       out.push(step.messageKey)
       chainKey = step.chainKey
     }
@@ -75,16 +84,17 @@ export function keyCandidates (state: RatchetState, depth = 8): Uint8Array[] {
 }
 
 /** True if any candidate key opens the message under the session's AD. */
-export function anyKeyOpens (state: RatchetState, message: Sent): boolean {
+export async function anyKeyOpens (state: RatchetState, message: Sent): Promise<boolean> {
   const ad = concatBytes(state.associatedData, encodeHeader(message.header))
-  return keyCandidates(state).some((key) => {
+  for (const key of await keyCandidates(state)) {
     try {
-      open(key, message.ciphertext, ad)
+      await open(key, message.ciphertext, ad)
       return true
     } catch {
-      return false
+      // not this one
     }
-  })
+  }
+  return false
 }
 
 /** An in-memory session store that yields to the event loop, so unserialised callers would interleave. */
