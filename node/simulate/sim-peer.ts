@@ -4,6 +4,7 @@
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import { ChatClient } from '../../protocol/chat-client.ts'
+import { UnreachableError } from '../../protocol/errors.ts'
 import { createChatNode } from '../../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { Envelope } from '../../protocol/wire/messages.ts'
@@ -154,10 +155,16 @@ export class SimPeer {
   }
 
   /** Sends through the current client; the caller has checked the peer is online. */
-  send (to: string, text: string): Promise<SendResult> {
+  send (to: string, text: string): Promise<SendResult & { status: 'delivered' | 'stored' }> {
     const client = this.#client
     if (this.state !== 'online' || client == null) return Promise.reject(new Error(`peer ${this.index} is not online`))
-    const p = client.send(to, text)
+    // The simulation retries itself with a new message, as it always did: a message the outbox
+    // would keep (`queued`) is taken back out and reported as not sent.
+    const p = client.send(to, text).then(async result => {
+      if (result.status !== 'queued') return { ...result, status: result.status }
+      await client.deleteMessage(result.id)
+      throw new UnreachableError(result.error ?? 'nothing reachable')
+    })
     this.#inflight.add(p)
     void p.catch(() => {}).finally(() => { this.#inflight.delete(p) })
     return p

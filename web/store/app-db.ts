@@ -1,11 +1,12 @@
 // The web app's IndexedDB database: one schema for the message store, identity, contacts and outbox.
 import { deleteDB, openDB } from 'idb'
 import type { DBSchema, IDBPDatabase } from 'idb'
-import type { ChatMessage } from '../../protocol/store/chat-store.ts'
-import type { DeliveryPath } from '../../protocol/chat-client.ts'
+import { migrateToV4 } from './app-db-v4.ts'
+import type { ChatMessage, OutboxEntry } from '../../protocol/store/chat-store.ts'
+import type { DeliveryPath } from '../../protocol/delivery/path.ts'
 
 export const DB_NAME = 'babacloud-chat'
-const DB_VERSION = 3
+const DB_VERSION = 4
 
 export interface StoredMessage extends ChatMessage {
   /** Storage order, assigned by IndexedDB. */
@@ -19,12 +20,18 @@ export interface Contact {
   // Later: safety-number verification state plugs in here (protocol/crypto/x3dh/safety-number.ts).
 }
 
-export interface OutboxItem {
-  /** Local key, storage order of the queue. */
+/** Version 1–3 outbox record: text only, re-sent under a new id (version 4 keeps the envelope). */
+export interface LegacyOutboxItem {
   seq?: number
   peer: string
   text: string
   queuedAt: number
+}
+
+/** An outbox entry (version 4) with its place in the queue. */
+export interface StoredOutboxEntry extends OutboxEntry {
+  /** Storage order, assigned by IndexedDB. */
+  seq?: number
 }
 
 /** A file sent or received, decrypted, keyed by its attachment id (the id of its history entry too). */
@@ -51,8 +58,9 @@ export interface AppSchema extends DBSchema {
   values: { key: string, value: Uint8Array }
   identity: { key: 'device', value: IdentityRecord }
   contacts: { key: string, value: Contact }
-  outbox: { key: number, value: OutboxItem }
-  /** How each message travelled (UI detail the protocol store does not keep). */
+  /** The protocol outbox (version 4; before, `LegacyOutboxItem`s). */
+  outbox: { key: number, value: StoredOutboxEntry, indexes: { id: string } }
+  /** Versions 1–3 only: how each message travelled; version 4 keeps it on the message. */
   paths: { key: string, value: DeliveryPath }
   /** Small app settings, e.g. the last rendezvous info for starting while it is down. */
   settings: { key: string, value: unknown }
@@ -74,10 +82,11 @@ export async function openAppDb (name = DB_NAME, onBlocking?: () => void): Promi
       db.close()
       onBlocking?.()
     },
-    upgrade (db, oldVersion) {
+    upgrade (db, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) createV1(db)
       if (oldVersion < 2) db.createObjectStore('attachments', { keyPath: 'id' })
       if (oldVersion < 3) db.createObjectStore('deleted')
+      if (oldVersion < 4) migrateToV4(db, tx)
     }
   })
   return db
