@@ -16,7 +16,7 @@ import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../err
 import { CONTROL_MESSAGE } from '../groups/constants.ts'
 import { ed25519PublicKeyOf, parsePeerId } from '../identity.ts'
 import { LocalPrekeys } from '../prekeys/local-prekeys.ts'
-import { PrekeyPublisher } from '../prekeys/prekey-client.ts'
+import { PrekeyPublisher } from '../prekeys/prekey-publisher.ts'
 import { InvalidPrekeyBundleError } from '../prekeys/errors.ts'
 import { Envelope, Payload } from '../wire/messages.ts'
 import { ContactTrust } from './contact-trust.ts'

@@ -4,7 +4,7 @@
 // queued message with an entry sealed on its first try). Tombstones (`deleted`) stay as they are.
 import { newQueuedText } from '../../protocol/messages/outbox.ts'
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb'
-import type { AppSchema, LegacyOutboxItem, StoredMessage } from './app-db.ts'
+import type { AppSchema, LegacyOutboxItem, StoredMessage } from './app-schema.ts'
 import type { DeliveryPath } from '../../protocol/delivery/path.ts'
 
 type UpgradeTx = IDBPTransaction<AppSchema, Array<StoreNames<AppSchema>>, 'versionchange'>
