@@ -118,11 +118,12 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     p.outbox.start()
     if (this.rendezvous != null) await this.connect(options)
     p.outbox.kick()
-    if (mode === 'receive' && this.rendezvous != null) {
+    if (this.rendezvous == null) return
+    // In the background: until the keys are published senders use the sealed box.
+    p.sessions.publishPrekeys()
+    if (mode === 'receive') {
       p.homePublisher?.start()
       p.homePublisher?.refresh()
-      // In the background: until the keys are published senders use the sealed box.
-      p.sessions.publishPrekeys()
       await this.sync(options)
     }
   }
