@@ -16,14 +16,14 @@ import type { DeliveryPath } from './delivery/path.ts'
 import type { Route } from './delivery/route.ts'
 import type { DeviceIdentity } from './identity.ts'
 import type { ChatMessage, MessageStatus } from './messages/message.ts'
-import type { DeviceResult, SendResult } from './messages/outbox.ts'
+import type { AttemptResult, DeviceResult, SendResult } from './messages/outbox.ts'
 import type { ChatNode } from './mesh/create-node.ts'
 import type { IdentityChange, SealedRefusal } from './session/secure-sessions.ts'
 import type { ChatStore } from './store/chat-store.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-export type { ChatClientInit, ControlHandler, ControlMessage, ControlResult, DeliveryPath, DeviceResult, SendResult }
+export type { AttemptResult, ChatClientInit, ControlHandler, ControlMessage, ControlResult, DeliveryPath, DeviceResult, SendResult }
 export { connectionPath } from './delivery/path.ts'
 
 export interface ChatClientEvents {
@@ -160,15 +160,17 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
 
   /**
    * Sends a text message to a PeerId or an `@username` (each of its devices). It goes into the
-   * outbox first, then out at once: `delivered` live, `stored` in the mailbox, or `queued` when
-   * nothing is reachable (it leaves by itself later, with the same id). Throws when it failed for
-   * good (the message is then `failed`), or with the caller's AbortError (it stays queued).
+   * outbox first, then out at once: `delivered` live, `stored` in the mailbox. When nothing is
+   * reachable it rejects with UnreachableError whose `messageId` names the message, which stays
+   * `queued` and leaves by itself later with the same id. Other errors fail it for good (`failed`);
+   * the caller's abort rejects with its AbortError (the message stays queued).
    */
   async send (to: PeerId | string, text: string, options: AbortOptions = {}): Promise<SendResult> {
     const target = await this.#checkTarget(to, text, options)
     const message = await this.parts.outbox.queueText(target, text)
-    if (this.#mode == null) return { id: message.id, status: 'queued', devices: [] }
-    return await this.parts.outbox.send(message.id, options)
+    const result = this.#mode == null ? { id: message.id, status: 'queued' as const, devices: [] } : await this.parts.outbox.send(message.id, options)
+    if (result.status === 'queued') throw new UnreachableError(`not reachable now; queued in the outbox: ${result.error ?? 'not connected'}`, { messageId: message.id })
+    return { ...result, status: result.status }
   }
 
   /** Only queues a message: it leaves with the next flush (when the client runs and can reach out). */
@@ -251,8 +253,11 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     await this.parts.deletion.deleteHere(id)
   }
 
-  /** Deletes one of our sent messages here and asks the recipient's devices to delete it too. */
-  async deleteForEveryone (id: string): Promise<SendResult> {
+  /**
+   * Deletes one of our sent messages here and asks the recipient's devices to delete it too; the
+   * request waits in the outbox (`queued`) when it cannot leave now.
+   */
+  async deleteForEveryone (id: string): Promise<AttemptResult> {
     return await this.parts.deletion.deleteForEveryone(id)
   }
 

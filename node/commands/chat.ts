@@ -53,9 +53,14 @@ export function registerChat (program: Command): void {
             say({ event: 'error', error: 'no recipient' }, 'choose a recipient first: /to PEERID')
           } else {
             const r = await session.client.send(to, text)
-            say({ event: 'sent', id: r.id, status: r.status, ...(r.error != null ? { error: r.error } : {}) }, `  ${r.status}`)
+            say({ event: 'sent', id: r.id, status: r.status }, `  ${r.status}`)
           }
         } catch (err) {
+          const queued = (err as { messageId?: string }).messageId
+          if (queued != null) {
+            say({ event: 'sent', id: queued, status: 'queued', error: errorMessage(err) }, '  queued')
+            continue
+          }
           say({ event: 'error', error: errorMessage(err) }, `error: ${errorMessage(err)}`)
         }
       }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
@@ -6,6 +7,7 @@ import { note, print } from '../output.ts'
 import { progressLine, readAttachment, startAttachments } from '../attachment-cli.ts'
 import type { AttachmentService } from '../../protocol/attachments/attachment-service.ts'
 import type { ChatClient, SendResult } from '../../protocol/chat-client.ts'
+import type { UnreachableError } from '../../protocol/errors.ts'
 import type { OutputOptions } from '../output.ts'
 import type { Command } from 'commander'
 
@@ -51,18 +53,25 @@ export function registerSend (program: Command): void {
               : `stored ${file.name} ${result.id} on the rendezvous until ${opts.to} comes online`)
           return
         }
-        const result = await session.client.send(to, text)
-        print(opts, { id: result.id, status: result.status }, describeResult(result, opts.to))
+        try {
+          const result = await session.client.send(to, text)
+          print(opts, { id: result.id, status: result.status }, describeResult(result, opts.to))
+        } catch (err) {
+          // Not reachable now: it waits in the outbox, which the next command flushes.
+          const queued = (err as UnreachableError).messageId
+          if (queued == null) throw err
+          note(opts, `babacloud: ${errorMessage(err)}`)
+          print(opts, { id: queued, status: 'queued' }, `queued ${queued} in the outbox until it can leave`)
+        }
       } finally {
         await session.close()
       }
     })
 }
 
-export function describeResult (result: SendResult, to: string): string {
+function describeResult (result: SendResult, to: string): string {
   if (result.status === 'delivered') return `delivered ${result.id} (${result.path ?? 'direct'})`
-  if (result.status === 'stored') return `stored ${result.id} on the rendezvous until ${to} comes online`
-  return `queued ${result.id} in the outbox (${result.error ?? 'not reachable now'})`
+  return `stored ${result.id} on the rendezvous until ${to} comes online`
 }
 
 /** Sends what earlier commands left in the outbox, before anything new; says so on stderr. */

@@ -155,15 +155,15 @@ export class SimPeer {
   }
 
   /** Sends through the current client; the caller has checked the peer is online. */
-  send (to: string, text: string): Promise<SendResult & { status: 'delivered' | 'stored' }> {
+  send (to: string, text: string): Promise<SendResult> {
     const client = this.#client
     if (this.state !== 'online' || client == null) return Promise.reject(new Error(`peer ${this.index} is not online`))
     // The simulation retries itself with a new message, as it always did: a message the outbox
-    // would keep (`queued`) is taken back out and reported as not sent.
-    const p = client.send(to, text).then(async result => {
-      if (result.status !== 'queued') return { ...result, status: result.status }
-      await client.deleteMessage(result.id)
-      throw new UnreachableError(result.error ?? 'nothing reachable')
+    // would keep is taken back out and reported as not sent.
+    const p = client.send(to, text).catch(async (err: unknown) => {
+      const queued = (err as UnreachableError).messageId
+      if (queued != null) await client.deleteMessage(queued)
+      throw err
     })
     this.#inflight.add(p)
     void p.catch(() => {}).finally(() => { this.#inflight.delete(p) })

@@ -3,7 +3,7 @@
 import { ErrorCode, ProtocolError } from '../errors.ts'
 import { decodeIds, encodeIds } from './control-ids.ts'
 import type { ControlMessage, ControlRegistry } from './types.ts'
-import type { SendResult } from '../messages/outbox.ts'
+import type { AttemptResult } from '../messages/outbox.ts'
 import type { ChatStore } from '../store/chat-store.ts'
 import type { Logger } from '@libp2p/interface'
 
@@ -14,7 +14,7 @@ export interface DeletionComponents {
   store: ChatStore
   log: Logger
   /** Sends a queued control entry now (`Outbox.send`). */
-  sendQueued: (id: string) => Promise<SendResult>
+  sendQueued: (id: string) => Promise<AttemptResult>
   onDeleted: (id: string, peer: string) => void
 }
 
@@ -37,7 +37,7 @@ export class Deletion {
    * Deletes one of our sent messages here and asks its recipient's devices to delete it too. The
    * request is tried at once and stays in the outbox until acked.
    */
-  async deleteForEveryone (id: string): Promise<SendResult> {
+  async deleteForEveryone (id: string): Promise<AttemptResult> {
     const m = await this.#c.store.getMessage(id)
     if (m == null) throw new ProtocolError(ErrorCode.NOT_FOUND, `no message ${id}`)
     if (m.direction !== 'out') throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the sender of a message can delete it for everyone')

@@ -24,10 +24,16 @@ export interface DeviceResult extends Delivery {
 
 export interface SendResult {
   id: string
-  /**
-   * `delivered` once any of the recipient's devices has it, `stored` when its node holds it,
-   * `queued` when it waits in the outbox (nothing reachable now; it leaves by itself later).
-   */
+  /** `delivered` once any of the recipient's devices has it, `stored` when its node holds it. */
+  status: 'delivered' | 'stored'
+  path?: DeliveryPath
+  /** One entry per device that acked (several for an @username). */
+  devices: DeviceResult[]
+}
+
+/** One outbox try: as `SendResult`, or `queued` when it waits (nothing reachable now). */
+export interface AttemptResult {
+  id: string
   status: 'delivered' | 'stored' | 'queued'
   path?: DeliveryPath
   /** One entry per device that acked (several for an @username). */
@@ -127,7 +133,7 @@ export class Outbox {
    * Resolves `queued` when it has to wait; throws when it failed for good (the message is then
    * `failed`) or when the caller's signal ended (it stays queued).
    */
-  async send (id: string, options: AbortOptions = {}): Promise<SendResult> {
+  async send (id: string, options: AbortOptions = {}): Promise<AttemptResult> {
     this.#claimed.add(id)
     try {
       return await this.#send(id, options)
@@ -136,7 +142,7 @@ export class Outbox {
     }
   }
 
-  async #send (id: string, options: AbortOptions): Promise<SendResult> {
+  async #send (id: string, options: AbortOptions): Promise<AttemptResult> {
     const entries = await this.#c.store.listOutbox()
     const entry = entries.find(e => e.id === id)
     if (entry == null) throw new Error(`no outbox entry ${id}`)
@@ -220,7 +226,7 @@ export class Outbox {
     }
   }
 
-  async #attempt (entry: OutboxEntry, options: AbortOptions): Promise<SendResult> {
+  async #attempt (entry: OutboxEntry, options: AbortOptions): Promise<AttemptResult> {
     const { store } = this.#c
     try {
       if (entry.envelopes.length === 0) {
@@ -264,7 +270,7 @@ export class Outbox {
     }
   }
 
-  async #wait (entry: OutboxEntry, reason: string): Promise<SendResult> {
+  async #wait (entry: OutboxEntry, reason: string): Promise<AttemptResult> {
     const latest = (await this.#c.store.listOutbox()).find(e => e.id === entry.id) ?? entry
     await this.#c.store.putOutbox({ ...latest, attempts: latest.attempts + 1, lastError: reason })
     if (!entry.control) await this.#update(entry.id, { status: 'queued', error: reason })

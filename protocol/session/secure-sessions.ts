@@ -10,6 +10,7 @@ import { CryptoError, CryptoErrorCode } from '../crypto/x3dh/errors.ts'
 import { identityFromSeed } from '../crypto/x3dh/keys.ts'
 import { safetyNumber } from '../crypto/x3dh/safety-number.ts'
 import { SessionCipher } from '../crypto/ratchet/session-cipher.ts'
+import { deserializeSessionRecord } from '../crypto/ratchet/session-record.ts'
 import { decodeRatchetMessage, isPrekeyMessage } from '../crypto/ratchet/wire.ts'
 import { DEFAULT_TIMEOUT_MS } from '../constants.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
@@ -35,6 +36,8 @@ export type { HeldMessage }
 const HELD_PREFIX = 'held/'
 /** Peers we have had a ratchet session with: never again a first contact, so never sealed to. */
 const SESSION_SEEN_PREFIX = 'session-seen/'
+/** When we started our latest session with a peer (our clock, 8 bytes big-endian ms). */
+const SESSION_STARTED_PREFIX = 'session-started/'
 
 /**
  * Payload types sent as sealed envelopes by design even to peers with a session: a group message's
@@ -234,6 +237,9 @@ export class SecureSessions {
       if (CryptoError.is(err, CryptoErrorCode.Malformed) || CryptoError.is(err, CryptoErrorCode.InvalidKey)) throw new InvalidPrekeyBundleError('malformed', peer, err.message, { cause: err })
       throw err
     }
+    const started = new Uint8Array(8)
+    new DataView(started.buffer).setBigUint64(0, BigInt(Math.floor(this.#now())))
+    await this.#init.store.setValue(SESSION_STARTED_PREFIX + peer, started)
     await this.#markSession(peer)
     return true
   }
@@ -283,9 +289,9 @@ export class SecureSessions {
       if (env.scheme === Envelope.Scheme.RATCHET && CryptoError.is(err) && BROKEN_SESSION.has(err.code)) this.#requestReset(header.from)
       throw new ProtocolError(ErrorCode.MALFORMED, `payload could not be opened: ${errorMessage(err)}`)
     }
-    if (env.scheme !== Envelope.Scheme.RATCHET && !SEALED_BY_DESIGN.has(payload.type) && await this.cipher.hasSession(from)) {
-      // With a session, the peer's client never seals: this is a replayed pre-session envelope or
-      // a sender tricked into a downgrade. Either way it is not shown.
+    if (env.scheme !== Envelope.Scheme.RATCHET && !SEALED_BY_DESIGN.has(payload.type) && await this.#peerKnowsSession(from, header.sentAt)) {
+      // With a session it knows of, the peer's client never seals: this is a replayed pre-session
+      // envelope or a sender tricked into a downgrade. Either way it is not shown.
       this.#refuse({ id: header.id, from, reason: 'sealed-with-session' })
       throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'sealed envelope refused: sender and recipient have a ratchet session')
     }
@@ -299,6 +305,22 @@ export class SecureSessions {
     await commit()
     this.#init.onIdentityChanged({ contact: trust.contact, peers: [header.from.toString()] })
     return undefined
+  }
+
+  /**
+   * Whether a sealed envelope from `peer`, signed as sent at `sentAt`, comes from a client that had
+   * a session with us (a replay or a downgrade). The one exception: a session only we started,
+   * still unanswered, and an envelope the peer signed before we started it. That is a first
+   * contact crossing ours (e.g. a reply written before reading the inbox), not a downgrade.
+   */
+  async #peerKnowsSession (peer: string, sentAt: number): Promise<boolean> {
+    const bytes = await this.#sessions.loadSession(peer)
+    if (bytes == null) return false
+    const record = deserializeSessionRecord(bytes)
+    if (record.pendingInitialMessage == null || record.previousSessions.length > 0) return true
+    const started = await this.#init.store.getValue(SESSION_STARTED_PREFIX + peer)
+    if (started == null || started.length !== 8) return true
+    return sentAt >= Number(new DataView(started.buffer, started.byteOffset, 8).getBigUint64(0))
   }
 
   #refuse (refusal: SealedRefusal): void {

@@ -81,9 +81,11 @@ describe('reliable delivery', { timeout: 120_000 }, () => {
     const alice = await createTestPeer(cleanup, hostile.addr)
     const bob = await createTestPeer(cleanup, hostile.addr)
     await alice.client.start()
-    const first = await alice.client.send(bob.node.peerId, 'exactly once')
     // Committed on the node, but the sender never heard so: it waits in the outbox.
-    expect(first.status).toBe('queued')
+    const err = await alice.client.send(bob.node.peerId, 'exactly once').catch((e: unknown) => e) as UnreachableError
+    expect(err).toMatchObject({ name: 'UnreachableError', messageId: expect.stringMatching(/^[0-9a-f]{32}$/) })
+    const first = { id: err.messageId as string }
+    expect(await alice.store.getMessage(first.id)).toMatchObject({ status: 'queued' })
     expect(hostile.deposits).toHaveLength(1)
     await alice.client.flushOutbox()
     expect(await alice.store.getMessage(first.id)).toMatchObject({ status: 'stored' })

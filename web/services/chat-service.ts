@@ -385,7 +385,8 @@ export class ChatService extends EventTarget {
       await this.#refresh()
       await pending
     } catch (err) {
-      this.notice = `The message could not be sent: ${errorMessage(err)}`
+      // Unreachable now: it waits in the outbox (shown as queued) and leaves by itself later.
+      if ((err as { messageId?: string }).messageId == null) this.notice = `The message could not be sent: ${errorMessage(err)}`
     }
     await this.#refresh()
   }

@@ -114,6 +114,23 @@ describe('SecureSessions', () => {
     await expect(alice.sessions.seal(bob.identity.peerId, { text: 'x' })).rejects.toMatchObject({ name: 'InvalidPrekeyBundleError', reason: 'withdrawn' })
   })
 
+  it('accepts a first-contact sealed message that crossed a session we started; refuses one signed after', async () => {
+    const directory = new Map()
+    const alice = await party(directory)
+    const bob = await party(directory)
+    // Alice writes first while Bob has no keys published: sealed, by design.
+    const crossing = await alice.sessions.seal(bob.identity.peerId, { text: 'first contact' }, { sentAt: Date.now() - 60_000 })
+    expect(crossing.scheme).toBe(Envelope.Scheme.SEALED)
+    // Before reading it, Bob writes to Alice, who has keys now: Bob starts a ratchet session.
+    await publish(directory, alice)
+    await bob.sessions.seal(alice.identity.peerId, { text: 'reply written before reading' })
+    expect((await bob.sessions.open(crossing, verifyEnvelope(crossing), 'mailbox'))?.text).toBe('first contact')
+    // A sealed envelope Alice signed after Bob's session began is a downgrade, as ever.
+    const late = createEnvelope(alice.identity, bob.identity.peerId, { text: 'late' })
+    await expect(bob.sessions.open(late, verifyEnvelope(late), 'mailbox')).rejects.toMatchObject({ name: 'ProtocolError', code: 'UNAUTHORIZED' })
+    expect(bob.sessions.refusedSealed).toBe(1)
+  })
+
   // Receiving a first message writes three things, in this order; a crash may come after any.
   it.each<[string, (w: StoreWrite) => boolean]>([
     ['the message', w => w.op === 'addMessage'],
