@@ -131,6 +131,28 @@ describe('SecureSessions', () => {
     expect(bob.sessions.refusedSealed).toBe(1)
   })
 
+  it('sets up one session for racing sends on its own signal: the first caller giving up fails no one else', async () => {
+    const directory = new Map<string, () => Promise<PrekeyBundle | undefined>>()
+    const alice = await party(directory)
+    const bob = await party(directory)
+    await publish(directory, bob)
+    const bundle = directory.get(bob.identity.peerId.toString()) as () => Promise<PrekeyBundle | undefined>
+    // A slow node: the bundle comes after the first caller has given up.
+    let fetches = 0
+    directory.set(bob.identity.peerId.toString(), async () => {
+      fetches++
+      await new Promise(resolve => setTimeout(resolve, 300))
+      return await bundle()
+    })
+    const impatient = alice.sessions.seal(bob.identity.peerId, { text: 'first' }, { signal: AbortSignal.timeout(50) })
+    const patient = alice.sessions.seal(bob.identity.peerId, { text: 'second' })
+    await expect(impatient).rejects.toMatchObject({ name: 'TimeoutError' })
+    const env = await patient
+    expect(env.scheme).toBe(Envelope.Scheme.RATCHET)
+    expect(fetches).toBe(1)
+    expect((await bob.sessions.open(env, verifyEnvelope(env), 'direct'))?.text).toBe('second')
+  })
+
   // Receiving a first message writes three things, in this order; a crash may come after any.
   it.each<[string, (w: StoreWrite) => boolean]>([
     ['the message', w => w.op === 'addMessage'],
