@@ -8,7 +8,7 @@ import { CliError } from './cli-error.ts'
 import { Home } from './home.ts'
 import { nodeTransports } from './platform.ts'
 import { SqliteChatStore } from './sqlite-chat-store.ts'
-import type { ChatClientEvents } from '../protocol/chat-client.ts'
+import type { ChatClientEvents, ClientMode } from '../protocol/chat-client.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export function parseRendezvous (text: string | undefined, home: Home): Multiaddr {
@@ -28,6 +28,8 @@ export function parseRendezvous (text: string | undefined, home: Home): Multiadd
 
 export interface PeerSession {
   client: ChatClient
+  /** False when the rendezvous was unreachable and `offline: 'queue'` kept the session anyway. */
+  online: boolean
   close(): Promise<void>
 }
 
@@ -36,8 +38,13 @@ export interface OpenPeerOptions {
   rendezvous?: string
   /** Attached before the first mailbox sync so nothing received at start-up is missed. */
   onMessage?: (evt: ChatClientEvents['message']) => void
-  /** `false`: connect only, take no messages (account and other short commands). */
-  receive?: boolean
+  /**
+   * `receive` (default): take what waits and live messages. `send`: connect and flush the outbox,
+   * take nothing (a one-shot send leaves waiting messages for `inbox`). `connect`: connect only.
+   */
+  mode?: ClientMode
+  /** With the rendezvous down, open the store anyway (not connected) so a message can be queued. */
+  offline?: 'fail' | 'queue'
   /** Runs before the first mailbox sync: register control handlers (attachments) here. */
   beforeStart?: (client: ChatClient) => Promise<void>
 }
@@ -67,12 +74,18 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
   }
   try {
     await options.beforeStart?.(client)
-    await client.start({ receive: options.receive })
+    await client.start({ mode: options.mode ?? 'receive' })
   } catch (err) {
+    const unreachable = UnreachableError.name === (err as Error).name
+    if (unreachable && options.offline === 'queue') {
+      // The store stays open for queueing; the network parts go.
+      await client.stop()
+      return { client, online: false, close }
+    }
     await close()
-    if (UnreachableError.name === (err as Error).name) throw new CliError(errorMessage(err), 'UNREACHABLE')
+    if (unreachable) throw new CliError(errorMessage(err), 'UNREACHABLE')
     throw err
   }
   home.saveSettings({ rendezvous: rendezvous.toString() })
-  return { client, close }
+  return { client, online: true, close }
 }

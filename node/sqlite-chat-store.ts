@@ -1,8 +1,11 @@
 // ChatStore on SQLite for Node peers (the CLI's home directory).
 import Database from 'better-sqlite3'
+import { applyUpdate } from '../protocol/messages/message.ts'
+import { decodeOutboxEntry, encodeOutboxEntry } from '../protocol/messages/outbox-entry.ts'
 import { securePrivateSqlite } from '../rendezvous/storage/private-files.ts'
-import { walScrubber } from '../rendezvous/storage/sqlite-support.ts'
-import type { ChatMessage, ChatStore, MessageQuery, MessageStatus } from '../protocol/store/chat-store.ts'
+import { migrateSqlite, walScrubber } from '../rendezvous/storage/sqlite-support.ts'
+import type { AttachmentRef, ChatMessage, ChatStore, MessageQuery, MessageStatus, MessageUpdate, OutboxEntry } from '../protocol/store/chat-store.ts'
+import type { DeliveryPath } from '../protocol/delivery/path.ts'
 
 interface Row {
   id: string
@@ -12,11 +15,63 @@ interface Row {
   sent_at: number
   received_at: number
   status: MessageStatus
+  error: string | null
+  path: DeliveryPath | null
+  attachment: string | null
+  grp: string | null
+  sender: string | null
+  reply_to: string | null
+  edit_of: string | null
 }
 
-const toMessage = (r: Row): ChatMessage => ({
-  id: r.id, peer: r.peer, direction: r.direction, text: r.text, sentAt: r.sent_at, receivedAt: r.received_at, status: r.status
-})
+const MIGRATIONS = [
+  // 1: the schema before user_version was kept (IF NOT EXISTS: such databases already have it).
+  `CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    peer TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    text TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    status TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS messages_by_peer ON messages (peer, seq);
+  CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+  -- Tombstones: ids of deleted messages, never added again (a replay must not bring one back).
+  CREATE TABLE IF NOT EXISTS deleted (id TEXT PRIMARY KEY) WITHOUT ROWID;`,
+  // 2: one message model (path, attachment, group and links on the message) and the outbox.
+  `ALTER TABLE messages ADD COLUMN error TEXT;
+  ALTER TABLE messages ADD COLUMN path TEXT;
+  ALTER TABLE messages ADD COLUMN attachment TEXT;
+  ALTER TABLE messages ADD COLUMN grp TEXT;
+  ALTER TABLE messages ADD COLUMN sender TEXT;
+  ALTER TABLE messages ADD COLUMN reply_to TEXT;
+  ALTER TABLE messages ADD COLUMN edit_of TEXT;
+  -- A 'sending' message of the old model was cut off mid-send and has nothing to retry it with.
+  UPDATE messages SET status = 'failed', error = 'interrupted before it was acknowledged' WHERE status = 'sending';
+  CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, entry BLOB NOT NULL);`
+]
+
+function toMessage (r: Row): ChatMessage {
+  const m: ChatMessage = { id: r.id, peer: r.peer, direction: r.direction, text: r.text, sentAt: r.sent_at, receivedAt: r.received_at, status: r.status }
+  if (r.error != null) m.error = r.error
+  if (r.path != null) m.path = r.path
+  if (r.attachment != null) m.attachment = JSON.parse(r.attachment) as AttachmentRef
+  if (r.grp != null) m.group = r.grp
+  if (r.sender != null) m.sender = r.sender
+  if (r.reply_to != null) m.replyTo = r.reply_to
+  if (r.edit_of != null) m.editOf = r.edit_of
+  return m
+}
+
+function toRow (m: ChatMessage): Record<string, unknown> {
+  return {
+    id: m.id, peer: m.peer, direction: m.direction, text: m.text, sentAt: m.sentAt, receivedAt: m.receivedAt, status: m.status,
+    error: m.error ?? null, path: m.path ?? null, attachment: m.attachment == null ? null : JSON.stringify(m.attachment),
+    grp: m.group ?? null, sender: m.sender ?? null, replyTo: m.replyTo ?? null, editOf: m.editOf ?? null
+  }
+}
 
 export class SqliteChatStore implements ChatStore {
   readonly #db: Database.Database
@@ -29,29 +84,19 @@ export class SqliteChatStore implements ChatStore {
     this.#db.pragma('busy_timeout = 5000')
     // A message deleted on this device is overwritten on disk, not only unlinked.
     this.#db.pragma('secure_delete = ON')
-    this.#db.exec(`
-      CREATE TABLE IF NOT EXISTS messages (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        peer TEXT NOT NULL,
-        direction TEXT NOT NULL,
-        text TEXT NOT NULL,
-        sent_at INTEGER NOT NULL,
-        received_at INTEGER NOT NULL,
-        status TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS messages_by_peer ON messages (peer, seq);
-      CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-      -- Tombstones: ids of deleted messages, never added again (a replay must not bring one back).
-      CREATE TABLE IF NOT EXISTS deleted (id TEXT PRIMARY KEY) WITHOUT ROWID;`)
+    migrateSqlite(this.#db, MIGRATIONS)
   }
 
-  async addMessage (m: ChatMessage): Promise<boolean> {
-    // One statement: the tombstone check and the insert cannot be split by a concurrent delete.
-    return this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status)
-      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status WHERE NOT EXISTS (SELECT 1 FROM deleted WHERE id = @id)
-      ON CONFLICT (id) DO NOTHING`)
-      .run({ id: m.id, peer: m.peer, direction: m.direction, text: m.text, sentAt: m.sentAt, receivedAt: m.receivedAt, status: m.status }).changes === 1
+  async addMessage (m: ChatMessage, outbox?: OutboxEntry): Promise<boolean> {
+    return this.#db.transaction(() => {
+      // One statement: the tombstone check and the insert cannot be split by a concurrent delete.
+      const added = this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of)
+        SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf
+        WHERE NOT EXISTS (SELECT 1 FROM deleted WHERE id = @id)
+        ON CONFLICT (id) DO NOTHING`).run(toRow(m)).changes === 1
+      if (added && outbox != null) this.#putOutbox(outbox)
+      return added
+    })()
   }
 
   async getMessage (id: string): Promise<ChatMessage | undefined> {
@@ -59,14 +104,22 @@ export class SqliteChatStore implements ChatStore {
     return row == null ? undefined : toMessage(row)
   }
 
-  async setStatus (id: string, status: MessageStatus): Promise<void> {
-    this.#db.prepare('UPDATE messages SET status = ? WHERE id = ?').run(status, id)
+  async updateMessage (id: string, update: MessageUpdate): Promise<ChatMessage | undefined> {
+    // better-sqlite3 is synchronous: read, decide and write cannot interleave with another update.
+    return this.#db.transaction(() => {
+      const row = this.#db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as Row | undefined
+      const next = row == null ? undefined : applyUpdate(toMessage(row), update)
+      if (next == null) return undefined
+      this.#db.prepare('UPDATE messages SET status = @status, error = @error, path = @path, attachment = @attachment WHERE id = @id').run(toRow(next))
+      return next
+    })()
   }
 
   async deleteMessage (id: string): Promise<void> {
     this.#db.transaction(() => {
       this.#db.prepare('INSERT INTO deleted (id) VALUES (?) ON CONFLICT DO NOTHING').run(id)
       this.#db.prepare('DELETE FROM messages WHERE id = ?').run(id)
+      this.#db.prepare('DELETE FROM outbox WHERE id = ?').run(id)
     })()
     // secure_delete cleared the row in the database file; the WAL still has it until truncated.
     walScrubber(this.#db).now()
@@ -78,6 +131,25 @@ export class SqliteChatStore implements ChatStore {
     const rows = this.#db.prepare(`SELECT * FROM (SELECT * FROM messages ${where} ORDER BY seq DESC ${limit}) ORDER BY seq`)
       .all({ peer: query.peer, limit: query.limit }) as Row[]
     return rows.map(toMessage)
+  }
+
+  #putOutbox (entry: OutboxEntry): void {
+    this.#db.prepare('INSERT INTO outbox (id, entry) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET entry = excluded.entry').run(entry.id, encodeOutboxEntry(entry))
+  }
+
+  async putOutbox (entry: OutboxEntry): Promise<void> {
+    this.#putOutbox(entry)
+  }
+
+  async listOutbox (): Promise<OutboxEntry[]> {
+    const rows = this.#db.prepare('SELECT entry FROM outbox ORDER BY seq').all() as Array<{ entry: Buffer }>
+    return rows.map(r => decodeOutboxEntry(new Uint8Array(r.entry)))
+  }
+
+  async deleteOutbox (id: string): Promise<void> {
+    this.#db.prepare('DELETE FROM outbox WHERE id = ?').run(id)
+    // The entry held the plaintext payload: out of the WAL soon, as for deleted values.
+    walScrubber(this.#db).schedule()
   }
 
   async getValue (key: string): Promise<Uint8Array | undefined> {

@@ -1,68 +1,37 @@
-// ChatClient: what an app or CLI uses to chat. Sends live on the DM protocol when the recipient is
-// reachable, otherwise deposits at the home rendezvous; syncs the mailbox whenever it connects;
-// deduplicates by message id through the ChatStore.
+// ChatClient: what an app or CLI uses to chat. It holds its parts (chat-parts.ts) and starts and
+// stops them: every message goes through the durable outbox (same envelope id on every retry), the
+// delivery router picks live or mailbox, the mailbox sync takes what waits at the rendezvous, and
+// control messages reach their plugins through the control channel. Screens follow `message:changed`.
 import { TypedEventEmitter } from 'main-event'
-import { DEFAULT_TIMEOUT_MS, LIVE_DELIVERY_TIMEOUT_MS, MAILBOX_NOTIFY_PROTOCOL, MAX_PAGE, MAX_TEXT_BYTES } from './constants.ts'
 import { randomBytes } from '@noble/hashes/utils.js'
-import { ENVELOPE_ID_LENGTH, envelopeIdToString, verifyEnvelope } from './crypto/envelope.ts'
-import { DirectMessages } from './dm/direct-messages.ts'
+import { DEFAULT_TIMEOUT_MS, MAX_TEXT_BYTES } from './constants.ts'
+import { ENVELOPE_ID_LENGTH, envelopeIdToString } from './crypto/envelope.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from './errors.ts'
 import { parsePeerId } from './identity.ts'
-import { MailboxClient } from './mailbox/mailbox-client.ts'
-import { DeliveryRouter, connectionPath } from './delivery/router.ts'
-import { HomePublisher } from './federation/home-publisher.ts'
-import type { DeliveryPath } from './delivery/router.ts'
-import { AccountClient } from './account/account-client.ts'
-import { PrekeyClient } from './prekeys/prekey-client.ts'
-import { Receipts } from './session/receipts.ts'
-import { SESSION_RESET, SecureSessions } from './session/secure-sessions.ts'
-import type { IdentityChange, SealedRefusal } from './session/secure-sessions.ts'
-import type { EnvelopeHeader } from './crypto/envelope.ts'
+import { createChatParts } from './chat-parts.ts'
+import { waitForRelayAddress } from './mesh/relay-address.ts'
+import type { ChatClientInit, ChatParts } from './chat-parts.ts'
+import type { ControlHandler, ControlMessage, ControlRegistry, ControlResult } from './control/types.ts'
+import type { DeliveryPath } from './delivery/path.ts'
+import type { Route } from './delivery/route.ts'
 import type { DeviceIdentity } from './identity.ts'
+import type { ChatMessage, MessageStatus } from './messages/message.ts'
+import type { AttemptResult, DeviceResult, SendResult } from './messages/outbox.ts'
 import type { ChatNode } from './mesh/create-node.ts'
-import type { ChatMessage, ChatStore, MessageStatus } from './store/chat-store.ts'
-import type { Envelope, Payload } from './wire/messages.ts'
-import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
+import type { IdentityChange, SealedRefusal } from './session/secure-sessions.ts'
+import type { ChatStore } from './store/chat-store.ts'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-export type { DeliveryPath }
-export { connectionPath }
-
-export interface DeviceResult {
-  peerId: string
-  status: 'delivered' | 'stored'
-  path: DeliveryPath
-}
-
-export interface SendResult {
-  id: string
-  /** `delivered` once any of the recipient's devices has it, otherwise `stored`. */
-  status: 'delivered' | 'stored'
-  path: DeliveryPath
-  /** One entry per device when sending to an @username with several devices. */
-  devices: DeviceResult[]
-}
-
-/** A control message: not shown as chat text, handled by the module that registered its type. */
-export interface ControlMessage {
-  id: string
-  from: PeerId
-  type: string
-  body: Uint8Array
-  sentAt: number
-  path: DeliveryPath
-}
-
-/** Runs before the envelope is acked: once it resolves, the sender may consider it delivered. */
-export type ControlHandler = (message: ControlMessage) => Promise<void>
-
-/** Recently seen control ids: live and mailbox paths may both bring one; handlers stay idempotent. */
-const SEEN_CONTROL_IDS = 10_000
+export type { AttemptResult, ChatClientInit, ControlHandler, ControlMessage, ControlResult, DeliveryPath, DeviceResult, SendResult }
+export { connectionPath } from './delivery/path.ts'
 
 export interface ChatClientEvents {
   /** A message this device had not seen before. */
   message: CustomEvent<ChatMessage & { path: DeliveryPath }>
-  /** `error` says why, when a send failed (e.g. an InvalidPrekeyBundleError's message). */
+  /** A message in the history was added or changed (queued, status, path, read): the whole message. */
+  'message:changed': CustomEvent<ChatMessage>
+  /** Each status change, in short (`message:changed` carries the whole message). */
   status: CustomEvent<{ id: string, status: MessageStatus, error?: string }>
   /** A mailbox sync finished. */
   synced: CustomEvent<{ received: number }>
@@ -70,173 +39,107 @@ export interface ChatClientEvents {
   'identity-changed': CustomEvent<IdentityChange>
   /** A message was deleted here (by the user, or for everyone by its sender). */
   deleted: CustomEvent<{ id: string, peer: string }>
-  /**
-   * A sealed envelope from a peer we have a ratchet session with was refused, not shown: a replay
-   * of an old envelope, or that peer was tricked into dropping to the sealed box. Count:
-   * `sessions.refusedSealed`.
-   */
+  /** A sealed envelope from a peer we have a ratchet session with was refused, not shown. */
   refused: CustomEvent<SealedRefusal>
+  /** A peer's best live path changed; undefined: no connection (the mailbox is left). */
+  path: CustomEvent<{ peer: string, path?: DeliveryPath }>
 }
 
-export interface ChatClientInit {
-  node: ChatNode
-  identity: DeviceIdentity
-  store: ChatStore
-  /** The home rendezvous, including its `/p2p/<id>`. */
-  rendezvous?: Multiaddr
-  timeoutMs?: number
-  liveTimeoutMs?: number
-  /**
-   * With no unlimited (direct or WebRTC) connection to the recipient, deliver live over the plain
-   * circuit address through the rendezvous rather than by dialling the PeerId: that dial tries the
-   * peer's `/webrtc` addresses first and can stall there. For browsers, which upgrade to WebRTC
-   * themselves and need the relayed path as the fallback.
-   */
-  circuitFallback?: boolean
-  /** Send a delivery receipt for each message received (default false: no extra traffic unless asked). */
-  deliveryReceipts?: boolean
-  /**
-   * Publish prekeys so others can open ratchet sessions with this device (default true). Without,
-   * others fall back to the sealed box; simulations of many peers save the key generation.
-   */
-  publishPrekeys?: boolean
-  /**
-   * Federation (default true): publish this device's signed home record in the DHT, and look up
-   * recipients homed on other rendezvous nodes there.
-   */
-  federation?: boolean
-  /** The clock for prekey rotation, home record expiry and other expiring state (default Date.now). */
-  now?: () => number
-}
+/**
+ * `receive`: the full client (live messages, mailbox sync, receipts). `send`: connect and send,
+ * flushing the outbox, but take nothing waiting (a one-shot send must leave it for `inbox`).
+ * `connect`: only connect (account requests).
+ */
+export type ClientMode = 'receive' | 'send' | 'connect'
 
 export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   readonly node: ChatNode
   readonly identity: DeviceIdentity
   readonly store: ChatStore
   readonly rendezvous?: Multiaddr
-  readonly #rendezvousPeer?: PeerId
-  readonly #dm: DirectMessages
-  readonly #mailbox?: MailboxClient
-  /** Accounts at the home rendezvous (usernames, devices, the user's rights). */
-  readonly accounts?: AccountClient
-  /** 1:1 ratchet sessions, prekeys and contact trust. */
-  readonly sessions: SecureSessions
-  readonly #receipts: Receipts
-  readonly #deliveryReceipts: boolean
-  readonly #log: Logger
+  /** The parts, for apps and tests that need one directly. */
+  readonly parts: ChatParts
+  #mode?: ClientMode
   readonly #timeoutMs: number
-  readonly #router: DeliveryRouter
-  /** Keeps our signed home record (naming our rendezvous) in the DHT. */
-  readonly homePublisher?: HomePublisher
-  readonly #controlHandlers = new Map<string, ControlHandler>()
-  readonly #seenControl = new Set<string>()
-  #syncing?: Promise<number>
-  #syncAgain = false
-  #started = false
 
   constructor (init: ChatClientInit) {
     super()
     this.node = init.node
     this.identity = init.identity
     this.store = init.store
+    this.rendezvous = init.rendezvous
     this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.#log = init.node.logger.forComponent('babacloud:chat-client')
-    if (init.rendezvous != null) {
-      const id = init.rendezvous.getComponents().findLast(c => c.name === 'p2p')?.value
-      if (id == null) throw new UnreachableError(`rendezvous address ${init.rendezvous.toString()} has no /p2p/ peer id`)
-      this.rendezvous = init.rendezvous
-      this.#rendezvousPeer = parsePeerId(id)
-      this.#mailbox = new MailboxClient(init.node, init.rendezvous, this.#timeoutMs)
-      this.accounts = new AccountClient(init.node, init.rendezvous, this.#timeoutMs)
-    }
-    const prekeys = init.rendezvous != null ? new PrekeyClient(init.node, init.rendezvous, this.#timeoutMs) : undefined
-    this.sessions = new SecureSessions({
-      identity: init.identity, store: init.store, prekeys, log: this.#log, publish: init.publishPrekeys ?? true, now: init.now,
+    this.parts = createChatParts(init, {
+      onMessage: message => {
+        this.safeDispatchEvent('message', { detail: { ...message, path: message.path ?? 'mailbox' } })
+        this.safeDispatchEvent('message:changed', { detail: message })
+      },
+      onChanged: message => {
+        this.safeDispatchEvent('message:changed', { detail: message })
+        this.safeDispatchEvent('status', { detail: { id: message.id, status: message.status, ...(message.error != null ? { error: message.error } : {}) } })
+      },
+      onDeleted: (id, peer) => { this.safeDispatchEvent('deleted', { detail: { id, peer } }) },
       onIdentityChanged: detail => { this.safeDispatchEvent('identity-changed', { detail }) },
       onRefused: detail => { this.safeDispatchEvent('refused', { detail }) },
-      sendReset: async peer => await this.sendControl(peer, SESSION_RESET, new Uint8Array(0))
+      resolve: async (to, options) => await this.#resolve(to, options),
+      sendControl: async (to, type, body, options) => await this.sendControl(to, type, body, options)
     })
-    // Receiving it already replaced the session (a new prekey message); nothing else to do.
-    this.handleControl(SESSION_RESET, async () => {})
-    this.#deliveryReceipts = init.deliveryReceipts ?? false
-    this.#receipts = new Receipts({
-      host: this,
-      trust: this.sessions.trust,
-      log: this.#log,
-      onStatus: (id, status) => { this.safeDispatchEvent('status', { detail: { id, status } }) },
-      onDeleted: (id, peer) => { this.safeDispatchEvent('deleted', { detail: { id, peer } }) }
-    })
-    this.#dm = new DirectMessages(init.node, {
-      timeoutMs: this.#timeoutMs,
-      onEnvelope: async (env, header, connection) => { await this.#receive(env, header, connectionPath(connection)) }
-    })
-    this.#router = new DeliveryRouter({
-      node: init.node,
-      dm: this.#dm,
-      log: this.#log,
-      rendezvous: this.rendezvous,
-      rendezvousPeer: this.#rendezvousPeer,
-      mailbox: this.#mailbox,
-      timeoutMs: this.#timeoutMs,
-      liveTimeoutMs: init.liveTimeoutMs ?? LIVE_DELIVERY_TIMEOUT_MS,
-      federation: init.federation ?? true,
-      circuitFallback: init.circuitFallback === true,
-      now: init.now
-    })
-    if (this.#rendezvousPeer != null && init.rendezvous != null && (init.federation ?? true)) {
-      this.homePublisher = new HomePublisher({
-        node: init.node,
-        identity: init.identity,
-        homes: [{ peer: this.#rendezvousPeer, addrs: [init.rendezvous] }],
-        log: init.node.logger.forComponent('babacloud:federation'),
-        now: init.now
-      })
-    }
+    this.parts.router.addEventListener('path', evt => { this.safeDispatchEvent('path', { detail: evt.detail }) })
   }
 
-  get peerId (): PeerId {
-    return this.node.peerId
-  }
+  get peerId (): PeerId { return this.node.peerId }
+  get accounts (): ChatParts['accounts'] { return this.parts.accounts }
+  get sessions (): ChatParts['sessions'] { return this.parts.sessions }
+  get homePublisher (): ChatParts['homePublisher'] { return this.parts.homePublisher }
+  /** Where plugins (groups, attachments) register their control types. */
+  get control (): ControlRegistry { return this.parts.control }
 
   /**
-   * Registers the protocols and, with a rendezvous, connects and takes what is pending there.
-   * `receive: false` only connects: for short tasks (account requests) that must not take
-   * messages the user has not been shown yet.
+   * Starts the parts `mode` needs (default `receive`) and, with a rendezvous, connects; in
+   * `receive` mode it then takes what is pending there. `receive: false` is the old `connect`.
    */
-  async start (options: AbortOptions & { receive?: boolean } = {}): Promise<void> {
-    if (this.#started) return
-    if (options.receive === false) {
+  async start (options: AbortOptions & { mode?: ClientMode, receive?: boolean } = {}): Promise<void> {
+    const mode = options.mode ?? (options.receive === false ? 'connect' : 'receive')
+    if (this.#mode != null) return
+    const p = this.parts
+    if (mode === 'connect') {
       if (this.rendezvous != null) await this.connect(options)
       return
     }
-    this.#started = true
-    await this.#dm.start()
-    await this.node.handle(MAILBOX_NOTIFY_PROTOCOL, (stream, connection) => {
-      void stream.close().catch(() => {})
-      if (this.#isRendezvous(connection.remotePeer)) this.#scheduleSync()
-    }, { runOnLimitedConnection: true, maxInboundStreams: 4 })
+    this.#mode = mode
+    p.router.start()
+    if (mode === 'receive') {
+      await p.dm.start()
+      await p.mailboxSync?.start()
+      p.mailboxSync?.addEventListener('synced', this.#onSynced)
+    }
     this.node.addEventListener('connection:open', this.#onConnectionOpen)
-    if (this.rendezvous != null) {
-      await this.connect(options)
-      this.homePublisher?.start()
-      this.homePublisher?.refresh()
-      // In the background: generating keys takes a while, and until they are published senders
-      // use the sealed box. `sessions.ensurePrekeys()` waits for it; stop() does too.
-      this.sessions.publishPrekeys()
+    // Before connecting: if the node is down now, its connection later still flushes the outbox.
+    p.outbox.start()
+    if (this.rendezvous != null) await this.connect(options)
+    p.outbox.kick()
+    if (this.rendezvous == null) return
+    // In the background: until the keys are published senders use the sealed box.
+    p.sessions.publishPrekeys()
+    if (mode === 'receive') {
+      p.homePublisher?.start()
+      p.homePublisher?.refresh()
       await this.sync(options)
     }
   }
 
   async stop (): Promise<void> {
-    if (!this.#started) return
-    this.#started = false
+    if (this.#mode == null) return
+    this.#mode = undefined
+    const p = this.parts
     this.node.removeEventListener('connection:open', this.#onConnectionOpen)
-    this.homePublisher?.stop()
-    await this.#dm.stop().catch(() => {})
-    await this.node.unhandle(MAILBOX_NOTIFY_PROTOCOL).catch(() => {})
-    await this.#syncing?.catch(() => {})
-    await this.#receipts.flush()
-    await this.sessions.idle()
+    p.mailboxSync?.removeEventListener('synced', this.#onSynced)
+    p.homePublisher?.stop()
+    await p.dm.stop().catch(() => {})
+    await p.mailboxSync?.stop()
+    await p.outbox.stop()
+    p.router.stop()
+    await p.sessions.idle()
   }
 
   /** Dials the home rendezvous; the relay reservation and a mailbox sync follow from the connection. */
@@ -245,229 +148,137 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     try {
       await this.node.dial(this.rendezvous, { signal: options.signal ?? AbortSignal.timeout(this.#timeoutMs) })
     } catch (err) {
+      options.signal?.throwIfAborted()
       throw new UnreachableError(`rendezvous ${this.rendezvous.toString()} is unreachable: ${errorMessage(err)}`, { cause: err })
     }
   }
 
   /** Resolves once other peers can reach this one through the rendezvous relay. */
   async waitUntilReachable (options: AbortOptions = {}): Promise<Multiaddr> {
-    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs)
-    const relayed = (): Multiaddr | undefined => this.node.getMultiaddrs().find(ma => ma.toString().includes('/p2p-circuit'))
-    const found = relayed()
-    if (found != null) return found
-    return await new Promise<Multiaddr>((resolve, reject) => {
-      const onUpdate = (): void => {
-        const ma = relayed()
-        if (ma == null) return
-        cleanup()
-        resolve(ma)
-      }
-      const onAbort = (): void => {
-        cleanup()
-        reject(new UnreachableError('no relay reservation at the rendezvous in time'))
-      }
-      const cleanup = (): void => {
-        this.node.removeEventListener('self:peer:update', onUpdate)
-        signal.removeEventListener('abort', onAbort)
-      }
-      this.node.addEventListener('self:peer:update', onUpdate)
-      signal.addEventListener('abort', onAbort)
-    })
+    return await waitForRelayAddress(this.node, options.signal ?? AbortSignal.timeout(this.#timeoutMs))
   }
 
   /**
-   * Sends a text message to a PeerId or an `@username` (each of the account's devices): live if
-   * reachable (`delivered`), otherwise into the mailbox at the rendezvous (`stored`).
+   * Sends a text message to a PeerId or an `@username` (each of its devices). It goes into the
+   * outbox first, then out at once: `delivered` live, `stored` in the mailbox. When nothing is
+   * reachable it rejects with UnreachableError whose `messageId` names the message, which stays
+   * `queued` and leaves by itself later with the same id. Other errors fail it for good (`failed`);
+   * the caller's abort rejects with its AbortError (the message stays queued).
    */
   async send (to: PeerId | string, text: string, options: AbortOptions = {}): Promise<SendResult> {
-    if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) {
-      throw new ProtocolError(ErrorCode.TOO_LARGE, `message is over ${MAX_TEXT_BYTES} bytes`)
-    }
-    const devices = await this.#resolve(to)
-    // One id for every device: each device's store deduplicates it on its own.
-    const idBytes = randomBytes(ENVELOPE_ID_LENGTH)
-    const id = envelopeIdToString(idBytes)
-    const sentAt = Date.now()
-    const peer = typeof to === 'string' && to.startsWith('@') ? to : devices[0].toString()
-    await this.store.addMessage({ id, peer, direction: 'out', text, sentAt, receivedAt: sentAt, status: 'sending' })
+    const target = await this.#checkTarget(to, text, options)
+    const message = await this.parts.outbox.queueText(target, text)
+    const result = this.#mode == null ? { id: message.id, status: 'queued' as const, devices: [] } : await this.parts.outbox.send(message.id, options)
+    if (result.status === 'queued') throw new UnreachableError(`not reachable now; queued in the outbox: ${result.error ?? 'not connected'}`, { messageId: message.id })
+    return { ...result, status: result.status }
+  }
+
+  /** Only queues a message: it leaves with the next flush (when the client runs and can reach out). */
+  async queue (to: PeerId | string, text: string): Promise<ChatMessage> {
+    return await this.parts.outbox.queueText(await this.#checkTarget(to, text, {}), text, { background: true })
+  }
+
+  /** Tries everything in the outbox now. */
+  async flushOutbox (): Promise<void> {
+    await this.parts.outbox.flush()
+  }
+
+  async #checkTarget (to: PeerId | string, text: string, options: AbortOptions): Promise<string> {
+    if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) throw new ProtocolError(ErrorCode.TOO_LARGE, `message is over ${MAX_TEXT_BYTES} bytes`)
+    const target = typeof to === 'string' ? to : to.toString()
     try {
-      const results: DeviceResult[] = []
-      for (const device of devices) {
-        const envelope = await this.sessions.seal(device, { text }, { id: idBytes, sentAt, signal: options.signal })
-        results.push({ peerId: device.toString(), ...await this.#router.deliver(device, envelope, options) })
-      }
-      const best = results.find(r => r.status === 'delivered') ?? results[0]
-      await this.#setStatus(id, best.status)
-      return { id, status: best.status, path: best.path, devices: results }
+      // Unknown names, untrusted new devices and bad ids fail here, before anything is stored.
+      await this.#resolve(target, options)
     } catch (err) {
-      await this.#setStatus(id, 'failed', errorMessage(err))
-      throw err
+      if (!(err instanceof Error && err.name === 'UnreachableError')) throw err
     }
+    return target
   }
 
   /** Registers the handler for one control type (one handler a type). */
   handleControl (type: string, handler: ControlHandler): void {
-    if (type === '') throw new Error('control type must not be empty')
-    this.#controlHandlers.set(type, handler)
+    this.parts.control.handle(type, handler)
   }
 
   /**
-   * Sends a control message like a text message (live, else mailbox) to a PeerId or every device
-   * of an @username; nothing is added to the chat history.
+   * Sends a control message at once (live, else mailbox) to a PeerId or every device of an
+   * @username; nothing is added to the history and nothing is retried (see `control.queueControl`).
    */
-  async sendControl (to: PeerId | string, type: string, body: Uint8Array, options: AbortOptions = {}): Promise<SendResult> {
+  async sendControl (to: PeerId | string, type: string, body: Uint8Array, options: AbortOptions = {}): Promise<ControlResult> {
     if (body.length > MAX_TEXT_BYTES) throw new ProtocolError(ErrorCode.TOO_LARGE, `control message is over ${MAX_TEXT_BYTES} bytes`)
-    const devices = await this.#resolve(to)
+    const devices = await this.#resolve(typeof to === 'string' ? to : to.toString(), options)
     const id = randomBytes(ENVELOPE_ID_LENGTH)
     const sentAt = Date.now()
     const results: DeviceResult[] = []
     for (const device of devices) {
-      const envelope = await this.sessions.seal(device, { text: '', type, body: body as Uint8Array<ArrayBuffer> }, { id, sentAt, signal: options.signal })
-      results.push({ peerId: device.toString(), ...await this.#router.deliver(device, envelope, options) })
+      const envelope = await this.parts.sessions.seal(device, { text: '', type, body: body as Uint8Array<ArrayBuffer> }, { id, sentAt, signal: options.signal })
+      results.push({ peerId: device.toString(), ...await this.parts.router.deliver(device, envelope, options) })
     }
     const best = results.find(r => r.status === 'delivered') ?? results[0]
     return { id: envelopeIdToString(id), status: best.status, path: best.path, devices: results }
   }
 
-  async #resolve (to: PeerId | string): Promise<PeerId[]> {
-    if (typeof to !== 'string') return [to]
+  async #resolve (to: string, _options: AbortOptions): Promise<PeerId[]> {
     if (!to.startsWith('@')) return [parsePeerId(to)]
-    if (this.accounts == null) throw new UnreachableError(`cannot resolve ${to} without a rendezvous`)
-    const devices = (await this.accounts.resolve(to)).map(parsePeerId)
+    const accounts = this.parts.accounts
+    if (accounts == null) throw new UnreachableError(`cannot resolve ${to} without a rendezvous`)
+    const devices = (await accounts.resolve(to)).map(parsePeerId)
     if (devices.length === 0) throw new ProtocolError(ErrorCode.NOT_FOUND, `${to} has no devices`)
-    await this.sessions.checkContact(to, devices.map(d => d.toString()))
+    await this.parts.sessions.checkContact(to, devices.map(d => d.toString()))
     return devices
   }
 
-  /** Takes every envelope pending at the rendezvous: stores, then acks, page by page. */
+  /** Takes every envelope pending at the rendezvous: stores, queues receipts, then acks, page by page. */
   async sync (options: AbortOptions = {}): Promise<number> {
-    if (this.#syncing != null) {
-      this.#syncAgain = true
-      return await this.#syncing
-    }
-    this.#syncing = (async () => {
-      let total = 0
-      try {
-        do {
-          this.#syncAgain = false
-          total += await this.#drain(options)
-        } while (this.#syncAgain && this.#started)
-      } finally {
-        this.#syncing = undefined
-      }
-      this.safeDispatchEvent('synced', { detail: { received: total } })
-      // Connected and caught up: a good moment for the periodic prekey rotation and top-up.
-      this.sessions.maintainPrekeys()
-      return total
-    })()
-    return await this.#syncing
-  }
-
-  async #drain (options: AbortOptions): Promise<number> {
-    const mailbox = this.#mailbox
-    if (mailbox == null) return 0
-    let received = 0
-    let after = 0n
-    while (true) {
-      const page = await mailbox.fetch(after, MAX_PAGE, options)
-      const done: Array<Uint8Array<ArrayBuffer>> = []
-      for (const env of page.envelopes) {
-        try {
-          if (await this.#receive(env, verifyEnvelope(env), 'mailbox')) received++
-        } catch (err) {
-          // Undeliverable (forged, not for us): acking drops it instead of fetching it forever.
-          this.#log.error('dropping a mailbox envelope - %e', err)
-        }
-        done.push(env.id)
-      }
-      await mailbox.ack(done, options)
-      after = page.cursor
-      if (!page.more) return received
-    }
-  }
-
-  async #receive (env: Envelope, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
-    if (!header.to.equals(this.node.peerId)) throw new ProtocolError(ErrorCode.WRONG_RECIPIENT, 'envelope is addressed to another peer')
-    // The message is stored (or its control handled) before the session advances: see `receive`.
-    return await this.sessions.receive(env, header, path, async payload => await this.#accept(payload, header, path)) ?? false
-  }
-
-  async #accept (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
-    if (payload.type !== '') return await this.#receiveControl(payload, header, path)
-    const text = payload.text
-    const message: ChatMessage = {
-      id: header.id,
-      peer: header.from.toString(),
-      direction: 'in',
-      text,
-      sentAt: header.sentAt,
-      receivedAt: Date.now(),
-      status: 'received'
-    }
-    if (!await this.store.addMessage(message)) return false
-    this.safeDispatchEvent('message', { detail: { ...message, path } })
-    if (this.#deliveryReceipts) this.#receipts.delivered(message)
-    return true
-  }
-
-  async #receiveControl (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
-    const key = `${header.from.toString()}/${header.id}`
-    if (this.#seenControl.has(key)) return false
-    const handler = this.#controlHandlers.get(payload.type)
-    if (handler == null) {
-      this.#log('no handler for control type %s from %p; dropped', payload.type, header.from)
-      return false
-    }
-    await handler({ id: header.id, from: header.from, type: payload.type, body: payload.body, sentAt: header.sentAt, path })
-    this.#seenControl.add(key)
-    if (this.#seenControl.size > SEEN_CONTROL_IDS) this.#seenControl.delete(this.#seenControl.values().next().value as string)
-    return true
+    return await this.parts.mailboxSync?.sync(options) ?? 0
   }
 
   /** Accepts a contact's new devices after `identity-changed`; shows what they sent meanwhile. */
   async trustIdentity (contact: string): Promise<void> {
-    for (const held of await this.sessions.trustContact(contact)) await this.#accept(held.payload, held.header, held.path as DeliveryPath)
+    for (const held of await this.parts.sessions.trustContact(contact)) await this.parts.inbound.accept(held.payload, held.header, held.path as DeliveryPath)
   }
 
   /** The 60-digit safety number with `peer`; both ends compute the same digits. */
   safetyNumber (peer: PeerId | string): string {
-    return this.sessions.safetyNumber(typeof peer === 'string' ? parsePeerId(peer) : peer)
+    return this.parts.sessions.safetyNumber(typeof peer === 'string' ? parsePeerId(peer) : peer)
   }
 
   /** Marks received messages read and sends read receipts to their senders; returns how many changed. */
   async markRead (ids: string[]): Promise<number> {
-    return await this.#receipts.markRead(ids)
+    return await this.parts.receipts.markRead(ids)
   }
 
-  /** Deletes a message on this device only. */
+  /** Deletes a message on this device only (a queued one is not sent any more). */
   async deleteMessage (id: string): Promise<void> {
-    const m = await this.store.getMessage(id)
-    await this.store.deleteMessage(id)
-    if (m != null) this.safeDispatchEvent('deleted', { detail: { id, peer: m.peer } })
+    await this.parts.deletion.deleteHere(id)
   }
 
-  /** Deletes one of our sent messages here and asks the recipient's devices to delete it too. */
-  async deleteForEveryone (id: string): Promise<SendResult> {
-    return await this.#receipts.deleteForEveryone(id)
+  /**
+   * Deletes one of our sent messages here and asks the recipient's devices to delete it too; the
+   * request waits in the outbox (`queued`) when it cannot leave now.
+   */
+  async deleteForEveryone (id: string): Promise<AttemptResult> {
+    return await this.parts.deletion.deleteForEveryone(id)
   }
 
-  async #setStatus (id: string, status: MessageStatus, error?: string): Promise<void> {
-    await this.store.setStatus(id, status)
-    this.safeDispatchEvent('status', { detail: { id, status, ...(error != null ? { error } : {}) } })
+  /** The best live path to `peer` now; undefined: only the mailbox. */
+  pathTo (peer: PeerId): DeliveryPath | undefined {
+    return this.parts.router.pathTo(peer)
   }
 
-  #isRendezvous (peer: PeerId): boolean {
-    return this.#rendezvousPeer?.equals(peer) === true
+  /** The route decision for `peer`: whether live delivery and a WebRTC dial are worth trying. */
+  route (peer: PeerId): Route {
+    return this.parts.router.route(peer)
   }
 
-  #scheduleSync (): void {
-    if (!this.#started) return
-    this.sync().catch(err => { this.#log.error('mailbox sync failed - %e', err) })
+  readonly #onSynced = (evt: CustomEvent<{ received: number }>): void => {
+    this.safeDispatchEvent('synced', { detail: evt.detail })
   }
 
-  readonly #onConnectionOpen = (evt: CustomEvent<Connection>): void => {
-    if (!this.#isRendezvous(evt.detail.remotePeer)) return
-    this.#scheduleSync()
-    this.homePublisher?.refresh()
+  readonly #onConnectionOpen = (evt: CustomEvent<{ remotePeer: PeerId }>): void => {
+    const peer = evt.detail.remotePeer
+    if (this.parts.rendezvousPeer?.equals(peer) === true) this.parts.homePublisher?.refresh()
+    // A way out opened (the rendezvous, or a recipient): what waits may leave now.
+    this.parts.outbox.kick()
   }
 }

@@ -28,11 +28,17 @@ export class InvalidPeerIdError extends Error {
   }
 }
 
-/** The rendezvous (or a peer) could not be reached in time. */
+/**
+ * The rendezvous (or a peer) could not be reached in time. From `ChatClient.send`, `messageId` names
+ * the message that now waits in the outbox and goes out by itself later (same envelope id).
+ */
 export class UnreachableError extends Error {
-  constructor (message: string, options?: ErrorOptions) {
+  readonly messageId?: string
+
+  constructor (message: string, options?: ErrorOptions & { messageId?: string }) {
     super(message, options)
     this.name = 'UnreachableError'
+    if (options?.messageId != null) this.messageId = options.messageId
   }
 }
 

@@ -31,7 +31,7 @@ async function run (o: BlobOpts): Promise<void> {
     if (o.clear !== true) throw new CliError('--from goes with --clear')
   }
   if (ids.length > 0 && o.clear === true) throw new CliError('use either --delete or --clear')
-  const session = await openPeer({ home: o.home, rendezvous: o.rendezvous, receive: false })
+  const session = await openPeer({ home: o.home, rendezvous: o.rendezvous, mode: 'connect' })
   try {
     const rendezvous = session.client.rendezvous
     if (rendezvous == null) throw new CliError('no rendezvous configured')

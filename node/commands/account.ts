@@ -92,7 +92,7 @@ function showAccount (opts: Common, a: Account): void {
 
 /** Runs `fn` with an account client on a connection that takes no messages. */
 async function withAccounts<T> (opts: Common, fn: (accounts: AccountClient) => Promise<T>): Promise<T> {
-  const session = await openPeer({ home: opts.home, rendezvous: opts.rendezvous, receive: false })
+  const session = await openPeer({ home: opts.home, rendezvous: opts.rendezvous, mode: 'connect' })
   try {
     const accounts = session.client.accounts
     if (accounts == null) throw new CliError('no rendezvous configured')

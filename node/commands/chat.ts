@@ -4,6 +4,7 @@ import { errorMessage } from '../../protocol/errors.ts'
 import { defaultHome } from '../home.ts'
 import { openPeer } from '../peer.ts'
 import { formatTime, print } from '../output.ts'
+import { flushOutbox } from './send.ts'
 import type { PeerId } from '@libp2p/interface'
 import type { Command } from 'commander'
 
@@ -30,6 +31,7 @@ export function registerChat (program: Command): void {
         rendezvous: opts.rendezvous,
         onMessage: ({ detail: m }) => { say({ event: 'message', id: m.id, from: m.peer, text: m.text, sentAt: m.sentAt }, `${formatTime(m.sentAt)}  ${m.peer}  ${m.text}`) }
       })
+      await flushOutbox(session.client, opts)
       say({ event: 'ready', peerId: session.client.peerId.toString() }, `you are ${session.client.peerId.toString()}. ${HELP}`)
       rl.setPrompt('> ')
       prompt()
@@ -54,6 +56,11 @@ export function registerChat (program: Command): void {
             say({ event: 'sent', id: r.id, status: r.status }, `  ${r.status}`)
           }
         } catch (err) {
+          const queued = (err as { messageId?: string }).messageId
+          if (queued != null) {
+            say({ event: 'sent', id: queued, status: 'queued', error: errorMessage(err) }, '  queued')
+            continue
+          }
           say({ event: 'error', error: errorMessage(err) }, `error: ${errorMessage(err)}`)
         }
       }

@@ -45,7 +45,7 @@ async function withGroups<T> (opts: Common, action: (groups: GroupClient) => Pro
   const session = await openPeer({
     home: opts.home,
     rendezvous: opts.rendezvous,
-    receive: false,
+    mode: 'connect',
     beforeStart: async client => { groups = openGroups(client, opts) }
   })
   try {

@@ -5,6 +5,7 @@ import { SqliteChatStore } from '../sqlite-chat-store.ts'
 import { untilStopped } from '../signals.ts'
 import { CliError } from '../cli-error.ts'
 import { openGroups } from './group.ts'
+import { flushOutbox } from './send.ts'
 import type { GroupClient } from '../../protocol/groups/group-client.ts'
 import { progressLine, startAttachments } from '../attachment-cli.ts'
 import type { ReceivedAttachment } from '../../protocol/attachments/attachment-service.ts'
@@ -67,6 +68,8 @@ export function registerInbox (program: Command): void {
         }
       })
       try {
+        // What earlier commands queued leaves first.
+        await flushOutbox(session.client, opts)
         await groups?.start()
         if (wait > 0) {
           await session.client.waitUntilReachable().catch(() => {})

@@ -4,6 +4,7 @@
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import { ChatClient } from '../../protocol/chat-client.ts'
+import { UnreachableError } from '../../protocol/errors.ts'
 import { createChatNode } from '../../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { Envelope } from '../../protocol/wire/messages.ts'
@@ -157,7 +158,13 @@ export class SimPeer {
   send (to: string, text: string): Promise<SendResult> {
     const client = this.#client
     if (this.state !== 'online' || client == null) return Promise.reject(new Error(`peer ${this.index} is not online`))
-    const p = client.send(to, text)
+    // The simulation retries itself with a new message, as it always did: a message the outbox
+    // would keep is taken back out and reported as not sent.
+    const p = client.send(to, text).catch(async (err: unknown) => {
+      const queued = (err as UnreachableError).messageId
+      if (queued != null) await client.deleteMessage(queued)
+      throw err
+    })
     this.#inflight.add(p)
     void p.catch(() => {}).finally(() => { this.#inflight.delete(p) })
     return p

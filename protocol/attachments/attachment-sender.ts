@@ -2,12 +2,13 @@
 // carry the bytes, otherwise through the home rendezvous. The E2EE offer (key, digest, name) always
 // travels as a control message; only ciphertext ever crosses the network outside it.
 import { multiaddr } from '@multiformats/multiaddr'
-import { connectionPath } from '../chat-client.ts'
+import { connectionPath } from '../delivery/path.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
 import { ATTACHMENT_CONTROL_TYPE, AttachmentError } from './constants.ts'
 import { openDirect, pushDirect } from './direct-transfer.ts'
 import { AttachmentOffer } from './wire.ts'
-import type { ChatClient, DeliveryPath } from '../chat-client.ts'
+import type { ControlHost } from '../control/control-host.ts'
+import type { DeliveryPath } from '../delivery/path.ts'
 import type { BlobClient, Progress } from './blob-client.ts'
 import type { SealedAttachment } from './cipher.ts'
 import type { AbortOptions, Connection, Logger, PeerId, Stream } from '@libp2p/interface'
@@ -55,11 +56,11 @@ function isFinal (err: unknown): boolean {
 }
 
 export class AttachmentSender {
-  readonly #client: ChatClient
+  readonly #client: ControlHost
   readonly #blobs?: BlobClient
   readonly #log: Logger
 
-  constructor (client: ChatClient, blobs: BlobClient | undefined, log: Logger) {
+  constructor (client: ControlHost, blobs: BlobClient | undefined, log: Logger) {
     this.#client = client
     this.#blobs = blobs
     this.#log = log

@@ -1,5 +1,5 @@
 // AttachmentService: files and images between devices, end-to-end encrypted. Register it on a
-// ChatClient before `client.start()` so offers waiting in the mailbox find their handler.
+// client before `client.start()` so offers waiting in the mailbox find their handler.
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { TypedEventEmitter } from 'main-event'
 import { ErrorCode, ProtocolError, UnreachableError } from '../errors.ts'
@@ -11,7 +11,9 @@ import { ATTACHMENT_CONTROL_TYPE, ATTACHMENT_PROTOCOL, AttachmentError, Attachme
 import { serveDirect } from './direct-transfer.ts'
 import { OCTET_STREAM, normalizeMediaType } from './mime.ts'
 import { AttachmentOffer } from './wire.ts'
-import type { ChatClient, ControlMessage, DeliveryPath } from '../chat-client.ts'
+import type { ControlHost } from '../control/control-host.ts'
+import type { ControlMessage } from '../control/types.ts'
+import type { DeliveryPath } from '../delivery/path.ts'
 import type { AttachmentDeviceResult, OutgoingAttachment, SendAttachmentOptions } from './attachment-sender.ts'
 import type { AttachmentKeys } from './cipher.ts'
 import type { ChunkConsumer } from './direct-transfer.ts'
@@ -44,7 +46,7 @@ export interface AttachmentServiceEvents {
 }
 
 export interface AttachmentServiceInit {
-  client: ChatClient
+  client: ControlHost
   sink: AttachmentSink
   /** Largest attachment sent or accepted, plaintext bytes. */
   maxBytes?: number

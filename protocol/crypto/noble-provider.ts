@@ -6,8 +6,8 @@ import { hkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
-import { CryptoProviderError, checkSharedSecret } from './provider.ts'
-import type { CryptoProvider } from './provider.ts'
+import { CryptoProviderError, checkSharedSecret } from './provider-types.ts'
+import type { CryptoProvider } from './provider-types.ts'
 
 /**
  * Strict RFC 8032 public key: canonical encoding, not of small order. OpenSSL and BoringSSL (hence

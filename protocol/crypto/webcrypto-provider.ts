@@ -3,8 +3,8 @@
 // HMAC/HKDF/SHA-256 cost a key import and a promise round trip that exceed @noble's whole work on
 // the 32- to 100-byte inputs of the ratchet (measured: docs/performance.md, "Crypto backends").
 import { isStrictEd25519PublicKey, nobleProvider } from './noble-provider.ts'
-import { CryptoProviderError, checkSharedSecret, toAsync } from './provider.ts'
-import type { AsyncCryptoProvider } from './provider.ts'
+import { CryptoProviderError, checkSharedSecret, toAsync } from './provider-types.ts'
+import type { AsyncCryptoProvider } from './provider-types.ts'
 
 const ED25519_PKCS8 = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
 const X25519_PKCS8 = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20])

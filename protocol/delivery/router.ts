@@ -1,115 +1,181 @@
 // Where an envelope goes: live on the DM protocol when the recipient is reachable (an open
 // connection, else through our rendezvous relay), otherwise into the mailbox of the recipient's home
 // rendezvous: ours, or another node named by the recipient's signed home record (federation).
+// It also watches connections, so the route notices at once when a peer leaves, and reports each
+// peer's current path (`path` events).
+import { TypedEventEmitter } from 'main-event'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
-import { homeKey, openHomeRecord } from '../federation/home.ts'
-import type { HomeEntry, HomeRecord } from '../federation/home.ts'
-import { MailboxClient } from '../mailbox/mailbox-client.ts'
-import type { DirectMessages } from '../dm/direct-messages.ts'
-import type { ChatNode } from '../mesh/create-node.ts'
+import { bestPath } from './path.ts'
+import { decideRoute } from './route.ts'
+import type { Delivery, DeliveryPath } from './path.ts'
+import type { HomeResolver } from './home-resolver.ts'
+import type { PeerRouteState, Route } from './route.ts'
+import type { HomeEntry } from '../federation/home.ts'
 import type { Envelope } from '../wire/messages.ts'
-import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
+import type { AbortOptions, Connection, Libp2pEvents, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-export type DeliveryPath = 'direct' | 'relayed' | 'webrtc' | 'mailbox'
-
-export interface Delivery {
-  status: 'delivered' | 'stored'
-  path: DeliveryPath
-}
-
-/** How long a home lookup may take, and how long its answer is reused. */
-const HOME_LOOKUP_MS = 3_000
-const HOME_CACHE_MS = 5 * 60_000
+export type { Delivery, DeliveryPath }
+export { connectionPath } from './path.ts'
 
 /**
  * With a connection already open the recipient is almost surely there and only slow (a first
  * message also sets up a session): give it longer before falling back to the mailbox.
  */
-const CONNECTED_LIVE_TIMEOUT_MS = 10_000
-
-const LIVE_ATTEMPTS = 2
+export const CONNECTED_LIVE_TIMEOUT_MS = 10_000
+export const LIVE_ATTEMPTS = 2
 
 /** Codes that retrying through the mailbox cannot fix. */
 const FINAL_CODES = new Set([ErrorCode.MALFORMED, ErrorCode.TOO_LARGE, ErrorCode.BAD_SIGNATURE])
 
-export function connectionPath (connection: Connection): DeliveryPath {
-  const addr = connection.remoteAddr.toString()
-  if (addr.includes('/webrtc')) return 'webrtc'
-  if (connection.limits != null || addr.includes('/p2p-circuit')) return 'relayed'
-  return 'direct'
+/** Sends one envelope live and waits for the recipient's ack (DirectMessages). */
+export interface LiveSender {
+  send(target: PeerId | Multiaddr, envelope: Envelope, options: AbortOptions): Promise<Pick<Connection, 'remoteAddr' | 'limits'>>
 }
 
-export interface DeliveryRouterInit {
-  node: ChatNode
-  dm: DirectMessages
+/** Stores one envelope in a mailbox (MailboxClient). */
+export interface Depositor {
+  deposit(envelope: Envelope, options: AbortOptions): Promise<void>
+}
+
+/** What the router needs of the libp2p node: its connections and their events. */
+export interface RouterNode extends TypedEventTarget<Pick<Libp2pEvents, 'peer:connect' | 'peer:disconnect' | 'connection:open' | 'connection:close'>> {
+  getConnections(peer?: PeerId): Array<Pick<Connection, 'remoteAddr' | 'limits' | 'status'>>
+}
+
+export interface DeliveryRouterComponents {
+  node: RouterNode
+  dm: LiveSender
   log: Logger
+  /** Our home rendezvous (with /p2p/) and its mailbox; without, only live delivery. */
   rendezvous?: Multiaddr
   rendezvousPeer?: PeerId
-  mailbox?: MailboxClient
+  mailbox?: Depositor
+  /** Federation: other homes of a recipient, and a mailbox client for one of them. */
+  homes?: HomeResolver
+  mailboxAt?: (home: HomeEntry) => Depositor
   timeoutMs: number
   liveTimeoutMs: number
-  federation: boolean
   /** Only an unlimited connection counts as a live path; otherwise dial the relay's circuit address. */
   circuitFallback: boolean
-  /** Clock for home record expiry (tests). */
+  /** Whether the app upgrades to WebRTC itself (browsers): part of the route decision. */
+  upgrades?: boolean
   now?: () => number
 }
 
-export class DeliveryRouter {
-  readonly #init: DeliveryRouterInit
-  readonly #homes = new Map<string, { homes?: HomeEntry[], until: number }>()
+export interface DeliveryRouterEvents {
+  /** A peer's best live path changed (undefined: none, the mailbox is left). */
+  path: CustomEvent<{ peer: string, path?: DeliveryPath }>
+}
 
-  constructor (init: DeliveryRouterInit) {
-    this.#init = init
+export class DeliveryRouter extends TypedEventEmitter<DeliveryRouterEvents> {
+  readonly #c: DeliveryRouterComponents
+  readonly #now: () => number
+  readonly #gone = new Map<string, number>()
+  readonly #paths = new Map<string, DeliveryPath | undefined>()
+  #started = false
+
+  constructor (components: DeliveryRouterComponents) {
+    super()
+    this.#c = components
+    this.#now = components.now ?? Date.now
   }
 
-  #now (): number {
-    return (this.#init.now ?? Date.now)()
+  isStarted (): boolean {
+    return this.#started
   }
 
+  start (): void {
+    if (this.#started) return
+    this.#started = true
+    const node = this.#c.node
+    node.addEventListener('connection:open', this.#onConnection)
+    node.addEventListener('connection:close', this.#onConnection)
+    node.addEventListener('peer:connect', this.#onPeer)
+    node.addEventListener('peer:disconnect', this.#onPeer)
+  }
+
+  stop (): void {
+    if (!this.#started) return
+    this.#started = false
+    const node = this.#c.node
+    node.removeEventListener('connection:open', this.#onConnection)
+    node.removeEventListener('connection:close', this.#onConnection)
+    node.removeEventListener('peer:connect', this.#onPeer)
+    node.removeEventListener('peer:disconnect', this.#onPeer)
+  }
+
+  /** How `peer` is reachable now and whether it left a moment ago. */
+  state (peer: PeerId): PeerRouteState {
+    const path = bestPath(this.#c.node.getConnections(peer))
+    const goneAt = path == null ? this.#gone.get(peer.toString()) : undefined
+    return goneAt == null ? { path } : { path, goneAt }
+  }
+
+  /** The route decision for `peer` (browsers also use it to decide on a WebRTC dial). */
+  route (peer: PeerId): Route {
+    const relayOnline = this.#c.rendezvousPeer != null && this.#c.node.getConnections(this.#c.rendezvousPeer).some(c => c.status === 'open')
+    return decideRoute(this.state(peer), { now: this.#now(), relayOnline, upgrades: this.#c.upgrades === true })
+  }
+
+  /** The best live path to `peer` now; undefined means the mailbox. */
+  pathTo (peer: PeerId): DeliveryPath | undefined {
+    return this.state(peer).path
+  }
+
+  /**
+   * Delivers one envelope. The caller's signal only ends the wait (thrown as its AbortError or
+   * TimeoutError); the router's own live timeout still applies under it and still falls back to
+   * the mailbox, and the deposit has its own timeout too.
+   */
   async deliver (peer: PeerId, envelope: Envelope, options: AbortOptions = {}): Promise<Delivery> {
-    const { dm, log, mailbox, timeoutMs, liveTimeoutMs, node } = this.#init
+    const { dm, log, mailbox, liveTimeoutMs } = this.#c
+    const caller = options.signal
+    caller?.throwIfAborted()
     // Looked up while the live attempt runs, so a stored message costs no extra wait.
-    const home = this.#homeOf(peer)
-    const connected = node.getConnections(peer).some(c => c.status === 'open')
-    const signal = options.signal ?? AbortSignal.timeout(connected ? Math.max(liveTimeoutMs, CONNECTED_LIVE_TIMEOUT_MS) : liveTimeoutMs)
+    const home = this.#c.homes?.homesOf(peer) ?? Promise.resolve(undefined)
+    const connected = this.route(peer).path != null
+    const own = AbortSignal.timeout(connected ? Math.max(liveTimeoutMs, CONNECTED_LIVE_TIMEOUT_MS) : liveTimeoutMs)
+    const signal = caller == null ? own : AbortSignal.any([caller, own])
     // A stream can fail on a working connection (a WebRTC data channel reset, a relay hiccup): one
     // more try, on whatever connection is best now, before the message goes to the mailbox.
     for (let attempt = 1; attempt <= LIVE_ATTEMPTS && !signal.aborted; attempt++) {
       try {
         const connection = await dm.send(this.#liveTarget(peer), envelope, { signal })
-        return { status: 'delivered', path: connectionPath(connection) }
+        return { status: 'delivered', path: bestPath([{ ...connection, status: 'open' }]) ?? 'relayed' }
       } catch (err) {
+        if (caller?.aborted === true) throw caller.reason
         if (ProtocolError.is(err) && FINAL_CODES.has(err.code)) throw err
-        log('live delivery to %p failed (attempt %d), %s - %e', peer, attempt, attempt < LIVE_ATTEMPTS ? 'trying again' : 'using the mailbox', err)
+        log('live delivery to %p failed (attempt %d) - %e', peer, attempt, err)
         // A peer that answered (with an error) or is simply not reachable gets no second try.
         if (ProtocolError.is(err) || !connected) break
       }
     }
     if (mailbox == null) throw new UnreachableError(`peer ${peer.toString()} is not reachable and no rendezvous is configured`)
     const homes = await home
-    if (homes == null) return await this.#deposit(mailbox, envelope, options)
+    if (homes == null || this.#c.mailboxAt == null) return await this.#deposit(mailbox, envelope, caller)
     // The first home that answers takes it; one that cannot be reached gives way to the next.
     let lastErr: unknown
     for (const h of homes) {
       try {
-        return await this.#deposit(new MailboxClient(node, h.addrs.length > 0 ? h.addrs : h.peer, timeoutMs), envelope, options)
+        return await this.#deposit(this.#c.mailboxAt(h), envelope, caller)
       } catch (err) {
         if (!(err instanceof Error && err.name === 'UnreachableError')) throw err
         log('home %p of %p is unreachable - %e', h.peer, peer, err)
         lastErr = err
       }
     }
-    this.#homes.delete(peer.toString())
+    this.#c.homes?.forget(peer)
     throw lastErr
   }
 
-  async #deposit (target: MailboxClient, envelope: Envelope, options: AbortOptions): Promise<Delivery> {
+  async #deposit (target: Depositor, envelope: Envelope, caller?: AbortSignal): Promise<Delivery> {
+    const own = AbortSignal.timeout(this.#c.timeoutMs)
     try {
-      await target.deposit(envelope, { signal: options.signal ?? AbortSignal.timeout(this.#init.timeoutMs) })
+      await target.deposit(envelope, { signal: caller == null ? own : AbortSignal.any([caller, own]) })
     } catch (err) {
+      if (caller?.aborted === true) throw caller.reason
       // A retried deposit whose first ack was lost: the node already holds it.
       if (ProtocolError.is(err, ErrorCode.REPLAY)) return { status: 'stored', path: 'mailbox' }
       if (ProtocolError.is(err)) throw err
@@ -118,56 +184,27 @@ export class DeliveryRouter {
     return { status: 'stored', path: 'mailbox' }
   }
 
-  /**
-   * The recipient's home rendezvous nodes when they are other nodes (federation), from its signed
-   * home record in the DHT; undefined means our own rendezvous (no valid record, or ours is one of
-   * its homes). Cached, never past the record's expiry.
-   */
-  async #homeOf (peer: PeerId): Promise<HomeEntry[] | undefined> {
-    const { federation, rendezvousPeer } = this.#init
-    if (!federation || rendezvousPeer == null) return undefined
-    const key = peer.toString()
-    const now = this.#now()
-    const cached = this.#homes.get(key)
-    if (cached != null && now < cached.until) return cached.homes
-    const record = await this.#lookup(peer)
-    const homes = record == null || record.homes.some(h => h.peer.equals(rendezvousPeer)) ? undefined : record.homes
-    this.#homes.set(key, { homes, until: Math.min(now + HOME_CACHE_MS, record?.expires ?? Infinity) })
-    if (this.#homes.size > 10_000) this.#homes.delete(this.#homes.keys().next().value as string)
-    return homes
-  }
-
-  /**
-   * The newest valid home record of `peer` that DHT servers answer with within the lookup time.
-   * Each answer is checked here (signature, PeerId, expiry), whatever the servers checked.
-   */
-  async #lookup (peer: PeerId): Promise<HomeRecord | undefined> {
-    const { node, log } = this.#init
-    let best: HomeRecord | undefined
-    const consider = (bytes: Uint8Array): void => {
-      try {
-        const record = openHomeRecord(peer, bytes, this.#now())
-        if (best == null || record.seq > best.seq) best = record
-      } catch (err) {
-        log('ignoring a home record for %p - %e', peer, err)
-      }
-    }
-    try {
-      for await (const event of node.services.dht.get(homeKey(peer), { signal: AbortSignal.timeout(HOME_LOOKUP_MS) })) {
-        if (event.name === 'VALUE') consider(event.value)
-        else if (event.name === 'PEER_RESPONSE' && event.record != null) consider(event.record.value)
-      }
-    } catch (err) {
-      log('home lookup for %p ended - %e', peer, err)
-    }
-    return best
-  }
-
   #liveTarget (peer: PeerId): PeerId | Multiaddr {
-    const { node, rendezvous, circuitFallback } = this.#init
-    const connections = node.getConnections(peer)
+    const { node, rendezvous, circuitFallback } = this.#c
+    const connections = node.getConnections(peer).filter(c => c.status === 'open')
     const reuse = circuitFallback ? connections.some(c => c.limits == null) : connections.length > 0
     if (reuse || rendezvous == null) return peer
     return multiaddr(`${rendezvous.toString()}/p2p-circuit/p2p/${peer.toString()}`)
   }
+
+  #update (peer: PeerId): void {
+    const key = peer.toString()
+    const path = bestPath(this.#c.node.getConnections(peer))
+    // Only close and disconnect events can leave a peer without an open connection.
+    if (path == null) this.#gone.set(key, this.#now())
+    else this.#gone.delete(key)
+    if (this.#gone.size > 10_000) this.#gone.delete(this.#gone.keys().next().value as string)
+    if (this.#paths.get(key) === path) return
+    if (path == null) this.#paths.delete(key)
+    else this.#paths.set(key, path)
+    this.safeDispatchEvent('path', { detail: { peer: key, path } })
+  }
+
+  readonly #onConnection = (evt: CustomEvent<Connection>): void => { this.#update(evt.detail.remotePeer) }
+  readonly #onPeer = (evt: CustomEvent<PeerId>): void => { this.#update(evt.detail) }
 }

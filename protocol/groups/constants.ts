@@ -14,7 +14,7 @@ export const PROOF_MAX_SKEW_MS = 10 * 60_000
 export const MAX_PROOFS_PER_REQUEST = 64
 export const MAX_RELAY_REQUEST_BYTES = 64 * 1024
 
-/** Control message types carried over the pairwise channel (`ChatClient.sendControl`). */
+/** Control message types carried over the pairwise channel (`sendControl`). */
 export const CONTROL_STATE = 'group/state'
 export const CONTROL_SENDER_KEY = 'group/sender-key'
 /** A group message's copy for one member, deposited in the mailbox in case it is offline. */

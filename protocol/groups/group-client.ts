@@ -16,7 +16,8 @@ import { GroupMessage, encryptMessage, generateSenderKey, signOpenMessage } from
 import type { FanOutResult } from './group-delivery.ts'
 import type { GroupTextMessage } from './group-receiver.ts'
 import type { EncryptionSetting, GroupInfo, StateFields } from './group-state.ts'
-import type { ChatClient, ControlMessage } from '../chat-client.ts'
+import type { ControlHost } from '../control/control-host.ts'
+import type { ControlMessage } from '../control/types.ts'
 import type { Logger } from '@libp2p/interface'
 
 export type { GroupMessagePath, GroupTextMessage } from './group-receiver.ts'
@@ -52,14 +53,14 @@ export interface GroupChangeResult extends FanOutResult {
 }
 
 export interface GroupClientInit {
-  chat: ChatClient
+  chat: ControlHost
   timeoutMs?: number
   /** The clock for message times and relay proofs. */
   now?: () => number
 }
 
 export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
-  readonly chat: ChatClient
+  readonly chat: ControlHost
   readonly groups: GroupStore
   readonly #delivery: GroupDelivery
   readonly #log: Logger
@@ -182,13 +183,13 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       }
       const id = hex(message.id)
       await this.groups.setSender(id, this.#me)
-      await this.chat.store.addMessage({ id, peer: historyPeer(groupId), direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sending' })
+      await this.chat.store.addMessage({ id, peer: historyPeer(groupId), direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sent', group: groupId, sender: this.#me })
       return { message, state }
     })
     const id = hex(message.id)
     const result = await this.#delivery.publish(state, GroupMessage.encode(message))
     const ok = result.failures.length === 0 || result.successes.length > 0 || result.published > 0
-    await this.chat.store.setStatus(id, ok ? 'stored' : 'failed')
+    await this.chat.store.updateMessage(id, ok ? { status: 'stored' } : { status: 'failed', error: 'no member or relay took it' })
     return { id, ...result }
   }
 

@@ -16,7 +16,7 @@ import { makeProof, sealGossip, topicKeys } from './topic-key.ts'
 import type { GroupStore } from './group-store.ts'
 import type { GroupState, TopicProof } from './groups.ts'
 import type { TopicGate } from './topic-gate.ts'
-import type { ChatClient } from '../chat-client.ts'
+import type { ControlHost } from '../control/control-host.ts'
 import type { Logger, PeerId } from '@libp2p/interface'
 
 /** What this device knows of a topic it is subscribed to. */
@@ -40,7 +40,7 @@ export interface FanOutResult {
 const FAN_OUT_CONCURRENCY = 8
 
 export interface GroupDeliveryInit {
-  chat: ChatClient
+  chat: ControlHost
   log: Logger
   timeoutMs?: number
   /** The group client's per-group lock: the own key record is only rewritten under it. */
@@ -56,7 +56,7 @@ async function eachLimited<T> (items: T[], fn: (item: T) => Promise<void>): Prom
 }
 
 export class GroupDelivery {
-  readonly #chat: ChatClient
+  readonly #chat: ControlHost
   readonly #log: Logger
   readonly #mailbox?: MailboxClient
   readonly #timeoutMs: number

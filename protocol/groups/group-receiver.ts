@@ -10,7 +10,9 @@ import { openGossip } from './topic-key.ts'
 import type { JoinedTopic } from './group-delivery.ts'
 import type { GroupStore } from './group-store.ts'
 import type { GroupState } from './groups.ts'
-import type { ChatClient, ControlMessage, DeliveryPath } from '../chat-client.ts'
+import type { ControlHost } from '../control/control-host.ts'
+import type { ControlMessage } from '../control/types.ts'
+import type { DeliveryPath } from '../delivery/path.ts'
 import type { Message } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
 
@@ -27,7 +29,7 @@ export interface GroupTextMessage {
 }
 
 export interface GroupReceiverInit {
-  chat: ChatClient
+  chat: ControlHost
   groups: GroupStore
   me: string
   log: Logger
@@ -126,7 +128,7 @@ export class GroupReceiver {
     }
     await this.#init.groups.setSender(id, message.sender)
     const sentAt = Number(message.sentAt)
-    if (await this.#init.chat.store.addMessage({ id, peer: historyPeer(state.id), direction: 'in', text, sentAt, receivedAt: this.#init.now(), status: 'received' })) {
+    if (await this.#init.chat.store.addMessage({ id, peer: historyPeer(state.id), direction: 'in', text, sentAt, receivedAt: this.#init.now(), status: 'received', group: state.id, sender: message.sender, path: path === 'gossip' ? undefined : path })) {
       this.#init.onMessage({ id, groupId: state.id, groupName: state.name, from: message.sender, text, sentAt, path })
     }
     return true

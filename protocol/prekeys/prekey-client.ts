@@ -77,4 +77,3 @@ function status (res: PrekeyResponse): PrekeyStatus {
 }
 
 export { PREKEY_BATCH, PREKEY_LOW_WATER, PQ_PREKEY_BATCH, PQ_PREKEY_LOW_WATER } from './constants.ts'
-export { PrekeyPublisher } from './prekey-publisher.ts'

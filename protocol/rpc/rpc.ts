@@ -28,7 +28,9 @@ export async function request<Req, Res> (stream: Stream, req: Req, codecs: { req
     return res
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error(String(err)))
-    if (options.signal?.aborted === true) throw new ProtocolError(ErrorCode.INTERNAL, 'request timed out or was aborted')
+    // A timeout or an abort is what it is (TimeoutError / AbortError), not the peer's internal error:
+    // callers retry the one and stop on the other.
+    if (options.signal?.aborted === true) throw options.signal.reason
     throw err
   }
 }

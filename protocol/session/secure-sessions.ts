@@ -11,11 +11,12 @@ import { identityFromSeed } from '../crypto/x3dh/keys.ts'
 import { safetyNumber } from '../crypto/x3dh/safety-number.ts'
 import { SessionCipher } from '../crypto/ratchet/session-cipher.ts'
 import { decodeRatchetMessage, isPrekeyMessage } from '../crypto/ratchet/wire.ts'
+import { DEFAULT_TIMEOUT_MS } from '../constants.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
 import { CONTROL_MESSAGE } from '../groups/constants.ts'
 import { ed25519PublicKeyOf, parsePeerId } from '../identity.ts'
 import { LocalPrekeys } from '../prekeys/local-prekeys.ts'
-import { PrekeyPublisher } from '../prekeys/prekey-client.ts'
+import { PrekeyPublisher } from '../prekeys/prekey-publisher.ts'
 import { InvalidPrekeyBundleError } from '../prekeys/errors.ts'
 import { Envelope, Payload } from '../wire/messages.ts'
 import { ContactTrust } from './contact-trust.ts'
@@ -80,6 +81,23 @@ export interface SecureSessionsInit {
    * its ratchet messages no longer decrypt here, e.g. after this device lost or restored its store.
    */
   sendReset?: (peer: PeerId) => Promise<unknown>
+  /** Bound on a shared session setup (prekey fetch and key agreement); default DEFAULT_TIMEOUT_MS. */
+  setupTimeoutMs?: number
+}
+
+/** Waits for `task` until `signal` ends; the task itself runs on. Throws the signal's reason. */
+async function untilAborted<T> (task: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal == null) return await task
+  signal.throwIfAborted()
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([task, new Promise<never>((_resolve, reject) => {
+      onAbort = () => { reject(signal.reason) }
+      signal.addEventListener('abort', onAbort, { once: true })
+    })])
+  } finally {
+    if (onAbort != null) signal.removeEventListener('abort', onAbort)
+  }
 }
 
 /** Control type that only exists to carry a new session's prekey message to a peer out of step. */
@@ -187,10 +205,12 @@ export class SecureSessions {
     if (this.#init.prekeys == null) return false
     let setup = this.#setups.get(peer)
     if (setup == null) {
-      setup = this.#setUp(to, options).finally(() => this.#setups.delete(peer))
+      // Shared by every send racing to this peer: it runs on its own timeout, not on the signal of
+      // whichever caller came first (that caller giving up must not fail the others).
+      setup = this.#setUp(to, { signal: AbortSignal.timeout(this.#init.setupTimeoutMs ?? DEFAULT_TIMEOUT_MS) }).finally(() => this.#setups.delete(peer))
       this.#setups.set(peer, setup)
     }
-    return await setup
+    return await untilAborted(setup, options.signal)
   }
 
   async #setUp (to: PeerId, options: AbortOptions): Promise<boolean> {
@@ -353,6 +373,7 @@ export class SecureSessions {
  */
 function fetchFailure (peer: string, err: unknown): Error {
   if (InvalidPrekeyBundleError.is(err)) return err
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) return new UnreachableError(`prekey bundle of ${peer} could not be fetched in time`, { cause: err })
   if (ProtocolError.is(err) && err.code !== ErrorCode.INTERNAL && err.code !== ErrorCode.RATE_LIMITED) return err
   return new UnreachableError(`prekey bundle of ${peer} could not be fetched: ${errorMessage(err)}`, { cause: err })
 }

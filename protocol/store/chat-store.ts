@@ -1,22 +1,11 @@
-// The client's local store: its message history (the place where deduplication by id happens) and a
-// small key-value space for protocol state. Implemented on IndexedDB (web), SQLite (node) and memory.
+// The client's local store: its message history (the place where deduplication by id happens), the
+// durable outbox, and a small key-value space for protocol state. Implemented on IndexedDB (web),
+// SQLite (node) and memory; one compliance suite (test/compliance/chat-store.ts) runs against each.
+import type { ChatMessage, MessageUpdate } from '../messages/message.ts'
+import type { OutboxEntry } from '../messages/outbox-entry.ts'
 
-// `read`: an outgoing message the recipient has read (read receipt), or an incoming one read here.
-export type MessageStatus = 'sending' | 'stored' | 'delivered' | 'received' | 'read' | 'failed'
-
-export interface ChatMessage {
-  /** Envelope id, 32 hex characters; unique per message. */
-  id: string
-  /** The other end: the recipient of an outgoing message, the sender of an incoming one. */
-  peer: string
-  direction: 'in' | 'out'
-  text: string
-  /** Sender's clock, ms since epoch. */
-  sentAt: number
-  /** Local clock when this device stored it. */
-  receivedAt: number
-  status: MessageStatus
-}
+export type { AttachmentRef, ChatMessage, MessageStatus, MessageUpdate } from '../messages/message.ts'
+export type { OutboxEntry, OutboxEnvelope } from '../messages/outbox-entry.ts'
 
 export interface MessageQuery {
   peer?: string
@@ -27,18 +16,29 @@ export interface MessageQuery {
 export interface ChatStore {
   /**
    * Adds a message unless one with its id is already there or was deleted here; true when it was
-   * added. A deleted id stays refused, so a replayed envelope cannot bring the message back.
+   * added. A deleted id stays refused, so a replayed envelope cannot bring the message back. With
+   * `outbox`, the entry is added in the same transaction (a queued message never lacks its entry).
    */
-  addMessage(message: ChatMessage): Promise<boolean>
+  addMessage(message: ChatMessage, outbox?: OutboxEntry): Promise<boolean>
   getMessage(id: string): Promise<ChatMessage | undefined>
-  setStatus(id: string, status: MessageStatus): Promise<void>
   /**
-   * Removes a message from this device and keeps its id as a tombstone (also when it was absent):
-   * that id is never added again. A tombstone holds the id only, nothing of the message.
+   * Changes a message under the status rule (`canMove`: never backwards), checked inside the store's
+   * transaction so two racing updates cannot undo each other. Returns the message as it is now when
+   * something changed, undefined otherwise (unknown id, or nothing to change).
+   */
+  updateMessage(id: string, update: MessageUpdate): Promise<ChatMessage | undefined>
+  /**
+   * Removes a message (and its outbox entry) from this device and keeps its id as a tombstone (also
+   * when it was absent): that id is never added again. A tombstone holds the id only.
    */
   deleteMessage(id: string): Promise<void>
   /** Messages in the order this device stored them. */
   listMessages(query?: MessageQuery): Promise<ChatMessage[]>
+  /** Adds or replaces an outbox entry (by id); a new one goes to the end of the queue. */
+  putOutbox(entry: OutboxEntry): Promise<void>
+  /** The outbox, oldest first. */
+  listOutbox(): Promise<OutboxEntry[]>
+  deleteOutbox(id: string): Promise<void>
   getValue(key: string): Promise<Uint8Array | undefined>
   setValue(key: string, value: Uint8Array): Promise<void>
   deleteValue(key: string): Promise<void>

@@ -1,36 +1,59 @@
 // In-memory ChatStore for tests and simulations: same semantics as the persistent stores.
+import { applyUpdate } from '../messages/message.ts'
+import { copyOutboxEntry } from '../messages/outbox-entry.ts'
 import { selectMessages } from './chat-store.ts'
-import type { ChatMessage, ChatStore, MessageQuery, MessageStatus } from './chat-store.ts'
+import type { ChatMessage, ChatStore, MessageQuery, MessageUpdate, OutboxEntry } from './chat-store.ts'
+
+const copy = (m: ChatMessage): ChatMessage => structuredClone(m)
 
 export class MemoryChatStore implements ChatStore {
   readonly #messages = new Map<string, ChatMessage>()
   readonly #values = new Map<string, Uint8Array>()
   /** Ids of deleted messages: refused for good (see ChatStore.deleteMessage). */
   readonly #deleted = new Set<string>()
+  /** Insertion order is queue order; a replaced entry keeps its place. */
+  readonly #outbox = new Map<string, OutboxEntry>()
 
-  async addMessage (message: ChatMessage): Promise<boolean> {
+  async addMessage (message: ChatMessage, outbox?: OutboxEntry): Promise<boolean> {
     if (this.#messages.has(message.id) || this.#deleted.has(message.id)) return false
-    this.#messages.set(message.id, { ...message })
+    this.#messages.set(message.id, copy(message))
+    if (outbox != null) this.#outbox.set(outbox.id, copyOutboxEntry(outbox))
     return true
   }
 
   async getMessage (id: string): Promise<ChatMessage | undefined> {
     const m = this.#messages.get(id)
-    return m == null ? undefined : { ...m }
+    return m == null ? undefined : copy(m)
   }
 
-  async setStatus (id: string, status: MessageStatus): Promise<void> {
+  async updateMessage (id: string, update: MessageUpdate): Promise<ChatMessage | undefined> {
     const m = this.#messages.get(id)
-    if (m != null) m.status = status
+    const next = m == null ? undefined : applyUpdate(m, update)
+    if (next == null) return undefined
+    this.#messages.set(id, next)
+    return copy(next)
   }
 
   async deleteMessage (id: string): Promise<void> {
     this.#deleted.add(id)
     this.#messages.delete(id)
+    this.#outbox.delete(id)
   }
 
   async listMessages (query?: MessageQuery): Promise<ChatMessage[]> {
-    return selectMessages(this.#messages.values(), query).map(m => ({ ...m }))
+    return selectMessages(this.#messages.values(), query).map(copy)
+  }
+
+  async putOutbox (entry: OutboxEntry): Promise<void> {
+    this.#outbox.set(entry.id, copyOutboxEntry(entry))
+  }
+
+  async listOutbox (): Promise<OutboxEntry[]> {
+    return [...this.#outbox.values()].map(copyOutboxEntry)
+  }
+
+  async deleteOutbox (id: string): Promise<void> {
+    this.#outbox.delete(id)
   }
 
   async getValue (key: string): Promise<Uint8Array | undefined> {

@@ -9,8 +9,8 @@ import {
 import type { KeyObject } from 'node:crypto'
 import { hchacha } from '@noble/ciphers/chacha.js'
 import { isStrictEd25519PublicKey } from '../../protocol/crypto/noble-provider.ts'
-import { CryptoProviderError, checkSharedSecret } from '../../protocol/crypto/provider.ts'
-import type { CryptoProvider } from '../../protocol/crypto/provider.ts'
+import { CryptoProviderError, checkSharedSecret } from '../../protocol/crypto/provider-types.ts'
+import type { CryptoProvider } from '../../protocol/crypto/provider-types.ts'
 
 const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
 const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex')

@@ -1,6 +1,6 @@
 // One suite for every ChatStore implementation (memory, SQLite, IndexedDB): they must behave alike.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ChatMessage, ChatStore } from '../../protocol/store/chat-store.ts'
+import type { ChatMessage, ChatStore, OutboxEntry } from '../../protocol/store/chat-store.ts'
 
 export function message (id: number, overrides: Partial<ChatMessage> = {}): ChatMessage {
   return {
@@ -11,6 +11,19 @@ export function message (id: number, overrides: Partial<ChatMessage> = {}): Chat
     sentAt: 1_700_000_000_000 + id,
     receivedAt: 1_700_000_000_500 + id,
     status: 'received',
+    ...overrides
+  }
+}
+
+export function outboxEntry (id: number, overrides: Partial<OutboxEntry> = {}): OutboxEntry {
+  return {
+    id: id.toString(16).padStart(32, '0'),
+    to: 'peer-a',
+    payload: Uint8Array.of(10, 2, 104, 105),
+    control: false,
+    sentAt: 1_700_000_000_000 + id,
+    attempts: 0,
+    envelopes: [],
     ...overrides
   }
 }
@@ -46,17 +59,63 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       expect((await store.listMessages({ limit: 2 })).map(m => m.text)).toEqual(['message 1', 'message 2'])
     })
 
-    it('updates status', async () => {
-      await store.addMessage(message(5, { direction: 'out', status: 'sending' }))
-      await store.setStatus(message(5).id, 'delivered')
-      expect((await store.getMessage(message(5).id))?.status).toBe('delivered')
+    it('updates status forward only: a late "stored" never undoes "delivered"', async () => {
+      await store.addMessage(message(5, { direction: 'out', status: 'queued' }))
+      expect(await store.updateMessage(message(5).id, { status: 'sent' })).toMatchObject({ status: 'sent' })
+      expect(await store.updateMessage(message(5).id, { status: 'delivered', path: 'webrtc' })).toMatchObject({ status: 'delivered', path: 'webrtc' })
+      expect(await store.updateMessage(message(5).id, { status: 'stored' })).toBeUndefined()
+      expect(await store.updateMessage(message(5).id, { status: 'failed', error: 'too late' })).toBeUndefined()
+      expect(await store.getMessage(message(5).id)).toMatchObject({ status: 'delivered', path: 'webrtc' })
+      expect(await store.updateMessage(message(5).id, { status: 'read' })).toMatchObject({ status: 'read' })
+      expect(await store.updateMessage('f'.repeat(32), { status: 'read' })).toBeUndefined()
       expect(await store.getMessage('f'.repeat(32))).toBeUndefined()
+    })
+
+    it('keeps a failure reason, and clears it when the message moves on', async () => {
+      await store.addMessage(message(6, { direction: 'out', status: 'sent' }))
+      expect(await store.updateMessage(message(6).id, { status: 'failed', error: 'refused' })).toMatchObject({ status: 'failed', error: 'refused' })
+      const retried = await store.updateMessage(message(6).id, { status: 'queued' })
+      expect(retried).toMatchObject({ status: 'queued', error: 'refused' })
+      const stored = await store.updateMessage(message(6).id, { status: 'stored', path: 'mailbox' })
+      expect(stored?.error).toBeUndefined()
+      expect(await store.getMessage(message(6).id)).toEqual({ ...message(6, { direction: 'out' }), status: 'stored', path: 'mailbox' })
+    })
+
+    it('keeps the whole message model: path, attachment, group, sender, reply and edit links', async () => {
+      const full = message(13, { path: 'relayed', attachment: { name: 'a.png', mime: 'image/png', size: 3 }, group: 'g1', sender: 'peer-z', replyTo: message(1).id, editOf: message(2).id })
+      await store.addMessage(full)
+      expect(await store.getMessage(full.id)).toEqual(full)
+      expect(await store.listMessages()).toEqual([full])
+    })
+
+    it('queues outbox entries in order, replaces one in place, and deletes by id', async () => {
+      expect(await store.listOutbox()).toEqual([])
+      await store.putOutbox(outboxEntry(1))
+      await store.putOutbox(outboxEntry(2, { control: true, to: 'peer-b' }))
+      await store.putOutbox(outboxEntry(3))
+      const sealed = outboxEntry(1, { attempts: 2, lastError: 'unreachable', envelopes: [{ peer: 'peer-a', envelope: Uint8Array.of(1, 2, 3) }, { peer: 'peer-c', envelope: Uint8Array.of(4), done: 'stored' }] })
+      await store.putOutbox(sealed)
+      expect(await store.listOutbox()).toEqual([sealed, outboxEntry(2, { control: true, to: 'peer-b' }), outboxEntry(3)])
+      await store.deleteOutbox(outboxEntry(2).id)
+      expect((await store.listOutbox()).map(e => e.id)).toEqual([outboxEntry(1).id, outboxEntry(3).id])
+    })
+
+    it('adds a queued message with its outbox entry; deleting the message cancels the entry', async () => {
+      const queued = message(20, { direction: 'out', status: 'queued' })
+      expect(await store.addMessage(queued, outboxEntry(20))).toBe(true)
+      // A duplicate id adds neither.
+      expect(await store.addMessage(queued, outboxEntry(20, { attempts: 9 }))).toBe(false)
+      expect(await store.listOutbox()).toEqual([outboxEntry(20)])
+      await store.deleteMessage(queued.id)
+      expect(await store.listOutbox()).toEqual([])
+      expect(await store.addMessage(queued, outboxEntry(20))).toBe(false)
+      expect(await store.listOutbox()).toEqual([])
     })
 
     it('deletes a message; other messages and a missing id are unaffected', async () => {
       await store.addMessage(message(8))
       await store.addMessage(message(9))
-      await store.setStatus(message(9).id, 'read')
+      await store.updateMessage(message(9).id, { status: 'read' })
       await store.deleteMessage(message(8).id)
       await store.deleteMessage('e'.repeat(32))
       expect(await store.getMessage(message(8).id)).toBeUndefined()
@@ -98,9 +157,13 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       if (reopen == null) throw new Error(`${name} is persistent but gave no reopen()`)
       await store.addMessage(message(7))
       await store.setValue('k', Uint8Array.of(9))
+      const sealed = outboxEntry(7, { envelopes: [{ peer: 'peer-a', envelope: Uint8Array.of(7, 7) }] })
+      await store.putOutbox(sealed)
       await store.close()
       store = await reopen()
       expect(await store.getMessage(message(7).id)).toEqual(message(7))
+      // The same envelope bytes after a restart: a retry sends exactly what the first try sent.
+      expect(await store.listOutbox()).toEqual([sealed])
       expect(await store.getValue('k')).toEqual(Uint8Array.of(9))
       expect(await store.addMessage(message(7))).toBe(false)
     })

@@ -1,7 +1,8 @@
 // A hostile "rendezvous" for security tests: a plain libp2p peer on 127.0.0.1 that speaks the public
 // protocols itself. Its prekey directory is the real one (PrekeyProtocol over SQLite) until a test
 // installs its own prekey handler (forged bundles, no answer). Its mailbox keeps every deposit
-// forever and serves all of them again on every fetch, ignoring acks: the replaying node.
+// forever and serves all of them again on every fetch, ignoring acks: the replaying node. It can
+// also drop the acks of deposits it committed (the fault behind duplicate retries).
 import { join } from 'node:path'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -37,7 +38,16 @@ export interface HostileNode {
 const emptyPrekeys = (): PrekeyResponse => ({ bundle: new Uint8Array(0), oneTimeRemaining: 0, pqOneTimeRemaining: 0, hasBundle: false })
 const emptyMailbox = (): MailboxResponse => ({ envelopes: [], cursor: 0n, more: false, count: 0 })
 
-export async function startHostileNode (cleanup: Cleanup): Promise<HostileNode> {
+export interface HostileNodeOptions {
+  /**
+   * The first this many deposits are committed and then their ack is dropped (the stream is
+   * reset instead of answered): the sender cannot tell stored from lost and must retry.
+   */
+  dropDepositAcks?: number
+}
+
+export async function startHostileNode (cleanup: Cleanup, options: HostileNodeOptions = {}): Promise<HostileNode> {
+  let dropAcks = options.dropDepositAcks ?? 0
   const identity = await DeviceIdentity.generate()
   const node = await createChatNode({ privateKey: identity.privateKey, transports: [tcp()], listen: ['/ip4/127.0.0.1/tcp/0'], privateNetwork: true })
   const dir = tempDir('babacloud-hostile-')
@@ -61,6 +71,10 @@ export async function startHostileNode (cleanup: Cleanup): Promise<HostileNode> 
           if (req.envelope == null) throw new ProtocolError(ErrorCode.MALFORMED, 'no envelope')
           verifyEnvelope(req.envelope)
           deposits.push(req.envelope)
+          if (dropAcks > 0) {
+            dropAcks--
+            stream.abort(new Error('ack dropped after commit'))
+          }
           return emptyMailbox()
         }
         if (req.type === MailboxRequest.Type.ACK) return { ...emptyMailbox(), count: req.ids.length }

@@ -1,11 +1,11 @@
 // A MemoryChatStore that loses power right after a chosen write: no later write lands, as if the
 // process had died there, so the store holds exactly what the device would find on restart.
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
-import type { ChatMessage, MessageStatus } from '../../protocol/store/chat-store.ts'
+import type { ChatMessage, MessageUpdate, OutboxEntry } from '../../protocol/store/chat-store.ts'
 
 export type StoreWrite =
   | { op: 'addMessage', message: ChatMessage }
-  | { op: 'setStatus' | 'deleteMessage', id: string }
+  | { op: 'updateMessage' | 'deleteMessage' | 'putOutbox' | 'deleteOutbox', id: string }
   | { op: 'setValue' | 'deleteValue', key: string }
 
 /**
@@ -37,12 +37,20 @@ export class PowerCutStore extends MemoryChatStore {
     for (const fail of this.#hung.splice(0)) fail(new Error('power cut'))
   }
 
-  override async addMessage (message: ChatMessage): Promise<boolean> {
-    return await this.#write({ op: 'addMessage', message }, async () => await super.addMessage(message))
+  override async addMessage (message: ChatMessage, outbox?: OutboxEntry): Promise<boolean> {
+    return await this.#write({ op: 'addMessage', message }, async () => await super.addMessage(message, outbox))
   }
 
-  override async setStatus (id: string, status: MessageStatus): Promise<void> {
-    await this.#write({ op: 'setStatus', id }, async () => { await super.setStatus(id, status) })
+  override async updateMessage (id: string, update: MessageUpdate): Promise<ChatMessage | undefined> {
+    return await this.#write({ op: 'updateMessage', id }, async () => await super.updateMessage(id, update))
+  }
+
+  override async putOutbox (entry: OutboxEntry): Promise<void> {
+    await this.#write({ op: 'putOutbox', id: entry.id }, async () => { await super.putOutbox(entry) })
+  }
+
+  override async deleteOutbox (id: string): Promise<void> {
+    await this.#write({ op: 'deleteOutbox', id }, async () => { await super.deleteOutbox(id) })
   }
 
   override async deleteMessage (id: string): Promise<void> {

@@ -12,7 +12,7 @@ import { MailboxClient } from '../../protocol/mailbox/mailbox-client.ts'
 import { createChatNode } from '../../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { Envelope } from '../../protocol/wire/messages.ts'
-import { DELETE_REQUEST } from '../../protocol/session/receipts.ts'
+import { DELETE_REQUEST } from '../../protocol/control/deletion.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import { PowerCutStore } from '../helpers/power-cut-store.ts'
@@ -268,7 +268,8 @@ describe('secure 1:1 messaging', () => {
     expect(await bob.client.markRead([stored.id])).toBe(0)
     expect((await bob.store.getMessage(stored.id))?.status).toBe('read')
     await waitFor(async () => (await alice.store.getMessage(stored.id))?.status === 'read', { what: 'the read receipt' })
-    expect(statuses).toEqual([`${stored.id}:stored`, `${stored.id}:delivered`, `${stored.id}:read`])
+    // Every step once and in order: queued, handed out, stored on the node, delivered, read.
+    expect(statuses).toEqual([`${stored.id}:queued`, `${stored.id}:sent`, `${stored.id}:stored`, `${stored.id}:delivered`, `${stored.id}:read`])
   })
 
   it('deletes for everyone on the sender\'s request only', async () => {

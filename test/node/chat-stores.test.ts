@@ -1,7 +1,9 @@
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
 import { SqliteChatStore } from '../../node/sqlite-chat-store.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
-import { chatStoreCompliance } from '../compliance/chat-store.ts'
+import { chatStoreCompliance, message } from '../compliance/chat-store.ts'
 import { tempDir } from '../helpers/wait.ts'
 
 chatStoreCompliance('memory', async () => ({ store: new MemoryChatStore() }), { persistent: false })
@@ -11,3 +13,40 @@ chatStoreCompliance('sqlite', async () => {
   const path = join(tmp.dir, 'chat.sqlite')
   return { store: new SqliteChatStore(path), reopen: async () => new SqliteChatStore(path), dispose: tmp.remove }
 }, { persistent: true })
+
+describe('SqliteChatStore migration', () => {
+  it('moves a store of the old model to the new one: "sending" becomes failed, tombstones stay', async () => {
+    const tmp = tempDir()
+    try {
+      const path = join(tmp.dir, 'chat.sqlite')
+      // The schema every store had before user_version was kept.
+      const old = new Database(path)
+      old.exec(`CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, peer TEXT NOT NULL,
+          direction TEXT NOT NULL, text TEXT NOT NULL, sent_at INTEGER NOT NULL, received_at INTEGER NOT NULL, status TEXT NOT NULL);
+        CREATE INDEX messages_by_peer ON messages (peer, seq);
+        CREATE TABLE kv (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+        CREATE TABLE deleted (id TEXT PRIMARY KEY) WITHOUT ROWID;`)
+      old.prepare("INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status) VALUES (?, 'peer-a', 'out', ?, 1, 1, ?)").run(message(1).id, 'kept', 'delivered')
+      old.prepare("INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status) VALUES (?, 'peer-a', 'out', ?, 2, 2, ?)").run(message(2).id, 'cut off', 'sending')
+      old.prepare('INSERT INTO deleted (id) VALUES (?)').run(message(3).id)
+      old.prepare("INSERT INTO kv (key, value) VALUES ('session/x', x'01')").run()
+      old.close()
+
+      const store = new SqliteChatStore(path)
+      expect(await store.listMessages()).toEqual([
+        message(1, { direction: 'out', text: 'kept', sentAt: 1, receivedAt: 1, status: 'delivered' }),
+        message(2, { direction: 'out', text: 'cut off', sentAt: 2, receivedAt: 2, status: 'failed', error: 'interrupted before it was acknowledged' })
+      ])
+      expect(await store.addMessage(message(3))).toBe(false)
+      expect(await store.getValue('session/x')).toEqual(Uint8Array.of(1))
+      expect(await store.listOutbox()).toEqual([])
+      await store.close()
+      // Opening again migrates nothing twice.
+      const again = new SqliteChatStore(path)
+      expect((await again.listMessages()).map(m => m.status)).toEqual(['delivered', 'failed'])
+      await again.close()
+    } finally {
+      tmp.remove()
+    }
+  })
+})

@@ -3,7 +3,7 @@
 // runs against real IndexedDB.
 import { join, resolve } from 'node:path'
 import { createServer } from 'vite'
-import type { ChatMessage, ChatStore, MessageQuery, MessageStatus } from '../../protocol/store/chat-store.ts'
+import type { ChatMessage, ChatStore, MessageQuery, MessageUpdate, OutboxEntry } from '../../protocol/store/chat-store.ts'
 import type { Page } from 'playwright-core'
 import type { ViteDevServer } from 'vite'
 
@@ -107,9 +107,12 @@ class BrowserChatStore implements ChatStore {
     return fromWire(result)
   }
 
-  async addMessage (message: ChatMessage): Promise<boolean> { return await this.#call('addMessage', message) as boolean }
+  async addMessage (message: ChatMessage, outbox?: OutboxEntry): Promise<boolean> { return await this.#call('addMessage', message, outbox) as boolean }
   async getMessage (id: string): Promise<ChatMessage | undefined> { return await this.#call('getMessage', id) as ChatMessage | undefined }
-  async setStatus (id: string, status: MessageStatus): Promise<void> { await this.#call('setStatus', id, status) }
+  async updateMessage (id: string, update: MessageUpdate): Promise<ChatMessage | undefined> { return await this.#call('updateMessage', id, update) as ChatMessage | undefined }
+  async putOutbox (entry: OutboxEntry): Promise<void> { await this.#call('putOutbox', entry) }
+  async listOutbox (): Promise<OutboxEntry[]> { return await this.#call('listOutbox') as OutboxEntry[] }
+  async deleteOutbox (id: string): Promise<void> { await this.#call('deleteOutbox', id) }
   async deleteMessage (id: string): Promise<void> { await this.#call('deleteMessage', id) }
   async listMessages (query?: MessageQuery): Promise<ChatMessage[]> { return await this.#call('listMessages', query) as ChatMessage[] }
   async getValue (key: string): Promise<Uint8Array | undefined> { return await this.#call('getValue', key) as Uint8Array | undefined }

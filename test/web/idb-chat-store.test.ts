@@ -1,5 +1,5 @@
 // The shared ChatStore compliance suite against IdbChatStore on real IndexedDB in Chromium, plus the
-// web app's own records: outbox order across a reopen and the JSON export.
+// version 3 → 4 migration (one message model, the protocol outbox) and the JSON export.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
 import { chatStoreCompliance } from '../compliance/chat-store.ts'
@@ -39,44 +39,68 @@ describe.runIf(hasChromium)('IndexedDB stores in Chromium', () => {
     }
   }, { persistent: true })
 
-  it('keeps the outbox in order across a reopen and exports without secrets', async () => {
+  it('migrates a version 3 database to the one message model, keeps tombstones, and exports without secrets', async () => {
     const result = await browser.page.evaluate(async () => {
       const { webImport } = globalThis as unknown as { webImport: WebImport }
       const { openAppDb } = await webImport<typeof import('../../web/store/app-db.ts')>('/store/app-db.ts')
-      const { Outbox } = await webImport<typeof import('../../web/store/outbox.ts')>('/store/outbox.ts')
       const { AppData } = await webImport<typeof import('../../web/store/app-data.ts')>('/store/app-data.ts')
       const { IdbChatStore } = await webImport<typeof import('../../web/store/idb-chat-store.ts')>('/store/idb-chat-store.ts')
-      let db = await openAppDb('outbox-test')
-      await new Outbox(db).add('peer-a', 'first', 1)
-      await new Outbox(db).add('peer-b', 'second', 2)
-      await new Outbox(db).add('peer-a', 'third', 3)
+      // A database as version 3 of the app left it: paths beside the messages, a text-only outbox.
+      const old = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open('migrate-test', 3)
+        req.onupgradeneeded = () => {
+          const db = req.result
+          const messages = db.createObjectStore('messages', { keyPath: 'seq', autoIncrement: true })
+          messages.createIndex('id', 'id', { unique: true })
+          messages.createIndex('peer', 'peer')
+          for (const name of ['values', 'identity', 'paths', 'settings', 'deleted']) db.createObjectStore(name)
+          db.createObjectStore('contacts', { keyPath: 'peerId' })
+          db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true })
+          db.createObjectStore('attachments', { keyPath: 'id' })
+        }
+        req.onsuccess = () => { resolve(req.result) }
+        req.onerror = () => { reject(req.error) }
+      })
+      const tx = old.transaction(['messages', 'paths', 'attachments', 'deleted', 'outbox'], 'readwrite')
+      tx.objectStore('messages').add({ id: 'a'.repeat(32), peer: 'peer-a', direction: 'out', text: 'hi', sentAt: 1, receivedAt: 1, status: 'stored' })
+      tx.objectStore('messages').add({ id: 'b'.repeat(32), peer: 'peer-a', direction: 'out', text: 'cut off', sentAt: 2, receivedAt: 2, status: 'sending' })
+      tx.objectStore('messages').add({ id: 'c'.repeat(32), peer: 'peer-a', direction: 'in', text: '', sentAt: 3, receivedAt: 3, status: 'received' })
+      tx.objectStore('paths').put('mailbox', 'a'.repeat(32))
+      tx.objectStore('attachments').put({ id: 'c'.repeat(32), peer: 'peer-a', direction: 'in', name: 'x.png', mime: 'image/png', size: 4, bytes: new Uint8Array(4), savedAt: 3 })
+      tx.objectStore('deleted').put(1, 'd'.repeat(32))
+      tx.objectStore('outbox').add({ peer: 'peer-a', text: 'first', queuedAt: 10 })
+      tx.objectStore('outbox').add({ peer: 'peer-b', text: 'second', queuedAt: 11 })
+      await new Promise<void>((resolve, reject) => { tx.oncomplete = () => { resolve() }; tx.onerror = () => { reject(tx.error) } })
+      old.close()
+
+      const db = await openAppDb('migrate-test')
+      const store = new IdbChatStore(db)
       const data = new AppData(db)
       await data.saveIdentity({ seed: new Uint8Array(32).fill(7), peerId: 'me', createdAt: 1 })
-      await data.putContact({ peerId: 'peer-a', nickname: 'A', addedAt: 1 })
-      await new IdbChatStore(db).addMessage({ id: 'a'.repeat(32), peer: 'peer-a', direction: 'out', text: 'hi', sentAt: 1, receivedAt: 1, status: 'stored' })
-      await data.setPath('a'.repeat(32), 'mailbox')
+      const messages = await store.listMessages()
+      const outbox = await store.listOutbox()
+      const tombstoneHolds = !await store.addMessage({ id: 'd'.repeat(32), peer: 'peer-a', direction: 'in', text: 'replayed', sentAt: 5, receivedAt: 5, status: 'received' })
+      const exported = await data.exportAll()
+      const stores = [...db.objectStoreNames]
       db.close()
-      db = await openAppDb('outbox-test')
-      const outbox = new Outbox(db)
-      const all = (await outbox.list()).map(i => i.text)
-      const forA = (await outbox.list('peer-a')).map(i => i.text)
-      const first = (await outbox.list())[0]
-      await outbox.remove(first.seq as number)
-      const exported = await new AppData(db).exportAll()
-      const count = await outbox.count()
-      db.close()
-      return { all, forA, count, exported: JSON.stringify(exported) }
+      return { messages, outbox: outbox.map(e => ({ id: e.id, to: e.to, sealed: e.envelopes.length })), tombstoneHolds, exported: JSON.stringify(exported), stores }
     })
-    expect(result.all).toEqual(['first', 'second', 'third'])
-    expect(result.forA).toEqual(['first', 'third'])
-    expect(result.count).toBe(2)
+    expect(result.messages.slice(0, 3)).toMatchObject([
+      { id: 'a'.repeat(32), status: 'stored', path: 'mailbox' },
+      { id: 'b'.repeat(32), status: 'failed', error: 'interrupted before it was acknowledged' },
+      { id: 'c'.repeat(32), status: 'received', attachment: { name: 'x.png', mime: 'image/png', size: 4 } }
+    ])
+    // Each old outbox item is now a queued message with its entry, in the old order.
+    expect(result.messages.slice(3)).toMatchObject([{ peer: 'peer-a', text: 'first', status: 'queued' }, { peer: 'peer-b', text: 'second', status: 'queued' }])
+    expect(result.outbox).toEqual([{ id: result.messages[3].id, to: 'peer-a', sealed: 0 }, { id: result.messages[4].id, to: 'peer-b', sealed: 0 }])
+    expect(result.tombstoneHolds).toBe(true)
+    expect(result.stores).not.toContain('paths')
     const exported = JSON.parse(result.exported)
     expect(exported).toMatchObject({
       format: 'babacloud-chat-export',
       peerId: 'me',
-      contacts: [{ peerId: 'peer-a', nickname: 'A' }],
-      messages: [{ text: 'hi', status: 'stored', path: 'mailbox' }],
-      outbox: [{ text: 'second' }, { text: 'third' }]
+      messages: [{ text: 'hi', status: 'stored', path: 'mailbox' }, { text: 'cut off' }, { text: '' }, { text: 'first' }, { text: 'second' }],
+      outbox: [{ to: 'peer-a', text: 'first' }, { to: 'peer-b', text: 'second' }]
     })
     expect(result.exported).not.toContain('seed')
   })

@@ -72,6 +72,7 @@ export class ChatApp extends LitElement {
   override connectedCallback (): void {
     super.connectedCallback()
     this.service.addEventListener('change', this.#onChange)
+    this.service.addEventListener('message:changed', this.#onMessageChanged)
     window.addEventListener('hashchange', this.#onHash)
     window.addEventListener('online', this.#onOnline)
     window.addEventListener('pagehide', this.#onPageHide)
@@ -82,6 +83,7 @@ export class ChatApp extends LitElement {
   override disconnectedCallback (): void {
     super.disconnectedCallback()
     this.service.removeEventListener('change', this.#onChange)
+    this.service.removeEventListener('message:changed', this.#onMessageChanged)
     window.removeEventListener('hashchange', this.#onHash)
     window.removeEventListener('online', this.#onOnline)
     window.removeEventListener('pagehide', this.#onPageHide)
@@ -90,6 +92,15 @@ export class ChatApp extends LitElement {
   readonly #onChange = (): void => {
     this.requestUpdate()
     void this.#loadConversation()
+  }
+
+  /** One message moved (status, path): patched into the open conversation, nothing reloaded. */
+  readonly #onMessageChanged = (evt: Event): void => {
+    const m = (evt as CustomEvent<ViewMessage>).detail
+    const r = this.route
+    if (r.name !== 'chat' || m.peer !== r.peer) return
+    const i = this.messages.findIndex(x => x.id === m.id)
+    this.messages = i < 0 ? [...this.messages, m] : this.messages.map((x, j) => j === i ? { ...m, attachment: m.attachment ?? x.attachment } : x)
   }
 
   readonly #onOnline = (): void => { this.service.retryNow() }

@@ -14,7 +14,7 @@ import type { Contact } from '../store/app-db.ts'
 
 const STATUS_LABEL: Record<ViewMessage['status'], string> = {
   queued: 'Waiting in outbox',
-  sending: 'Sending…',
+  sent: 'Sending…',
   stored: 'Stored on node',
   delivered: 'Delivered',
   read: 'Read',

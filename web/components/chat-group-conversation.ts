@@ -12,7 +12,7 @@ import type { Contact } from '../store/app-db.ts'
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
-const STATUS: Partial<Record<ViewMessage['status'], string>> = { sending: 'Sending…', stored: 'Sent', failed: 'Not sent', delivered: 'Sent' }
+const STATUS: Partial<Record<ViewMessage['status'], string>> = { sent: 'Sending…', queued: 'Waiting', stored: 'Sent', failed: 'Not sent', delivered: 'Sent' }
 
 @customElement('chat-group-conversation')
 export class ChatGroupConversation extends LitElement {

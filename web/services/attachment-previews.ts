@@ -1,7 +1,7 @@
 // Object URLs for the decrypted attachments a conversation shows, made once per attachment id from
 // the IndexedDB copy, so re-renders neither copy the bytes again nor leak a URL per render.
 import { OCTET_STREAM, isInlineImage, normalizeMediaType } from '../../protocol/attachments/mime.ts'
-import type { ViewMessage } from './chat-service.ts'
+import type { ViewMessage } from './view-model.ts'
 import type { IdbAttachmentSink } from '../store/idb-attachment-sink.ts'
 
 export class AttachmentPreviews {

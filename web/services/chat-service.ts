@@ -1,7 +1,7 @@
 // The web app's one service: local data, the browser's libp2p node with its ChatClient, GroupClient
-// and AttachmentService, the connection to the rendezvous (with reconnects), the outbox, and WebRTC
-// upgrades. Components read its state and call its methods; it announces every change with a plain
-// `change` event.
+// and AttachmentService, the connection to the rendezvous (with reconnects), and WebRTC upgrades.
+// The outbox is the protocol's (in the IndexedDB store). Components read its state and call its
+// methods; it announces changes with a `change` event, and a changed message with `message:changed`.
 import { multiaddr } from '@multiformats/multiaddr'
 import { ChatClient } from '../../protocol/chat-client.ts'
 import { GroupClient } from '../../protocol/groups/group-client.ts'
@@ -10,8 +10,7 @@ import { DeviceIdentity, parsePeerId } from '../../protocol/identity.ts'
 import { openAppDb, deleteAppDb } from '../store/app-db.ts'
 import { AppData } from '../store/app-data.ts'
 import { IdbChatStore } from '../store/idb-chat-store.ts'
-import { Outbox } from '../store/outbox.ts'
-import { OutboxFlusher } from './outbox-flusher.ts'
+import { newQueuedText } from '../../protocol/messages/outbox.ts'
 import { GroupActions } from './group-actions.ts'
 import { listGroups } from './group-history.ts'
 import { fetchRendezvousInfo, pickRendezvousAddress } from './rendezvous-info.ts'
@@ -21,12 +20,13 @@ import { SafetyNumbers } from './safety-numbers.ts'
 import { holdTabLock } from './tab-lock.ts'
 import { createWebNode } from './web-node.ts'
 import { WebAttachments } from './web-attachments.ts'
-import { WebRTCUpgrader, bestPath } from './webrtc-upgrade.ts'
+import { WebRTCUpgrader } from './webrtc-upgrade.ts'
+import { toView } from './view-model.ts'
 import type { RendezvousInfo } from './rendezvous-info.ts'
-import type { DeliveryPath } from '../../protocol/chat-client.ts'
+import type { ViewGroup, ViewMessage } from './view-model.ts'
+import type { DeliveryPath } from '../../protocol/delivery/path.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { ChatMessage } from '../../protocol/store/chat-store.ts'
-import type { GroupInfo } from '../../protocol/groups/group-state.ts'
 import type { AppDb, Contact } from '../store/app-db.ts'
 import type { LocalExport } from '../store/app-data.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -34,23 +34,7 @@ import type { PeerId } from '@libp2p/interface'
 export type Phase = 'loading' | 'first-run' | 'ready' | 'failed'
 export type RendezvousState = 'connecting' | 'online' | 'offline'
 
-export interface ViewAttachment {
-  name: string
-  mime: string
-  size: number
-  /** Object URL of the decrypted bytes. */
-  url: string
-}
-
-export interface ViewMessage extends Omit<ChatMessage, 'status'> {
-  status: ChatMessage['status'] | 'queued'
-  path?: DeliveryPath
-  /** In a group: the member who wrote it. */
-  from?: string
-  attachment?: ViewAttachment
-}
-
-export type ViewGroup = GroupInfo & { member: boolean }
+export type { ViewAttachment, ViewGroup, ViewMessage } from './view-model.ts'
 
 /** Reconnects to the page's own node: a refused attempt is one cheap failed WebSocket. */
 const RECONNECT_MIN_MS = 500
@@ -84,7 +68,6 @@ export class ChatService extends EventTarget {
   #db?: AppDb
   #data?: AppData
   #store?: IdbChatStore
-  #outbox?: Outbox
   #identity?: DeviceIdentity
   #node?: ChatNode
   #client?: ChatClient
@@ -95,12 +78,6 @@ export class ChatService extends EventTarget {
   #upgrader?: WebRTCUpgrader
   #retryTimer?: ReturnType<typeof setTimeout>
   #backoff = RECONNECT_MIN_MS
-  readonly #flusher = new OutboxFlusher({
-    outbox: () => this.#outbox,
-    canSend: () => this.rendezvous === 'online' && this.#client != null,
-    send: async item => await this.#sendNow(item.peer, item.text, true),
-    changed: async () => { await this.#refresh() }
-  })
   #closed = false
   #tabLocked = false
   #activePeer?: string
@@ -115,7 +92,6 @@ export class ChatService extends EventTarget {
       })
       this.#data = new AppData(this.#db)
       this.#store = new IdbChatStore(this.#db)
-      this.#outbox = new Outbox(this.#db)
       this.#files = new WebAttachments({
         db: this.#db,
         store: this.#store,
@@ -158,7 +134,7 @@ export class ChatService extends EventTarget {
 
   async #refresh (): Promise<void> {
     this.contacts = await this.#data?.listContacts() ?? []
-    this.outboxCount = await this.#outbox?.count() ?? 0
+    this.outboxCount = (await this.#store?.listOutbox() ?? []).filter(e => !e.control).length
     if (this.#store != null && this.peerId != null) this.groups = await listGroups(this.#store, this.peerId)
     this.#changed()
   }
@@ -214,8 +190,10 @@ export class ChatService extends EventTarget {
       deliveryReceipts: true
     })
     this.#client = client
-    client.addEventListener('message', evt => { void this.#onMessage(evt.detail.peer, evt.detail.id, evt.detail.path) })
-    client.addEventListener('status', () => { this.#changed() })
+    client.addEventListener('message', evt => { void this.#onMessage(evt.detail.peer) })
+    // A status or path moved: the screen updates that one message; no reload.
+    client.addEventListener('message:changed', evt => { void this.#messageChanged(evt.detail) })
+    client.addEventListener('path', () => { this.#changed() })
     client.addEventListener('refused', ({ detail: r }) => {
       this.notice = `A message from ${r.from} was refused: it came without your session's encryption (a replay or a downgrade).`
       this.#changed()
@@ -302,8 +280,7 @@ export class ChatService extends EventTarget {
     this.#changed()
   }
 
-  async #onMessage (peer: string, id: string, path: DeliveryPath): Promise<void> {
-    await this.#data?.setPath(id, path)
+  async #onMessage (peer: string): Promise<void> {
     if (await this.#data?.getContact(peer) == null) {
       // A first message from someone not in the list: show the conversation, nickname left to the user.
       await this.#data?.putContact({ peerId: peer, nickname: '', addedAt: Date.now() })
@@ -322,9 +299,24 @@ export class ChatService extends EventTarget {
     return contact
   }
 
-  /** How this device is connected to `peer` right now, best path first. */
+  /** How this device is connected to `peer` right now (the client's `path` events keep it fresh). */
   peerPath (peer: string): DeliveryPath | undefined {
-    return this.#node == null ? undefined : bestPath(this.#node, peer)
+    try {
+      return this.#client?.pathTo(parsePeerId(peer))
+    } catch {
+      return undefined
+    }
+  }
+
+  async #messageChanged (message: ChatMessage): Promise<void> {
+    const [view] = await this.#files?.attach([toView(message)]) ?? [toView(message)]
+    this.dispatchEvent(new CustomEvent('message:changed', { detail: view }))
+    // Only the outbox count can change with it; nothing else is reloaded.
+    const count = (await this.#store?.listOutbox() ?? []).filter(e => !e.control).length
+    if (count !== this.outboxCount) {
+      this.outboxCount = count
+      this.#changed()
+    }
   }
 
   /**
@@ -342,95 +334,66 @@ export class ChatService extends EventTarget {
     this.#upgradeTimer = undefined
     if (peer == null) return
     this.prepareConversation(peer)
-    this.#upgradeTimer = setInterval(() => {
-      if (this.peerPath(peer) !== 'webrtc') this.prepareConversation(peer)
-    }, UPGRADE_RETRY_MS)
+    this.#upgradeTimer = setInterval(() => { this.prepareConversation(peer) }, UPGRADE_RETRY_MS)
   }
 
   /** Opening a conversation starts the WebRTC upgrade, so the first message already goes direct. */
   prepareConversation (peer: string): void {
-    if (this.rendezvous !== 'online' || this.#upgrader == null) return
+    if (this.rendezvous !== 'online' || this.#upgrader == null || this.#client == null) return
     let target: PeerId
     try {
       target = parsePeerId(peer)
     } catch {
       return
     }
+    // The one route decision: no dial at a peer that is on WebRTC already or has just left.
+    if (!this.#client.route(target).upgrade) return
     void this.#upgrader.upgrade(target).then(() => { this.#changed() })
   }
 
   async conversation (peer: string): Promise<ViewMessage[]> {
-    if (this.#store == null || this.#data == null || this.#outbox == null) return []
-    const messages: ViewMessage[] = await this.#store.listMessages({ peer, limit: 500 })
-    const paths = await this.#data.getPaths(messages.map(m => m.id))
-    messages.forEach((m, i) => { m.path = paths[i] })
-    const queued = (await this.#outbox.list(peer)).filter(q => !this.#flusher.inFlight.has(q.seq as number))
-    await this.#files?.attach(messages)
-    return [...messages, ...queued.map(q => ({
-      id: `outbox-${q.seq ?? 0}`, peer, direction: 'out' as const, text: q.text, sentAt: q.queuedAt, receivedAt: q.queuedAt, status: 'queued' as const
-    }))]
-  }
-
-  async send (peer: string, text: string): Promise<void> {
-    if (await this.#data?.getContact(peer) == null) await this.#data?.putContact({ peerId: peer, nickname: '', addedAt: Date.now() })
-    const client = this.#client
-    if (client == null || this.#outbox == null) {
-      await this.#queue(peer, text)
-      return
-    }
-    const target = parsePeerId(peer)
-    const reachable = this.rendezvous === 'online' || this.peerPath(peer) === 'webrtc' || this.peerPath(peer) === 'direct'
-    if (!reachable || (await this.#outbox.list(peer)).length > 0) {
-      // Nowhere to go, or behind earlier queued messages to this peer: keep the order, send on reconnect.
-      await this.#queue(peer, text)
-      void this.flushOutbox()
-      return
-    }
-    // Not in time: the message takes the relayed connection (or the mailbox) instead of waiting.
-    if (this.#upgrader != null && this.rendezvous === 'online') await this.#upgrader.upgradeWithin(target, SEND_UPGRADE_WAIT_MS)
-    await this.#sendNow(peer, text)
+    if (this.#store == null) return []
+    const messages = (await this.#store.listMessages({ peer, limit: 500 })).map(toView)
+    return await this.#files?.attach(messages) ?? messages
   }
 
   /**
-   * Sends one message; false when the rendezvous was unreachable. Then the message goes to the outbox,
-   * unless it came from there (`fromOutbox`), where it simply stays in its place.
+   * Writes a message: into the outbox and out at once when a way is open, else it waits there and
+   * leaves by itself (same envelope id on every try) once the node is back.
    */
-  async #sendNow (peer: string, text: string, fromOutbox = false): Promise<boolean> {
-    const client = this.#client as ChatClient
-    const pending = client.send(peer, text)
-    this.#changed()
-    try {
-      const result = await pending
-      await this.#data?.setPath(result.id, result.path)
-      this.#changed()
-      return true
-    } catch (err) {
-      if (err instanceof Error && err.name === 'UnreachableError') {
-        await this.#moveFailedToOutbox(peer, text, !fromOutbox)
-        return false
-      }
-      this.notice = `The message could not be sent: ${errorMessage(err)}`
-      this.#changed()
-      return true
+  async send (peer: string, text: string): Promise<void> {
+    if (await this.#data?.getContact(peer) == null) await this.#data?.putContact({ peerId: peer, nickname: '', addedAt: Date.now() })
+    const client = this.#client
+    if (client == null) {
+      // No node in this page yet: the message waits in the store's outbox for the client.
+      const { message, entry } = newQueuedText(parsePeerId(peer).toString(), text, Date.now())
+      await this.#store?.addMessage(message, entry)
+      await this.#refresh()
+      return
     }
-  }
-
-  async #queue (peer: string, text: string): Promise<void> {
-    await this.#outbox?.add(peer, text)
+    const target = parsePeerId(peer)
+    const path = this.peerPath(peer)
+    try {
+      if (this.rendezvous !== 'online' && path !== 'webrtc' && path !== 'direct') {
+        await client.queue(target, text)
+        await this.#refresh()
+        return
+      }
+      // Not in time: the message takes the relayed connection (or the mailbox) instead of waiting.
+      if (this.#upgrader != null && client.route(target).upgrade) await this.#upgrader.upgradeWithin(target, SEND_UPGRADE_WAIT_MS)
+      const pending = client.send(target, text)
+      await this.#refresh()
+      await pending
+    } catch (err) {
+      // Unreachable now: it waits in the outbox (shown as queued) and leaves by itself later.
+      if ((err as { messageId?: string }).messageId == null) this.notice = `The message could not be sent: ${errorMessage(err)}`
+    }
     await this.#refresh()
   }
 
-  /** ChatClient marked the message failed; the outbox now owns it and sends it again later. */
-  async #moveFailedToOutbox (peer: string, text: string, enqueue: boolean): Promise<void> {
-    const messages = await this.#store?.listMessages({ peer, limit: 50 }) ?? []
-    const failed = messages.reverse().find(m => m.direction === 'out' && m.status === 'failed' && m.text === text)
-    if (failed != null) await this.#store?.deleteMessage(failed.id)
-    if (enqueue) await this.#queue(peer, text)
-  }
-
-  /** Sends what the outbox holds, oldest first, stopping at the first message that cannot leave. */
+  /** Sends what the outbox holds now. */
   async flushOutbox (): Promise<void> {
-    await this.#flusher.flush()
+    await this.#client?.flushOutbox()
   }
 
   async exportData (): Promise<LocalExport> {

@@ -5,7 +5,7 @@ import { groupMessages } from './group-history.ts'
 import type { GroupClient } from '../../protocol/groups/group-client.ts'
 import type { EncryptionSetting, GroupInfo } from '../../protocol/groups/group-state.ts'
 import type { ChatStore } from '../../protocol/store/chat-store.ts'
-import type { ViewMessage } from './chat-service.ts'
+import type { ViewMessage } from './view-model.ts'
 
 export interface GroupActionsInit {
   client(): GroupClient | undefined

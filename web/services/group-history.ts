@@ -3,7 +3,8 @@
 import { historyPeer } from '../../protocol/groups/constants.ts'
 import { GroupStore } from '../../protocol/groups/group-store.ts'
 import { toInfo } from '../../protocol/groups/group-state.ts'
-import type { ViewGroup, ViewMessage } from './chat-service.ts'
+import { toView } from './view-model.ts'
+import type { ViewGroup, ViewMessage } from './view-model.ts'
 import type { ChatStore } from '../../protocol/store/chat-store.ts'
 
 /** Shown at most per conversation, as for 1:1 conversations. */
@@ -16,8 +17,9 @@ export async function listGroups (store: ChatStore, me: string): Promise<ViewGro
 
 export async function groupMessages (store: ChatStore, groupId: string, me: string): Promise<ViewMessage[]> {
   const groups = new GroupStore(store)
-  const messages: ViewMessage[] = await store.listMessages({ peer: historyPeer(groupId), limit: HISTORY_LIMIT })
-  const senders = await Promise.all(messages.map(async m => m.direction === 'out' ? me : await groups.getSender(m.id)))
+  const messages: ViewMessage[] = (await store.listMessages({ peer: historyPeer(groupId), limit: HISTORY_LIMIT })).map(toView)
+  // Messages stored before version 4 carry no sender: the group store still knows it.
+  const senders = await Promise.all(messages.map(async m => m.from ?? (m.direction === 'out' ? me : await groups.getSender(m.id))))
   messages.forEach((m, i) => { m.from = senders[i] })
   return messages
 }

@@ -9,7 +9,7 @@ import type { ChatClient } from '../../protocol/chat-client.ts'
 import type { AppData } from '../store/app-data.ts'
 import type { AppDb } from '../store/app-db.ts'
 import type { IdbChatStore } from '../store/idb-chat-store.ts'
-import type { ViewMessage } from './chat-service.ts'
+import type { ViewMessage } from './view-model.ts'
 
 export interface WebAttachmentsInit {
   db: AppDb
@@ -53,8 +53,7 @@ export class WebAttachments {
 
   async #received (a: ReceivedAttachment): Promise<void> {
     const { store, data } = this.#init
-    await store.addMessage({ id: a.id, peer: a.from, direction: 'in', text: a.caption, sentAt: a.sentAt, receivedAt: Date.now(), status: 'received' })
-    await data.setPath(a.id, a.path)
+    await store.addMessage({ id: a.id, peer: a.from, direction: 'in', text: a.caption, sentAt: a.sentAt, receivedAt: Date.now(), status: 'received', path: a.path, attachment: { name: a.name, mime: a.mime, size: a.size } })
     if (await data.getContact(a.from) == null) await data.putContact({ peerId: a.from, nickname: '', addedAt: Date.now() })
     await this.#init.onChange()
   }
@@ -67,8 +66,7 @@ export class WebAttachments {
     const result = await this.#service.send(peer, { name: file.name, mime, bytes, caption })
     const now = Date.now()
     await this.#sink.put({ id: result.id, peer, direction: 'out', name: file.name, mime, size: bytes.length, bytes, savedAt: now })
-    await this.#init.store.addMessage({ id: result.id, peer, direction: 'out', text: caption, sentAt: now, receivedAt: now, status: result.status })
-    await this.#init.data.setPath(result.id, result.path)
+    await this.#init.store.addMessage({ id: result.id, peer, direction: 'out', text: caption, sentAt: now, receivedAt: now, status: result.status, path: result.path, attachment: { name: file.name, mime, size: bytes.length } })
   }
 
   /** Adds the stored file, as an object URL, to each message that has one. */

@@ -1,10 +1,9 @@
 // Upgrades a chat with another browser from the relayed connection to WebRTC, signalled through the
-// rendezvous relay. One retry: about one dial in ten between two headless Chromium tabs stalls after
+// rendezvous relay. Whether to try is the protocol's route decision (`ChatClient.route`); this only
+// dials. One retry: about one dial in ten between two headless Chromium tabs stalls after
 // the ICE candidates arrive, and an immediate retry has always succeeded (STACK.md).
 import { multiaddr } from '@multiformats/multiaddr'
-import { connectionPath } from '../../protocol/chat-client.ts'
-import { parsePeerId } from '../../protocol/identity.ts'
-import type { DeliveryPath } from '../../protocol/chat-client.ts'
+import { connectionPath } from '../../protocol/delivery/path.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { PeerId } from '@libp2p/interface'
 
@@ -72,15 +71,4 @@ export class WebRTCUpgrader {
     }
     return false
   }
-}
-
-/** How `node` is connected to `peer` right now, best path first; undefined when it is not. */
-export function bestPath (node: ChatNode, peer: string): DeliveryPath | undefined {
-  let paths: DeliveryPath[]
-  try {
-    paths = node.getConnections(parsePeerId(peer)).filter(c => c.status === 'open').map(connectionPath)
-  } catch {
-    return undefined
-  }
-  return (['webrtc', 'direct', 'relayed'] as const).find(p => paths.includes(p))
 }

@@ -1,7 +1,7 @@
-// Device-local app data beside the message store: identity seed, contacts, delivery paths, settings,
-// and the JSON export of all of it.
+// Device-local app data beside the message store: identity seed, contacts, settings, and the JSON
+// export of all of it.
+import { Payload } from '../../protocol/wire/messages.ts'
 import type { AppDb, Contact, IdentityRecord } from './app-db.ts'
-import type { DeliveryPath } from '../../protocol/chat-client.ts'
 
 export interface LocalExport {
   format: 'babacloud-chat-export'
@@ -46,22 +46,6 @@ export class AppData {
     await this.db.delete('contacts', peerId)
   }
 
-  async getPath (messageId: string): Promise<DeliveryPath | undefined> {
-    return await this.db.get('paths', messageId)
-  }
-
-  /** Paths of many messages in one transaction (a conversation re-renders often). */
-  async getPaths (messageIds: string[]): Promise<Array<DeliveryPath | undefined>> {
-    const tx = this.db.transaction('paths')
-    const paths = await Promise.all(messageIds.map(async id => await tx.store.get(id)))
-    await tx.done
-    return paths
-  }
-
-  async setPath (messageId: string, path: DeliveryPath): Promise<void> {
-    await this.db.put('paths', path, messageId)
-  }
-
   async getSetting<T> (key: string): Promise<T | undefined> {
     return await this.db.get('settings', key) as T | undefined
   }
@@ -77,20 +61,15 @@ export class AppData {
   async exportAll (): Promise<LocalExport> {
     const identity = await this.loadIdentity()
     const messages = await this.db.getAll('messages')
-    const paths = new Map<string, DeliveryPath>()
-    let cursor = await this.db.transaction('paths').store.openCursor()
-    while (cursor != null) {
-      paths.set(String(cursor.key), cursor.value)
-      cursor = await cursor.continue()
-    }
     return {
       format: 'babacloud-chat-export',
       version: 1,
       exportedAt: new Date().toISOString(),
       peerId: identity?.peerId ?? null,
       contacts: await this.listContacts(),
-      messages: messages.map(({ seq: _seq, ...m }) => ({ ...m, path: paths.get(m.id) ?? null })),
-      outbox: (await this.db.getAll('outbox')).map(({ seq: _seq, ...o }) => o),
+      messages: messages.map(({ seq: _seq, ...m }) => ({ ...m, path: m.path ?? null })),
+      // Sealed envelopes stay out (ciphertext only); what waits is its recipient and text.
+      outbox: (await this.db.getAll('outbox')).filter(o => !o.control).map(o => ({ id: o.id, to: o.to, text: Payload.decode(o.payload).text, queuedAt: o.sentAt })),
       note: 'The identity secret key and encryption session state are not exported.'
     }
   }

@@ -1,66 +1,13 @@
 // The web app's IndexedDB database: one schema for the message store, identity, contacts and outbox.
 import { deleteDB, openDB } from 'idb'
-import type { DBSchema, IDBPDatabase } from 'idb'
-import type { ChatMessage } from '../../protocol/store/chat-store.ts'
-import type { DeliveryPath } from '../../protocol/chat-client.ts'
+import type { IDBPDatabase } from 'idb'
+import { migrateToV4 } from './app-db-v4.ts'
+import type { AppSchema } from './app-schema.ts'
 
 export const DB_NAME = 'babacloud-chat'
-export const DB_VERSION = 3
+export const DB_VERSION = 4
 
-export interface StoredMessage extends ChatMessage {
-  /** Storage order, assigned by IndexedDB. */
-  seq?: number
-}
-
-export interface Contact {
-  peerId: string
-  nickname: string
-  addedAt: number
-  // Later: safety-number verification state plugs in here (protocol/crypto/x3dh/safety-number.ts).
-}
-
-export interface OutboxItem {
-  /** Local key, storage order of the queue. */
-  seq?: number
-  peer: string
-  text: string
-  queuedAt: number
-}
-
-/** A file sent or received, decrypted, keyed by its attachment id (the id of its history entry too). */
-export interface AttachmentRecord {
-  id: string
-  /** The contact's PeerId (1:1). */
-  peer: string
-  direction: 'in' | 'out'
-  name: string
-  mime: string
-  size: number
-  bytes: Uint8Array
-  savedAt: number
-}
-
-export interface IdentityRecord {
-  seed: Uint8Array
-  peerId: string
-  createdAt: number
-}
-
-export interface AppSchema extends DBSchema {
-  messages: { key: number, value: StoredMessage, indexes: { id: string, peer: string } }
-  values: { key: string, value: Uint8Array }
-  identity: { key: 'device', value: IdentityRecord }
-  contacts: { key: string, value: Contact }
-  outbox: { key: number, value: OutboxItem }
-  /** How each message travelled (UI detail the protocol store does not keep). */
-  paths: { key: string, value: DeliveryPath }
-  /** Small app settings, e.g. the last rendezvous info for starting while it is down. */
-  settings: { key: string, value: unknown }
-  /** Decrypted attachments (version 2), so previews survive reloads. */
-  attachments: { key: string, value: AttachmentRecord }
-  /** Tombstones (version 3): ids of deleted messages, never added again; the value is always 1. */
-  deleted: { key: string, value: 1 }
-}
+export type { AttachmentRecord, Contact, IdentityRecord, LegacyOutboxItem, StoredMessage, StoredOutboxEntry, AppSchema } from './app-schema.ts'
 
 export type AppDb = IDBPDatabase<AppSchema>
 
@@ -74,10 +21,11 @@ export async function openAppDb (name = DB_NAME, onBlocking?: () => void): Promi
       db.close()
       onBlocking?.()
     },
-    upgrade (db, oldVersion) {
+    upgrade (db, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) createV1(db)
       if (oldVersion < 2) db.createObjectStore('attachments', { keyPath: 'id' })
       if (oldVersion < 3) db.createObjectStore('deleted')
+      if (oldVersion < 4) migrateToV4(db, tx)
     }
   })
   return db

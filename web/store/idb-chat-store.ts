@@ -1,7 +1,11 @@
-// ChatStore on IndexedDB: same semantics as MemoryChatStore (dedupe by id, storage order, key-value space).
+// ChatStore on IndexedDB: same semantics as MemoryChatStore (dedupe by id, storage order, outbox,
+// key-value space).
+import { applyUpdate } from '../../protocol/messages/message.ts'
+import { copyOutboxEntry } from '../../protocol/messages/outbox-entry.ts'
 import { selectMessages } from '../../protocol/store/chat-store.ts'
-import type { AppDb, StoredMessage } from './app-db.ts'
-import type { ChatMessage, ChatStore, MessageQuery, MessageStatus } from '../../protocol/store/chat-store.ts'
+import type { IDBPObjectStore, StoreNames } from 'idb'
+import type { AppDb, AppSchema, StoredMessage, StoredOutboxEntry } from './app-db.ts'
+import type { ChatMessage, ChatStore, MessageQuery, MessageUpdate, OutboxEntry } from '../../protocol/store/chat-store.ts'
 
 function strip (m: StoredMessage): ChatMessage {
   const { seq: _seq, ...message } = m
@@ -15,9 +19,9 @@ export class IdbChatStore implements ChatStore {
     this.#db = db
   }
 
-  async addMessage (message: ChatMessage): Promise<boolean> {
-    // One transaction over both stores: a delete cannot slip in between the check and the add.
-    const tx = this.#db.transaction(['messages', 'deleted'], 'readwrite')
+  async addMessage (message: ChatMessage, outbox?: OutboxEntry): Promise<boolean> {
+    // One transaction over the stores: a delete cannot slip in between the check and the add.
+    const tx = this.#db.transaction(['messages', 'deleted', 'outbox'], 'readwrite')
     const store = tx.objectStore('messages')
     if (await tx.objectStore('deleted').getKey(message.id) != null || await store.index('id').getKey(message.id) != null) {
       await tx.done
@@ -26,6 +30,7 @@ export class IdbChatStore implements ChatStore {
     const { seq: _ignored, ...record } = message as StoredMessage
     try {
       await store.add(record)
+      if (outbox != null) await putEntry(tx.objectStore('outbox'), outbox)
       await tx.done
       return true
     } catch (err) {
@@ -40,11 +45,31 @@ export class IdbChatStore implements ChatStore {
     return m == null ? undefined : strip(m)
   }
 
-  async setStatus (id: string, status: MessageStatus): Promise<void> {
+  async updateMessage (id: string, update: MessageUpdate): Promise<ChatMessage | undefined> {
+    // Read, decide and write in one transaction: two racing updates cannot undo each other.
     const tx = this.#db.transaction('messages', 'readwrite')
     const store = tx.objectStore('messages')
     const m = await store.index('id').get(id)
-    if (m != null) await store.put({ ...m, status })
+    const next = m == null ? undefined : applyUpdate(strip(m), update)
+    if (m != null && next != null) await store.put({ ...next, seq: m.seq })
+    await tx.done
+    return next
+  }
+
+  async putOutbox (entry: OutboxEntry): Promise<void> {
+    const tx = this.#db.transaction('outbox', 'readwrite')
+    await putEntry(tx.store, entry)
+    await tx.done
+  }
+
+  async listOutbox (): Promise<OutboxEntry[]> {
+    return (await this.#db.getAll('outbox')).map(({ seq: _seq, ...e }) => copyOutboxEntry(e))
+  }
+
+  async deleteOutbox (id: string): Promise<void> {
+    const tx = this.#db.transaction('outbox', 'readwrite')
+    const key = await tx.store.index('id').getKey(id)
+    if (key != null) await tx.store.delete(key)
     await tx.done
   }
 
@@ -71,11 +96,14 @@ export class IdbChatStore implements ChatStore {
 
   /** Removes a message and keeps its id as a tombstone, so a replay cannot bring it back. */
   async deleteMessage (id: string): Promise<void> {
-    const tx = this.#db.transaction(['messages', 'deleted'], 'readwrite')
+    const tx = this.#db.transaction(['messages', 'deleted', 'outbox'], 'readwrite')
     await tx.objectStore('deleted').put(1, id)
     const messages = tx.objectStore('messages')
     const key = await messages.index('id').getKey(id)
     if (key != null) await messages.delete(key)
+    const outbox = tx.objectStore('outbox')
+    const queued = await outbox.index('id').getKey(id)
+    if (queued != null) await outbox.delete(queued)
     await tx.done
   }
 
@@ -109,3 +137,13 @@ export class IdbChatStore implements ChatStore {
     this.#db.close()
   }
 }
+
+/** Adds or replaces an entry by id; a replaced one keeps its place (its `seq`) in the queue. */
+async function putEntry (store: OutboxStore, entry: OutboxEntry): Promise<void> {
+  const seq = await store.index('id').getKey(entry.id)
+  const record: StoredOutboxEntry = copyOutboxEntry(entry)
+  if (seq != null) record.seq = seq
+  await store.put(record)
+}
+
+type OutboxStore = IDBPObjectStore<AppSchema, ArrayLike<StoreNames<AppSchema>>, 'outbox', 'readwrite'>

@@ -116,6 +116,49 @@ describe('SecureSessions', () => {
     await expect(alice.sessions.seal(bob.identity.peerId, { text: 'x' })).rejects.toMatchObject({ name: 'InvalidPrekeyBundleError', reason: 'withdrawn' })
   })
 
+  it('accepts a first-contact sealed message that crossed a session we started; refuses one signed after the peer\'s ratchet answer', async () => {
+    const directory = new Map()
+    const alice = await party(directory)
+    const bob = await party(directory)
+    // Alice writes first while Bob has no keys published: sealed, by design.
+    const crossing = await alice.sessions.seal(bob.identity.peerId, { text: 'first contact' }, { sentAt: Date.now() - 60_000 })
+    expect(crossing.scheme).toBe(Envelope.Scheme.SEALED)
+    // Before reading it, Bob writes to Alice, who has keys now: Bob starts a ratchet session.
+    await publish(directory, alice)
+    const init = await bob.sessions.seal(alice.identity.peerId, { text: 'reply written before reading' })
+    expect((await bob.sessions.open(crossing, verifyEnvelope(crossing), 'mailbox'))?.text).toBe('first contact')
+    // Alice answers over the session; a sealed envelope she signed after that is a downgrade.
+    await alice.sessions.open(init, verifyEnvelope(init), 'direct')
+    const answer = await alice.sessions.seal(bob.identity.peerId, { text: 'over the ratchet' })
+    expect(answer.scheme).toBe(Envelope.Scheme.RATCHET)
+    await bob.sessions.open(answer, verifyEnvelope(answer), 'direct')
+    const late = createEnvelope(alice.identity, bob.identity.peerId, { text: 'late' }, { sentAt: verifyEnvelope(answer).sentAt + 1 })
+    await expect(bob.sessions.open(late, verifyEnvelope(late), 'mailbox')).rejects.toMatchObject({ name: 'ProtocolError', code: 'UNAUTHORIZED' })
+    expect(bob.sessions.refusedSealed).toBe(1)
+  })
+
+  it('sets up one session for racing sends on its own signal: the first caller giving up fails no one else', async () => {
+    const directory = new Map<string, () => Promise<PrekeyBundle | undefined>>()
+    const alice = await party(directory)
+    const bob = await party(directory)
+    await publish(directory, bob)
+    const bundle = directory.get(bob.identity.peerId.toString()) as () => Promise<PrekeyBundle | undefined>
+    // A slow node: the bundle comes after the first caller has given up.
+    let fetches = 0
+    directory.set(bob.identity.peerId.toString(), async () => {
+      fetches++
+      await new Promise(resolve => setTimeout(resolve, 300))
+      return await bundle()
+    })
+    const impatient = alice.sessions.seal(bob.identity.peerId, { text: 'first' }, { signal: AbortSignal.timeout(50) })
+    const patient = alice.sessions.seal(bob.identity.peerId, { text: 'second' })
+    await expect(impatient).rejects.toMatchObject({ name: 'TimeoutError' })
+    const env = await patient
+    expect(env.scheme).toBe(Envelope.Scheme.RATCHET)
+    expect(fetches).toBe(1)
+    expect((await bob.sessions.open(env, verifyEnvelope(env), 'direct'))?.text).toBe('second')
+  })
+
   // Receiving a first message writes three things, in this order; a crash may come after any.
   it.each<[string, (w: StoreWrite) => boolean]>([
     ['the message', w => w.op === 'addMessage'],

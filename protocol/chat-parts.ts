@@ -1,0 +1,170 @@
+// Builds ChatClient's parts from one components object, the way js-libp2p builds a node: the
+// delivery router, sessions, mailbox sync, outbox, control channel and its plugins. A part passed in
+// `init.parts` is used as given (tests hand in their own); the rest are made here.
+import { DEFAULT_TIMEOUT_MS, LIVE_DELIVERY_TIMEOUT_MS } from './constants.ts'
+import { AccountClient } from './account/account-client.ts'
+import { ControlChannel } from './control/control-channel.ts'
+import { Deletion } from './control/deletion.ts'
+import { Receipts } from './control/receipts.ts'
+import { HomeResolver } from './delivery/home-resolver.ts'
+import { connectionPath } from './delivery/path.ts'
+import { DeliveryRouter } from './delivery/router.ts'
+import { DirectMessages } from './dm/direct-messages.ts'
+import { UnreachableError } from './errors.ts'
+import { HomePublisher } from './federation/home-publisher.ts'
+import { parsePeerId } from './identity.ts'
+import { MailboxClient } from './mailbox/mailbox-client.ts'
+import { MailboxSync } from './mailbox/mailbox-sync.ts'
+import { Inbound } from './messages/inbound.ts'
+import { Outbox } from './messages/outbox.ts'
+import { PrekeyClient } from './prekeys/prekey-client.ts'
+import { SESSION_RESET, SecureSessions } from './session/secure-sessions.ts'
+import type { ControlSender } from './control/types.ts'
+import type { ChatMessage } from './messages/message.ts'
+import type { DeviceIdentity } from './identity.ts'
+import type { ChatNode } from './mesh/create-node.ts'
+import type { IdentityChange, SealedRefusal } from './session/secure-sessions.ts'
+import type { ChatStore } from './store/chat-store.ts'
+import type { AbortOptions, Logger, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface ChatClientInit {
+  node: ChatNode
+  identity: DeviceIdentity
+  store: ChatStore
+  /** The home rendezvous, including its `/p2p/<id>`. */
+  rendezvous?: Multiaddr
+  timeoutMs?: number
+  liveTimeoutMs?: number
+  /**
+   * With no unlimited (direct or WebRTC) connection to the recipient, deliver live over the plain
+   * circuit address through the rendezvous rather than by dialling the PeerId: that dial tries the
+   * peer's `/webrtc` addresses first and can stall there. For browsers, which upgrade to WebRTC
+   * themselves (the route decision then also says when to) and need the relayed path as fallback.
+   */
+  circuitFallback?: boolean
+  /** Send a delivery receipt for each message taken from the mailbox (default false). */
+  deliveryReceipts?: boolean
+  /** Publish prekeys so others can open ratchet sessions with this device (default true). */
+  publishPrekeys?: boolean
+  /** Federation (default true): publish our home record in the DHT and look recipients up there. */
+  federation?: boolean
+  /** The clock for prekey rotation, home record expiry and other expiring state (default Date.now). */
+  now?: () => number
+  /** Parts to use instead of the ones built here. */
+  parts?: Partial<Pick<ChatParts, 'router' | 'outbox' | 'mailboxSync'>>
+}
+
+/** What the parts tell the client (it turns these into its events). */
+export interface ChatPartsEvents {
+  onMessage(message: ChatMessage): void
+  onChanged(message: ChatMessage): void
+  onDeleted(id: string, peer: string): void
+  onIdentityChanged(change: IdentityChange): void
+  onRefused(refusal: SealedRefusal): void
+  /** Resolves a PeerId or @username to devices (checks contact trust). */
+  resolve(to: string, options: AbortOptions): Promise<PeerId[]>
+  sendControl: ControlSender['sendControl']
+}
+
+export interface ChatParts {
+  log: Logger
+  rendezvousPeer?: PeerId
+  accounts?: AccountClient
+  sessions: SecureSessions
+  dm: DirectMessages
+  router: DeliveryRouter
+  mailboxSync?: MailboxSync
+  outbox: Outbox
+  control: ControlChannel
+  inbound: Inbound
+  receipts: Receipts
+  deletion: Deletion
+  homePublisher?: HomePublisher
+}
+
+export function createChatParts (init: ChatClientInit, events: ChatPartsEvents): ChatParts {
+  const { node, identity, store, rendezvous } = init
+  const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const log = node.logger.forComponent('babacloud:chat-client')
+  let rendezvousPeer: PeerId | undefined
+  if (rendezvous != null) {
+    const id = rendezvous.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (id == null) throw new UnreachableError(`rendezvous address ${rendezvous.toString()} has no /p2p/ peer id`)
+    rendezvousPeer = parsePeerId(id)
+  }
+  const mailbox = rendezvous != null ? new MailboxClient(node, rendezvous, timeoutMs) : undefined
+  const accounts = rendezvous != null ? new AccountClient(node, rendezvous, timeoutMs) : undefined
+  const prekeys = rendezvous != null ? new PrekeyClient(node, rendezvous, timeoutMs) : undefined
+  const federation = init.federation ?? true
+  const sessions = new SecureSessions({
+    identity, store, prekeys, log, publish: init.publishPrekeys ?? true, now: init.now, setupTimeoutMs: timeoutMs,
+    onIdentityChanged: events.onIdentityChanged,
+    onRefused: events.onRefused,
+    sendReset: async peer => await events.sendControl(peer, SESSION_RESET, new Uint8Array(0))
+  })
+  const router = init.parts?.router ?? new DeliveryRouter({
+    node,
+    dm: { send: async (target, envelope, options) => await dm.send(target, envelope, options) },
+    log,
+    rendezvous,
+    rendezvousPeer,
+    mailbox,
+    homes: federation && rendezvousPeer != null ? new HomeResolver({ node, log, rendezvousPeer, now: init.now }) : undefined,
+    mailboxAt: home => new MailboxClient(node, home.addrs.length > 0 ? home.addrs : home.peer, timeoutMs),
+    timeoutMs,
+    liveTimeoutMs: init.liveTimeoutMs ?? LIVE_DELIVERY_TIMEOUT_MS,
+    circuitFallback: init.circuitFallback === true,
+    upgrades: init.circuitFallback === true,
+    now: init.now
+  })
+  const outbox = init.parts?.outbox ?? new Outbox({
+    store,
+    log,
+    resolve: events.resolve,
+    seal: async (device, payload, options) => await sessions.seal(device, payload, options),
+    deliver: async (device, envelope, options) => await router.deliver(device, envelope, options),
+    parsePeer: parsePeerId,
+    onChanged: events.onChanged,
+    now: init.now
+  })
+  const control = new ControlChannel({
+    log,
+    sender: { sendControl: events.sendControl, queueControl: async (to, type, body, options) => await outbox.queueControl(to, type, body, options) }
+  })
+  // Receiving it already replaced the session (a new prekey message); nothing else to do.
+  control.handle(SESSION_RESET, async () => {})
+  const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged })
+  const deletion = new Deletion({ control, store, log, sendQueued: async id => await outbox.send(id), onDeleted: events.onDeleted })
+  // Receipts only for what came from the mailbox: a live delivery's ack already told the sender.
+  const owe = (message: ChatMessage, path: string): void => { if (init.deliveryReceipts === true && path === 'mailbox') receipts.delivered(message) }
+  const inbound = new Inbound({
+    self: node.peerId,
+    store,
+    sessions,
+    control,
+    onMessage: message => { events.onMessage(message); owe(message, message.path ?? 'mailbox') },
+    onRedelivered: owe,
+    now: init.now
+  })
+  const dm: DirectMessages = new DirectMessages(node, {
+    timeoutMs,
+    onEnvelope: async (env, header, connection) => { await inbound.receive(env, header, connectionPath(connection)) }
+  })
+  const mailboxSync = init.parts?.mailboxSync ?? (mailbox != null && rendezvousPeer != null
+    ? new MailboxSync({
+      node,
+      mailbox,
+      rendezvousPeer,
+      log,
+      receive: async (env, header) => await inbound.receive(env, header, 'mailbox'),
+      // The receipts for this page are in the durable outbox before the node may forget the page.
+      beforeAck: async () => { await receipts.commit() },
+      afterSync: () => { sessions.maintainPrekeys() }
+    })
+    : undefined)
+  const homePublisher = rendezvousPeer != null && rendezvous != null && federation
+    ? new HomePublisher({ node, identity, homes: [{ peer: rendezvousPeer, addrs: [rendezvous] }], log: node.logger.forComponent('babacloud:federation'), now: init.now })
+    : undefined
+  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, homePublisher }
+}

@@ -1,0 +1,24 @@
+// What a control plugin with more to do than answer messages (groups, attachments) may use of the
+// client it runs on. ChatClient provides it; plugins never import ChatClient, so nothing points
+// back up into it.
+import type { ControlHandler, ControlResult } from './types.ts'
+import type { AccountClient } from '../account/account-client.ts'
+import type { DeviceIdentity } from '../identity.ts'
+import type { ChatNode } from '../mesh/create-node.ts'
+import type { ChatStore } from '../store/chat-store.ts'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface ControlHost {
+  readonly node: ChatNode
+  readonly identity: DeviceIdentity
+  readonly store: ChatStore
+  readonly peerId: PeerId
+  readonly rendezvous?: Multiaddr
+  readonly accounts?: AccountClient
+  handleControl(type: string, handler: ControlHandler): void
+  sendControl(to: PeerId | string, type: string, body: Uint8Array, options?: AbortOptions): Promise<ControlResult>
+  /** `synced`: a mailbox sync finished. */
+  addEventListener(type: 'synced', listener: (evt: CustomEvent<{ received: number }>) => void): void
+  removeEventListener(type: 'synced', listener: (evt: CustomEvent<{ received: number }>) => void): void
+}

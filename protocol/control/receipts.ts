@@ -1,0 +1,84 @@
+// Delivery and read receipts as end-to-end encrypted control messages, sent through the durable
+// outbox so they are retried until acked, like messages. A receipt only moves the status of a
+// message its receiver sent to the receipt's author, and only forward (the store's status rule).
+import { chunks, decodeIds, encodeIds } from './control-ids.ts'
+import type { ControlMessage, ControlRegistry } from './types.ts'
+import type { ChatMessage } from '../messages/message.ts'
+import type { ContactTrust } from '../session/contact-trust.ts'
+import type { ChatStore } from '../store/chat-store.ts'
+import type { Logger, PeerId } from '@libp2p/interface'
+
+export const DELIVERED_RECEIPT = 'receipt/delivered'
+export const READ_RECEIPT = 'receipt/read'
+
+export interface ReceiptsComponents {
+  control: ControlRegistry
+  store: ChatStore
+  trust: ContactTrust
+  log: Logger
+  onChanged: (message: ChatMessage) => void
+}
+
+/** Whether `from` speaks for the conversation `peer` names (a PeerId, or a trusted device of @name). */
+export async function speaksFor (trust: ContactTrust, peer: string, from: PeerId): Promise<boolean> {
+  if (peer === from.toString()) return true
+  if (!peer.startsWith('@')) return false
+  const device = await trust.device(from.toString())
+  return device?.contact === peer && device.state === 'trusted'
+}
+
+export class Receipts {
+  readonly #c: ReceiptsComponents
+  /** Delivery receipts owed per sender, queued in the outbox at the next `commit()`. */
+  readonly #owed = new Map<string, string[]>()
+
+  constructor (components: ReceiptsComponents) {
+    this.#c = components
+    components.control.handle(DELIVERED_RECEIPT, async m => { await this.#onReceipt(m, 'delivered') })
+    components.control.handle(READ_RECEIPT, async m => { await this.#onReceipt(m, 'read') })
+  }
+
+  /** Owes the sender a delivery receipt for a message just received. */
+  delivered (message: ChatMessage): void {
+    this.#owed.set(message.peer, [...this.#owed.get(message.peer) ?? [], message.id])
+  }
+
+  /**
+   * Queues what is owed, one control message per sender and batch. Called before the mailbox ack:
+   * once the node forgets the messages, their receipts are already in the durable outbox.
+   */
+  async commit (): Promise<void> {
+    const owed = [...this.#owed]
+    this.#owed.clear()
+    for (const [peer, ids] of owed) {
+      for (const batch of chunks(ids)) await this.#c.control.queueControl(peer, DELIVERED_RECEIPT, encodeIds(batch))
+    }
+  }
+
+  /** Marks received messages read here and tells each sender; returns how many changed. */
+  async markRead (ids: string[]): Promise<number> {
+    const bySender = new Map<string, string[]>()
+    for (const id of ids) {
+      const m = await this.#c.store.getMessage(id)
+      if (m == null || m.direction !== 'in') continue
+      const changed = await this.#c.store.updateMessage(id, { status: 'read' })
+      if (changed == null) continue
+      this.#c.onChanged(changed)
+      bySender.set(m.peer, [...bySender.get(m.peer) ?? [], id])
+    }
+    for (const [peer, list] of bySender) {
+      for (const batch of chunks(list)) await this.#c.control.queueControl(peer, READ_RECEIPT, encodeIds(batch))
+    }
+    return [...bySender.values()].reduce((n, l) => n + l.length, 0)
+  }
+
+  async #onReceipt (m: ControlMessage, status: 'delivered' | 'read'): Promise<void> {
+    for (const id of decodeIds(m.body)) {
+      const message = await this.#c.store.getMessage(id)
+      if (message == null || message.direction !== 'out') continue
+      if (!await speaksFor(this.#c.trust, message.peer, m.from)) continue
+      const changed = await this.#c.store.updateMessage(id, { status })
+      if (changed != null) this.#c.onChanged(changed)
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// What the screens show: the protocol's message (one model, status and path included) with the
+// decrypted attachment as an object URL, and groups with this device's membership.
+import type { ChatMessage } from '../../protocol/store/chat-store.ts'
+import type { GroupInfo } from '../../protocol/groups/group-state.ts'
+
+export interface ViewAttachment {
+  name: string
+  mime: string
+  size: number
+  /** Object URL of the decrypted bytes. */
+  url: string
+}
+
+export interface ViewMessage extends Omit<ChatMessage, 'attachment'> {
+  /** In a group: the member who wrote it. */
+  from?: string
+  attachment?: ViewAttachment
+}
+
+export type ViewGroup = GroupInfo & { member: boolean }
+
+/** The protocol message as a screen shows it (the attachment URL is added by AttachmentPreviews). */
+export function toView (m: ChatMessage): ViewMessage {
+  const { attachment: _ref, ...rest } = m
+  return { ...rest, ...(m.sender != null ? { from: m.sender } : {}) }
+}

@@ -1,0 +1,66 @@
+// The web app's IndexedDB schema (version 4): what each object store holds.
+import type { DBSchema } from 'idb'
+import type { ChatMessage, OutboxEntry } from '../../protocol/store/chat-store.ts'
+import type { DeliveryPath } from '../../protocol/delivery/path.ts'
+
+export interface StoredMessage extends ChatMessage {
+  /** Storage order, assigned by IndexedDB. */
+  seq?: number
+}
+
+export interface Contact {
+  peerId: string
+  nickname: string
+  addedAt: number
+  // Later: safety-number verification state plugs in here (protocol/crypto/x3dh/safety-number.ts).
+}
+
+/** Version 1–3 outbox record: text only, re-sent under a new id (version 4 keeps the envelope). */
+export interface LegacyOutboxItem {
+  seq?: number
+  peer: string
+  text: string
+  queuedAt: number
+}
+
+/** An outbox entry (version 4) with its place in the queue. */
+export interface StoredOutboxEntry extends OutboxEntry {
+  /** Storage order, assigned by IndexedDB. */
+  seq?: number
+}
+
+/** A file sent or received, decrypted, keyed by its attachment id (the id of its history entry too). */
+export interface AttachmentRecord {
+  id: string
+  /** The contact's PeerId (1:1). */
+  peer: string
+  direction: 'in' | 'out'
+  name: string
+  mime: string
+  size: number
+  bytes: Uint8Array
+  savedAt: number
+}
+
+export interface IdentityRecord {
+  seed: Uint8Array
+  peerId: string
+  createdAt: number
+}
+
+export interface AppSchema extends DBSchema {
+  messages: { key: number, value: StoredMessage, indexes: { id: string, peer: string } }
+  values: { key: string, value: Uint8Array }
+  identity: { key: 'device', value: IdentityRecord }
+  contacts: { key: string, value: Contact }
+  /** The protocol outbox (version 4; before, `LegacyOutboxItem`s). */
+  outbox: { key: number, value: StoredOutboxEntry, indexes: { id: string } }
+  /** Versions 1–3 only: how each message travelled; version 4 keeps it on the message. */
+  paths: { key: string, value: DeliveryPath }
+  /** Small app settings, e.g. the last rendezvous info for starting while it is down. */
+  settings: { key: string, value: unknown }
+  /** Decrypted attachments (version 2), so previews survive reloads. */
+  attachments: { key: string, value: AttachmentRecord }
+  /** Tombstones (version 3): ids of deleted messages, never added again; the value is always 1. */
+  deleted: { key: string, value: 1 }
+}
