@@ -119,7 +119,15 @@ export class RequestStream<Req, Res extends { error?: WireError }> {
     const current = this.#current == null ? undefined : await this.#current.catch(() => undefined)
     if (current != null && !current.broken && current.stream.status === 'open' && current.stream.writeStatus === 'writable') return current
     const opening = (async (): Promise<OpenStream> => {
-      const stream = await this.#target.node.dialProtocol(this.#target.peer, this.#target.protocol, { signal })
+      let stream: Stream
+      try {
+        stream = await this.#target.node.dialProtocol(this.#target.peer, this.#target.protocol, { signal })
+      } catch (err) {
+        // Nothing was sent on a stream that failed to open, so one more try is safe for any
+        // request (e.g. the connection under it was closed while negotiating); within the same signal.
+        if (signal.aborted) throw err
+        stream = await this.#target.node.dialProtocol(this.#target.peer, this.#target.protocol, { signal })
+      }
       const lp = lpStream(stream, { maxDataLength: this.#target.maxResponseBytes })
       return { stream, lp, written: Promise.resolve(), read: Promise.resolve(), inFlight: 0, broken: false }
     })()

@@ -154,6 +154,7 @@ export class SqliteStore implements RendezvousStore {
   }
 
   #sql?: DepositStatements
+  #ackStatement?: Database.Statement
   #statements (): DepositStatements {
     this.#sql ??= {
       usage: this.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM envelopes WHERE recipient = ? AND expires_at > ?'),
@@ -190,7 +191,10 @@ export class SqliteStore implements RendezvousStore {
   }
 
   async ack (recipient: string, ids: Uint8Array[]): Promise<number> {
-    const del = this.db.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ?')
+    if (ids.length === 0) return 0
+    this.#ackStatement ??= this.db.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ?')
+    const del = this.#ackStatement
+    // All ids of one request in one transaction: one commit however many were delivered.
     const n = this.db.transaction(() => ids.reduce((n, id) => n + del.run(recipient, id).changes, 0))()
     // Acks are the hot path: the delivered bytes leave the WAL within WAL_SCRUB_DELAY_MS.
     if (n > 0) walScrubber(this.db).schedule()
