@@ -16,6 +16,8 @@ export const ENVELOPE_ID_LENGTH = 16
 /** Largest envelope any protocol accepts; text messages are far below it. */
 export const MAX_ENVELOPE_BYTES = 64 * 1024
 const SIGNATURE_CONTEXT = new TextEncoder().encode('babacloud/envelope/v1\0')
+/** Field 7 of a 64-byte signature on the wire: one tag byte, one length byte, the signature. */
+const SIGNATURE_FIELD_BYTES = 1 + 1 + 64
 
 export function envelopeIdToString (id: Uint8Array): string {
   return uint8ArrayToString(id, 'base16')
@@ -100,11 +102,15 @@ export function verifyEnvelope (env: Envelope): EnvelopeHeader {
   } catch (err) {
     throw new ProtocolError(ErrorCode.MALFORMED, `envelope address: ${(err as Error).message}`)
   }
-  if (!verifySignature(from, signingBytes(env), env.signature)) {
+  const signed = signingBytes(env)
+  if (!verifySignature(from, signed, env.signature)) {
     throw new ProtocolError(ErrorCode.BAD_SIGNATURE, 'envelope signature does not verify')
   }
   const sentAt = Number(env.sentAt)
-  return { id: envelopeIdToString(env.id), from, to, sentAt, size: Envelope.encode(env).length }
+  // The canonical encoding is the signed body plus the 64-byte signature field (tag, length,
+  // bytes): its size without encoding the envelope a second time.
+  const size = signed.length - SIGNATURE_CONTEXT.length + SIGNATURE_FIELD_BYTES
+  return { id: envelopeIdToString(env.id), from, to, sentAt, size }
 }
 
 /** Opens an envelope addressed to `recipient`; throws IntegrityError if it was not sealed to it. */

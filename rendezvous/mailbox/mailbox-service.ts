@@ -1,11 +1,13 @@
 // Server side of `/babacloud/mailbox/1.0.0`. Every request acts for the connection's authenticated
 // PeerId: a peer deposits only envelopes it signed, and fetches and acks only its own mailbox.
-import { DEFAULT_TIMEOUT_MS, MAILBOX_NOTIFY_PROTOCOL, MAILBOX_PROTOCOL, MAX_ACK_IDS, MAX_PAGE, MAX_REQUEST_BYTES } from '../../protocol/constants.ts'
+import { DEFAULT_TIMEOUT_MS, MAILBOX_NOTIFY_PROTOCOL, MAILBOX_PROTOCOL, MAX_PAGE, MAX_REQUEST_BYTES } from '../../protocol/constants.ts'
 import { ENVELOPE_ID_LENGTH, verifyEnvelope } from '../../protocol/crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { serve } from '../../protocol/rpc/rpc.ts'
-import { Envelope, MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
+import { Envelope, MailboxRequest } from '../../protocol/wire/messages.ts'
+import { mailboxRequestCodec, mailboxResponseCodec } from './mailbox-codec.ts'
+import type { ReceivedMailboxRequest, StoredMailboxResponse } from './mailbox-codec.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
 import { requesterOf } from '../limits/requester.ts'
@@ -15,12 +17,6 @@ import type { Connection, Logger, PeerId } from '@libp2p/interface'
 
 /** Clock skew tolerated on a sender's `sentAt` in the future. */
 const MAX_FUTURE_SKEW_MS = 10 * 60_000
-
-const requestCodec = {
-  encode: MailboxRequest.encode,
-  // Bounds repeated fields while decoding, before any allocation proportional to the count.
-  decode: (bytes: Parameters<typeof MailboxRequest.decode>[0]) => MailboxRequest.decode(bytes, { limits: { ids: MAX_ACK_IDS } })
-}
 
 /** Per-plan limits (implemented in rendezvous/billing/quota.ts); without one every deposit gets `limits`. */
 export interface MailboxQuota {
@@ -66,9 +62,11 @@ export class MailboxService {
     // every instance, and the one holding the recipient's connection wakes it.
     this.#unsubscribe = await this.#init.store.subscribeDeposits?.(recipient => { this.#onDeposit(recipient) })
     await this.#init.node.handle(MAILBOX_PROTOCOL, (stream, connection) => {
-      void serve<MailboxRequest, MailboxResponse>(stream, {
-        request: requestCodec,
-        response: MailboxResponse,
+      // Serves requests one after another until the peer closes the stream: a client may keep one
+      // stream open for many requests (each read bounded by MAX_REQUEST_BYTES and timeoutMs).
+      void serve<ReceivedMailboxRequest, StoredMailboxResponse>(stream, {
+        request: mailboxRequestCodec,
+        response: mailboxResponseCodec,
         maxRequestBytes: MAX_REQUEST_BYTES,
         timeoutMs: this.#init.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         log: this.#log,
@@ -99,7 +97,7 @@ export class MailboxService {
     this.#init.metrics?.requests.inc({ protocol: 'mailbox', type, outcome })
   }
 
-  async #handle (req: MailboxRequest, connection: Connection): Promise<MailboxResponse> {
+  async #handle (req: ReceivedMailboxRequest, connection: Connection): Promise<StoredMailboxResponse> {
     const peer = connection.remotePeer
     switch (req.type) {
       case MailboxRequest.Type.DEPOSIT: return await this.#deposit(req, peer)
@@ -111,7 +109,7 @@ export class MailboxService {
     }
   }
 
-  async #deposit (req: MailboxRequest, peer: PeerId): Promise<MailboxResponse> {
+  async #deposit (req: ReceivedMailboxRequest, peer: PeerId): Promise<StoredMailboxResponse> {
     if (req.envelope == null) throw new ProtocolError(ErrorCode.MALFORMED, 'deposit has no envelope')
     const header = verifyEnvelope(req.envelope)
     if (!header.from.equals(peer)) throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the sender of an envelope may deposit it')
@@ -123,7 +121,10 @@ export class MailboxService {
     if (header.sentAt > now + MAX_FUTURE_SKEW_MS || header.sentAt < now - limits.retentionMs) {
       throw new ProtocolError(ErrorCode.EXPIRED, 'envelope timestamp is outside the accepted window')
     }
-    const bytes = Envelope.encode(req.envelope)
+    // Stored as received when those bytes are the canonical encoding of what was verified (the size
+    // verifyEnvelope derives from the signed body); anything longer (unknown fields, padding) is
+    // normalised, so a recipient never gets unsigned bytes.
+    const bytes = req.envelopeBytes?.length === header.size ? req.envelopeBytes : Envelope.encode(req.envelope)
     try {
       await this.#init.store.deposit({ id: req.envelope.id, sender: peer.toString(), recipient, sentAt: header.sentAt, bytes }, limits, now)
     } catch (err) {
@@ -136,15 +137,16 @@ export class MailboxService {
     return { envelopes: [], cursor: 0n, more: false, count: 1 }
   }
 
-  async #fetch (req: MailboxRequest, peer: PeerId): Promise<MailboxResponse> {
+  async #fetch (req: MailboxRequest, peer: PeerId): Promise<StoredMailboxResponse> {
     const limit = Math.min(Math.max(req.limit, 1), MAX_PAGE)
     const page = await this.#init.store.fetch(peer.toString(), req.after, limit, this.#now())
-    const envelopes = page.envelopes.map(e => Envelope.decode(e.bytes))
+    // Only verified, canonical envelopes are stored: they go out as stored, without a decode here.
+    const storedEnvelopes = page.envelopes.map(e => e.bytes)
     const cursor = page.envelopes.at(-1)?.seq ?? req.after
-    return { envelopes, cursor, more: page.more, count: envelopes.length }
+    return { envelopes: [], storedEnvelopes, cursor, more: page.more, count: storedEnvelopes.length }
   }
 
-  async #ack (req: MailboxRequest, peer: PeerId): Promise<MailboxResponse> {
+  async #ack (req: MailboxRequest, peer: PeerId): Promise<StoredMailboxResponse> {
     if (req.ids.some(id => id.length !== ENVELOPE_ID_LENGTH)) throw new ProtocolError(ErrorCode.MALFORMED, 'ack ids must be 16 bytes')
     const count = await this.#init.store.ack(peer.toString(), req.ids)
     return { envelopes: [], cursor: 0n, more: false, count }

@@ -2,11 +2,10 @@
 // contract as SqliteStore; per-recipient advisory locks keep caps exact across instances, and
 // LISTEN/NOTIFY tells every instance about deposits made through the others.
 import pg from 'pg'
-import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
+import { depositBatch } from './postgres-deposit-batch.ts'
 import { DepositChannel } from './postgres-listener.ts'
-import { replayDigest } from './replay-digest.ts'
-import { LOCK_NAMESPACE, migrate, migratedPool, transaction } from './postgres-support.ts'
-import type { DepositListener, FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+import { migrate, migratedPool, transaction } from './postgres-support.ts'
+import type { DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 /** Applied in order, each once, recorded in schema_migrations. Never edit one that has shipped. */
 const MIGRATIONS: string[] = [
@@ -28,7 +27,9 @@ const MIGRATIONS: string[] = [
    CREATE INDEX envelopes_by_sender ON envelopes (sender);
    -- Replay protection outlives delivery: a digest of sender and id, never the id itself.
    CREATE TABLE seen_envelopes (digest BYTEA PRIMARY KEY, expires_at BIGINT NOT NULL);
-   CREATE INDEX seen_by_expiry ON seen_envelopes (expires_at);`
+   CREATE INDEX seen_by_expiry ON seen_envelopes (expires_at);`,
+  // Every deposit checks its recipient's usage: an index-only scan where the visibility map allows.
+  'CREATE INDEX envelopes_usage ON envelopes (recipient, expires_at, size);'
 ]
 
 const MIGRATION_LOCK = 1
@@ -62,16 +63,31 @@ function toStored (row: Row): StoredEnvelope {
   }
 }
 
+/** Deposits one group commit holds at most (bounds the arrays sent as statement parameters). */
+const MAX_BATCH = 500
+
+interface PendingDeposit {
+  envelope: NewEnvelope
+  limits: MailboxLimits
+  now: number
+  resolve(stored: StoredEnvelope): void
+  reject(err: Error): void
+}
+
 /**
- * No group commit here, unlike SqliteStore: SQLite has one writer, so batching is the only way to
- * share an fsync, whereas PostgreSQL runs the pool's transactions in parallel and its WAL writer
- * already flushes concurrent commits together. An application batch would also make deposits for
- * unrelated recipients wait on each other's locks, and one failure roll back the whole batch.
+ * Group commit, as SqliteStore: deposits queued while a batch transaction runs share the next one
+ * (one commit, one WAL flush, a few statements for the whole batch). Per-recipient advisory locks,
+ * taken in one order by every instance, keep caps exact across instances; each deposit is still
+ * checked on its own (./postgres-deposit-batch.ts).
  */
 export class PostgresStore implements RendezvousStore {
   readonly pool: pg.Pool
   readonly #channel: DepositChannel
   #closed = false
+  #pending: PendingDeposit[] = []
+  /** The batch transaction in flight, if any: at most one per instance. */
+  #flushing?: Promise<void>
+  readonly #commits: GroupCommitStats = { commits: 0, deposits: 0, largest: 0 }
 
   private constructor (pool: pg.Pool, connection: string | pg.PoolConfig) {
     this.pool = pool
@@ -92,39 +108,47 @@ export class PostgresStore implements RendezvousStore {
     await migrate(pool, 'schema_migrations', MIGRATION_LOCK, MIGRATIONS)
   }
 
-  async deposit (e: NewEnvelope, limits: MailboxLimits, now = Date.now()): Promise<StoredEnvelope> {
+  async deposit (envelope: NewEnvelope, limits: MailboxLimits, now = Date.now()): Promise<StoredEnvelope> {
     this.#assertOpen()
-    return await transaction(this.pool, async client => {
-      // Held until COMMIT: the cap check and the insert are atomic for this recipient across every
-      // instance, and seqs of one recipient commit in order, so a fetch cursor never skips a
-      // late-committing lower seq. A hashtext collision only serialises two unrelated mailboxes.
-      // The lock is a statement of its own: under READ COMMITTED each statement takes a fresh
-      // snapshot, so the usage query below sees what the previous holder committed.
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, e.recipient])
-      const current = await usageOn(client, e.recipient, now)
-      if (current.count + 1 > limits.maxMessages || current.bytes + e.bytes.length > limits.maxBytes) {
-        throw new ProtocolError(ErrorCode.MAILBOX_FULL, `recipient's mailbox is full (${limits.maxMessages} messages, ${limits.maxBytes} bytes)`)
-      }
-      const expiresAt = now + limits.retentionMs
-      const seen = await client.query('INSERT INTO seen_envelopes (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-        [replayDigest(e.sender, e.recipient, e.id), expiresAt])
-      if (seen.rowCount === 0) throw new ProtocolError(ErrorCode.REPLAY, 'envelope id was already deposited')
-      let seq: string
-      try {
-        const inserted = await client.query<{ seq: string }>(`INSERT INTO envelopes
-          (id, sender, recipient, sent_at, received_at, expires_at, size, envelope)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
-        [e.id, e.sender, e.recipient, e.sentAt, now, expiresAt, e.bytes.length, e.bytes])
-        seq = inserted.rows[0].seq
-      } catch (err) {
-        // Another sender reusing an id still pending for this recipient: the same id twice is a replay.
-        if ((err as { code?: string }).code === '23505') throw new ProtocolError(ErrorCode.REPLAY, 'envelope id is already pending for this recipient')
-        throw err
-      }
-      // Delivered by PostgreSQL only if this transaction commits.
-      await client.query('SELECT pg_notify($1, $2)', [DepositChannel.CHANNEL, `${seq}:${e.recipient}`])
-      return { ...e, seq: BigInt(seq), receivedAt: now, expiresAt }
+    return await new Promise((resolve, reject) => {
+      this.#pending.push({ envelope, limits, now, resolve, reject })
+      this.#kick()
     })
+  }
+
+  /** Starts a batch unless one is in flight (its end starts the next with whatever queued meanwhile). */
+  #kick (): void {
+    if (this.#flushing != null || this.#pending.length === 0) return
+    this.#flushing = new Promise<void>(resolve => {
+      // One turn of the event loop first, so deposits arriving together start together.
+      setImmediate(() => { void this.#flush().finally(resolve) })
+    }).finally(() => {
+      this.#flushing = undefined
+      this.#kick()
+    })
+  }
+
+  async #flush (): Promise<void> {
+    const batch = this.#pending.splice(0, MAX_BATCH)
+    let outcomes: Array<StoredEnvelope | Error>
+    try {
+      outcomes = await transaction(this.pool, async client => await depositBatch(client, batch))
+    } catch (err) {
+      for (const p of batch) p.reject(err as Error)
+      return
+    }
+    this.#commits.commits++
+    this.#commits.deposits += batch.length
+    this.#commits.largest = Math.max(this.#commits.largest, batch.length)
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i]
+      if (outcome instanceof Error) p.reject(outcome)
+      else p.resolve(outcome)
+    })
+  }
+
+  commitStats (): GroupCommitStats {
+    return { ...this.#commits }
   }
 
   async fetch (recipient: string, after: bigint, limit: number, now = Date.now()): Promise<FetchResult> {
@@ -180,6 +204,8 @@ export class PostgresStore implements RendezvousStore {
   async close (): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    // Deposits already accepted for a batch are committed (or refused) before the pool ends.
+    while (this.#flushing != null) await this.#flushing
     await this.#channel.close()
     await this.pool.end()
   }

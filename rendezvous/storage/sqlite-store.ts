@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3'
 import { migrateSqlite, openDurableSqlite, walScrubber } from './sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { replayDigest } from './replay-digest.ts'
-import type { DepositListener, FetchResult, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+import type { DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 // Kept as an export of this module for existing importers; the adapters share ./replay-digest.ts.
 export { replayDigest }
@@ -26,7 +26,10 @@ const MIGRATIONS: string[] = [
    CREATE INDEX envelopes_by_expiry ON envelopes (expires_at);
    -- Replay protection outlives delivery: a digest of sender and id, never the id itself.
    CREATE TABLE seen_envelopes (digest BLOB PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
-   CREATE INDEX seen_by_expiry ON seen_envelopes (expires_at);`
+   CREATE INDEX seen_by_expiry ON seen_envelopes (expires_at);`,
+  // Every deposit checks its recipient's usage: answered from this index alone, without reading
+  // each pending envelope's row (and its bytes).
+  'CREATE INDEX envelopes_usage ON envelopes (recipient, expires_at, size);'
 ]
 
 interface Row {
@@ -48,6 +51,13 @@ interface PendingDeposit {
   reject(err: Error): void
 }
 
+interface DepositStatements {
+  usage: Database.Statement
+  seen: Database.Statement
+  pending: Database.Statement
+  insert: Database.Statement
+}
+
 function toStored (row: Row): StoredEnvelope {
   return {
     seq: BigInt(row.seq),
@@ -65,6 +75,7 @@ export class SqliteStore implements RendezvousStore {
   readonly db: Database.Database
   #pending: PendingDeposit[] = []
   #flushScheduled = false
+  readonly #commits: GroupCommitStats = { commits: 0, deposits: 0, largest: 0 }
   // One process owns an embedded database, so deposit events never need to cross processes.
   readonly #listeners = new Set<DepositListener>()
 
@@ -83,21 +94,26 @@ export class SqliteStore implements RendezvousStore {
     })
   }
 
-  /** Commits every queued deposit in one transaction, then settles each caller. */
+  /**
+   * Commits every queued deposit in one transaction, then settles each caller. better-sqlite3 is
+   * synchronous, so a commit blocks the event loop: deposits whose frames arrive meanwhile wait in
+   * the socket buffers and are all queued in the next turn, and the next flush commits them together.
+   * The group grows with the load, without a timer delaying a lone deposit.
+   */
   #flush (): void {
     const batch = this.#pending
     this.#pending = []
     this.#flushScheduled = false
     const outcomes: Array<StoredEnvelope | Error> = []
-    const usage = this.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM envelopes WHERE recipient = ? AND expires_at > ?')
-    const seen = this.db.prepare('INSERT INTO seen_envelopes (digest, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
-    const pending = this.db.prepare('SELECT 1 FROM envelopes WHERE recipient = ? AND id = ?')
-    const insert = this.db.prepare(`INSERT INTO envelopes (id, sender, recipient, sent_at, received_at, expires_at, size, envelope)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
+    const sql = this.#statements()
+    // Usage read once per recipient and now, then kept up to date with this batch's own inserts.
+    const usage = new Map<string, MailboxUsage>()
     try {
       this.db.transaction(() => {
         for (const { envelope: e, limits, now } of batch) {
-          const current = usage.get(e.recipient, now) as MailboxUsage
+          const key = `${now}\0${e.recipient}`
+          const current = usage.get(key) ?? { ...sql.usage.get(e.recipient, now) as MailboxUsage }
+          usage.set(key, current)
           if (current.count + 1 > limits.maxMessages || current.bytes + e.bytes.length > limits.maxBytes) {
             outcomes.push(new ProtocolError(ErrorCode.MAILBOX_FULL, `recipient's mailbox is full (${limits.maxMessages} messages, ${limits.maxBytes} bytes)`))
             continue
@@ -105,15 +121,18 @@ export class SqliteStore implements RendezvousStore {
           const expiresAt = now + limits.retentionMs
           // Another sender reusing an id still pending here; checked first so one bad deposit
           // cannot fail the whole group commit on the unique constraint.
-          if (pending.get(e.recipient, e.id) != null) {
+          if (sql.pending.get(e.recipient, e.id) != null) {
             outcomes.push(new ProtocolError(ErrorCode.REPLAY, 'envelope id is already pending for this recipient'))
             continue
           }
-          if (seen.run(replayDigest(e.sender, e.recipient, e.id), expiresAt).changes === 0) {
+          if (sql.seen.run(replayDigest(e.sender, e.recipient, e.id), expiresAt).changes === 0) {
             outcomes.push(new ProtocolError(ErrorCode.REPLAY, 'envelope id was already deposited'))
             continue
           }
-          const { seq } = insert.get(e.id, e.sender, e.recipient, e.sentAt, now, expiresAt, e.bytes.length, e.bytes) as { seq: number | bigint }
+          const { seq } = sql.insert.get(e.id, e.sender, e.recipient, e.sentAt, now, expiresAt, e.bytes.length, e.bytes) as { seq: number | bigint }
+          // Counts for later deposits in this batch with the same now (this one expires after it).
+          current.count++
+          current.bytes += e.bytes.length
           outcomes.push({ ...e, seq: BigInt(seq), receivedAt: now, expiresAt })
         }
       })()
@@ -121,6 +140,9 @@ export class SqliteStore implements RendezvousStore {
       for (const p of batch) p.reject(err as Error)
       return
     }
+    this.#commits.commits++
+    this.#commits.deposits += batch.length
+    this.#commits.largest = Math.max(this.#commits.largest, batch.length)
     batch.forEach((p, i) => {
       const outcome = outcomes[i]
       if (outcome instanceof Error) p.reject(outcome)
@@ -131,11 +153,28 @@ export class SqliteStore implements RendezvousStore {
     }
   }
 
+  #sql?: DepositStatements
+  #ackStatement?: Database.Statement
+  #statements (): DepositStatements {
+    this.#sql ??= {
+      usage: this.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM envelopes WHERE recipient = ? AND expires_at > ?'),
+      seen: this.db.prepare('INSERT INTO seen_envelopes (digest, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      pending: this.db.prepare('SELECT 1 FROM envelopes WHERE recipient = ? AND id = ?'),
+      insert: this.db.prepare(`INSERT INTO envelopes (id, sender, recipient, sent_at, received_at, expires_at, size, envelope)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
+    }
+    return this.#sql
+  }
+
   #emit (recipient: string): void {
     for (const listener of this.#listeners) {
       // A throwing listener must not break the deposit path or starve the other listeners.
       try { listener(recipient) } catch {}
     }
+  }
+
+  commitStats (): GroupCommitStats {
+    return { ...this.#commits }
   }
 
   async subscribeDeposits (listener: DepositListener): Promise<() => Promise<void>> {
@@ -152,7 +191,10 @@ export class SqliteStore implements RendezvousStore {
   }
 
   async ack (recipient: string, ids: Uint8Array[]): Promise<number> {
-    const del = this.db.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ?')
+    if (ids.length === 0) return 0
+    this.#ackStatement ??= this.db.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ?')
+    const del = this.#ackStatement
+    // All ids of one request in one transaction: one commit however many were delivered.
     const n = this.db.transaction(() => ids.reduce((n, id) => n + del.run(recipient, id).changes, 0))()
     // Acks are the hot path: the delivered bytes leave the WAL within WAL_SCRUB_DELAY_MS.
     if (n > 0) walScrubber(this.db).schedule()

@@ -40,6 +40,15 @@ export interface StoreStats {
   recipients: number
 }
 
+/** How deposits were grouped into commits since the store opened (refused deposits included). */
+export interface GroupCommitStats {
+  /** Transactions that committed deposits. */
+  commits: number
+  deposits: number
+  /** The most deposits one commit held. */
+  largest: number
+}
+
 /** Receives the recipient of each committed deposit. */
 export type DepositListener = (recipient: string) => void
 
@@ -47,11 +56,13 @@ export interface RendezvousStore {
   /**
    * Stores an envelope for its recipient and resolves only once it is durably committed. Rejects
    * with ProtocolError REPLAY for an id seen before, MAILBOX_FULL when a cap would be exceeded.
+   * Concurrent deposits may share one transaction (group commit); each is still checked on its
+   * own, and one refused deposit never fails the others committed with it.
    */
   deposit(envelope: NewEnvelope, limits: MailboxLimits, now?: number): Promise<StoredEnvelope>
   /** Unexpired envelopes for `recipient` with seq > `after`, oldest first. */
   fetch(recipient: string, after: bigint, limit: number, now?: number): Promise<FetchResult>
-  /** Deletes the recipient's envelopes with these ids; returns how many were deleted. */
+  /** Deletes the recipient's envelopes with these ids in one transaction; returns how many were deleted. */
   ack(recipient: string, ids: Uint8Array[]): Promise<number>
   usage(recipient: string, now?: number): Promise<MailboxUsage>
   /**
@@ -68,6 +79,8 @@ export interface RendezvousStore {
    * recipient's connection can wake it. Best effort: a missed call only delays delivery until the
    * recipient's next sync. Resolves to an unsubscribe function.
    */
+  /** Group commit counters (for the bench and tests). */
+  commitStats?(): GroupCommitStats
   subscribeDeposits?(listener: DepositListener): Promise<() => Promise<void>>
   close(): Promise<void>
 }

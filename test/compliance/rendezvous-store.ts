@@ -2,7 +2,7 @@
 // when this suite passes; a behaviour it does not check is not part of the contract.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import type { MailboxLimits, NewEnvelope, RendezvousStore } from '../../rendezvous/storage/store.ts'
+import type { MailboxLimits, NewEnvelope, RendezvousStore, StoredEnvelope } from '../../rendezvous/storage/store.ts'
 
 export interface StoreHarness {
   /** Opens a store on this harness's storage; a second call sees what the first committed. */
@@ -230,6 +230,73 @@ export function rendezvousStoreCompliance (name: string, makeStore: () => Promis
       expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(5)
       expect(refused.every(r => ProtocolError.is(r.reason, ErrorCode.MAILBOX_FULL))).toBe(true)
       expect((await store.usage('bob', T0)).count).toBe(5)
+    })
+
+    it('commits concurrent deposits together in call order, each bad one refused with its own error', async () => {
+      const replayed = makeEnvelope('bob')
+      await store.deposit(replayed, LIMITS, T0)
+      const pendingForCarol = makeEnvelope('carol')
+      await store.deposit(pendingForCarol, LIMITS, T0)
+      const before = store.commitStats?.()
+      const good = Array.from({ length: 10 }, (_, i) => makeEnvelope(i % 2 === 0 ? 'bob' : 'dave', 40))
+      const twice = makeEnvelope('dave')
+      // All in one turn, so they queue for the same group commit; bad ones sit between good ones.
+      const calls: Array<Promise<StoredEnvelope>> = [
+        store.deposit(good[0], LIMITS, T0),
+        store.deposit(replayed, LIMITS, T0),
+        store.deposit(good[1], LIMITS, T0),
+        store.deposit(makeEnvelope('bob', 200), { ...LIMITS, maxBytes: 100 }, T0),
+        store.deposit(good[2], LIMITS, T0),
+        store.deposit({ ...pendingForCarol, sender: 'sender-b' }, LIMITS, T0),
+        store.deposit(twice, LIMITS, T0),
+        store.deposit(twice, LIMITS, T0),
+        ...good.slice(3).map(async e => await store.deposit(e, LIMITS, T0))
+      ]
+      const results = await Promise.allSettled(calls)
+      const codeOf = (r: PromiseSettledResult<StoredEnvelope>): string => r.status === 'fulfilled' ? 'ok' : ProtocolError.is(r.reason) ? r.reason.code : String(r.reason)
+      expect(results.map(codeOf)).toEqual(['ok', 'REPLAY', 'ok', 'MAILBOX_FULL', 'ok', 'REPLAY', 'ok', 'REPLAY', ...good.slice(3).map(() => 'ok')])
+      const stored = results.flatMap(r => r.status === 'fulfilled' ? [r.value] : [])
+      // Seqs follow the order of the calls, so each mailbox fetches in that order.
+      expect(stored.every((e, i) => i === 0 || e.seq > stored[i - 1].seq)).toBe(true)
+      expect((await store.fetch('bob', 0n, 100, T0)).envelopes.map(e => e.id)).toEqual([replayed.id, ...good.filter(e => e.recipient === 'bob').map(e => e.id)])
+      expect((await store.fetch('dave', 0n, 100, T0)).envelopes.map(e => e.id)).toEqual([good[1].id, twice.id, ...good.slice(3).filter(e => e.recipient === 'dave').map(e => e.id)])
+      expect((await store.fetch('carol', 0n, 100, T0)).envelopes.map(e => e.sender)).toEqual(['sender-a'])
+      // A refused deposit left no replay record: once it fits, it is taken.
+      const after = store.commitStats?.()
+      if (before != null && after != null) {
+        expect(after.deposits - before.deposits).toBe(calls.length)
+        expect(after.commits - before.commits).toBeLessThan(calls.length)
+        expect(after.largest).toBeGreaterThan(1)
+      }
+    })
+
+    it('holds every recipient\'s cap exactly when their deposits share commits', async () => {
+      const limits = { ...LIMITS, maxMessages: 5 }
+      const results = await Promise.allSettled(Array.from({ length: 24 }, async (_, i) => await store.deposit(makeEnvelope(i % 2 === 0 ? 'bob' : 'carol'), limits, T0)))
+      expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(10)
+      expect(results.every(r => r.status === 'fulfilled' || ProtocolError.is(r.reason, ErrorCode.MAILBOX_FULL))).toBe(true)
+      expect((await store.usage('bob', T0)).count).toBe(5)
+      expect((await store.usage('carol', T0)).count).toBe(5)
+    })
+
+    it('stores the exact bytes of a view into a larger buffer', async () => {
+      const frame = new Uint8Array(64).map((_, i) => i)
+      const e = { ...makeEnvelope('bob'), bytes: frame.subarray(10, 30) }
+      await store.deposit(e, LIMITS, T0)
+      const [fetched] = (await store.fetch('bob', 0n, 10, T0)).envelopes
+      expect(fetched.bytes).toEqual(frame.slice(10, 30))
+      expect(await store.usage('bob', T0)).toEqual({ count: 1, bytes: 20 })
+    })
+
+    it('acks hundreds of ids in one call, deleting only the caller\'s', async () => {
+      const sent = Array.from({ length: 300 }, () => makeEnvelope('bob', 8))
+      await Promise.all(sent.map(async e => await store.deposit(e, LIMITS, T0)))
+      const foreign = makeEnvelope('carol', 8)
+      await store.deposit(foreign, LIMITS, T0)
+      const ids = [...sent.slice(0, 250).map(e => e.id), foreign.id, makeEnvelope('bob').id]
+      expect(await store.ack('bob', ids)).toBe(250)
+      expect((await store.fetch('bob', 0n, 100, T0)).envelopes.map(e => e.id)).toEqual(sent.slice(250).map(e => e.id))
+      expect((await store.usage('carol', T0)).count).toBe(1)
     })
 
     it('tells subscribers about each committed deposit, and nothing of refused ones', async () => {

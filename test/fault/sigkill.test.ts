@@ -56,7 +56,10 @@ describe('fault injection', () => {
     cleanup.add(async () => { await client.stop(); await receiverNode.stop(); await store.close() })
     await client.start({ receive: false })
 
-    const mailbox = new MailboxClient(senderNode, addr, 3_000)
+    // Deposits alternate between a stream per request and one kept-open stream, which must be
+    // reopened after every kill.
+    const mailboxes = [new MailboxClient(senderNode, addr, 3_000), new MailboxClient(senderNode, addr, 3_000, { keepStreamOpen: true })]
+    cleanup.add(async () => { await mailboxes[1].close() })
     const acked = new Set<string>()
     let kills = 0
     let torn = 0
@@ -67,7 +70,7 @@ describe('fault injection', () => {
         for (let i = 0; running; i++) {
           const env = createEnvelope(sender, receiver.peerId, { text: `cycle ${cycle} message ${i}` })
           try {
-            await mailbox.deposit(env)
+            await mailboxes[i % 2].deposit(env)
             acked.add(envelopeIdToString(env.id))
           } catch {
             // The node died mid-request: not acked, so the sender would retry; nothing to check.
