@@ -1,6 +1,6 @@
 // Typed errors shared by every protocol. Compare `err.name` (or use the guards), not `instanceof`,
 // across module boundaries.
-import { ErrorCode } from './wire/messages.ts'
+import { ErrorCode } from './wire/generated/messages.ts'
 
 export { ErrorCode }
 

@@ -10,7 +10,7 @@ import { note, print } from '../output.ts'
 import { openPeer } from '../peer.ts'
 import { registerAccountBlobs } from './account-blobs.ts'
 import type { AccountClient } from '../../protocol/account/account-client.ts'
-import type { Account, PlanStatus } from '../../protocol/wire/messages.ts'
+import type { Account, PlanStatus } from '../../protocol/wire/generated/messages.ts'
 import type { Command } from 'commander'
 
 const CLIENT_VERSION = '0.1.0'

@@ -3,11 +3,11 @@ import { ACCOUNT_PROTOCOL, DEFAULT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../con
 import { ErrorCode, ProtocolError } from '../errors.ts'
 import { call } from '../rpc/rpc.ts'
 import type { CallTarget } from '../rpc/rpc.ts'
-import { AccountRequest, AccountResponse } from '../wire/messages.ts'
+import { AccountRequest, AccountResponse } from '../wire/generated/messages.ts'
 import { hashIdentifier } from './identifiers.ts'
 import type { IdentifierKind } from './identifiers.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
-import type { Account, DeviceInfo, PlanStatus, Profile } from '../wire/messages.ts'
+import type { Account, DeviceInfo, PlanStatus, Profile } from '../wire/generated/messages.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 

@@ -10,7 +10,7 @@ import { AttachmentOpener, sealAttachment, validateKeys } from './cipher.ts'
 import { ATTACHMENT_CONTROL_TYPE, ATTACHMENT_PROTOCOL, AttachmentError, AttachmentErrorCode, DEFAULT_MAX_ATTACHMENT_BYTES, DIRECT_OFFER_TTL_MS, MAX_MIME_CHARS, MAX_NAME_CHARS } from './constants.ts'
 import { serveDirect } from './direct-transfer.ts'
 import { OCTET_STREAM, normalizeMediaType } from './mime.ts'
-import { AttachmentOffer } from './wire.ts'
+import { AttachmentOffer } from './generated/wire.ts'
 import type { ControlHost } from '../control/control-host.ts'
 import type { ControlMessage } from '../control/types.ts'
 import type { DeliveryPath } from '../delivery/path.ts'
@@ -18,7 +18,7 @@ import type { AttachmentDeviceResult, OutgoingAttachment, SendAttachmentOptions 
 import type { AttachmentKeys } from './cipher.ts'
 import type { ChunkConsumer } from './direct-transfer.ts'
 import type { AttachmentSink, IncomingAttachment } from './sink.ts'
-import type { Chunk, TransferHeader } from './wire.ts'
+import type { Chunk, TransferHeader } from './generated/wire.ts'
 import type { Logger, PeerId } from '@libp2p/interface'
 
 export interface AttachmentSendResult {

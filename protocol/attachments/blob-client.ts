@@ -3,7 +3,7 @@
 // list what waits, and clear what nobody should have sent.
 import { BLOB_PROTOCOL } from './constants.ts'
 import { abortStream, frameStream, readChunks, readFrame, throwIfTransferError, writeFrame } from './frames.ts'
-import { BlobRequest, BlobResponse, Chunk } from './wire.ts'
+import { BlobRequest, BlobResponse, Chunk } from './generated/wire.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
 import type { SealedAttachment } from './cipher.ts'
 import type { FrameStream } from './frames.ts'

@@ -4,7 +4,7 @@
 import { ErrorCode, ProtocolError } from '../errors.ts'
 import { ATTACHMENT_PROTOCOL, MAX_CONTROL_FRAME } from './constants.ts'
 import { abortStream, frameStream, readChunks, readFrame, throwIfTransferError, toTransferError, writeFrame } from './frames.ts'
-import { Chunk, TransferHeader, TransferResult } from './wire.ts'
+import { Chunk, TransferHeader, TransferResult } from './generated/wire.ts'
 import type { SealedAttachment } from './cipher.ts'
 import type { TransferOptions } from './blob-client.ts'
 import type { AbortOptions, Connection, Logger, PeerId, Stream } from '@libp2p/interface'

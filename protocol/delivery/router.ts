@@ -12,7 +12,7 @@ import type { Delivery, DeliveryPath } from './path.ts'
 import type { HomeResolver } from './home-resolver.ts'
 import type { PeerRouteState, Route } from './route.ts'
 import type { HomeEntry } from '../federation/home.ts'
-import type { Envelope } from '../wire/messages.ts'
+import type { Envelope } from '../wire/generated/messages.ts'
 import type { AbortOptions, Connection, Libp2pEvents, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 

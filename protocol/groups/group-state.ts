@@ -5,7 +5,7 @@ import { toString as uint8ArrayToString } from 'uint8arrays'
 import { parsePeerId, verifySignature } from '../identity.ts'
 import { GROUP_ID_PATTERN, MAX_GROUP_MEMBERS, MAX_GROUP_NAME_BYTES } from './constants.ts'
 import { GroupError, GroupErrorCode } from './errors.ts'
-import { GroupEncryption, GroupState } from './groups.ts'
+import { GroupEncryption, GroupState } from './generated/groups.ts'
 import { TOPIC_SECRET_LENGTH, newTopicSecret, signTopicOwner, topicKeys, topicName, verifyTopicOwner } from './topic-key.ts'
 import type { DeviceIdentity } from '../identity.ts'
 

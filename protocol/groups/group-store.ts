@@ -2,7 +2,7 @@
 // signed states, the own sender key, other members' sender keys, which member has which of our keys,
 // messages waiting for a key, and the sender of each group message in the history. KeyedLock
 // serialises the read-modify-write cycles on one group's records.
-import { GroupMessage, GroupState, SenderKeyRecord } from './groups.ts'
+import { GroupMessage, GroupState, SenderKeyRecord } from './generated/groups.ts'
 import { MAX_PENDING_MESSAGES, OLD_SENDER_KEYS_KEPT } from './constants.ts'
 import type { ChatStore } from '../store/chat-store.ts'
 

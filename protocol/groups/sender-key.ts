@@ -11,7 +11,7 @@ import { randomBytes } from '@noble/hashes/utils.js'
 import { parsePeerId, verifySignature } from '../identity.ts'
 import { MAX_SKIPPED_KEYS } from './constants.ts'
 import { GroupError, GroupErrorCode } from './errors.ts'
-import { GroupMessage, SenderKeyDistribution, SenderKeyRecord } from './groups.ts'
+import { GroupMessage, SenderKeyDistribution, SenderKeyRecord } from './generated/groups.ts'
 import type { DeviceIdentity } from '../identity.ts'
 
 export { GroupMessage, SenderKeyDistribution, SenderKeyRecord }

@@ -13,7 +13,7 @@ import { toString as uint8ArrayToString } from 'uint8arrays'
 import { parsePeerId, verifySignature } from '../identity.ts'
 import { GROUP_TOPIC_PREFIX, PROOF_MAX_SKEW_MS } from './constants.ts'
 import { GroupError, GroupErrorCode } from './errors.ts'
-import type { TopicProof } from './groups.ts'
+import type { TopicProof } from './generated/groups.ts'
 import type { DeviceIdentity } from '../identity.ts'
 
 const enc = new TextEncoder()

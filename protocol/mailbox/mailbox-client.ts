@@ -3,9 +3,9 @@ import { DEFAULT_TIMEOUT_MS, MAILBOX_PROTOCOL, MAX_ACK_IDS, MAX_PAGE, MAX_RESPON
 import { RequestStream } from '../rpc/request-stream.ts'
 import { call } from '../rpc/rpc.ts'
 import type { CallTarget } from '../rpc/rpc.ts'
-import { MailboxRequest, MailboxResponse } from '../wire/messages.ts'
+import { MailboxRequest, MailboxResponse } from '../wire/generated/messages.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
-import type { Envelope } from '../wire/messages.ts'
+import type { Envelope } from '../wire/generated/messages.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 

@@ -8,7 +8,7 @@ import { verifyEnvelope } from '../crypto/envelope.ts'
 import type { EnvelopeHeader } from '../crypto/envelope.ts'
 import type { MailboxPage } from './mailbox-client.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
-import type { Envelope } from '../wire/messages.ts'
+import type { Envelope } from '../wire/generated/messages.ts'
 import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
 
 export interface MailboxFetcher {

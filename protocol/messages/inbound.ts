@@ -8,7 +8,7 @@ import type { EnvelopeHeader } from '../crypto/envelope.ts'
 import type { DeliveryPath } from '../delivery/path.ts'
 import type { SecureSessions } from '../session/secure-sessions.ts'
 import type { ChatStore } from '../store/chat-store.ts'
-import type { Envelope, Payload } from '../wire/messages.ts'
+import type { Envelope, Payload } from '../wire/generated/messages.ts'
 import type { PeerId } from '@libp2p/interface'
 
 export interface InboundComponents {

@@ -5,7 +5,7 @@
 import { randomBytes } from '@noble/hashes/utils.js'
 import { ENVELOPE_ID_LENGTH, envelopeIdFromString, envelopeIdToString } from '../crypto/envelope.ts'
 import { errorMessage } from '../errors.ts'
-import { Envelope, Payload } from '../wire/messages.ts'
+import { Envelope, Payload } from '../wire/generated/messages.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import { isAbort, isRetryable } from './retry-rules.ts'
 import type { ChatMessage } from './message.ts'

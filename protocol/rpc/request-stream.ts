@@ -6,7 +6,7 @@ import { lpStream } from '@libp2p/utils'
 import { ErrorCode, ProtocolError } from '../errors.ts'
 import { decodeFrame, throwIfError } from './rpc.ts'
 import type { CallTarget, Codec } from './rpc.ts'
-import type { WireError } from '../wire/messages.ts'
+import type { WireError } from '../wire/generated/messages.ts'
 import type { AbortOptions, Stream } from '@libp2p/interface'
 
 /** Requests written on one stream and not yet answered; more wait for a free slot. */

@@ -2,7 +2,7 @@
 // time; bad input is answered with a typed error frame instead of a silently dropped stream.
 import { lpStream } from '@libp2p/utils'
 import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
-import type { WireError } from '../wire/messages.ts'
+import type { WireError } from '../wire/generated/messages.ts'
 import type { AbortOptions, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Uint8ArrayList } from 'uint8arraylist'

@@ -2,7 +2,7 @@
 // and messages held back from a contact's pending device until the user trusts it.
 import { toString as uint8ArrayToString, fromString as uint8ArrayFromString } from 'uint8arrays'
 import { parsePeerId } from '../identity.ts'
-import { Payload } from '../wire/messages.ts'
+import { Payload } from '../wire/generated/messages.ts'
 import type { EnvelopeHeader } from '../crypto/envelope.ts'
 import type { SessionStore } from '../crypto/ratchet/session-cipher.ts'
 import type { ChatStore } from '../store/chat-store.ts'

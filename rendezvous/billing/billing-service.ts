@@ -10,7 +10,7 @@ import type { StripeGateway } from './stripe-gateway.ts'
 import type { WebhookOutcome } from './stripe-webhooks.ts'
 import type { AccountStore } from '../accounts/account-store.ts'
 import type { RendezvousStore } from '../storage/store.ts'
-import type { PlanStatus } from '../../protocol/wire/messages.ts'
+import type { PlanStatus } from '../../protocol/wire/generated/messages.ts'
 
 /** Processed webhook event ids are kept this long; Stripe stops retrying after three days. */
 const EVENT_RETENTION_MS = 30 * 86_400_000

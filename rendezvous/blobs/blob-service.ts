@@ -4,7 +4,7 @@
 // may download, list or delete what waits for it.
 import { CIPHERTEXT_CHUNK_SIZE, BLOB_PROTOCOL, ID_BYTES, STALE_UPLOAD_MS, TAG_BYTES } from '../../protocol/attachments/constants.ts'
 import { abortStream, frameStream, readFrame, toTransferError, writeFrame } from '../../protocol/attachments/frames.ts'
-import { BlobRequest, BlobResponse, Chunk } from '../../protocol/attachments/wire.ts'
+import { BlobRequest, BlobResponse, Chunk } from '../../protocol/attachments/generated/wire.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import type { FrameStream } from '../../protocol/attachments/frames.ts'

@@ -8,11 +8,11 @@
 // them is connected. It stores nothing: offline members get group messages from the mailbox.
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { GROUP_RELAY_PROTOCOL, MAX_GROUP_MEMBERS, MAX_GROUP_MESSAGE_BYTES, MAX_PROOFS_PER_REQUEST, MAX_RELAY_REQUEST_BYTES } from '../../protocol/groups/constants.ts'
-import { RelayJoinRequest, RelayJoinResponse, RelayJoinStatus } from '../../protocol/groups/groups.ts'
+import { RelayJoinRequest, RelayJoinResponse, RelayJoinStatus } from '../../protocol/groups/generated/groups.ts'
 import { installTopicGate } from '../../protocol/groups/topic-gate.ts'
 import { ProofError, verifyProof } from '../../protocol/groups/topic-key.ts'
 import { serve } from '../../protocol/rpc/rpc.ts'
-import type { RelayJoinResult, TopicProof } from '../../protocol/groups/groups.ts'
+import type { RelayJoinResult, TopicProof } from '../../protocol/groups/generated/groups.ts'
 import type { TopicGate } from '../../protocol/groups/topic-gate.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import { requesterOf } from '../limits/requester.ts'

@@ -3,7 +3,7 @@
 // decoded and encoded again. The wire format is the generated MailboxRequest/MailboxResponse.
 import { reader, writer } from 'protons-runtime'
 import { MAX_ACK_IDS } from '../../protocol/constants.ts'
-import { MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
+import { MailboxRequest, MailboxResponse } from '../../protocol/wire/generated/messages.ts'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** A decoded request, with the envelope's bytes exactly as received (DEPOSIT). */

@@ -5,7 +5,7 @@ import { ENVELOPE_ID_LENGTH, verifyEnvelope } from '../../protocol/crypto/envelo
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { serve } from '../../protocol/rpc/rpc.ts'
-import { Envelope, MailboxRequest } from '../../protocol/wire/messages.ts'
+import { Envelope, MailboxRequest } from '../../protocol/wire/generated/messages.ts'
 import { mailboxRequestCodec, mailboxResponseCodec } from './mailbox-codec.ts'
 import type { ReceivedMailboxRequest, StoredMailboxResponse } from './mailbox-codec.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'

@@ -3,7 +3,7 @@
 import { DEFAULT_TIMEOUT_MS, MAX_REQUEST_BYTES, PREKEYS_PROTOCOL } from '../../protocol/constants.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { serve } from '../../protocol/rpc/rpc.ts'
-import { PrekeyRequest, PrekeyResponse } from '../../protocol/wire/messages.ts'
+import { PrekeyRequest, PrekeyResponse } from '../../protocol/wire/generated/messages.ts'
 import type { PrekeyService } from './prekey-service.ts'
 import type { PrekeyCounts } from './prekey-store.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'

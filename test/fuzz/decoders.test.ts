@@ -11,7 +11,7 @@ import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { DeviceIdentity } from '../../protocol/identity.ts'
 import { decodeFrame } from '../../protocol/rpc/rpc.ts'
 import type { Codec } from '../../protocol/rpc/rpc.ts'
-import { AccountRequest, AccountResponse, DirectRequest, Envelope, MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
+import { AccountRequest, AccountResponse, DirectRequest, Envelope, MailboxRequest, MailboxResponse } from '../../protocol/wire/generated/messages.ts'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200)
 const alice = await DeviceIdentity.generate()

@@ -8,9 +8,9 @@ import { MAX_REQUEST_BYTES } from '../../protocol/constants.ts'
 import { envelopeIdToString, verifyEnvelope } from '../../protocol/crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { request, serve, throwIfError } from '../../protocol/rpc/rpc.ts'
-import { DirectRequest, DirectResponse, MailboxRequest, MailboxResponse } from '../../protocol/wire/messages.ts'
+import { DirectRequest, DirectResponse, MailboxRequest, MailboxResponse } from '../../protocol/wire/generated/messages.ts'
 import type { Depositor, LiveSender, RouterNode } from '../../protocol/delivery/router.ts'
-import type { Envelope } from '../../protocol/wire/messages.ts'
+import type { Envelope } from '../../protocol/wire/generated/messages.ts'
 import type { AbortOptions, Connection, Libp2pEvents, PeerId } from '@libp2p/interface'
 
 /** What the far end does with one request: answer, answer with an error, store and drop the ack, or never answer. */

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import { isPrekeyMessage } from '../../protocol/crypto/ratchet/wire.ts'
-import { Envelope } from '../../protocol/wire/messages.ts'
+import { Envelope } from '../../protocol/wire/generated/messages.ts'
 
 function filesUnder (dir: string): string[] {
   return readdirSync(dir).flatMap(name => {

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MAILBOX_PROTOCOL } from '../../protocol/constants.ts'
 import { createEnvelope } from '../../protocol/crypto/envelope.ts'
 import { MailboxClient } from '../../protocol/mailbox/mailbox-client.ts'
-import { MailboxResponse } from '../../protocol/wire/messages.ts'
+import { MailboxResponse } from '../../protocol/wire/generated/messages.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 

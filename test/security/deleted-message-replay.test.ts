@@ -4,7 +4,7 @@
 // no replay protection of its own, so without tombstones the replayed sealed copy reappears; the
 // ratchet cases are also held by the ratchet's refusal of used message keys.
 import { afterEach, describe, expect, it } from 'vitest'
-import { Envelope } from '../../protocol/wire/messages.ts'
+import { Envelope } from '../../protocol/wire/generated/messages.ts'
 import { createTestPeer, startHostileNode } from '../helpers/hostile-node.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import type { HostileNode, HostilePeer } from '../helpers/hostile-node.ts'

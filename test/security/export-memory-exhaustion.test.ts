@@ -14,7 +14,7 @@ import { ACCOUNT_PROTOCOL, MAX_RESPONSE_BYTES } from '../../protocol/constants.t
 import { envelopeIdToString } from '../../protocol/crypto/envelope.ts'
 import { ErrorCode } from '../../protocol/errors.ts'
 import { call } from '../../protocol/rpc/rpc.ts'
-import { AccountRequest, AccountResponse } from '../../protocol/wire/messages.ts'
+import { AccountRequest, AccountResponse } from '../../protocol/wire/generated/messages.ts'
 import { AccountClient } from '../../protocol/account/account-client.ts'
 import { EXPORT_PAGE, EXPORT_STORE_PAGE } from '../../rendezvous/accounts/account-export.ts'
 import { resolveConfig } from '../../rendezvous/config.ts'

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_EARLY_SENDER_KEYS, MAX_GROUP_MEMBERS } from '../../protocol/groups/constants.ts'
 import { checkShape, newGroupId, signState, stateTopic } from '../../protocol/groups/group-state.ts'
-import { GroupState, SenderKeyDistribution } from '../../protocol/groups/groups.ts'
+import { GroupState, SenderKeyDistribution } from '../../protocol/groups/generated/groups.ts'
 import { RelayClient, RelayJoinStatus } from '../../protocol/groups/relay-client.ts'
 import { generateSenderKey, distributionFor } from '../../protocol/groups/sender-key.ts'
 import { makeProof } from '../../protocol/groups/topic-key.ts'

@@ -12,12 +12,12 @@ import { DirectMessages } from '../../protocol/dm/direct-messages.ts'
 import { MailboxClient } from '../../protocol/mailbox/mailbox-client.ts'
 import { LocalPrekeys } from '../../protocol/prekeys/local-prekeys.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
-import { PrekeyRequest } from '../../protocol/wire/messages.ts'
+import { PrekeyRequest } from '../../protocol/wire/generated/messages.ts'
 import { createTestPeer, startHostileNode } from '../helpers/hostile-node.ts'
 import { startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import type { ChatClientEvents } from '../../protocol/chat-client.ts'
-import type { PrekeyResponse } from '../../protocol/wire/messages.ts'
+import type { PrekeyResponse } from '../../protocol/wire/generated/messages.ts'
 
 const answer = (bundle: Uint8Array): PrekeyResponse => ({ bundle: bundle as Uint8Array<ArrayBuffer>, oneTimeRemaining: 0, pqOneTimeRemaining: 0, hasBundle: true })
 

@@ -6,7 +6,7 @@ import { ErrorCode, ProtocolError, errorMessage } from '../../protocol/errors.ts
 import { controls } from '../styles/tokens.ts'
 import { formatSize } from './message-parts.ts'
 import type { AccountClient } from '../../protocol/account/account-client.ts'
-import type { Account, PlanStatus } from '../../protocol/wire/messages.ts'
+import type { Account, PlanStatus } from '../../protocol/wire/generated/messages.ts'
 
 type Phase = 'offline' | 'loading' | 'none' | 'account' | 'unavailable'
 

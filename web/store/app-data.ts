@@ -1,6 +1,6 @@
 // Device-local app data beside the message store: identity seed, contacts, settings, and the JSON
 // export of all of it.
-import { Payload } from '../../protocol/wire/messages.ts'
+import { Payload } from '../../protocol/wire/generated/messages.ts'
 import type { AppDb, Contact, IdentityRecord } from './app-db.ts'
 
 export interface LocalExport {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createEnvelope, openEnvelope, verifyEnvelope } from '../../../protocol/crypto/envelope.ts'
 import { open, seal } from '../../../protocol/crypto/sealed-box.ts'
 import { DeviceIdentity, parsePeerId } from '../../../protocol/identity.ts'
-import { Envelope } from '../../../protocol/wire/messages.ts'
+import { Envelope } from '../../../protocol/wire/generated/messages.ts'
 import { BACKENDS, useBackend } from './backends.ts'
 
 const alice = await DeviceIdentity.generate()

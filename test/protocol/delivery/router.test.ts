@@ -7,7 +7,7 @@ import { GONE_MS } from '../../../protocol/delivery/route.ts'
 import { DeviceIdentity } from '../../../protocol/identity.ts'
 import { FakeConnections, PairedMailbox, PairedRecipient } from '../../helpers/stream-parts.ts'
 import type { DeliveryRouterComponents } from '../../../protocol/delivery/router.ts'
-import type { Envelope } from '../../../protocol/wire/messages.ts'
+import type { Envelope } from '../../../protocol/wire/generated/messages.ts'
 import type { Logger } from '@libp2p/interface'
 
 const log = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false, newScope: () => log }) as unknown as Logger

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { GroupErrorCode } from '../../../protocol/groups/errors.ts'
 import { checkTransition, newGroupId, newTopic, signState, toInfo, topicOf, withMemberSecret, withoutMember, withoutSecret } from '../../../protocol/groups/group-state.ts'
 import { DeviceIdentity } from '../../../protocol/identity.ts'
-import type { GroupState } from '../../../protocol/groups/groups.ts'
+import type { GroupState } from '../../../protocol/groups/generated/groups.ts'
 
 function errorCode (fn: () => unknown): unknown {
   try {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { GroupErrorCode } from '../../../protocol/groups/errors.ts'
 import { decryptMessage, distributionFor, encryptMessage, generateSenderKey, recordFromDistribution, signOpenMessage, verifyOpenMessage } from '../../../protocol/groups/sender-key.ts'
 import { DeviceIdentity } from '../../../protocol/identity.ts'
-import type { GroupMessage, SenderKeyRecord } from '../../../protocol/groups/groups.ts'
+import type { GroupMessage, SenderKeyRecord } from '../../../protocol/groups/generated/groups.ts'
 
 const GROUP = 'ab'.repeat(16)
 
