@@ -32,6 +32,20 @@ module.exports = {
       to: { path: '^(node|rendezvous)/' }
     },
     {
+      name: 'web-components-no-network',
+      comment: 'Screens get data as properties or from context and send intent up as events: the network is the services\' (web/services/network-session.ts and what builds it).',
+      severity: 'error',
+      from: { path: '^web/components/' },
+      to: { path: '^(web/services/(network-session|session-launch|web-node|webrtc-upgrade|account-state|group-actions|local-data)\\.ts|protocol/(chat-client|chat-parts)\\.ts|protocol/(mesh|account|dm|mailbox|groups)/)' }
+    },
+    {
+      name: 'web-services-not-components',
+      comment: 'Services know nothing of the screens that show them.',
+      severity: 'error',
+      from: { path: '^web/services/' },
+      to: { path: '^web/components/' }
+    },
+    {
       name: 'rendezvous-not-cli-or-web',
       comment: 'The node is used by the CLI, never the other way round; it serves the built web app as files.',
       severity: 'error',

@@ -151,13 +151,19 @@ describe.runIf(hasChromium)('web app: 1:1 chat in real browsers', () => {
       await expect.poll(async () => await bob.page.locator('li.out[data-status="stored"]').count(), DEADLINE).toBe(i + 1)
     }
     expect(await bob.page.locator('li.out[data-status="stored"] .status').allInnerTexts()).toEqual(['Stored on node', 'Stored on node', 'Stored on node'])
+    const storedIds = await bob.page.locator('li.out[data-status="stored"]').evaluateAll(els => els.map(el => el.getAttribute('data-id')))
+    // Marks this document: a reload or navigation would lose it.
+    await bob.page.evaluate(() => { (window as unknown as { sameDocument: boolean }).sameDocument = true })
 
     const again = await browser(alice.profileDir)
     await openChat(again.page, rv.url, bobId)
     await expect.poll(async () => await messageItems(again.page).count(), DEADLINE).toBe(4)
     expect(await messageTexts(again.page)).toEqual(['Are you there?', 'one', 'two', 'three'])
-    // Alice's delivery receipts move Bob's stored messages on to "Delivered".
+    // Alice's delivery receipts move Bob's stored ticks on to "Delivered" on his open screen, no reload.
+    for (const id of storedIds) await bob.page.locator(`li.out[data-id="${id ?? ''}"][data-status="delivered"]`).waitFor(DEADLINE)
     await expect.poll(async () => await bob.page.locator('li.out[data-status="delivered"]').count(), DEADLINE).toBe(4)
+    expect(await bob.page.locator('li.out[data-status="delivered"] .status').allInnerTexts()).toEqual(['Delivered', 'Delivered', 'Delivered', 'Delivered'])
+    expect(await bob.page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true)
     expect(again.errors).toEqual([])
     expect(bob.errors).toEqual([])
   }, SCENARIO_TIMEOUT)

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { build } from 'vite'
 import { resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
@@ -103,4 +104,32 @@ export function messageItems (page: Page): ReturnType<Page['locator']> {
 
 export async function messageTexts (page: Page): Promise<string[]> {
   return await page.locator('[data-testid="messages"] li[data-id] .text').allInnerTexts()
+}
+
+export interface DroppedAcks {
+  /** Hex ids of every deposit `sender` made to the store while the hook was on, in order (retries too). */
+  attempts: string[]
+}
+
+/**
+ * Test-only fault on a running rendezvous: the first `count` deposits by `sender` are committed and
+ * then their ack is lost (the sender's connections are aborted before the answer is written), so the
+ * sender cannot tell stored from lost and must retry. Wraps the store's `deposit` on this instance.
+ */
+export function dropDepositAcks (rv: RunningRendezvous, sender: string, count = 1): DroppedAcks {
+  const store = rv.node.store
+  const deposit = store.deposit.bind(store)
+  const result: DroppedAcks = { attempts: [] }
+  let left = count
+  store.deposit = async (envelope, limits, now) => {
+    if (envelope.sender !== sender) return await deposit(envelope, limits, now)
+    result.attempts.push(Buffer.from(envelope.id).toString('hex'))
+    const stored = await deposit(envelope, limits, now)
+    if (left > 0) {
+      left--
+      for (const connection of rv.node.node.getConnections(peerIdFromString(sender))) connection.abort(new Error('test: deposit ack dropped after commit'))
+    }
+    return stored
+  }
+  return result
 }

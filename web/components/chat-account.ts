@@ -1,14 +1,17 @@
 // The account section of Settings: sign up (username, birth date) at the rendezvous node, the plan
-// and its usage, export of what the node holds, and deleting the account there.
+// and its usage, export of what the node holds, and deleting the account there. It shows the
+// session's account state (from context) and sends what the person wants up as events; the network
+// calls are the session's (services/account-state.ts).
+import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import { ErrorCode, ProtocolError, errorMessage } from '../../protocol/errors.ts'
+import { sessionContext } from '../contexts.ts'
+import { DeleteAccountEvent, ExportAccountEvent, SignUpEvent } from '../events/account-events.ts'
+import { OFFLINE_ACCOUNT } from '../services/view-model.ts'
 import { controls } from '../styles/tokens.ts'
 import { formatSize } from './message-parts.ts'
-import type { AccountClient } from '../../protocol/account/account-client.ts'
-import type { Account, PlanStatus } from '../../protocol/wire/generated/messages.ts'
-
-type Phase = 'offline' | 'loading' | 'none' | 'account' | 'unavailable'
+import type { SessionView } from '../contexts.ts'
+import type { AccountView } from '../services/view-model.ts'
 
 @customElement('chat-account')
 export class ChatAccount extends LitElement {
@@ -22,46 +25,19 @@ export class ChatAccount extends LitElement {
     p:empty { margin: 0; }
   `]
 
-  /** The node's account protocol; undefined until this device is connected. */
-  @property({ attribute: false }) accounts?: AccountClient
-  @state() private phase: Phase = 'offline'
-  @state() private account?: Account
-  @state() private plan?: PlanStatus
-  @state() private error = ''
-  @state() private note = ''
-  @state() private busy = false
-  @state() private confirming = false
-  #loadedFor?: AccountClient
+  @consume({ context: sessionContext, subscribe: true })
+  @property({ attribute: false }) session?: SessionView
 
-  override willUpdate (changed: Map<string, unknown>): void {
-    if (changed.has('accounts') && this.accounts !== this.#loadedFor) {
-      this.#loadedFor = this.accounts
-      void this.#load()
-    }
+  @state() private confirming = false
+  /** Shown until the node answers, so a form error needs no round trip. */
+  @state() private formError = ''
+
+  get #view (): AccountView {
+    return this.session?.account ?? OFFLINE_ACCOUNT
   }
 
-  async #load (): Promise<void> {
-    const accounts = this.accounts
-    if (accounts == null) {
-      this.phase = 'offline'
-      return
-    }
-    this.phase = 'loading'
-    try {
-      this.account = await accounts.get()
-      this.phase = 'account'
-      this.plan = await accounts.plan().catch(() => undefined)
-    } catch (err) {
-      if (ProtocolError.is(err, ErrorCode.NOT_FOUND)) {
-        this.phase = 'none'
-      } else if (err instanceof Error && err.name === 'UnsupportedProtocolError') {
-        // A rendezvous without the account protocol: nothing to sign up for here.
-        this.phase = 'unavailable'
-      } else {
-        this.phase = 'none'
-        this.error = `The account could not be loaded: ${errorMessage(err)}`
-      }
-    }
+  get phase (): AccountView['phase'] {
+    return this.#view.phase
   }
 
   override render (): unknown {
@@ -69,8 +45,8 @@ export class ChatAccount extends LitElement {
       <section class="card" aria-labelledby="account-title" data-testid="account" data-phase=${this.phase}>
         <h3 id="account-title">Account on this rendezvous node</h3>
         ${this.#body()}
-        <p class="error" role="alert">${this.error}</p>
-        <p class="muted" role="status">${this.note}</p>
+        <p class="error" role="alert">${this.formError !== '' ? this.formError : this.#view.error}</p>
+        <p class="muted" role="status">${this.#view.note}</p>
       </section>
     `
   }
@@ -98,15 +74,15 @@ export class ChatAccount extends LitElement {
           <input id="account-birth" name="birthDate" type="date" required aria-describedby="birth-hint">
           <p id="birth-hint" class="muted">Checked once to confirm you are at least 13; the node does not keep it.</p>
         </div>
-        <button type="submit" ?disabled=${this.busy}>Sign up</button>
+        <button type="submit" ?disabled=${this.#view.busy}>Sign up</button>
       </form>
     `
   }
 
   #accountView (): unknown {
-    const a = this.account
+    const a = this.#view.account
     if (a == null) return nothing
-    const p = this.plan
+    const p = this.#view.plan
     const l = p?.limits
     return html`
       <dl>
@@ -119,7 +95,7 @@ export class ChatAccount extends LitElement {
           : nothing}
       </dl>
       <div class="actions">
-        <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.#export}>Export account data</button>
+        <button type="button" class="secondary" ?disabled=${this.#view.busy} @click=${() => this.dispatchEvent(new ExportAccountEvent())}>Export account data</button>
         ${this.confirming
           ? html`<span role="group" aria-label="Confirm account deletion" class="actions">
               <button type="button" class="danger" @click=${this.#delete}>Yes, delete my account</button>
@@ -129,60 +105,18 @@ export class ChatAccount extends LitElement {
     `
   }
 
-  async #run (work: (accounts: AccountClient) => Promise<void>): Promise<void> {
-    const accounts = this.accounts
-    if (accounts == null) return
-    this.busy = true
-    this.error = ''
-    this.note = ''
-    try {
-      await work(accounts)
-    } catch (err) {
-      this.error = errorMessage(err)
-    } finally {
-      this.busy = false
-    }
-  }
-
-  async #signUp (e: SubmitEvent): Promise<void> {
+  #signUp (e: SubmitEvent): void {
     e.preventDefault()
     const data = new FormData(e.target as HTMLFormElement)
     const username = String(data.get('username') ?? '').trim()
     const birthDate = String(data.get('birthDate') ?? '')
-    if (username === '' || birthDate === '') {
-      this.error = 'Enter a username and your birth date.'
-      return
-    }
-    await this.#run(async accounts => {
-      this.account = await accounts.signUp({ username }, birthDate, { type: 'web', os: navigator.platform, clientVersion: '0.1.0' })
-      this.phase = 'account'
-      this.note = `Signed up as @${username}.`
-      this.plan = await accounts.plan().catch(() => undefined)
-    })
+    this.formError = username === '' || birthDate === '' ? 'Enter a username and your birth date.' : ''
+    if (this.formError === '') this.dispatchEvent(new SignUpEvent(username, birthDate))
   }
 
-  async #export (): Promise<void> {
-    await this.#run(async accounts => {
-      const json = await accounts.export()
-      const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }))
-      const a = document.createElement('a')
-      a.href = url
-      a.download = `babacloud-account-export-${new Date().toISOString().slice(0, 10)}.json`
-      a.click()
-      setTimeout(() => { URL.revokeObjectURL(url) }, 10_000)
-      this.note = 'Account data exported.'
-    })
-  }
-
-  async #delete (): Promise<void> {
-    await this.#run(async accounts => {
-      await accounts.delete()
-      this.account = undefined
-      this.plan = undefined
-      this.confirming = false
-      this.phase = 'none'
-      this.note = 'Your account was deleted from this node.'
-    })
+  #delete (): void {
+    this.confirming = false
+    this.dispatchEvent(new DeleteAccountEvent())
   }
 }
 

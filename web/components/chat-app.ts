@@ -1,10 +1,15 @@
-// The app shell: owns the ChatService, routes on the URL hash, passes state down to the screens and
-// turns their events into service calls.
+// The app shell: owns the services (page, session, open conversation), provides each lifetime's data
+// to the screens through @lit/context, routes on the URL hash and turns the screens' events into
+// service calls. No screen talks to the network itself.
+import { ContextProvider } from '@lit/context'
 import { LitElement, css, html } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { errorMessage } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
+import { conversationContext, localContext, sessionContext } from '../contexts.ts'
+import { OFFLINE_ACCOUNT } from '../services/view-model.ts'
 import { ChatService } from '../services/chat-service.ts'
+import { datedFileName, downloadJson } from './download.ts'
 import { inviteLink, parseRoute, peerIdFromInvite } from '../services/routes.ts'
 import { controls, tokens } from '../styles/tokens.ts'
 import './chat-connection-indicator.ts'
@@ -23,8 +28,15 @@ import type { SendAttachmentEvent } from '../events/send-attachment-event.ts'
 import type { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
 import type { AddContactEvent } from '../events/add-contact-event.ts'
 import type { SendMessageEvent } from '../events/send-message-event.ts'
-import type { ViewMessage } from '../services/chat-service.ts'
+import type { SignUpEvent } from '../events/account-events.ts'
+import type { ConversationTarget } from '../services/conversation-model.ts'
 import type { Route } from '../services/routes.ts'
+
+function conversationOf (r: Route): ConversationTarget | undefined {
+  if (r.name === 'chat') return { kind: 'peer', peer: r.peer }
+  if (r.name === 'group') return { kind: 'group', groupId: r.groupId }
+  return undefined
+}
 
 function isPeerId (text: string): boolean {
   try {
@@ -61,69 +73,68 @@ export class ChatApp extends LitElement {
   `]
 
   readonly service = new ChatService()
+  readonly #local = new ContextProvider(this, { context: localContext, initialValue: { peerId: '', contacts: [], groups: [], outbox: 0 } })
+  readonly #session = new ContextProvider(this, { context: sessionContext, initialValue: { rendezvous: 'connecting', reachable: false, account: OFFLINE_ACCOUNT } })
+  readonly #conversation = new ContextProvider(this, { context: conversationContext, initialValue: [] })
   @state() private route: Route = parseRoute(location.hash)
-  @state() private messages: ViewMessage[] = []
   @state() private busy = false
   @state() private addError = ''
   @state() private exportNote = ''
   @state() private groupError = ''
-  #loadToken = 0
 
   override connectedCallback (): void {
     super.connectedCallback()
     this.service.addEventListener('change', this.#onChange)
-    this.service.addEventListener('message:changed', this.#onMessageChanged)
+    this.service.addEventListener('conversation', this.#onConversation)
     window.addEventListener('hashchange', this.#onHash)
     window.addEventListener('online', this.#onOnline)
     window.addEventListener('pagehide', this.#onPageHide)
-    this.service.setActiveConversation(this.route.name === 'chat' ? this.route.peer : undefined)
+    this.service.setActiveConversation(conversationOf(this.route))
     void this.service.init()
   }
 
   override disconnectedCallback (): void {
     super.disconnectedCallback()
     this.service.removeEventListener('change', this.#onChange)
-    this.service.removeEventListener('message:changed', this.#onMessageChanged)
+    this.service.removeEventListener('conversation', this.#onConversation)
     window.removeEventListener('hashchange', this.#onHash)
     window.removeEventListener('online', this.#onOnline)
     window.removeEventListener('pagehide', this.#onPageHide)
   }
 
+  /** Local data or the session moved: the screens get fresh values; no conversation is reloaded. */
   readonly #onChange = (): void => {
+    const s = this.service
+    const local = s.local
+    this.#local.setValue({ peerId: s.peerId ?? '', contacts: local?.contacts ?? [], groups: local?.groups ?? [], outbox: local?.outboxCount ?? 0 })
+    const session = s.session
+    this.#session.setValue({
+      rendezvous: s.rendezvous,
+      reachable: session?.reachable ?? false,
+      path: s.path,
+      account: session != null && session.rendezvous === 'online' ? session.account.view : OFFLINE_ACCOUNT
+    })
+    this.#onConversation()
     this.requestUpdate()
-    void this.#loadConversation()
   }
 
-  /** One message moved (status, path): patched into the open conversation, nothing reloaded. */
-  readonly #onMessageChanged = (evt: Event): void => {
-    const m = (evt as CustomEvent<ViewMessage>).detail
-    const r = this.route
-    if (r.name !== 'chat' || m.peer !== r.peer) return
-    const i = this.messages.findIndex(x => x.id === m.id)
-    this.messages = i < 0 ? [...this.messages, m] : this.messages.map((x, j) => j === i ? { ...m, attachment: m.attachment ?? x.attachment } : x)
+  /** The open conversation's model patched a message (or loaded): its messages go to the screen. */
+  readonly #onConversation = (): void => {
+    this.#conversation.setValue(this.service.conversation?.messages ?? [])
   }
 
   readonly #onOnline = (): void => { this.service.retryNow() }
   readonly #onPageHide = (e: PageTransitionEvent): void => {
     // Kept in the back/forward cache: the page may come back with its connections.
-    if (!e.persisted) this.service.pageHidden()
+    if (!e.persisted) this.service.session?.pageHidden()
   }
 
   readonly #onHash = (): void => {
     this.route = parseRoute(location.hash)
     this.addError = ''
-    this.messages = []
-    void this.#loadConversation()
-    this.service.setActiveConversation(this.route.name === 'chat' ? this.route.peer : undefined)
+    this.service.setActiveConversation(conversationOf(this.route))
+    this.#onConversation()
     void this.updateComplete.then(async () => { await this.#focusView() })
-  }
-
-  async #loadConversation (): Promise<void> {
-    const r = this.route
-    if (r.name !== 'chat' && r.name !== 'group') return
-    const token = ++this.#loadToken
-    const messages = r.name === 'chat' ? await this.service.conversation(r.peer) : await this.service.groupActions.conversation(r.groupId)
-    if (token === this.#loadToken) this.messages = messages
   }
 
   /**
@@ -144,6 +155,9 @@ export class ChatApp extends LitElement {
 
   override willUpdate (): void {
     this.toggleAttribute('chat', (this.route.name === 'chat' || this.route.name === 'group') && this.service.phase === 'ready')
+    // Settings shows the account: loaded once per session, while connected.
+    const session = this.service.session
+    if (this.route.name === 'settings' && session?.rendezvous === 'online') void session.account.load()
   }
 
   override render (): unknown {
@@ -161,14 +175,13 @@ export class ChatApp extends LitElement {
                 <a href="#/" aria-current=${r.name === 'contacts' || r.name === 'chat' || r.name === 'group' || r.name === 'new-group' ? 'page' : 'false'}>Contacts</a>
                 <a href="#/settings" aria-current=${r.name === 'settings' ? 'page' : 'false'}>Settings</a>
               </nav>
-              <chat-connection-indicator .rendezvous=${s.rendezvous} .outbox=${s.outboxCount} .reachable=${s.reachable}
-                .inConversation=${peer != null} .path=${peer != null ? s.peerPath(peer) : undefined}></chat-connection-indicator>`
+              <chat-connection-indicator .inConversation=${peer != null}></chat-connection-indicator>`
             : ''}
         </div>
       </header>
       <main id="main" tabindex="-1">
         ${s.notice != null && ready ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
-        ${ready && s.policy.isNew && s.policy.acknowledged > 0 && r.name !== 'settings'
+        ${ready && s.local?.policy.isNew === true && s.local.policy.acknowledged > 0 && r.name !== 'settings'
           ? html`<p class="notice" role="status">The node's privacy policy changed.<a href="#/settings">Read it in Settings</a></p>`
           : ''}
         ${this.#renderView()}
@@ -178,7 +191,8 @@ export class ChatApp extends LitElement {
 
   #renderView (): unknown {
     const s = this.service
-    if (s.phase === 'loading') return html`<p class="muted">Opening…</p>`
+    const local = s.local
+    if (s.phase === 'loading' || local == null) return html`<p class="muted">Opening…</p>`
     if (s.phase === 'failed') return html`<p class="error" role="alert">${s.notice}</p>`
     if (s.phase === 'first-run') {
       return html`<chat-first-run .busy=${this.busy} @create-identity=${this.#createIdentity}></chat-first-run>`
@@ -189,25 +203,27 @@ export class ChatApp extends LitElement {
         return html`<chat-first-run .peerId=${s.peerId} .inviteLink=${this.#inviteLink}></chat-first-run>`
       case 'settings':
         return html`<chat-settings .peerId=${s.peerId ?? ''} .inviteLink=${this.#inviteLink} .exportNote=${this.exportNote}
-          .accounts=${s.rendezvous === 'online' ? s.accounts : undefined} .policy=${s.policy.isNew ? s.policy.current : undefined} .policyAcknowledged=${s.policy.acknowledged}
+          .policy=${local.policy.isNew ? local.policy.current : undefined} .policyAcknowledged=${local.policy.acknowledged}
           @export-data=${this.#export} @delete-data=${this.#delete}
-          @acknowledge-policy=${(e: AcknowledgePolicyEvent) => { void s.policy.acknowledge(e.version) }}></chat-settings>`
+          @sign-up=${(e: SignUpEvent) => { void s.session?.account.signUp(e.username, e.birthDate, { type: 'web', os: navigator.platform, clientVersion: '0.1.0' }) }}
+          @export-account=${this.#exportAccount} @delete-account=${() => { void s.session?.account.delete() }}
+          @acknowledge-policy=${(e: AcknowledgePolicyEvent) => { void local.policy.acknowledge(e.version, s.session?.client.accounts) }}></chat-settings>`
       case 'new-group':
-        return html`<chat-group-create .contacts=${s.contacts} .error=${this.groupError} .busy=${this.busy}
+        return html`<chat-group-create .contacts=${local.contacts} .error=${this.groupError} .busy=${this.busy}
           @create-group=${this.#createGroup}></chat-group-create>`
       case 'group':
-        return html`<chat-group-conversation .group=${s.groups.find(g => g.id === r.groupId)} .contacts=${s.contacts}
-          .me=${s.peerId ?? ''} .messages=${this.messages} @send-group-message=${(e: SendGroupMessageEvent) => { void s.groupActions.send(e.groupId, e.text) }}
+        return html`<chat-group-conversation .group=${local.groups.find(g => g.id === r.groupId)} .contacts=${local.contacts}
+          .me=${s.peerId ?? ''} @send-group-message=${(e: SendGroupMessageEvent) => { void s.sendGroup(e.groupId, e.text) }}
           @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup}></chat-group-conversation>`
       case 'chat':
         if (!isPeerId(r.peer)) {
           return html`<p class="error" role="alert">This link does not name a BabaCloud contact. <a href="#/">Back to contacts</a></p>`
         }
-        return html`<chat-conversation .peer=${r.peer} .contact=${s.contacts.find(c => c.peerId === r.peer)}
-          .messages=${this.messages} .safetyNumber=${s.safetyNumber(r.peer)} @send-message=${this.#send}
-          @send-attachment=${(e: SendAttachmentEvent) => { void s.sendAttachment(e.peer, e.file) }}></chat-conversation>`
+        return html`<chat-conversation .peer=${r.peer} .contact=${local.contacts.find(c => c.peerId === r.peer)}
+          .safetyNumber=${local.safetyNumber(r.peer)} @send-message=${this.#send}
+          @send-attachment=${this.#sendAttachment}></chat-conversation>`
       default:
-        return html`<chat-contacts .contacts=${s.contacts} .groups=${s.groups} .prefill=${r.invite ?? ''} .error=${this.addError}
+        return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .prefill=${r.invite ?? ''} .error=${this.addError}
           .busy=${this.busy} @add-contact=${this.#addContact}></chat-contacts>`
     }
   }
@@ -228,7 +244,9 @@ export class ChatApp extends LitElement {
     this.busy = true
     this.addError = ''
     try {
-      const contact = await this.service.addContact(peerIdFromInvite(e.input), e.nickname)
+      const local = this.service.local
+      if (local == null) return
+      const contact = await local.addContact(peerIdFromInvite(e.input), e.nickname)
       location.hash = `#/chat/${contact.peerId}`
     } catch (err) {
       this.addError = err instanceof Error && err.name === 'InvalidPeerIdError'
@@ -243,7 +261,9 @@ export class ChatApp extends LitElement {
     this.busy = true
     this.groupError = ''
     try {
-      const group = await this.service.groupActions.create(e.name, e.encryption, e.members)
+      const actions = this.service.session?.groupActions
+      if (actions == null) throw new Error('Groups need a connection to the rendezvous node first.')
+      const group = await actions.create(e.name, e.encryption, e.members)
       location.hash = `#/group/${group.id}`
     } catch (err) {
       this.groupError = errorMessage(err)
@@ -254,19 +274,17 @@ export class ChatApp extends LitElement {
 
   async #inviteMembers (e: InviteMembersEvent): Promise<void> {
     try {
-      await this.service.groupActions.invite(e.groupId, e.members)
+      await this.service.session?.groupActions.invite(e.groupId, e.members)
     } catch (err) {
-      this.service.notice = `Could not invite: ${errorMessage(err)}`
-      this.requestUpdate()
+      this.service.setNotice(`Could not invite: ${errorMessage(err)}`)
     }
   }
 
   async #leaveGroup (e: LeaveGroupEvent): Promise<void> {
     try {
-      await this.service.groupActions.leave(e.groupId)
+      await this.service.session?.groupActions.leave(e.groupId)
     } catch (err) {
-      this.service.notice = `Could not leave the group: ${errorMessage(err)}`
-      this.requestUpdate()
+      this.service.setNotice(`Could not leave the group: ${errorMessage(err)}`)
     }
   }
 
@@ -274,15 +292,22 @@ export class ChatApp extends LitElement {
     await this.service.send(e.peer, e.text)
   }
 
+  async #sendAttachment (e: SendAttachmentEvent): Promise<void> {
+    const session = this.service.session
+    if (session == null) this.service.setNotice('Files can be sent only while connected to the rendezvous node.')
+    else await session.sendAttachment(e.peer, e.file)
+  }
+
+  async #exportAccount (): Promise<void> {
+    const json = await this.service.session?.account.export()
+    if (json != null) downloadJson(json, datedFileName('babacloud-account-export'))
+  }
+
   async #export (): Promise<void> {
-    const data = await this.service.exportData()
-    const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })
-    const url = URL.createObjectURL(blob)
-    const a = document.createElement('a')
-    a.href = url
-    a.download = `babacloud-chat-export-${new Date().toISOString().slice(0, 10)}.json`
-    a.click()
-    setTimeout(() => { URL.revokeObjectURL(url) }, 10_000)
+    const local = this.service.local
+    if (local == null) return
+    const data = await local.exportAll()
+    downloadJson(JSON.stringify(data, null, 2), datedFileName('babacloud-chat-export'))
     this.exportNote = `Exported ${data.messages.length} messages and ${data.contacts.length} contacts.`
   }
 

@@ -1,10 +1,12 @@
 // How this device is connected: to the rendezvous (online, connecting, offline), to the open
 // conversation's peer (WebRTC, direct, relayed, or only through the mailbox), and the outbox count.
+import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
+import { localContext, sessionContext } from '../contexts.ts'
 import { controls } from '../styles/tokens.ts'
-import type { DeliveryPath } from '../../protocol/chat-client.ts'
-import type { RendezvousState } from '../services/chat-service.ts'
+import type { LocalView, SessionView } from '../contexts.ts'
+import type { DeliveryPath } from '../../protocol/delivery/path.ts'
 
 const PATH_LABEL: Record<DeliveryPath, string> = {
   webrtc: 'Direct (WebRTC)',
@@ -25,13 +27,20 @@ export class ChatConnectionIndicator extends LitElement {
     [data-tone="off"] .dot { background: var(--bc-danger); }
   `]
 
-  @property() rendezvous: RendezvousState = 'connecting'
-  /** Set while a conversation is open: the best connection to that peer, or undefined for none. */
-  @property() path?: DeliveryPath
+  /** The network session: rendezvous state, reachability, the open conversation's path. */
+  @consume({ context: sessionContext, subscribe: true })
+  @property({ attribute: false }) session?: SessionView
+
+  /** The page's local data: the outbox count. */
+  @consume({ context: localContext, subscribe: true })
+  @property({ attribute: false }) local?: LocalView
+
   @property({ type: Boolean, attribute: 'in-conversation' }) inConversation = false
-  @property({ type: Number }) outbox = 0
-  /** The rendezvous relays for this device, so others reach it live. */
-  @property({ type: Boolean }) reachable = false
+
+  get rendezvous (): SessionView['rendezvous'] { return this.session?.rendezvous ?? 'connecting' }
+  get path (): DeliveryPath | undefined { return this.session?.path }
+  get reachable (): boolean { return this.session?.reachable ?? false }
+  get outbox (): number { return this.local?.outbox ?? 0 }
 
   #label (): { text: string, tone: 'ok' | 'warn' | 'off' } {
     if (this.inConversation && this.path != null && this.path !== 'mailbox') {

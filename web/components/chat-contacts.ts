@@ -3,7 +3,7 @@ import { LitElement, css, html } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
 import { AddContactEvent } from '../events/add-contact-event.ts'
 import { controls } from '../styles/tokens.ts'
-import type { ViewGroup } from '../services/chat-service.ts'
+import type { ViewGroup } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
 
 export function shortPeerId (peerId: string): string {

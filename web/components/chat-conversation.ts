@@ -1,15 +1,17 @@
 // One conversation: the messages with their delivery status and attachments, the safety number, and
 // the composer (Enter sends; a button attaches a file).
+import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
 import { SendAttachmentEvent } from '../events/send-attachment-event.ts'
 import { SendMessageEvent } from '../events/send-message-event.ts'
+import { conversationContext } from '../contexts.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
 import { attachmentView, paperclipIcon } from './message-parts.ts'
 import './chat-safety-number.ts'
 import type { ChatSafetyNumber } from './chat-safety-number.ts'
-import type { ViewMessage } from '../services/chat-service.ts'
+import type { ViewMessage } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
 
 const STATUS_LABEL: Record<ViewMessage['status'], string> = {
@@ -59,6 +61,8 @@ export class ChatConversation extends LitElement {
 
   @property({ attribute: false }) contact?: Contact
   @property() peer = ''
+  /** The open conversation's model (from the app shell), patched as messages change. */
+  @consume({ context: conversationContext, subscribe: true })
   @property({ attribute: false }) messages: ViewMessage[] = []
   /** The formatted safety number with this contact (empty until known). */
   @property() safetyNumber = ''

@@ -1,13 +1,15 @@
 // A group conversation: its name and encryption setting (shown to every member), the members, invite
 // and leave, the messages with their senders, and the composer (Enter sends).
+import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
 import { InviteMembersEvent } from '../events/invite-members-event.ts'
 import { LeaveGroupEvent } from '../events/leave-group-event.ts'
 import { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
+import { conversationContext } from '../contexts.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
-import type { ViewGroup, ViewMessage } from '../services/chat-service.ts'
+import type { ViewGroup, ViewMessage } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
@@ -49,6 +51,8 @@ export class ChatGroupConversation extends LitElement {
 
   @property({ attribute: false }) group?: ViewGroup
   @property({ attribute: false }) contacts: Contact[] = []
+  /** The open conversation's model (from the app shell), patched as messages change. */
+  @consume({ context: conversationContext, subscribe: true })
   @property({ attribute: false }) messages: ViewMessage[] = []
   /** This device's PeerId. */
   @property() me = ''

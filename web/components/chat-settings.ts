@@ -8,7 +8,6 @@ import { controls } from '../styles/tokens.ts'
 import './chat-account.ts'
 import './chat-invite-card.ts'
 import './chat-policy-notice.ts'
-import type { AccountClient } from '../../protocol/account/account-client.ts'
 
 @customElement('chat-settings')
 export class ChatSettings extends LitElement {
@@ -20,7 +19,6 @@ export class ChatSettings extends LitElement {
   @property() peerId = ''
   @property() inviteLink = ''
   @property() exportNote = ''
-  @property({ attribute: false }) accounts?: AccountClient
   /** Set while the node's policy is newer than the one acknowledged here. */
   @property({ attribute: false }) policy?: { version: number, text: string }
   @property({ type: Number }) policyAcknowledged = 0
@@ -34,7 +32,7 @@ export class ChatSettings extends LitElement {
         <h3 id="identity-title">Your identity</h3>
         <chat-invite-card .peerId=${this.peerId} .inviteLink=${this.inviteLink}></chat-invite-card>
       </section>
-      <chat-account .accounts=${this.accounts}></chat-account>
+      <chat-account></chat-account>
       <section class="card" aria-labelledby="data-title">
         <h3 id="data-title">Your data on this device</h3>
         <p>Export your contacts and message history as a JSON file. Your secret key is not included.</p>

@@ -1,7 +1,7 @@
 // Template pieces the 1:1 and group conversations share: attachments and sizes.
 import { html, svg } from 'lit'
 import { isInlineImage } from '../../protocol/attachments/mime.ts'
-import type { ViewAttachment } from '../services/chat-service.ts'
+import type { ViewAttachment } from '../services/view-model.ts'
 import type { TemplateResult } from 'lit'
 
 /** A paperclip drawn inline: emoji fonts are not on every system. */

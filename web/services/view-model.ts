@@ -1,7 +1,8 @@
 // What the screens show: the protocol's message (one model, status and path included) with the
-// decrypted attachment as an object URL, and groups with this device's membership.
+// decrypted attachment as an object URL, groups with this device's membership, and the account.
 import type { ChatMessage } from '../../protocol/store/chat-store.ts'
 import type { GroupInfo } from '../../protocol/groups/group-state.ts'
+import type { Account, PlanStatus } from '../../protocol/wire/generated/messages.ts'
 
 export interface ViewAttachment {
   name: string
@@ -24,3 +25,17 @@ export function toView (m: ChatMessage): ViewMessage {
   const { attachment: _ref, ...rest } = m
   return { ...rest, ...(m.sender != null ? { from: m.sender } : {}) }
 }
+
+export type AccountPhase = 'offline' | 'loading' | 'none' | 'account' | 'unavailable'
+
+/** What the account screen shows. */
+export interface AccountView {
+  phase: AccountPhase
+  account?: Account
+  plan?: PlanStatus
+  busy: boolean
+  error: string
+  note: string
+}
+
+export const OFFLINE_ACCOUNT: AccountView = { phase: 'offline', busy: false, error: '', note: '' }

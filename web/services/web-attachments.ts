@@ -6,7 +6,7 @@ import { IdbAttachmentSink } from '../store/idb-attachment-sink.ts'
 import { AttachmentPreviews } from './attachment-previews.ts'
 import type { ReceivedAttachment } from '../../protocol/attachments/attachment-service.ts'
 import type { ChatClient } from '../../protocol/chat-client.ts'
-import type { AppData } from '../store/app-data.ts'
+import type { ChatMessage } from '../../protocol/messages/message.ts'
 import type { AppDb } from '../store/app-db.ts'
 import type { IdbChatStore } from '../store/idb-chat-store.ts'
 import type { ViewMessage } from './view-model.ts'
@@ -14,9 +14,8 @@ import type { ViewMessage } from './view-model.ts'
 export interface WebAttachmentsInit {
   db: AppDb
   store: IdbChatStore
-  data: AppData
-  /** Something arrived or changed: the app reloads what it shows. */
-  onChange(): Promise<void>
+  /** A file's message was added (received or sent): the screens patch it in. */
+  onMessage(message: ChatMessage): Promise<void>
   /** A problem worth showing the user. */
   onProblem(text: string): void
 }
@@ -33,7 +32,10 @@ export class WebAttachments {
     this.#previews = new AttachmentPreviews(this.#sink)
   }
 
-  /** Registers on the client; call before `client.start()` so offers in the mailbox find a handler. */
+  /**
+   * Registers on a network session's client; call before `client.start()` so offers in the mailbox
+   * find a handler. The stored files and their previews stay for the page's lifetime.
+   */
   async start (client: ChatClient): Promise<void> {
     const service = new AttachmentService({ client, sink: this.#sink })
     this.#service = service
@@ -46,16 +48,23 @@ export class WebAttachments {
     return this.#service != null
   }
 
+  /** The network session ended: no more offers are taken. */
+  async detach (): Promise<void> {
+    const service = this.#service
+    this.#service = undefined
+    await service?.stop()
+  }
+
   async stop (): Promise<void> {
-    await this.#service?.stop()
+    await this.detach()
     this.#previews.revokeAll()
   }
 
   async #received (a: ReceivedAttachment): Promise<void> {
-    const { store, data } = this.#init
-    await store.addMessage({ id: a.id, peer: a.from, direction: 'in', text: a.caption, sentAt: a.sentAt, receivedAt: Date.now(), status: 'received', path: a.path, attachment: { name: a.name, mime: a.mime, size: a.size } })
-    if (await data.getContact(a.from) == null) await data.putContact({ peerId: a.from, nickname: '', addedAt: Date.now() })
-    await this.#init.onChange()
+    const { store } = this.#init
+    const message: ChatMessage = { id: a.id, peer: a.from, direction: 'in', text: a.caption, sentAt: a.sentAt, receivedAt: Date.now(), status: 'received', path: a.path, attachment: { name: a.name, mime: a.mime, size: a.size } }
+    await store.addMessage(message)
+    await this.#init.onMessage(message)
   }
 
   /** Encrypts and sends a file; the decrypted copy stays here so this side shows it too. */
@@ -66,7 +75,9 @@ export class WebAttachments {
     const result = await this.#service.send(peer, { name: file.name, mime, bytes, caption })
     const now = Date.now()
     await this.#sink.put({ id: result.id, peer, direction: 'out', name: file.name, mime, size: bytes.length, bytes, savedAt: now })
-    await this.#init.store.addMessage({ id: result.id, peer, direction: 'out', text: caption, sentAt: now, receivedAt: now, status: result.status, path: result.path, attachment: { name: file.name, mime, size: bytes.length } })
+    const message: ChatMessage = { id: result.id, peer, direction: 'out', text: caption, sentAt: now, receivedAt: now, status: result.status, path: result.path, attachment: { name: file.name, mime, size: bytes.length } }
+    await this.#init.store.addMessage(message)
+    await this.#init.onMessage(message)
   }
 
   /** Adds the stored file, as an object URL, to each message that has one. */

@@ -1,0 +1,125 @@
+// What a sender sees move on screen, in real browsers: the connection indicator leaving "Direct
+// (WebRTC)" soon after the other person closes their tab (and the next message going to the mailbox),
+// and a deposit whose ack was lost, retried with the same envelope id, reaching the recipient once.
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { addContact, buildWebApp, createIdentity, disposeWebApp, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage, startRendezvous } from './harness.ts'
+import type { BrowserSession } from '../helpers/browser.ts'
+import type { RunningRendezvous } from './harness.ts'
+
+const DEADLINE = { timeout: 20_000 }
+/** The issue's promise: the indicator leaves "direct" within a few seconds of the peer leaving. */
+const LEAVES_DIRECT = { timeout: 5_000 }
+const SCENARIO_TIMEOUT = 120_000
+
+it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
+  reportMissingChromium()
+  expect(true).toBe(true)
+})
+
+describe.runIf(hasChromium)('web app: delivery status on screen', () => {
+  let webRoot: string
+  let rendezvous: RunningRendezvous | undefined
+  const sessions: BrowserSession[] = []
+  const dirs: string[] = []
+
+  beforeAll(async () => {
+    webRoot = await buildWebApp()
+  })
+
+  afterAll(async () => {
+    await disposeWebApp()
+  })
+
+  async function start (): Promise<RunningRendezvous> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
+    dirs.push(dataDir)
+    rendezvous = await startRendezvous(dataDir, webRoot)
+    return rendezvous
+  }
+
+  async function browser (profileDir?: string): Promise<BrowserSession> {
+    const session = await launchBrowser({ profileDir })
+    sessions.push(session)
+    if (profileDir == null) dirs.push(session.profileDir)
+    return session
+  }
+
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
+    await rendezvous?.node.stop()
+    rendezvous = undefined
+    await Promise.all(dirs.splice(0).map(removeDir))
+  })
+
+  it('leaves "Direct (WebRTC)" within seconds of the other tab closing, and the next message goes to the mailbox', async () => {
+    const rv = await start()
+    const alice = await browser()
+    const bob = await browser()
+    await alice.page.goto(rv.url)
+    await bob.page.goto(rv.url)
+    const aliceId = await createIdentity(alice.page)
+    const bobId = await createIdentity(bob.page)
+    await bob.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
+    await alice.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
+    await addContact(alice.page, bobId, 'Bob')
+    await alice.page.locator('[data-testid="connection"][data-path="webrtc"]').waitFor(DEADLINE)
+    await sendMessage(alice.page, 'Over WebRTC')
+    await alice.page.locator('li.out[data-status="delivered"][data-path="webrtc"]').waitFor(DEADLINE)
+    await openChat(bob.page, rv.url, aliceId)
+    const bobIndicator = bob.page.getByTestId('connection')
+    await bob.page.locator('[data-testid="connection"][data-path="webrtc"]').waitFor(DEADLINE)
+    expect(await bobIndicator.innerText()).toContain('Direct (WebRTC)')
+
+    // Alice closes her tab, then her browser.
+    await alice.page.close({ runBeforeUnload: true })
+    await alice.close()
+    await bob.page.locator('[data-testid="connection"]:not([data-path="webrtc"])').waitFor(LEAVES_DIRECT)
+    expect(await bobIndicator.innerText()).not.toContain('Direct (WebRTC)')
+
+    // No dial at the peer that just left: the message is stored in her mailbox.
+    await sendMessage(bob.page, 'You left')
+    await bob.page.locator('li.out[data-status="stored"][data-path="mailbox"]').waitFor(DEADLINE)
+    expect(bob.errors).toEqual([])
+  }, SCENARIO_TIMEOUT)
+
+  it('a deposit whose ack was lost is retried with the same id: the recipient shows it once, the sender ends delivered', async () => {
+    const rv = await start()
+    const alice = await browser()
+    const bob = await browser()
+    await alice.page.goto(rv.url)
+    await bob.page.goto(rv.url)
+    const aliceId = await createIdentity(alice.page)
+    const bobId = await createIdentity(bob.page)
+    // Bob is away: what Alice sends goes into his mailbox.
+    await bob.close()
+    await alice.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
+    await addContact(alice.page, bobId, 'Bob')
+    await alice.page.locator('[data-testid="connection"][data-path="mailbox"]').waitFor(DEADLINE)
+
+    const fault = dropDepositAcks(rv, aliceId, 1)
+    await sendMessage(alice.page, 'Only once, please')
+    const sent = alice.page.locator('li.out[data-id]')
+    await sent.waitFor(DEADLINE)
+    const id = await sent.getAttribute('data-id')
+    // The ack was lost: the app reconnects and the outbox tries again, with the same envelope.
+    await alice.page.locator('li.out[data-status="stored"]').waitFor(DEADLINE)
+    const tries = fault.attempts.filter(a => a === id)
+    expect(tries.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(fault.attempts).size).toBe(1)
+
+    const again = await browser(bob.profileDir)
+    await openChat(again.page, rv.url, aliceId)
+    await again.page.locator('li.in[data-id]').waitFor(DEADLINE)
+    // The recipient's receipt moves the sender's tick on without a reload.
+    await alice.page.locator(`li.out[data-id="${id ?? ''}"][data-status="delivered"]`).waitFor(DEADLINE)
+    expect(await messageTexts(again.page)).toEqual(['Only once, please'])
+    expect(await messageItems(again.page).count()).toBe(1)
+    expect(await messageItems(alice.page).count()).toBe(1)
+    expect(alice.errors).toEqual([])
+    expect(again.errors).toEqual([])
+  }, SCENARIO_TIMEOUT)
+})

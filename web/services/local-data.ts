@@ -1,0 +1,158 @@
+// What lives as long as the page: the IndexedDB database (contacts, settings, the chat store with
+// its outbox, decrypted attachments) and this device's identity. It needs no network: the lists show
+// and messages queue while the node is still connecting or down. Changes are announced with
+// `change` (lists) and `message:changed` (one message, as the screens show it).
+import { DeviceIdentity, parsePeerId } from '../../protocol/identity.ts'
+import { newQueuedText } from '../../protocol/messages/outbox.ts'
+import { AppData } from '../store/app-data.ts'
+import { deleteAppDb, openAppDb } from '../store/app-db.ts'
+import { IdbChatStore } from '../store/idb-chat-store.ts'
+import { groupMessages, listGroups } from './group-history.ts'
+import { PolicyState } from './policy-state.ts'
+import { peerIdFromInvite } from './routes.ts'
+import { SafetyNumbers } from './safety-numbers.ts'
+import { toView } from './view-model.ts'
+import { WebAttachments } from './web-attachments.ts'
+import type { ViewGroup, ViewMessage } from './view-model.ts'
+import type { ChatMessage } from '../../protocol/messages/message.ts'
+import type { AppDb, Contact } from '../store/app-db.ts'
+import type { LocalExport } from '../store/app-data.ts'
+
+/** Shown at most per conversation. */
+const HISTORY_LIMIT = 500
+
+export interface LocalDataEvents {
+  /** A problem worth showing the user (a file that could not be received). */
+  onNotice(text: string): void
+  /** The database was deleted or upgraded by another tab: this page must reload. */
+  onLost(): void
+}
+
+export class LocalData extends EventTarget {
+  readonly db: AppDb
+  readonly data: AppData
+  readonly store: IdbChatStore
+  readonly files: WebAttachments
+  readonly policy: PolicyState
+  identity?: DeviceIdentity
+  contacts: Contact[] = []
+  groups: ViewGroup[] = []
+  /** Text messages waiting in the outbox (control messages are not counted). */
+  outboxCount = 0
+  #safetyNumbers?: SafetyNumbers
+
+  private constructor (db: AppDb, events: LocalDataEvents) {
+    super()
+    this.db = db
+    this.data = new AppData(db)
+    this.store = new IdbChatStore(db)
+    this.policy = new PolicyState(this.data, () => { this.#changed() })
+    this.files = new WebAttachments({
+      db,
+      store: this.store,
+      onMessage: async message => {
+        if (message.direction === 'in') await this.ensureContact(message.peer)
+        await this.messageChanged(message)
+      },
+      onProblem: events.onNotice
+    })
+  }
+
+  static async open (events: LocalDataEvents): Promise<LocalData> {
+    const db = await openAppDb(undefined, events.onLost)
+    const local = new LocalData(db, events)
+    const record = await local.data.loadIdentity()
+    if (record != null) local.identity = await DeviceIdentity.fromSeed(record.seed)
+    return local
+  }
+
+  get peerId (): string | undefined {
+    return this.identity?.peerId.toString()
+  }
+
+  async createIdentity (): Promise<DeviceIdentity> {
+    if (this.identity != null) return this.identity
+    const identity = await DeviceIdentity.generate()
+    await this.data.saveIdentity({ seed: identity.toSeed(), peerId: identity.peerId.toString(), createdAt: Date.now() })
+    this.identity = identity
+    return identity
+  }
+
+  /** Reloads the lists (contacts, groups, outbox count): after a contact or group changed. */
+  async refresh (): Promise<void> {
+    this.contacts = await this.data.listContacts()
+    this.outboxCount = await this.#countOutbox()
+    if (this.peerId != null) this.groups = await listGroups(this.store, this.peerId)
+    this.#changed()
+  }
+
+  /** A message was added or moved: announced as the screen shows it; only the outbox count is re-read. */
+  async messageChanged (message: ChatMessage): Promise<void> {
+    const [view] = await this.files.attach([toView(message)])
+    this.dispatchEvent(new CustomEvent<ViewMessage>('message:changed', { detail: view }))
+    const count = await this.#countOutbox()
+    if (count !== this.outboxCount) {
+      this.outboxCount = count
+      this.#changed()
+    }
+  }
+
+  /** Adds someone who wrote first, without a nickname (left to the user). */
+  async ensureContact (peer: string): Promise<void> {
+    if (await this.data.getContact(peer) != null) return
+    await this.data.putContact({ peerId: peer, nickname: '', addedAt: Date.now() })
+    await this.refresh()
+  }
+
+  /** Adds or renames a contact from a PeerId or an invite link. */
+  async addContact (input: string, nickname: string): Promise<Contact> {
+    const peer = parsePeerId(peerIdFromInvite(input)).toString()
+    if (peer === this.peerId) throw new Error('That is your own PeerId.')
+    const existing = await this.data.getContact(peer)
+    const contact = { peerId: peer, nickname: nickname.trim(), addedAt: existing?.addedAt ?? Date.now() }
+    await this.data.putContact(contact)
+    await this.refresh()
+    return contact
+  }
+
+  /** No network session yet: the message waits in the store's outbox for one. */
+  async queueOffline (peer: string, text: string): Promise<void> {
+    const { message, entry } = newQueuedText(parsePeerId(peer).toString(), text, Date.now())
+    await this.store.addMessage(message, entry)
+    await this.messageChanged(message)
+  }
+
+  async conversation (peer: string): Promise<ViewMessage[]> {
+    return await this.files.attach((await this.store.listMessages({ peer, limit: HISTORY_LIMIT })).map(toView))
+  }
+
+  async groupConversation (groupId: string): Promise<ViewMessage[]> {
+    if (this.peerId == null) return []
+    return await groupMessages(this.store, groupId, this.peerId)
+  }
+
+  /** The 60 digits in twelve groups of five, as `babacloud safety-number` prints them. */
+  safetyNumber (peer: string): string {
+    if (this.identity == null) return ''
+    this.#safetyNumbers ??= new SafetyNumbers(this.identity)
+    return this.#safetyNumbers.with(peer)
+  }
+
+  async exportAll (): Promise<LocalExport> {
+    return await this.data.exportAll()
+  }
+
+  /** Deletes every local record (stop the network session first). */
+  async deleteAll (): Promise<void> {
+    await this.files.stop().catch(() => {})
+    await deleteAppDb(this.db)
+  }
+
+  async #countOutbox (): Promise<number> {
+    return (await this.store.listOutbox()).filter(e => !e.control).length
+  }
+
+  #changed (): void {
+    this.dispatchEvent(new Event('change'))
+  }
+}
