@@ -4,6 +4,7 @@ import { applyUpdate } from '../protocol/messages/message.ts'
 import { decodeOutboxEntry, encodeOutboxEntry } from '../protocol/messages/outbox-entry.ts'
 import { securePrivateSqlite } from '../rendezvous/storage/private-files.ts'
 import { migrateSqlite, walScrubber } from '../rendezvous/storage/sqlite-support.ts'
+import { checkQuery } from '../protocol/store/chat-store.ts'
 import type { AttachmentRef, ChatMessage, ChatStore, MessageQuery, MessageStatus, MessageUpdate, OutboxEntry } from '../protocol/store/chat-store.ts'
 import type { DeliveryPath } from '../protocol/delivery/path.ts'
 
@@ -50,7 +51,14 @@ const MIGRATIONS = [
   ALTER TABLE messages ADD COLUMN edit_of TEXT;
   -- A 'sending' message of the old model was cut off mid-send and has nothing to retry it with.
   UPDATE messages SET status = 'failed', error = 'interrupted before it was acknowledged' WHERE status = 'sending';
-  CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, entry BLOB NOT NULL);`
+  CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, entry BLOB NOT NULL);`,
+  // 3: group messages are real messages (group set; peer the sender if incoming, the group if
+  // outgoing), no longer filed under a fake peer `group:<id>`. One partial index per conversation kind.
+  `UPDATE messages SET grp = coalesce(grp, substr(peer, 7)) WHERE peer LIKE 'group:%';
+  UPDATE messages SET peer = CASE WHEN direction = 'in' AND sender IS NOT NULL THEN sender ELSE grp END WHERE peer LIKE 'group:%';
+  DROP INDEX IF EXISTS messages_by_peer;
+  CREATE INDEX messages_by_peer ON messages (peer, seq) WHERE grp IS NULL;
+  CREATE INDEX messages_by_group ON messages (grp, seq) WHERE grp IS NOT NULL;`
 ]
 
 function toMessage (r: Row): ChatMessage {
@@ -126,10 +134,12 @@ export class SqliteChatStore implements ChatStore {
   }
 
   async listMessages (query: MessageQuery = {}): Promise<ChatMessage[]> {
-    const where = query.peer != null ? 'WHERE peer = @peer' : ''
+    checkQuery(query)
+    // Each filter matches its partial index exactly (`grp IS NULL` for 1:1, `grp = ?` for a group).
+    const where = query.group != null ? 'WHERE grp = @group' : query.peer != null ? 'WHERE peer = @peer AND grp IS NULL' : ''
     const limit = query.limit != null ? 'LIMIT @limit' : ''
     const rows = this.#db.prepare(`SELECT * FROM (SELECT * FROM messages ${where} ORDER BY seq DESC ${limit}) ORDER BY seq`)
-      .all({ peer: query.peer, limit: query.limit }) as Row[]
+      .all({ peer: query.peer, group: query.group, limit: query.limit }) as Row[]
     return rows.map(toMessage)
   }
 

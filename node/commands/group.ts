@@ -4,7 +4,6 @@
 import { GroupClient } from '../../protocol/groups/group-client.ts'
 import { GroupStore } from '../../protocol/groups/group-store.ts'
 import { toInfo } from '../../protocol/groups/group-state.ts'
-import { historyPeer } from '../../protocol/groups/constants.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome, Home } from '../home.ts'
 import { formatTime, print } from '../output.ts'
@@ -156,8 +155,8 @@ export function registerGroup (program: Command): void {
         const groups = new GroupStore(store)
         const state = await groups.getState(opts.group)
         if (state == null) throw new CliError(`no group ${opts.group} on this device`, 'GROUP_NOT_FOUND')
-        for (const m of await store.listMessages({ peer: historyPeer(opts.group) })) {
-          const from = m.direction === 'out' ? 'me' : await groups.getSender(m.id) ?? '?'
+        for (const m of await store.listMessages({ group: opts.group })) {
+          const from = m.direction === 'out' ? 'me' : m.sender ?? await groups.getSender(m.id) ?? '?'
           print(opts, { id: m.id, from, text: m.text, sentAt: m.sentAt, status: m.status }, `${formatTime(m.sentAt)}  ${from}  ${m.text}`)
         }
       })

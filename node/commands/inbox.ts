@@ -13,6 +13,12 @@ import type { ChatMessage } from '../../protocol/store/chat-store.ts'
 import type { Command } from 'commander'
 
 function show (opts: { json?: boolean }, m: ChatMessage): void {
+  if (m.group != null) {
+    // As `group history` shows it: the member who wrote it, not a 1:1 peer.
+    const from = m.direction === 'in' ? m.sender ?? m.peer : 'me'
+    print(opts, { id: m.id, from, group: m.group, text: m.text, sentAt: m.sentAt }, `${formatTime(m.sentAt)}  group ${m.group.slice(0, 8)}  ${from}  ${m.text}`)
+    return
+  }
   const who = m.direction === 'in' ? m.peer : `to ${m.peer}`
   print(opts, { id: m.id, from: m.direction === 'in' ? m.peer : undefined, to: m.direction === 'out' ? m.peer : undefined, text: m.text, sentAt: m.sentAt },
     `${formatTime(m.sentAt)}  ${who}  ${m.text}`)

@@ -41,6 +41,8 @@ export class Deletion {
     const m = await this.#c.store.getMessage(id)
     if (m == null) throw new ProtocolError(ErrorCode.NOT_FOUND, `no message ${id}`)
     if (m.direction !== 'out') throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the sender of a message can delete it for everyone')
+    // Its `peer` is the group id, no device: a delete request has nowhere to go.
+    if (m.group != null) throw new ProtocolError(ErrorCode.INVALID, 'a group message cannot be deleted for everyone')
     const request = await this.#c.control.queueControl(m.peer, DELETE_REQUEST, encodeIds([id]), { background: false })
     await this.#c.store.deleteMessage(id)
     this.#c.onDeleted(id, m.peer)
@@ -50,8 +52,9 @@ export class Deletion {
   async #onDelete (m: ControlMessage): Promise<void> {
     for (const id of decodeIds(m.body)) {
       const message = await this.#c.store.getMessage(id)
-      // Only the author may retract: incoming messages are stored under their sender's PeerId.
-      if (message == null || message.direction !== 'in' || message.peer !== m.from.toString()) {
+      // Only the author may retract: incoming messages are stored under their sender's PeerId. A
+      // group message is no 1:1 message, though its `peer` is its author: a 1:1 request leaves it.
+      if (message == null || message.direction !== 'in' || message.peer !== m.from.toString() || message.group != null) {
         this.#c.log('ignoring a delete request for %s from %p', id, m.from)
         continue
       }

@@ -58,18 +58,21 @@ export class Receipts {
   /** Marks received messages read here and tells each sender; returns how many changed. */
   async markRead (ids: string[]): Promise<number> {
     const bySender = new Map<string, string[]>()
+    let count = 0
     for (const id of ids) {
       const m = await this.#c.store.getMessage(id)
       if (m == null || m.direction !== 'in') continue
       const changed = await this.#c.store.updateMessage(id, { status: 'read' })
       if (changed == null) continue
       this.#c.onChanged(changed)
-      bySender.set(m.peer, [...bySender.get(m.peer) ?? [], id])
+      count++
+      // Read here, but no 1:1 receipt for a group message: its author did not send it to us alone.
+      if (m.group == null) bySender.set(m.peer, [...bySender.get(m.peer) ?? [], id])
     }
     for (const [peer, list] of bySender) {
       for (const batch of chunks(list)) await this.#c.control.queueControl(peer, READ_RECEIPT, encodeIds(batch))
     }
-    return [...bySender.values()].reduce((n, l) => n + l.length, 0)
+    return count
   }
 
   async #onReceipt (m: ControlMessage, status: 'delivered' | 'read'): Promise<void> {

@@ -20,11 +20,6 @@ export const CONTROL_SENDER_KEY = 'group/sender-key'
 /** A group message's copy for one member, deposited in the mailbox in case it is offline. */
 export const CONTROL_MESSAGE = 'group/message'
 
-/** `ChatMessage.peer` of group messages in the history. */
-export function historyPeer (groupId: string): string {
-  return `group:${groupId}`
-}
-
 export const GROUP_ID_PATTERN = /^[0-9a-f]{32}$/
 export const MAX_GROUP_NAME_BYTES = 200
 /**

@@ -6,7 +6,7 @@ import { TypedEventEmitter } from 'main-event'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { MAX_TEXT_BYTES } from '../constants.ts'
 import { parsePeerId } from '../identity.ts'
-import { CONTROL_MESSAGE, CONTROL_SENDER_KEY, CONTROL_STATE, historyPeer } from './constants.ts'
+import { CONTROL_MESSAGE, CONTROL_SENDER_KEY, CONTROL_STATE } from './constants.ts'
 import { GroupError, GroupErrorCode } from './errors.ts'
 import { GroupDelivery } from './group-delivery.ts'
 import { GroupReceiver, hex } from './group-receiver.ts'
@@ -129,8 +129,8 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
 
   /** The group's messages in this device's history, oldest first. */
   async history (groupId: string): Promise<Array<{ id: string, from: string, text: string, sentAt: number }>> {
-    const messages = await this.chat.store.listMessages({ peer: historyPeer(groupId) })
-    return await Promise.all(messages.map(async m => ({ id: m.id, from: await this.groups.getSender(m.id) ?? '', text: m.text, sentAt: m.sentAt })))
+    const messages = await this.chat.store.listMessages({ group: groupId })
+    return await Promise.all(messages.map(async m => ({ id: m.id, from: m.sender ?? await this.groups.getSender(m.id) ?? '', text: m.text, sentAt: m.sentAt })))
   }
 
   async create (options: { name: string, encryption?: EncryptionSetting, members?: string[] }): Promise<GroupChangeResult> {
@@ -183,7 +183,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       }
       const id = hex(message.id)
       await this.groups.setSender(id, this.#me)
-      await this.chat.store.addMessage({ id, peer: historyPeer(groupId), direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sent', group: groupId, sender: this.#me })
+      await this.chat.store.addMessage({ id, peer: groupId, direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sent', group: groupId, sender: this.#me })
       return { message, state }
     })
     const id = hex(message.id)

@@ -2,7 +2,7 @@
 // or the mailbox. Each message is checked against the group state (sender a member, encryption as
 // configured), opened at most once (its id in the history), or parked until its sender key arrives.
 import { toString as uint8ArrayToString } from 'uint8arrays'
-import { GROUP_ID_PATTERN, GROUP_TOPIC_PREFIX, MAX_EARLY_SENDER_KEYS, MAX_GROUP_MESSAGE_BYTES, historyPeer } from './constants.ts'
+import { GROUP_ID_PATTERN, GROUP_TOPIC_PREFIX, MAX_EARLY_SENDER_KEYS, MAX_GROUP_MESSAGE_BYTES } from './constants.ts'
 import { GroupError, GroupErrorCode } from './errors.ts'
 import { GroupEncryption } from './generated/groups.ts'
 import { GroupMessage, SenderKeyDistribution, decryptMessage, recordFromDistribution, verifyOpenMessage } from './sender-key.ts'
@@ -128,7 +128,7 @@ export class GroupReceiver {
     }
     await this.#init.groups.setSender(id, message.sender)
     const sentAt = Number(message.sentAt)
-    if (await this.#init.chat.store.addMessage({ id, peer: historyPeer(state.id), direction: 'in', text, sentAt, receivedAt: this.#init.now(), status: 'received', group: state.id, sender: message.sender, path: path === 'gossip' ? undefined : path })) {
+    if (await this.#init.chat.store.addMessage({ id, peer: message.sender, direction: 'in', text, sentAt, receivedAt: this.#init.now(), status: 'received', group: state.id, sender: message.sender, path: path === 'gossip' ? undefined : path })) {
       this.#init.onMessage({ id, groupId: state.id, groupName: state.name, from: message.sender, text, sentAt, path })
     }
     return true

@@ -7,5 +7,5 @@ export { checkTransition, signState, stateTopic, toInfo, verifyState } from './g
 export type { EncryptionSetting, GroupInfo } from './group-state.ts'
 export { decryptMessage, encryptMessage } from './sender-key.ts'
 export { GroupError, GroupErrorCode } from './errors.ts'
-export { CONTROL_MESSAGE, CONTROL_SENDER_KEY, CONTROL_STATE, GROUP_RELAY_PROTOCOL, GROUP_TOPIC_PREFIX, historyPeer } from './constants.ts'
+export { CONTROL_MESSAGE, CONTROL_SENDER_KEY, CONTROL_STATE, GROUP_RELAY_PROTOCOL, GROUP_TOPIC_PREFIX } from './constants.ts'
 export { GroupEncryption, GroupMessage, GroupState, SenderKeyDistribution, SenderKeyRecord } from './generated/groups.ts'

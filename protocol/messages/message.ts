@@ -20,8 +20,9 @@ export interface ChatMessage {
   /** Envelope id, 32 hex characters; unique per message and the same on every retry. */
   id: string
   /**
-   * The conversation: the other end's PeerId (or `@username`) for 1:1, `group:<id>` for a group.
-   * For an incoming 1:1 message, its sender's PeerId.
+   * 1:1: the other party's PeerId (or `@username`), for an incoming message its sender. In a group
+   * (`group` set): the member who wrote an incoming message (as `sender`), the group id for an
+   * outgoing one. A group message is never part of a 1:1 conversation (see `MessageQuery`).
    */
   peer: string
   direction: 'in' | 'out'
@@ -37,7 +38,7 @@ export interface ChatMessage {
   path?: DeliveryPath
   /** A file sent with it: the decrypted bytes live in the app's attachment storage under `id`. */
   attachment?: AttachmentRef
-  /** The group it belongs to. */
+  /** The group it belongs to (its id); unset for 1:1. */
   group?: string
   /** Who wrote it, in a group (a member's PeerId). */
   sender?: string

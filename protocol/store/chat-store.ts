@@ -8,7 +8,10 @@ export type { AttachmentRef, ChatMessage, MessageStatus, MessageUpdate } from '.
 export type { OutboxEntry, OutboxEnvelope } from '../messages/outbox-entry.ts'
 
 export interface MessageQuery {
+  /** One 1:1 conversation: the other party's PeerId (or `@username`); never group messages. */
   peer?: string
+  /** One group's messages (`ChatMessage.group`), whoever wrote them. Not together with `peer`. */
+  group?: string
   /** The newest `limit` messages, still returned oldest first. */
   limit?: number
 }
@@ -47,10 +50,30 @@ export interface ChatStore {
   close(): Promise<void>
 }
 
+/** A query naming both a 1:1 peer and a group: no message is in both conversations. */
+export class InvalidQueryError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidQueryError'
+  }
+}
+
+/** Refuses a query no conversation answers; every implementation calls it first. */
+export function checkQuery (query: MessageQuery): void {
+  if (query.peer != null && query.group != null) throw new InvalidQueryError('a message query names a peer or a group, not both')
+}
+
+/** Whether `m` is in the conversation `query` names (all messages when it names none). */
+export function inConversation (m: ChatMessage, query: MessageQuery): boolean {
+  if (query.group != null) return m.group === query.group
+  if (query.peer != null) return m.group == null && m.peer === query.peer
+  return true
+}
+
 /** Applies a query to messages already in storage order; shared by the implementations. */
 export function selectMessages (messages: Iterable<ChatMessage>, query: MessageQuery = {}): ChatMessage[] {
-  let out = [...messages]
-  if (query.peer != null) out = out.filter(m => m.peer === query.peer)
+  checkQuery(query)
+  let out = [...messages].filter(m => inConversation(m, query))
   if (query.limit != null) out = out.slice(Math.max(0, out.length - query.limit))
   return out
 }

@@ -1,6 +1,6 @@
 // One suite for every ChatStore implementation (memory, SQLite, IndexedDB): they must behave alike.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ChatMessage, ChatStore, OutboxEntry } from '../../protocol/store/chat-store.ts'
+import type { ChatMessage, ChatStore, MessageQuery, OutboxEntry } from '../../protocol/store/chat-store.ts'
 
 export function message (id: number, overrides: Partial<ChatMessage> = {}): ChatMessage {
   return {
@@ -57,6 +57,34 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       expect((await store.listMessages()).map(m => m.text)).toEqual(['message 3', 'message 1', 'message 2'])
       expect((await store.listMessages({ peer: 'peer-a' })).map(m => m.text)).toEqual(['message 3', 'message 2'])
       expect((await store.listMessages({ limit: 2 })).map(m => m.text)).toEqual(['message 1', 'message 2'])
+    })
+
+    it('keeps a member\'s group messages out of the 1:1 conversation with that member, and groups apart', async () => {
+      const g1 = 'a'.repeat(32)
+      const g2 = 'b'.repeat(32)
+      await store.addMessage(message(1, { text: 'direct from a' }))
+      await store.addMessage(message(2, { peer: 'peer-a', group: g1, sender: 'peer-a', text: 'a in g1' }))
+      await store.addMessage(message(3, { peer: g1, direction: 'out', status: 'sent', group: g1, sender: 'me', text: 'me in g1' }))
+      await store.addMessage(message(4, { peer: 'peer-a', group: g2, sender: 'peer-a', text: 'a in g2' }))
+      await store.addMessage(message(5, { peer: 'peer-a', direction: 'out', status: 'sent', text: 'direct to a' }))
+      await store.addMessage(message(6, { peer: 'peer-b', group: g1, sender: 'peer-b', text: 'b in g1' }))
+      const texts = async (query: MessageQuery): Promise<string[]> => (await store.listMessages(query)).map(m => m.text)
+      expect(await texts({ peer: 'peer-a' })).toEqual(['direct from a', 'direct to a'])
+      expect(await texts({ peer: 'peer-b' })).toEqual([])
+      // The group id is no 1:1 peer either, though outgoing group messages carry it as `peer`.
+      expect(await texts({ peer: g1 })).toEqual([])
+      expect(await texts({ group: g1 })).toEqual(['a in g1', 'me in g1', 'b in g1'])
+      expect(await texts({ group: g1, limit: 2 })).toEqual(['me in g1', 'b in g1'])
+      expect(await texts({ group: g2 })).toEqual(['a in g2'])
+      expect(await texts({ group: 'c'.repeat(32) })).toEqual([])
+      expect(await texts({ peer: 'peer-a', limit: 1 })).toEqual(['direct to a'])
+      expect(await store.listMessages()).toHaveLength(6)
+      // A status change keeps a message in its conversation.
+      await store.updateMessage(message(3).id, { status: 'stored' })
+      await store.updateMessage(message(5).id, { status: 'delivered' })
+      expect(await texts({ group: g1 })).toEqual(['a in g1', 'me in g1', 'b in g1'])
+      expect(await texts({ peer: 'peer-a' })).toEqual(['direct from a', 'direct to a'])
+      await expect(store.listMessages({ peer: 'peer-a', group: g1 })).rejects.toThrow(/not both/)
     })
 
     it('updates status forward only: a late "stored" never undoes "delivered"', async () => {

@@ -4,7 +4,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { historyPeer } from '../../protocol/groups/constants.ts'
 import { GroupErrorCode } from '../../protocol/groups/errors.ts'
 import { signState, stateTopic } from '../../protocol/groups/group-state.ts'
 import { GroupMessage, GroupState } from '../../protocol/groups/generated/groups.ts'
@@ -27,7 +26,7 @@ function canary (label: string): string {
 }
 
 async function texts (member: GroupPeer, groupId: string): Promise<string[]> {
-  return (await member.store.listMessages({ peer: historyPeer(groupId) })).map(m => m.text)
+  return (await member.store.listMessages({ group: groupId })).map(m => m.text)
 }
 
 describe('groups', () => {

@@ -70,7 +70,8 @@ export class ConversationModel extends EventTarget {
 
   readonly #onMessage = (evt: Event): void => {
     const m = (evt as CustomEvent<ViewMessage>).detail
-    if (this.target.kind !== 'peer' || m.peer !== this.target.peer) return
+    // A group message's `peer` is its author: it never belongs on the 1:1 screen with that member.
+    if (this.target.kind !== 'peer' || m.group != null || m.peer !== this.target.peer) return
     if (!this.loaded) this.#sinceLoad.push(m)
     this.#apply(m)
     this.#changed()

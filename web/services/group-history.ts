@@ -1,6 +1,5 @@
 // Reading groups from the local store, with or without a running GroupClient: the group list and a
 // group's messages with their senders, so both show while the node is still connecting or offline.
-import { historyPeer } from '../../protocol/groups/constants.ts'
 import { GroupStore } from '../../protocol/groups/group-store.ts'
 import { toInfo } from '../../protocol/groups/group-state.ts'
 import { toView } from './view-model.ts'
@@ -17,7 +16,7 @@ export async function listGroups (store: ChatStore, me: string): Promise<ViewGro
 
 export async function groupMessages (store: ChatStore, groupId: string, me: string): Promise<ViewMessage[]> {
   const groups = new GroupStore(store)
-  const messages: ViewMessage[] = (await store.listMessages({ peer: historyPeer(groupId), limit: HISTORY_LIMIT })).map(toView)
+  const messages: ViewMessage[] = (await store.listMessages({ group: groupId, limit: HISTORY_LIMIT })).map(toView)
   // Messages stored before version 4 carry no sender: the group store still knows it.
   const senders = await Promise.all(messages.map(async m => m.from ?? (m.direction === 'out' ? me : await groups.getSender(m.id))))
   messages.forEach((m, i) => { m.from = senders[i] })

@@ -67,7 +67,7 @@ export class AppData {
       exportedAt: new Date().toISOString(),
       peerId: identity?.peerId ?? null,
       contacts: await this.listContacts(),
-      messages: messages.map(({ seq: _seq, ...m }) => ({ ...m, path: m.path ?? null })),
+      messages: messages.map(({ seq: _seq, direct: _direct, ...m }) => ({ ...m, path: m.path ?? null })),
       // Sealed envelopes stay out (ciphertext only); what waits is its recipient and text.
       outbox: (await this.db.getAll('outbox')).filter(o => !o.control).map(o => ({ id: o.id, to: o.to, text: Payload.decode(o.payload).text, queuedAt: o.sentAt })),
       note: 'The identity secret key and encryption session state are not exported.'

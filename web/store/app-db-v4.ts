@@ -9,11 +9,14 @@ import type { DeliveryPath } from '../../protocol/delivery/path.ts'
 
 type UpgradeTx = IDBPTransaction<AppSchema, Array<StoreNames<AppSchema>>, 'versionchange'>
 
-/** Runs inside the upgrade transaction: only IndexedDB requests are awaited, so it stays open. */
-export function migrateToV4 (db: IDBPDatabase<AppSchema>, tx: UpgradeTx): void {
+/**
+ * Runs inside the upgrade transaction: only IndexedDB requests are awaited, so it stays open. Settles
+ * when every record has moved (later versions migrate after it).
+ */
+export async function migrateToV4 (db: IDBPDatabase<AppSchema>, tx: UpgradeTx): Promise<void> {
   // Read what moves before the stores change shape; the upgrade waits for these requests.
   const legacy = tx.objectStore('outbox').getAll() as unknown as Promise<LegacyOutboxItem[]>
-  void legacy.then(async items => {
+  await legacy.then(async items => {
     db.deleteObjectStore('outbox')
     const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true })
     outbox.createIndex('id', 'id', { unique: true })

@@ -2,10 +2,11 @@
 import { deleteDB, openDB } from 'idb'
 import type { IDBPDatabase } from 'idb'
 import { migrateToV4 } from './app-db-v4.ts'
+import { migrateToV5 } from './app-db-v5.ts'
 import type { AppSchema } from './app-schema.ts'
 
 export const DB_NAME = 'babacloud-chat'
-export const DB_VERSION = 4
+export const DB_VERSION = 5
 
 export type { AttachmentRecord, Contact, IdentityRecord, LegacyOutboxItem, StoredMessage, StoredOutboxEntry, AppSchema } from './app-schema.ts'
 
@@ -25,7 +26,8 @@ export async function openAppDb (name = DB_NAME, onBlocking?: () => void): Promi
       if (oldVersion < 1) createV1(db)
       if (oldVersion < 2) db.createObjectStore('attachments', { keyPath: 'id' })
       if (oldVersion < 3) db.createObjectStore('deleted')
-      if (oldVersion < 4) migrateToV4(db, tx)
+      const v4 = oldVersion < 4 ? migrateToV4(db, tx) : undefined
+      if (oldVersion < 5) migrateToV5(tx, v4)
     }
   })
   return db

@@ -1,4 +1,4 @@
-// The web app's IndexedDB schema (version 4): what each object store holds.
+// The web app's IndexedDB schema (version 5): what each object store holds.
 import type { DBSchema } from 'idb'
 import type { ChatMessage, OutboxEntry } from '../../protocol/store/chat-store.ts'
 import type { DeliveryPath } from '../../protocol/delivery/path.ts'
@@ -6,6 +6,8 @@ import type { DeliveryPath } from '../../protocol/delivery/path.ts'
 export interface StoredMessage extends ChatMessage {
   /** Storage order, assigned by IndexedDB. */
   seq?: number
+  /** Version 5: `peer` again on 1:1 messages only, the key of the `direct` index. Never read back. */
+  direct?: string
 }
 
 export interface Contact {
@@ -49,7 +51,11 @@ export interface IdentityRecord {
 }
 
 export interface AppSchema extends DBSchema {
-  messages: { key: number, value: StoredMessage, indexes: { id: string, peer: string } }
+  /**
+   * Indexes: `id`; `direct` (version 5, 1:1 messages by peer; before, `peer` over all messages);
+   * `group` (version 5, group messages by group id).
+   */
+  messages: { key: number, value: StoredMessage, indexes: { id: string, peer: string, direct: string, group: string } }
   values: { key: string, value: Uint8Array }
   identity: { key: 'device', value: IdentityRecord }
   contacts: { key: string, value: Contact }

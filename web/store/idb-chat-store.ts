@@ -2,13 +2,14 @@
 // key-value space).
 import { applyUpdate } from '../../protocol/messages/message.ts'
 import { copyOutboxEntry } from '../../protocol/messages/outbox-entry.ts'
-import { selectMessages } from '../../protocol/store/chat-store.ts'
+import { checkQuery } from '../../protocol/store/chat-store.ts'
+import { toStored } from './app-db-v5.ts'
 import type { IDBPObjectStore, StoreNames } from 'idb'
 import type { AppDb, AppSchema, StoredMessage, StoredOutboxEntry } from './app-db.ts'
 import type { ChatMessage, ChatStore, MessageQuery, MessageUpdate, OutboxEntry } from '../../protocol/store/chat-store.ts'
 
 function strip (m: StoredMessage): ChatMessage {
-  const { seq: _seq, ...message } = m
+  const { seq: _seq, direct: _direct, ...message } = m
   return message
 }
 
@@ -29,7 +30,7 @@ export class IdbChatStore implements ChatStore {
     }
     const { seq: _ignored, ...record } = message as StoredMessage
     try {
-      await store.add(record)
+      await store.add(toStored(record))
       if (outbox != null) await putEntry(tx.objectStore('outbox'), outbox)
       await tx.done
       return true
@@ -51,7 +52,7 @@ export class IdbChatStore implements ChatStore {
     const store = tx.objectStore('messages')
     const m = await store.index('id').get(id)
     const next = m == null ? undefined : applyUpdate(strip(m), update)
-    if (m != null && next != null) await store.put({ ...next, seq: m.seq })
+    if (m != null && next != null) await store.put(toStored({ ...next, seq: m.seq }))
     await tx.done
     return next
   }
@@ -74,9 +75,12 @@ export class IdbChatStore implements ChatStore {
   }
 
   async listMessages (query: MessageQuery = {}): Promise<ChatMessage[]> {
+    checkQuery(query)
     const tx = this.#db.transaction('messages')
-    const source = query.peer != null ? tx.store.index('peer') : tx.store
-    const range = query.peer != null ? IDBKeyRange.only(query.peer) : undefined
+    // Each index holds exactly one kind of conversation (app-db-v5.ts): no filtering after reading.
+    const source = query.group != null ? tx.store.index('group') : query.peer != null ? tx.store.index('direct') : tx.store
+    const key = query.group ?? query.peer
+    const range = key != null ? IDBKeyRange.only(key) : undefined
     if (query.limit != null) {
       // Newest `limit` first by walking backwards, then back into storage order.
       const out: StoredMessage[] = []
@@ -91,7 +95,7 @@ export class IdbChatStore implements ChatStore {
     // Records of one index key come in primary-key (storage) order.
     const all = await source.getAll(range)
     await tx.done
-    return selectMessages(all.map(strip))
+    return all.map(strip)
   }
 
   /** Removes a message and keeps its id as a tombstone, so a replay cannot bring it back. */

@@ -81,4 +81,13 @@ describe('Receipts', () => {
     expect(await receipts.markRead([m.id])).toBe(0)
     expect(queued).toEqual([{ to: bob.peerId.toString(), type: READ_RECEIPT, ids: [m.id] }])
   })
+
+  it('marks a group message read here but owes its author no 1:1 read receipt', async () => {
+    const bobId = bob.peerId.toString()
+    const inGroup = message(8, { peer: bobId, group: 'a'.repeat(32), sender: bobId })
+    await store.addMessage(inGroup)
+    expect(await receipts.markRead([inGroup.id])).toBe(1)
+    expect((await store.getMessage(inGroup.id))?.status).toBe('read')
+    expect(queued).toEqual([])
+  })
 })
