@@ -12,10 +12,8 @@ import type { RunningRendezvous } from './harness.ts'
 
 const DEADLINE = { timeout: 20_000 }
 
-it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 function yearsAgo (years: number): string {
   const d = new Date()

@@ -39,10 +39,8 @@ export function gradientPng (width: number, height: number): Buffer {
   return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from(rows))), chunk('IEND', Buffer.alloc(0))])
 }
 
-it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 describe.runIf(hasChromium)('web app: attachments', () => {
   let webRoot: string

@@ -1,58 +1,20 @@
 // Two real Chromium browsers chatting through an in-process rendezvous node serving the built app:
 // WebRTC between them, and the mailbox for a browser that was closed.
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
-import { addContact, buildWebApp, createIdentity, disposeWebApp, messageItems, messageTexts, openChat, ownPeerId, sendMessage, startRendezvous } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { addContact, createIdentity, messageItems, messageTexts, openChat, ownPeerId, sendMessage } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
-import type { BrowserSession } from '../helpers/browser.ts'
-import type { RunningRendezvous } from './harness.ts'
+import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 20_000 }
 /** Whole scenarios: several browsers and node restarts on a possibly busy machine. */
 const SCENARIO_TIMEOUT = 120_000
 
-it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 describe.runIf(hasChromium)('web app: 1:1 chat in real browsers', () => {
-  let webRoot: string
-  let rendezvous: RunningRendezvous | undefined
-  const sessions: BrowserSession[] = []
-  const dirs: string[] = []
-
-  beforeAll(async () => {
-    webRoot = await buildWebApp()
-  })
-
-  afterAll(async () => {
-    await disposeWebApp()
-  })
-
-  async function start (): Promise<RunningRendezvous> {
-    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
-    dirs.push(dataDir)
-    rendezvous = await startRendezvous(dataDir, webRoot)
-    return rendezvous
-  }
-
-  async function browser (profileDir?: string): Promise<BrowserSession> {
-    const session = await launchBrowser({ profileDir })
-    sessions.push(session)
-    if (profileDir == null) dirs.push(session.profileDir)
-    return session
-  }
-
-  afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
-    await rendezvous?.node.stop()
-    rendezvous = undefined
-    await Promise.all(dirs.splice(0).map(removeDir))
-  })
+  const { start, browser } = useBrowserScenario()
 
   it('chats 1:1 between two browsers over WebRTC, with every screen usable', async () => {
     const rv = await start()

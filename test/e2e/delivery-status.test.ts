@@ -1,59 +1,21 @@
 // What a sender sees move on screen, in real browsers: the connection indicator leaving "Direct
 // (WebRTC)" soon after the other person closes their tab (and the next message going to the mailbox),
 // and a deposit whose ack was lost, retried with the same envelope id, reaching the recipient once.
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
-import { addContact, buildWebApp, createIdentity, disposeWebApp, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage, startRendezvous } from './harness.ts'
-import type { BrowserSession } from '../helpers/browser.ts'
-import type { RunningRendezvous } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { addContact, createIdentity, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage } from './harness.ts'
+import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 20_000 }
 /** The issue's promise: the indicator leaves "direct" within a few seconds of the peer leaving. */
 const LEAVES_DIRECT = { timeout: 5_000 }
 const SCENARIO_TIMEOUT = 120_000
 
-it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 describe.runIf(hasChromium)('web app: delivery status on screen', () => {
-  let webRoot: string
-  let rendezvous: RunningRendezvous | undefined
-  const sessions: BrowserSession[] = []
-  const dirs: string[] = []
-
-  beforeAll(async () => {
-    webRoot = await buildWebApp()
-  })
-
-  afterAll(async () => {
-    await disposeWebApp()
-  })
-
-  async function start (): Promise<RunningRendezvous> {
-    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
-    dirs.push(dataDir)
-    rendezvous = await startRendezvous(dataDir, webRoot)
-    return rendezvous
-  }
-
-  async function browser (profileDir?: string): Promise<BrowserSession> {
-    const session = await launchBrowser({ profileDir })
-    sessions.push(session)
-    if (profileDir == null) dirs.push(session.profileDir)
-    return session
-  }
-
-  afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
-    await rendezvous?.node.stop()
-    rendezvous = undefined
-    await Promise.all(dirs.splice(0).map(removeDir))
-  })
+  const { start, browser } = useBrowserScenario()
 
   it('leaves "Direct (WebRTC)" within seconds of the other tab closing, and the next message goes to the mailbox', async () => {
     const rv = await start()

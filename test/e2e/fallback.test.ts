@@ -12,10 +12,8 @@ import type { RunningRendezvous } from './harness.ts'
 const DEADLINE = { timeout: 30_000 }
 const SCENARIO_TIMEOUT = 120_000
 
-it('has Chromium for the fallback tests (or says plainly that they did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the tests below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 describe.runIf(hasChromium)('web app: fallback when WebRTC fails', () => {
   let webRoot: string

@@ -17,10 +17,8 @@ import type { Page } from 'playwright-core'
 const DEADLINE = { timeout: 30_000 }
 const SCENARIO_TIMEOUT = 120_000
 
-it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 async function groupTexts (page: Page): Promise<string[]> {
   return await page.locator('[data-testid="messages"] li[data-id] .text').allInnerTexts()

@@ -17,10 +17,8 @@ const SCENARIO_TIMEOUT = 120_000
 /** What Chromium itself logs while the node is down; anything else is the app's fault. */
 const EXPECTED_WHILE_DOWN = /WebSocket connection to .* failed|Failed to load resource/
 
-it('has Chromium for the outbox tests (or says plainly that they did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the tests below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 describe.runIf(hasChromium)('web app: outbox', () => {
   let webRoot: string

@@ -13,10 +13,8 @@ import type { BrowserSession } from '../helpers/browser.ts'
 import type { RunningRendezvous } from './harness.ts'
 import type { Page } from 'playwright-core'
 
-it('has Chromium for the browser tests (or says plainly that they did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 async function shownNumber (page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Verify safety number' }).click()

@@ -13,10 +13,8 @@ import { makeTestCertificate } from '../helpers/tls.ts'
 import { addContact, buildWebApp, createIdentity, disposeWebApp, messageTexts, openChat, sendMessage } from './harness.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
 
-it('has Chromium for the HTTPS browser test (or says plainly that it did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the tests below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 describe.runIf(hasChromium)('web app over HTTPS and wss', () => {
   let webRoot: string

@@ -8,10 +8,8 @@ import type { WebImport } from './browser-modules.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
 import type { ViteDevServer } from 'vite'
 
-it('has Chromium for the IndexedDB tests (or says plainly that they did not run)', () => {
-  reportMissingChromium()
-  expect(true).toBe(true)
-})
+// Without Chromium the tests below are skipped and say why (in CI that is an error).
+reportMissingChromium()
 
 describe.runIf(hasChromium)('IdbAttachmentSink in Chromium', () => {
   let server: ViteDevServer

@@ -1,0 +1,55 @@
+// The lifecycle every browser scenario shares: the web app built once per file, a fresh rendezvous
+// and fresh browser profiles per test, and everything stopped and removed after each test.
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { launchBrowser, removeDir } from '../helpers/browser.ts'
+import { buildWebApp, disposeWebApp, startRendezvous } from './harness.ts'
+import type { BrowserSession } from '../helpers/browser.ts'
+import type { RunningRendezvous } from './harness.ts'
+
+export interface BrowserScenario {
+  /** A rendezvous node in a fresh data directory, serving the built web app. */
+  start: () => Promise<RunningRendezvous>
+  /** A Chromium with a fresh profile, or with `profileDir` (kept, e.g. to reopen it later). */
+  browser: (profileDir?: string) => Promise<BrowserSession>
+}
+
+/** Call inside a `describe`: registers the hooks and returns the two factories. */
+export function useBrowserScenario (): BrowserScenario {
+  let webRoot: string
+  let rendezvous: RunningRendezvous | undefined
+  const sessions: BrowserSession[] = []
+  const dirs: string[] = []
+
+  beforeAll(async () => {
+    webRoot = await buildWebApp()
+  })
+
+  afterAll(async () => {
+    await disposeWebApp()
+  })
+
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
+    await rendezvous?.node.stop()
+    rendezvous = undefined
+    await Promise.all(dirs.splice(0).map(removeDir))
+  })
+
+  return {
+    start: async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
+      dirs.push(dataDir)
+      rendezvous = await startRendezvous(dataDir, webRoot)
+      return rendezvous
+    },
+    browser: async profileDir => {
+      const session = await launchBrowser({ profileDir })
+      sessions.push(session)
+      if (profileDir == null) dirs.push(session.profileDir)
+      return session
+    }
+  }
+}
