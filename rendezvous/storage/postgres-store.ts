@@ -5,6 +5,8 @@ import pg from 'pg'
 import { depositBatch } from './postgres-deposit-batch.ts'
 import { DepositChannel } from './postgres-listener.ts'
 import { migrate, migratedPool, transaction } from './postgres-support.ts'
+import { settleBatch } from './group-commit.ts'
+import type { PendingDeposit } from './group-commit.ts'
 import type { DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 /** Applied in order, each once, recorded in schema_migrations. Never edit one that has shipped. */
@@ -65,14 +67,6 @@ function toStored (row: Row): StoredEnvelope {
 
 /** Deposits one group commit holds at most (bounds the arrays sent as statement parameters). */
 const MAX_BATCH = 500
-
-interface PendingDeposit {
-  envelope: NewEnvelope
-  limits: MailboxLimits
-  now: number
-  resolve(stored: StoredEnvelope): void
-  reject(err: Error): void
-}
 
 /**
  * Group commit, as SqliteStore: deposits queued while a batch transaction runs share the next one
@@ -137,14 +131,7 @@ export class PostgresStore implements RendezvousStore {
       for (const p of batch) p.reject(err as Error)
       return
     }
-    this.#commits.commits++
-    this.#commits.deposits += batch.length
-    this.#commits.largest = Math.max(this.#commits.largest, batch.length)
-    batch.forEach((p, i) => {
-      const outcome = outcomes[i]
-      if (outcome instanceof Error) p.reject(outcome)
-      else p.resolve(outcome)
-    })
+    settleBatch(batch, outcomes, this.#commits)
   }
 
   commitStats (): GroupCommitStats {

@@ -4,6 +4,8 @@ import type Database from 'better-sqlite3'
 import { migrateSqlite, openDurableSqlite, walScrubber } from './sqlite-support.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { replayDigest } from './replay-digest.ts'
+import { settleBatch } from './group-commit.ts'
+import type { PendingDeposit } from './group-commit.ts'
 import type { DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 // Kept as an export of this module for existing importers; the adapters share ./replay-digest.ts.
@@ -41,14 +43,6 @@ interface Row {
   received_at: number
   expires_at: number
   envelope: Uint8Array
-}
-
-interface PendingDeposit {
-  envelope: NewEnvelope
-  limits: MailboxLimits
-  now: number
-  resolve(stored: StoredEnvelope): void
-  reject(err: Error): void
 }
 
 interface DepositStatements {
@@ -140,14 +134,7 @@ export class SqliteStore implements RendezvousStore {
       for (const p of batch) p.reject(err as Error)
       return
     }
-    this.#commits.commits++
-    this.#commits.deposits += batch.length
-    this.#commits.largest = Math.max(this.#commits.largest, batch.length)
-    batch.forEach((p, i) => {
-      const outcome = outcomes[i]
-      if (outcome instanceof Error) p.reject(outcome)
-      else p.resolve(outcome)
-    })
+    settleBatch(batch, outcomes, this.#commits)
     for (const outcome of outcomes) {
       if (!(outcome instanceof Error)) this.#emit(outcome.recipient)
     }
