@@ -1,14 +1,11 @@
 // Settings in a real Chromium: the account at the rendezvous node (sign up with the node's under-13
 // refusal, plan, export, delete) and the privacy-policy notice until "I have read it".
-import { mkdtemp, readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
-import { buildWebApp, createIdentity, disposeWebApp, startRendezvous } from './harness.ts'
+import { readFile } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
+import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { createIdentity } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
-import type { BrowserSession } from '../helpers/browser.ts'
-import type { RunningRendezvous } from './harness.ts'
+import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 20_000 }
 
@@ -22,34 +19,11 @@ function yearsAgo (years: number): string {
 }
 
 describe.runIf(hasChromium)('web app: account and privacy policy in Settings', () => {
-  let webRoot: string
-  let rendezvous: RunningRendezvous | undefined
-  const sessions: BrowserSession[] = []
-  const dirs: string[] = []
-
-  beforeAll(async () => {
-    webRoot = await buildWebApp()
-  })
-
-  afterAll(async () => {
-    await disposeWebApp()
-  })
-
-  afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
-    await rendezvous?.node.stop()
-    rendezvous = undefined
-    await Promise.all(dirs.splice(0).map(removeDir))
-  })
+  const { start, browser } = useBrowserScenario()
 
   it('signs up (refusing under-13s as the node does), shows the plan, exports and deletes; the policy notice stays away once read', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
-    dirs.push(dataDir)
-    rendezvous = await startRendezvous(dataDir, webRoot)
-    const rv = rendezvous
-    const alice = await launchBrowser()
-    sessions.push(alice)
-    dirs.push(alice.profileDir)
+    const rv = await start()
+    const alice = await browser()
     const page = alice.page
     await page.goto(rv.url)
     await createIdentity(page)

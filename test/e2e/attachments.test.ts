@@ -1,16 +1,12 @@
 // Files between two real Chromium browsers: an image sent from one shows as an inline preview on the
 // other, made from the decrypted bytes, which equal the original and survive a reload.
 import { createHash } from 'node:crypto'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
-import { addContact, buildWebApp, createIdentity, disposeWebApp, openChat, sendMessage, startRendezvous } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { addContact, createIdentity, openChat, sendMessage } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
-import type { BrowserSession } from '../helpers/browser.ts'
-import type { RunningRendezvous } from './harness.ts'
+import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 30_000 }
 const SCENARIO_TIMEOUT = 120_000
@@ -43,38 +39,10 @@ export function gradientPng (width: number, height: number): Buffer {
 reportMissingChromium()
 
 describe.runIf(hasChromium)('web app: attachments', () => {
-  let webRoot: string
-  let rendezvous: RunningRendezvous | undefined
-  const sessions: BrowserSession[] = []
-  const dirs: string[] = []
-
-  beforeAll(async () => {
-    webRoot = await buildWebApp()
-  })
-
-  afterAll(async () => {
-    await disposeWebApp()
-  })
-
-  afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
-    await rendezvous?.node.stop()
-    rendezvous = undefined
-    await Promise.all(dirs.splice(0).map(removeDir))
-  })
-
-  async function browser (profileDir?: string): Promise<BrowserSession> {
-    const session = await launchBrowser({ profileDir })
-    sessions.push(session)
-    if (profileDir == null) dirs.push(session.profileDir)
-    return session
-  }
+  const { start, browser } = useBrowserScenario()
 
   it('an image from one browser shows as a preview on the other with the same bytes, also after a reload', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
-    dirs.push(dataDir)
-    rendezvous = await startRendezvous(dataDir, webRoot)
-    const rv = rendezvous
+    const rv = await start()
     const [alice, bob] = await Promise.all([browser(), browser()])
     await Promise.all([alice.page.goto(rv.url), bob.page.goto(rv.url)])
     const [aliceId, bobId] = await Promise.all([createIdentity(alice.page), createIdentity(bob.page)])

@@ -1,13 +1,9 @@
 // When WebRTC cannot be set up (here: one browser's WebRTC is broken), a chat falls back to the
 // relayed connection through the rendezvous, and still delivers live.
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
-import { addContact, buildWebApp, createIdentity, disposeWebApp, messageTexts, openChat, sendMessage, startRendezvous } from './harness.ts'
-import type { BrowserSession } from '../helpers/browser.ts'
-import type { RunningRendezvous } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { addContact, createIdentity, messageTexts, openChat, sendMessage } from './harness.ts'
+import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 30_000 }
 const SCENARIO_TIMEOUT = 120_000
@@ -16,34 +12,12 @@ const SCENARIO_TIMEOUT = 120_000
 reportMissingChromium()
 
 describe.runIf(hasChromium)('web app: fallback when WebRTC fails', () => {
-  let webRoot: string
-  let rendezvous: RunningRendezvous | undefined
-  const sessions: BrowserSession[] = []
-  const dirs: string[] = []
-
-  beforeAll(async () => {
-    webRoot = await buildWebApp()
-  })
-
-  afterAll(async () => {
-    await disposeWebApp()
-  })
-
-  afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
-    await rendezvous?.node.stop()
-    rendezvous = undefined
-    await Promise.all(dirs.splice(0).map(removeDir))
-  })
+  const { start, browser } = useBrowserScenario()
 
   it('delivers over the relayed connection when the WebRTC dial fails', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
-    dirs.push(dataDir)
-    rendezvous = await startRendezvous(dataDir, webRoot)
-    const alice = await launchBrowser()
-    const bob = await launchBrowser()
-    sessions.push(alice, bob)
-    dirs.push(alice.profileDir, bob.profileDir)
+    const rendezvous = await start()
+    const alice = await browser()
+    const bob = await browser()
     // Bob's browser cannot create peer connections, so every WebRTC dial to him fails.
     await bob.context.addInitScript(() => {
       globalThis.RTCPeerConnection = class {

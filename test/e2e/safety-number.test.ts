@@ -1,16 +1,12 @@
 // The "Verify safety number" dialog: both browsers show the same 60 digits, formatted as the CLI
 // prints them, and the number is the one computed from the two PeerIds.
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { formatSafetyNumber, safetyNumber } from '../../protocol/crypto/x3dh/safety-number.ts'
 import { ed25519PublicKeyOf, parsePeerId } from '../../protocol/identity.ts'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
-import { addContact, buildWebApp, createIdentity, disposeWebApp, startRendezvous } from './harness.ts'
+import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { addContact, createIdentity } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
-import type { BrowserSession } from '../helpers/browser.ts'
-import type { RunningRendezvous } from './harness.ts'
+import { useBrowserScenario } from './scenario.ts'
 import type { Page } from 'playwright-core'
 
 // Without Chromium the scenarios below are skipped and say why (in CI that is an error).
@@ -24,33 +20,11 @@ async function shownNumber (page: Page): Promise<string> {
 }
 
 describe.runIf(hasChromium)('web app: safety numbers', () => {
-  let webRoot: string
-  let rendezvous: RunningRendezvous | undefined
-  const sessions: BrowserSession[] = []
-  const dirs: string[] = []
-
-  beforeAll(async () => {
-    webRoot = await buildWebApp()
-  })
-
-  afterAll(async () => {
-    await disposeWebApp()
-  })
-
-  afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
-    await rendezvous?.node.stop()
-    rendezvous = undefined
-    await Promise.all(dirs.splice(0).map(removeDir))
-  })
+  const { start, browser } = useBrowserScenario()
 
   it('shows the same safety number in both browsers', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
-    dirs.push(dataDir)
-    rendezvous = await startRendezvous(dataDir, webRoot)
-    const [alice, bob] = await Promise.all([launchBrowser(), launchBrowser()])
-    sessions.push(alice, bob)
-    dirs.push(alice.profileDir, bob.profileDir)
+    const rendezvous = await start()
+    const [alice, bob] = await Promise.all([browser(), browser()])
     await Promise.all([alice.page.goto(rendezvous.url), bob.page.goto(rendezvous.url)])
     const [aliceId, bobId] = await Promise.all([createIdentity(alice.page), createIdentity(bob.page)])
     await addContact(alice.page, bobId, 'Bob')
