@@ -210,7 +210,7 @@ export class RendezvousNode {
       connectionGater: ipConnectionGater({
         maxConnectionsPerIp: limits.maxConnectionsPerIp,
         exemptLoopback: !limits.limitLoopback,
-        onLimit: limit => { this.#metrics?.limitHit(limit) }
+        onLimit: this.#limitHit
       }),
       limits: {
         identifyMaxMessageBytes: limits.identifyMaxMessageBytes,
@@ -222,7 +222,7 @@ export class RendezvousNode {
         dhtMaxProviderRecords: limits.dhtMaxProviderRecords
       },
       now: this.#options.now,
-      onLimit: limit => { this.#metrics?.limitHit(limit) },
+      onLimit: this.#limitHit,
       listen: this.config.listen,
       dhtServer: true,
       privateNetwork: this.config.privateNetwork,
@@ -237,9 +237,8 @@ export class RendezvousNode {
     const node = this.#node
     this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
     this.#metrics.onLimitHit = limit => { this.#log.warn({ limit }, 'limit hit') }
-    const metrics = this.#metrics
     // One set of limits for every protocol: per PeerId, per network (/24, /48) and per account.
-    const requestLimits = createNodeLimits(limits, { now: this.#options.now, onLimit: limit => { metrics.limitHit(limit) } })
+    const requestLimits = createNodeLimits(limits, { now: this.#options.now, onLimit: this.#limitHit })
     // Accounts and billing before the mailbox: it holds each deposit to its recipient's plan.
     this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
     const billing = createBilling({ accounts: this.#accountStore, mailbox: this.#store, config: this.config, store: this.#options.billingStore ?? await openBillingStore(this.#accountStore), now: this.#options.now })
@@ -278,7 +277,7 @@ export class RendezvousNode {
       groupMaxMembers: billing == null ? undefined : async owner => (await billing.service.limitsFor(owner)).groupMaxMembers,
       rateLimit: requestLimits.groupRelay,
       requester: requestLimits.requester,
-      onLimit: limit => { this.#metrics?.limitHit(limit) },
+      onLimit: this.#limitHit,
       now: this.#options.now
     })
     await this.#groupRelay.start()
@@ -287,7 +286,7 @@ export class RendezvousNode {
       store: this.#prekeyStore,
       now: this.#options.now,
       limits: { oneTimePerTargetPerHour: this.config.limits.oneTimePrekeysPerTargetPerHour },
-      onLimit: limit => { metrics.limitHit(limit) }
+      onLimit: this.#limitHit
     }), this.#metrics, requestLimits.requester)
     await this.#prekeyProtocol.start()
     this.#smtp = this.config.smtp == null ? undefined : new SmtpCodeSender(this.config.smtp)
@@ -383,6 +382,9 @@ export class RendezvousNode {
       ...(this.#metricsHttp != null ? { metrics: `${this.#metricsHttp.url}/metrics` } : this.#http != null && this.#metricsOnHttp ? { metrics: `${this.#http.url}/metrics` } : {})
     }
   }
+
+  /** Every refused request or resource, whichever part refused it, counts in /metrics. */
+  readonly #limitHit = (limit: string): void => { this.#metrics?.limitHit(limit) }
 
   readonly #onConnection = (evt: CustomEvent<Connection>): void => {
     const conn = evt.detail
