@@ -90,6 +90,8 @@ export const configSchema = z.strictObject({
   limits: limitsSchema,
   sweepInterval: duration().default(60_000),
   logPurgeInterval: duration().default(3_600_000),
+  // A block made with `babacloud admin block` takes effect on a running node within this time.
+  blocklistRefreshInterval: duration().default(5_000),
   policy: z.strictObject({
     version: count().default(1),
     text: z.string({ error: 'expected text' }).optional(),

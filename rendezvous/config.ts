@@ -113,6 +113,8 @@ export interface RendezvousConfig {
   sweepIntervalMs: number
   /** How often log data older than 90 days is purged. */
   logPurgeIntervalMs: number
+  /** How often a running node re-reads the operator's blocklist (`babacloud admin block`). */
+  blocklistRefreshIntervalMs: number
   /** The privacy policy served to clients; a new version makes them show a notice. */
   policy: { version: number, text: string }
   /** Email verification codes go out here; unset, emails stay undiscoverable profile data. */
@@ -189,6 +191,7 @@ export function resolveConfig (raw: unknown = {}, source: ConfigSource = {}): Re
       limits: f.limits,
       sweepIntervalMs: f.sweepInterval,
       logPurgeIntervalMs: f.logPurgeInterval,
+      blocklistRefreshIntervalMs: f.blocklistRefreshInterval,
       policy: { version: f.policy.version, text: policyText },
       ...(f.smtp != null ? { smtp: f.smtp } : {}),
       logLevel: f.logLevel
