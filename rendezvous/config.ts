@@ -157,10 +157,14 @@ export function resolveConfig (raw: unknown = {}, source: ConfigSource = {}): Re
   try {
     // The ceiling starts at the largest default plan; keys set in `mailbox:` also become free's defaults.
     const ceiling = { ...DEFAULT_PLANS.premium.mailbox }
-    const explicit = new Set<'maxMessages' | 'maxBytes' | 'retentionMs'>()
-    if (f.mailbox?.maxMessages != null) { ceiling.maxMessages = f.mailbox.maxMessages; explicit.add('maxMessages') }
-    if (f.mailbox?.maxBytes != null) { ceiling.maxBytes = f.mailbox.maxBytes; explicit.add('maxBytes') }
-    if (f.mailbox?.retention != null) { ceiling.retentionMs = f.mailbox.retention; explicit.add('retentionMs') }
+    const set = { maxMessages: f.mailbox?.maxMessages, maxBytes: f.mailbox?.maxBytes, retentionMs: f.mailbox?.retention }
+    const explicit = new Set<keyof typeof ceiling>()
+    for (const key of ['maxMessages', 'maxBytes', 'retentionMs'] as const) {
+      const value = set[key]
+      if (value == null) continue
+      ceiling[key] = value
+      explicit.add(key)
+    }
     const { plans, ceiling: mailbox } = resolvePlans(f.plans, ceiling, explicit)
     const billing = resolveBilling(f.billing, plans)
     const a = f.attachments
