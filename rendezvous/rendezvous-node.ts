@@ -399,15 +399,19 @@ export class RendezvousNode {
 
   /** A block made while the node runs also ends the connections it covers. */
   #dropBlocked (): void {
+    for (const conn of this.#node?.getConnections() ?? []) this.#refuseIfBlocked(conn)
+  }
+
+  /** Aborts a connection the operator's blocklist covers (the gater refuses new ones; this catches the rest). */
+  #refuseIfBlocked (conn: Connection): boolean {
     const blocklist = this.#blocklist
-    if (this.#node == null || blocklist == null) return
-    for (const conn of this.#node.getConnections()) {
-      const ip = conn.remoteAddr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
-      const kind = blocklist.peerBlocked(conn.remotePeer.toString()) ? 'peer' : ip != null && blocklist.addressBlocked(ip) ? 'prefix' : undefined
-      if (kind == null) continue
-      this.#metrics?.blocked.inc({ kind })
-      conn.abort(new Error('blocked by the operator'))
-    }
+    if (blocklist == null) return false
+    const ip = conn.remoteAddr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
+    const kind = blocklist.peerBlocked(conn.remotePeer.toString()) ? 'peer' : ip != null && blocklist.addressBlocked(ip) ? 'prefix' : undefined
+    if (kind == null) return false
+    this.#metrics?.blocked.inc({ kind })
+    conn.abort(new Error('blocked by the operator'))
+    return true
   }
 
   /** Every refused request or resource, whichever part refused it, counts in /metrics. */
@@ -415,6 +419,7 @@ export class RendezvousNode {
 
   readonly #onConnection = (evt: CustomEvent<Connection>): void => {
     const conn = evt.detail
+    if (this.#refuseIfBlocked(conn)) return
     const ip = conn.remoteAddr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value ?? 'relayed'
     this.#log.debug({ peer: conn.remotePeer.toString(), network: ip === 'relayed' ? ip : maskIp(ip) }, 'connection opened')
     this.#accounts?.recordConnection(conn.remotePeer.toString(), ip).catch(() => {})
