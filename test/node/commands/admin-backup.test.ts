@@ -1,7 +1,7 @@
 // `babacloud admin stats|backup|restore` against a real running node: the backup is taken while it
 // runs, restored into a fresh data directory, and a node started there has the same PeerId, the
 // accounts and the waiting messages, which the recipient then receives.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DeviceIdentity } from '../../../protocol/identity.ts'
@@ -36,6 +36,9 @@ describe('babacloud admin stats, backup and restore', () => {
     const made = JSON.parse(await admin('backup', '--data', rv.dataDir, '--out', backup, '--json'))
     expect(made.files.map((f: { name: string }) => f.name)).toEqual(['identity.key', 'accounts.sqlite', 'prekeys.sqlite', 'rendezvous.sqlite'])
     await expect(admin('backup', '--data', rv.dataDir, '--out', backup)).rejects.toMatchObject({ code: 'NOT_EMPTY' })
+    // It holds the node's key and everyone's metadata: owner-only, like the data directory.
+    expect(statSync(backup).mode & 0o777).toBe(0o700)
+    for (const f of readdirSync(backup)) expect(statSync(join(backup, f)).mode & 0o777, f).toBe(0o600)
 
     // A data directory in use is never overwritten.
     const busy = join(tmp.dir, 'busy')
