@@ -35,18 +35,17 @@ function unwrap (schema: z.ZodType): z.ZodType {
   return s
 }
 
-/** The keys an object schema at `path` allows (empty when it is no object). */
+/** The keys an object schema at `path` allows (for a union, any alternative's; none when it is no object). */
 function keysAt (schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let s = unwrap(schema)
-  for (const part of path) {
-    const d = defOf(s)
-    if (d.type === 'object' && typeof part === 'string' && d.shape?.[part] != null) s = unwrap(d.shape[part])
-    else if (d.type === 'record' && d.valueType != null) s = unwrap(d.valueType)
-    else if (d.type === 'array' && d.element != null) s = unwrap(d.element)
-    else return []
-  }
+  const s = unwrap(schema)
   const d = defOf(s)
-  return d.type === 'object' ? Object.keys(d.shape ?? {}) : []
+  if (d.type === 'union') return [...new Set((d.options ?? []).flatMap(o => keysAt(o, path)))]
+  if (path.length === 0) return d.type === 'object' ? Object.keys(d.shape ?? {}) : []
+  const [part, ...rest] = path
+  if (d.type === 'object' && typeof part === 'string' && d.shape?.[part] != null) return keysAt(d.shape[part], rest)
+  if (d.type === 'record' && d.valueType != null) return keysAt(d.valueType, rest)
+  if (d.type === 'array' && d.element != null) return keysAt(d.element, rest)
+  return []
 }
 
 function editDistance (a: string, b: string): number {
@@ -88,13 +87,16 @@ function shown (value: unknown): string {
 
 /** The first issue of a failed parse as key and expectation; parse with `reportInput: true` to show what was found. */
 export function firstIssue (error: z.ZodError, schema: z.ZodType): SchemaIssue {
-  const issue = error.issues[0]
+  // A misspelt key also leaves the key it meant missing: the misspelling is what to report.
+  const issue = error.issues.find(i => i.code === 'unrecognized_keys') ?? error.issues[0]
   const where = formatPath(issue.path)
   const at = (k: string): string => where === '' ? k : `${where}.${k}`
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]
     const allowed = keysAt(schema, issue.path)
-    const guess = closestKey(key, allowed)
+    // A key the file already sets is not the one a typo meant.
+    const present = new Set(Object.keys(issue.input ?? {}))
+    const guess = closestKey(key, allowed.filter(k => !present.has(k)))
     return { key: at(key), expected: `unknown key (${guess != null ? `did you mean ${guess}?` : `expected one of ${allowed.join(', ')}`})` }
   }
   if (issue.code === 'invalid_key') {
@@ -107,7 +109,9 @@ export function firstIssue (error: z.ZodError, schema: z.ZodType): SchemaIssue {
   }
   const input = (issue as { input?: unknown }).input
   const message = issue.code === 'invalid_type' && issue.expected === 'object' ? 'expected a mapping' : issue.message
-  if (input === undefined && issue.code === 'invalid_type') return { key: where, expected: `missing (${message})` }
+  if (input === undefined && (issue.code === 'invalid_type' || issue.code === 'custom')) return { key: where, expected: `missing (${message})` }
+  // YAML reads `mailbox:` with every line below it commented out as null.
+  if (input === null) return { key: where, expected: `${message}, got nothing (remove the key or give it a value)` }
   const got = input === undefined || typeof input === 'object' ? '' : `, got ${shown(input)}`
   return { key: where, expected: `${message}${got}` }
 }

@@ -61,6 +61,7 @@ describe('config schema', () => {
       [{ smtp: { host: 'h', from: 'f', user: 'u' } }, 'smtp: user and pass go together'],
       [{ policy: { text: 'a', file: 'b' } }, 'policy: text and file exclude each other'],
       [{ mailbox: 5 }, 'mailbox: expected a mapping'],
+      [{ mailbox: null }, 'mailbox: expected a mapping, got nothing (remove the key or give it a value)'],
       [[1, 2], '(top level): expected a mapping']
     ]
     for (const [raw, line] of cases) {

@@ -24,6 +24,8 @@ describe('scenario schema', () => {
       expect(() => loadScenarioFile(file)).toThrow(new ScenarioError(`${file}: traffic.dmPerPeerPerMinut: unknown key (did you mean dmPerPeerPerMinute?)`))
       writeFileSync(file, 'seed: 1\nduration: 10s\npeers:\n  count: 4\nfaults:\n  - { at: 1s, restartRendezvous: 0, downFor: soon }\n')
       expect(() => loadScenarioFile(file)).toThrow(`${file}: faults[0].downFor: expected a duration like "90s" or "30d", got "soon"`)
+      writeFileSync(file, 'seed: 1\nduration: 10s\npeers:\n  count: 4\n  availability: { kind: periodic, meanOnline: 1s, meanOfline: 1s }\n')
+      expect(() => loadScenarioFile(file)).toThrow(`${file}: peers.availability.meanOfline: unknown key (did you mean meanOffline?)`)
       writeFileSync(file, 'seed: -1\nduration: 10s\npeers:\n  count: 4\n')
       expect(() => loadScenarioFile(file)).toThrow(`${file}: seed: expected an integer of at least 0, got -1`)
     } finally {
