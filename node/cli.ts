@@ -3,6 +3,7 @@
 import './platform.ts'
 import { Command, CommanderError } from 'commander'
 import { errorMessage } from '../protocol/errors.ts'
+import { CliError } from './cli-error.ts'
 import { registerAccount } from './commands/account.ts'
 import { registerAdmin } from './commands/admin.ts'
 import { registerBackup } from './commands/backup.ts'
@@ -69,7 +70,7 @@ export async function main (argv: string[]): Promise<number> {
     const message = errorMessage(err).split('\n')[0]
     process.stderr.write(json ? JSON.stringify({ error: { code: errorCode(err), message } }) + '\n' : `babacloud: ${message}\n`)
     if (process.env.BABACLOUD_DEBUG != null) console.error(err)
-    return 1
+    return err instanceof CliError ? err.exitCode : 1
   }
 }
 

@@ -7,6 +7,7 @@ export class RendezvousMetrics {
   readonly requests: Counter<'protocol' | 'type' | 'outcome'>
   readonly connections: Gauge
   readonly limitHits: Counter<'limit'>
+  readonly blocked: Counter<'kind'>
 
   constructor (options: { store: RendezvousStore, connectionCount(): number, defaultMetrics?: boolean }) {
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'babacloud_' })
@@ -20,6 +21,12 @@ export class RendezvousMetrics {
       name: 'babacloud_limit_hits_total',
       help: 'Requests or connections refused by an abuse limit, by limit',
       labelNames: ['limit'],
+      registers: [this.registry]
+    })
+    this.blocked = new Counter({
+      name: 'babacloud_blocked_total',
+      help: 'Connections and relay requests refused, or connections closed, because the operator blocked the PeerId (kind=peer) or address prefix (kind=prefix)',
+      labelNames: ['kind'],
       registers: [this.registry]
     })
     this.connections = new Gauge({
@@ -62,6 +69,19 @@ export class RendezvousMetrics {
       help: 'Attachment blobs waiting for their recipients',
       registers: [this.registry],
       async collect () { this.set((await blobs.stats()).blobs) }
+    })
+  }
+
+  /** The operator's blocklist: entries by kind (PeerIds, address prefixes). */
+  watchBlocklist (size: () => Record<string, number>): void {
+    new Gauge({
+      name: 'babacloud_blocklist_entries',
+      help: 'PeerIds (kind=peer) and address prefixes (kind=prefix) the operator blocked',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect () {
+        for (const [kind, n] of Object.entries(size())) this.set({ kind }, n)
+      }
     })
   }
 

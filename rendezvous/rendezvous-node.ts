@@ -25,6 +25,7 @@ import { PRIVATE_FILE_MODE, securePrivateDir } from './storage/private-files.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
 import { HomeRepublisher } from './federation/home-republisher.ts'
 import { ipConnectionGater } from './limits/connection-gater.ts'
+import { Blocklist } from './limits/blocklist.ts'
 import { maskIp, silentLogger } from './logging.ts'
 import type { Logger } from './logging.ts'
 import { createNodeLimits } from './limits/node-limits.ts'
@@ -146,6 +147,7 @@ export class RendezvousNode {
   #prekeyStore?: PrekeyStore
   #prekeyProtocol?: PrekeyProtocol
   #smtp?: SmtpCodeSender
+  #blocklist?: Blocklist
   readonly #options: RendezvousNodeOptions
   readonly #log: Logger
 
@@ -200,6 +202,16 @@ export class RendezvousNode {
     this.#store = this.#options.store ?? new SqliteStore(join(this.dataDir, 'rendezvous.sqlite'))
     const { relay, limits } = this.config
     this.#tls = loadTls(this.config.tls)
+    // The operator's blocks are in force before the first connection is accepted.
+    this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
+    const blocklist = new Blocklist({
+      source: this.#accountStore,
+      refreshMs: this.config.blocklistRefreshIntervalMs,
+      onChange: () => { this.#dropBlocked() },
+      onError: err => { this.#log.error({ err }, 'cannot re-read the blocklist; the previous one stays in force') }
+    })
+    this.#blocklist = blocklist
+    await blocklist.start()
     this.#node = await createChatNode({
       privateKey: identity.privateKey,
       transports: this.#options.transports ?? [tcp(), webSockets(this.#tls == null ? {} : { https: this.#tls })],
@@ -210,7 +222,9 @@ export class RendezvousNode {
       connectionGater: ipConnectionGater({
         maxConnectionsPerIp: limits.maxConnectionsPerIp,
         exemptLoopback: !limits.limitLoopback,
-        onLimit: this.#limitHit
+        onLimit: this.#limitHit,
+        blocked: blocklist,
+        onBlocked: kind => { this.#metrics?.blocked.inc({ kind }) }
       }),
       limits: {
         identifyMaxMessageBytes: limits.identifyMaxMessageBytes,
@@ -237,10 +251,10 @@ export class RendezvousNode {
     const node = this.#node
     this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
     this.#metrics.onLimitHit = limit => { this.#log.warn({ limit }, 'limit hit') }
+    this.#metrics.watchBlocklist(() => blocklist.size)
     // One set of limits for every protocol: per PeerId, per network (/24, /48) and per account.
     const requestLimits = createNodeLimits(limits, { now: this.#options.now, onLimit: this.#limitHit })
     // Accounts and billing before the mailbox: it holds each deposit to its recipient's plan.
-    this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
     const billing = createBilling({ accounts: this.#accountStore, mailbox: this.#store, config: this.config, store: this.#options.billingStore ?? await openBillingStore(this.#accountStore), now: this.#options.now })
     this.#billing = billing
     const home = new HomeRepublisher({ node, now: this.#options.now })
@@ -383,11 +397,29 @@ export class RendezvousNode {
     }
   }
 
+  /** A block made while the node runs also ends the connections it covers. */
+  #dropBlocked (): void {
+    for (const conn of this.#node?.getConnections() ?? []) this.#refuseIfBlocked(conn)
+  }
+
+  /** Aborts a connection the operator's blocklist covers (the gater refuses new ones; this catches the rest). */
+  #refuseIfBlocked (conn: Connection): boolean {
+    const blocklist = this.#blocklist
+    if (blocklist == null) return false
+    const ip = conn.remoteAddr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
+    const kind = blocklist.peerBlocked(conn.remotePeer.toString()) ? 'peer' : ip != null && blocklist.addressBlocked(ip) ? 'prefix' : undefined
+    if (kind == null) return false
+    this.#metrics?.blocked.inc({ kind })
+    conn.abort(new Error('blocked by the operator'))
+    return true
+  }
+
   /** Every refused request or resource, whichever part refused it, counts in /metrics. */
   readonly #limitHit = (limit: string): void => { this.#metrics?.limitHit(limit) }
 
   readonly #onConnection = (evt: CustomEvent<Connection>): void => {
     const conn = evt.detail
+    if (this.#refuseIfBlocked(conn)) return
     const ip = conn.remoteAddr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value ?? 'relayed'
     this.#log.debug({ peer: conn.remotePeer.toString(), network: ip === 'relayed' ? ip : maskIp(ip) }, 'connection opened')
     this.#accounts?.recordConnection(conn.remotePeer.toString(), ip).catch(() => {})
@@ -397,6 +429,7 @@ export class RendezvousNode {
   async stop (): Promise<void> {
     clearInterval(this.#sweeper)
     clearInterval(this.#logPurger)
+    this.#blocklist?.stop()
     this.#home?.stop()
     this.#node?.removeEventListener('connection:open', this.#onConnection)
     await this.#accountProtocol?.stop().catch(() => {})

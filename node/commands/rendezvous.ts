@@ -26,7 +26,13 @@ interface RendezvousOpts {
   tlsCert?: string
   tlsKey?: string
   logLevel?: string
+  checkConfig?: string
   json?: boolean
+}
+
+/** A config problem is the operator's to fix: exit 2, apart from other failures (1). */
+function badConfig (err: ConfigError): CliError {
+  return new CliError(err.message, 'BAD_CONFIG', 2)
 }
 
 function buildConfig (opts: RendezvousOpts): RendezvousConfig {
@@ -34,7 +40,7 @@ function buildConfig (opts: RendezvousOpts): RendezvousConfig {
   try {
     config = opts.config != null ? loadConfigFile(opts.config) : resolveConfig()
   } catch (err) {
-    if (err instanceof ConfigError) throw new CliError(err.message)
+    if (err instanceof ConfigError) throw badConfig(err)
     throw err
   }
   if (opts.listen != null) {
@@ -82,7 +88,7 @@ export function registerRendezvous (program: Command): void {
   program.command('rendezvous')
     .description('run a rendezvous node: relay, DHT server, mailbox for offline peers, web app over HTTP')
     .option('--data <dir>', 'data directory (identity, store, rendezvous.json)', join(defaultHome(), 'rendezvous'))
-    .option('--config <file>', 'YAML or JSON config file (see docs/rendezvous-config.md)')
+    .option('--config <file>', 'YAML or JSON config file (every key: docs/rendezvous.example.yaml)')
     .option('--listen <multiaddr...>', 'libp2p listen addresses (default: 127.0.0.1 TCP 7701 and WebSockets 7702)')
     .option('--http <host:port>', 'HTTP address for the web app and /healthz, or "off" (default 127.0.0.1:8787); also /metrics while it is loopback')
     .option('--metrics <host:port>', 'own listener for /metrics, or "off" (default: on --http when that is loopback, else 127.0.0.1:8788)')
@@ -91,8 +97,19 @@ export function registerRendezvous (program: Command): void {
     .option('--bootstrap <multiaddr...>', 'other rendezvous nodes to federate with (one DHT; their users reach ours)')
     .option('--store <spec>', 'mailbox storage: sqlite:PATH (default: under --data) or postgres://USER@HOST:PORT/DB (then accounts, prekeys and billing too)')
     .option('--log-level <level>', 'log level: fatal, error, warn, info, debug (default warn)')
+    .option('--check-config <file>', 'check a config file and exit without starting: "ok" (exit 0), or the problem in one line (exit 2)')
     .option('--json', 'print the ready line as one JSON object')
     .action(async (opts: RendezvousOpts) => {
+      if (opts.checkConfig != null) {
+        try {
+          loadConfigFile(opts.checkConfig)
+        } catch (err) {
+          if (err instanceof ConfigError) throw badConfig(err)
+          throw err
+        }
+        print(opts, { ok: true, file: opts.checkConfig }, `${opts.checkConfig}: ok`)
+        return
+      }
       const config = buildConfig(opts)
       // A known libp2p race (see upstream-errors.ts) must not take the node down with everyone on it.
       const guard = guardUpstreamErrors()
@@ -113,7 +130,7 @@ export function registerRendezvous (program: Command): void {
       } catch (err) {
         await node?.stop().catch(() => {})
         const code = (err as { code?: string }).code
-        if (err instanceof ConfigError) throw new CliError(err.message)
+        if (err instanceof ConfigError) throw badConfig(err)
         if (code === 'EADDRINUSE' || /address already in use/i.test((err as Error).message)) {
           throw new CliError(`cannot listen: address already in use (${(err as Error).message}); choose others with --listen/--http/--metrics`, 'ADDRESS_IN_USE')
         }

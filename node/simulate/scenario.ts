@@ -1,10 +1,13 @@
-// The scenario file of `babacloud simulate`: parsed from YAML, validated field by field, with every
-// duration in ms. Errors name the field so a researcher can fix the file without reading code.
+// The scenario file of `babacloud simulate`: parsed from YAML, checked against a strict schema (the
+// config file's schema library and error shape), every duration in ms. Errors name the field so a
+// researcher can fix the file without reading code.
 import { readFileSync } from 'node:fs'
 import { basename, extname } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
 import { MAX_TEXT_BYTES } from '../../protocol/constants.ts'
-import { parseDuration } from '../../rendezvous/config.ts'
+import { firstIssue } from '../../rendezvous/config-issues.ts'
+import { count, duration } from '../../rendezvous/config-values.ts'
 
 export type Availability =
   | { kind: 'always' }
@@ -55,126 +58,91 @@ export class ScenarioError extends Error {
   }
 }
 
-type Raw = Record<string, unknown>
+const dur = duration({ zero: true })
+const rate = z.number({ error: 'expected a rate from 0 to 6000 per minute' }).min(0, { error: 'expected a rate from 0 to 6000 per minute' }).max(6000, { error: 'expected a rate from 0 to 6000 per minute' })
+const int = (min: number, max?: number): z.ZodNumber => count({ min, max })
 
-function mapping (value: unknown, field: string, allowed: string[]): Raw {
-  if (value == null || typeof value !== 'object' || Array.isArray(value)) throw new ScenarioError(`${field}: expected a mapping`)
-  // A misspelt key would otherwise be ignored and the default silently used.
-  const unknown = Object.keys(value).find(k => !allowed.includes(k))
-  if (unknown != null) throw new ScenarioError(`${field === '' ? '' : `${field}.`}${unknown}: unknown field (expected one of ${allowed.join(', ')})`)
-  return value as Raw
+const availabilitySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('always') }),
+  z.strictObject({ kind: z.literal('periodic'), meanOnline: dur, meanOffline: dur }),
+  z.strictObject({ kind: z.literal('timeline'), online: z.array(z.tuple([dur, dur], { error: 'expected [from, to]' }), { error: 'expected a list of [from, to] windows like ["0s", "30s"]' }).min(1, { error: 'expected a list of [from, to] windows like ["0s", "30s"]' }) })
+], { error: 'expected kind: always, periodic or timeline' })
+
+/** The file's shape; bounds that depend on other fields (peers per home, the traffic phase) are checked after. */
+export const scenarioSchema = z.strictObject({
+  name: z.string({ error: 'expected text' }).optional(),
+  seed: int(0),
+  duration: dur,
+  drain: dur.default(30_000),
+  rendezvous: int(1, 16).default(1),
+  transport: z.enum(['tcp', 'memory'], { error: 'expected tcp or memory' }).default('tcp'),
+  peers: z.strictObject({
+    count: int(2, 5000),
+    availability: availabilitySchema.default({ kind: 'always' }),
+    cohorts: z.array(z.strictObject({ count: int(1), availability: availabilitySchema }), { error: 'expected a list of { count, availability }' }).default([])
+  }),
+  traffic: z.strictObject({
+    dmPerPeerPerMinute: rate.default(0),
+    groups: z.strictObject({ count: int(0, 1000), size: int(2), messagesPerMinute: rate }).optional(),
+    // Text bytes; a message shorter than its schedule tag (about 12 bytes) is sent as the bare tag.
+    size: z.strictObject({ min: int(1, MAX_TEXT_BYTES), max: int(1, MAX_TEXT_BYTES) }).default({ min: 20, max: 2000 })
+  }).prefault({}),
+  faults: z.array(z.strictObject({ at: dur, restartRendezvous: int(0), downFor: dur.default(0) }), { error: 'expected a list' }).default([])
+}, { error: 'expected a mapping' })
+
+function fail (key: string, expected: string): never {
+  throw new ScenarioError(`${key}: ${expected}`)
 }
 
-function duration (value: unknown, field: string): number {
-  try {
-    return parseDuration(value, field)
-  } catch (err) {
-    throw new ScenarioError((err as Error).message)
+function availability (a: z.output<typeof availabilitySchema>, durationMs: number, field: string): Availability {
+  if (a.kind !== 'timeline') {
+    if (a.kind === 'periodic') {
+      if (a.meanOnline < 100) fail(`${field}.meanOnline`, 'must be at least 100ms')
+      if (a.meanOffline < 100) fail(`${field}.meanOffline`, 'must be at least 100ms')
+      return { kind: 'periodic', meanOnlineMs: a.meanOnline, meanOfflineMs: a.meanOffline }
+    }
+    return a
   }
+  let previousEnd = -1
+  const onlineMs = a.online.map(([from, until], i): [number, number] => {
+    const to = Math.min(until, durationMs)
+    if (from <= previousEnd || to <= from) fail(`${field}.online[${i}]`, 'windows must be increasing, non-overlapping and non-empty')
+    previousEnd = to
+    return [from, to]
+  })
+  return { kind: 'timeline', onlineMs }
 }
 
-function int (value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ScenarioError(`${field}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`)
-  }
-  return value
-}
-
-function rate (value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 6000) {
-    throw new ScenarioError(`${field}: expected a rate from 0 to 6000 per minute, got ${JSON.stringify(value)}`)
-  }
-  return value
-}
-
-function availability (value: unknown, durationMs: number, field: string): Availability {
-  const kind = (value as Raw | null)?.kind
-  if (kind === 'always') {
-    mapping(value, field, ['kind'])
-    return { kind }
-  }
-  if (kind === 'periodic') {
-    const raw = mapping(value, field, ['kind', 'meanOnline', 'meanOffline'])
-    const meanOnlineMs = duration(raw.meanOnline, `${field}.meanOnline`)
-    const meanOfflineMs = duration(raw.meanOffline, `${field}.meanOffline`)
-    if (meanOnlineMs < 100) throw new ScenarioError(`${field}.meanOnline: must be at least 100ms`)
-    if (meanOfflineMs < 100) throw new ScenarioError(`${field}.meanOffline: must be at least 100ms`)
-    return { kind, meanOnlineMs, meanOfflineMs }
-  }
-  if (kind === 'timeline') {
-    const raw = mapping(value, field, ['kind', 'online'])
-    if (!Array.isArray(raw.online) || raw.online.length === 0) throw new ScenarioError(`${field}.online: expected a list of [from, to] windows like ["0s", "30s"]`)
-    let previousEnd = -1
-    const onlineMs = raw.online.map((w: unknown, i): [number, number] => {
-      const f = `${field}.online[${i}]`
-      if (!Array.isArray(w) || w.length !== 2) throw new ScenarioError(`${f}: expected [from, to]`)
-      const from = duration(w[0], `${f}[0]`)
-      const to = Math.min(duration(w[1], `${f}[1]`), durationMs)
-      if (from <= previousEnd || to <= from) throw new ScenarioError(`${f}: windows must be increasing, non-overlapping and non-empty`)
-      previousEnd = to
-      return [from, to]
-    })
-    return { kind, onlineMs }
-  }
-  throw new ScenarioError(`${field}.kind: expected always, periodic or timeline, got ${JSON.stringify(kind)}`)
-}
-
-/** Validates a parsed scenario document; `name` labels outputs. */
+/** Validates a parsed scenario document; `name` labels outputs. Errors are one line: `key: expected`. */
 export function validateScenario (doc: unknown, name = 'scenario'): Scenario {
-  const raw = mapping(doc, '', ['name', 'seed', 'duration', 'drain', 'rendezvous', 'transport', 'peers', 'traffic', 'faults'])
-  const seed = int(raw.seed, 'seed', 0)
-  const durationMs = duration(raw.duration, 'duration')
-  if (durationMs < 100) throw new ScenarioError('duration: must be at least 100ms')
-  const drainMs = raw.drain == null ? 30_000 : duration(raw.drain, 'drain')
-  const rendezvous = raw.rendezvous == null ? 1 : int(raw.rendezvous, 'rendezvous', 1, 16)
-  const transport = raw.transport ?? 'tcp'
-  if (transport !== 'tcp' && transport !== 'memory') throw new ScenarioError(`transport: expected tcp or memory, got ${JSON.stringify(transport)}`)
-
-  const peersRaw = mapping(raw.peers, 'peers', ['count', 'availability', 'cohorts'])
-  const count = int(peersRaw.count, 'peers.count', 2, 5000)
-  if (peersRaw.cohorts != null && !Array.isArray(peersRaw.cohorts)) throw new ScenarioError('peers.cohorts: expected a list of { count, availability }')
-  let assigned = 0
-  const cohorts = ((peersRaw.cohorts ?? []) as unknown[]).map((c, i): Cohort => {
-    const field = `peers.cohorts[${i}]`
-    const r = mapping(c, field, ['count', 'availability'])
-    const n = int(r.count, `${field}.count`, 1, count - assigned)
-    assigned += n
-    return { count: n, availability: availability(r.availability, durationMs, `${field}.availability`) }
-  })
-  const peers = { count, cohorts, availability: availability(peersRaw.availability ?? { kind: 'always' }, durationMs, 'peers.availability') }
-
-  const trafficRaw = mapping(raw.traffic ?? {}, 'traffic', ['dmPerPeerPerMinute', 'groups', 'size'])
-  const dmPerPeerPerMinute = trafficRaw.dmPerPeerPerMinute == null ? 0 : rate(trafficRaw.dmPerPeerPerMinute, 'traffic.dmPerPeerPerMinute')
-  let groups: GroupTraffic | undefined
-  if (trafficRaw.groups != null) {
-    const g = mapping(trafficRaw.groups, 'traffic.groups', ['count', 'size', 'messagesPerMinute'])
-    const perHome = Math.ceil(count / rendezvous)
-    groups = {
-      count: int(g.count, 'traffic.groups.count', 0, 1000),
-      size: int(g.size, 'traffic.groups.size', 2, perHome),
-      messagesPerMinute: rate(g.messagesPerMinute, 'traffic.groups.messagesPerMinute')
-    }
+  const parsed = scenarioSchema.safeParse(doc, { reportInput: true })
+  if (!parsed.success) {
+    const issue = firstIssue(parsed.error, scenarioSchema)
+    fail(issue.key === '' ? '(top level)' : issue.key, issue.expected)
   }
-  const sizeRaw = mapping(trafficRaw.size ?? { min: 20, max: 2000 }, 'traffic.size', ['min', 'max'])
-  // Text bytes; a message shorter than its schedule tag (about 12 bytes) is sent as the bare tag.
-  const min = int(sizeRaw.min, 'traffic.size.min', 1, MAX_TEXT_BYTES)
-  const max = int(sizeRaw.max, 'traffic.size.max', min, MAX_TEXT_BYTES)
-
-  if (raw.faults != null && !Array.isArray(raw.faults)) throw new ScenarioError('faults: expected a list')
-  const faults = ((raw.faults ?? []) as unknown[]).map((f, i): Fault => {
-    const field = `faults[${i}]`
-    const r = mapping(f, field, ['at', 'restartRendezvous', 'downFor'])
-    if (r.restartRendezvous == null) throw new ScenarioError(`${field}: expected restartRendezvous (the only fault so far)`)
-    const atMs = duration(r.at, `${field}.at`)
-    if (atMs >= durationMs) throw new ScenarioError(`${field}.at: must fall inside the traffic phase (before ${durationMs}ms)`)
-    return {
-      atMs,
-      restartRendezvous: int(r.restartRendezvous, `${field}.restartRendezvous`, 0, rendezvous - 1),
-      downForMs: r.downFor == null ? 0 : duration(r.downFor, `${field}.downFor`)
-    }
+  const raw = parsed.data
+  const durationMs = raw.duration
+  if (durationMs < 100) fail('duration', 'must be at least 100ms')
+  const peerCount = raw.peers.count
+  let assigned = 0
+  const cohorts = raw.peers.cohorts.map((c, i): Cohort => {
+    if (assigned + c.count > peerCount) fail(`peers.cohorts[${i}].count`, `cohorts hold at most peers.count (${peerCount}) peers, got ${assigned + c.count}`)
+    assigned += c.count
+    return { count: c.count, availability: availability(c.availability, durationMs, `peers.cohorts[${i}].availability`) }
   })
-  const scenarioName = typeof raw.name === 'string' && raw.name.trim() !== '' ? raw.name.trim() : name
-  return { name: scenarioName, seed, durationMs, drainMs, rendezvous, transport, peers, traffic: { dmPerPeerPerMinute, groups, size: { min, max } }, faults }
+  const peers = { count: peerCount, cohorts, availability: availability(raw.peers.availability, durationMs, 'peers.availability') }
+  const perHome = Math.ceil(peerCount / raw.rendezvous)
+  const groups = raw.traffic.groups
+  if (groups != null && groups.size > perHome) fail('traffic.groups.size', `at most the peers per rendezvous (${perHome}), got ${groups.size}`)
+  const { min, max } = raw.traffic.size
+  if (max < min) fail('traffic.size.max', `at least traffic.size.min (${min}), got ${max}`)
+  const faults = raw.faults.map((f, i): Fault => {
+    if (f.at >= durationMs) fail(`faults[${i}].at`, `must fall inside the traffic phase (before ${durationMs}ms)`)
+    if (f.restartRendezvous >= raw.rendezvous) fail(`faults[${i}].restartRendezvous`, `expected an integer from 0 to ${raw.rendezvous - 1}`)
+    return { atMs: f.at, restartRendezvous: f.restartRendezvous, downForMs: f.downFor }
+  })
+  const scenarioName = raw.name != null && raw.name.trim() !== '' ? raw.name.trim() : name
+  return { name: scenarioName, seed: raw.seed, durationMs, drainMs: raw.drain, rendezvous: raw.rendezvous, transport: raw.transport, peers, traffic: { dmPerPeerPerMinute: raw.traffic.dmPerPeerPerMinute, groups, size: { min, max } }, faults }
 }
 
 export function loadScenarioFile (path: string): Scenario {
@@ -190,5 +158,10 @@ export function loadScenarioFile (path: string): Scenario {
   } catch (err) {
     throw new ScenarioError(`scenario ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`)
   }
-  return validateScenario(doc, basename(path, extname(path)))
+  try {
+    return validateScenario(doc, basename(path, extname(path)))
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new ScenarioError(`${path}: ${err.message}`)
+    throw err
+  }
 }

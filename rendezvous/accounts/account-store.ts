@@ -67,6 +67,18 @@ export interface VerifiedIdentifier {
 
 export type AccountPatch = Partial<Pick<AccountRecord, 'email' | 'phone' | 'displayName' | 'avatar' | 'bio' | 'restricted' | 'marketingOptOut' | 'policyVersionAccepted'>>
 
+/** What `babacloud admin block` refuses: one PeerId, or every address in a CIDR prefix. */
+export type BlockKind = 'peer' | 'prefix'
+
+export interface BlockRecord {
+  kind: BlockKind
+  /** A PeerId, or a prefix in canonical CIDR form (`203.0.113.0/24`, `2001:db8::/32`). */
+  value: string
+  /** The operator's own note; never shown to the blocked peer. */
+  reason?: string
+  blockedAt: number
+}
+
 export interface AccountStore {
   /** Creates the account with its first device; ALREADY_EXISTS if the username or device is taken. */
   createAccount(account: AccountRecord, device: DeviceRecord): Promise<void>
@@ -114,5 +126,13 @@ export interface AccountStore {
   getSetting(key: string): Promise<Uint8Array | undefined>
   /** Stores a node-wide setting unless it is set already: the first writer wins, across instances. */
   setSetting(key: string, value: Uint8Array): Promise<void>
+  /** Devices linked to any account (operator stats). */
+  countDevices(): Promise<number>
+  /** Operator blocks, oldest first; a running node re-reads them (rendezvous/limits/blocklist.ts). */
+  listBlocks(): Promise<BlockRecord[]>
+  /** False when the same block was there already (its reason is then left as it was). */
+  addBlock(block: BlockRecord): Promise<boolean>
+  /** False when there was no such block. */
+  removeBlock(kind: BlockKind, value: string): Promise<boolean>
   close(): Promise<void>
 }

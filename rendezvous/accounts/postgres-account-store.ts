@@ -2,7 +2,7 @@
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { migratedPool, transaction } from '../storage/postgres-support.ts'
 import { sameBytes } from './one-time-code.ts'
-import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, CodeAttempt, CodePurpose, DeviceRecord, IdentifierKind, OneTimeCodeRecord, VerifiedIdentifier } from './account-store.ts'
+import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, CodeAttempt, CodePurpose, DeviceRecord, IdentifierKind, OneTimeCodeRecord, VerifiedIdentifier, BlockKind, BlockRecord } from './account-store.ts'
 import type pg from 'pg'
 
 const MIGRATION_LOCK = 2
@@ -55,7 +55,9 @@ const MIGRATIONS = [
      attempts_left INTEGER NOT NULL,
      PRIMARY KEY (account_id, purpose)
    );
-   CREATE INDEX one_time_codes_by_expiry ON one_time_codes (expires_at);`
+   CREATE INDEX one_time_codes_by_expiry ON one_time_codes (expires_at);`,
+  // Operator blocks (`babacloud admin block`), read by every running node on the database.
+  `CREATE TABLE blocklist (kind TEXT NOT NULL, value TEXT NOT NULL, reason TEXT, blocked_at BIGINT NOT NULL, PRIMARY KEY (kind, value));`
 ]
 
 interface AccountRow {
@@ -287,6 +289,23 @@ export class PostgresAccountStore implements AccountStore {
   async setSetting (key: string, value: Uint8Array): Promise<void> {
     // First writer wins: every instance must use the same discovery salt.
     await this.pool.query('INSERT INTO account_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value])
+  }
+
+  async countDevices (): Promise<number> {
+    return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM devices')).rows[0].n)
+  }
+
+  async listBlocks (): Promise<BlockRecord[]> {
+    const { rows } = await this.pool.query<{ kind: BlockKind, value: string, reason: string | null, blocked_at: string }>('SELECT kind, value, reason, blocked_at FROM blocklist ORDER BY blocked_at, value')
+    return rows.map(r => ({ kind: r.kind, value: r.value, ...(r.reason != null ? { reason: r.reason } : {}), blockedAt: Number(r.blocked_at) }))
+  }
+
+  async addBlock (b: BlockRecord): Promise<boolean> {
+    return (await this.pool.query('INSERT INTO blocklist (kind, value, reason, blocked_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [b.kind, b.value, b.reason ?? null, b.blockedAt])).rowCount === 1
+  }
+
+  async removeBlock (kind: BlockKind, value: string): Promise<boolean> {
+    return (await this.pool.query('DELETE FROM blocklist WHERE kind = $1 AND value = $2', [kind, value])).rowCount === 1
   }
 
   async close (): Promise<void> {

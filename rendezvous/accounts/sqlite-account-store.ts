@@ -4,7 +4,7 @@ import { migrateSqlite, openDurableSqlite, walScrubber } from '../storage/sqlite
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { BILLING_MIGRATION } from '../billing/sqlite-billing-store.ts'
 import { sameBytes } from './one-time-code.ts'
-import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, CodeAttempt, CodePurpose, DeviceRecord, IdentifierKind, OneTimeCodeRecord, VerifiedIdentifier } from './account-store.ts'
+import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, CodeAttempt, CodePurpose, DeviceRecord, IdentifierKind, OneTimeCodeRecord, VerifiedIdentifier, BlockKind, BlockRecord } from './account-store.ts'
 
 const MIGRATIONS = [
   `CREATE TABLE accounts (
@@ -57,7 +57,9 @@ const MIGRATIONS = [
      attempts_left INTEGER NOT NULL,
      PRIMARY KEY (account_id, purpose)
    );
-   CREATE INDEX one_time_codes_by_expiry ON one_time_codes (expires_at);`
+   CREATE INDEX one_time_codes_by_expiry ON one_time_codes (expires_at);`,
+  // Operator blocks (`babacloud admin block`), read by every running node on the database.
+  `CREATE TABLE blocklist (kind TEXT NOT NULL, value TEXT NOT NULL, reason TEXT, blocked_at INTEGER NOT NULL, PRIMARY KEY (kind, value));`
 ]
 
 interface AccountRow {
@@ -285,6 +287,23 @@ export class SqliteAccountStore implements AccountStore {
 
   async setSetting (key: string, value: Uint8Array): Promise<void> {
     this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value)
+  }
+
+  async countDevices (): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM devices').get() as { n: number }).n
+  }
+
+  async listBlocks (): Promise<BlockRecord[]> {
+    const rows = this.db.prepare('SELECT kind, value, reason, blocked_at FROM blocklist ORDER BY blocked_at, value').all() as Array<{ kind: BlockKind, value: string, reason: string | null, blocked_at: number }>
+    return rows.map(r => ({ kind: r.kind, value: r.value, ...(r.reason != null ? { reason: r.reason } : {}), blockedAt: r.blocked_at }))
+  }
+
+  async addBlock (b: BlockRecord): Promise<boolean> {
+    return this.db.prepare('INSERT INTO blocklist (kind, value, reason, blocked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(b.kind, b.value, b.reason ?? null, b.blockedAt).changes === 1
+  }
+
+  async removeBlock (kind: BlockKind, value: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM blocklist WHERE kind = ? AND value = ?').run(kind, value).changes === 1
   }
 
   async close (): Promise<void> {

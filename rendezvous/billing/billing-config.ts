@@ -1,46 +1,66 @@
-// Reads the `plans:` and `billing:` sections of the node's config file (docs/billing.md).
-import { ConfigError, parseDuration, parseSize } from '../config-values.ts'
+// The `plans:` and `billing:` sections of the node's config file (docs/billing.md): their schema,
+// and how they combine with the defaults and the top-level `mailbox:` ceiling.
+import { z } from 'zod'
+import { ConfigError, count, duration, size, text, url } from '../config-values.ts'
 import { MAX_GROUP_MEMBERS } from '../../protocol/groups/constants.ts'
 import { DEFAULT_BILLING, DEFAULT_PLANS, FREE_PLAN } from './plans.ts'
 import type { BillingConfig, PlanLimits, Plans } from './plans.ts'
 
-type Raw = Record<string, unknown>
 type MailboxCeiling = PlanLimits['mailbox']
 type MailboxKey = keyof MailboxCeiling
 
 const PLAN_NAME = /^[a-z][a-z0-9_-]{0,31}$/
 
-function mapping (value: unknown, field: string): Raw {
-  if (value == null) return {}
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${field}: expected a mapping`)
-  return value as Raw
-}
+/** One mailbox's limits as written in the file; unset keys keep the plan's (or the node's) value. */
+export const mailboxLimitsSchema = z.strictObject({
+  /** Envelopes waiting per recipient. */
+  maxMessages: count().optional(),
+  /** Bytes waiting per recipient. */
+  maxBytes: size().optional(),
+  /** Undelivered envelopes are deleted after this. */
+  retention: duration().optional()
+})
 
-function count (value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new ConfigError(`${field}: expected a positive integer`)
-  return value
-}
+/** What a plan sets; a plan not among the defaults starts from free's limits. */
+export const planSchema = z.strictObject({
+  mailbox: mailboxLimitsSchema.optional(),
+  attachments: z.strictObject({ maxBytes: size().optional() }).optional(),
+  // Clients refuse larger group states whatever the node says: a larger plan could not be kept.
+  groups: z.strictObject({ maxMembers: count({ max: MAX_GROUP_MEMBERS, why: "the protocol's limit" }).optional() }).optional(),
+  depositsPerMinute: count().optional()
+})
 
-function text (value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`${field}: expected text`)
-  return value.trim()
-}
+export const plansSchema = z.record(
+  z.string().regex(PLAN_NAME, { error: 'plan names are 1–32 characters of a-z, 0-9, _ and -, starting with a letter' }),
+  planSchema
+)
 
-function plan (raw: Raw, base: PlanLimits, field: string): PlanLimits {
+export const billingSchema = z.strictObject({
+  stripe: z.strictObject({
+    /** `sk_…`; better in STRIPE_SECRET_KEY. */
+    secretKey: text().optional(),
+    /** `whsec_…`; better in STRIPE_WEBHOOK_SECRET. */
+    webhookSecret: text().optional(),
+    webhookTolerance: duration().default(DEFAULT_BILLING.stripe.webhookToleranceMs),
+    /** Plan → Stripe price id. */
+    prices: z.record(z.string(), text()).default({}),
+    successUrl: url().optional(),
+    cancelUrl: url().optional(),
+    apiBase: url().optional()
+  }).prefault({})
+}).prefault({})
+
+export type PlansFile = z.output<typeof plansSchema>
+export type BillingFile = z.output<typeof billingSchema>
+
+function plan (raw: z.output<typeof planSchema>, base: PlanLimits): PlanLimits {
   const p = structuredClone(base)
-  const mailbox = mapping(raw.mailbox, `${field}.mailbox`)
-  if (mailbox.maxMessages != null) p.mailbox.maxMessages = count(mailbox.maxMessages, `${field}.mailbox.maxMessages`)
-  if (mailbox.maxBytes != null) p.mailbox.maxBytes = parseSize(mailbox.maxBytes, `${field}.mailbox.maxBytes`)
-  if (mailbox.retention != null) p.mailbox.retentionMs = parseDuration(mailbox.retention, `${field}.mailbox.retention`)
-  const attachments = mapping(raw.attachments, `${field}.attachments`)
-  if (attachments.maxBytes != null) p.attachmentMaxBytes = parseSize(attachments.maxBytes, `${field}.attachments.maxBytes`)
-  const groups = mapping(raw.groups, `${field}.groups`)
-  if (groups.maxMembers != null) {
-    p.groupMaxMembers = count(groups.maxMembers, `${field}.groups.maxMembers`)
-    // Clients refuse larger group states whatever the node says: a larger plan could not be kept.
-    if (p.groupMaxMembers > MAX_GROUP_MEMBERS) throw new ConfigError(`${field}.groups.maxMembers: at most ${MAX_GROUP_MEMBERS} (the protocol's limit)`)
-  }
-  if (raw.depositsPerMinute != null) p.depositsPerMinute = count(raw.depositsPerMinute, `${field}.depositsPerMinute`)
+  if (raw.mailbox?.maxMessages != null) p.mailbox.maxMessages = raw.mailbox.maxMessages
+  if (raw.mailbox?.maxBytes != null) p.mailbox.maxBytes = raw.mailbox.maxBytes
+  if (raw.mailbox?.retention != null) p.mailbox.retentionMs = raw.mailbox.retention
+  if (raw.attachments?.maxBytes != null) p.attachmentMaxBytes = raw.attachments.maxBytes
+  if (raw.groups?.maxMembers != null) p.groupMaxMembers = raw.groups.maxMembers
+  if (raw.depositsPerMinute != null) p.depositsPerMinute = raw.depositsPerMinute
   return p
 }
 
@@ -50,15 +70,11 @@ function plan (raw: Raw, base: PlanLimits, field: string): PlanLimits {
  * written before plans existed keep their meaning), and what it leaves unset is raised to the
  * largest plan so the defaults never clip a plan.
  */
-export function resolvePlans (rawPlans: unknown, ceiling: MailboxCeiling, explicit: ReadonlySet<MailboxKey>): { plans: Plans, ceiling: MailboxCeiling } {
-  const raw = mapping(rawPlans, 'plans')
+export function resolvePlans (raw: PlansFile | undefined, ceiling: MailboxCeiling, explicit: ReadonlySet<MailboxKey>): { plans: Plans, ceiling: MailboxCeiling } {
   const plans = structuredClone(DEFAULT_PLANS)
   for (const key of explicit) plans[FREE_PLAN].mailbox[key] = ceiling[key]
-  for (const [name, value] of Object.entries(raw)) {
-    if (!PLAN_NAME.test(name)) throw new ConfigError(`plans.${name}: plan names are 1–32 characters of a-z, 0-9, _ and -, starting with a letter`)
-    // A new plan starts from free: an operator adding `family:` only writes what differs.
-    plans[name] = plan(mapping(value, `plans.${name}`), plans[name] ?? plans[FREE_PLAN], `plans.${name}`)
-  }
+  // A new plan starts from free: an operator adding `family:` only writes what differs.
+  for (const [name, value] of Object.entries(raw ?? {})) plans[name] = plan(value, plans[name] ?? plans[FREE_PLAN])
   const out = { ...ceiling }
   for (const key of ['maxMessages', 'maxBytes', 'retentionMs'] as const) {
     if (!explicit.has(key)) out[key] = Math.max(out[key], ...Object.values(plans).map(p => p.mailbox[key]))
@@ -67,23 +83,12 @@ export function resolvePlans (rawPlans: unknown, ceiling: MailboxCeiling, explic
 }
 
 /** The `billing:` section; secrets may instead come from the environment (see stripe-gateway.ts). */
-export function resolveBilling (rawBilling: unknown, plans: Plans): BillingConfig {
-  const b = structuredClone(DEFAULT_BILLING)
-  const stripe = mapping(mapping(rawBilling, 'billing').stripe, 'billing.stripe')
-  const s = b.stripe
-  if (stripe.secretKey != null) s.secretKey = text(stripe.secretKey, 'billing.stripe.secretKey')
-  if (stripe.webhookSecret != null) s.webhookSecret = text(stripe.webhookSecret, 'billing.stripe.webhookSecret')
-  if (stripe.webhookTolerance != null) s.webhookToleranceMs = parseDuration(stripe.webhookTolerance, 'billing.stripe.webhookTolerance')
-  for (const [name, price] of Object.entries(mapping(stripe.prices, 'billing.stripe.prices'))) {
-    if (!Object.hasOwn(plans, name)) throw new ConfigError(`billing.stripe.prices.${name}: no such plan (plans: ${Object.keys(plans).join(', ')})`)
-    if (name === FREE_PLAN) throw new ConfigError('billing.stripe.prices.free: the free plan cannot have a price')
-    s.prices[name] = text(price, `billing.stripe.prices.${name}`)
+export function resolveBilling (raw: BillingFile, plans: Plans): BillingConfig {
+  const { webhookTolerance, ...stripe } = raw.stripe
+  for (const name of Object.keys(stripe.prices)) {
+    const key = `billing.stripe.prices.${name}`
+    if (!Object.hasOwn(plans, name)) throw new ConfigError(`${key}: no such plan (plans: ${Object.keys(plans).join(', ')})`, { key })
+    if (name === FREE_PLAN) throw new ConfigError(`${key}: the free plan cannot have a price`, { key })
   }
-  for (const key of ['successUrl', 'cancelUrl', 'apiBase'] as const) {
-    if (stripe[key] == null) continue
-    const url = text(stripe[key], `billing.stripe.${key}`)
-    if (!URL.canParse(url)) throw new ConfigError(`billing.stripe.${key}: expected a URL, got ${JSON.stringify(url)}`)
-    s[key] = url
-  }
-  return b
+  return { stripe: { ...stripe, webhookToleranceMs: webhookTolerance } }
 }

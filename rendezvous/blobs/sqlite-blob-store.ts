@@ -152,7 +152,7 @@ export class SqliteBlobStore implements BlobStore {
   }
 
   async stats (): Promise<BlobStats> {
-    return this.db.prepare('SELECT count(*) AS blobs, coalesce(sum(size), 0) AS bytes FROM blobs WHERE complete = 1').get() as BlobStats
+    return sqliteBlobStats(this.db)
   }
 
   async close (): Promise<void> {
@@ -160,4 +160,14 @@ export class SqliteBlobStore implements BlobStore {
     walScrubber(this.db).flush()
     this.db.close()
   }
+}
+
+/**
+ * Blob totals read from a database some running node may own (`babacloud admin stats`), without
+ * opening a store: opening one drops unfinished uploads, which would cut off a live node's.
+ */
+export function sqliteBlobStats (db: Database.Database): BlobStats {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blobs'").get() != null
+  if (!hasTable) return { blobs: 0, bytes: 0 }
+  return db.prepare('SELECT count(*) AS blobs, coalesce(sum(size), 0) AS bytes FROM blobs WHERE complete = 1').get() as BlobStats
 }

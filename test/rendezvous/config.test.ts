@@ -62,7 +62,7 @@ describe('rendezvous config', () => {
     expect(resolveConfig({ smtp: { host: 'smtp.example.org', from: 'noreply@example.org' } }).smtp)
       .toEqual({ host: 'smtp.example.org', port: 587, tls: 'starttls', from: 'noreply@example.org' })
     expect(resolveConfig({ smtp: { host: 'h', from: 'f', tls: 'implicit', user: 'u', pass: 'p' } }).smtp).toMatchObject({ port: 465, tls: 'implicit', user: 'u', pass: 'p' })
-    expect(() => resolveConfig({ smtp: { host: 'h' } })).toThrow(/smtp: needs host and from/)
+    expect(() => resolveConfig({ smtp: { host: 'h' } })).toThrow(/smtp\.from: missing/)
     expect(() => resolveConfig({ smtp: { host: 'h', from: 'f', tls: 'maybe' } })).toThrow(/smtp\.tls/)
     expect(() => resolveConfig({ smtp: { host: 'h', from: 'f', user: 'u' } })).toThrow(/user and pass go together/)
     expect(() => resolveConfig({ smtp: { host: 'h', from: 'f', port: 70000 } })).toThrow(/smtp\.port/)

@@ -75,7 +75,7 @@ describe('scenario schedule', () => {
     expect(bad({ transport: 'udp' })).toMatch(/^transport:/)
     expect(bad({ peers: { count: 1 } })).toMatch(/^peers\.count:/)
     expect(bad({ peers: { count: 5, availability: { kind: 'periodic', meanOnline: '1s' } } })).toMatch(/^peers\.availability\.meanOffline:/)
-    expect(bad({ peers: { count: 5, availabilty: { kind: 'always' } } })).toMatch(/^peers\.availabilty: unknown field/)
+    expect(bad({ peers: { count: 5, availabilty: { kind: 'always' } } })).toMatch(/^peers\.availabilty: unknown key \(did you mean availability\?\)$/)
     expect(bad({ traffic: { groups: { count: 1, size: 50, messagesPerMinute: 1 } } })).toMatch(/^traffic\.groups\.size:/)
     expect(bad({ faults: [{ at: '90s', restartRendezvous: 0 }] })).toMatch(/^faults\[0\]\.at:/)
     expect(bad({ faults: [{ at: '10s', restartRendezvous: 1 }] })).toMatch(/^faults\[0\]\.restartRendezvous:/)
