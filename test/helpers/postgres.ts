@@ -112,8 +112,9 @@ export async function startPostgres (): Promise<PostgresServer> {
       // -N: the cluster is thrown away after the run, so initdb need not fsync it.
       initdbFlags: ['-N', '-E', 'UTF8', '--locale=C'],
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...TEST_SETTINGS],
-      onLog: message => { log.push(message) },
-      onError: message => { log.push(String(message)) }
+      // The last lines only: they explain a failed start.
+      onLog: message => { log.push(message); if (log.length > 50) log.shift() },
+      onError: message => { log.push(String(message)); if (log.length > 50) log.shift() }
     })
     if (user != null) {
       // The library only knows a user named `postgres`; run the server as the one chosen above.
