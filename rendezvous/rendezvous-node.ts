@@ -9,6 +9,7 @@ import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { DeviceIdentity } from '../protocol/identity.ts'
 import { createChatNode } from '../protocol/mesh/create-node.ts'
+import { libp2pOptions } from './libp2p-options.ts'
 import { ConfigError, DEFAULT_METRICS_LISTENER, resolveConfig } from './config.ts'
 import { createHttpApp, createMetricsApp } from './http/http-app.ts'
 import { closeHttpListener, metricsPlacement, startHttpListener } from './http/http-server.ts'
@@ -24,11 +25,13 @@ import { SqliteStore } from './storage/sqlite-store.ts'
 import { PRIVATE_FILE_MODE, securePrivateDir } from './storage/private-files.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
 import { HomeRepublisher } from './federation/home-republisher.ts'
-import { ipConnectionGater } from './limits/connection-gater.ts'
-import { Blocklist } from './limits/blocklist.ts'
 import { maskIp, silentLogger } from './logging.ts'
 import type { Logger } from './logging.ts'
 import { createNodeLimits } from './limits/node-limits.ts'
+import type { NodeLimits } from './limits/node-limits.ts'
+import { ServiceList } from './services.ts'
+import { Blocklist } from './limits/blocklist.ts'
+import type { Service } from './services.ts'
 import { AccountService } from './accounts/account-service.ts'
 import { SmtpCodeSender } from './accounts/code-sender.ts'
 import type { CodeSenders } from './accounts/code-sender.ts'
@@ -135,19 +138,22 @@ export class RendezvousNode {
   #http?: HttpListener
   #metricsHttp?: HttpListener
   #metricsOnHttp = false
+  #services?: ServiceList
   #sweeper?: ReturnType<typeof setInterval>
   #logPurger?: ReturnType<typeof setInterval>
   #tls?: { cert: Buffer, key: Buffer }
   #metrics?: RendezvousMetrics
   #accountStore?: AccountStore
+  #blocklist?: Blocklist
   #accounts?: AccountService
   #accountProtocol?: AccountProtocol
   #billing?: BillingComponents
   #home?: HomeRepublisher
   #prekeyStore?: PrekeyStore
+  #billingStore?: BillingStore
+  #requestLimits?: NodeLimits
   #prekeyProtocol?: PrekeyProtocol
   #smtp?: SmtpCodeSender
-  #blocklist?: Blocklist
   readonly #options: RendezvousNodeOptions
   readonly #log: Logger
 
@@ -190,6 +196,7 @@ export class RendezvousNode {
   }
 
   async start (): Promise<RendezvousInfo> {
+    if (this.#services != null) throw new Error('rendezvous node is already started')
     // 0700 / 0600 for everything in it, also what an older version left readable to others.
     securePrivateDir(this.dataDir)
     let seed = loadIdentitySeed(this.dataDir)
@@ -199,82 +206,145 @@ export class RendezvousNode {
       writeFileAtomic(join(this.dataDir, 'identity.key'), seed, 0o600)
       chmodSync(join(this.dataDir, 'identity.key'), 0o600)
     }
-    this.#store = this.#options.store ?? new SqliteStore(join(this.dataDir, 'rendezvous.sqlite'))
-    const { relay, limits } = this.config
     this.#tls = loadTls(this.config.tls)
-    // The operator's blocks are in force before the first connection is accepted.
+    this.#services = new ServiceList(this.#serviceList(identity.privateKey), {
+      onStopError: (service, err) => { this.#log.error({ service, err: (err as Error).message }, 'could not stop cleanly') }
+    })
+    try {
+      await this.#services.start()
+    } catch (err) {
+      // The list stopped what had started; nothing of this attempt stays reachable.
+      this.#services = undefined
+      this.#node = undefined
+      throw err
+    }
+    const info = this.info()
+    writeFileAtomic(join(this.dataDir, 'rendezvous.json'), JSON.stringify(info, null, 2) + '\n')
+    return info
+  }
+
+  /**
+   * The node's parts in start order; stop() runs them in reverse. Storage first and last: every part
+   * that accepts work is stopped before it closes, so every acked deposit is already committed.
+   */
+  #serviceList (privateKey: DeviceIdentity['privateKey']): Service[] {
+    return [
+      { name: 'storage', start: async () => { await this.#openStorage() }, stop: async () => { await this.#closeStorage() } },
+      // The operator's blocks are in force before the first connection is accepted.
+      { name: 'blocklist', start: async () => { await this.#startBlocklist() }, stop: async () => { this.#blocklist?.stop(); this.#blocklist = undefined } },
+      { name: 'libp2p', start: async () => { await this.#startLibp2p(privateKey) }, stop: async () => { this.#home?.stop(); await this.#node?.stop() } },
+      {
+        name: 'smtp',
+        start: async () => { this.#smtp = this.config.smtp == null ? undefined : new SmtpCodeSender(this.config.smtp) },
+        stop: async () => { this.#smtp?.close(); this.#smtp = undefined }
+      },
+      { name: 'group relay', start: async () => { await this.#startGroupRelay() }, stop: async () => { await this.#groupRelay?.stop() } },
+      { name: 'blobs', start: async () => { await this.#startBlobService() }, stop: async () => { await this.#blobService?.stop() } },
+      { name: 'mailbox', start: async () => { await this.#startMailbox() }, stop: async () => { await this.#mailbox?.stop() } },
+      { name: 'metrics http', start: async () => { await this.#startMetricsHttp() }, stop: async () => { await closeHttpListener(this.#metricsHttp); this.#metricsHttp = undefined } },
+      { name: 'http', start: async () => { await this.#startHttp() }, stop: async () => { await closeHttpListener(this.#http); this.#http = undefined } },
+      { name: 'prekeys', start: async () => { await this.#startPrekeys() }, stop: async () => { await this.#prekeyProtocol?.stop() } },
+      { name: 'accounts', start: async () => { await this.#startAccounts() }, stop: async () => { await this.#accountProtocol?.stop() } },
+      { name: 'housekeeping', start: async () => { this.#startHousekeeping() }, stop: async () => { this.#stopHousekeeping() } },
+      // Last: peers reached here see a node that already serves every protocol.
+      { name: 'federation', start: async () => { await this.#joinFederation(this.node) }, stop: async () => {} }
+    ]
+  }
+
+  async #openStorage (): Promise<void> {
+    this.#store = this.#options.store ?? new SqliteStore(join(this.dataDir, 'rendezvous.sqlite'))
     this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
+    this.#billingStore = this.#options.billingStore ?? await openBillingStore(this.#accountStore)
+    this.#blobs = this.#options.blobStore ?? await this.#openBlobs(this.#store)
+    this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
+  }
+
+  async #closeStorage (): Promise<void> {
+    await this.#blobs?.close()
+    await this.#store?.close()
+    await this.#accountStore?.close()
+    await this.#prekeyStore?.close()
+    this.#blobs = undefined
+    this.#prekeyStore = undefined
+    this.#store = undefined
+    this.#accountStore = undefined
+  }
+
+  async #startBlocklist (): Promise<void> {
     const blocklist = new Blocklist({
-      source: this.#accountStore,
+      source: this.#requireAccountStore(),
       refreshMs: this.config.blocklistRefreshIntervalMs,
       onChange: () => { this.#dropBlocked() },
       onError: err => { this.#log.error({ err }, 'cannot re-read the blocklist; the previous one stays in force') }
     })
-    this.#blocklist = blocklist
     await blocklist.start()
-    this.#node = await createChatNode({
-      privateKey: identity.privateKey,
+    this.#blocklist = blocklist
+  }
+
+  /** The libp2p host (listening once created), and what every protocol shares: metrics, limits, plans. */
+  async #startLibp2p (privateKey: DeviceIdentity['privateKey']): Promise<void> {
+    const { limits } = this.config
+    const node = await createChatNode(libp2pOptions(this.config, {
+      privateKey,
       transports: this.#options.transports ?? [tcp(), webSockets(this.#tls == null ? {} : { https: this.#tls })],
-      connectionManager: this.#options.connectionManager ?? {
-        maxConnections: limits.maxConnections,
-        inboundConnectionThreshold: limits.connectionRatePerIp
-      },
-      connectionGater: ipConnectionGater({
-        maxConnectionsPerIp: limits.maxConnectionsPerIp,
-        exemptLoopback: !limits.limitLoopback,
-        onLimit: this.#limitHit,
-        blocked: blocklist,
-        onBlocked: kind => { this.#metrics?.blocked.inc({ kind }) }
-      }),
-      limits: {
-        identifyMaxMessageBytes: limits.identifyMaxMessageBytes,
-        // Gossipsub charges a topic its length plus 1 KiB: room for that many group topics (80 characters).
-        gossipTopicBytesPerPeer: limits.gossipTopicsPerPeer * (1024 + 80),
-        gossipMaxMessageBytes: limits.gossipMaxMessageBytes,
-        maxStreamsPerConnection: limits.maxStreamsPerConnection,
-        dhtMaxRecords: limits.dhtMaxRecords,
-        dhtMaxProviderRecords: limits.dhtMaxProviderRecords
-      },
+      connectionManager: this.#options.connectionManager,
       now: this.#options.now,
       onLimit: this.#limitHit,
-      listen: this.config.listen,
-      dhtServer: true,
-      privateNetwork: this.config.privateNetwork,
-      relayServer: {
-        reservations: {
-          maxReservations: relay.maxReservations,
-          defaultDataLimit: BigInt(relay.dataLimitBytes),
-          defaultDurationLimit: relay.durationLimitMs
-        }
-      }
-    })
-    const node = this.#node
-    this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
+      blocked: this.#blocklist,
+      onBlocked: kind => { this.#metrics?.blocked.inc({ kind }) }
+    }))
+    this.#node = node
+    const store = this.store
+    this.#metrics = new RendezvousMetrics({ store, connectionCount: () => node.getConnections().length })
     this.#metrics.onLimitHit = limit => { this.#log.warn({ limit }, 'limit hit') }
-    this.#metrics.watchBlocklist(() => blocklist.size)
+    const blocklist = this.#blocklist
+    if (blocklist != null) this.#metrics.watchBlocklist(() => blocklist.size)
+    this.#metrics.watchBlobs(this.blobs, this.config.attachments.totalBytes, this.#options.now ?? Date.now)
     // One set of limits for every protocol: per PeerId, per network (/24, /48) and per account.
-    const requestLimits = createNodeLimits(limits, { now: this.#options.now, onLimit: this.#limitHit })
-    // Accounts and billing before the mailbox: it holds each deposit to its recipient's plan.
-    const billing = createBilling({ accounts: this.#accountStore, mailbox: this.#store, config: this.config, store: this.#options.billingStore ?? await openBillingStore(this.#accountStore), now: this.#options.now })
-    this.#billing = billing
-    const home = new HomeRepublisher({ node, now: this.#options.now })
-    this.#home = home
-    const blobs = this.#options.blobStore ?? await this.#openBlobs(this.#store)
-    this.#blobs = blobs
-    // Blobs are the uploader's burden (its plan, the node's blob budget), never the recipient's quota.
-    this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: requestLimits.mailbox, requester: requestLimits.requester, onFetch: peer => { home.seen(peer) } })
-    await this.#mailbox.start()
+    this.#requestLimits = createNodeLimits(limits, { now: this.#options.now, onLimit: this.#limitHit })
+    // Before the mailbox and blobs: they hold each deposit and upload to a plan.
+    this.#billing = createBilling({ accounts: this.#requireAccountStore(), mailbox: store, config: this.config, store: this.#billingStore, now: this.#options.now })
+    this.#home = new HomeRepublisher({ node, now: this.#options.now })
+  }
+
+  #requireAccountStore (): AccountStore {
+    if (this.#accountStore == null) throw new Error('rendezvous node is not started')
+    return this.#accountStore
+  }
+
+  #limits (): NodeLimits {
+    if (this.#requestLimits == null) throw new Error('rendezvous node is not started')
+    return this.#requestLimits
+  }
+
+  async #startGroupRelay (): Promise<void> {
+    const billing = this.#billing
+    this.#groupRelay = new GroupRelay({
+      node: this.node,
+      maxTopics: this.config.limits.groupTopics,
+      maxTopicsPerPeer: this.config.limits.gossipTopicsPerPeer,
+      // The topic owner's plan bounds how many members the node relays a group for.
+      groupMaxMembers: billing == null ? undefined : async owner => (await billing.service.limitsFor(owner)).groupMaxMembers,
+      rateLimit: this.#limits().groupRelay,
+      requester: this.#limits().requester,
+      onLimit: this.#limitHit,
+      now: this.#options.now
+    })
+    await this.#groupRelay.start()
+  }
+
+  /** Blobs are the uploader's burden (its plan, the node's blob budget), never the recipient's quota. */
+  async #startBlobService (): Promise<void> {
+    const billing = this.#billing
     const attachments = this.config.attachments
-    const clock = this.#options.now ?? Date.now
-    this.#metrics.watchBlobs(blobs, attachments.totalBytes, clock)
     this.#blobService = new BlobService({
-      node,
-      blobs,
+      node: this.node,
+      blobs: this.blobs,
       limits: this.config.mailbox,
       quota: billing?.quota,
       limitsFor: billing == null ? undefined : async peer => await billing.service.limitsFor(peer),
-      rateLimit: requestLimits.blobs,
-      requester: requestLimits.requester,
+      rateLimit: this.#limits().blobs,
+      requester: this.#limits().requester,
       maxBytes: attachments.maxBytes,
       totalBytes: attachments.totalBytes,
       retentionMs: attachments.retentionMs,
@@ -283,46 +353,53 @@ export class RendezvousNode {
       now: this.#options.now
     })
     await this.#blobService.start()
-    this.#groupRelay = new GroupRelay({
-      node,
-      maxTopics: limits.groupTopics,
-      maxTopicsPerPeer: limits.gossipTopicsPerPeer,
-      // The topic owner's plan bounds how many members the node relays a group for.
-      groupMaxMembers: billing == null ? undefined : async owner => (await billing.service.limitsFor(owner)).groupMaxMembers,
-      rateLimit: requestLimits.groupRelay,
-      requester: requestLimits.requester,
-      onLimit: this.#limitHit,
-      now: this.#options.now
-    })
-    await this.#groupRelay.start()
-    this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
-    this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({
+  }
+
+  async #startMailbox (): Promise<void> {
+    const home = this.#home
+    this.#mailbox = new MailboxService({ node: this.node, store: this.store, limits: this.config.mailbox, quota: this.#billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: this.#limits().mailbox, requester: this.#limits().requester, onFetch: peer => { home?.seen(peer) } })
+    await this.#mailbox.start()
+  }
+
+  async #startPrekeys (): Promise<void> {
+    if (this.#prekeyStore == null) throw new Error('rendezvous node is not started')
+    this.#prekeyProtocol = new PrekeyProtocol(this.node, new PrekeyService({
       store: this.#prekeyStore,
       now: this.#options.now,
       limits: { oneTimePerTargetPerHour: this.config.limits.oneTimePrekeysPerTargetPerHour },
       onLimit: this.#limitHit
-    }), this.#metrics, requestLimits.requester)
+    }), this.#metrics, this.#limits().requester)
     await this.#prekeyProtocol.start()
-    this.#smtp = this.config.smtp == null ? undefined : new SmtpCodeSender(this.config.smtp)
-    const accounts = new AccountService({
-      accounts: this.#accountStore,
+  }
+
+  async #startAccounts (): Promise<void> {
+    const accountStore = this.#requireAccountStore()
+    if (this.#prekeyStore == null) throw new Error('rendezvous node is not started')
+    const billing = this.#billing
+    this.#accounts = new AccountService({
+      accounts: accountStore,
       senders: { ...(this.#smtp == null ? {} : { email: this.#smtp }), ...this.#options.codeSenders },
       prekeys: this.#prekeyStore,
-      mailbox: this.#store,
-      blobs,
+      mailbox: this.store,
+      blobs: this.blobs,
       policy: this.config.policy,
-      nodePeerId: node.peerId.toString(),
+      nodePeerId: this.node.peerId.toString(),
       billing: billing?.service,
       now: this.#options.now
     })
-    this.#accounts = accounts
-    this.#accountProtocol = new AccountProtocol(node, accounts, this.#metrics, billing?.service, {
-      limits: requestLimits,
-      accountOf: async peer => (await this.#accountStore?.getAccountByDevice(peer))?.id
+    this.#accountProtocol = new AccountProtocol(this.node, this.#accounts, this.#metrics, billing?.service, {
+      limits: this.#limits(),
+      accountOf: async peer => (await accountStore.getAccountByDevice(peer))?.id
     })
     await this.#accountProtocol.start()
-    node.addEventListener('connection:open', this.#onConnection)
-    // Log data is kept 90 days at most: the node purges on its own schedule, starting now.
+  }
+
+  /** Connection records, and the sweeps: expired messages, and log data kept 90 days at most. */
+  #startHousekeeping (): void {
+    const accounts = this.accounts
+    const billing = this.#billing
+    const store = this.store
+    this.node.addEventListener('connection:open', this.#onConnection)
     const purgeLogs = (): void => {
       accounts.purgeLogs().catch(() => {})
       billing?.service.purge().catch(() => {})
@@ -330,14 +407,15 @@ export class RendezvousNode {
     purgeLogs()
     this.#logPurger = setInterval(purgeLogs, this.config.logPurgeIntervalMs)
     this.#logPurger.unref()
-    await this.#startHttp()
-    const store = this.#store
     this.#sweeper = setInterval(() => { store.purgeExpired(this.#options.now?.()).catch(() => {}) }, this.config.sweepIntervalMs)
     this.#sweeper.unref()
-    await this.#joinFederation(node)
-    const info = this.info()
-    writeFileAtomic(join(this.dataDir, 'rendezvous.json'), JSON.stringify(info, null, 2) + '\n')
-    return info
+  }
+
+  #stopHousekeeping (): void {
+    clearInterval(this.#sweeper)
+    clearInterval(this.#logPurger)
+    this.#home?.stop()
+    this.#node?.removeEventListener('connection:open', this.#onConnection)
   }
 
   /** Blobs live beside the mailbox: in its SQLite database or its PostgreSQL pool (shared by all instances). */
@@ -348,28 +426,33 @@ export class RendezvousNode {
   }
 
   /**
-   * The web app's listener, and /metrics: on it while it is loopback-only, else on a listener of its
-   * own (`metrics`, loopback by default), so a public node does not publish its counters.
+   * /metrics: on the web app's listener while that is loopback-only, else on a listener of its own
+   * (`metrics`, loopback by default), so a public node does not publish its counters.
    */
-  async #startHttp (): Promise<void> {
-    const metricsText = async (): Promise<string> => await this.metricsText()
-    const hostPort = this.config.http
-    const placement = metricsPlacement(hostPort, this.config.metrics, DEFAULT_METRICS_LISTENER)
-    if (placement.listener != null) this.#metricsHttp = await startHttpListener(createMetricsApp(metricsText), placement.listener, '--metrics')
-    if (hostPort === false) return
+  async #startMetricsHttp (): Promise<void> {
+    const placement = metricsPlacement(this.config.http, this.config.metrics, DEFAULT_METRICS_LISTENER)
     this.#metricsOnHttp = placement.onHttp
+    if (placement.listener != null) this.#metricsHttp = await startHttpListener(createMetricsApp(this.#metricsText), placement.listener, '--metrics')
+  }
+
+  /** The web app's listener (with /metrics on it when #startMetricsHttp placed it there). */
+  async #startHttp (): Promise<void> {
+    const hostPort = this.config.http
+    if (hostPort === false) return
     const app = createHttpApp({
       peerId: () => this.node.peerId.toString(),
       multiaddrs: () => this.node.getMultiaddrs().map(ma => ma.toString()),
       iceServers: () => this.config.iceServers,
       policy: () => this.config.policy,
-      metricsText: this.#metricsOnHttp ? metricsText : undefined,
+      metricsText: this.#metricsOnHttp ? this.#metricsText : undefined,
       tls: this.#tls != null,
       stripeWebhook: this.#billing == null ? undefined : this.#billing.service.handleWebhook.bind(this.#billing.service),
       webRoot: this.#options.webRoot
     })
     this.#http = await startHttpListener(app, hostPort, '--http', this.#tls)
   }
+
+  readonly #metricsText = async (): Promise<string> => await this.metricsText()
 
   /** Dials the configured peer nodes so the DHT spans them; one unreachable peer is not fatal. */
   async #joinFederation (node: ChatNode): Promise<void> {
@@ -397,6 +480,9 @@ export class RendezvousNode {
     }
   }
 
+  /** Every refused request or resource, whichever part refused it, counts in /metrics. */
+  readonly #limitHit = (limit: string): void => { this.#metrics?.limitHit(limit) }
+
   /** A block made while the node runs also ends the connections it covers. */
   #dropBlocked (): void {
     for (const conn of this.#node?.getConnections() ?? []) this.#refuseIfBlocked(conn)
@@ -414,9 +500,6 @@ export class RendezvousNode {
     return true
   }
 
-  /** Every refused request or resource, whichever part refused it, counts in /metrics. */
-  readonly #limitHit = (limit: string): void => { this.#metrics?.limitHit(limit) }
-
   readonly #onConnection = (evt: CustomEvent<Connection>): void => {
     const conn = evt.detail
     if (this.#refuseIfBlocked(conn)) return
@@ -427,30 +510,9 @@ export class RendezvousNode {
 
   /** Stops accepting work, then closes storage: every acked deposit is already committed. */
   async stop (): Promise<void> {
-    clearInterval(this.#sweeper)
-    clearInterval(this.#logPurger)
-    this.#blocklist?.stop()
-    this.#home?.stop()
-    this.#node?.removeEventListener('connection:open', this.#onConnection)
-    await this.#accountProtocol?.stop().catch(() => {})
-    await this.#prekeyProtocol?.stop().catch(() => {})
-    await closeHttpListener(this.#http)
-    await closeHttpListener(this.#metricsHttp)
-    this.#http = undefined
-    this.#metricsHttp = undefined
-    await this.#mailbox?.stop().catch(() => {})
-    await this.#blobService?.stop().catch(() => {})
-    await this.#groupRelay?.stop().catch(() => {})
-    await this.#node?.stop()
-    this.#smtp?.close()
-    this.#smtp = undefined
-    await this.#blobs?.close()
-    await this.#store?.close()
-    await this.#accountStore?.close()
-    await this.#prekeyStore?.close()
-    this.#prekeyStore = undefined
+    const services = this.#services
+    this.#services = undefined
+    await services?.stop()
     this.#node = undefined
-    this.#store = undefined
-    this.#accountStore = undefined
   }
 }

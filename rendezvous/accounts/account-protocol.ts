@@ -3,7 +3,6 @@
 // limited per peer, network and account (rendezvous/limits/node-limits.ts).
 import { ACCOUNT_PROTOCOL, DEFAULT_TIMEOUT_MS, MAX_REQUEST_BYTES } from '../../protocol/constants.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
-import { serve } from '../../protocol/rpc/rpc.ts'
 import { AccountRequest, AccountResponse } from '../../protocol/wire/generated/messages.ts'
 import { toWirePlanStatus } from '../billing/billing-service.ts'
 import type { AccountService, AccountView, ProfileInput } from './account-service.ts'
@@ -14,8 +13,10 @@ import type { RendezvousMetrics } from '../metrics.ts'
 import { createNodeLimits } from '../limits/node-limits.ts'
 import { DEFAULT_CONFIG } from '../config.ts'
 import type { NodeLimits } from '../limits/node-limits.ts'
+import { rpcServer } from '../protocol-server.ts'
+import type { ProtocolServer } from '../protocol-server.ts'
 import type { Requester, RequestLimiter } from '../limits/request-limiter.ts'
-import type { AbortOptions, Connection, Logger } from '@libp2p/interface'
+import type { AbortOptions, Connection } from '@libp2p/interface'
 
 export const MAX_DISCOVERY_HASHES = 1000
 /** The operations worth guessing at or enumerating, and the limit each one counts against. */
@@ -72,46 +73,43 @@ const fromWireProfile = (p: Profile | undefined): ProfileInput => ({
 const empty = (): AccountResponse => ({ peerIds: [], code: '', expiresAt: 0n, matches: [], salt: new Uint8Array(0), json: '', policyVersion: 0, policyText: '', checkoutUrl: '', exportCursor: '' })
 
 export class AccountProtocol {
-  readonly #node: ChatNode
   readonly #service: AccountService
-  readonly #metrics?: RendezvousMetrics
   readonly #billing?: BillingService
-  readonly #log: Logger
   readonly #limits: AccountProtocolLimits
+  readonly #server: ProtocolServer
 
   constructor (node: ChatNode, service: AccountService, metrics?: RendezvousMetrics, billing?: BillingService, limits?: AccountProtocolLimits) {
-    this.#node = node
     this.#service = service
-    this.#metrics = metrics
     this.#billing = billing
-    this.#log = node.logger.forComponent('babacloud:account')
     this.#limits = limits ?? { limits: createNodeLimits(DEFAULT_CONFIG.limits), accountOf: async () => undefined }
+    this.#server = rpcServer<AccountRequest, AccountResponse>({
+      node,
+      protocol: ACCOUNT_PROTOCOL,
+      label: 'account',
+      log: node.logger.forComponent('babacloud:account'),
+      maxInboundStreams: 16,
+      metrics,
+      request: requestCodec,
+      response: AccountResponse,
+      maxRequestBytes: MAX_REQUEST_BYTES,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      errorType: 'any',
+      typeOf: req => req.type,
+      errorResponse: error => ({ ...empty(), error }),
+      // Limits differ per request type and may depend on the asker's account: decided after decoding.
+      handle: async (req, connection, options) => {
+        await this.#rateLimit(connection, req.type)
+        return await this.#handle(req, connection.remotePeer.toString(), options)
+      }
+    })
   }
 
   async start (): Promise<void> {
-    await this.#node.handle(ACCOUNT_PROTOCOL, (stream, connection) => {
-      void serve<AccountRequest, AccountResponse>(stream, {
-        request: requestCodec,
-        response: AccountResponse,
-        maxRequestBytes: MAX_REQUEST_BYTES,
-        timeoutMs: DEFAULT_TIMEOUT_MS,
-        log: this.#log,
-        errorResponse: error => {
-          this.#metrics?.requests.inc({ protocol: 'account', type: 'any', outcome: error.code })
-          return { ...empty(), error }
-        },
-        handle: async (req, options) => {
-          await this.#rateLimit(connection, req.type)
-          const res = await this.#handle(req, connection.remotePeer.toString(), options)
-          this.#metrics?.requests.inc({ protocol: 'account', type: req.type, outcome: 'ok' })
-          return res
-        }
-      })
-    }, { maxInboundStreams: 16 })
+    await this.#server.start()
   }
 
   async stop (): Promise<void> {
-    await this.#node.unhandle(ACCOUNT_PROTOCOL)
+    await this.#server.stop()
   }
 
   async #rateLimit (connection: Connection, type: AccountRequest.Type): Promise<void> {

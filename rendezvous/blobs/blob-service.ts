@@ -3,7 +3,7 @@
 // minute) and the node's total blob budget, never to the recipient's mailbox; only the recipient
 // may download, list or delete what waits for it.
 import { CIPHERTEXT_CHUNK_SIZE, BLOB_PROTOCOL, ID_BYTES, STALE_UPLOAD_MS, TAG_BYTES } from '../../protocol/attachments/constants.ts'
-import { abortStream, frameStream, readFrame, toTransferError, writeFrame } from '../../protocol/attachments/frames.ts'
+import { readFrame, writeFrame } from '../../protocol/attachments/frames.ts'
 import { BlobRequest, BlobResponse, Chunk } from '../../protocol/attachments/generated/wire.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
@@ -12,12 +12,13 @@ import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
 import { quotaExceeded } from '../billing/errors.ts'
 import type { ResolvedLimits } from '../billing/plans.ts'
-import { requesterOf } from '../limits/requester.ts'
+import { sessionServer } from '../protocol-server.ts'
+import type { ProtocolServer } from '../protocol-server.ts'
 import type { Requester, RequestLimiter } from '../limits/request-limiter.ts'
 import type { MailboxQuota } from '../mailbox/mailbox-service.ts'
 import type { MailboxLimits } from '../storage/store.ts'
 import type { BlobFilter, BlobStore } from './blob-store.ts'
-import type { Connection, Logger, Stream } from '@libp2p/interface'
+import type { Connection } from '@libp2p/interface'
 
 /** Chunks written per transaction: one fsync per MiB instead of one per 64 KiB. */
 const CHUNKS_PER_WRITE = 16
@@ -56,67 +57,51 @@ const empty: BlobResponse = { size: 0n, chunks: 0, expiresAt: 0n, blobs: [], mor
 
 export class BlobService {
   readonly #init: BlobServiceInit
-  readonly #log: Logger
   readonly #now: () => number
+  readonly #server: ProtocolServer
   #sweeper?: ReturnType<typeof setInterval>
 
   constructor (init: BlobServiceInit) {
     this.#init = init
-    this.#log = init.node.logger.forComponent('babacloud:blobs')
     this.#now = init.now ?? Date.now
+    this.#server = sessionServer<BlobRequest>({
+      node: init.node,
+      protocol: BLOB_PROTOCOL,
+      label: 'blob',
+      log: init.node.logger.forComponent('babacloud:blobs'),
+      maxInboundStreams: init.maxInboundStreams ?? 16,
+      metrics: init.metrics,
+      rateLimit: init.rateLimit,
+      requester: init.requester,
+      rateLimitWhat: 'attachment requests',
+      decode: bytes => BlobRequest.decode(bytes),
+      typeOf: req => req.type.toLowerCase(),
+      errorFrame: error => BlobResponse.encode({ ...empty, error }),
+      handle: async (req, lp, connection) => { await this.#handle(req, lp, connection.remotePeer.toString()) }
+    })
   }
 
   async start (): Promise<void> {
-    await this.#init.node.handle(BLOB_PROTOCOL, (stream, connection) => { void this.#serve(stream, connection) },
-      { maxInboundStreams: this.#init.maxInboundStreams ?? 16 })
+    await this.#server.start()
     this.#sweeper = setInterval(() => { this.#init.blobs.purgeExpired(this.#now()).catch(() => {}) }, this.#init.sweepIntervalMs)
     this.#sweeper.unref()
   }
 
   async stop (): Promise<void> {
     clearInterval(this.#sweeper)
-    await this.#init.node.unhandle(BLOB_PROTOCOL)
+    await this.#server.stop()
   }
 
-  async #serve (stream: Stream, connection: Connection): Promise<void> {
-    const lp = frameStream(stream)
-    const peer = connection.remotePeer.toString()
-    try {
-      while (true) {
-        let type = 'invalid'
-        try {
-          const req = await readFrame(lp, bytes => BlobRequest.decode(bytes), {})
-          type = req.type.toLowerCase()
-          this.#init.rateLimit?.admit((this.#init.requester ?? requesterOf)(connection), 'attachment requests')
-          if (req.type === BlobRequest.Type.LIST) {
-            if (req.id.length !== 0 && req.id.length !== ID_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'a list cursor is a 16-byte blob id')
-          } else if (req.type !== BlobRequest.Type.CLEAR && req.id.length !== ID_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'blob id must be 16 bytes')
-          if (req.type === BlobRequest.Type.UPLOAD) await this.#upload(lp, req, peer)
-          else if (req.type === BlobRequest.Type.DOWNLOAD) await this.#download(lp, req, peer)
-          else if (req.type === BlobRequest.Type.DELETE) await this.#delete(lp, req, peer)
-          else if (req.type === BlobRequest.Type.LIST) await this.#list(lp, req, peer)
-          else if (req.type === BlobRequest.Type.CLEAR) await this.#clear(lp, req, peer)
-          else throw new ProtocolError(ErrorCode.MALFORMED, 'unknown request type')
-          this.#count(type, 'ok')
-        } catch (err) {
-          if ((err as Error).name === 'UnexpectedEOFError') break
-          const error = toTransferError(err)
-          this.#count(type, error.code)
-          if (error.code === ErrorCode.INTERNAL) this.#log.error('blob request failed - %e', err)
-          // After a refusal the stream's state is unknown (chunks may be in flight): answer, then end it.
-          await writeFrame(lp, BlobResponse.encode({ ...empty, error }), {})
-          break
-        }
-      }
-      await stream.close({ signal: AbortSignal.timeout(5_000) })
-    } catch (err) {
-      this.#log('blob stream from %s ended with error - %e', peer, err)
-      abortStream(stream, err)
-    }
-  }
-
-  #count (type: string, outcome: string): void {
-    this.#init.metrics?.requests.inc({ protocol: 'blob', type, outcome })
+  async #handle (req: BlobRequest, lp: FrameStream, peer: string): Promise<void> {
+    if (req.type === BlobRequest.Type.LIST) {
+      if (req.id.length !== 0 && req.id.length !== ID_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'a list cursor is a 16-byte blob id')
+    } else if (req.type !== BlobRequest.Type.CLEAR && req.id.length !== ID_BYTES) throw new ProtocolError(ErrorCode.MALFORMED, 'blob id must be 16 bytes')
+    if (req.type === BlobRequest.Type.UPLOAD) await this.#upload(lp, req, peer)
+    else if (req.type === BlobRequest.Type.DOWNLOAD) await this.#download(lp, req, peer)
+    else if (req.type === BlobRequest.Type.DELETE) await this.#delete(lp, req, peer)
+    else if (req.type === BlobRequest.Type.LIST) await this.#list(lp, req, peer)
+    else if (req.type === BlobRequest.Type.CLEAR) await this.#clear(lp, req, peer)
+    else throw new ProtocolError(ErrorCode.MALFORMED, 'unknown request type')
   }
 
   async #upload (lp: FrameStream, req: BlobRequest, sender: string): Promise<void> {

@@ -4,13 +4,13 @@ import { DEFAULT_TIMEOUT_MS, MAILBOX_NOTIFY_PROTOCOL, MAILBOX_PROTOCOL, MAX_PAGE
 import { ENVELOPE_ID_LENGTH, verifyEnvelope } from '../../protocol/crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
-import { serve } from '../../protocol/rpc/rpc.ts'
 import { Envelope, MailboxRequest } from '../../protocol/wire/generated/messages.ts'
 import { mailboxRequestCodec, mailboxResponseCodec } from './mailbox-codec.ts'
 import type { ReceivedMailboxRequest, StoredMailboxResponse } from './mailbox-codec.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
-import { requesterOf } from '../limits/requester.ts'
+import { rpcServer } from '../protocol-server.ts'
+import type { ProtocolServer } from '../protocol-server.ts'
 import type { Requester, RequestLimiter } from '../limits/request-limiter.ts'
 import type { MailboxLimits, MailboxUsage, RendezvousStore } from '../storage/store.ts'
 import type { Connection, Logger, PeerId } from '@libp2p/interface'
@@ -49,52 +49,47 @@ export class MailboxService {
   readonly #init: MailboxServiceInit
   readonly #log: Logger
   readonly #now: () => number
+  readonly #server: ProtocolServer
   #unsubscribe?: () => Promise<void>
 
   constructor (init: MailboxServiceInit) {
     this.#init = init
     this.#log = init.node.logger.forComponent('babacloud:mailbox')
     this.#now = init.now ?? Date.now
+    // A client may keep one stream open for many requests (each read bounded by MAX_REQUEST_BYTES and timeoutMs).
+    this.#server = rpcServer<ReceivedMailboxRequest, StoredMailboxResponse>({
+      node: init.node,
+      protocol: MAILBOX_PROTOCOL,
+      label: 'mailbox',
+      log: this.#log,
+      maxInboundStreams: init.maxInboundStreams ?? 32,
+      metrics: init.metrics,
+      rateLimit: init.rateLimit,
+      requester: init.requester,
+      rateLimitWhat: 'mailbox requests',
+      request: mailboxRequestCodec,
+      response: mailboxResponseCodec,
+      maxRequestBytes: MAX_REQUEST_BYTES,
+      timeoutMs: init.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      errorType: 'invalid',
+      typeOf: req => req.type,
+      errorResponse: error => ({ error, envelopes: [], cursor: 0n, more: false, count: 0 }),
+      handle: async (req, connection) => await this.#handle(req, connection)
+    })
   }
 
   async start (): Promise<void> {
     // With several instances on one database, a deposit may arrive at any of them: the store tells
     // every instance, and the one holding the recipient's connection wakes it.
     this.#unsubscribe = await this.#init.store.subscribeDeposits?.(recipient => { this.#onDeposit(recipient) })
-    await this.#init.node.handle(MAILBOX_PROTOCOL, (stream, connection) => {
-      // Serves requests one after another until the peer closes the stream: a client may keep one
-      // stream open for many requests (each read bounded by MAX_REQUEST_BYTES and timeoutMs).
-      void serve<ReceivedMailboxRequest, StoredMailboxResponse>(stream, {
-        request: mailboxRequestCodec,
-        response: mailboxResponseCodec,
-        maxRequestBytes: MAX_REQUEST_BYTES,
-        timeoutMs: this.#init.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        log: this.#log,
-        admit: () => {
-          this.#init.rateLimit?.admit((this.#init.requester ?? requesterOf)(connection), 'mailbox requests')
-        },
-        errorResponse: error => {
-          this.#count('invalid', error.code)
-          return { error, envelopes: [], cursor: 0n, more: false, count: 0 }
-        },
-        handle: async req => {
-          const res = await this.#handle(req, connection)
-          this.#count(req.type, 'ok')
-          return res
-        }
-      })
-    }, { maxInboundStreams: this.#init.maxInboundStreams ?? 32 })
+    await this.#server.start()
   }
 
   async stop (): Promise<void> {
-    await this.#init.node.unhandle(MAILBOX_PROTOCOL)
+    await this.#server.stop()
     const unsubscribe = this.#unsubscribe
     this.#unsubscribe = undefined
     await unsubscribe?.()
-  }
-
-  #count (type: string, outcome: string): void {
-    this.#init.metrics?.requests.inc({ protocol: 'mailbox', type, outcome })
   }
 
   async #handle (req: ReceivedMailboxRequest, connection: Connection): Promise<StoredMailboxResponse> {

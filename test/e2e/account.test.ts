@@ -1,16 +1,14 @@
 // Settings in a real Chromium: the account at the rendezvous node (sign up with the node's under-13
 // refusal, plan, export, delete) and the privacy-policy notice until "I have read it".
 import { readFile } from 'node:fs/promises'
-import { describe, expect, it } from 'vitest'
-import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { expect, it } from 'vitest'
+import { describeInChromium } from '../helpers/browser.ts'
 import { createIdentity } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 20_000 }
 
-// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
 function yearsAgo (years: number): string {
   const d = new Date()
@@ -18,7 +16,7 @@ function yearsAgo (years: number): string {
   return d.toISOString().slice(0, 10)
 }
 
-describe.runIf(hasChromium)('web app: account and privacy policy in Settings', () => {
+describeInChromium('web app: account and privacy policy in Settings', () => {
   const { start, browser } = useBrowserScenario()
 
   it('signs up (refusing under-13s as the node does), shows the plan, exports and deletes; the policy notice stays away once read', async () => {

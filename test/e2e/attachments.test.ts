@@ -2,8 +2,8 @@
 // other, made from the decrypted bytes, which equal the original and survive a reload.
 import { createHash } from 'node:crypto'
 import { crc32, deflateSync } from 'node:zlib'
-import { describe, expect, it } from 'vitest'
-import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { expect, it } from 'vitest'
+import { describeInChromium } from '../helpers/browser.ts'
 import { addContact, createIdentity, openChat, sendMessage } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
@@ -35,10 +35,8 @@ export function gradientPng (width: number, height: number): Buffer {
   return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from(rows))), chunk('IEND', Buffer.alloc(0))])
 }
 
-// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
-describe.runIf(hasChromium)('web app: attachments', () => {
+describeInChromium('web app: attachments', () => {
   const { start, browser } = useBrowserScenario()
 
   it('an image from one browser shows as a preview on the other with the same bytes, also after a reload', async () => {

@@ -1,7 +1,7 @@
 // Two real Chromium browsers chatting through an in-process rendezvous node serving the built app:
 // WebRTC between them, and the mailbox for a browser that was closed.
-import { describe, expect, it } from 'vitest'
-import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { expect, it } from 'vitest'
+import { describeInChromium } from '../helpers/browser.ts'
 import { addContact, createIdentity, messageItems, messageTexts, openChat, ownPeerId, sendMessage } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
@@ -10,10 +10,8 @@ const DEADLINE = { timeout: 20_000 }
 /** Whole scenarios: several browsers and node restarts on a possibly busy machine. */
 const SCENARIO_TIMEOUT = 120_000
 
-// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
-describe.runIf(hasChromium)('web app: 1:1 chat in real browsers', () => {
+describeInChromium('web app: 1:1 chat in real browsers', () => {
   const { start, browser } = useBrowserScenario()
 
   it('chats 1:1 between two browsers over WebRTC, with every screen usable', async () => {

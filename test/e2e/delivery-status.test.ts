@@ -1,8 +1,8 @@
 // What a sender sees move on screen, in real browsers: the connection indicator leaving "Direct
 // (WebRTC)" soon after the other person closes their tab (and the next message going to the mailbox),
 // and a deposit whose ack was lost, retried with the same envelope id, reaching the recipient once.
-import { describe, expect, it } from 'vitest'
-import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { expect, it } from 'vitest'
+import { describeInChromium } from '../helpers/browser.ts'
 import { addContact, createIdentity, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage } from './harness.ts'
 import { useBrowserScenario } from './scenario.ts'
 
@@ -11,10 +11,8 @@ const DEADLINE = { timeout: 20_000 }
 const LEAVES_DIRECT = { timeout: 5_000 }
 const SCENARIO_TIMEOUT = 120_000
 
-// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
-describe.runIf(hasChromium)('web app: delivery status on screen', () => {
+describeInChromium('web app: delivery status on screen', () => {
   const { start, browser } = useBrowserScenario()
 
   it('leaves "Direct (WebRTC)" within seconds of the other tab closing, and the next message goes to the mailbox', async () => {

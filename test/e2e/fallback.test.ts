@@ -1,17 +1,15 @@
 // When WebRTC cannot be set up (here: one browser's WebRTC is broken), a chat falls back to the
 // relayed connection through the rendezvous, and still delivers live.
-import { describe, expect, it } from 'vitest'
-import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { expect, it } from 'vitest'
+import { describeInChromium } from '../helpers/browser.ts'
 import { addContact, createIdentity, messageTexts, openChat, sendMessage } from './harness.ts'
 import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 30_000 }
 const SCENARIO_TIMEOUT = 120_000
 
-// Without Chromium the tests below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
-describe.runIf(hasChromium)('web app: fallback when WebRTC fails', () => {
+describeInChromium('web app: fallback when WebRTC fails', () => {
   const { start, browser } = useBrowserScenario()
 
   it('delivers over the relayed connection when the WebRTC dial fails', async () => {

@@ -4,8 +4,8 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { describeInChromium, launchBrowser, removeDir } from '../helpers/browser.ts'
 import { runCli } from '../helpers/cli.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import { addContact, buildWebApp, createIdentity, disposeWebApp, sendMessage, startRendezvous } from './harness.ts'
@@ -17,14 +17,12 @@ import type { Page } from 'playwright-core'
 const DEADLINE = { timeout: 30_000 }
 const SCENARIO_TIMEOUT = 120_000
 
-// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
 async function groupTexts (page: Page): Promise<string[]> {
   return await page.locator('[data-testid="messages"] li[data-id] .text').allInnerTexts()
 }
 
-describe.runIf(hasChromium)('web app: groups with browsers and a Node peer', () => {
+describeInChromium('web app: groups with browsers and a Node peer', () => {
   let webRoot: string
   let rendezvous: RunningRendezvous | undefined
   const sessions: BrowserSession[] = []

@@ -3,8 +3,8 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { describeInChromium, launchBrowser, removeDir } from '../helpers/browser.ts'
 import { addContact, boundAddresses, buildWebApp, createIdentity, disposeWebApp, messageItems, messageTexts, openChat, sendMessage, startRendezvous } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
@@ -17,10 +17,8 @@ const SCENARIO_TIMEOUT = 120_000
 /** What Chromium itself logs while the node is down; anything else is the app's fault. */
 const EXPECTED_WHILE_DOWN = /WebSocket connection to .* failed|Failed to load resource/
 
-// Without Chromium the tests below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
-describe.runIf(hasChromium)('web app: outbox', () => {
+describeInChromium('web app: outbox', () => {
   let webRoot: string
   let rendezvous: RunningRendezvous | undefined
   const sessions: BrowserSession[] = []

@@ -1,16 +1,14 @@
 // The "Verify safety number" dialog: both browsers show the same 60 digits, formatted as the CLI
 // prints them, and the number is the one computed from the two PeerIds.
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { formatSafetyNumber, safetyNumber } from '../../protocol/crypto/x3dh/safety-number.ts'
 import { ed25519PublicKeyOf, parsePeerId } from '../../protocol/identity.ts'
-import { hasChromium, reportMissingChromium } from '../helpers/browser.ts'
+import { describeInChromium } from '../helpers/browser.ts'
 import { addContact, createIdentity } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
 import type { Page } from 'playwright-core'
 
-// Without Chromium the scenarios below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
 async function shownNumber (page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Verify safety number' }).click()
@@ -19,7 +17,7 @@ async function shownNumber (page: Page): Promise<string> {
   return await dialog.getByTestId('safety-number').getAttribute('data-number') ?? ''
 }
 
-describe.runIf(hasChromium)('web app: safety numbers', () => {
+describeInChromium('web app: safety numbers', () => {
   const { start, browser } = useBrowserScenario()
 
   it('shows the same safety number in both browsers', async () => {

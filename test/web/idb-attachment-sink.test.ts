@@ -1,17 +1,15 @@
 // The browser AttachmentSink on real IndexedDB in Chromium: a committed file survives a reopen with
 // its exact bytes, an aborted one leaves nothing, a file of another peer or direction never replaces
 // one under the same id (attachment spoofing), and a version 1 database gains the store in place.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeInChromium, launchBrowser, removeDir } from '../helpers/browser.ts'
 import { openModulePage, startWebDevServer } from './browser-modules.ts'
 import type { WebImport } from './browser-modules.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
 import type { ViteDevServer } from 'vite'
 
-// Without Chromium the tests below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
-describe.runIf(hasChromium)('IdbAttachmentSink in Chromium', () => {
+describeInChromium('IdbAttachmentSink in Chromium', () => {
   let server: ViteDevServer
   let browser: BrowserSession
 

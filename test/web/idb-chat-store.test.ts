@@ -1,17 +1,15 @@
 // The shared ChatStore compliance suite against IdbChatStore on real IndexedDB in Chromium, plus the
 // version 3 → 4 migration (one message model, the protocol outbox) and the JSON export.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchBrowser, removeDir, reportMissingChromium } from '../helpers/browser.ts'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeInChromium, launchBrowser, removeDir } from '../helpers/browser.ts'
 import { chatStoreCompliance } from '../compliance/chat-store.ts'
 import { openModulePage, openBrowserStore, startWebDevServer } from './browser-modules.ts'
 import type { WebImport } from './browser-modules.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
 import type { ViteDevServer } from 'vite'
 
-// Without Chromium the tests below are skipped and say why (in CI that is an error).
-reportMissingChromium()
 
-describe.runIf(hasChromium)('IndexedDB stores in Chromium', () => {
+describeInChromium('IndexedDB stores in Chromium', () => {
   let server: ViteDevServer
   let browser: BrowserSession
   let n = 0
