@@ -15,12 +15,8 @@ import { closeHttpListener, metricsPlacement, startHttpListener } from './http/h
 import type { HttpListener } from './http/http-server.ts'
 import { MailboxService } from './mailbox/mailbox-service.ts'
 import { BlobService } from './blobs/blob-service.ts'
-import { SqliteBlobStore } from './blobs/sqlite-blob-store.ts'
-import { PostgresBlobStore } from './blobs/postgres-blob-store.ts'
-import { PostgresStore } from './storage/postgres-store.ts'
 import { GroupRelay } from './groups/group-relay.ts'
 import { RendezvousMetrics } from './metrics.ts'
-import { SqliteStore } from './storage/sqlite-store.ts'
 import { PRIVATE_FILE_MODE, securePrivateDir } from './storage/private-files.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
 import { HomeRepublisher } from './federation/home-republisher.ts'
@@ -33,9 +29,9 @@ import { SmtpCodeSender } from './accounts/code-sender.ts'
 import type { CodeSenders } from './accounts/code-sender.ts'
 import { PrekeyProtocol } from './prekeys/prekey-protocol.ts'
 import { PrekeyService } from './prekeys/prekey-service.ts'
-import { openBillingStore, openPrekeyStore } from './storage/open-store.ts'
+import { openStores } from './stores.ts'
+import type { Stores } from './stores.ts'
 import type { PrekeyStore } from './prekeys/prekey-store.ts'
-import { SqliteAccountStore } from './accounts/sqlite-account-store.ts'
 import { createBilling } from './billing/index.ts'
 import type { BillingComponents, BillingService } from './billing/index.ts'
 import type { BillingStore } from './billing/billing-store.ts'
@@ -50,16 +46,16 @@ export interface RendezvousNodeOptions {
   /** Holds the identity key, the SQLite store and rendezvous.json. */
   dataDir: string
   config?: RendezvousConfig
-  /** Storage adapter; the embedded SQLite store under dataDir by default. */
+  /** Storage adapter; by default what the config's `store` names (stores.ts), SQLite under dataDir. */
   store?: RendezvousStore
   webRoot?: string
   /** Account storage; embedded SQLite (accounts.sqlite under dataDir) by default. */
   accountStore?: AccountStore
-  /** Published prekeys; by default in the mailbox's PostgreSQL database when `store` is one, else prekeys.sqlite. */
+  /** Published prekeys; by default beside the mailbox (its PostgreSQL database, else prekeys.sqlite). */
   prekeyStore?: PrekeyStore
   /** Billing storage; by default the billing tables in the account store's database (SQLite or PostgreSQL). */
   billingStore?: BillingStore
-  /** Attachment blobs; SQLite (in the mailbox's database when that is SQLite) by default. */
+  /** Attachment blobs; by default beside the mailbox (its PostgreSQL database, else blobs.sqlite). */
   blobStore?: BlobStore
   /**
    * Verification code senders. Email defaults to SMTP when the config has `smtp`; phone numbers
@@ -127,6 +123,7 @@ export class RendezvousNode {
   readonly dataDir: string
   #node?: ChatNode
   #store?: RendezvousStore
+  #stores?: Stores
   #mailbox?: MailboxService
   #blobs?: BlobStore
   #blobService?: BlobService
@@ -197,7 +194,10 @@ export class RendezvousNode {
       writeFileAtomic(join(this.dataDir, 'identity.key'), seed, 0o600)
       chmodSync(join(this.dataDir, 'identity.key'), 0o600)
     }
-    this.#store = this.#options.store ?? new SqliteStore(join(this.dataDir, 'rendezvous.sqlite'))
+    // Every store in one step: those given in options, the rest from the config's `store`.
+    const o = this.#options
+    this.#stores = await openStores(this.config.store, this.dataDir, { store: o.store, accountStore: o.accountStore, prekeyStore: o.prekeyStore, billingStore: o.billingStore, blobStore: o.blobStore })
+    this.#store = this.#stores.store
     const { relay, limits } = this.config
     this.#tls = loadTls(this.config.tls)
     this.#node = await createChatNode({
@@ -240,12 +240,12 @@ export class RendezvousNode {
     // One set of limits for every protocol: per PeerId, per network (/24, /48) and per account.
     const requestLimits = createNodeLimits(limits, { now: this.#options.now, onLimit: this.#limitHit })
     // Accounts and billing before the mailbox: it holds each deposit to its recipient's plan.
-    this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
-    const billing = createBilling({ accounts: this.#accountStore, mailbox: this.#store, config: this.config, store: this.#options.billingStore ?? await openBillingStore(this.#accountStore), now: this.#options.now })
+    this.#accountStore = this.#stores.accountStore
+    const billing = createBilling({ accounts: this.#accountStore, mailbox: this.#store, config: this.config, store: this.#stores.billingStore, now: this.#options.now })
     this.#billing = billing
     const home = new HomeRepublisher({ node, now: this.#options.now })
     this.#home = home
-    const blobs = this.#options.blobStore ?? await this.#openBlobs(this.#store)
+    const blobs = this.#stores.blobStore
     this.#blobs = blobs
     // Blobs are the uploader's burden (its plan, the node's blob budget), never the recipient's quota.
     this.#mailbox = new MailboxService({ node, store: this.#store, limits: this.config.mailbox, quota: billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: requestLimits.mailbox, requester: requestLimits.requester, onFetch: peer => { home.seen(peer) } })
@@ -281,7 +281,7 @@ export class RendezvousNode {
       now: this.#options.now
     })
     await this.#groupRelay.start()
-    this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
+    this.#prekeyStore = this.#stores.prekeyStore
     this.#prekeyProtocol = new PrekeyProtocol(node, new PrekeyService({
       store: this.#prekeyStore,
       now: this.#options.now,
@@ -324,13 +324,6 @@ export class RendezvousNode {
     const info = this.info()
     writeFileAtomic(join(this.dataDir, 'rendezvous.json'), JSON.stringify(info, null, 2) + '\n')
     return info
-  }
-
-  /** Blobs live beside the mailbox: in its SQLite database or its PostgreSQL pool (shared by all instances). */
-  async #openBlobs (store: RendezvousStore): Promise<BlobStore> {
-    if (store instanceof SqliteStore) return new SqliteBlobStore(store.db)
-    if (store instanceof PostgresStore) return await PostgresBlobStore.open(store.pool)
-    return new SqliteBlobStore(join(this.dataDir, 'blobs.sqlite'))
   }
 
   /**
@@ -411,10 +404,8 @@ export class RendezvousNode {
     await this.#node?.stop()
     this.#smtp?.close()
     this.#smtp = undefined
-    await this.#blobs?.close()
-    await this.#store?.close()
-    await this.#accountStore?.close()
-    await this.#prekeyStore?.close()
+    await this.#stores?.close()
+    this.#stores = undefined
     this.#prekeyStore = undefined
     this.#node = undefined
     this.#store = undefined

@@ -5,9 +5,8 @@ import { ACCOUNT_PROTOCOL, DEFAULT_TIMEOUT_MS, MAX_REQUEST_BYTES } from '../../p
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { serve } from '../../protocol/rpc/rpc.ts'
 import { AccountRequest, AccountResponse } from '../../protocol/wire/generated/messages.ts'
-import { toWirePlanStatus } from '../billing/billing-service.ts'
 import type { AccountService, AccountView, ProfileInput } from './account-service.ts'
-import type { BillingService } from '../billing/billing-service.ts'
+import type { AccountPlans } from './account-billing.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { Account, Profile } from '../../protocol/wire/generated/messages.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
@@ -75,11 +74,11 @@ export class AccountProtocol {
   readonly #node: ChatNode
   readonly #service: AccountService
   readonly #metrics?: RendezvousMetrics
-  readonly #billing?: BillingService
+  readonly #billing?: AccountPlans
   readonly #log: Logger
   readonly #limits: AccountProtocolLimits
 
-  constructor (node: ChatNode, service: AccountService, metrics?: RendezvousMetrics, billing?: BillingService, limits?: AccountProtocolLimits) {
+  constructor (node: ChatNode, service: AccountService, metrics?: RendezvousMetrics, billing?: AccountPlans, limits?: AccountProtocolLimits) {
     this.#node = node
     this.#service = service
     this.#metrics = metrics
@@ -123,7 +122,7 @@ export class AccountProtocol {
     limiter.admit(account == null ? who : { ...who, account }, `${type} requests`)
   }
 
-  #billingService (): BillingService {
+  #billingService (): AccountPlans {
     if (this.#billing == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'this node has no plans')
     return this.#billing
   }
@@ -164,7 +163,7 @@ export class AccountProtocol {
       case T.VERIFY_CONFIRM: return withAccount(await s.verifyConfirm(peer, req.kind, req.code))
       case T.GET_POLICY: return { ...empty(), policyVersion: s.policy.version, policyText: s.policy.text }
       case T.ACCEPT_POLICY: return withAccount(await s.acceptPolicy(peer, req.policyVersion))
-      case T.GET_PLAN: return { ...empty(), plan: toWirePlanStatus(await this.#billingService().view(peer)) }
+      case T.GET_PLAN: return { ...empty(), plan: await this.#billingService().planStatus(peer) }
       case T.CHECKOUT: return { ...empty(), checkoutUrl: (await this.#billingService().checkout(peer, req.plan)).url }
       default: throw new ProtocolError(ErrorCode.MALFORMED, 'unknown account request type')
     }
