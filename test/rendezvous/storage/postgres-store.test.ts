@@ -6,6 +6,7 @@ import { ErrorCode, ProtocolError } from '../../../protocol/errors.ts'
 import { DepositChannel } from '../../../rendezvous/storage/postgres-listener.ts'
 import { PostgresStore } from '../../../rendezvous/storage/postgres-store.ts'
 import { makeEnvelope, rendezvousStoreCompliance } from '../../compliance/rendezvous-store.ts'
+import { storeFactory } from '../../compliance/harness.ts'
 import { startPostgres } from '../../helpers/postgres.ts'
 import type { PostgresServer } from '../../helpers/postgres.ts'
 
@@ -15,10 +16,9 @@ let server: PostgresServer
 beforeAll(async () => { server = await startPostgres() })
 afterAll(async () => { await server?.stop() })
 
-rendezvousStoreCompliance('PostgresStore', async () => {
-  const url = await server.createDatabase()
-  return { open: async () => await PostgresStore.open({ connection: url }) }
-})
+rendezvousStoreCompliance('PostgresStore', storeFactory(
+  async () => await server.createDatabase(),
+  async url => await PostgresStore.open({ connection: url })))
 
 async function waitFor (what: string, check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms
