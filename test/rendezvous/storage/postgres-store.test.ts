@@ -42,12 +42,12 @@ describe('PostgresStore across instances', () => {
   it('migrates once when instances start together, and refuses a schema newer than itself', async () => {
     const url = await server.createDatabase()
     const [a] = await Promise.all([open(url), open(url), open(url)])
-    const { rows } = await a.pool.query('SELECT version FROM schema_migrations ORDER BY version')
+    const { rows } = await a.pool.query("SELECT version FROM store_migrations WHERE store = 'mailbox' ORDER BY version")
     // Each migration once (the second adds the usage index), however many instances raced.
     expect(rows).toEqual([{ version: 1 }, { version: 2 }])
     await open(url)
-    await a.pool.query('INSERT INTO schema_migrations (version) VALUES (99)')
-    await expect(PostgresStore.open({ connection: url })).rejects.toThrow(/schema version 99 is newer/)
+    await a.pool.query("INSERT INTO store_migrations (store, version) VALUES ('mailbox', 99)")
+    await expect(PostgresStore.open({ connection: url })).rejects.toThrow(/mailbox schema is at version 99, newer than this rendezvous/)
   })
 
   it('holds a recipient\'s cap exactly when two instances deposit at once', async () => {
