@@ -114,7 +114,7 @@ describe('accounts and user rights', () => {
     await expect(dave.client.accounts?.resolve('carol')).rejects.toMatchObject({ code: 'NOT_FOUND' })
 
     const about = [account?.id, 'carol@example.org', '+4915112345678', 'carol bio', carol.node.peerId.toString(), carolPhone.node.peerId.toString()]
-    const tables = new Map([...dumpTables(join(rv.dataDir, 'accounts.sqlite')), ...dumpTables(join(rv.dataDir, 'rendezvous.sqlite')), ...dumpTables(join(rv.dataDir, 'prekeys.sqlite'))])
+    const tables = new Map([...dumpTables(join(rv.dataDir, 'accounts.sqlite')), ...dumpTables(join(rv.dataDir, 'rendezvous.sqlite')), ...dumpTables(join(rv.dataDir, 'prekeys.sqlite')), ...dumpTables(join(rv.dataDir, 'blobs.sqlite'))])
     expect(tables.size).toBeGreaterThanOrEqual(8)
     // Only carol had codes and verified identifiers; their rows hold hashes, so check them by table.
     expect(tables.get('one_time_codes')).toBe('')
