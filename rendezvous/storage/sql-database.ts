@@ -4,8 +4,8 @@
 // VACUUM), and constraint errors. The mailbox stores stay on their own drivers (group commit,
 // LISTEN/NOTIFY).
 import { resolve } from 'node:path'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
-import type { SelectQueryBuilder } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql } from 'kysely'
+import type { DatabaseConnection, Driver, SelectQueryBuilder, SqliteDialectConfig } from 'kysely'
 import type Database from 'better-sqlite3'
 import type pg from 'pg'
 import { migrateSqliteStore } from './migrations.ts'
@@ -53,6 +53,42 @@ function cachingStatements (db: Database.Database): Database.Database {
   return new Proxy(db, { get: (target, key) => key === 'prepare' ? prepare : Reflect.get(target, key, target) })
 }
 
+/**
+ * kysely's SQLite driver, with the one connection handed to waiters in turn: its own mutex wakes
+ * every waiter at each release (quadratic under a burst of concurrent prekey fetches).
+ */
+class QueuedSqliteDriver extends SqliteDriver {
+  readonly #waiting: Array<() => void> = []
+  #held = false
+
+  override async acquireConnection (): Promise<DatabaseConnection> {
+    if (this.#held) await new Promise<void>(resolve => { this.#waiting.push(resolve) })
+    this.#held = true
+    return await super.acquireConnection()
+  }
+
+  override async releaseConnection (): Promise<void> {
+    await super.releaseConnection()
+    const next = this.#waiting.shift()
+    // Handed straight to the next waiter: nobody arriving meanwhile can overtake it.
+    if (next != null) next()
+    else this.#held = false
+  }
+}
+
+class QueuedSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig
+
+  constructor (config: SqliteDialectConfig) {
+    super(config)
+    this.#config = config
+  }
+
+  override createDriver (): Driver {
+    return new QueuedSqliteDriver(this.#config)
+  }
+}
+
 export class SqlDatabase {
   readonly dialect: Dialect
   /** The SQLite connection (dialect 'sqlite'). */
@@ -76,7 +112,7 @@ export class SqlDatabase {
     let shared = sqliteFiles.get(key)
     if (shared == null) {
       const db = openDurableSqlite(path, { foreignKeys: true })
-      shared = { db, kysely: new Kysely<unknown>({ dialect: new SqliteDialect({ database: cachingStatements(db) }) }), users: 0 }
+      shared = { db, kysely: new Kysely<unknown>({ dialect: new QueuedSqliteDialect({ database: cachingStatements(db) }) }), users: 0 }
       sqliteFiles.set(key, shared)
     }
     shared.users++
