@@ -53,6 +53,13 @@ module.exports = {
       to: { path: '^(node|web)/' }
     },
     {
+      name: 'accounts-not-billing',
+      comment: 'Billing builds on accounts (their store and ids) and implements what accounts need from it (rendezvous/accounts/account-billing.ts); never the other way.',
+      severity: 'error',
+      from: { path: '^rendezvous/accounts/' },
+      to: { path: '^rendezvous/billing/' }
+    },
+    {
       name: 'nothing-imports-tests',
       severity: 'error',
       from: { path: '^(protocol|rendezvous|node|web)/' },

@@ -16,12 +16,8 @@ import { closeHttpListener, metricsPlacement, startHttpListener } from './http/h
 import type { HttpListener } from './http/http-server.ts'
 import { MailboxService } from './mailbox/mailbox-service.ts'
 import { BlobService } from './blobs/blob-service.ts'
-import { SqliteBlobStore } from './blobs/sqlite-blob-store.ts'
-import { PostgresBlobStore } from './blobs/postgres-blob-store.ts'
-import { PostgresStore } from './storage/postgres-store.ts'
 import { GroupRelay } from './groups/group-relay.ts'
 import { RendezvousMetrics } from './metrics.ts'
-import { SqliteStore } from './storage/sqlite-store.ts'
 import { PRIVATE_FILE_MODE, securePrivateDir } from './storage/private-files.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
 import { HomeRepublisher } from './federation/home-republisher.ts'
@@ -37,9 +33,9 @@ import { SmtpCodeSender } from './accounts/code-sender.ts'
 import type { CodeSenders } from './accounts/code-sender.ts'
 import { PrekeyProtocol } from './prekeys/prekey-protocol.ts'
 import { PrekeyService } from './prekeys/prekey-service.ts'
-import { openBillingStore, openPrekeyStore } from './storage/open-store.ts'
+import { openStores } from './stores.ts'
+import type { Stores } from './stores.ts'
 import type { PrekeyStore } from './prekeys/prekey-store.ts'
-import { SqliteAccountStore } from './accounts/sqlite-account-store.ts'
 import { createBilling } from './billing/index.ts'
 import type { BillingComponents, BillingService } from './billing/index.ts'
 import type { BillingStore } from './billing/billing-store.ts'
@@ -54,16 +50,16 @@ export interface RendezvousNodeOptions {
   /** Holds the identity key, the SQLite store and rendezvous.json. */
   dataDir: string
   config?: RendezvousConfig
-  /** Storage adapter; the embedded SQLite store under dataDir by default. */
+  /** Storage adapter; by default what the config's `store` names (stores.ts), SQLite under dataDir. */
   store?: RendezvousStore
   webRoot?: string
   /** Account storage; embedded SQLite (accounts.sqlite under dataDir) by default. */
   accountStore?: AccountStore
-  /** Published prekeys; by default in the mailbox's PostgreSQL database when `store` is one, else prekeys.sqlite. */
+  /** Published prekeys; by default beside the mailbox (its PostgreSQL database, else prekeys.sqlite). */
   prekeyStore?: PrekeyStore
   /** Billing storage; by default the billing tables in the account store's database (SQLite or PostgreSQL). */
   billingStore?: BillingStore
-  /** Attachment blobs; SQLite (in the mailbox's database when that is SQLite) by default. */
+  /** Attachment blobs; by default beside the mailbox (its PostgreSQL database, else blobs.sqlite). */
   blobStore?: BlobStore
   /**
    * Verification code senders. Email defaults to SMTP when the config has `smtp`; phone numbers
@@ -131,6 +127,7 @@ export class RendezvousNode {
   readonly dataDir: string
   #node?: ChatNode
   #store?: RendezvousStore
+  #stores?: Stores
   #mailbox?: MailboxService
   #blobs?: BlobStore
   #blobService?: BlobService
@@ -251,21 +248,24 @@ export class RendezvousNode {
     ]
   }
 
+  /** Every store in one step: those given in options, the rest from the config's `store`. */
   async #openStorage (): Promise<void> {
-    this.#store = this.#options.store ?? new SqliteStore(join(this.dataDir, 'rendezvous.sqlite'))
-    this.#accountStore = this.#options.accountStore ?? new SqliteAccountStore(join(this.dataDir, 'accounts.sqlite'))
-    this.#billingStore = this.#options.billingStore ?? await openBillingStore(this.#accountStore)
-    this.#blobs = this.#options.blobStore ?? await this.#openBlobs(this.#store)
-    this.#prekeyStore = this.#options.prekeyStore ?? await openPrekeyStore(this.#store, this.dataDir)
+    const o = this.#options
+    const stores = await openStores(this.config.store, this.dataDir, { store: o.store, accountStore: o.accountStore, prekeyStore: o.prekeyStore, billingStore: o.billingStore, blobStore: o.blobStore })
+    this.#stores = stores
+    this.#store = stores.store
+    this.#accountStore = stores.accountStore
+    this.#billingStore = stores.billingStore
+    this.#blobs = stores.blobStore
+    this.#prekeyStore = stores.prekeyStore
   }
 
   async #closeStorage (): Promise<void> {
-    await this.#blobs?.close()
-    await this.#store?.close()
-    await this.#accountStore?.close()
-    await this.#prekeyStore?.close()
+    await this.#stores?.close()
+    this.#stores = undefined
     this.#blobs = undefined
     this.#prekeyStore = undefined
+    this.#billingStore = undefined
     this.#store = undefined
     this.#accountStore = undefined
   }
@@ -416,13 +416,6 @@ export class RendezvousNode {
     clearInterval(this.#logPurger)
     this.#home?.stop()
     this.#node?.removeEventListener('connection:open', this.#onConnection)
-  }
-
-  /** Blobs live beside the mailbox: in its SQLite database or its PostgreSQL pool (shared by all instances). */
-  async #openBlobs (store: RendezvousStore): Promise<BlobStore> {
-    if (store instanceof SqliteStore) return new SqliteBlobStore(store.db)
-    if (store instanceof PostgresStore) return await PostgresBlobStore.open(store.pool)
-    return new SqliteBlobStore(join(this.dataDir, 'blobs.sqlite'))
   }
 
   /**

@@ -4,7 +4,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { parseStoreSpec, redact } from '../../rendezvous/storage/open-store.ts'
+import { parseStoreSpec, redact } from '../../rendezvous/stores.ts'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../rendezvous/storage/private-files.ts'
 import { CliError } from '../cli-error.ts'
 import { note, print } from '../output.ts'

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { BillingService } from '../../rendezvous/billing/billing-service.ts'
-import { openAccountStore, openBillingStore, parseStoreSpec } from '../../rendezvous/storage/open-store.ts'
+import { openAccountStore, openBillingStore, parseStoreSpec } from '../../rendezvous/stores.ts'
 import { ConfigError, loadConfigFile, resolveConfig } from '../../rendezvous/config.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'

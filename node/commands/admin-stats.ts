@@ -2,9 +2,8 @@
 // bytes, blobs, blocks), read from its storage; aggregates only.
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import { PostgresBlobStore } from '../../rendezvous/blobs/postgres-blob-store.ts'
-import { sqliteBlobStats } from '../../rendezvous/blobs/sqlite-blob-store.ts'
-import { parseStoreSpec } from '../../rendezvous/storage/open-store.ts'
+import { join } from 'node:path'
+import { openBlobStore, parseStoreSpec } from '../../rendezvous/stores.ts'
 import { PostgresStore } from '../../rendezvous/storage/postgres-store.ts'
 import { CliError } from '../cli-error.ts'
 import { print } from '../output.ts'
@@ -32,8 +31,12 @@ async function mailboxStats (spec: string | undefined, dataDir: string): Promise
   if (parsed.kind === 'postgres') {
     const store = await PostgresStore.open({ connection: parsed.connectionString })
     try {
-      const blobs = await PostgresBlobStore.open(store.pool)
-      return { mailbox: await store.stats(), blobs: await blobs.stats() }
+      const blobs = await openBlobStore(store, dataDir)
+      try {
+        return { mailbox: await store.stats(), blobs: await blobs.stats() }
+      } finally {
+        await blobs.close()
+      }
     } finally {
       await store.close()
     }
@@ -43,7 +46,7 @@ async function mailboxStats (spec: string | undefined, dataDir: string): Promise
   try {
     db.pragma('busy_timeout = 5000')
     const mailbox = db.prepare('SELECT count(*) AS envelopes, coalesce(sum(size), 0) AS bytes, count(DISTINCT recipient) AS recipients FROM envelopes').get() as StoreStats
-    return { mailbox, blobs: sqliteBlobStats(db) }
+    return { mailbox, blobs: sqliteBlobStats(db, join(dataDir, 'blobs.sqlite')) }
   } finally {
     db.close()
   }
@@ -80,4 +83,27 @@ export function registerAdminStats (admin: Command): void {
         `blocked: ${s.blocked.peer} PeerIds, ${s.blocked.prefix} address prefixes`
       ].join('\n'))
     })
+}
+
+/**
+ * Blob totals read without opening a store: opening one drops unfinished uploads, which would cut
+ * off a running node's. Blobs sit in blobs.sqlite, or in the mailbox file of a node not yet upgraded.
+ */
+function sqliteBlobStats (mailbox: Database.Database, blobsFile: string): BlobStats {
+  const count = (db: Database.Database): BlobStats | undefined => {
+    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blobs'").get() != null
+    if (!hasTable) return undefined
+    return db.prepare('SELECT count(*) AS blobs, coalesce(sum(size), 0) AS bytes FROM blobs WHERE complete = 1').get() as BlobStats
+  }
+  if (existsSync(blobsFile)) {
+    const db = new Database(blobsFile, { fileMustExist: true, readonly: true })
+    try {
+      db.pragma('busy_timeout = 5000')
+      const stats = count(db)
+      if (stats != null) return stats
+    } finally {
+      db.close()
+    }
+  }
+  return count(mailbox) ?? { blobs: 0, bytes: 0 }
 }

@@ -4,7 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { pino } from 'pino'
 import { ConfigError, loadConfigFile, resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
-import { StoreSpecError, openStores, parseStoreSpec } from '../../rendezvous/storage/open-store.ts'
+import { StoreSpecError, parseStoreSpec } from '../../rendezvous/stores.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { print } from '../output.ts'
@@ -121,10 +121,8 @@ export function registerRendezvous (program: Command): void {
           dataDir: opts.data,
           config,
           log,
-          webRoot: WEB_ROOT,
-          // Mailbox, accounts, prekeys and billing all in one place: with PostgreSQL, every
-          // instance on the database serves the same mailboxes, accounts, bundles and plans.
-          ...await openStores(config.store, opts.data)
+          // The node opens every store from config.store (rendezvous/stores.ts).
+          webRoot: WEB_ROOT
         })
         info = await node.start()
       } catch (err) {

@@ -6,7 +6,7 @@ import { envelopeIdToString } from '../../protocol/crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import type { AccessRecord, AccountRecord, DeviceRecord, VerifiedIdentifier } from './account-store.ts'
 import type { RendezvousStore, StoredEnvelope } from '../storage/store.ts'
-import type { BillingExport } from '../billing/billing-service.ts'
+import type { BillingExport } from './account-billing.ts'
 
 export const EXPORT_SCHEMA = 'babacloud.account-export'
 export const EXPORT_VERSION = 1

@@ -4,9 +4,8 @@
 import { ACCOUNT_PROTOCOL, DEFAULT_TIMEOUT_MS, MAX_REQUEST_BYTES } from '../../protocol/constants.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { AccountRequest, AccountResponse } from '../../protocol/wire/generated/messages.ts'
-import { toWirePlanStatus } from '../billing/billing-service.ts'
 import type { AccountService, AccountView, ProfileInput } from './account-service.ts'
-import type { BillingService } from '../billing/billing-service.ts'
+import type { AccountPlans } from './account-billing.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { Account, Profile } from '../../protocol/wire/generated/messages.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
@@ -74,11 +73,11 @@ const empty = (): AccountResponse => ({ peerIds: [], code: '', expiresAt: 0n, ma
 
 export class AccountProtocol {
   readonly #service: AccountService
-  readonly #billing?: BillingService
+  readonly #billing?: AccountPlans
   readonly #limits: AccountProtocolLimits
   readonly #server: ProtocolServer
 
-  constructor (node: ChatNode, service: AccountService, metrics?: RendezvousMetrics, billing?: BillingService, limits?: AccountProtocolLimits) {
+  constructor (node: ChatNode, service: AccountService, metrics?: RendezvousMetrics, billing?: AccountPlans, limits?: AccountProtocolLimits) {
     this.#service = service
     this.#billing = billing
     this.#limits = limits ?? { limits: createNodeLimits(DEFAULT_CONFIG.limits), accountOf: async () => undefined }
@@ -121,7 +120,7 @@ export class AccountProtocol {
     limiter.admit(account == null ? who : { ...who, account }, `${type} requests`)
   }
 
-  #billingService (): BillingService {
+  #billingService (): AccountPlans {
     if (this.#billing == null) throw new ProtocolError(ErrorCode.NOT_FOUND, 'this node has no plans')
     return this.#billing
   }
@@ -162,7 +161,7 @@ export class AccountProtocol {
       case T.VERIFY_CONFIRM: return withAccount(await s.verifyConfirm(peer, req.kind, req.code))
       case T.GET_POLICY: return { ...empty(), policyVersion: s.policy.version, policyText: s.policy.text }
       case T.ACCEPT_POLICY: return withAccount(await s.acceptPolicy(peer, req.policyVersion))
-      case T.GET_PLAN: return { ...empty(), plan: toWirePlanStatus(await this.#billingService().view(peer)) }
+      case T.GET_PLAN: return { ...empty(), plan: await this.#billingService().planStatus(peer) }
       case T.CHECKOUT: return { ...empty(), checkoutUrl: (await this.#billingService().checkout(peer, req.plan)).url }
       default: throw new ProtocolError(ErrorCode.MALFORMED, 'unknown account request type')
     }

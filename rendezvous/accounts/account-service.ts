@@ -13,7 +13,7 @@ import type { PrekeyStore } from '../prekeys/prekey-store.ts'
 import type { RendezvousStore } from '../storage/store.ts'
 import type { BlobStore } from '../blobs/blob-store.ts'
 import type { AccountExport, PendingEntry } from './account-export.ts'
-import type { BillingExport } from '../billing/billing-service.ts'
+import type { AccountBillingHooks } from './account-billing.ts'
 
 export { LINK_CODE_TTL_MS } from './link-codes.ts'
 export { VERIFY_CODE_TTL_MS } from './identifier-verification.ts'
@@ -48,12 +48,7 @@ export interface PrivacyPolicy {
   text: string
 }
 
-/** What accounts need from billing (rendezvous/billing/billing-service.ts implements it). */
-export interface AccountBillingHooks {
-  exportFor(accountId: string): Promise<BillingExport>
-  /** Ends a running subscription; throws (and the deletion stops) if that fails. */
-  beforeDelete(accountId: string): Promise<void>
-}
+export type { AccountBillingHooks } from './account-billing.ts'
 
 export interface AccountServiceInit {
   accounts: AccountStore

@@ -9,6 +9,7 @@ import type { Plans, ResolvedLimits, StripeConfig } from './plans.ts'
 import type { StripeGateway } from './stripe-gateway.ts'
 import type { WebhookOutcome } from './stripe-webhooks.ts'
 import type { AccountStore } from '../accounts/account-store.ts'
+import type { AccountBillingHooks, AccountPlans, BillingExport } from '../accounts/account-billing.ts'
 import type { RendezvousStore } from '../storage/store.ts'
 import type { PlanStatus } from '../../protocol/wire/generated/messages.ts'
 
@@ -25,16 +26,7 @@ export interface PlanView {
   checkoutPlans: string[]
 }
 
-/** The billing part of the account export (account-export.ts). */
-export interface BillingExport {
-  plan: string
-  planSource: string
-  paymentProcessor: 'stripe' | null
-  customerId: string | null
-  subscriptionId: string | null
-  subscriptionStatus: string | null
-  invoices: Array<{ id: string, amount: number, currency: string, status: string, periodStart: string, periodEnd: string, hostedUrl: string | null }>
-}
+export type { BillingExport } from '../accounts/account-billing.ts'
 
 export interface BillingServiceInit {
   accounts: AccountStore
@@ -50,7 +42,7 @@ export interface BillingServiceInit {
 
 const iso = (ms: number): string => new Date(ms).toISOString()
 
-export class BillingService {
+export class BillingService implements AccountBillingHooks, AccountPlans {
   readonly #init: BillingServiceInit
   readonly #now: () => number
   readonly #webhooks: StripeWebhooks
@@ -114,6 +106,11 @@ export class BillingService {
   }
 
   /** A Stripe Checkout page where the peer's account buys `plan`; the webhook applies it once paid. */
+  /** view() as the PlanStatus message of the account protocol (GET_PLAN). */
+  async planStatus (peer: string): Promise<PlanStatus> {
+    return toWirePlanStatus(await this.view(peer))
+  }
+
   async checkout (peer: string, plan: string): Promise<{ url: string }> {
     const accountId = await this.#accountOf(peer)
     if (!Object.hasOwn(this.#init.plans, plan)) throw new ProtocolError(ErrorCode.INVALID, `plan: no plan ${JSON.stringify(plan)} (plans: ${Object.keys(this.#init.plans).join(', ')})`)

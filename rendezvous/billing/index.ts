@@ -1,10 +1,8 @@
 // Billing's public face: plans and their limits, payments through Stripe. Other modules ask
 // `BillingService.limitsFor(peerId)` what a peer may do (docs/billing.md); the rendezvous node
 // wires everything with createBilling().
-import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts'
 import { BillingService } from './billing-service.ts'
 import { DepositQuota } from './quota.ts'
-import { SqliteBillingStore } from './sqlite-billing-store.ts'
 import { StripeGateway } from './stripe-gateway.ts'
 import type { BillingStore } from './billing-store.ts'
 import type { AccountStore } from '../accounts/account-store.ts'
@@ -29,8 +27,8 @@ export interface CreateBillingOptions {
   mailbox: RendezvousStore
   config: Pick<RendezvousConfig, 'plans' | 'billing' | 'mailbox'>
   /**
-   * Any adapter, whatever the account store (PostgresBillingStore goes with PostgresAccountStore;
-   * open-store.ts openBillingStore picks it). Defaults to the billing tables in accounts.sqlite.
+   * In the account store's database, for deletion to unlink it (stores.ts openBillingStore opens
+   * it there). Without one the node runs without plans.
    */
   store?: BillingStore
   now?: () => number
@@ -38,12 +36,11 @@ export interface CreateBillingOptions {
 }
 
 /**
- * Billing for a rendezvous node, or undefined when no billing store was given and the account
- * store is not SQLite (whose database has the billing tables): then only the node-wide mailbox
- * limits apply. The store must live in the account store's database, for deletion to unlink it.
+ * Billing for a rendezvous node, or undefined without a billing store: then only the node-wide
+ * mailbox limits apply.
  */
 export function createBilling (options: CreateBillingOptions): BillingComponents | undefined {
-  const store = options.store ?? (options.accounts instanceof SqliteAccountStore ? new SqliteBillingStore(options.accounts.db) : undefined)
+  const store = options.store
   if (store == null) return undefined
   const { plans, billing, mailbox } = options.config
   const service = new BillingService({

@@ -9,7 +9,7 @@ import { settleBatch } from './group-commit.ts'
 import type { PendingDeposit } from './group-commit.ts'
 import type { DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
-/** Applied in order, each once, recorded in schema_migrations. Never edit one that has shipped. */
+/** Applied in order, each once (migrations.ts; schema_migrations before). Never edit one that has shipped. */
 const MIGRATIONS: string[] = [
   `CREATE TABLE envelopes (
      seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -34,7 +34,7 @@ const MIGRATIONS: string[] = [
   'CREATE INDEX envelopes_usage ON envelopes (recipient, expires_at, size);'
 ]
 
-const MIGRATION_LOCK = 1
+const MAILBOX_MIGRATIONS = { store: 'mailbox', steps: MIGRATIONS, legacy: { table: 'schema_migrations' } }
 
 export interface PostgresStoreOptions {
   /** `postgres://…` connection string, or full pool settings. */
@@ -90,7 +90,7 @@ export class PostgresStore implements RendezvousStore {
 
   /** Connects, brings the schema up to date, and returns a ready store. */
   static async open (options: PostgresStoreOptions): Promise<PostgresStore> {
-    const { pool } = await migratedPool(options.connection, 'schema_migrations', MIGRATION_LOCK, MIGRATIONS)
+    const { pool } = await migratedPool(options.connection, MAILBOX_MIGRATIONS)
     return new PostgresStore(pool, options.connection)
   }
 
@@ -99,7 +99,7 @@ export class PostgresStore implements RendezvousStore {
    * together take turns: the second finds the work done.
    */
   static async migrate (pool: pg.Pool): Promise<void> {
-    await migrate(pool, 'schema_migrations', MIGRATION_LOCK, MIGRATIONS)
+    await migrate(pool, MAILBOX_MIGRATIONS)
   }
 
   async deposit (envelope: NewEnvelope, limits: MailboxLimits, now = Date.now()): Promise<StoredEnvelope> {

@@ -1,6 +1,8 @@
 // What every PostgreSQL adapter of the rendezvous shares: pools that fail fast, transactions, and
-// versioned migrations that instances starting together apply one at a time.
+// versioned migrations (migrations.ts) that instances starting together apply one at a time.
 import pg from 'pg'
+import { migratePostgresStore } from './migrations.ts'
+import type { MigrationSet } from './migrations.ts'
 
 // Advisory lock keys. The two-int form lives in a key space apart from the one-bigint form, and the
 // first int namespaces our locks away from anything else sharing the database.
@@ -35,36 +37,23 @@ export async function transaction<T> (pool: pg.Pool, body: (client: pg.PoolClien
   }
 }
 
-/**
- * Applies missing migrations in one transaction under an advisory lock, recording each in
- * `table`, so instances starting together take turns: the second finds the work done.
- */
-export async function migrate (pool: pg.Pool, table: string, lockId: number, migrations: string[]): Promise<void> {
-  await transaction(pool, async client => {
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, lockId])
-    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
-      version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`)
-    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${table}`)
-    const current = rows[0].version ?? 0
-    if (current > migrations.length) {
-      throw new Error(`database schema version ${current} is newer than this rendezvous (${migrations.length}, in ${table}); upgrade it`)
-    }
-    for (let v = current; v < migrations.length; v++) {
-      await client.query(migrations[v])
-      await client.query(`INSERT INTO ${table} (version) VALUES ($1)`, [v + 1])
-    }
-  })
+/** The advisory lock every store's migration takes ('migr'): one migration at a time per database. */
+const MIGRATION_LOCK = 0x6d696772
+
+/** Applies the store's missing migrations (migrations.ts), instances taking turns. */
+export async function migrate (pool: pg.Pool, set: MigrationSet): Promise<void> {
+  await migratePostgresStore(pool, set, { namespace: LOCK_NAMESPACE, id: MIGRATION_LOCK })
 }
 
 /**
  * A pool with the schema brought up to date. Given connection settings it opens a pool of its own
  * (`owned`, ended again if the migration fails); given a pool, it shares that one.
  */
-export async function migratedPool (connection: string | pg.PoolConfig | pg.Pool, table: string, lockId: number, migrations: string[]): Promise<{ pool: pg.Pool, owned: boolean }> {
+export async function migratedPool (connection: string | pg.PoolConfig | pg.Pool, set: MigrationSet): Promise<{ pool: pg.Pool, owned: boolean }> {
   const owned = !(connection instanceof pg.Pool)
   const pool = connection instanceof pg.Pool ? connection : createPool(connection)
   try {
-    await migrate(pool, table, lockId, migrations)
+    await migrate(pool, set)
   } catch (err) {
     if (owned) await pool.end().catch(() => {})
     throw err

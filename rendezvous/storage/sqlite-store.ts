@@ -1,7 +1,8 @@
 // Embedded SQLite store (better-sqlite3, WAL). Deposits are acked only after a synchronous=FULL
 // commit; concurrent deposits share one transaction (group commit) so durability stays cheap.
 import type Database from 'better-sqlite3'
-import { migrateSqlite, openDurableSqlite, walScrubber } from './sqlite-support.ts'
+import { openDurableSqlite, walScrubber } from './sqlite-support.ts'
+import { migrateSqliteStore } from './migrations.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { replayDigest } from './replay-digest.ts'
 import { settleBatch } from './group-commit.ts'
@@ -75,7 +76,8 @@ export class SqliteStore implements RendezvousStore {
 
   constructor (path: string) {
     this.db = openDurableSqlite(path)
-    migrateSqlite(this.db, MIGRATIONS)
+    // Versions were in user_version before store_migrations; the mailbox had that counter to itself.
+    migrateSqliteStore(this.db, { store: 'mailbox', steps: MIGRATIONS, legacy: { userVersion: v => v } })
   }
 
   async deposit (envelope: NewEnvelope, limits: MailboxLimits, now = Date.now()): Promise<StoredEnvelope> {

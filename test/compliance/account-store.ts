@@ -1,5 +1,7 @@
 // The AccountStore contract, run against every adapter (SQLite, PostgreSQL).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useStore } from './harness.ts'
+import type { StoreFactory } from './harness.ts'
 import type { AccountRecord, AccountStore, DeviceRecord } from '../../rendezvous/accounts/account-store.ts'
 
 const T0 = 1_700_000_000_000
@@ -18,11 +20,11 @@ export function device (peerId: string, accountId: string): DeviceRecord {
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b)
 const hash = (n: number): Uint8Array => new Uint8Array(32).fill(n)
 
-export function accountStoreCompliance (name: string, open: () => Promise<AccountStore>): void {
+export function accountStoreCompliance (name: string, factory: StoreFactory<AccountStore>): void {
   describe(`AccountStore compliance: ${name}`, () => {
+    const opened = useStore(factory)
     let store: AccountStore
-    beforeEach(async () => { store = await open() })
-    afterEach(async () => { await store.close() })
+    beforeEach(() => { store = opened().store })
 
     it('creates an account with its first device and finds it by id, username and device', async () => {
       await store.createAccount(account('a1', { avatar: bytes(1, 2), bio: 'hi' }), device('peer-1', 'a1'))

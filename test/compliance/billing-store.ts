@@ -1,20 +1,18 @@
 // The BillingStore contract, run against every adapter (SQLite, PostgreSQL), each in the database
 // of its account store: plans by account, customer and subscription; invoices that arrive in any
 // order; webhook idempotency; totals; and what deleting an account leaves behind.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useStore } from './harness.ts'
+import type { StoreFactory } from './harness.ts'
 import { account, device } from './account-store.ts'
 import type { AccountStore } from '../../rendezvous/accounts/account-store.ts'
 import type { AccountBilling, BillingStore, InvoiceRecord } from '../../rendezvous/billing/billing-store.ts'
 
+/** The billing store with the account store whose database it lives in; close() closes both. */
 export interface BillingStores {
   accounts: AccountStore
   billing: BillingStore
-}
-
-export interface BillingStoreHarness {
-  /** Each call opens another pair of store instances on the same database. */
-  open(): Promise<BillingStores>
-  destroy?(): Promise<void>
+  close(): Promise<void>
 }
 
 const T0 = 1_700_000_000_000
@@ -27,21 +25,14 @@ function invoice (id: string, over: Partial<InvoiceRecord> = {}): InvoiceRecord 
   return { id, amount: 400, currency: 'usd', status: 'open', periodStart: T0, periodEnd: T0 + 30 * 86_400_000, hostedUrl: `https://pay.example/${id}`, createdAt: T0, ...over }
 }
 
-export function billingStoreCompliance (name: string, harness: () => Promise<BillingStoreHarness>): void {
+export function billingStoreCompliance (name: string, factory: StoreFactory<BillingStores>): void {
   describe(`BillingStore contract: ${name}`, () => {
-    let h: BillingStoreHarness
+    const opened = useStore(factory)
     let accounts: AccountStore
     let store: BillingStore
-    const extra: AccountStore[] = []
     beforeEach(async () => {
-      h = await harness()
-      ;({ accounts, billing: store } = await h.open())
+      ;({ accounts, billing: store } = opened().store)
       for (const id of ['a1', 'b1']) await accounts.createAccount(account(id), device(`peer-${id}`, id))
-    })
-    afterEach(async () => {
-      for (const s of extra.splice(0)) await s.close()
-      await accounts.close()
-      await h.destroy?.()
     })
 
     it('stores a plan and finds it by account, customer and subscription; a put replaces it', async () => {
@@ -126,8 +117,7 @@ export function billingStoreCompliance (name: string, harness: () => Promise<Bil
     })
 
     it('is shared by every store instance on the database', async () => {
-      const other = await h.open()
-      extra.push(other.accounts)
+      const other = await opened().reopen()
       await store.put(billingOf('a1'))
       expect(await other.billing.get('a1')).toEqual(billingOf('a1'))
       await other.billing.recordEvent('evt_1', 'checkout.session.completed', T0)

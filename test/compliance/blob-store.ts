@@ -1,13 +1,10 @@
 // The BlobStore contract, run against every adapter (SQLite, PostgreSQL): reservations against the
 // uploader's allowance and the node's budget (also under concurrency), upload lifecycle, who sees
 // what, listing, expiry and deletion.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useStore } from './harness.ts'
+import type { StoreFactory } from './harness.ts'
 import type { BlobLimits, BlobStore, NewBlob } from '../../rendezvous/blobs/blob-store.ts'
-
-export interface BlobStoreHarness {
-  open(): Promise<BlobStore>
-  destroy?(): Promise<void>
-}
 
 const T0 = 1_700_000_000_000
 const STALE = T0 + 60_000
@@ -28,18 +25,11 @@ async function upload (store: BlobStore, b: NewBlob, expiresAt = T0 + 3_600_000)
   await store.complete(b.recipient, b.id, expiresAt)
 }
 
-export function blobStoreCompliance (name: string, harness: () => Promise<BlobStoreHarness>): void {
+export function blobStoreCompliance (name: string, factory: StoreFactory<BlobStore>): void {
   describe(`BlobStore contract: ${name}`, () => {
-    let h: BlobStoreHarness
+    const opened = useStore(factory)
     let store: BlobStore
-    beforeEach(async () => {
-      h = await harness()
-      store = await h.open()
-    })
-    afterEach(async () => {
-      await store.close()
-      await h.destroy?.()
-    })
+    beforeEach(() => { store = opened().store })
 
     it('stores chunks in order and serves them only to the recipient, only once complete', async () => {
       const b = blob('bob', 300, 'alice', 3)

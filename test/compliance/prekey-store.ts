@@ -1,14 +1,10 @@
 // The PrekeyStore contract, run against every adapter (SQLite, PostgreSQL): bundles, one-time keys
 // handed out once (also by two store instances on one database at once), limits, replacement and
 // deletion. Signatures are opaque bytes here: the service verifies them before the store sees them.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useStore } from './harness.ts'
+import type { StoreFactory } from './harness.ts'
 import type { OneTimeKey, PrekeyStore, PrekeyStoreLimits, PrekeyUpload, SignedKey } from '../../rendezvous/prekeys/prekey-store.ts'
-
-export interface PrekeyStoreHarness {
-  /** Each call opens another store instance on the same database. */
-  open(): Promise<PrekeyStore>
-  destroy?(): Promise<void>
-}
 
 const T0 = 1_700_000_000_000
 const LIMITS: PrekeyStoreLimits = { maxOneTime: 500, maxPqOneTime: 50 }
@@ -23,20 +19,11 @@ function upload (over: Partial<PrekeyUpload> = {}): PrekeyUpload {
   return { signedPrekey: signed(1), pqLastResort: pqKey(2), oneTime: [], pqOneTime: [], replaceOneTime: false, ...over }
 }
 
-export function prekeyStoreCompliance (name: string, harness: () => Promise<PrekeyStoreHarness>): void {
+export function prekeyStoreCompliance (name: string, factory: StoreFactory<PrekeyStore>): void {
   describe(`PrekeyStore contract: ${name}`, () => {
-    let h: PrekeyStoreHarness
+    const opened = useStore(factory)
     let store: PrekeyStore
-    const extra: PrekeyStore[] = []
-    beforeEach(async () => {
-      h = await harness()
-      store = await h.open()
-    })
-    afterEach(async () => {
-      for (const s of extra.splice(0)) await s.close()
-      await store.close()
-      await h.destroy?.()
-    })
+    beforeEach(() => { store = opened().store })
 
     it('builds no bundle until both the signed and the last-resort prekey are there', async () => {
       expect(await store.take('bob', { oneTime: true })).toBeUndefined()
@@ -107,8 +94,7 @@ export function prekeyStoreCompliance (name: string, harness: () => Promise<Prek
     })
 
     it('never hands out one one-time key twice when two store instances on one database take at once', async () => {
-      const other = await h.open()
-      extra.push(other)
+      const other = await opened().reopen()
       const ids = range(1000, 60)
       await store.publish('bob', upload({ oneTime: ids.map(id => oneTime(id)), pqOneTime: range(2000, 20).map(id => pqKey(id)) }), LIMITS, T0)
       // Published through one instance, visible through the other.
@@ -127,8 +113,7 @@ export function prekeyStoreCompliance (name: string, harness: () => Promise<Prek
     })
 
     it('keeps the limit when two instances publish for one device at once', async () => {
-      const other = await h.open()
-      extra.push(other)
+      const other = await opened().reopen()
       const limits = { maxOneTime: 100, maxPqOneTime: 10 }
       await store.publish('bob', upload(), limits, T0)
       const results = await Promise.allSettled([

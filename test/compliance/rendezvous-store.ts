@@ -1,15 +1,10 @@
 // The RendezvousStore contract, run against every adapter (SQLite, PostgreSQL). An adapter passes
 // when this suite passes; a behaviour it does not check is not part of the contract.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useStore } from './harness.ts'
+import type { StoreFactory } from './harness.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import type { MailboxLimits, NewEnvelope, RendezvousStore, StoredEnvelope } from '../../rendezvous/storage/store.ts'
-
-export interface StoreHarness {
-  /** Opens a store on this harness's storage; a second call sees what the first committed. */
-  open(): Promise<RendezvousStore>
-  /** Removes the storage after the test (stores are closed by then). */
-  destroy?(): Promise<void>
-}
 
 /** A fixed clock: expiry must follow the `now` passed in, never the wall clock. */
 const T0 = 1_700_000_000_000
@@ -35,26 +30,12 @@ async function within<T> (ms: number, what: string, wait: (resolve: (value: T) =
   })
 }
 
-export function rendezvousStoreCompliance (name: string, makeStore: () => Promise<StoreHarness>): void {
+export function rendezvousStoreCompliance (name: string, factory: StoreFactory<RendezvousStore>): void {
   describe(`RendezvousStore compliance: ${name}`, () => {
-    let harness: StoreHarness
+    const opened = useStore(factory)
     let store: RendezvousStore
-    const opened: RendezvousStore[] = []
-    const open = async (): Promise<RendezvousStore> => {
-      const s = await harness.open()
-      opened.push(s)
-      return s
-    }
-
-    beforeEach(async () => {
-      harness = await makeStore()
-      store = await open()
-    })
-
-    afterEach(async () => {
-      for (const s of opened.splice(0)) await s.close().catch(() => {})
-      await harness.destroy?.()
-    })
+    const open = async (): Promise<RendezvousStore> => await opened().reopen()
+    beforeEach(() => { store = opened().store })
 
     it('resolves a deposit with its record, and the envelope survives reopening the store', async () => {
       const e = makeEnvelope('bob', 100)

@@ -17,7 +17,8 @@ import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { MailboxRequest, MailboxResponse, PrekeyRequest, PrekeyResponse } from '../../protocol/wire/generated/messages.ts'
 import { PrekeyProtocol } from '../../rendezvous/prekeys/prekey-protocol.ts'
 import { PrekeyService } from '../../rendezvous/prekeys/prekey-service.ts'
-import { SqlitePrekeyStore } from '../../rendezvous/prekeys/sqlite-prekey-store.ts'
+import { SqlPrekeyStore } from '../../rendezvous/prekeys/sql-prekey-store.ts'
+import { SqlDatabase } from '../../rendezvous/storage/sql-database.ts'
 import { tempDir } from './wait.ts'
 import type { Cleanup } from './wait.ts'
 import type { ChatClientEvents, ChatClientInit } from '../../protocol/chat-client.ts'
@@ -51,7 +52,7 @@ export async function startHostileNode (cleanup: Cleanup, options: HostileNodeOp
   const identity = await DeviceIdentity.generate()
   const node = await createChatNode({ privateKey: identity.privateKey, transports: [tcp()], listen: ['/ip4/127.0.0.1/tcp/0'], privateNetwork: true })
   const dir = tempDir('babacloud-hostile-')
-  const store = new SqlitePrekeyStore(join(dir.dir, 'prekeys.sqlite'))
+  const store = await SqlPrekeyStore.open(SqlDatabase.sqliteFile(join(dir.dir, 'prekeys.sqlite')))
   cleanup.add(dir.remove)
   cleanup.add(async () => {
     await node.stop()

@@ -25,7 +25,7 @@ import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
 import type { AttachmentServiceEvents, ReceivedAttachment } from '../../protocol/attachments/attachment-service.ts'
 import type { AttachmentSink } from '../../protocol/attachments/sink.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
-import type { SqliteBlobStore } from '../../rendezvous/blobs/sqlite-blob-store.ts'
+import type { SqlBlobStore } from '../../rendezvous/blobs/sql-blob-store.ts'
 import type { TestRendezvous } from '../helpers/network.ts'
 
 const MB = 1024 * 1024
@@ -168,7 +168,7 @@ describe('attachments', () => {
     await alice.online()
     await alice.attachments.send(bob.node.peerId, { name: 'photo.jpg', bytes: fileWithCanary(300 * 1024).bytes })
 
-    const db = (rv.node.blobs as SqliteBlobStore).db
+    const db = (rv.node.blobs as SqlBlobStore).sql.sqlite!
     const row = db.prepare('SELECT blob, data FROM blob_chunks WHERE idx = 2').get() as { blob: number, data: Uint8Array }
     const data = new Uint8Array(row.data)
     data[1000] ^= 0x01
@@ -220,7 +220,7 @@ describe('attachments', () => {
 
     await bob.client.accounts?.delete()
     expect(await blobCount(rv)).toBe(0)
-    const db = (rv.node.blobs as SqliteBlobStore).db
+    const db = (rv.node.blobs as SqlBlobStore).sql.sqlite!
     expect(db.prepare('SELECT count(*) AS n FROM blob_chunks').get()).toEqual({ n: 0 })
   })
 

@@ -14,7 +14,7 @@ import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { PrekeyClient } from '../../protocol/prekeys/prekey-client.ts'
 import { resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
-import { PostgresAccountStore } from '../../rendezvous/accounts/postgres-account-store.ts'
+import { openAccountStore } from '../../rendezvous/stores.ts'
 import { PostgresStore } from '../../rendezvous/storage/postgres-store.ts'
 import { makeEnvelope } from '../compliance/rendezvous-store.ts'
 import { startPostgres } from '../helpers/postgres.ts'
@@ -43,7 +43,7 @@ interface Instance { node: RendezvousNode, store: PostgresStore, addr: Multiaddr
 async function startInstance (url: string, config: Record<string, unknown> = {}): Promise<Instance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'babacloud-multi-'))
   const store = await PostgresStore.open({ connection: url })
-  const accountStore = await PostgresAccountStore.open(url)
+  const accountStore = await openAccountStore(url, dataDir)
   const node = new RendezvousNode({ dataDir, store, accountStore, config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false, ...config }) })
   cleanups.push(async () => {
     await node.stop()

@@ -7,7 +7,8 @@ import { DeviceIdentity } from '../../protocol/identity.ts'
 import { LocalPrekeys } from '../../protocol/prekeys/local-prekeys.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { PrekeyService } from '../../rendezvous/prekeys/prekey-service.ts'
-import { SqlitePrekeyStore } from '../../rendezvous/prekeys/sqlite-prekey-store.ts'
+import { SqlPrekeyStore } from '../../rendezvous/prekeys/sql-prekey-store.ts'
+import { SqlDatabase } from '../../rendezvous/storage/sql-database.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 import type { PrekeyLimits } from '../../rendezvous/prekeys/prekey-service.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -21,7 +22,7 @@ describe('PrekeyService', () => {
   async function setup (limits: Partial<PrekeyLimits> = {}, oneTime = 30): Promise<{ service: PrekeyService, owner: PeerId, requester: PeerId, clock: { now: number } }> {
     const tmp = tempDir('babacloud-prekeys-')
     cleanup.add(tmp.remove)
-    const store = new SqlitePrekeyStore(join(tmp.dir, 'prekeys.sqlite'))
+    const store = await SqlPrekeyStore.open(SqlDatabase.sqliteFile(join(tmp.dir, 'prekeys.sqlite')))
     cleanup.add(async () => { await store.close() })
     const clock = { now: Date.UTC(2026, 10, 1) }
     const service = new PrekeyService({ store, limits, now: () => clock.now })

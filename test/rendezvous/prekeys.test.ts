@@ -9,7 +9,8 @@ import { PrekeyClient } from '../../protocol/prekeys/prekey-client.ts'
 import { PREKEY_BATCH, PREKEY_LOW_WATER } from '../../protocol/prekeys/prekey-client.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { DEFAULT_PREKEY_LIMITS } from '../../rendezvous/prekeys/prekey-service.ts'
-import { SqlitePrekeyStore } from '../../rendezvous/prekeys/sqlite-prekey-store.ts'
+import { SqlPrekeyStore } from '../../rendezvous/prekeys/sql-prekey-store.ts'
+import { SqlDatabase } from '../../rendezvous/storage/sql-database.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import type { TestPeer, TestRendezvous } from '../helpers/network.ts'
@@ -109,7 +110,7 @@ describe('prekeys on the rendezvous', () => {
     expect(await bob.client.sessions.ensurePrekeys()).toMatchObject({ oneTimeRemaining: PREKEY_BATCH })
 
     // Drain below the low-water mark straight in the node's store (as many requesters would).
-    const store = new SqlitePrekeyStore(join(rv.dataDir, 'prekeys.sqlite'))
+    const store = await SqlPrekeyStore.open(SqlDatabase.sqliteFile(join(rv.dataDir, 'prekeys.sqlite')))
     cleanup.add(async () => { await store.close() })
     for (let i = 0; i < PREKEY_BATCH - PREKEY_LOW_WATER + 2; i++) await store.take(bob.node.peerId.toString(), { oneTime: true })
     expect((await bobKeys.status()).oneTimeRemaining).toBe(PREKEY_LOW_WATER - 2)

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
-import { SqliteAccountStore } from '../../rendezvous/accounts/sqlite-account-store.ts'
+import { openAccountStore } from '../../rendezvous/stores.ts'
 import { SqliteStore } from '../../rendezvous/storage/sqlite-store.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 import type { Server } from 'node:net'
@@ -51,7 +51,7 @@ describe('RendezvousNode start and stop', () => {
     const libp2pPort = await freePort('127.0.0.1')
     const metricsPort = await freePort('127.0.0.1')
     const store = new SqliteStore(join(dir, 'rendezvous.sqlite'))
-    const accountStore = new SqliteAccountStore(join(dir, 'accounts.sqlite'))
+    const accountStore = await openAccountStore(undefined, dir)
     const config = resolveConfig({
       listen: [`/ip4/127.0.0.1/tcp/${libp2pPort}`],
       http: `0.0.0.0:${portOf(busy)}`,
@@ -63,7 +63,7 @@ describe('RendezvousNode start and stop', () => {
     // Every port it had opened is free again, and its databases are closed.
     for (const port of [libp2pPort, metricsPort]) await close(await listen('127.0.0.1', port))
     expect(store.db.open).toBe(false)
-    expect(accountStore.db.open).toBe(false)
+    expect(accountStore.sql.sqlite?.open).toBe(false)
     expect(() => node.node).toThrow(/not started/)
     await node.stop()
 

@@ -1,8 +1,6 @@
 // The account stores' operator methods (blocklist, device count) on SQLite and PostgreSQL alike.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PostgresAccountStore } from '../../../rendezvous/accounts/postgres-account-store.ts'
-import { SqliteAccountStore } from '../../../rendezvous/accounts/sqlite-account-store.ts'
+import { openAccountStore } from '../../../rendezvous/stores.ts'
 import { startPostgres } from '../../helpers/postgres.ts'
 import { tempDir } from '../../helpers/wait.ts'
 import type { AccountStore } from '../../../rendezvous/accounts/account-store.ts'
@@ -13,11 +11,14 @@ beforeAll(async () => { server = await startPostgres() })
 afterAll(async () => { await server?.stop() })
 
 const kinds: Array<[string, () => Promise<{ store: AccountStore, done(): void }>]> = [
-  ['SqliteAccountStore', async () => {
+  ['SQLite', async () => {
     const tmp = tempDir()
-    return { store: new SqliteAccountStore(join(tmp.dir, 'accounts.sqlite')), done: tmp.remove }
+    return { store: await openAccountStore(undefined, tmp.dir), done: tmp.remove }
   }],
-  ['PostgresAccountStore', async () => ({ store: await PostgresAccountStore.open(await server.createDatabase()), done: () => {} })]
+  ['PostgreSQL', async () => {
+    const tmp = tempDir()
+    return { store: await openAccountStore(await server.createDatabase(), tmp.dir), done: tmp.remove }
+  }]
 ]
 
 describe.each(kinds)('%s operator methods', (_name, open) => {

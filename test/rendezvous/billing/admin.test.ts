@@ -13,7 +13,7 @@ const admin = async (...args: string[]): Promise<string> => await runInProcess(r
 describe('babacloud admin', () => {
   let f: BillingFixture
   let data: string
-  beforeEach(() => { f = billingFixture(); data = dirname(f.file) })
+  beforeEach(async () => { f = await billingFixture(); data = dirname(f.file) })
   afterEach(async () => { await f.close() })
 
   it('grants and revokes plans by account id or username', async () => {

@@ -53,7 +53,7 @@ describe('Stripe Checkout', () => {
   it('refuses plans without a price, the free plan, and nodes without a key, without calling Stripe', async () => {
     const api = await fakeStripe()
     closers.push(api.close)
-    const f = billingFixture({ plans: { family: { groups: { maxMembers: 12 } } } })
+    const f = await billingFixture({ plans: { family: { groups: { maxMembers: 12 } } } })
     closers.push(f.close)
     const { peer } = await f.account('erin')
     await expect(f.billing.checkout(peer, 'free')).rejects.toMatchObject({ code: 'INVALID' })

@@ -3,9 +3,10 @@
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { vi } from 'vitest'
-import { SqliteAccountStore } from '../../../rendezvous/accounts/sqlite-account-store.ts'
+import { SqlAccountStore } from '../../../rendezvous/accounts/sql-account-store.ts'
 import { BillingService } from '../../../rendezvous/billing/billing-service.ts'
-import { SqliteBillingStore } from '../../../rendezvous/billing/sqlite-billing-store.ts'
+import { SqlBillingStore } from '../../../rendezvous/billing/sql-billing-store.ts'
+import { SqlDatabase } from '../../../rendezvous/storage/sql-database.ts'
 import { StripeGateway } from '../../../rendezvous/billing/stripe-gateway.ts'
 import { resolveConfig } from '../../../rendezvous/config.ts'
 import { createHttpApp } from '../../../rendezvous/http/http-app.ts'
@@ -14,7 +15,7 @@ import { WEBHOOK_SECRET } from './stripe-fakes.ts'
 import type { Hono } from 'hono'
 
 export interface BillingFixture {
-  accounts: SqliteAccountStore
+  accounts: SqlAccountStore
   billing: BillingService
   app: Hono
   file: string
@@ -23,14 +24,14 @@ export interface BillingFixture {
   close(): Promise<void>
 }
 
-export function billingFixture (raw: Record<string, unknown> = {}): BillingFixture {
+export async function billingFixture (raw: Record<string, unknown> = {}): Promise<BillingFixture> {
   const tmp = tempDir('babacloud-billing-')
   const file = join(tmp.dir, 'accounts.sqlite')
-  const accounts = new SqliteAccountStore(file)
+  const accounts = await SqlAccountStore.open(SqlDatabase.sqliteFile(file))
   const config = resolveConfig({ billing: { stripe: { webhookSecret: WEBHOOK_SECRET, prices: { premium: 'price_premium_monthly' } } }, ...raw })
   const billing = new BillingService({
     accounts,
-    store: new SqliteBillingStore(accounts.db),
+    store: await SqlBillingStore.open(accounts),
     plans: config.plans,
     stripe: config.billing.stripe,
     gateway: new StripeGateway(config.billing.stripe, {})

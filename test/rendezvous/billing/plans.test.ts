@@ -41,7 +41,7 @@ describe('plans', () => {
   })
 
   it('resolves limits per peer: no account and unknown plans get free', async () => {
-    const f = billingFixture({ plans: { gold: {} } })
+    const f = await billingFixture({ plans: { gold: {} } })
     try {
       const ann = await f.account('ann')
       expect(await f.billing.limitsFor('12D3KooWnobody')).toMatchObject({ plan: 'free' })
@@ -50,9 +50,9 @@ describe('plans', () => {
       await expect(f.billing.grant(ann.id, 'platinum')).rejects.toMatchObject({ code: 'INVALID' })
       await expect(f.billing.revoke(ann.id, 'premium')).rejects.toMatchObject({ message: expect.stringMatching(/gold plan, not premium/) })
       // The config no longer offers the plan the account has: free applies, the record stays.
-      const { SqliteBillingStore } = await import('../../../rendezvous/billing/sqlite-billing-store.ts')
+      const { SqlBillingStore } = await import('../../../rendezvous/billing/sql-billing-store.ts')
       const { BillingService } = await import('../../../rendezvous/billing/billing-service.ts')
-      const later = new BillingService({ accounts: f.accounts, store: new SqliteBillingStore(f.accounts.db), plans: resolveConfig().plans, stripe: resolveConfig().billing.stripe })
+      const later = new BillingService({ accounts: f.accounts, store: await SqlBillingStore.open(f.accounts), plans: resolveConfig().plans, stripe: resolveConfig().billing.stripe })
       expect((await later.limitsFor(ann.peer)).plan).toBe('free')
       expect((await later.exportFor(ann.id)).planSource).toBe('admin')
     } finally {

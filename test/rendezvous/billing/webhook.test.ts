@@ -10,7 +10,7 @@ const IDS = { customer: 'cus_test_alice', subscription: 'sub_test_alice' }
 
 describe('POST /webhooks/stripe', () => {
   let f: BillingFixture
-  beforeEach(() => { f = billingFixture() })
+  beforeEach(async () => { f = await billingFixture() })
   afterEach(async () => { await f.close() })
 
   const post = async (evt: TestEvent, options: { secret?: string, timestamp?: number, signature?: string | null } = {}): Promise<Response> => {
@@ -101,7 +101,7 @@ describe('POST /webhooks/stripe', () => {
     const { createHttpApp } = await import('../../../rendezvous/http/http-app.ts')
     const bare = createHttpApp({ peerId: () => 'p', multiaddrs: () => [], metricsText: async () => '', policy: () => ({ version: 1, text: '' }) })
     expect((await bare.request('/webhooks/stripe', { method: 'POST', body: '{}' })).status).toBe(404)
-    const unset = billingFixture({ billing: {} })
+    const unset = await billingFixture({ billing: {} })
     try {
       const res = await unset.app.request('/webhooks/stripe', { method: 'POST', body: '{}', headers: { 'stripe-signature': 't=1,v1=00' } })
       expect(res.status).toBe(503)

@@ -6,6 +6,7 @@ import { ErrorCode, ProtocolError } from '../../../protocol/errors.ts'
 import { DepositChannel } from '../../../rendezvous/storage/postgres-listener.ts'
 import { PostgresStore } from '../../../rendezvous/storage/postgres-store.ts'
 import { makeEnvelope, rendezvousStoreCompliance } from '../../compliance/rendezvous-store.ts'
+import { storeFactory } from '../../compliance/harness.ts'
 import { startPostgres } from '../../helpers/postgres.ts'
 import type { PostgresServer } from '../../helpers/postgres.ts'
 
@@ -15,10 +16,9 @@ let server: PostgresServer
 beforeAll(async () => { server = await startPostgres() })
 afterAll(async () => { await server?.stop() })
 
-rendezvousStoreCompliance('PostgresStore', async () => {
-  const url = await server.createDatabase()
-  return { open: async () => await PostgresStore.open({ connection: url }) }
-})
+rendezvousStoreCompliance('PostgresStore', storeFactory(
+  async () => await server.createDatabase(),
+  async url => await PostgresStore.open({ connection: url })))
 
 async function waitFor (what: string, check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms
@@ -42,12 +42,12 @@ describe('PostgresStore across instances', () => {
   it('migrates once when instances start together, and refuses a schema newer than itself', async () => {
     const url = await server.createDatabase()
     const [a] = await Promise.all([open(url), open(url), open(url)])
-    const { rows } = await a.pool.query('SELECT version FROM schema_migrations ORDER BY version')
+    const { rows } = await a.pool.query("SELECT version FROM store_migrations WHERE store = 'mailbox' ORDER BY version")
     // Each migration once (the second adds the usage index), however many instances raced.
     expect(rows).toEqual([{ version: 1 }, { version: 2 }])
     await open(url)
-    await a.pool.query('INSERT INTO schema_migrations (version) VALUES (99)')
-    await expect(PostgresStore.open({ connection: url })).rejects.toThrow(/schema version 99 is newer/)
+    await a.pool.query("INSERT INTO store_migrations (store, version) VALUES ('mailbox', 99)")
+    await expect(PostgresStore.open({ connection: url })).rejects.toThrow(/mailbox schema is at version 99, newer than this rendezvous/)
   })
 
   it('holds a recipient\'s cap exactly when two instances deposit at once', async () => {

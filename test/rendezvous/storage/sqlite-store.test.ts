@@ -5,14 +5,12 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SqliteStore } from '../../../rendezvous/storage/sqlite-store.ts'
 import { makeEnvelope, rendezvousStoreCompliance } from '../../compliance/rendezvous-store.ts'
+import { storeFactory } from '../../compliance/harness.ts'
 
-rendezvousStoreCompliance('SqliteStore', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'babacloud-sqlite-'))
-  return {
-    open: async () => new SqliteStore(join(dir, 'rendezvous.sqlite')),
-    destroy: async () => { rmSync(dir, { recursive: true, force: true }) }
-  }
-})
+rendezvousStoreCompliance('SqliteStore', storeFactory(
+  async () => mkdtempSync(join(tmpdir(), 'babacloud-sqlite-')),
+  async dir => new SqliteStore(join(dir, 'rendezvous.sqlite')),
+  dir => { rmSync(dir, { recursive: true, force: true }) }))
 
 describe('SqliteStore', () => {
   it('commits deposits queued in the same tick together (group commit) and settles each caller', async () => {

@@ -1,22 +1,20 @@
-// openStore/openStores: which stores a `--store` setting opens, and the error for one it cannot.
+// rendezvous/stores.ts: which stores a `--store` setting opens, and the error for one it cannot.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
-import { PostgresAccountStore } from '../../../rendezvous/accounts/postgres-account-store.ts'
-import { SqliteAccountStore } from '../../../rendezvous/accounts/sqlite-account-store.ts'
-import { PostgresBillingStore } from '../../../rendezvous/billing/postgres-billing-store.ts'
-import { SqliteBillingStore } from '../../../rendezvous/billing/sqlite-billing-store.ts'
-import { PostgresPrekeyStore } from '../../../rendezvous/prekeys/postgres-prekey-store.ts'
-import { SqlitePrekeyStore } from '../../../rendezvous/prekeys/sqlite-prekey-store.ts'
-import { StoreSpecError, openStore, openStores, parseStoreSpec } from '../../../rendezvous/storage/open-store.ts'
-import type { OpenedStores } from '../../../rendezvous/storage/open-store.ts'
-import { PostgresStore } from '../../../rendezvous/storage/postgres-store.ts'
-import { SqliteStore } from '../../../rendezvous/storage/sqlite-store.ts'
-import { startPostgres } from '../../helpers/postgres.ts'
-import type { RendezvousStore } from '../../../rendezvous/storage/store.ts'
-import type { PostgresServer } from '../../helpers/postgres.ts'
+import { SqlAccountStore } from '../../rendezvous/accounts/sql-account-store.ts'
+import { SqlBillingStore } from '../../rendezvous/billing/sql-billing-store.ts'
+import { SqlBlobStore } from '../../rendezvous/blobs/sql-blob-store.ts'
+import { SqlPrekeyStore } from '../../rendezvous/prekeys/sql-prekey-store.ts'
+import { StoreSpecError, openStore, openStores, parseStoreSpec } from '../../rendezvous/stores.ts'
+import type { Stores } from '../../rendezvous/stores.ts'
+import { PostgresStore } from '../../rendezvous/storage/postgres-store.ts'
+import { SqliteStore } from '../../rendezvous/storage/sqlite-store.ts'
+import { startPostgres } from '../helpers/postgres.ts'
+import type { RendezvousStore } from '../../rendezvous/storage/store.ts'
+import type { PostgresServer } from '../helpers/postgres.ts'
 
 describe('parseStoreSpec', () => {
   it('defaults to SQLite under the data directory', () => {
@@ -63,13 +61,13 @@ describe('openStore', () => {
     dir = mkdtempSync(join(tmpdir(), 'babacloud-open-'))
     store = await openStore(undefined, join(dir, 'nested'))
     expect(store).toBeInstanceOf(SqliteStore)
-    expect(await store.stats()).toEqual({ envelopes: 0, bytes: 0, recipients: 0 })
+    expect(await store?.stats()).toEqual({ envelopes: 0, bytes: 0, recipients: 0 })
   })
 
   it('opens and migrates a PostgreSQL store', async () => {
     store = await openStore(await server.createDatabase(), '/unused')
     expect(store).toBeInstanceOf(PostgresStore)
-    expect(await store.stats()).toEqual({ envelopes: 0, bytes: 0, recipients: 0 })
+    expect(await store?.stats()).toEqual({ envelopes: 0, bytes: 0, recipients: 0 })
   })
 
   it('rejects when the PostgreSQL database does not exist', async () => {
@@ -80,14 +78,11 @@ describe('openStore', () => {
 describe('openStores', () => {
   let server: PostgresServer
   let dir: string | undefined
-  let stores: OpenedStores | undefined
+  let stores: Stores | undefined
   beforeAll(async () => { server = await startPostgres() })
   afterAll(async () => { await server?.stop() })
   afterEach(async () => {
-    // The node's order: prekeys (maybe on the mailbox pool), mailbox, then accounts with billing.
-    await stores?.prekeyStore.close()
-    await stores?.store.close()
-    await stores?.accountStore.close()
+    await stores?.close()
     stores = undefined
     if (dir != null) rmSync(dir, { recursive: true, force: true })
   })
@@ -96,18 +91,20 @@ describe('openStores', () => {
     dir = mkdtempSync(join(tmpdir(), 'babacloud-open-'))
     stores = await openStores(undefined, dir)
     expect(stores.store).toBeInstanceOf(SqliteStore)
-    expect(stores.accountStore).toBeInstanceOf(SqliteAccountStore)
-    expect(stores.prekeyStore).toBeInstanceOf(SqlitePrekeyStore)
-    expect(stores.billingStore).toBeInstanceOf(SqliteBillingStore)
+    for (const s of [stores.accountStore, stores.prekeyStore, stores.blobStore]) expect((s as SqlPrekeyStore).sql.dialect).toBe('sqlite')
+    expect(stores.billingStore).toBeInstanceOf(SqlBillingStore)
+    expect((stores.prekeyStore as SqlPrekeyStore).sql.sqlite?.name).toBe(join(dir, 'prekeys.sqlite'))
+    expect((stores.blobStore as SqlBlobStore).sql.sqlite?.name).toBe(join(dir, 'blobs.sqlite'))
+    expect((stores.accountStore as SqlAccountStore).sql.sqlite?.name).toBe(join(dir, 'accounts.sqlite'))
   })
 
   it('keeps everything in the one PostgreSQL database, so every instance shares it', async () => {
     stores = await openStores(await server.createDatabase(), '/unused')
     expect(stores.store).toBeInstanceOf(PostgresStore)
-    expect(stores.accountStore).toBeInstanceOf(PostgresAccountStore)
-    expect(stores.prekeyStore).toBeInstanceOf(PostgresPrekeyStore)
-    expect(stores.billingStore).toBeInstanceOf(PostgresBillingStore)
-    expect((stores.prekeyStore as PostgresPrekeyStore).pool).toBe((stores.store as PostgresStore).pool)
+    for (const s of [stores.accountStore, stores.prekeyStore, stores.blobStore]) expect((s as SqlPrekeyStore).sql.dialect).toBe('postgres')
+    expect(stores.billingStore).toBeInstanceOf(SqlBillingStore)
+    expect((stores.prekeyStore as SqlPrekeyStore).sql.pool).toBe((stores.store as PostgresStore).pool)
+    expect((stores.blobStore as SqlBlobStore).sql.pool).toBe((stores.store as PostgresStore).pool)
     expect(await stores.prekeyStore.counts('nobody')).toEqual({ oneTime: 0, pqOneTime: 0, hasBundle: false })
     expect(await stores.billingStore?.totals(['free'])).toEqual({ accountsByPlan: { free: 0 }, invoicesByStatus: {}, revenue: {} })
   })
