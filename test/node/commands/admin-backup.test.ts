@@ -34,7 +34,7 @@ describe('babacloud admin stats, backup and restore', () => {
 
     const backup = join(tmp.dir, 'backup')
     const made = JSON.parse(await admin('backup', '--data', rv.dataDir, '--out', backup, '--json'))
-    expect(made.files.map((f: { name: string }) => f.name)).toEqual(['identity.key', 'accounts.sqlite', 'prekeys.sqlite', 'rendezvous.sqlite'])
+    expect(made.files.map((f: { name: string }) => f.name)).toEqual(['identity.key', 'accounts.sqlite', 'prekeys.sqlite', 'rendezvous.sqlite', 'blobs.sqlite'])
     await expect(admin('backup', '--data', rv.dataDir, '--out', backup)).rejects.toMatchObject({ code: 'NOT_EMPTY' })
     // It holds the node's key and everyone's metadata: owner-only, like the data directory.
     expect(statSync(backup).mode & 0o777).toBe(0o700)
@@ -48,7 +48,7 @@ describe('babacloud admin stats, backup and restore', () => {
     await expect(admin('restore', '--from', tmp.dir, '--data', join(tmp.dir, 'other'))).rejects.toMatchObject({ code: 'BAD_BACKUP' })
 
     const fresh = join(tmp.dir, 'restored')
-    expect(await admin('restore', '--from', backup, '--data', fresh)).toMatch(/restored 4 files/)
+    expect(await admin('restore', '--from', backup, '--data', fresh)).toMatch(/restored 5 files/)
     const restored = await startRendezvous(cleanup, {}, fresh)
     expect(restored.node.node.peerId.toString()).toBe(rv.node.node.peerId.toString())
     expect(JSON.parse(await admin('stats', '--data', fresh, '--json'))).toMatchObject({ accounts: { total: 1 }, devices: 1, mailbox: { envelopes: 2 } })

@@ -2,6 +2,7 @@
 // is migrated by this one without loss, in SQLite (a copy of its data directory, on which a node
 // also starts) and in PostgreSQL (its dump restored into a fresh database); a second start changes
 // nothing, and a schema newer than this release is refused.
+import { ACCOUNT_MIGRATIONS } from '../../../rendezvous/accounts/account-migrations.ts'
 import { cpSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -87,7 +88,7 @@ describe('upgrade from release 408ccec', () => {
     expect(mailbox.prepare('SELECT store, max(version) AS v FROM store_migrations GROUP BY store').all()).toEqual([{ store: 'mailbox', v: 2 }])
     const accounts = new Database(join(dir, 'accounts.sqlite'), { readonly: true })
     cleanup.add(() => { accounts.close() })
-    expect(accounts.prepare('SELECT store, max(version) AS v FROM store_migrations GROUP BY store ORDER BY store').all()).toEqual([{ store: 'accounts', v: 3 }, { store: 'billing', v: 1 }])
+    expect(accounts.prepare('SELECT store, max(version) AS v FROM store_migrations GROUP BY store ORDER BY store').all()).toEqual([{ store: 'accounts', v: ACCOUNT_MIGRATIONS.sqlite.steps.length }, { store: 'billing', v: 1 }])
 
     // A second start finds nothing to do and everything still there.
     const again = await openStores(undefined, dir)
@@ -139,7 +140,7 @@ describe('upgrade from release 408ccec', () => {
       const pool = new pg.Pool({ connectionString: url })
       cleanup.add(async () => { await pool.end() })
       const { rows } = await pool.query('SELECT store, max(version) AS v FROM store_migrations GROUP BY store ORDER BY store')
-      expect(rows).toEqual([{ store: 'accounts', v: 2 }, { store: 'billing', v: 1 }, { store: 'blobs', v: 1 }, { store: 'mailbox', v: 2 }, { store: 'prekeys', v: 1 }])
+      expect(rows).toEqual([{ store: 'accounts', v: ACCOUNT_MIGRATIONS.postgres.steps.length }, { store: 'billing', v: 1 }, { store: 'blobs', v: 1 }, { store: 'mailbox', v: 2 }, { store: 'prekeys', v: 1 }])
       await stores.close()
       const again = await openStores(url, dir)
       cleanup.add(async () => { await again.close() })
