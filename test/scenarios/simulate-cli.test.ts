@@ -46,7 +46,7 @@ describe('babacloud simulate', () => {
     expect(res.code).not.toBe(0)
     expect(res.stdout).toBe('')
     expect(res.stderr.trim().split('\n')).toHaveLength(1)
-    expect(res.stderr).toMatch(/^babacloud: peers\.count: expected an integer/)
+    expect(res.stderr).toMatch(/^babacloud: \S+bad\.yaml: peers\.count: expected an integer/)
     expect(existsSync(join(d, 'out'))).toBe(false)
 
     const json = await runCli(['simulate', join(d, 'missing.yaml'), '--json'], { timeout: 60_000 })
