@@ -1,6 +1,6 @@
 // The memory profile of a mailbox drain: one process runs a rendezvous node with N envelopes queued
 // for one reader, then a ChatClient drains them (fetch, verify, open, store, ack) over libp2p TCP.
-// Prints the drain time, peak RSS (process.resourceUsage().maxRSS, which includes the node and the
+// Prints the drain time, the CPU time it took (client and node together), peak RSS (process.resourceUsage().maxRSS, which includes the node and the
 // queued envelopes), the highest sampled heap during the drain and the heap after a GC.
 //   npx tsx --expose-gc bench/drain-memory.ts 10000
 // DRAIN_CPU_PROFILE=drain.cpuprofile also writes a CPU profile of the drain alone (not the set-up).
@@ -67,8 +67,11 @@ async function main (): Promise<void> {
       await inspector.post('Profiler.start')
     }
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
     const received = await client.sync()
     const seconds = (performance.now() - started) / 1000
+    // CPU time moves far less than wall time on a shared, loaded machine.
+    const cpu = process.cpuUsage(cpuBefore)
     if (inspector != null && profilePath != null) {
       const { profile } = await inspector.post('Profiler.stop')
       writeFileSync(profilePath, JSON.stringify(profile))
@@ -82,6 +85,7 @@ async function main (): Promise<void> {
       count,
       seconds: Number(seconds.toFixed(2)),
       perSecond: Math.round(count / seconds),
+      cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       rssBeforeDrainMb: Math.round(rssBefore / MB),
       rssPeakSampledMb: Math.round(rssPeak / MB),
