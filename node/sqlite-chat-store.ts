@@ -83,6 +83,7 @@ function toRow (m: ChatMessage): Record<string, unknown> {
 
 export class SqliteChatStore implements ChatStore {
   readonly #db: Database.Database
+  #insertStatement?: Database.Statement
 
   constructor (path: string) {
     // Owner-only from the first byte: messages, ratchet state and prekey private keys live here.
@@ -95,16 +96,26 @@ export class SqliteChatStore implements ChatStore {
     migrateSqlite(this.#db, MIGRATIONS)
   }
 
+  /** One statement: the tombstone check and the insert cannot be split by a concurrent delete. */
+  #insert (m: ChatMessage): boolean {
+    this.#insertStatement ??= this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of)
+      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf
+      WHERE NOT EXISTS (SELECT 1 FROM deleted WHERE id = @id)
+      ON CONFLICT (id) DO NOTHING`)
+    return this.#insertStatement.run(toRow(m)).changes === 1
+  }
+
   async addMessage (m: ChatMessage, outbox?: OutboxEntry): Promise<boolean> {
     return this.#db.transaction(() => {
-      // One statement: the tombstone check and the insert cannot be split by a concurrent delete.
-      const added = this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of)
-        SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf
-        WHERE NOT EXISTS (SELECT 1 FROM deleted WHERE id = @id)
-        ON CONFLICT (id) DO NOTHING`).run(toRow(m)).changes === 1
+      const added = this.#insert(m)
       if (added && outbox != null) this.#putOutbox(outbox)
       return added
     })()
+  }
+
+  async addMessages (messages: ChatMessage[]): Promise<boolean[]> {
+    // One transaction, one commit (one fsync) for the whole batch.
+    return this.#db.transaction(() => messages.map(m => this.#insert(m)))()
   }
 
   async getMessage (id: string): Promise<ChatMessage | undefined> {

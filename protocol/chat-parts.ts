@@ -154,10 +154,11 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const mailboxSync = init.parts?.mailboxSync ?? (mailbox != null && rendezvousPeer != null
     ? new MailboxSync({
       node,
-      mailbox,
+      // Its own stream per sync: fetches and acks pipelined on it, closed when the sync ends.
+      openMailbox: () => new MailboxClient(node, rendezvous ?? rendezvousPeer, timeoutMs, { keepStreamOpen: true }),
       rendezvousPeer,
       log,
-      receive: async (env, header) => await inbound.receive(env, header, 'mailbox'),
+      batch: () => inbound.batch('mailbox'),
       // The receipts for this page are in the durable outbox before the node may forget the page.
       beforeAck: async () => { await receipts.commit() },
       afterSync: () => { sessions.maintainPrekeys() }

@@ -1,28 +1,39 @@
-// Takes what waits in this device's mailbox at its home rendezvous: page by page, each envelope
-// handed to `receive` (which stores it), then `beforeAck` (receipts are queued durably there), then
-// the ack that lets the node delete them. Runs when asked, when the rendezvous connects, and when it
-// notifies us of a new deposit. Only a client in receiving mode starts it.
+// Takes what waits in this device's mailbox at its home rendezvous, pipelined on one kept-open
+// stream: while one page is opened and stored (one local transaction per page), the next ones are
+// already requested; once a page is committed here and `beforeAck` has run (receipts are queued
+// durably there), its ids join the next batched ack that lets the node delete them. Nothing is acked
+// before the local store committed it; a crash in between means a re-fetch that the store
+// deduplicates. Runs when asked, when the rendezvous connects, and when it notifies us of a new
+// deposit. Only a client in receiving mode starts it.
 import { TypedEventEmitter } from 'main-event'
 import { MAILBOX_NOTIFY_PROTOCOL, MAX_PAGE } from '../constants.ts'
 import { verifyEnvelope } from '../crypto/envelope.ts'
-import type { EnvelopeHeader } from '../crypto/envelope.ts'
+import { StoreWriteError } from '../store/chat-store.ts'
+import { AckBatcher, PagePipeline } from './mailbox-pipeline.ts'
 import type { MailboxPage } from './mailbox-client.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
-import type { Envelope } from '../wire/generated/messages.ts'
+import type { InboundBatch } from '../messages/inbound.ts'
 import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
 
 export interface MailboxFetcher {
   fetch(after: bigint, limit: number, options: AbortOptions): Promise<MailboxPage>
   ack(ids: Array<Uint8Array<ArrayBuffer>>, options: AbortOptions): Promise<number>
+  /** Ends the fetcher's stream, if it keeps one open. */
+  close?(): Promise<void>
 }
 
 export interface MailboxSyncComponents {
   node: Pick<ChatNode, 'handle' | 'unhandle' | 'addEventListener' | 'removeEventListener'>
-  mailbox: MailboxFetcher
+  /** The mailbox for one sync (a kept-open stream: requests pipelined), closed when it ends. */
+  openMailbox(): MailboxFetcher
   rendezvousPeer: PeerId
   log: Logger
-  /** Stores one envelope; true when it was new. Throwing drops it (acked, never fetched again). */
-  receive(envelope: Envelope, header: EnvelopeHeader): Promise<boolean>
+  /**
+   * A batch for one page: each envelope goes through its `receive` (throwing drops that envelope:
+   * acked, never fetched again, except StoreWriteError), then `commit` stores the page's messages
+   * in one transaction (a StoreWriteError there acks nothing of the page).
+   */
+  batch(): InboundBatch
   /** Runs after a page is stored and before it is acked. */
   beforeAck?(): Promise<void>
   /** After each sync: a good moment for periodic upkeep (prekeys). */
@@ -90,26 +101,40 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
   }
 
   async #drain (options: AbortOptions): Promise<number> {
-    const { mailbox, log } = this.#c
+    const mailbox = this.#c.openMailbox()
+    const pages = new PagePipeline(async after => await mailbox.fetch(after, MAX_PAGE, options))
+    const acks = new AckBatcher(async ids => await mailbox.ack(ids, options))
     let received = 0
-    let after = 0n
-    while (true) {
-      const page = await mailbox.fetch(after, MAX_PAGE, options)
-      const done: Array<Uint8Array<ArrayBuffer>> = []
-      for (const env of page.envelopes) {
-        try {
-          if (await this.#c.receive(env, verifyEnvelope(env))) received++
-        } catch (err) {
-          // Undeliverable (forged, not for us): acking drops it instead of fetching it forever.
-          log.error('dropping a mailbox envelope - %e', err)
-        }
-        done.push(env.id)
+    try {
+      for (let page = await pages.next(); page != null; page = await pages.next()) {
+        received += await this.#store(page)
+        await this.#c.beforeAck?.()
+        await acks.add(page.envelopes.map(env => env.id))
       }
-      await this.#c.beforeAck?.()
-      await mailbox.ack(done, options)
-      after = page.cursor
-      if (!page.more) return received
+      await acks.flush()
+    } catch (err) {
+      // What is committed here may still be acked (a re-fetch would only be deduplicated).
+      await acks.flush().catch(() => {})
+      throw err
+    } finally {
+      await mailbox.close?.().catch(() => {})
     }
+    return received
+  }
+
+  /** Opens a page's envelopes in order and commits its messages; how many were new. */
+  async #store (page: MailboxPage): Promise<number> {
+    const batch = this.#c.batch()
+    for (const env of page.envelopes) {
+      try {
+        await batch.receive(env, verifyEnvelope(env))
+      } catch (err) {
+        if (err instanceof StoreWriteError) throw err
+        // Undeliverable (forged, not for us): acking drops it instead of fetching it forever.
+        this.#c.log.error('dropping a mailbox envelope - %e', err)
+      }
+    }
+    return await batch.commit()
   }
 
   #schedule (): void {

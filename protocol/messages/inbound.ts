@@ -1,14 +1,17 @@
 // What happens to an envelope addressed to us, live or from the mailbox: opened through the secure
 // sessions, then stored as a message (deduplicated by id) or handed to the control channel. The
-// message is stored, or the control handled, before the session advances and before any ack.
-import { ErrorCode, ProtocolError } from '../errors.ts'
+// message is stored, or the control handled, before the session advances and before any ack. A
+// mailbox page goes through a batch: its messages are stored together, in one transaction.
+import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
+import { StoreWriteError } from '../store/chat-store.ts'
+import { Envelope } from '../wire/generated/messages.ts'
 import type { ChatMessage } from './message.ts'
 import type { ControlChannel } from '../control/control-channel.ts'
 import type { EnvelopeHeader } from '../crypto/envelope.ts'
 import type { DeliveryPath } from '../delivery/path.ts'
 import type { SecureSessions } from '../session/secure-sessions.ts'
 import type { ChatStore } from '../store/chat-store.ts'
-import type { Envelope, Payload } from '../wire/generated/messages.ts'
+import type { Payload } from '../wire/generated/messages.ts'
 import type { PeerId } from '@libp2p/interface'
 
 export interface InboundComponents {
@@ -26,6 +29,19 @@ export interface InboundComponents {
   now?: () => number
 }
 
+/** The envelopes of one mailbox page, opened one by one in order and stored together. */
+export interface InboundBatch {
+  /**
+   * Opens one envelope. A sealed-box text message waits for `commit`; a ratchet message or a
+   * control is handled now, after the messages waiting before it are stored (the ratchet session
+   * advances only once its message is stored). Throws StoreWriteError when storing failed, any other
+   * error when this envelope cannot be delivered.
+   */
+  receive(env: Envelope, header: EnvelopeHeader): Promise<void>
+  /** Stores what waits in one transaction; returns how many envelopes of the batch were new. */
+  commit(): Promise<number>
+}
+
 export class Inbound {
   readonly #c: InboundComponents
 
@@ -35,21 +51,77 @@ export class Inbound {
 
   /** True when the envelope brought something new (a message stored, a control handled). */
   async receive (env: Envelope, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
+    if (await this.#redelivered(header, path)) return false
+    return await this.#c.sessions.receive(env, header, path, async payload => await this.accept(payload, header, path)) ?? false
+  }
+
+  /** A batch for one mailbox page (see InboundBatch). */
+  batch (path: DeliveryPath): InboundBatch {
+    const waiting: ChatMessage[] = []
+    let fresh = 0
+    const flush = async (): Promise<void> => {
+      if (waiting.length === 0) return
+      const messages = waiting.splice(0)
+      let added: boolean[]
+      try {
+        added = await this.#c.store.addMessages(messages)
+      } catch (err) {
+        throw new StoreWriteError(`could not store ${messages.length} received message(s): ${errorMessage(err)}`, { cause: err })
+      }
+      // Events only for what the commit holds.
+      messages.forEach((m, i) => {
+        if (!added[i]) return
+        fresh++
+        this.#c.onMessage(m)
+      })
+    }
+    return {
+      receive: async (env, header) => {
+        if (await this.#redelivered(header, path)) return
+        const handled = await this.#c.sessions.receive(env, header, path, async payload => {
+          if (payload.type !== '') {
+            // A receipt or deletion may name a message of this page: store those first.
+            await flush()
+            return await this.#dispatch(payload, header, path)
+          }
+          waiting.push(this.#message(payload, header, path))
+          // Nothing advances after a sealed box is opened; a ratchet session does, right after this.
+          if (env.scheme !== Envelope.Scheme.SEALED) await flush()
+          return false
+        })
+        if (handled === true) fresh++
+      },
+      commit: async () => {
+        await flush()
+        return fresh
+      }
+    }
+  }
+
+  /** True (and the sender is owed a receipt again) when we hold this incoming message already. */
+  async #redelivered (header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
     if (!header.to.equals(this.#c.self)) throw new ProtocolError(ErrorCode.WRONG_RECIPIENT, 'envelope is addressed to another peer')
     const held = await this.#c.store.getMessage(header.id)
-    if (held != null && held.direction === 'in' && held.peer === header.from.toString()) {
-      this.#c.onRedelivered?.(held, path)
-      return false
-    }
-    return await this.#c.sessions.receive(env, header, path, async payload => await this.accept(payload, header, path)) ?? false
+    if (held == null || held.direction !== 'in' || held.peer !== header.from.toString()) return false
+    this.#c.onRedelivered?.(held, path)
+    return true
   }
 
   /** Stores or dispatches an opened payload (also for messages held until a device was trusted). */
   async accept (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
-    if (payload.type !== '') {
-      return await this.#c.control.dispatch({ id: header.id, from: header.from, type: payload.type, body: payload.body, sentAt: header.sentAt, path })
-    }
-    const message: ChatMessage = {
+    if (payload.type !== '') return await this.#dispatch(payload, header, path)
+    const message = this.#message(payload, header, path)
+    if (!await this.#c.store.addMessage(message)) return false
+    this.#c.onMessage(message)
+    return true
+  }
+
+  async #dispatch (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
+    return await this.#c.control.dispatch({ id: header.id, from: header.from, type: payload.type, body: payload.body, sentAt: header.sentAt, path })
+  }
+
+  #message (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): ChatMessage {
+    return {
       id: header.id,
       peer: header.from.toString(),
       direction: 'in',
@@ -59,8 +131,5 @@ export class Inbound {
       status: 'received',
       path
     }
-    if (!await this.#c.store.addMessage(message)) return false
-    this.#c.onMessage(message)
-    return true
   }
 }

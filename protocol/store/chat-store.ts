@@ -23,6 +23,12 @@ export interface ChatStore {
    * `outbox`, the entry is added in the same transaction (a queued message never lacks its entry).
    */
   addMessage(message: ChatMessage, outbox?: OutboxEntry): Promise<boolean>
+  /**
+   * Adds messages in one transaction, each as `addMessage` would (a duplicate or deleted id is
+   * skipped, also one repeated within `messages`); which were added, in order. All or none are
+   * written: when it throws, none of them is stored.
+   */
+  addMessages(messages: ChatMessage[]): Promise<boolean[]>
   getMessage(id: string): Promise<ChatMessage | undefined>
   /**
    * Changes a message under the status rule (`canMove`: never backwards), checked inside the store's
@@ -55,6 +61,17 @@ export class InvalidQueryError extends Error {
   constructor (message: string) {
     super(message)
     this.name = 'InvalidQueryError'
+  }
+}
+
+/**
+ * A local write failed (disk full, quota, closed database): nothing of what it held was stored. The
+ * mailbox sync stops at it and acks nothing it covered, so the node keeps those envelopes.
+ */
+export class StoreWriteError extends Error {
+  constructor (message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'StoreWriteError'
   }
 }
 

@@ -21,6 +21,14 @@ export class MemoryChatStore implements ChatStore {
     return true
   }
 
+  async addMessages (messages: ChatMessage[]): Promise<boolean[]> {
+    return messages.map(message => {
+      if (this.#messages.has(message.id) || this.#deleted.has(message.id)) return false
+      this.#messages.set(message.id, copy(message))
+      return true
+    })
+  }
+
   async getMessage (id: string): Promise<ChatMessage | undefined> {
     const m = this.#messages.get(id)
     return m == null ? undefined : copy(m)

@@ -49,6 +49,16 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       expect(await store.listMessages()).toHaveLength(1)
     })
 
+    it('adds a batch in one go: in order, skipping held, deleted and repeated ids', async () => {
+      await store.addMessage(message(2))
+      await store.deleteMessage(message(4).id)
+      const added = await store.addMessages([message(1), message(2, { text: 'replayed' }), message(3, { peer: 'peer-b' }), message(4), message(3), message(5)])
+      expect(added).toEqual([true, false, true, false, false, true])
+      expect((await store.listMessages()).map(m => m.text)).toEqual(['message 2', 'message 1', 'message 3', 'message 5'])
+      expect(await store.getMessage(message(3).id)).toEqual(message(3, { peer: 'peer-b' }))
+      expect(await store.addMessages([])).toEqual([])
+    })
+
     it('lists in storage order, filtered by peer, newest `limit` still oldest first', async () => {
       // Storage order, not sentAt order: a late-arriving old message shows where it arrived.
       await store.addMessage(message(3))

@@ -108,6 +108,7 @@ class BrowserChatStore implements ChatStore {
   }
 
   async addMessage (message: ChatMessage, outbox?: OutboxEntry): Promise<boolean> { return await this.#call('addMessage', message, outbox) as boolean }
+  async addMessages (messages: ChatMessage[]): Promise<boolean[]> { return await this.#call('addMessages', messages) as boolean[] }
   async getMessage (id: string): Promise<ChatMessage | undefined> { return await this.#call('getMessage', id) as ChatMessage | undefined }
   async updateMessage (id: string, update: MessageUpdate): Promise<ChatMessage | undefined> { return await this.#call('updateMessage', id, update) as ChatMessage | undefined }
   async putOutbox (entry: OutboxEntry): Promise<void> { await this.#call('putOutbox', entry) }

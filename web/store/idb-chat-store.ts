@@ -41,6 +41,34 @@ export class IdbChatStore implements ChatStore {
     }
   }
 
+  async addMessages (messages: ChatMessage[]): Promise<boolean[]> {
+    // One transaction for the batch: it commits whole or not at all.
+    const tx = this.#db.transaction(['messages', 'deleted'], 'readwrite')
+    const store = tx.objectStore('messages')
+    const deleted = tx.objectStore('deleted')
+    const seen = new Set<string>()
+    const added: boolean[] = []
+    try {
+      for (const message of messages) {
+        if (seen.has(message.id) || await deleted.getKey(message.id) != null || await store.index('id').getKey(message.id) != null) {
+          added.push(false)
+          continue
+        }
+        seen.add(message.id)
+        const { seq: _ignored, ...record } = message as StoredMessage
+        await store.add(toStored(record))
+        added.push(true)
+      }
+      await tx.done
+    } catch (err) {
+      // A failed request aborts the transaction; make sure it is aborted before reporting.
+      try { tx.abort() } catch { /* the failed request aborted it already */ }
+      await tx.done.catch(() => {})
+      throw err
+    }
+    return added
+  }
+
   async getMessage (id: string): Promise<ChatMessage | undefined> {
     const m = await this.#db.getFromIndex('messages', 'id', id)
     return m == null ? undefined : strip(m)
