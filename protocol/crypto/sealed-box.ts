@@ -22,6 +22,21 @@ function deriveKey (shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPu
   return cryptoProvider().hkdfSha256(shared, concatBytes(ephemeralPublic, recipientPublic), INFO, 32)
 }
 
+/** X25519 forms of recipients' Ed25519 keys: the conversion (a point decompression) costs more than the DH. */
+const montgomery = new Map<string, Uint8Array>()
+const MONTGOMERY_CACHE = 256
+
+function recipientX25519 (recipientEd25519: Uint8Array): Uint8Array {
+  const key = String.fromCharCode(...recipientEd25519)
+  let x = montgomery.get(key)
+  if (x == null) {
+    x = ed25519.utils.toMontgomery(recipientEd25519)
+    if (montgomery.size >= MONTGOMERY_CACHE) montgomery.delete(montgomery.keys().next().value as string)
+    montgomery.set(key, x)
+  }
+  return x
+}
+
 function randomNonce (): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(NONCE_LENGTH))
 }
@@ -29,7 +44,7 @@ function randomNonce (): Uint8Array {
 /** Seals `plaintext` to the holder of the Ed25519 key `recipientEd25519`. */
 export function seal (plaintext: Uint8Array, recipientEd25519: Uint8Array, options: SealOptions = {}): Uint8Array {
   const crypto = cryptoProvider()
-  const recipientX = ed25519.utils.toMontgomery(recipientEd25519)
+  const recipientX = recipientX25519(recipientEd25519)
   // Injected randomness (known-answer tests) imports the secret; otherwise the backend generates.
   let ephemeral: { secretKey: Uint8Array, publicKey: Uint8Array }
   if (options.random === undefined) {
