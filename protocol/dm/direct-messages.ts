@@ -6,7 +6,7 @@
 import { DEFAULT_TIMEOUT_MS, DM_PROTOCOL, MAX_REQUEST_BYTES } from '../constants.ts'
 import { verifyEnvelope } from '../crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../errors.ts'
-import { serve } from '../rpc/rpc.ts'
+import { LENGTH_ERRORS, serve } from '../rpc/rpc.ts'
 import { RequestStream } from '../rpc/request-stream.ts'
 import { DirectRequest, DirectResponse } from '../wire/generated/messages.ts'
 import type { EnvelopeHeader } from '../crypto/envelope.ts'
@@ -46,6 +46,8 @@ export class DirectMessages {
   readonly #streams = new Map<string, { connection: Connection, stream: DmStream }>()
   /** Envelopes being stored now, by sender and id: a resent copy waits for the first one's outcome. */
   readonly #receiving = new Map<string, Promise<void>>()
+  /** Counters for logs and tests: envelopes sent again on a reopened stream, copies that joined one being stored. */
+  readonly stats = { resent: 0, joined: 0 }
 
   constructor (node: ChatNode, init: DirectMessagesInit) {
     this.#node = node
@@ -90,7 +92,10 @@ export class DirectMessages {
     const running = this.#receiving.get(key)
     // The same envelope resent on a new stream while the first copy is still being stored: its ack
     // must wait for that copy, and opening it twice at once would race the session state.
-    if (running != null) return await running
+    if (running != null) {
+      this.stats.joined++
+      return await running
+    }
     const receiving = this.#init.onEnvelope(req.envelope, header, connection).finally(() => { this.#receiving.delete(key) })
     this.#receiving.set(key, receiving)
     await receiving
@@ -142,7 +147,9 @@ export class DirectMessages {
       // the stream under this envelope, perhaps after the recipient stored it: send it again on a
       // new stream; the recipient acks a copy it holds without storing it twice.
       if (ProtocolError.is(err) || signal.aborted || connection.status !== 'open') throw err
+      if (LENGTH_ERRORS.has((err as Error).name)) throw new ProtocolError(ErrorCode.TOO_LARGE, `ack frame over ${MAX_ACK_BYTES} bytes`)
       this.#log('dm stream to %p broke, sending the envelope again - %e', connection.remotePeer, err)
+      this.stats.resent++
       await this.#streamOn(connection).call(req, { signal })
     }
     return connection

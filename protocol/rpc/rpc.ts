@@ -83,7 +83,7 @@ export interface ServeOptions<Req, Res> {
   log?: Logger
 }
 
-const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
+export const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
 
 /**
  * Serves requests on an inbound stream until the peer closes it. A bad frame gets an error response;
