@@ -37,6 +37,18 @@ function recipientX25519 (recipientEd25519: Uint8Array): Uint8Array {
   return x
 }
 
+/** A recipient's own X25519 public key by its secret's array: derived once, gone with the secret. */
+const ownPublic = new WeakMap<Uint8Array, Uint8Array>()
+
+function publicOf (secret: Uint8Array): Uint8Array {
+  let pub = ownPublic.get(secret)
+  if (pub == null) {
+    pub = cryptoProvider().x25519PublicKey(secret)
+    ownPublic.set(secret, pub)
+  }
+  return pub
+}
+
 function randomNonce (): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(NONCE_LENGTH))
 }
@@ -68,7 +80,7 @@ export function open (sealed: Uint8Array, recipientX25519Secret: Uint8Array, ass
   const ephemeralPublic = sealed.subarray(1, 33)
   const nonce = sealed.subarray(33, HEADER_LENGTH)
   const crypto = cryptoProvider()
-  const recipientX = crypto.x25519PublicKey(recipientX25519Secret)
+  const recipientX = publicOf(recipientX25519Secret)
   let shared: Uint8Array
   try {
     shared = crypto.x25519(recipientX25519Secret, ephemeralPublic)
