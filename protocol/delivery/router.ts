@@ -6,6 +6,7 @@
 import { TypedEventEmitter } from 'main-event'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
+import { deadline } from '../rpc/deadline.ts'
 import { bestPath, connectionPath } from './path.ts'
 import { decideRoute } from './route.ts'
 import type { Delivery, DeliveryPath } from './path.ts'
@@ -139,21 +140,25 @@ export class DeliveryRouter extends TypedEventEmitter<DeliveryRouterEvents> {
     const lookup = (): Promise<HomeEntry[] | undefined> => this.#c.homes?.homesOf(peer) ?? Promise.resolve(undefined)
     const home = connected ? undefined : lookup()
     home?.catch(() => {})
-    const own = AbortSignal.timeout(connected ? Math.max(liveTimeoutMs, CONNECTED_LIVE_TIMEOUT_MS) : liveTimeoutMs)
-    const signal = caller == null ? own : AbortSignal.any([caller, own])
-    // A stream can fail on a working connection (a WebRTC data channel reset, a relay hiccup): one
-    // more try, on whatever connection is best now, before the message goes to the mailbox.
-    for (let attempt = 1; attempt <= LIVE_ATTEMPTS && !signal.aborted; attempt++) {
-      try {
-        const connection = await dm.send(this.#liveTarget(peer), envelope, { signal })
-        return { status: 'delivered', path: connectionPath(connection) }
-      } catch (err) {
-        if (caller?.aborted === true) throw caller.reason
-        if (ProtocolError.is(err) && FINAL_CODES.has(err.code)) throw err
-        log('live delivery to %p failed (attempt %d) - %e', peer, attempt, err)
-        // A peer that answered (with an error) or is simply not reachable gets no second try.
-        if (ProtocolError.is(err) || !connected) break
+    const own = deadline(connected ? Math.max(liveTimeoutMs, CONNECTED_LIVE_TIMEOUT_MS) : liveTimeoutMs)
+    const signal = caller == null ? own.signal : AbortSignal.any([caller, own.signal])
+    try {
+      // A stream can fail on a working connection (a WebRTC data channel reset, a relay hiccup): one
+      // more try, on whatever connection is best now, before the message goes to the mailbox.
+      for (let attempt = 1; attempt <= LIVE_ATTEMPTS && !signal.aborted; attempt++) {
+        try {
+          const connection = await dm.send(this.#liveTarget(peer), envelope, { signal })
+          return { status: 'delivered', path: connectionPath(connection) }
+        } catch (err) {
+          if (caller?.aborted === true) throw caller.reason
+          if (ProtocolError.is(err) && FINAL_CODES.has(err.code)) throw err
+          log('live delivery to %p failed (attempt %d) - %e', peer, attempt, err)
+          // A peer that answered (with an error) or is simply not reachable gets no second try.
+          if (ProtocolError.is(err) || !connected) break
+        }
       }
+    } finally {
+      own.clear()
     }
     if (mailbox == null) throw new UnreachableError(`peer ${peer.toString()} is not reachable and no rendezvous is configured`)
     const homes = await (home ?? lookup())
