@@ -106,7 +106,8 @@ describe('DMs on a long-lived stream', () => {
     bob.store.release()
     await Promise.all([sent1, sent2])
 
-    expect(dm.stats.resent).toBe(2)
+    // The first was in flight for sure; the second too unless the reset reached alice before it was written.
+    expect(dm.stats.resent).toBeGreaterThanOrEqual(1)
     expect(bob.store.adds - addsBefore).toBe(2)
     expect(bob.shown.filter(t => t !== 'warm up')).toEqual(['got it, not acked', 'written, never read'])
     const texts = (await bob.store.listMessages()).map(m => m.text)
