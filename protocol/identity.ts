@@ -55,7 +55,20 @@ export class DeviceIdentity {
 }
 
 /** Parses a PeerId string; only Ed25519 PeerIds carry the public key we need to seal to and verify. */
+/** Parsed device ids: the send path parses the same few ids for every message. */
+const parsed = new Map<string, PeerId>()
+const PARSED_CACHE = 1024
+
 export function parsePeerId (text: string): PeerId {
+  const known = parsed.get(text)
+  if (known != null) return known
+  const peerId = parseNewPeerId(text)
+  if (parsed.size >= PARSED_CACHE) parsed.delete(parsed.keys().next().value as string)
+  parsed.set(text, peerId)
+  return peerId
+}
+
+function parseNewPeerId (text: string): PeerId {
   let peerId: PeerId
   try {
     peerId = peerIdFromString(text.trim())

@@ -22,6 +22,33 @@ function deriveKey (shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPu
   return cryptoProvider().hkdfSha256(shared, concatBytes(ephemeralPublic, recipientPublic), INFO, 32)
 }
 
+/** X25519 forms of recipients' Ed25519 keys: the conversion (a point decompression) costs more than the DH. */
+const montgomery = new Map<string, Uint8Array>()
+const MONTGOMERY_CACHE = 256
+
+function recipientX25519 (recipientEd25519: Uint8Array): Uint8Array {
+  const key = String.fromCharCode(...recipientEd25519)
+  let x = montgomery.get(key)
+  if (x == null) {
+    x = ed25519.utils.toMontgomery(recipientEd25519)
+    if (montgomery.size >= MONTGOMERY_CACHE) montgomery.delete(montgomery.keys().next().value as string)
+    montgomery.set(key, x)
+  }
+  return x
+}
+
+/** A recipient's own X25519 public key by its secret's array: derived once, gone with the secret. */
+const ownPublic = new WeakMap<Uint8Array, Uint8Array>()
+
+function publicOf (secret: Uint8Array): Uint8Array {
+  let pub = ownPublic.get(secret)
+  if (pub == null) {
+    pub = cryptoProvider().x25519PublicKey(secret)
+    ownPublic.set(secret, pub)
+  }
+  return pub
+}
+
 function randomNonce (): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(NONCE_LENGTH))
 }
@@ -29,7 +56,7 @@ function randomNonce (): Uint8Array {
 /** Seals `plaintext` to the holder of the Ed25519 key `recipientEd25519`. */
 export function seal (plaintext: Uint8Array, recipientEd25519: Uint8Array, options: SealOptions = {}): Uint8Array {
   const crypto = cryptoProvider()
-  const recipientX = ed25519.utils.toMontgomery(recipientEd25519)
+  const recipientX = recipientX25519(recipientEd25519)
   // Injected randomness (known-answer tests) imports the secret; otherwise the backend generates.
   let ephemeral: { secretKey: Uint8Array, publicKey: Uint8Array }
   if (options.random === undefined) {
@@ -53,7 +80,7 @@ export function open (sealed: Uint8Array, recipientX25519Secret: Uint8Array, ass
   const ephemeralPublic = sealed.subarray(1, 33)
   const nonce = sealed.subarray(33, HEADER_LENGTH)
   const crypto = cryptoProvider()
-  const recipientX = crypto.x25519PublicKey(recipientX25519Secret)
+  const recipientX = publicOf(recipientX25519Secret)
   let shared: Uint8Array
   try {
     shared = crypto.x25519(recipientX25519Secret, ephemeralPublic)

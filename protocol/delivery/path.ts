@@ -4,10 +4,16 @@ import type { Connection } from '@libp2p/interface'
 
 export type DeliveryPath = 'direct' | 'relayed' | 'webrtc' | 'mailbox'
 
+/** What a remote address says (a connection keeps its address): matching it costs more than a message. */
+const byAddress = new WeakMap<Connection['remoteAddr'], DeliveryPath>()
+
 export function connectionPath (connection: Pick<Connection, 'remoteAddr' | 'limits'>): DeliveryPath {
-  if (WebRTC.matches(connection.remoteAddr)) return 'webrtc'
-  if (connection.limits != null || connection.remoteAddr.getComponents().some(c => c.name === 'p2p-circuit')) return 'relayed'
-  return 'direct'
+  let path = byAddress.get(connection.remoteAddr)
+  if (path == null) {
+    path = WebRTC.matches(connection.remoteAddr) ? 'webrtc' : connection.remoteAddr.getComponents().some(c => c.name === 'p2p-circuit') ? 'relayed' : 'direct'
+    byAddress.set(connection.remoteAddr, path)
+  }
+  return path === 'direct' && connection.limits != null ? 'relayed' : path
 }
 
 const BEST_FIRST: DeliveryPath[] = ['webrtc', 'direct', 'relayed']

@@ -6,7 +6,8 @@
 import { TypedEventEmitter } from 'main-event'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
-import { bestPath } from './path.ts'
+import { deadline } from '../rpc/deadline.ts'
+import { bestPath, connectionPath } from './path.ts'
 import { decideRoute } from './route.ts'
 import type { Delivery, DeliveryPath } from './path.ts'
 import type { HomeResolver } from './home-resolver.ts'
@@ -133,27 +134,34 @@ export class DeliveryRouter extends TypedEventEmitter<DeliveryRouterEvents> {
     const { dm, log, mailbox, liveTimeoutMs } = this.#c
     const caller = options.signal
     caller?.throwIfAborted()
-    // Looked up while the live attempt runs, so a stored message costs no extra wait.
-    const home = this.#c.homes?.homesOf(peer) ?? Promise.resolve(undefined)
-    const connected = this.route(peer).path != null
-    const own = AbortSignal.timeout(connected ? Math.max(liveTimeoutMs, CONNECTED_LIVE_TIMEOUT_MS) : liveTimeoutMs)
-    const signal = caller == null ? own : AbortSignal.any([caller, own])
-    // A stream can fail on a working connection (a WebRTC data channel reset, a relay hiccup): one
-    // more try, on whatever connection is best now, before the message goes to the mailbox.
-    for (let attempt = 1; attempt <= LIVE_ATTEMPTS && !signal.aborted; attempt++) {
-      try {
-        const connection = await dm.send(this.#liveTarget(peer), envelope, { signal })
-        return { status: 'delivered', path: bestPath([{ ...connection, status: 'open' }]) ?? 'relayed' }
-      } catch (err) {
-        if (caller?.aborted === true) throw caller.reason
-        if (ProtocolError.is(err) && FINAL_CODES.has(err.code)) throw err
-        log('live delivery to %p failed (attempt %d) - %e', peer, attempt, err)
-        // A peer that answered (with an error) or is simply not reachable gets no second try.
-        if (ProtocolError.is(err) || !connected) break
+    const connected = this.state(peer).path != null
+    // Without a connection the live try will likely fail: look the recipient's homes up meanwhile,
+    // so a stored message costs no extra wait. With one, no DHT lookup runs beside a live delivery.
+    const lookup = (): Promise<HomeEntry[] | undefined> => this.#c.homes?.homesOf(peer) ?? Promise.resolve(undefined)
+    const home = connected ? undefined : lookup()
+    home?.catch(() => {})
+    const own = deadline(connected ? Math.max(liveTimeoutMs, CONNECTED_LIVE_TIMEOUT_MS) : liveTimeoutMs)
+    const signal = caller == null ? own.signal : AbortSignal.any([caller, own.signal])
+    try {
+      // A stream can fail on a working connection (a WebRTC data channel reset, a relay hiccup): one
+      // more try, on whatever connection is best now, before the message goes to the mailbox.
+      for (let attempt = 1; attempt <= LIVE_ATTEMPTS && !signal.aborted; attempt++) {
+        try {
+          const connection = await dm.send(this.#liveTarget(peer), envelope, { signal })
+          return { status: 'delivered', path: connectionPath(connection) }
+        } catch (err) {
+          if (caller?.aborted === true) throw caller.reason
+          if (ProtocolError.is(err) && FINAL_CODES.has(err.code)) throw err
+          log('live delivery to %p failed (attempt %d) - %e', peer, attempt, err)
+          // A peer that answered (with an error) or is simply not reachable gets no second try.
+          if (ProtocolError.is(err) || !connected) break
+        }
       }
+    } finally {
+      own.clear()
     }
     if (mailbox == null) throw new UnreachableError(`peer ${peer.toString()} is not reachable and no rendezvous is configured`)
-    const homes = await home
+    const homes = await (home ?? lookup())
     if (homes == null || this.#c.mailboxAt == null) return await this.#deposit(mailbox, envelope, caller)
     // The first home that answers takes it; one that cannot be reached gives way to the next.
     let lastErr: unknown

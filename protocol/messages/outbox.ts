@@ -148,11 +148,15 @@ export class Outbox {
     if (entry == null) throw new Error(`no outbox entry ${id}`)
     return await this.#lock.run(entry.to, async () => {
       // Older entries to the same recipient first; when one must wait, so does this one.
-      for (const older of (await this.#c.store.listOutbox()).filter(e => e.to === entry.to)) {
+      const queue = (await this.#c.store.listOutbox()).filter(e => e.to === entry.to)
+      let sentOlder = false
+      for (const older of queue) {
         if (older.id === id) break
+        sentOlder = true
         if (await this.#attemptQuietly(older, options)) return await this.#wait(entry, 'an earlier message to the same recipient is waiting')
       }
-      const current = (await this.#c.store.listOutbox()).find(e => e.id === id)
+      // The list read under the lock is current unless older entries were sent in between.
+      const current = (sentOlder ? await this.#c.store.listOutbox() : queue).find(e => e.id === id)
       if (current == null) throw new Error(`outbox entry ${id} was taken by someone else`)
       return await this.#attempt(current, options)
     })
@@ -228,6 +232,8 @@ export class Outbox {
 
   async #attempt (entry: OutboxEntry, options: AbortOptions): Promise<AttemptResult> {
     const { store } = this.#c
+    // Envelopes sealed in this attempt, delivered as they are instead of decoded from their bytes.
+    const sealedNow = new Map<string, Envelope>()
     try {
       if (entry.envelopes.length === 0) {
         const devices = await this.#c.resolve(entry.to, options)
@@ -236,6 +242,7 @@ export class Outbox {
         const envelopes = []
         for (const device of devices) {
           const env = await this.#c.seal(device, payload, { id, sentAt: entry.sentAt, signal: options.signal })
+          sealedNow.set(device.toString(), env)
           envelopes.push({ peer: device.toString(), envelope: Envelope.encode(env) })
         }
         // Kept before anything leaves: every later try sends exactly these bytes.
@@ -246,10 +253,11 @@ export class Outbox {
       const devices: DeviceResult[] = []
       for (const sealed of entry.envelopes) {
         if (sealed.done == null) {
-          const r = await this.#c.deliver(this.#c.parsePeer(sealed.peer), Envelope.decode(sealed.envelope), options)
+          const r = await this.#c.deliver(this.#c.parsePeer(sealed.peer), sealedNow.get(sealed.peer) ?? Envelope.decode(sealed.envelope), options)
           sealed.done = r.status
           devices.push({ peerId: sealed.peer, ...r })
-          await store.putOutbox(entry)
+          // Kept so a later try skips this device; after the last one the entry is deleted anyway.
+          if (entry.envelopes.some(e => e.done == null)) await store.putOutbox(entry)
         }
       }
       await store.deleteOutbox(entry.id)

@@ -2,6 +2,7 @@
 // time; bad input is answered with a typed error frame instead of a silently dropped stream.
 import { lpStream } from '@libp2p/utils'
 import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
+import { deadline } from './deadline.ts'
 import type { WireError } from '../wire/generated/messages.ts'
 import type { AbortOptions, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -83,7 +84,7 @@ export interface ServeOptions<Req, Res> {
   log?: Logger
 }
 
-const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
+export const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
 
 /**
  * Serves requests on an inbound stream until the peer closes it. A bad frame gets an error response;
@@ -92,14 +93,23 @@ const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengt
  */
 export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req, Res>): Promise<void> {
   const lp = lpStream(stream, { maxDataLength: options.maxRequestBytes })
+  // Every read, handling and answer has its own deadline, dropped when it is done (deadline.ts).
+  const bounded = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const limit = deadline(options.timeoutMs)
+    try {
+      return await work(limit.signal)
+    } finally {
+      limit.clear()
+    }
+  }
   const reply = async (res: Res): Promise<void> => {
-    await lp.write(options.response.encode(res), { signal: AbortSignal.timeout(options.timeoutMs) })
+    await bounded(async signal => { await lp.write(options.response.encode(res), { signal }) })
   }
   try {
     while (true) {
       let bytes: Uint8ArrayList
       try {
-        bytes = await lp.read({ signal: AbortSignal.timeout(options.timeoutMs) })
+        bytes = await bounded(async signal => await lp.read({ signal }))
       } catch (err) {
         const name = (err as Error).name
         if (name === 'UnexpectedEOFError') break
@@ -113,7 +123,7 @@ export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req
       try {
         options.admit?.()
         const req = decodeFrame(options.request, bytes)
-        res = await options.handle(req, { signal: AbortSignal.timeout(options.timeoutMs) })
+        res = await bounded(async signal => await options.handle(req, { signal }))
       } catch (err) {
         if (ProtocolError.is(err)) {
           res = options.errorResponse({ code: err.code, message: err.message })
