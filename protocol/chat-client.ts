@@ -5,7 +5,7 @@
 import { TypedEventEmitter } from 'main-event'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { DEFAULT_TIMEOUT_MS, MAX_TEXT_BYTES } from './constants.ts'
-import { ENVELOPE_ID_LENGTH, envelopeIdToString } from './crypto/envelope.ts'
+import { ENVELOPE_ID_LENGTH, envelopeIdFromString, envelopeIdToString } from './crypto/envelope.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from './errors.ts'
 import { parsePeerId } from './identity.ts'
 import { createChatParts } from './chat-parts.ts'
@@ -51,6 +51,11 @@ export interface ChatClientEvents {
  * `connect`: only connect (account requests).
  */
 export type ClientMode = 'receive' | 'send' | 'connect'
+
+export interface ReplyOptions {
+  /** Id of the message this one answers (in the same conversation). */
+  replyTo?: string
+}
 
 export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   readonly node: ChatNode
@@ -165,17 +170,41 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
    * `queued` and leaves by itself later with the same id. Other errors fail it for good (`failed`);
    * the caller's abort rejects with its AbortError (the message stays queued).
    */
-  async send (to: PeerId | string, text: string, options: AbortOptions = {}): Promise<SendResult> {
+  async send (to: PeerId | string, text: string, options: AbortOptions & ReplyOptions = {}): Promise<SendResult> {
     const target = await this.#checkTarget(to, text, options)
-    const message = await this.parts.outbox.queueText(target, text)
+    const message = await this.parts.outbox.queueText(target, text, { message: await this.#reply(target, options.replyTo) })
     const result = this.#mode == null ? { id: message.id, status: 'queued' as const, devices: [] } : await this.parts.outbox.send(message.id, options)
     if (result.status === 'queued') throw new UnreachableError(`not reachable now; queued in the outbox: ${result.error ?? 'not connected'}`, { messageId: message.id })
     return { ...result, status: result.status }
   }
 
   /** Only queues a message: it leaves with the next flush (when the client runs and can reach out). */
-  async queue (to: PeerId | string, text: string): Promise<ChatMessage> {
-    return await this.parts.outbox.queueText(await this.#checkTarget(to, text, {}), text, { background: true })
+  async queue (to: PeerId | string, text: string, options: ReplyOptions = {}): Promise<ChatMessage> {
+    const target = await this.#checkTarget(to, text, {})
+    return await this.parts.outbox.queueText(target, text, { background: true, message: await this.#reply(target, options.replyTo) })
+  }
+
+  /** The reply link and quote of a message to `target`; the message answered must be in that chat. */
+  async #reply (target: string, replyTo: string | undefined): Promise<Partial<ChatMessage>> {
+    if (replyTo == null) return {}
+    envelopeIdFromString(replyTo)
+    const quoted = await this.store.getMessage(replyTo)
+    if (quoted == null || quoted.group != null || quoted.peer !== target) throw new ProtocolError(ErrorCode.NOT_FOUND, `no message ${replyTo} in the conversation with ${target}`)
+    const quote = await this.parts.actions.quote(replyTo, { peer: target })
+    return { replyTo, ...(quote != null ? { replyPreview: quote } : {}) }
+  }
+
+  /** Reactions, edits and delete for everyone (1:1 and, once groups are attached, in groups). */
+  get actions (): ChatParts['actions'] { return this.parts.actions }
+
+  /** Sets this device's reaction to a message ('' removes it) and tells the conversation's other parties. */
+  async react (id: string, emoji: string): Promise<AttemptResult> {
+    return await this.parts.actions.react(id, emoji)
+  }
+
+  /** Edits one of our messages (the earlier text is kept) and sends the edit to its recipients. */
+  async edit (id: string, text: string): Promise<AttemptResult> {
+    return await this.parts.actions.edit(id, text)
   }
 
   /** Tries everything in the outbox now. */
@@ -254,8 +283,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   }
 
   /**
-   * Deletes one of our sent messages here and asks the recipient's devices to delete it too; the
-   * request waits in the outbox (`queued`) when it cannot leave now.
+   * Tombstones one of our sent messages here and asks the recipient's devices (or the group's other
+   * members) to do the same; the request waits in the outbox (`queued`) when it cannot leave now.
    */
   async deleteForEveryone (id: string): Promise<AttemptResult> {
     return await this.parts.deletion.deleteForEveryone(id)

@@ -1,9 +1,11 @@
 // What happens to an envelope addressed to us, live or from the mailbox: opened through the secure
 // sessions, then stored as a message (deduplicated by id) or handed to the control channel. The
 // message is stored, or the control handled, before the session advances and before any ack.
+import { ENVELOPE_ID_LENGTH, envelopeIdToString } from '../crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../errors.ts'
 import type { ChatMessage } from './message.ts'
 import type { ControlChannel } from '../control/control-channel.ts'
+import type { MessageActions } from '../control/message-actions.ts'
 import type { EnvelopeHeader } from '../crypto/envelope.ts'
 import type { DeliveryPath } from '../delivery/path.ts'
 import type { SecureSessions } from '../session/secure-sessions.ts'
@@ -23,6 +25,8 @@ export interface InboundComponents {
    * a retry through the mailbox), so it is owed a receipt again.
    */
   onRedelivered?(message: ChatMessage, path: DeliveryPath): void
+  /** Quotes for replies; reactions and edits that waited for a message get applied once it is here. */
+  actions?: Pick<MessageActions, 'quote' | 'arrived'>
   now?: () => number
 }
 
@@ -59,8 +63,15 @@ export class Inbound {
       status: 'received',
       path
     }
+    // A reply_to of any other length is no id: shown as a plain message.
+    if (payload.replyTo?.length === ENVELOPE_ID_LENGTH) {
+      message.replyTo = envelopeIdToString(payload.replyTo)
+      const quote = await this.#c.actions?.quote(message.replyTo, message, header.from)
+      if (quote != null) message.replyPreview = quote
+    }
     if (!await this.#c.store.addMessage(message)) return false
     this.#c.onMessage(message)
+    await this.#c.actions?.arrived(message)
     return true
   }
 }
