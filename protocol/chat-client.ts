@@ -11,6 +11,7 @@ import { parsePeerId } from './identity.ts'
 import { createChatParts } from './chat-parts.ts'
 import { waitForRelayAddress } from './mesh/relay-address.ts'
 import type { ChatClientInit, ChatParts } from './chat-parts.ts'
+import type { AppliedAction } from './control/message-actions.ts'
 import type { ControlHandler, ControlMessage, ControlRegistry, ControlResult } from './control/types.ts'
 import type { DeliveryPath } from './delivery/path.ts'
 import type { Route } from './delivery/route.ts'
@@ -23,7 +24,7 @@ import type { ChatStore } from './store/chat-store.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-export type { AttemptResult, ChatClientInit, ControlHandler, ControlMessage, ControlResult, DeliveryPath, DeviceResult, SendResult }
+export type { AppliedAction, AttemptResult, ChatClientInit, ControlHandler, ControlMessage, ControlResult, DeliveryPath, DeviceResult, SendResult }
 export { connectionPath } from './delivery/path.ts'
 
 export interface ChatClientEvents {
@@ -39,6 +40,8 @@ export interface ChatClientEvents {
   'identity-changed': CustomEvent<IdentityChange>
   /** A message was deleted here (by the user, or for everyone by its sender). */
   deleted: CustomEvent<{ id: string, peer: string }>
+  /** Someone else's reaction, edit or delete-for-everyone was applied (`message:changed` follows too). */
+  'message:action': CustomEvent<AppliedAction>
   /** A sealed envelope from a peer we have a ratchet session with was refused, not shown. */
   refused: CustomEvent<SealedRefusal>
   /** A peer's best live path changed; undefined: no connection (the mailbox is left). */
@@ -84,6 +87,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
         this.safeDispatchEvent('status', { detail: { id: message.id, status: message.status, ...(message.error != null ? { error: message.error } : {}) } })
       },
       onDeleted: (id, peer) => { this.safeDispatchEvent('deleted', { detail: { id, peer } }) },
+      onAction: action => { this.safeDispatchEvent('message:action', { detail: action }) },
       onIdentityChanged: detail => { this.safeDispatchEvent('identity-changed', { detail }) },
       onRefused: detail => { this.safeDispatchEvent('refused', { detail }) },
       resolve: async (to, options) => await this.#resolve(to, options),

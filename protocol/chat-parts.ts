@@ -20,6 +20,7 @@ import { Inbound } from './messages/inbound.ts'
 import { Outbox } from './messages/outbox.ts'
 import { PrekeyClient } from './prekeys/prekey-client.ts'
 import { SESSION_RESET, SecureSessions } from './session/secure-sessions.ts'
+import type { AppliedAction } from './control/message-actions.ts'
 import type { ControlSender } from './control/types.ts'
 import type { ChatMessage } from './messages/message.ts'
 import type { DeviceIdentity } from './identity.ts'
@@ -61,6 +62,7 @@ export interface ChatPartsEvents {
   onMessage(message: ChatMessage): void
   onChanged(message: ChatMessage): void
   onDeleted(id: string, peer: string): void
+  onAction(action: AppliedAction): void
   onIdentityChanged(change: IdentityChange): void
   onRefused(refusal: SealedRefusal): void
   /** Resolves a PeerId or @username to devices (checks contact trust). */
@@ -138,7 +140,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   // Receiving it already replaced the session (a new prekey message); nothing else to do.
   control.handle(SESSION_RESET, async () => {})
   const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged })
-  const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, now: init.now })
+  const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, onAction: events.onAction, now: init.now })
   const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted })
   // Receipts only for what came from the mailbox: a live delivery's ack already told the sender.
   const owe = (message: ChatMessage, path: string): void => { if (init.deliveryReceipts === true && path === 'mailbox') receipts.delivered(message) }

@@ -23,6 +23,24 @@ export const REACTION = 'message/react'
 export const EDIT = 'message/edit'
 export const DELETE_REQUEST = 'message/delete'
 
+/** A reaction, edit or deletion by someone else, as applied here (for `inbox` lines and screens). */
+export interface AppliedAction {
+  kind: 'reaction' | 'edit' | 'delete'
+  /** The control message's id. */
+  id: string
+  messageId: string
+  from: string
+  group?: string
+  /** The sender's clock. */
+  sentAt: number
+  /** `reaction`: the emoji ('' removed it). */
+  emoji?: string
+  /** `edit`: the new text. */
+  text?: string
+  /** The message as it is now. */
+  message: ChatMessage
+}
+
 export interface MessageActionsComponents {
   control: ControlRegistry
   store: ChatStore
@@ -34,6 +52,7 @@ export interface MessageActionsComponents {
   sendQueued: (id: string) => Promise<AttemptResult>
   onChanged: (message: ChatMessage) => void
   onDeleted: (id: string, peer: string) => void
+  onAction?: (action: AppliedAction) => void
   now?: () => number
 }
 
@@ -148,7 +167,19 @@ export class MessageActions {
       this.#c.log('refused a %s from %p for message %s: not allowed', m.type, m.from, messageId)
       return
     }
-    await this.#update(message, change, kind === 'delete')
+    const changed = await this.#update(message, change, kind === 'delete')
+    if (changed == null) return
+    this.#c.onAction?.({
+      kind: kind === 'react' ? 'reaction' : kind,
+      id: m.id,
+      messageId,
+      from: m.from.toString(),
+      ...(message.group != null ? { group: message.group } : {}),
+      sentAt: m.sentAt,
+      ...(change.reaction != null ? { emoji: change.reaction.emoji } : {}),
+      ...(change.edit != null ? { text: change.edit.text } : {}),
+      message: changed
+    })
   }
 
   async #update (message: ChatMessage, change: MessageUpdate, deleted = false): Promise<ChatMessage | undefined> {

@@ -27,8 +27,9 @@ export interface GroupTextMessage {
   text: string
   sentAt: number
   path: GroupMessagePath
-  /** Id of the group message this one answers. */
+  /** Id of the group message this one answers, and its quote from this device's copy. */
   replyTo?: string
+  replyPreview?: string
 }
 
 export interface GroupReceiverInit {
@@ -138,7 +139,8 @@ export class GroupReceiver {
       if (quote != null) stored.replyPreview = quote
     }
     if (await this.#init.chat.store.addMessage(stored)) {
-      this.#init.onMessage({ id, groupId: state.id, groupName: state.name, from: message.sender, text, sentAt, path, ...(stored.replyTo != null ? { replyTo: stored.replyTo } : {}) })
+      const reply = stored.replyTo != null ? { replyTo: stored.replyTo, ...(stored.replyPreview != null ? { replyPreview: stored.replyPreview } : {}) } : {}
+      this.#init.onMessage({ id, groupId: state.id, groupName: state.name, from: message.sender, text, sentAt, path, ...reply })
       // Reactions, edits or a deletion that came before the message.
       await this.#init.chat.actions?.arrived(stored)
     }
