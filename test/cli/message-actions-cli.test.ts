@@ -27,7 +27,7 @@ describe('babacloud react, edit, delete and replies', { timeout: 300_000 }, () =
     return { run, alice, bob }
   }
 
-  it('1:1: a quoted reply, a reaction, an edit, a delete for everyone and a local delete, each seen as its kind', async () => {
+  it('1:1: a quoted reply, a reaction, an edit and a delete for everyone, each seen as its kind', async () => {
     const { run, alice, bob } = await setup()
     const ok = async (who: 'alice' | 'bob', args: string[]): Promise<Line[]> => {
       const r = await run(who, args)
@@ -62,16 +62,14 @@ describe('babacloud react, edit, delete and replies', { timeout: 300_000 }, () =
     // The quote comes from Alice's own copy, already edited when the reply arrived.
     expect(aliceHistory).toMatch(/ {2}> lunch at one\?\n.* yes!/)
     expect(aliceHistory).toMatch(/to .* lunch at one\? {2}\(edited\) {2}\[👍\]/)
-    const bobHistory = (await run('bob', ['inbox', '--all'])).stdout
-    expect(bobHistory).toContain('lunch at one?  (edited)')
-    expect(bobHistory).toContain('(deleted for everyone)')
-    expect(bobHistory).not.toContain('wrong chat')
-    expect(lines((await run('bob', ['inbox', '--all', '--json'])).stdout).find(l => l.id === hello.id)).toMatchObject({ edited: true, edits: [{ text: 'lunch at noon?' }] })
+    expect(aliceHistory).toContain('(deleted for everyone)')
+    expect(aliceHistory).not.toContain('wrong chat')
+    const bobHistory = lines((await run('bob', ['inbox', '--all', '--json'])).stdout)
+    expect(bobHistory.find(l => l.id === hello.id)).toMatchObject({ text: 'lunch at one?', edited: true, edits: [{ text: 'lunch at noon?' }], reactions: [{ from: bob, emoji: '👍' }] })
+    expect(bobHistory.find(l => l.id === oops.id)).toMatchObject({ text: '', deleted: true })
 
-    // Taking the reaction back, then deleting here only: gone from Bob's store, Alice keeps hers.
+    // Taking the reaction back.
     expect(await ok('bob', ['react', '--to', alice, '--message', hello.id as string, '--remove', '--json'])).toEqual([{ id: hello.id, kind: 'reaction', emoji: '', status: 'stored' }])
-    expect(await ok('bob', ['delete', '--message', hello.id as string, '--json'])).toEqual([{ id: hello.id, deleted: 'here' }])
-    expect(lines((await run('bob', ['inbox', '--all', '--json'])).stdout).map(l => l.id)).not.toContain(hello.id)
     expect(await ok('alice', ['inbox', '--json'])).toEqual([
       { kind: 'reaction', id: expect.any(String), messageId: hello.id, from: bob, emoji: '', sentAt: expect.any(Number) }
     ])
@@ -95,7 +93,7 @@ describe('babacloud react, edit, delete and replies', { timeout: 300_000 }, () =
     expect(atAlice).toContainEqual(expect.objectContaining({ kind: 'reaction', messageId: plan.id, group: group.id, emoji: '🚆' }))
   })
 
-  it('refuses what is not allowed with one line and a non-zero exit; every command has --help', async () => {
+  it('refuses what is not allowed with one line and a non-zero exit; every command has --help; deletes here only', async () => {
     const { run, alice, bob } = await setup()
     const [hello] = lines((await run('alice', ['send', '--to', bob, '--json', 'hi'])).stdout)
     await run('bob', ['inbox', '--json'])
@@ -123,5 +121,9 @@ describe('babacloud react, edit, delete and replies', { timeout: 300_000 }, () =
       expect(help.stdout).toContain('--json')
     }
     expect((await runCli(['send', '--help'])).stdout).toContain('--reply-to <id>')
+
+    // Deleting here only: no network, and the message is gone from Bob's store.
+    expect(lines((await run('bob', ['delete', '--message', hello.id as string, '--json'])).stdout)).toEqual([{ id: hello.id, deleted: 'here' }])
+    expect((await run('bob', ['inbox', '--all', '--json'])).stdout).toBe('')
   })
 })
