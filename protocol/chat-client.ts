@@ -9,6 +9,8 @@ import { ENVELOPE_ID_LENGTH, envelopeIdFromString, envelopeIdToString } from './
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from './errors.ts'
 import { parsePeerId } from './identity.ts'
 import { createChatParts } from './chat-parts.ts'
+import { quoteOf } from './control/message-rules.ts'
+import { speaksFor } from './control/receipts.ts'
 import { waitForRelayAddress } from './mesh/relay-address.ts'
 import type { ChatClientInit, ChatParts } from './chat-parts.ts'
 import type { AppliedAction } from './control/message-actions.ts'
@@ -193,8 +195,12 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     if (replyTo == null) return {}
     envelopeIdFromString(replyTo)
     const quoted = await this.store.getMessage(replyTo)
-    if (quoted == null || quoted.group != null || quoted.peer !== target) throw new ProtocolError(ErrorCode.NOT_FOUND, `no message ${replyTo} in the conversation with ${target}`)
-    const quote = await this.parts.actions.quote(replyTo, { peer: target })
+    // One conversation: the same peer, or a device of the @username (either way round).
+    const same = quoted != null && quoted.group == null && (quoted.peer === target ||
+      (target.startsWith('@') && !quoted.peer.startsWith('@') && await speaksFor(this.parts.sessions.trust, target, parsePeerId(quoted.peer))) ||
+      (quoted.peer.startsWith('@') && !target.startsWith('@') && await speaksFor(this.parts.sessions.trust, quoted.peer, parsePeerId(target))))
+    if (!same) throw new ProtocolError(ErrorCode.NOT_FOUND, `no message ${replyTo} in the conversation with ${target}`)
+    const quote = quoteOf(quoted, { peer: target }, true)
     return { replyTo, ...(quote != null ? { replyPreview: quote } : {}) }
   }
 

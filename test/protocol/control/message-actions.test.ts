@@ -2,9 +2,10 @@
 // and edits are dropped, a replayed control message has no second effect (also after a restart),
 // actions about an unknown message wait, bounded, and apply once it arrives; quotes stay in their
 // conversation.
+import fc from 'fast-check'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ControlChannel } from '../../../protocol/control/control-channel.ts'
-import { EDIT, MessageActions, REACTION } from '../../../protocol/control/message-actions.ts'
+import { DELETE_REQUEST, EDIT, MessageActions, REACTION } from '../../../protocol/control/message-actions.ts'
 import { MAX_REACTION_BYTES, isReaction } from '../../../protocol/control/message-rules.ts'
 import { MAX_PENDING_ACTIONS, MAX_PENDING_PER_SENDER, PENDING_ACTION_TTL_MS } from '../../../protocol/control/pending-actions.ts'
 import { envelopeIdFromString } from '../../../protocol/crypto/envelope.ts'
@@ -122,6 +123,17 @@ describe('MessageActions', () => {
     await store.addMessage(later)
     await actions.arrived(later)
     expect(await store.getMessage(later.id)).toEqual(later)
+  })
+
+  it('takes random bodies without throwing, and they change no message', async () => {
+    const m = message(10, { peer: bob.peerId.toString() })
+    await store.addMessage(m)
+    await fc.assert(fc.asyncProperty(fc.constantFrom(REACTION, EDIT, DELETE_REQUEST), fc.uint8Array({ maxLength: 300 }), async (type, body) => {
+      await channel.dispatch(control(type, body, m.sentAt + 1))
+    }), { numRuns: 300 })
+    expect(await store.getMessage(m.id)).toEqual(m)
+    // Well-formed ones about made-up ids may wait, within the sender's share.
+    expect((await actions.pending.list()).length).toBeLessThanOrEqual(MAX_PENDING_PER_SENDER)
   })
 
   it('quotes only a message of the reply\'s own conversation', async () => {
