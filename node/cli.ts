@@ -8,9 +8,11 @@ import { registerAccount } from './commands/account.ts'
 import { registerAdmin } from './commands/admin.ts'
 import { registerBackup } from './commands/backup.ts'
 import { registerChat } from './commands/chat.ts'
+import { registerDelete } from './commands/delete.ts'
 import { registerGroup } from './commands/group.ts'
 import { registerInbox } from './commands/inbox.ts'
 import { registerInit } from './commands/init.ts'
+import { registerMessageActions } from './commands/message-actions.ts'
 import { registerRendezvous } from './commands/rendezvous.ts'
 import { registerSend } from './commands/send.ts'
 import { registerSafetyNumber } from './commands/safety-number.ts'
@@ -48,6 +50,8 @@ export function buildProgram (json = false): Command {
   registerSend(program)
   registerSafetyNumber(program)
   registerInbox(program)
+  registerMessageActions(program)
+  registerDelete(program)
   registerChat(program)
   registerGroup(program)
   registerAccount(program)

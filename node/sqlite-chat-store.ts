@@ -5,7 +5,7 @@ import { decodeOutboxEntry, encodeOutboxEntry } from '../protocol/messages/outbo
 import { securePrivateSqlite } from '../rendezvous/storage/private-files.ts'
 import { migrateSqlite, walScrubber } from '../rendezvous/storage/sqlite-support.ts'
 import { checkQuery } from '../protocol/store/chat-store.ts'
-import type { AttachmentRef, ChatMessage, ChatStore, MessageQuery, MessageStatus, MessageUpdate, OutboxEntry } from '../protocol/store/chat-store.ts'
+import type { AttachmentRef, ChatMessage, ChatStore, EarlierText, MessageQuery, MessageStatus, MessageUpdate, OutboxEntry, Reaction } from '../protocol/store/chat-store.ts'
 import type { DeliveryPath } from '../protocol/delivery/path.ts'
 
 interface Row {
@@ -23,6 +23,11 @@ interface Row {
   sender: string | null
   reply_to: string | null
   edit_of: string | null
+  reply_preview: string | null
+  reactions: string | null
+  edits: string | null
+  edited_at: number | null
+  deleted_at: number | null
 }
 
 const MIGRATIONS = [
@@ -58,7 +63,13 @@ const MIGRATIONS = [
   UPDATE messages SET peer = CASE WHEN direction = 'in' AND sender IS NOT NULL THEN sender ELSE grp END WHERE peer LIKE 'group:%';
   DROP INDEX IF EXISTS messages_by_peer;
   CREATE INDEX messages_by_peer ON messages (peer, seq) WHERE grp IS NULL;
-  CREATE INDEX messages_by_group ON messages (grp, seq) WHERE grp IS NOT NULL;`
+  CREATE INDEX messages_by_group ON messages (grp, seq) WHERE grp IS NOT NULL;`,
+  // 4: replies quote, reactions, edit history and the deleted-for-everyone tombstone (JSON columns).
+  `ALTER TABLE messages ADD COLUMN reply_preview TEXT;
+  ALTER TABLE messages ADD COLUMN reactions TEXT;
+  ALTER TABLE messages ADD COLUMN edits TEXT;
+  ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+  ALTER TABLE messages ADD COLUMN deleted_at INTEGER;`
 ]
 
 function toMessage (r: Row): ChatMessage {
@@ -70,6 +81,11 @@ function toMessage (r: Row): ChatMessage {
   if (r.sender != null) m.sender = r.sender
   if (r.reply_to != null) m.replyTo = r.reply_to
   if (r.edit_of != null) m.editOf = r.edit_of
+  if (r.reply_preview != null) m.replyPreview = r.reply_preview
+  if (r.reactions != null) m.reactions = JSON.parse(r.reactions) as Reaction[]
+  if (r.edits != null) m.edits = JSON.parse(r.edits) as EarlierText[]
+  if (r.edited_at != null) m.editedAt = r.edited_at
+  if (r.deleted_at != null) m.deletedAt = r.deleted_at
   return m
 }
 
@@ -77,7 +93,9 @@ function toRow (m: ChatMessage): Record<string, unknown> {
   return {
     id: m.id, peer: m.peer, direction: m.direction, text: m.text, sentAt: m.sentAt, receivedAt: m.receivedAt, status: m.status,
     error: m.error ?? null, path: m.path ?? null, attachment: m.attachment == null ? null : JSON.stringify(m.attachment),
-    grp: m.group ?? null, sender: m.sender ?? null, replyTo: m.replyTo ?? null, editOf: m.editOf ?? null
+    grp: m.group ?? null, sender: m.sender ?? null, replyTo: m.replyTo ?? null, editOf: m.editOf ?? null,
+    replyPreview: m.replyPreview ?? null, reactions: m.reactions == null ? null : JSON.stringify(m.reactions),
+    edits: m.edits == null ? null : JSON.stringify(m.edits), editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null
   }
 }
 
@@ -98,8 +116,8 @@ export class SqliteChatStore implements ChatStore {
 
   /** One statement: the tombstone check and the insert cannot be split by a concurrent delete. */
   #insert (m: ChatMessage): boolean {
-    this.#insertStatement ??= this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of)
-      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf
+    this.#insertStatement ??= this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of, reply_preview, reactions, edits, edited_at, deleted_at)
+      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf, @replyPreview, @reactions, @edits, @editedAt, @deletedAt
       WHERE NOT EXISTS (SELECT 1 FROM deleted WHERE id = @id)
       ON CONFLICT (id) DO NOTHING`)
     return this.#insertStatement.run(toRow(m)).changes === 1
@@ -125,13 +143,17 @@ export class SqliteChatStore implements ChatStore {
 
   async updateMessage (id: string, update: MessageUpdate): Promise<ChatMessage | undefined> {
     // better-sqlite3 is synchronous: read, decide and write cannot interleave with another update.
-    return this.#db.transaction(() => {
+    const next = this.#db.transaction(() => {
       const row = this.#db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as Row | undefined
       const next = row == null ? undefined : applyUpdate(toMessage(row), update)
       if (next == null) return undefined
-      this.#db.prepare('UPDATE messages SET status = @status, error = @error, path = @path, attachment = @attachment WHERE id = @id').run(toRow(next))
+      this.#db.prepare(`UPDATE messages SET status = @status, error = @error, path = @path, attachment = @attachment, text = @text,
+        reply_preview = @replyPreview, reactions = @reactions, edits = @edits, edited_at = @editedAt, deleted_at = @deletedAt WHERE id = @id`).run(toRow(next))
       return next
     })()
+    // Deleted for everyone: the old text (cleared in the file by secure_delete) leaves the WAL too.
+    if (next?.deletedAt != null && update.tombstone != null) walScrubber(this.#db).now()
+    return next
   }
 
   async deleteMessage (id: string): Promise<void> {

@@ -5,12 +5,15 @@
 import { TypedEventEmitter } from 'main-event'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { DEFAULT_TIMEOUT_MS, MAX_TEXT_BYTES } from './constants.ts'
-import { ENVELOPE_ID_LENGTH, envelopeIdToString } from './crypto/envelope.ts'
+import { ENVELOPE_ID_LENGTH, envelopeIdFromString, envelopeIdToString } from './crypto/envelope.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from './errors.ts'
 import { parsePeerId } from './identity.ts'
 import { createChatParts } from './chat-parts.ts'
+import { quoteOf } from './control/message-rules.ts'
+import { speaksFor } from './control/receipts.ts'
 import { waitForRelayAddress } from './mesh/relay-address.ts'
 import type { ChatClientInit, ChatParts } from './chat-parts.ts'
+import type { AppliedAction } from './control/message-actions.ts'
 import type { ControlHandler, ControlMessage, ControlRegistry, ControlResult } from './control/types.ts'
 import type { DeliveryPath } from './delivery/path.ts'
 import type { Route } from './delivery/route.ts'
@@ -23,7 +26,7 @@ import type { ChatStore } from './store/chat-store.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-export type { AttemptResult, ChatClientInit, ControlHandler, ControlMessage, ControlResult, DeliveryPath, DeviceResult, SendResult }
+export type { AppliedAction, AttemptResult, ChatClientInit, ControlHandler, ControlMessage, ControlResult, DeliveryPath, DeviceResult, SendResult }
 export { connectionPath } from './delivery/path.ts'
 
 export interface ChatClientEvents {
@@ -39,6 +42,8 @@ export interface ChatClientEvents {
   'identity-changed': CustomEvent<IdentityChange>
   /** A message was deleted here (by the user, or for everyone by its sender). */
   deleted: CustomEvent<{ id: string, peer: string }>
+  /** Someone else's reaction, edit or delete-for-everyone was applied (`message:changed` follows too). */
+  'message:action': CustomEvent<AppliedAction>
   /** A sealed envelope from a peer we have a ratchet session with was refused, not shown. */
   refused: CustomEvent<SealedRefusal>
   /** A peer's best live path changed; undefined: no connection (the mailbox is left). */
@@ -51,6 +56,11 @@ export interface ChatClientEvents {
  * `connect`: only connect (account requests).
  */
 export type ClientMode = 'receive' | 'send' | 'connect'
+
+export interface ReplyOptions {
+  /** Id of the message this one answers (in the same conversation). */
+  replyTo?: string
+}
 
 export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   readonly node: ChatNode
@@ -79,6 +89,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
         this.safeDispatchEvent('status', { detail: { id: message.id, status: message.status, ...(message.error != null ? { error: message.error } : {}) } })
       },
       onDeleted: (id, peer) => { this.safeDispatchEvent('deleted', { detail: { id, peer } }) },
+      onAction: action => { this.safeDispatchEvent('message:action', { detail: action }) },
       onIdentityChanged: detail => { this.safeDispatchEvent('identity-changed', { detail }) },
       onRefused: detail => { this.safeDispatchEvent('refused', { detail }) },
       resolve: async (to, options) => await this.#resolve(to, options),
@@ -165,17 +176,45 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
    * `queued` and leaves by itself later with the same id. Other errors fail it for good (`failed`);
    * the caller's abort rejects with its AbortError (the message stays queued).
    */
-  async send (to: PeerId | string, text: string, options: AbortOptions = {}): Promise<SendResult> {
+  async send (to: PeerId | string, text: string, options: AbortOptions & ReplyOptions = {}): Promise<SendResult> {
     const target = await this.#checkTarget(to, text, options)
-    const message = await this.parts.outbox.queueText(target, text)
+    const message = await this.parts.outbox.queueText(target, text, { message: await this.#reply(target, options.replyTo) })
     const result = this.#mode == null ? { id: message.id, status: 'queued' as const, devices: [] } : await this.parts.outbox.send(message.id, options)
     if (result.status === 'queued') throw new UnreachableError(`not reachable now; queued in the outbox: ${result.error ?? 'not connected'}`, { messageId: message.id })
     return { ...result, status: result.status }
   }
 
   /** Only queues a message: it leaves with the next flush (when the client runs and can reach out). */
-  async queue (to: PeerId | string, text: string): Promise<ChatMessage> {
-    return await this.parts.outbox.queueText(await this.#checkTarget(to, text, {}), text, { background: true })
+  async queue (to: PeerId | string, text: string, options: ReplyOptions = {}): Promise<ChatMessage> {
+    const target = await this.#checkTarget(to, text, {})
+    return await this.parts.outbox.queueText(target, text, { background: true, message: await this.#reply(target, options.replyTo) })
+  }
+
+  /** The reply link and quote of a message to `target`; the message answered must be in that chat. */
+  async #reply (target: string, replyTo: string | undefined): Promise<Partial<ChatMessage>> {
+    if (replyTo == null) return {}
+    envelopeIdFromString(replyTo)
+    const quoted = await this.store.getMessage(replyTo)
+    // One conversation: the same peer, or a device of the @username (either way round).
+    const same = quoted != null && quoted.group == null && (quoted.peer === target ||
+      (target.startsWith('@') && !quoted.peer.startsWith('@') && await speaksFor(this.parts.sessions.trust, target, parsePeerId(quoted.peer))) ||
+      (quoted.peer.startsWith('@') && !target.startsWith('@') && await speaksFor(this.parts.sessions.trust, quoted.peer, parsePeerId(target))))
+    if (!same) throw new ProtocolError(ErrorCode.NOT_FOUND, `no message ${replyTo} in the conversation with ${target}`)
+    const quote = quoteOf(quoted, { peer: target }, true)
+    return { replyTo, ...(quote != null ? { replyPreview: quote } : {}) }
+  }
+
+  /** Reactions, edits and delete for everyone (1:1 and, once groups are attached, in groups). */
+  get actions (): ChatParts['actions'] { return this.parts.actions }
+
+  /** Sets this device's reaction to a message ('' removes it) and tells the conversation's other parties. */
+  async react (id: string, emoji: string): Promise<AttemptResult> {
+    return await this.parts.actions.react(id, emoji)
+  }
+
+  /** Edits one of our messages (the earlier text is kept) and sends the edit to its recipients. */
+  async edit (id: string, text: string): Promise<AttemptResult> {
+    return await this.parts.actions.edit(id, text)
   }
 
   /** Tries everything in the outbox now. */
@@ -254,8 +293,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   }
 
   /**
-   * Deletes one of our sent messages here and asks the recipient's devices to delete it too; the
-   * request waits in the outbox (`queued`) when it cannot leave now.
+   * Tombstones one of our sent messages here and asks the recipient's devices (or the group's other
+   * members) to do the same; the request waits in the outbox (`queued`) when it cannot leave now.
    */
   async deleteForEveryone (id: string): Promise<AttemptResult> {
     return await this.parts.deletion.deleteForEveryone(id)

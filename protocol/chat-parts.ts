@@ -5,6 +5,7 @@ import { DEFAULT_TIMEOUT_MS, LIVE_DELIVERY_TIMEOUT_MS } from './constants.ts'
 import { AccountClient } from './account/account-client.ts'
 import { ControlChannel } from './control/control-channel.ts'
 import { Deletion } from './control/deletion.ts'
+import { MessageActions } from './control/message-actions.ts'
 import { Receipts } from './control/receipts.ts'
 import { HomeResolver } from './delivery/home-resolver.ts'
 import { connectionPath } from './delivery/path.ts'
@@ -19,6 +20,7 @@ import { Inbound } from './messages/inbound.ts'
 import { Outbox } from './messages/outbox.ts'
 import { PrekeyClient } from './prekeys/prekey-client.ts'
 import { SESSION_RESET, SecureSessions } from './session/secure-sessions.ts'
+import type { AppliedAction } from './control/message-actions.ts'
 import type { ControlSender } from './control/types.ts'
 import type { ChatMessage } from './messages/message.ts'
 import type { DeviceIdentity } from './identity.ts'
@@ -60,6 +62,7 @@ export interface ChatPartsEvents {
   onMessage(message: ChatMessage): void
   onChanged(message: ChatMessage): void
   onDeleted(id: string, peer: string): void
+  onAction(action: AppliedAction): void
   onIdentityChanged(change: IdentityChange): void
   onRefused(refusal: SealedRefusal): void
   /** Resolves a PeerId or @username to devices (checks contact trust). */
@@ -80,6 +83,8 @@ export interface ChatParts {
   inbound: Inbound
   receipts: Receipts
   deletion: Deletion
+  /** Reactions, edits, delete for everyone, reply quotes. */
+  actions: MessageActions
   homePublisher?: HomePublisher
 }
 
@@ -135,7 +140,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   // Receiving it already replaced the session (a new prekey message); nothing else to do.
   control.handle(SESSION_RESET, async () => {})
   const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged })
-  const deletion = new Deletion({ control, store, log, sendQueued: async id => await outbox.send(id), onDeleted: events.onDeleted })
+  const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, onAction: events.onAction, now: init.now })
+  const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted })
   // Receipts only for what came from the mailbox: a live delivery's ack already told the sender.
   const owe = (message: ChatMessage, path: string): void => { if (init.deliveryReceipts === true && path === 'mailbox') receipts.delivered(message) }
   const inbound = new Inbound({
@@ -145,6 +151,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     control,
     onMessage: message => { events.onMessage(message); owe(message, message.path ?? 'mailbox') },
     onRedelivered: owe,
+    actions,
     now: init.now
   })
   const dm: DirectMessages = new DirectMessages(node, {
@@ -167,5 +174,5 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const homePublisher = rendezvousPeer != null && rendezvous != null && federation
     ? new HomePublisher({ node, identity, homes: [{ peer: rendezvousPeer, addrs: [rendezvous] }], log: node.logger.forComponent('babacloud:federation'), now: init.now })
     : undefined
-  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, homePublisher }
+  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, actions, homePublisher }
 }

@@ -7,9 +7,10 @@ import { toInfo } from '../../protocol/groups/group-state.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome, Home } from '../home.ts'
 import { formatTime, print } from '../output.ts'
+import { showGroupMessage } from '../message-lines.ts'
 import { openPeer } from '../peer.ts'
 import { SqliteChatStore } from '../sqlite-chat-store.ts'
-import type { GroupChangeResult, GroupTextMessage } from '../../protocol/groups/group-client.ts'
+import type { GroupChangeResult } from '../../protocol/groups/group-client.ts'
 import type { GroupInfo } from '../../protocol/groups/group-state.ts'
 import type { ChatClient } from '../../protocol/chat-client.ts'
 import type { OutputOptions } from '../output.ts'
@@ -31,11 +32,6 @@ export function openGroups (client: ChatClient, opts: OutputOptions): GroupClien
     if (opts.json !== true) process.stderr.write(`group ${group.id}: ${what} "${group.name}" (${group.encryption}, ${group.members.length} members)\n`)
   })
   return groups
-}
-
-export function showGroupMessage (opts: OutputOptions, m: GroupTextMessage): void {
-  print(opts, { id: m.id, from: m.from, group: m.groupId, groupName: m.groupName, text: m.text, sentAt: m.sentAt },
-    `${formatTime(m.sentAt)}  ${m.groupName} (${m.groupId.slice(0, 8)})  ${m.from}  ${m.text}`)
 }
 
 /** Runs one group action online: connected, groups attached, background key hand-outs awaited. */
@@ -127,11 +123,12 @@ export function registerGroup (program: Command): void {
 
   common(group.command('send').description('send a message to a group (published live, and stored for offline members)'))
     .requiredOption('--group <id>', 'group id')
+    .option('--reply-to <id>', 'id of a message of this group the new one answers (quoted)')
     .argument('<text...>', 'message text')
-    .action(async (words: string[], opts: Common & { group: string }) => {
+    .action(async (words: string[], opts: Common & { group: string, replyTo?: string }) => {
       const text = words.join(' ')
       if (text.trim() === '') throw new CliError('message text is empty')
-      const r = await withGroups(opts, async g => await g.send(opts.group, text))
+      const r = await withGroups(opts, async g => await g.send(opts.group, text, opts.replyTo != null ? { replyTo: opts.replyTo } : {}))
       const status = r.failures.length === 0 ? 'stored' : r.successes.length > 0 || r.published > 0 ? 'partial' : 'failed'
       print(opts, { id: r.id, status, published: r.published, stored: r.successes.length, failures: r.failures },
         `sent ${r.id}: live to ${r.published} peer(s), stored for ${r.successes.length} member(s)` + r.failures.map(f => `\n  not stored for ${f.peerId}: ${f.error}`).join(''))

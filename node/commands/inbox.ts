@@ -1,6 +1,7 @@
 import { defaultHome, Home } from '../home.ts'
 import { openPeer } from '../peer.ts'
 import { formatTime, note, print } from '../output.ts'
+import { showAction, showMessage } from '../message-lines.ts'
 import { SqliteChatStore } from '../sqlite-chat-store.ts'
 import { untilStopped } from '../signals.ts'
 import { CliError } from '../cli-error.ts'
@@ -9,23 +10,10 @@ import { flushOutbox } from './send.ts'
 import type { GroupClient } from '../../protocol/groups/group-client.ts'
 import { progressLine, startAttachments } from '../attachment-cli.ts'
 import type { ReceivedAttachment } from '../../protocol/attachments/attachment-service.ts'
-import type { ChatMessage } from '../../protocol/store/chat-store.ts'
 import type { Command } from 'commander'
 
-function show (opts: { json?: boolean }, m: ChatMessage): void {
-  if (m.group != null) {
-    // As `group history` shows it: the member who wrote it, not a 1:1 peer.
-    const from = m.direction === 'in' ? m.sender ?? m.peer : 'me'
-    print(opts, { id: m.id, from, group: m.group, text: m.text, sentAt: m.sentAt }, `${formatTime(m.sentAt)}  group ${m.group.slice(0, 8)}  ${from}  ${m.text}`)
-    return
-  }
-  const who = m.direction === 'in' ? m.peer : `to ${m.peer}`
-  print(opts, { id: m.id, from: m.direction === 'in' ? m.peer : undefined, to: m.direction === 'out' ? m.peer : undefined, text: m.text, sentAt: m.sentAt },
-    `${formatTime(m.sentAt)}  ${who}  ${m.text}`)
-}
-
 function showAttachment (opts: { json?: boolean }, a: ReceivedAttachment): void {
-  print(opts, { id: a.id, from: a.from, text: a.caption, sentAt: a.sentAt, attachment: { name: a.name, size: a.size, mime: a.mime, path: a.location } },
+  print(opts, { kind: 'message', id: a.id, from: a.from, text: a.caption, sentAt: a.sentAt, attachment: { name: a.name, size: a.size, mime: a.mime, path: a.location } },
     `${formatTime(a.sentAt)}  ${a.from}  [file] ${a.name} (${a.size} bytes, ${a.mime}) saved to ${a.location}${a.caption === '' ? '' : `  ${a.caption}`}`)
 }
 
@@ -36,7 +24,7 @@ export function registerInbox (program: Command): void {
     .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
     .option('--wait <seconds>', 'stay online this long for live messages', '0')
     .option('--all', 'print the local history instead, without connecting')
-    .option('--json', 'one JSON object a line: id, from, text, sentAt (and attachment: name, size, mime, path)')
+    .option('--json', 'one JSON object a line: kind (message, reaction, edit, delete), id, from, text, sentAt; replyTo, and for the history edited/edits/reactions/deleted; attachment: name, size, mime, path')
     .action(async (opts: { home: string, rendezvous?: string, wait: string, all?: boolean, json?: boolean }) => {
       const wait = Number(opts.wait)
       if (!Number.isFinite(wait) || wait < 0) throw new CliError(`--wait expects a number of seconds, got ${opts.wait}`)
@@ -45,7 +33,7 @@ export function registerInbox (program: Command): void {
         await home.identity()
         const store = new SqliteChatStore(home.storeFile)
         try {
-          for (const m of await store.listMessages()) show(opts, m)
+          for (const m of await store.listMessages()) showMessage(opts, m)
         } finally {
           await store.close()
         }
@@ -55,8 +43,9 @@ export function registerInbox (program: Command): void {
       const session = await openPeer({
         home: opts.home,
         rendezvous: opts.rendezvous,
-        onMessage: evt => { show(opts, evt.detail) },
+        onMessage: evt => { showMessage(opts, evt.detail) },
         beforeStart: async client => {
+          client.addEventListener('message:action', evt => { showAction(opts, evt.detail) })
           groups = openGroups(client, opts)
           const attachments = await startAttachments(client, opts.home)
           const progress = new Map<string, ReturnType<typeof progressLine>>()

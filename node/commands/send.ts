@@ -19,12 +19,15 @@ export function registerSend (program: Command): void {
     .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
     .option('--json', 'print {id, status}')
     .option('--file <path>', 'send a file, end-to-end encrypted (the text, if any, is its caption)')
+    .option('--reply-to <id>', 'id of a message of this conversation the new one answers (quoted)')
     .argument('[text...]', 'message text')
-    .action(async (words: string[], opts: { to: string, home: string, rendezvous?: string, json?: boolean, file?: string }) => {
+    .action(async (words: string[], opts: { to: string, home: string, rendezvous?: string, json?: boolean, file?: string, replyTo?: string }) => {
       const to = opts.to.startsWith('@') ? opts.to : parsePeerId(opts.to)
       const text = words.join(' ')
       if (words.length === 0 && opts.file == null) throw new CliError("missing required argument 'text' (or send a file with --file PATH)")
       if (text.trim() === '' && opts.file == null) throw new CliError('message text is empty')
+      if (opts.replyTo != null && opts.file != null) throw new CliError('--reply-to takes a text message, not --file')
+      const reply = opts.replyTo != null ? { replyTo: opts.replyTo } : {}
       const file = opts.file == null ? undefined : readAttachment(opts.file, text)
       let attachments: AttachmentService | undefined
       // Send mode: nothing waiting for this device is taken (that is `inbox`'s job).
@@ -38,7 +41,7 @@ export function registerSend (program: Command): void {
       })
       try {
         if (!session.online) {
-          const queued = await session.client.queue(to, text)
+          const queued = await session.client.queue(to, text, reply)
           note(opts, 'babacloud: the rendezvous is unreachable; the message waits in the outbox and leaves with the next send, inbox or chat')
           print(opts, { id: queued.id, status: 'queued' }, `queued ${queued.id} in the outbox until the rendezvous is reachable`)
           return
@@ -54,7 +57,7 @@ export function registerSend (program: Command): void {
           return
         }
         try {
-          const result = await session.client.send(to, text)
+          const result = await session.client.send(to, text, reply)
           print(opts, { id: result.id, status: result.status }, describeResult(result, opts.to))
         } catch (err) {
           // Not reachable now: it waits in the outbox, which the next command flushes.

@@ -1,6 +1,7 @@
 // What a control plugin with more to do than answer messages (groups, attachments) may use of the
 // client it runs on. ChatClient provides it; plugins never import ChatClient, so nothing points
 // back up into it.
+import type { MessageActions } from './message-actions.ts'
 import type { ControlHandler, ControlResult } from './types.ts'
 import type { AccountClient } from '../account/account-client.ts'
 import type { DeviceIdentity } from '../identity.ts'
@@ -16,6 +17,8 @@ export interface ControlHost {
   readonly peerId: PeerId
   readonly rendezvous?: Multiaddr
   readonly accounts?: AccountClient
+  /** Reactions, edits and deletions: groups tell it their members, and hand it each new message. */
+  readonly actions?: Pick<MessageActions, 'setGroupMembers' | 'quote' | 'arrived'>
   handleControl(type: string, handler: ControlHandler): void
   sendControl(to: PeerId | string, type: string, body: Uint8Array, options?: AbortOptions): Promise<ControlResult>
   /** `synced`: a mailbox sync finished. */

@@ -3,6 +3,7 @@
 // now, and a copy is deposited in the mailbox for every member, so each gets every message; the
 // message id makes the second arrival a no-op. See docs/groups.md.
 import { TypedEventEmitter } from 'main-event'
+import { fromString as fromHexString } from 'uint8arrays'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { MAX_TEXT_BYTES } from '../constants.ts'
 import { parsePeerId } from '../identity.ts'
@@ -59,6 +60,8 @@ export interface GroupClientInit {
   now?: () => number
 }
 
+const fromHex = (id: string): Uint8Array => fromHexString(id, 'base16')
+
 export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   readonly chat: ControlHost
   readonly groups: GroupStore
@@ -94,6 +97,8 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     this.chat.handleControl(CONTROL_SENDER_KEY, async m => { await this.#receiver.onSenderKey(m) })
     this.chat.handleControl(CONTROL_MESSAGE, async m => { await this.#receiver.onMessageControl(m) })
     this.chat.node.services.pubsub.addEventListener('message', this.#receiver.onGossip)
+    // Reactions, edits and deletions of group messages go to, and are taken from, its members.
+    this.chat.actions?.setGroupMembers(async group => (await this.groups.getState(group))?.members)
   }
 
   /** Joins the topics of this device's groups and hands out sender keys a restart left unsent. */
@@ -164,12 +169,16 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     return await this.#change(groupId, current => withoutMember(current, this.#me), true)
   }
 
-  async send (groupId: string, text: string): Promise<GroupSendResult> {
+  /** Sends a text to the group; `replyTo`: the id of a message of this group it answers. */
+  async send (groupId: string, text: string, options: { replyTo?: string } = {}): Promise<GroupSendResult> {
     if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) throw new GroupError(GroupErrorCode.TOO_LARGE, `message is over ${MAX_TEXT_BYTES} bytes`)
+    const quoted = options.replyTo == null ? undefined : await this.chat.store.getMessage(options.replyTo)
+    if (options.replyTo != null && quoted?.group !== groupId) throw new GroupError(GroupErrorCode.NOT_FOUND, `no message ${options.replyTo} in group ${groupId}`)
+    const replyPreview = options.replyTo == null ? undefined : await this.chat.actions?.quote(options.replyTo, { group: groupId, peer: groupId })
     const { message, state } = await this.#lock.run(groupId, async () => {
       const state = await this.#require(groupId)
       if (!state.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, `this device is not a member of ${groupId}`)
-      const header = { id: randomBytes(16), groupId, sender: this.#me, sentAt: this.#now() }
+      const header = { id: randomBytes(16), groupId, sender: this.#me, sentAt: this.#now(), ...(options.replyTo != null ? { replyTo: fromHex(options.replyTo) } : {}) }
       let message: GroupMessage
       if (state.encryption === GroupEncryption.OPEN) {
         message = signOpenMessage(this.chat.identity, header, text)
@@ -183,7 +192,8 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       }
       const id = hex(message.id)
       await this.groups.setSender(id, this.#me)
-      await this.chat.store.addMessage({ id, peer: groupId, direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sent', group: groupId, sender: this.#me })
+      const reply = options.replyTo == null ? {} : { replyTo: options.replyTo, ...(replyPreview != null ? { replyPreview } : {}) }
+      await this.chat.store.addMessage({ id, peer: groupId, direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sent', group: groupId, sender: this.#me, ...reply })
       return { message, state }
     })
     const id = hex(message.id)

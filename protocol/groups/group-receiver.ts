@@ -13,6 +13,7 @@ import type { GroupState } from './generated/groups.ts'
 import type { ControlHost } from '../control/control-host.ts'
 import type { ControlMessage } from '../control/types.ts'
 import type { DeliveryPath } from '../delivery/path.ts'
+import type { ChatMessage } from '../messages/message.ts'
 import type { Message } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
 
@@ -26,6 +27,9 @@ export interface GroupTextMessage {
   text: string
   sentAt: number
   path: GroupMessagePath
+  /** Id of the group message this one answers, and its quote from this device's copy. */
+  replyTo?: string
+  replyPreview?: string
 }
 
 export interface GroupReceiverInit {
@@ -128,8 +132,17 @@ export class GroupReceiver {
     }
     await this.#init.groups.setSender(id, message.sender)
     const sentAt = Number(message.sentAt)
-    if (await this.#init.chat.store.addMessage({ id, peer: message.sender, direction: 'in', text, sentAt, receivedAt: this.#init.now(), status: 'received', group: state.id, sender: message.sender, path: path === 'gossip' ? undefined : path })) {
-      this.#init.onMessage({ id, groupId: state.id, groupName: state.name, from: message.sender, text, sentAt, path })
+    const stored: ChatMessage = { id, peer: message.sender, direction: 'in', text, sentAt, receivedAt: this.#init.now(), status: 'received', group: state.id, sender: message.sender, path: path === 'gossip' ? undefined : path }
+    if (message.replyTo?.length === 16) {
+      stored.replyTo = hex(message.replyTo)
+      const quote = await this.#init.chat.actions?.quote(stored.replyTo, stored)
+      if (quote != null) stored.replyPreview = quote
+    }
+    if (await this.#init.chat.store.addMessage(stored)) {
+      const reply = stored.replyTo != null ? { replyTo: stored.replyTo, ...(stored.replyPreview != null ? { replyPreview: stored.replyPreview } : {}) } : {}
+      this.#init.onMessage({ id, groupId: state.id, groupName: state.name, from: message.sender, text, sentAt, path, ...reply })
+      // Reactions, edits or a deletion that came before the message.
+      await this.#init.chat.actions?.arrived(stored)
     }
     return true
   }

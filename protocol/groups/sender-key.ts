@@ -29,6 +29,8 @@ export interface MessageHeader {
   groupId: string
   sender: string
   sentAt: number
+  /** 16 bytes: the group message this one answers. */
+  replyTo?: Uint8Array
 }
 
 type Bytes = Uint8Array<ArrayBuffer>
@@ -102,6 +104,11 @@ export function recordFromDistribution (owner: string, dist: SenderKeyDistributi
   }
 }
 
+/** The reply link, signed (and bound into the AEAD) with the rest of the message. */
+function replyOf (header: MessageHeader): Pick<GroupMessage, 'replyTo'> {
+  return header.replyTo != null ? { replyTo: Uint8Array.from(header.replyTo) } : {}
+}
+
 /** Encrypts and signs with the own sender key; returns the message and the advanced record. */
 export function encryptMessage (own: SenderKeyRecord, header: MessageHeader, text: string, random: Random = randomBytes): { message: GroupMessage, record: SenderKeyRecord } {
   if (own.signingSecret.length !== 32) throw new GroupError(GroupErrorCode.NO_SENDER_KEY, 'not an own sender key')
@@ -116,7 +123,8 @@ export function encryptMessage (own: SenderKeyRecord, header: MessageHeader, tex
     iteration: own.iteration,
     nonce: Uint8Array.from(random(NONCE_LENGTH)),
     payload: new Uint8Array(0),
-    signature: new Uint8Array(0)
+    signature: new Uint8Array(0),
+    ...replyOf(header)
   }
   message.payload = xchacha20poly1305(messageKey, message.nonce, associatedData(message)).encrypt(new TextEncoder().encode(text))
   message.signature = ed25519.sign(signingBytes(message), own.signingSecret)
@@ -186,7 +194,8 @@ export function signOpenMessage (identity: DeviceIdentity, header: MessageHeader
     iteration: 0,
     nonce: new Uint8Array(0),
     payload: new TextEncoder().encode(text),
-    signature: new Uint8Array(0)
+    signature: new Uint8Array(0),
+    ...replyOf(header)
   }
   return { ...message, signature: Uint8Array.from(identity.sign(signingBytes(message))) }
 }

@@ -2,11 +2,13 @@
 // sessions, then stored as a message (deduplicated by id) or handed to the control channel. The
 // message is stored, or the control handled, before the session advances and before any ack. A
 // mailbox page goes through a batch: its messages are stored together, in one transaction.
+import { ENVELOPE_ID_LENGTH, envelopeIdToString } from '../crypto/envelope.ts'
 import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
 import { StoreWriteError } from '../store/chat-store.ts'
 import { Envelope } from '../wire/generated/messages.ts'
 import type { ChatMessage } from './message.ts'
 import type { ControlChannel } from '../control/control-channel.ts'
+import type { MessageActions } from '../control/message-actions.ts'
 import type { EnvelopeHeader } from '../crypto/envelope.ts'
 import type { DeliveryPath } from '../delivery/path.ts'
 import type { SecureSessions } from '../session/secure-sessions.ts'
@@ -26,6 +28,8 @@ export interface InboundComponents {
    * a retry through the mailbox), so it is owed a receipt again.
    */
   onRedelivered?(message: ChatMessage, path: DeliveryPath): void
+  /** Quotes for replies; reactions and edits that waited for a message get applied once it is here. */
+  actions?: Pick<MessageActions, 'quote' | 'arrived'>
   now?: () => number
 }
 
@@ -69,11 +73,12 @@ export class Inbound {
         throw new StoreWriteError(`could not store ${messages.length} received message(s): ${errorMessage(err)}`, { cause: err })
       }
       // Events only for what the commit holds.
-      messages.forEach((m, i) => {
-        if (!added[i]) return
+      for (const [i, m] of messages.entries()) {
+        if (!added[i]) continue
         fresh++
         this.#c.onMessage(m)
-      })
+        await this.#c.actions?.arrived(m)
+      }
     }
     return {
       receive: async (env, header) => {
@@ -84,7 +89,9 @@ export class Inbound {
             await flush()
             return await this.#dispatch(payload, header, path)
           }
-          waiting.push(this.#message(payload, header, path))
+          // A reply may quote a message waiting in this page: store those first.
+          if (payload.replyTo != null && payload.replyTo.length > 0) await flush()
+          waiting.push(await this.#message(payload, header, path))
           // Nothing advances after a sealed box is opened; a ratchet session does, right after this.
           if (env.scheme !== Envelope.Scheme.SEALED) await flush()
           return false
@@ -110,9 +117,10 @@ export class Inbound {
   /** Stores or dispatches an opened payload (also for messages held until a device was trusted). */
   async accept (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
     if (payload.type !== '') return await this.#dispatch(payload, header, path)
-    const message = this.#message(payload, header, path)
+    const message = await this.#message(payload, header, path)
     if (!await this.#c.store.addMessage(message)) return false
     this.#c.onMessage(message)
+    await this.#c.actions?.arrived(message)
     return true
   }
 
@@ -120,8 +128,8 @@ export class Inbound {
     return await this.#c.control.dispatch({ id: header.id, from: header.from, type: payload.type, body: payload.body, sentAt: header.sentAt, path })
   }
 
-  #message (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): ChatMessage {
-    return {
+  async #message (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): Promise<ChatMessage> {
+    const message: ChatMessage = {
       id: header.id,
       peer: header.from.toString(),
       direction: 'in',
@@ -131,5 +139,12 @@ export class Inbound {
       status: 'received',
       path
     }
+    // A reply_to of any other length is no id: shown as a plain message.
+    if (payload.replyTo?.length === ENVELOPE_ID_LENGTH) {
+      message.replyTo = envelopeIdToString(payload.replyTo)
+      const quote = await this.#c.actions?.quote(message.replyTo, message, header.from)
+      if (quote != null) message.replyPreview = quote
+    }
+    return message
   }
 }

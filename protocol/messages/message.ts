@@ -44,12 +44,55 @@ export interface ChatMessage {
   sender?: string
   /** Id of the message this one answers. */
   replyTo?: string
+  /**
+   * A short quote of the message replied to, taken from this device's copy when the reply was
+   * stored (unset when this device had no copy in the same conversation).
+   */
+  replyPreview?: string
   /** Id of the message this one replaces. */
   editOf?: string
+  /**
+   * One reaction per person (PeerId), the latest by its sender's clock. A removed one stays with an
+   * empty emoji, so an older reaction replayed later cannot come back (see `shownReactions`).
+   */
+  reactions?: Reaction[]
+  /** Earlier texts, oldest first, once its author edited it; `text` is the newest. */
+  edits?: EarlierText[]
+  /** The author's clock of the latest edit. */
+  editedAt?: number
+  /** Deleted for everyone by its author (author's clock): text, edits, reactions and quote are gone. */
+  deletedAt?: number
 }
 
-/** What may change on a stored message; `status` only forward. */
-export type MessageUpdate = Partial<Pick<ChatMessage, 'status' | 'error' | 'path' | 'attachment'>>
+export interface Reaction {
+  /** PeerId of the device that reacted. */
+  from: string
+  /** One emoji grapheme; empty: removed. */
+  emoji: string
+  /** The reacting device's clock. */
+  at: number
+}
+
+export interface EarlierText {
+  text: string
+  /** When that text was written (the message's `sentAt`, or the edit that brought it). */
+  at: number
+}
+
+/** What may change on a stored message; `status` only forward; reactions, edits and deletion by time. */
+export type MessageUpdate = Partial<Pick<ChatMessage, 'status' | 'error' | 'path' | 'attachment'>> & {
+  /** Sets `from`'s reaction unless the one held is as new or newer. */
+  reaction?: Reaction
+  /** A new text by the author at `at`; refused when not newer than the last, or past MAX_EDITS. */
+  edit?: { text: string, at: number }
+  /** Deleted for everyone at `at`: clears the content, once. */
+  tombstone?: { at: number }
+}
+
+/** Edits kept per message: a further edit is refused (the history stays bounded). */
+export const MAX_EDITS = 20
+/** Distinct people's reactions kept per message (a group has at most 1000 members). */
+export const MAX_REACTIONS = 1000
 
 /** Forward order of statuses; `failed` sits aside (see `canMove`). */
 const RANK: Record<MessageStatus, number> = { queued: 1, sent: 2, stored: 3, delivered: 4, received: 4, read: 5, failed: 0 }
@@ -93,7 +136,40 @@ export function applyUpdate (message: ChatMessage, update: MessageUpdate): ChatM
     next.attachment = { ...update.attachment }
     changed = true
   }
+  if (update.tombstone != null && next.deletedAt == null) {
+    next.deletedAt = update.tombstone.at
+    next.text = ''
+    for (const key of ['edits', 'editedAt', 'reactions', 'replyPreview', 'attachment'] as const) delete next[key]
+    return next
+  }
+  // A tombstone takes nothing more: a late edit or reaction must not bring content back.
+  if (next.deletedAt != null) return changed ? next : undefined
+  if (update.edit != null && applyEdit(next, update.edit)) changed = true
+  if (update.reaction != null && applyReaction(next, update.reaction)) changed = true
   return changed ? next : undefined
+}
+
+function applyEdit (m: ChatMessage, edit: { text: string, at: number }): boolean {
+  const edits = m.edits ?? []
+  // Ordered by the author's clock: a replayed or overtaken edit is older than the one shown.
+  if (edit.at <= (m.editedAt ?? m.sentAt) || edits.length >= MAX_EDITS || edit.text === m.text) return false
+  m.edits = [...edits, { text: m.text, at: m.editedAt ?? m.sentAt }]
+  m.text = edit.text
+  m.editedAt = edit.at
+  return true
+}
+
+function applyReaction (m: ChatMessage, r: Reaction): boolean {
+  const reactions = m.reactions ?? []
+  const held = reactions.find(x => x.from === r.from)
+  if (held != null ? held.at >= r.at : reactions.length >= MAX_REACTIONS || r.emoji === '') return false
+  m.reactions = [...reactions.filter(x => x.from !== r.from), { from: r.from, emoji: r.emoji, at: r.at }]
+  return true
+}
+
+/** The reactions to show: removed ones (empty emoji) left out. */
+export function shownReactions (m: ChatMessage): Reaction[] {
+  return (m.reactions ?? []).filter(r => r.emoji !== '')
 }
 
 /** A message to several devices shows its best path: any live one over the mailbox. */

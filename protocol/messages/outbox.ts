@@ -59,14 +59,16 @@ export interface OutboxComponents {
 
 export interface QueueOptions {
   /** Extra fields of the history entry (reply and edit links, attachment). */
-  message?: Partial<Pick<ChatMessage, 'replyTo' | 'editOf' | 'attachment' | 'peer'>>
+  message?: Partial<Pick<ChatMessage, 'replyTo' | 'replyPreview' | 'editOf' | 'attachment' | 'peer'>>
 }
 
 /** Builds a queued message and its outbox entry (also for apps that queue while no client runs). */
 export function newQueuedText (to: string, text: string, now: number, extra: QueueOptions['message'] = {}): { message: ChatMessage, entry: OutboxEntry } {
   const id = envelopeIdToString(randomBytes(ENVELOPE_ID_LENGTH))
   const message: ChatMessage = { id, peer: to, direction: 'out', text, sentAt: now, receivedAt: now, status: 'queued', ...extra }
-  const entry: OutboxEntry = { id, to, payload: Payload.encode({ text }), control: false, sentAt: now, attempts: 0, envelopes: [] }
+  // The reply link travels inside the sealed payload; the quote is each end's own.
+  const payload = Payload.encode({ text, ...(extra.replyTo != null ? { replyTo: envelopeIdFromString(extra.replyTo) as Uint8Array<ArrayBuffer> } : {}) })
+  const entry: OutboxEntry = { id, to, payload, control: false, sentAt: now, attempts: 0, envelopes: [] }
   return { message, entry }
 }
 

@@ -26,9 +26,9 @@ describe('babacloud inbox --all', { timeout: 60_000 }, () => {
     const all = await runCli(['inbox', '--home', home, '--all', '--json'])
     expect(all.code).toBe(0)
     expect(all.stdout.trim().split('\n').map(l => JSON.parse(l))).toEqual([
-      { id: message(1).id, from: 'peer-a', text: 'direct from a', sentAt: message(1).sentAt },
-      { id: message(2).id, from: 'peer-a', group: g, text: 'a in the group', sentAt: message(2).sentAt },
-      { id: message(3).id, from: 'me', group: g, text: 'me in the group', sentAt: message(3).sentAt }
+      { kind: 'message', id: message(1).id, from: 'peer-a', text: 'direct from a', sentAt: message(1).sentAt },
+      { kind: 'message', id: message(2).id, from: 'peer-a', group: g, text: 'a in the group', sentAt: message(2).sentAt },
+      { kind: 'message', id: message(3).id, from: 'me', group: g, text: 'me in the group', sentAt: message(3).sentAt }
     ])
     const text = (await runCli(['inbox', '--home', home, '--all'])).stdout
     expect(text).toContain(`group ${g.slice(0, 8)}  peer-a  a in the group`)

@@ -1,5 +1,6 @@
 // One suite for every ChatStore implementation (memory, SQLite, IndexedDB): they must behave alike.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { MAX_EDITS } from '../../protocol/messages/message.ts'
 import type { ChatMessage, ChatStore, MessageQuery, OutboxEntry } from '../../protocol/store/chat-store.ts'
 
 export function message (id: number, overrides: Partial<ChatMessage> = {}): ChatMessage {
@@ -124,6 +125,56 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       await store.addMessage(full)
       expect(await store.getMessage(full.id)).toEqual(full)
       expect(await store.listMessages()).toEqual([full])
+    })
+
+    it('keeps a reply quote, one reaction per person by time, and a removed one against replays', async () => {
+      const m = message(30, { replyTo: message(1).id, replyPreview: 'message 1' })
+      await store.addMessage(m)
+      expect(await store.updateMessage(m.id, { reaction: { from: 'peer-a', emoji: '👍', at: 10 } })).toMatchObject({ reactions: [{ from: 'peer-a', emoji: '👍', at: 10 }] })
+      await store.updateMessage(m.id, { reaction: { from: 'peer-b', emoji: '🎉', at: 11 } })
+      // A later one replaces it; an older or equally old one (a replay) changes nothing.
+      expect((await store.updateMessage(m.id, { reaction: { from: 'peer-a', emoji: '❤️', at: 12 } }))?.reactions).toEqual([{ from: 'peer-b', emoji: '🎉', at: 11 }, { from: 'peer-a', emoji: '❤️', at: 12 }])
+      expect(await store.updateMessage(m.id, { reaction: { from: 'peer-a', emoji: '👍', at: 10 } })).toBeUndefined()
+      // Removed, then the first one replayed: it stays removed.
+      await store.updateMessage(m.id, { reaction: { from: 'peer-a', emoji: '', at: 13 } })
+      expect(await store.updateMessage(m.id, { reaction: { from: 'peer-a', emoji: '👍', at: 10 } })).toBeUndefined()
+      const held = await store.getMessage(m.id)
+      expect(held).toEqual({ ...m, reactions: [{ from: 'peer-b', emoji: '🎉', at: 11 }, { from: 'peer-a', emoji: '', at: 13 }] })
+      expect(await store.listMessages()).toEqual([held])
+    })
+
+    it('keeps the earlier texts of an edited message, newer edits only, at most MAX_EDITS', async () => {
+      const m = message(31)
+      await store.addMessage(m)
+      const edited = await store.updateMessage(m.id, { edit: { text: 'second', at: m.sentAt + 5 } })
+      expect(edited).toMatchObject({ text: 'second', editedAt: m.sentAt + 5, edits: [{ text: 'message 31', at: m.sentAt }] })
+      // Replayed or overtaken: not newer than the edit shown.
+      expect(await store.updateMessage(m.id, { edit: { text: 'stale', at: m.sentAt + 5 } })).toBeUndefined()
+      for (let i = 1; i < MAX_EDITS; i++) expect(await store.updateMessage(m.id, { edit: { text: `v${i}`, at: m.sentAt + 5 + i } })).toBeDefined()
+      expect(await store.updateMessage(m.id, { edit: { text: 'one too many', at: m.sentAt + 1000 } })).toBeUndefined()
+      const held = await store.getMessage(m.id)
+      expect(held?.edits).toHaveLength(MAX_EDITS)
+      expect(held?.text).toBe(`v${MAX_EDITS - 1}`)
+    })
+
+    it('tombstones a message deleted for everyone: content gone, nothing brings it back', async () => {
+      const m = message(32, { attachment: { name: 'a.png', mime: 'image/png', size: 3 }, replyTo: message(1).id, replyPreview: 'quoted' })
+      await store.addMessage(m)
+      await store.updateMessage(m.id, { edit: { text: 'edited secret', at: m.sentAt + 1 } })
+      await store.updateMessage(m.id, { reaction: { from: 'peer-b', emoji: '👍', at: 3 } })
+      const { text: _t, attachment: _a, replyPreview: _p, ...rest } = m
+      const tomb = { ...rest, text: '', deletedAt: 99 }
+      expect(await store.updateMessage(m.id, { tombstone: { at: 99 } })).toEqual(tomb)
+      expect(await store.updateMessage(m.id, { tombstone: { at: 100 } })).toBeUndefined()
+      expect(await store.updateMessage(m.id, { edit: { text: 'back', at: m.sentAt + 50 } })).toBeUndefined()
+      expect(await store.updateMessage(m.id, { reaction: { from: 'peer-b', emoji: '🎉', at: 50 } })).toBeUndefined()
+      expect(await store.addMessage(m)).toBe(false)
+      expect(await store.getMessage(m.id)).toEqual(tomb)
+      if (reopen != null) {
+        await store.close()
+        store = await reopen()
+        expect(await store.getMessage(m.id)).toEqual(tomb)
+      }
     })
 
     it('queues outbox entries in order, replaces one in place, and deletes by id', async () => {

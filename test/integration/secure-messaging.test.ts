@@ -291,14 +291,15 @@ describe('secure 1:1 messaging', () => {
     await expect(bob.client.deleteForEveryone(keep.id)).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
 
     await alice.client.deleteForEveryone(oops.id)
-    expect(await alice.store.getMessage(oops.id)).toBeUndefined()
-    await waitFor(async () => (await bob.store.getMessage(oops.id)) === undefined, { what: 'the deletion at bob' })
+    // Both ends keep a tombstone without content.
+    expect(await alice.store.getMessage(oops.id)).toMatchObject({ text: '', deletedAt: expect.any(Number) })
+    await waitFor(async () => (await bob.store.getMessage(oops.id))?.deletedAt != null, { what: 'the deletion at bob' })
     expect(deleted).toEqual([oops.id])
-    expect((await bob.store.listMessages()).map(m => m.text)).toEqual(['keep this one'])
+    expect((await bob.store.listMessages()).map(m => m.text)).toEqual(['', 'keep this one'])
 
-    // Deleting only here leaves the other side alone.
+    // Deleting only here leaves the other side alone, and no copy here.
     await bob.client.deleteMessage(keep.id)
-    expect(await bob.store.listMessages()).toEqual([])
-    expect((await alice.store.listMessages()).map(m => m.text)).toEqual(['keep this one'])
+    expect((await bob.store.listMessages()).map(m => m.id)).toEqual([oops.id])
+    expect((await alice.store.listMessages()).map(m => m.text)).toEqual(['', 'keep this one'])
   })
 })

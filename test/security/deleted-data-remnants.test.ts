@@ -136,4 +136,33 @@ describe('deleted data leaves no remnants in SQLite files', () => {
     // The rest of the history is untouched.
     expect((await store.listMessages()).map(m => m.text)).toEqual([kept])
   })
+
+  it('leaves no copy of a message, nor of its earlier texts, once its sender deleted it for everyone', async () => {
+    const rv = await startRendezvous(cleanup)
+    const home = tempDir('babacloud-home-')
+    cleanup.add(home.remove)
+    const store = new SqliteChatStore(join(home.dir, 'chat.sqlite'))
+    const identity = await DeviceIdentity.generate()
+    const node = await createChatNode({ privateKey: identity.privateKey, transports: [tcp()], listen: ['/p2p-circuit'], privateNetwork: true })
+    const device = new ChatClient({ node, identity, store, rendezvous: rv.addr })
+    cleanup.add(async () => {
+      await device.stop()
+      await node.stop()
+      await store.close()
+    })
+    await device.start()
+    const friend = await createPeer(cleanup, rv.addr)
+    await friend.client.start()
+    const first = `first-${unique()}-text`
+    const edited = `edited-${unique()}-text`
+    const sent = await friend.client.send(node.peerId, first)
+    await waitFor(async () => await store.getMessage(sent.id), { what: 'the message on the device' })
+    await friend.client.edit(sent.id, edited)
+    await waitFor(async () => (await store.getMessage(sent.id))?.text === edited, { what: 'the edit on the device' })
+    expect(remnants(home.dir, { first: utf8(first), edited: utf8(edited) })).toHaveLength(2)
+
+    await friend.client.deleteForEveryone(sent.id)
+    await waitFor(async () => (await store.getMessage(sent.id))?.deletedAt != null, { what: 'the tombstone on the device' })
+    expect(remnants(home.dir, { first: utf8(first), edited: utf8(edited) })).toEqual([])
+  })
 })

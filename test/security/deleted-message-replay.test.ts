@@ -65,9 +65,12 @@ describe('deleted message replay', () => {
 
       await alice.client.deleteForEveryone(sent.id)
       await bob.client.sync()
-      expect(await bob.store.getMessage(sent.id)).toBeUndefined()
+      // A tombstone without content stays (the conversation shows that something was deleted).
+      const tomb = await bob.store.getMessage(sent.id)
+      expect(tomb).toMatchObject({ text: '', deletedAt: expect.any(Number) })
       await replay(bob, hostile, envelope)
-      expect(await textsOf(bob)).toEqual([])
+      expect(await bob.store.getMessage(sent.id)).toEqual(tomb)
+      expect(await textsOf(bob)).toEqual([''])
       expect(bob.received.filter(m => m.id === sent.id)).toHaveLength(1)
     })
   }

@@ -611,6 +611,7 @@ export interface GroupMessage {
   nonce: Uint8Array<ArrayBuffer>
   payload: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
+  replyTo?: Uint8Array<ArrayBuffer>
 }
 
 export namespace GroupMessage {
@@ -671,6 +672,11 @@ export namespace GroupMessage {
         if ((obj.signature != null && obj.signature.byteLength > 0)) {
           w.uint32(82)
           w.bytes(obj.signature)
+        }
+
+        if (obj.replyTo != null) {
+          w.uint32(90)
+          w.bytes(obj.replyTo)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -734,6 +740,10 @@ export namespace GroupMessage {
             }
             case 10: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.replyTo = reader.bytes()
               break
             }
             default: {
@@ -821,6 +831,13 @@ export namespace GroupMessage {
               }
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.replyTo`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -883,6 +900,11 @@ export namespace GroupMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GroupMessageReplyToFieldEvent {
+    field: '$.replyTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<GroupMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GroupMessage.codec())
   }
@@ -891,7 +913,7 @@ export namespace GroupMessage {
     return decodeMessage(buf, GroupMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupMessage>): Generator<GroupMessageIdFieldEvent | GroupMessageGroupIdFieldEvent | GroupMessageSenderFieldEvent | GroupMessageSentAtFieldEvent | GroupMessageEncryptedFieldEvent | GroupMessageKeyIdFieldEvent | GroupMessageIterationFieldEvent | GroupMessageNonceFieldEvent | GroupMessagePayloadFieldEvent | GroupMessageSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupMessage>): Generator<GroupMessageIdFieldEvent | GroupMessageGroupIdFieldEvent | GroupMessageSenderFieldEvent | GroupMessageSentAtFieldEvent | GroupMessageEncryptedFieldEvent | GroupMessageKeyIdFieldEvent | GroupMessageIterationFieldEvent | GroupMessageNonceFieldEvent | GroupMessagePayloadFieldEvent | GroupMessageSignatureFieldEvent | GroupMessageReplyToFieldEvent> {
     return streamMessage(buf, GroupMessage.codec(), opts)
   }
 }

@@ -289,6 +289,7 @@ export interface Payload {
   text: string
   type: string
   body: Uint8Array<ArrayBuffer>
+  replyTo?: Uint8Array<ArrayBuffer>
 }
 
 export namespace Payload {
@@ -314,6 +315,11 @@ export namespace Payload {
         if ((obj.body != null && obj.body.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.body)
+        }
+
+        if (obj.replyTo != null) {
+          w.uint32(34)
+          w.bytes(obj.replyTo)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -342,6 +348,10 @@ export namespace Payload {
             }
             case 3: {
               obj.body = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.replyTo = reader.bytes()
               break
             }
             default: {
@@ -380,6 +390,13 @@ export namespace Payload {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.replyTo`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -407,6 +424,11 @@ export namespace Payload {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PayloadReplyToFieldEvent {
+    field: '$.replyTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Payload>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Payload.codec())
   }
@@ -415,8 +437,232 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadTextFieldEvent | PayloadTypeFieldEvent | PayloadBodyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadTextFieldEvent | PayloadTypeFieldEvent | PayloadBodyFieldEvent | PayloadReplyToFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
+  }
+}
+
+export interface ReactionBody {
+  messageId: Uint8Array<ArrayBuffer>
+  emoji: string
+}
+
+export namespace ReactionBody {
+  let _codec: Codec<ReactionBody>
+
+  export const codec = (): Codec<ReactionBody> => {
+    if (_codec == null) {
+      _codec = message<ReactionBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.messageId != null && obj.messageId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.messageId)
+        }
+
+        if ((obj.emoji != null && obj.emoji !== '')) {
+          w.uint32(18)
+          w.string(obj.emoji)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          messageId: uint8ArrayAlloc(0),
+          emoji: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.messageId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.emoji = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.messageId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.emoji`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReactionBodyMessageIdFieldEvent {
+    field: '$.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReactionBodyEmojiFieldEvent {
+    field: '$.emoji'
+    value: string
+  }
+
+  export function encode (obj: Partial<ReactionBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ReactionBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReactionBody>): ReactionBody {
+    return decodeMessage(buf, ReactionBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReactionBody>): Generator<ReactionBodyMessageIdFieldEvent | ReactionBodyEmojiFieldEvent> {
+    return streamMessage(buf, ReactionBody.codec(), opts)
+  }
+}
+
+export interface EditBody {
+  messageId: Uint8Array<ArrayBuffer>
+  text: string
+}
+
+export namespace EditBody {
+  let _codec: Codec<EditBody>
+
+  export const codec = (): Codec<EditBody> => {
+    if (_codec == null) {
+      _codec = message<EditBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.messageId != null && obj.messageId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.messageId)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(18)
+          w.string(obj.text)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          messageId: uint8ArrayAlloc(0),
+          text: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.messageId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.text = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.messageId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EditBodyMessageIdFieldEvent {
+    field: '$.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EditBodyTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export function encode (obj: Partial<EditBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, EditBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EditBody>): EditBody {
+    return decodeMessage(buf, EditBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EditBody>): Generator<EditBodyMessageIdFieldEvent | EditBodyTextFieldEvent> {
+    return streamMessage(buf, EditBody.codec(), opts)
   }
 }
 
