@@ -30,17 +30,13 @@ describeInChromium('web app: 1:1 chat in real browsers', () => {
     const aliceInvite = await alice.page.getByTestId('invite-link').inputValue()
     expect(aliceInvite).toBe(`${rv.url}/#/invite/${aliceId}`)
 
-    // Bob opens Alice's invite link before having an identity: first run, then the prefilled form.
+    // Bob opens Alice's invite link before having an identity: first run, then one question, one button.
     await bob.page.goto(aliceInvite)
     await bob.page.getByRole('button', { name: 'Create my identity' }).click()
-    const nickname = bob.page.getByLabel('Nickname')
-    await nickname.waitFor()
-    expect(await bob.page.getByLabel('PeerId or invite link').inputValue()).toBe(aliceId)
-    // The invite filled the PeerId, so focus waits in the nickname field.
-    await expect.poll(async () => await nickname.evaluate(el => el.matches(':focus'))).toBe(true)
-    await nickname.fill('Alice')
-    await nickname.press('Enter')
+    await bob.page.getByRole('heading', { name: 'Add this contact?' }).waitFor()
+    await bob.page.getByRole('button', { name: 'Add this contact' }).click()
     await bob.page.getByRole('textbox', { name: 'Message' }).waitFor()
+    expect(new URL(bob.page.url()).hash).toBe(`#/chat/${aliceId}`)
     const bobId = await ownPeerId(bob.page)
 
     await bob.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
