@@ -48,7 +48,7 @@ describeInChromium('web app: adding contacts by @username and invite link', () =
     await bob.page.getByRole('button', { name: 'Add contact' }).click()
     await bob.page.getByRole('textbox', { name: 'Message' }).waitFor(DEADLINE)
     expect(new URL(bob.page.url()).hash).toBe(`#/chat/${aliceId}`)
-    await bob.page.getByRole('heading', { name: '@alice_web' }).waitFor()
+    await bob.page.getByRole('heading', { name: '@alice_web', exact: true }).waitFor()
 
     // Alice opens Bob's invite link: one question, one button, and the conversation is open.
     await alice.page.goto(`${rv.url}/#/invite/${bobId}`)
@@ -63,7 +63,8 @@ describeInChromium('web app: adding contacts by @username and invite link', () =
     await carol.page.getByRole('button', { name: 'Create my identity' }).click()
     await carol.page.getByRole('heading', { name: 'Add @alice_web?' }).waitFor(DEADLINE)
     await carol.page.getByRole('button', { name: 'Add @alice_web' }).click()
-    await carol.page.getByRole('heading', { name: '@alice_web' }).waitFor(DEADLINE)
+    await carol.page.getByRole('textbox', { name: 'Message' }).waitFor(DEADLINE)
+    await carol.page.getByRole('heading', { name: '@alice_web', exact: true }).waitFor()
     expect(new URL(carol.page.url()).hash).toBe(`#/chat/${aliceId}`)
     for (const s of [alice, bob, carol]) expect(s.errors).toEqual([])
   }, 120_000)
