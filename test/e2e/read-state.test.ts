@@ -74,9 +74,14 @@ describeInChromium('web app: read state, unread counts and notifications', () =>
     await sendMessage(alice.page, 'While you were away')
     await expect.poll(async () => await notifications(bob.page), DEADLINE).toEqual([{ title: 'Alice', body: 'While you were away' }])
     await expect.poll(async () => await bob.page.title(), DEADLINE).toBe('(1) BabaCloud Chat')
-    expect(await outStatus(alice.page, 'While you were away').innerText()).not.toBe('Read')
+    // A second message as a sync point: had the first been marked read, it would be by now.
+    await sendMessage(alice.page, 'Still away?')
+    await expect.poll(async () => (await notifications(bob.page)).length, DEADLINE).toBe(2)
+    await expect.poll(async () => await bob.page.title(), DEADLINE).toBe('(2) BabaCloud Chat')
+    expect(await bob.page.locator('li.in[data-status="received"]').allInnerTexts()).toEqual([expect.stringContaining('While you were away'), expect.stringContaining('Still away?')])
+    expect(await outStatus(alice.page, 'While you were away').innerText()).toBe('Delivered')
     await setHidden(bob.page, false)
-    await outStatus(alice.page, 'While you were away').getByText('Read').waitFor(DEADLINE)
+    for (const text of ['While you were away', 'Still away?']) await outStatus(alice.page, text).getByText('Read').waitFor(DEADLINE)
     await expect.poll(async () => await bob.page.title(), DEADLINE).toBe('BabaCloud Chat')
 
     // Read receipts off: Bob still reads (no unread left), Alice never sees "Read".
