@@ -126,6 +126,11 @@ export class ChatContacts extends LitElement {
       </section>`
   }
 
+  override updated (changed: Map<string, unknown>): void {
+    // Opened from an invite: the one button is where the keyboard starts.
+    if (changed.has('prefill') && this.prefill !== '') this.renderRoot.querySelector<HTMLElement>('[data-testid="invite-confirm"] button, [data-testid="invite-confirm"] a.button')?.focus()
+  }
+
   /** What was typed changed: an earlier error no longer applies. */
   #edited (): void {
     if (this.error !== '') this.error = ''
