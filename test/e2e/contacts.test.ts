@@ -4,6 +4,7 @@
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
 import { createIdentity } from './harness.ts'
+import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 30_000 }
@@ -62,6 +63,9 @@ describeInChromium('web app: adding contacts by @username and invite link', () =
     await carol.page.goto(invite)
     await carol.page.getByRole('button', { name: 'Create my identity' }).click()
     await carol.page.getByRole('heading', { name: 'Add @alice_web?' }).waitFor(DEADLINE)
+    // The one button has the focus: Enter adds.
+    await expect.poll(async () => await carol.page.getByRole('button', { name: 'Add @alice_web' }).evaluate(el => el.matches(':focus'))).toBe(true)
+    await screenshotBothWidths(carol.page, 'invite-confirm')
     await carol.page.getByRole('button', { name: 'Add @alice_web' }).click()
     await carol.page.getByRole('textbox', { name: 'Message' }).waitFor(DEADLINE)
     await carol.page.getByRole('heading', { name: '@alice_web', exact: true }).waitFor()

@@ -8,6 +8,7 @@ import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
 import { addContact, createIdentity, openChat, sendMessage } from './harness.ts'
 import { notifications, setHidden, watchPageState } from './page-state.ts'
+import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
 import type { Page } from 'playwright-core'
 
@@ -62,6 +63,7 @@ describeInChromium('web app: read state, unread counts and notifications', () =>
     expect(await contactOrder(bob.page)).toEqual([aliceId, zed])
     expect(await bob.page.title()).toBe('(2) BabaCloud Chat')
     expect(await outStatus(alice.page, 'First one').innerText()).toBe('Delivered')
+    await screenshotBothWidths(bob.page, 'contacts-unread')
 
     // Bob opens the conversation: both are seen, and Alice sees "Read".
     await aliceRow.click()
@@ -94,6 +96,14 @@ describeInChromium('web app: read state, unread counts and notifications', () =>
     await sendMessage(bob.page, 'Reply after reading')
     await alice.page.locator('li.in', { hasText: 'Reply after reading' }).waitFor(DEADLINE)
     expect(await outStatus(alice.page, 'Quietly read').innerText()).toBe('Delivered')
+
+    // Notifications without the text: only who wrote.
+    await bob.page.goto(`${rv.url}/#/settings`)
+    await bob.page.getByLabel('Show message text in notifications').uncheck()
+    await screenshotBothWidths(bob.page, 'settings-receipts-notifications')
+    await setHidden(bob.page, true)
+    await sendMessage(alice.page, 'Secret plans')
+    await expect.poll(async () => (await notifications(bob.page)).at(-1), DEADLINE).toEqual({ title: 'Alice', body: 'New message' })
     expect(alice.errors).toEqual([])
     expect(bob.errors).toEqual([])
   }, SCENARIO_TIMEOUT)
@@ -135,6 +145,7 @@ describeInChromium('web app: read state, unread counts and notifications', () =>
     await groupRow.click()
     await bob.page.getByRole('heading', { name: 'Book club' }).waitFor()
     await outStatus(alice.page, 'Chapter one tonight?').getByText('Read by 1 of 2').waitFor(DEADLINE)
+    await screenshotBothWidths(alice.page, 'group-read-by')
     await bob.page.goto(`${rv.url}/#/`)
     await expect.poll(async () => await groupRow.locator('[data-testid="unread"]').count(), DEADLINE).toBe(0)
     expect(await bob.page.title()).toBe('BabaCloud Chat')

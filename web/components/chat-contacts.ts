@@ -127,8 +127,8 @@ export class ChatContacts extends LitElement {
   }
 
   override updated (changed: Map<string, unknown>): void {
-    // Opened from an invite: the one button is where the keyboard starts.
-    if (changed.has('prefill') && this.prefill !== '') this.renderRoot.querySelector<HTMLElement>('[data-testid="invite-confirm"] button, [data-testid="invite-confirm"] a.button')?.focus()
+    // Opened from an invite: the one button is where the keyboard starts (once it is enabled).
+    if ((changed.has('prefill') || changed.get('busy') === true) && this.prefill !== '' && !this.busy) this.renderRoot.querySelector<HTMLElement>('[data-testid="invite-confirm"] button, [data-testid="invite-confirm"] a.button')?.focus()
   }
 
   /** What was typed changed: an earlier error no longer applies. */
