@@ -36,7 +36,7 @@ export class SeenWatcher implements ReactiveController {
     if (list == null) return
     if (this.#observing !== list) {
       this.#observer?.disconnect()
-      this.#observer = new IntersectionObserver(this.#onIntersect, { root: list, threshold: 0.5 })
+      this.#observer = new IntersectionObserver(this.#onIntersect, { root: list, threshold: [0, 0.25, 0.5, 0.75, 1] })
       this.#observing = list
     }
     const observer = this.#observer as IntersectionObserver
@@ -48,7 +48,9 @@ export class SeenWatcher implements ReactiveController {
   readonly #onIntersect = (entries: IntersectionObserverEntry[]): void => {
     for (const e of entries) {
       const id = (e.target as HTMLElement).dataset.id ?? ''
-      if (e.isIntersecting) this.#inView.add(id)
+      // Half of it shows, or it fills half the list (a message taller than the list).
+      const seen = e.isIntersecting && (e.intersectionRatio >= 0.5 || (e.rootBounds != null && e.intersectionRect.height >= e.rootBounds.height / 2))
+      if (seen) this.#inView.add(id)
       else this.#inView.delete(id)
     }
     this.#report()

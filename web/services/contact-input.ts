@@ -8,7 +8,7 @@ import { peerIdFromInvite } from './routes.ts'
 import type { AccountClient } from '../../protocol/account/account-client.ts'
 
 /** The username rule in words, shown next to the field and in errors. */
-export const USERNAME_RULE = '3 to 32 characters: lowercase letters a–z, digits 0–9 and _'
+export const USERNAME_RULE = '3 to 32 characters: lowercase letters a–z, digits 0–9 and the underscore (_)'
 
 export class ContactInputError extends Error {
   override readonly name = 'ContactInputError'
