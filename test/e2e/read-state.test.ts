@@ -108,6 +108,34 @@ describeInChromium('web app: read state, unread counts and notifications', () =>
     expect(bob.errors).toEqual([])
   }, SCENARIO_TIMEOUT)
 
+  it('marks read only what was in view: the older messages once scrolled to', async () => {
+    const rv = await start()
+    const alice = await browser()
+    const bob = await browser()
+    await alice.page.goto(rv.url)
+    await bob.page.goto(rv.url)
+    const aliceId = await createIdentity(alice.page)
+    const bobId = await createIdentity(bob.page)
+    for (const p of [alice.page, bob.page]) await p.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
+    await addContact(alice.page, bobId, 'Bob')
+    await bob.page.goto(`${rv.url}/#/`)
+    const texts = Array.from({ length: 24 }, (_, i) => `Line ${i + 1} of 24`)
+    for (const text of texts) await sendMessage(alice.page, text)
+    await outStatus(alice.page, 'Line 24 of 24').getByText('Delivered').waitFor(DEADLINE)
+
+    // Bob opens the conversation at its end: the last lines are read, the first not yet.
+    await openChat(bob.page, rv.url, aliceId)
+    await outStatus(alice.page, 'Line 24 of 24').getByText('Read').waitFor(DEADLINE)
+    await expect.poll(async () => await bob.page.locator('li.in[data-status="read"]').count(), DEADLINE).toBeGreaterThan(0)
+    expect(await outStatus(alice.page, 'Line 1 of 24').innerText()).toBe('Delivered')
+    expect(await bob.page.locator('li.in[data-status="received"]', { hasText: 'Line 1 of 24' }).count()).toBe(1)
+
+    // Scrolled to the top, the first line is read too.
+    await bob.page.locator('li.in', { hasText: 'Line 1 of 24' }).first().scrollIntoViewIfNeeded()
+    await outStatus(alice.page, 'Line 1 of 24').getByText('Read').waitFor(DEADLINE)
+    expect(bob.errors).toEqual([])
+  }, SCENARIO_TIMEOUT)
+
   it('a group message shows by how many members it was delivered and read', async () => {
     const rv = await start()
     const alice = await browser()
