@@ -1,5 +1,6 @@
-// What happens when a message arrives while a network session runs: the conversation list's summary
-// of a group is re-read (the group plugin stores its messages itself), the group message's author
+// What happens when a message arrives (or goes) while a network session runs: the conversation
+// list's summary of a group is re-read (the group plugin stores its messages itself), as is a 1:1
+// conversation's after a deletion; the group message's author
 // gets a delivery receipt, and the person is told (alerts.ts) unless the conversation is in view.
 import { previewOf } from './conversation-summaries.ts'
 import type { Alerts } from './alerts.ts'
@@ -30,8 +31,10 @@ export function followArrivals (init: ArrivalsInit): void {
     const seen = visible() && open?.kind === 'peer' && open.peer === m.peer
     alerts.arrived({ title: nameOf(local, m.peer), text: previewOf(m), hash: `#/chat/${m.peer}`, seen })
   })
+  // A deleted message may have been the last or an unread one.
+  session.client.addEventListener('deleted', ({ detail }) => { void local.conversationChanged({ peer: detail.peer }) })
   session.groups.addEventListener('message', ({ detail: g }) => {
-    void local.groupChanged(g.groupId)
+    void local.conversationChanged({ group: g.groupId })
     void (async () => {
       const stored = await local.store.getMessage(g.id)
       if (stored != null) await session.client.parts.receipts.groups.send([stored], 'delivered')

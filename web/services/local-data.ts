@@ -105,9 +105,13 @@ export class LocalData extends EventTarget {
     this.#changed()
   }
 
-  /** A group's messages changed in the store (the group plugin writes them): its summary is re-read. */
-  async groupChanged (groupId: string): Promise<void> {
-    await this.summaries.reloadGroup(groupId)
+  /**
+   * A conversation changed in the store behind the client's `message:changed` (the group plugin
+   * writes group messages, a deletion removes one): its summary is re-read.
+   */
+  async conversationChanged (target: { group: string } | { peer: string }): Promise<void> {
+    if ('group' in target) await this.summaries.reloadGroup(target.group)
+    else await this.summaries.reloadPeer(target.peer)
     this.#changed()
   }
 
