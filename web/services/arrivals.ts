@@ -1,7 +1,7 @@
 // What happens when a message arrives (or goes) while a network session runs: the conversation
 // list's summary of a group is re-read (the group plugin stores its messages itself), as is a 1:1
-// conversation's after a deletion; the group message's author
-// gets a delivery receipt, and the person is told (alerts.ts) unless the conversation is in view.
+// conversation's after a deletion; a group message's author gets a delivery receipt; and the person
+// is told (alerts.ts) unless the conversation is in view.
 import { previewOf } from './conversation-summaries.ts'
 import type { Alerts } from './alerts.ts'
 import type { ConversationTarget } from './conversation-model.ts'
