@@ -282,9 +282,12 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     return this.parts.sessions.safetyNumber(typeof peer === 'string' ? parsePeerId(peer) : peer)
   }
 
-  /** Marks received messages read and sends read receipts to their senders; returns how many changed. */
-  async markRead (ids: string[]): Promise<number> {
-    return await this.parts.receipts.markRead(ids)
+  /**
+   * Marks received messages read and sends read receipts to their senders (group messages: to their
+   * authors), unless `receipts: false`; returns how many changed.
+   */
+  async markRead (ids: string[], options: { receipts?: boolean } = {}): Promise<number> {
+    return await this.parts.receipts.markRead(ids, options)
   }
 
   /** Deletes a message on this device only (a queued one is not sent any more). */

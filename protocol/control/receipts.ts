@@ -2,6 +2,7 @@
 // outbox so they are retried until acked, like messages. A receipt only moves the status of a
 // message its receiver sent to the receipt's author, and only forward (the store's status rule).
 import { chunks, decodeIds, encodeIds } from './control-ids.ts'
+import { GroupReceipts } from './group-receipts.ts'
 import type { ControlMessage, ControlRegistry } from './types.ts'
 import type { ChatMessage } from '../messages/message.ts'
 import type { ContactTrust } from '../session/contact-trust.ts'
@@ -27,13 +28,21 @@ export async function speaksFor (trust: ContactTrust, peer: string, from: PeerId
   return device?.contact === peer && device.state === 'trusted'
 }
 
+export interface MarkReadOptions {
+  /** Tell the senders (default true); false when the person turned read receipts off. */
+  receipts?: boolean
+}
+
 export class Receipts {
   readonly #c: ReceiptsComponents
+  /** Receipts for group messages: per member, to the message's author. */
+  readonly groups: GroupReceipts
   /** Delivery receipts owed per sender, queued in the outbox at the next `commit()`. */
   readonly #owed = new Map<string, string[]>()
 
   constructor (components: ReceiptsComponents) {
     this.#c = components
+    this.groups = new GroupReceipts(components)
     components.control.handle(DELIVERED_RECEIPT, async m => { await this.#onReceipt(m, 'delivered') })
     components.control.handle(READ_RECEIPT, async m => { await this.#onReceipt(m, 'read') })
   }
@@ -55,9 +64,10 @@ export class Receipts {
     }
   }
 
-  /** Marks received messages read here and tells each sender; returns how many changed. */
-  async markRead (ids: string[]): Promise<number> {
+  /** Marks received messages read here and tells each sender (unless told not to); returns how many changed. */
+  async markRead (ids: string[], options: MarkReadOptions = {}): Promise<number> {
     const bySender = new Map<string, string[]>()
+    const inGroups: ChatMessage[] = []
     let count = 0
     for (const id of ids) {
       const m = await this.#c.store.getMessage(id)
@@ -66,9 +76,12 @@ export class Receipts {
       if (changed == null) continue
       this.#c.onChanged(changed)
       count++
-      // Read here, but no 1:1 receipt for a group message: its author did not send it to us alone.
-      if (m.group == null) bySender.set(m.peer, [...bySender.get(m.peer) ?? [], id])
+      // A group message's author hears it as one member of several (group-receipts.ts).
+      if (m.group != null) inGroups.push(m)
+      else bySender.set(m.peer, [...bySender.get(m.peer) ?? [], id])
     }
+    if (options.receipts === false) return count
+    await this.groups.send(inGroups, 'read')
     for (const [peer, list] of bySender) {
       for (const batch of chunks(list)) await this.#c.control.queueControl(peer, READ_RECEIPT, encodeIds(batch))
     }

@@ -3,7 +3,7 @@
 // and a deposit whose ack was lost, retried with the same envelope id, reaching the recipient once.
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
-import { addContact, createIdentity, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage } from './harness.ts'
+import { ARRIVED, addContact, createIdentity, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage } from './harness.ts'
 import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 20_000 }
@@ -75,7 +75,7 @@ describeInChromium('web app: delivery status on screen', () => {
     await openChat(again.page, rv.url, aliceId)
     await again.page.locator('li.in[data-id]').waitFor(DEADLINE)
     // The recipient's receipt moves the sender's tick on without a reload.
-    await alice.page.locator(`li.out[data-id="${id ?? ''}"][data-status="delivered"]`).waitFor(DEADLINE)
+    await alice.page.locator(`li.out[data-id="${id ?? ''}"]${ARRIVED}`).waitFor(DEADLINE)
     expect(await messageTexts(again.page)).toEqual(['Only once, please'])
     expect(await messageItems(again.page).count()).toBe(1)
     expect(await messageItems(alice.page).count()).toBe(1)

@@ -98,6 +98,9 @@ export async function sendMessage (page: Page, text: string): Promise<void> {
   await box.press('Enter')
 }
 
+/** An own message the recipient has: delivered, or read already when their screen showed it. */
+export const ARRIVED = ':is([data-status="delivered"], [data-status="read"])'
+
 export function messageItems (page: Page): ReturnType<Page['locator']> {
   return page.locator('[data-testid="messages"] li[data-id]')
 }

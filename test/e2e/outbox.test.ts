@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import { describeInChromium, launchBrowser, removeDir } from '../helpers/browser.ts'
-import { addContact, boundAddresses, buildWebApp, createIdentity, disposeWebApp, messageItems, messageTexts, openChat, sendMessage, startRendezvous } from './harness.ts'
+import { ARRIVED, addContact, boundAddresses, buildWebApp, createIdentity, disposeWebApp, messageItems, messageTexts, openChat, sendMessage, startRendezvous } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
 import type { RunningRendezvous } from './harness.ts'
@@ -111,7 +111,7 @@ describeInChromium('web app: outbox', () => {
     // Bob's reopened app gets its relay reservation on the restarted node: Alice's reply goes live.
     await bobAgain.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
     await sendMessage(aliceAgain.page, 'got both')
-    await aliceAgain.page.locator('li.out[data-status="delivered"]').waitFor(DEADLINE)
+    await aliceAgain.page.locator(`li.out${ARRIVED}`).waitFor(DEADLINE)
     await bobAgain.page.locator('li.in[data-id]').waitFor(DEADLINE)
     expect(await messageTexts(bobAgain.page)).toEqual(['written while the node was down', 'and this one survives a reload', 'got both'])
 

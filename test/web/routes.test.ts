@@ -1,6 +1,6 @@
 // The web app's hash routes, including the group screens.
 import { expect, it } from 'vitest'
-import { parseRoute } from '../../web/services/routes.ts'
+import { inviteLink, parseRoute, peerIdFromInvite } from '../../web/services/routes.ts'
 
 it('parses every route, group ones included', () => {
   expect(parseRoute('')).toEqual({ name: 'contacts' })
@@ -10,4 +10,15 @@ it('parses every route, group ones included', () => {
   expect(parseRoute('#/group/')).toEqual({ name: 'contacts' })
   expect(parseRoute('#/groups')).toEqual({ name: 'contacts' })
   expect(parseRoute('#/settings')).toEqual({ name: 'settings' })
+})
+
+it('reads an invite link with and without the name it gives, and builds one', () => {
+  expect(parseRoute('#/invite/12D3KooWabc')).toEqual({ name: 'contacts', invite: '12D3KooWabc' })
+  expect(parseRoute('#/invite/12D3KooWabc/%40alice_web')).toEqual({ name: 'contacts', invite: '12D3KooWabc', inviteName: '@alice_web' })
+  // A malformed escape is shown as typed instead of breaking the page.
+  expect(parseRoute('#/invite/12D3KooWabc/%E0%A4%A')).toEqual({ name: 'contacts', invite: '12D3KooWabc', inviteName: '%E0%A4%A' })
+  const page = { origin: 'https://chat.example', pathname: '/' }
+  expect(inviteLink(page, '12D3KooWabc')).toBe('https://chat.example/#/invite/12D3KooWabc')
+  expect(inviteLink(page, '12D3KooWabc', '@alice_web')).toBe('https://chat.example/#/invite/12D3KooWabc/%40alice_web')
+  expect(peerIdFromInvite(inviteLink(page, '12D3KooWabc', '@alice_web'))).toBe('12D3KooWabc')
 })

@@ -6,11 +6,12 @@ import { LitElement, css, html } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { errorMessage } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
+import { unreadTitle } from './conversation-line.ts'
 import { conversationContext, localContext, sessionContext } from '../contexts.ts'
 import { OFFLINE_ACCOUNT } from '../services/view-model.ts'
 import { ChatService } from '../services/chat-service.ts'
 import { datedFileName, downloadJson } from './download.ts'
-import { inviteLink, parseRoute, peerIdFromInvite } from '../services/routes.ts'
+import { inviteLink, parseRoute } from '../services/routes.ts'
 import { controls, tokens } from '../styles/tokens.ts'
 import './chat-connection-indicator.ts'
 import './chat-contacts.ts'
@@ -27,6 +28,8 @@ import type { LeaveGroupEvent } from '../events/leave-group-event.ts'
 import type { SendAttachmentEvent } from '../events/send-attachment-event.ts'
 import type { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
 import type { AddContactEvent } from '../events/add-contact-event.ts'
+import type { MessagesSeenEvent } from '../events/messages-seen-event.ts'
+import type { PreferenceChangeEvent } from '../events/preference-events.ts'
 import type { SendMessageEvent } from '../events/send-message-event.ts'
 import type { SignUpEvent } from '../events/account-events.ts'
 import type { ConversationTarget } from '../services/conversation-model.ts'
@@ -81,6 +84,7 @@ export class ChatApp extends LitElement {
   @state() private addError = ''
   @state() private exportNote = ''
   @state() private groupError = ''
+  @state() private permission = this.service.alerts.permission
 
   override connectedCallback (): void {
     super.connectedCallback()
@@ -115,6 +119,8 @@ export class ChatApp extends LitElement {
       account: session != null && session.rendezvous === 'online' ? session.account.view : OFFLINE_ACCOUNT
     })
     this.#onConversation()
+    // "(3) BabaCloud Chat": unread messages in every conversation.
+    document.title = unreadTitle(local?.summaries.totalUnread ?? 0)
     this.requestUpdate()
   }
 
@@ -150,7 +156,15 @@ export class ChatApp extends LitElement {
   }
 
   get #inviteLink (): string {
-    return inviteLink(location, this.service.peerId ?? '')
+    // Signed up: the invite names the account, so the other person is asked "Add @name?".
+    const username = this.service.session?.account.view.account?.profile?.username
+    return inviteLink(location, this.service.peerId ?? '', username != null && username !== '' ? `@${username}` : undefined)
+  }
+
+  readonly #seen = (e: MessagesSeenEvent): void => { this.service.reads.seen(e.ids) }
+
+  async #requestNotifications (): Promise<void> {
+    this.permission = await this.service.alerts.requestPermission()
   }
 
   override willUpdate (): void {
@@ -204,6 +218,9 @@ export class ChatApp extends LitElement {
       case 'settings':
         return html`<chat-settings .peerId=${s.peerId ?? ''} .inviteLink=${this.#inviteLink} .exportNote=${this.exportNote}
           .policy=${local.policy.isNew ? local.policy.current : undefined} .policyAcknowledged=${local.policy.acknowledged}
+          .preferences=${local.preferences.current} .permission=${this.permission}
+          @preference-change=${(e: PreferenceChangeEvent) => { void local.preferences.set(e.change) }}
+          @request-notifications=${() => { void this.#requestNotifications() }}
           @export-data=${this.#export} @delete-data=${this.#delete}
           @sign-up=${(e: SignUpEvent) => { void s.session?.account.signUp(e.username, e.birthDate, { type: 'web', os: navigator.platform, clientVersion: '0.1.0' }) }}
           @export-account=${this.#exportAccount} @delete-account=${() => { void s.session?.account.delete() }}
@@ -213,17 +230,20 @@ export class ChatApp extends LitElement {
           @create-group=${this.#createGroup}></chat-group-create>`
       case 'group':
         return html`<chat-group-conversation .group=${local.groups.find(g => g.id === r.groupId)} .contacts=${local.contacts}
-          .me=${s.peerId ?? ''} @send-group-message=${(e: SendGroupMessageEvent) => { void s.sendGroup(e.groupId, e.text) }}
+          .me=${s.peerId ?? ''} .showRead=${local.preferences.current.readReceipts} @messages-seen=${this.#seen}
+          @send-group-message=${(e: SendGroupMessageEvent) => { this.#afterSend(); void s.sendGroup(e.groupId, e.text) }}
           @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup}></chat-group-conversation>`
       case 'chat':
         if (!isPeerId(r.peer)) {
           return html`<p class="error" role="alert">This link does not name a BabaCloud contact. <a href="#/">Back to contacts</a></p>`
         }
         return html`<chat-conversation .peer=${r.peer} .contact=${local.contacts.find(c => c.peerId === r.peer)}
-          .safetyNumber=${local.safetyNumber(r.peer)} @send-message=${this.#send}
+          .safetyNumber=${local.safetyNumber(r.peer)} .showRead=${local.preferences.current.readReceipts}
+          @messages-seen=${this.#seen} @send-message=${this.#send}
           @send-attachment=${this.#sendAttachment}></chat-conversation>`
       default:
-        return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .prefill=${r.invite ?? ''} .error=${this.addError}
+        return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .summaries=${local.summaries.all()}
+          .prefill=${r.invite ?? ''} .inviteName=${r.inviteName ?? ''} .error=${this.addError}
           .busy=${this.busy} @add-contact=${this.#addContact}></chat-contacts>`
     }
   }
@@ -244,14 +264,10 @@ export class ChatApp extends LitElement {
     this.busy = true
     this.addError = ''
     try {
-      const local = this.service.local
-      if (local == null) return
-      const contact = await local.addContact(peerIdFromInvite(e.input), e.nickname)
-      location.hash = `#/chat/${contact.peerId}`
+      const contact = await this.service.addContact(e.input, e.nickname)
+      if (contact != null) location.hash = `#/chat/${contact.peerId}`
     } catch (err) {
-      this.addError = err instanceof Error && err.name === 'InvalidPeerIdError'
-        ? 'That is not a PeerId or invite link of a BabaCloud device.'
-        : errorMessage(err)
+      this.addError = errorMessage(err)
     } finally {
       this.busy = false
     }
@@ -289,7 +305,14 @@ export class ChatApp extends LitElement {
   }
 
   async #send (e: SendMessageEvent): Promise<void> {
+    this.#afterSend()
     await this.service.send(e.peer, e.text)
+  }
+
+  /** The person just sent something: the moment to ask once for notifications (never on load). */
+  #afterSend (): void {
+    this.service.alerts.askAfterFirstSend()
+    void Promise.resolve().then(() => { this.permission = this.service.alerts.permission })
   }
 
   async #sendAttachment (e: SendAttachmentEvent): Promise<void> {

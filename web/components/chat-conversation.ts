@@ -9,6 +9,7 @@ import { conversationContext } from '../contexts.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
 import { attachmentView, paperclipIcon } from './message-parts.ts'
+import { SeenWatcher } from './seen-watcher.ts'
 import './chat-safety-number.ts'
 import type { ChatSafetyNumber } from './chat-safety-number.ts'
 import type { ViewMessage } from '../services/view-model.ts'
@@ -66,10 +67,14 @@ export class ChatConversation extends LitElement {
   @property({ attribute: false }) messages: ViewMessage[] = []
   /** The formatted safety number with this contact (empty until known). */
   @property() safetyNumber = ''
+  /** Off when the person turned read receipts off: then others' "Read" shows as "Delivered". */
+  @property({ type: Boolean }) showRead = true
   @query('#composer') private composer?: HTMLTextAreaElement
   @query('#attach-input') private fileInput?: HTMLInputElement
   @query('chat-safety-number') private safetyDialog?: ChatSafetyNumber
   @query('ol') private list?: HTMLOListElement
+  /** Reports the unread messages in view (the app marks them read). */
+  readonly seen = new SeenWatcher(this, () => this.list)
 
   override render (): unknown {
     const name = this.contact?.nickname != null && this.contact.nickname !== '' ? this.contact.nickname : 'Unnamed contact'
@@ -83,17 +88,7 @@ export class ChatConversation extends LitElement {
       <chat-safety-number .name=${name} .number=${this.safetyNumber}></chat-safety-number>
       <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages">
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}
-        ${this.messages.map(m => html`
-          <li class=${m.direction} data-id=${m.id} data-status=${m.status} data-path=${m.path ?? nothing}>
-            <span class="visually-hidden">${m.direction === 'out' ? 'You' : name}:</span>
-            ${m.attachment != null ? attachmentView(m.attachment) : nothing}
-            ${m.text !== '' || m.attachment == null ? html`<p class="text">${m.text}</p>` : nothing}
-            <span class="meta">
-              <time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>
-              ${m.direction === 'out' ? html` · <span class="status">${STATUS_LABEL[m.status]}</span>` : nothing}
-              ${m.path != null && m.path !== 'mailbox' && (m.status === 'delivered' || m.status === 'received') ? ` · ${PATH_LABEL[m.path]}` : nothing}
-            </span>
-          </li>`)}
+        ${this.messages.map(m => this.#message(m, name))}
       </ol>
       <form @submit=${this.#submit}>
         <div class="composer">
@@ -108,6 +103,21 @@ export class ChatConversation extends LitElement {
         <button type="submit">Send</button>
       </form>
     `
+  }
+
+  #message (m: ViewMessage, name: string): unknown {
+    const status = m.status === 'read' && m.direction === 'out' && !this.showRead ? 'delivered' : m.status
+    return html`
+      <li class=${m.direction} data-id=${m.id} data-status=${status} data-path=${m.path ?? nothing}>
+        <span class="visually-hidden">${m.direction === 'out' ? 'You' : name}:</span>
+        ${m.attachment != null ? attachmentView(m.attachment) : nothing}
+        ${m.text !== '' || m.attachment == null ? html`<p class="text">${m.text}</p>` : nothing}
+        <span class="meta">
+          <time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>
+          ${m.direction === 'out' ? html` · <span class="status">${STATUS_LABEL[status]}</span>` : nothing}
+          ${m.path != null && m.path !== 'mailbox' && (m.status === 'delivered' || m.status === 'received') ? ` · ${PATH_LABEL[m.path]}` : nothing}
+        </span>
+      </li>`
   }
 
   override firstUpdated (): void {

@@ -9,12 +9,24 @@ import { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
 import { conversationContext } from '../contexts.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
+import { SeenWatcher } from './seen-watcher.ts'
 import type { ViewGroup, ViewMessage } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
-const STATUS: Partial<Record<ViewMessage['status'], string>> = { sent: 'Sending…', queued: 'Waiting', stored: 'Sent', failed: 'Not sent', delivered: 'Sent' }
+const STATUS: Partial<Record<ViewMessage['status'], string>> = { sent: 'Sending…', queued: 'Waiting', failed: 'Not sent' }
+
+/** An own group message's status by member: "Read by 2 of 3", "Delivered to 1 of 3", "Sent". */
+function groupStatus (m: ViewMessage, showRead: boolean): string {
+  const early = STATUS[m.status]
+  if (early != null) return early
+  const r = m.receipts
+  if (r == null) return 'Sent'
+  if (showRead && r.read > 0) return `Read by ${r.read} of ${r.of}`
+  if (r.delivered > 0) return `Delivered to ${r.delivered} of ${r.of}`
+  return 'Sent'
+}
 
 @customElement('chat-group-conversation')
 export class ChatGroupConversation extends LitElement {
@@ -56,9 +68,13 @@ export class ChatGroupConversation extends LitElement {
   @property({ attribute: false }) messages: ViewMessage[] = []
   /** This device's PeerId. */
   @property() me = ''
+  /** Off when the person turned read receipts off: only deliveries are shown. */
+  @property({ type: Boolean }) showRead = true
   @query('#group-composer') private composer?: HTMLTextAreaElement
   @query('#invite-member') private inviteSelect?: HTMLSelectElement
   @query('ol') private list?: HTMLOListElement
+  /** Reports the unread messages in view (the app marks them read). */
+  readonly seen = new SeenWatcher(this, () => this.list)
 
   #name (peer: string | undefined): string {
     if (peer == null || peer === '') return 'Unknown member'
@@ -99,7 +115,7 @@ export class ChatGroupConversation extends LitElement {
           <li class=${m.direction} data-id=${m.id} data-status=${m.status} data-from=${m.from ?? ''}>
             <span class="from">${this.#name(m.from)}</span>
             <p class="text">${m.text}</p>
-            <span class="meta"><time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${m.direction === 'out' && STATUS[m.status] != null ? ` · ${STATUS[m.status]}` : nothing}</span>
+            <span class="meta"><time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${m.direction === 'out' ? html` · <span class="status">${groupStatus(m, this.showRead)}</span>` : nothing}</span>
           </li>`)}
       </ol>
       ${g.member

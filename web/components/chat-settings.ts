@@ -1,5 +1,5 @@
 // Settings: the privacy-policy notice, this device's identity and invite, the account at the node,
-// export of local data, and deleting it all.
+// receipts and notifications, export of local data, and deleting it all.
 import { LitElement, css, html } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { DeleteDataEvent } from '../events/delete-data-event.ts'
@@ -8,6 +8,9 @@ import { controls } from '../styles/tokens.ts'
 import './chat-account.ts'
 import './chat-invite-card.ts'
 import './chat-policy-notice.ts'
+import './chat-preferences.ts'
+import type { NotificationPermissionState } from '../services/alerts.ts'
+import type { Preferences } from '../services/preferences.ts'
 
 @customElement('chat-settings')
 export class ChatSettings extends LitElement {
@@ -22,6 +25,8 @@ export class ChatSettings extends LitElement {
   /** Set while the node's policy is newer than the one acknowledged here. */
   @property({ attribute: false }) policy?: { version: number, text: string }
   @property({ type: Number }) policyAcknowledged = 0
+  @property({ attribute: false }) preferences?: Preferences
+  @property() permission: NotificationPermissionState = 'default'
   @state() private confirming = false
 
   override render (): unknown {
@@ -33,6 +38,7 @@ export class ChatSettings extends LitElement {
         <chat-invite-card .peerId=${this.peerId} .inviteLink=${this.inviteLink}></chat-invite-card>
       </section>
       <chat-account></chat-account>
+      <chat-preferences .preferences=${this.preferences} .permission=${this.permission}></chat-preferences>
       <section class="card" aria-labelledby="data-title">
         <h3 id="data-title">Your data on this device</h3>
         <p>Export your contacts and message history as a JSON file. Your secret key is not included.</p>

@@ -1,4 +1,4 @@
-/** Add (or rename) a contact; `input` is a PeerId or an invite link, as typed. */
+/** Add (or rename) a contact; `input` is a PeerId, an invite link or an @username, as typed. */
 export class AddContactEvent extends Event {
   static readonly eventName = 'add-contact' as const
   readonly input: string

@@ -4,14 +4,21 @@
 // (again, with a backoff, while the node cannot be reached) and swaps the conversation model when
 // the screen changes. `change` says its state or a list moved; the conversation model has its own.
 import { errorMessage } from '../../protocol/errors.ts'
+import { Alerts } from './alerts.ts'
+import { followArrivals } from './arrivals.ts'
 import { Backoff } from './backoff.ts'
+import { resolveContactInput } from './contact-input.ts'
 import { ConversationModel } from './conversation-model.ts'
 import { LocalData } from './local-data.ts'
+import { DEFAULT_PREFERENCES } from './preferences.ts'
+import { ReadMarker } from './read-marker.ts'
 import { LaunchError, launchSession } from './session-launch.ts'
 import { holdTabLock } from './tab-lock.ts'
 import type { ConversationTarget } from './conversation-model.ts'
 import type { NetworkSession, RendezvousState } from './network-session.ts'
 import type { DeliveryPath } from '../../protocol/delivery/path.ts'
+import type { Preferences } from './preferences.ts'
+import type { Contact } from '../store/app-db.ts'
 
 export type Phase = 'loading' | 'first-run' | 'ready' | 'failed'
 export type { RendezvousState } from './network-session.ts'
@@ -26,6 +33,8 @@ export class ChatService extends EventTarget {
   local?: LocalData
   session?: NetworkSession
   conversation?: ConversationModel
+  readonly alerts = new Alerts(() => this.#preferences)
+  readonly reads = new ReadMarker(() => this.#preferences)
   /** Before a session runs: whether one is being started or could not be. */
   #launchState: RendezvousState = 'connecting'
   /** The conversation on screen, also before local data is open. */
@@ -56,6 +65,10 @@ export class ChatService extends EventTarget {
       this.phase = 'failed'
       this.setNotice(`Local storage is unavailable: ${errorMessage(err)}`)
     }
+  }
+
+  get #preferences (): Preferences {
+    return this.local?.preferences.current ?? DEFAULT_PREFERENCES
   }
 
   get rendezvous (): RendezvousState {
@@ -100,6 +113,8 @@ export class ChatService extends EventTarget {
       session.addEventListener('change', this.#changed)
       this.conversation?.follow(session)
       session.setActiveConversation(this.#activePeer())
+      followArrivals({ session, local, alerts: this.alerts, open: () => this.#target })
+      this.reads.attach(session.client)
       this.#changed()
       await session.start()
     } catch (err) {
@@ -155,6 +170,13 @@ export class ChatService extends EventTarget {
     await this.local.ensureContact(peer)
     if (this.session == null) await this.local.queueOffline(peer, text)
     else await this.session.send(peer, text)
+  }
+
+  /** Adds a contact from a PeerId, an invite link or an @username (resolved at the node). */
+  async addContact (input: string, nickname: string): Promise<Contact | undefined> {
+    if (this.local == null) return undefined
+    const found = await resolveContactInput(input, this.session?.rendezvous === 'online' ? this.session.client.accounts : undefined)
+    return await this.local.addContact(found.peerId, nickname.trim() !== '' ? nickname : found.suggestedName)
   }
 
   async sendGroup (groupId: string, text: string): Promise<void> {

@@ -70,6 +70,11 @@ export class ConversationModel extends EventTarget {
 
   readonly #onMessage = (evt: Event): void => {
     const m = (evt as CustomEvent<ViewMessage>).detail
+    // A group's own message changed (a member's receipt): its counts are re-read with the history.
+    if (this.target.kind === 'group') {
+      if (m.group === this.target.groupId && m.direction === 'out') void this.reload()
+      return
+    }
     // A group message's `peer` is its author: it never belongs on the 1:1 screen with that member.
     if (this.target.kind !== 'peer' || m.group != null || m.peer !== this.target.peer) return
     if (!this.loaded) this.#sinceLoad.push(m)

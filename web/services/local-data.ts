@@ -9,6 +9,8 @@ import { deleteAppDb, openAppDb } from '../store/app-db.ts'
 import { IdbChatStore } from '../store/idb-chat-store.ts'
 import { groupMessages, listGroups } from './group-history.ts'
 import { PolicyState } from './policy-state.ts'
+import { ConversationSummaries } from './conversation-summaries.ts'
+import { PreferenceStore } from './preferences.ts'
 import { peerIdFromInvite } from './routes.ts'
 import { SafetyNumbers } from './safety-numbers.ts'
 import { toView } from './view-model.ts'
@@ -34,6 +36,9 @@ export class LocalData extends EventTarget {
   readonly store: IdbChatStore
   readonly files: WebAttachments
   readonly policy: PolicyState
+  readonly preferences: PreferenceStore
+  /** Unread counts, last messages and activity per conversation, for the list and the title. */
+  readonly summaries: ConversationSummaries
   identity?: DeviceIdentity
   contacts: Contact[] = []
   groups: ViewGroup[] = []
@@ -47,6 +52,8 @@ export class LocalData extends EventTarget {
     this.data = new AppData(db)
     this.store = new IdbChatStore(db)
     this.policy = new PolicyState(this.data, () => { this.#changed() })
+    this.preferences = new PreferenceStore(this.data, () => { this.#changed() })
+    this.summaries = new ConversationSummaries(this.store)
     this.files = new WebAttachments({
       db,
       store: this.store,
@@ -63,6 +70,8 @@ export class LocalData extends EventTarget {
     const local = new LocalData(db, events)
     const record = await local.data.loadIdentity()
     if (record != null) local.identity = await DeviceIdentity.fromSeed(record.seed)
+    await local.preferences.load()
+    await local.summaries.load()
     return local
   }
 
@@ -86,15 +95,24 @@ export class LocalData extends EventTarget {
     this.#changed()
   }
 
-  /** A message was added or moved: announced as the screen shows it; only the outbox count is re-read. */
+  /** A message was added or moved: announced as the screen shows it; the outbox count is re-read. */
   async messageChanged (message: ChatMessage): Promise<void> {
+    this.summaries.apply(message)
     const [view] = await this.files.attach([toView(message)])
     this.dispatchEvent(new CustomEvent<ViewMessage>('message:changed', { detail: view }))
-    const count = await this.#countOutbox()
-    if (count !== this.outboxCount) {
-      this.outboxCount = count
-      this.#changed()
-    }
+    this.outboxCount = await this.#countOutbox()
+    // The list's unread counts and previews follow every message.
+    this.#changed()
+  }
+
+  /**
+   * A conversation changed in the store behind the client's `message:changed` (the group plugin
+   * writes group messages, a deletion removes one): its summary is re-read.
+   */
+  async conversationChanged (target: { group: string } | { peer: string }): Promise<void> {
+    if ('group' in target) await this.summaries.reloadGroup(target.group)
+    else await this.summaries.reloadPeer(target.peer)
+    this.#changed()
   }
 
   /** Adds someone who wrote first, without a nickname (left to the user). */

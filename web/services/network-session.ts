@@ -38,6 +38,7 @@ export interface NetworkSessionInit {
 export class NetworkSession extends EventTarget {
   rendezvous: RendezvousState = 'connecting'
   readonly client: ChatClient
+  readonly groups: GroupClient
   readonly groupActions: GroupActions
   readonly account: AccountState
   readonly #init: NetworkSessionInit
@@ -50,6 +51,7 @@ export class NetworkSession extends EventTarget {
     super()
     this.#init = init
     this.client = init.client
+    this.groups = init.groups
     this.groupActions = new GroupActions(init.groups, async () => { await init.local.refresh() })
     this.account = new AccountState(init.client.accounts as NonNullable<ChatClient['accounts']>, () => { this.#changed() })
   }

@@ -1,8 +1,8 @@
-// The app's hash routes: `#/`, `#/invite/<peerId>`, `#/welcome`, `#/chat/<peerId>`, `#/groups/new`,
+// The app's hash routes: `#/`, `#/invite/<peerId>[/<name>]`, `#/welcome`, `#/chat/<peerId>`, `#/groups/new`,
 // `#/group/<groupId>`, `#/settings`.
 
 export type Route =
-  | { name: 'contacts', invite?: string }
+  | { name: 'contacts', invite?: string, inviteName?: string }
   | { name: 'welcome' }
   | { name: 'chat', peer: string }
   | { name: 'settings' }
@@ -10,14 +10,26 @@ export type Route =
   | { name: 'group', groupId: string }
 
 export function parseRoute (hash: string): Route {
-  const [, first, second] = hash.replace(/^#/, '').split('/')
+  const [, first, second, third] = hash.replace(/^#/, '').split('/')
   if (first === 'chat' && second != null && second !== '') return { name: 'chat', peer: decodeURIComponent(second) }
-  if (first === 'invite' && second != null && second !== '') return { name: 'contacts', invite: decodeURIComponent(second) }
+  if (first === 'invite' && second != null && second !== '') {
+    const inviteName = third != null && third !== '' ? safeDecode(third).slice(0, 80) : undefined
+    return { name: 'contacts', invite: decodeURIComponent(second), ...(inviteName != null ? { inviteName } : {}) }
+  }
   if (first === 'group' && second != null && second !== '') return { name: 'group', groupId: decodeURIComponent(second) }
   if (first === 'groups' && second === 'new') return { name: 'new-group' }
   if (first === 'settings') return { name: 'settings' }
   if (first === 'welcome') return { name: 'welcome' }
   return { name: 'contacts' }
+}
+
+/** A malformed escape shows as typed rather than breaking the page. */
+function safeDecode (text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }
 
 /** Accepts a bare PeerId or an invite link `…#/invite/<peerId>`. */
@@ -26,6 +38,7 @@ export function peerIdFromInvite (input: string): string {
   return (m?.[1] ?? input).trim()
 }
 
-export function inviteLink (page: { origin: string, pathname: string }, peerId: string): string {
-  return `${page.origin}${page.pathname}#/invite/${peerId}`
+/** The link others open to add this device; `name` (the account's @username) is shown to them. */
+export function inviteLink (page: { origin: string, pathname: string }, peerId: string, name?: string): string {
+  return `${page.origin}${page.pathname}#/invite/${peerId}${name != null && name !== '' ? `/${encodeURIComponent(name)}` : ''}`
 }

@@ -16,6 +16,8 @@ export interface ViewMessage extends Omit<ChatMessage, 'attachment'> {
   /** In a group: the member who wrote it. */
   from?: string
   attachment?: ViewAttachment
+  /** A group message this device sent: how many of the other members have it and read it. */
+  receipts?: { delivered: number, read: number, of: number }
 }
 
 export type ViewGroup = GroupInfo & { member: boolean }

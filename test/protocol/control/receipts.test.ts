@@ -1,15 +1,19 @@
 // Receipts as a control plugin on its own: owed receipts are queued durably (one control message per
 // sender and batch) before the mailbox ack; a receipt only moves its author's conversation, and only
-// forward, even when it overtakes the sender's own "stored".
+// forward, even when it overtakes the sender's own "stored"; group receipts count members, and only members.
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ControlChannel } from '../../../protocol/control/control-channel.ts'
 import { decodeIds, encodeIds } from '../../../protocol/control/control-ids.ts'
+import { GROUP_DELIVERED_RECEIPT, GROUP_READ_RECEIPT } from '../../../protocol/control/group-receipts.ts'
 import { DELIVERED_RECEIPT, READ_RECEIPT, Receipts } from '../../../protocol/control/receipts.ts'
+import { GroupEncryption } from '../../../protocol/groups/generated/groups.ts'
+import { GroupStore } from '../../../protocol/groups/group-store.ts'
 import { DeviceIdentity } from '../../../protocol/identity.ts'
 import { ContactTrust } from '../../../protocol/session/contact-trust.ts'
 import { MemoryChatStore } from '../../../protocol/store/memory-chat-store.ts'
 import { message } from '../../compliance/chat-store.ts'
 import type { ControlMessage } from '../../../protocol/control/types.ts'
+import type { GroupState } from '../../../protocol/groups/generated/groups.ts'
 import type { ChatMessage } from '../../../protocol/store/chat-store.ts'
 import type { Logger } from '@libp2p/interface'
 
@@ -82,12 +86,47 @@ describe('Receipts', () => {
     expect(queued).toEqual([{ to: bob.peerId.toString(), type: READ_RECEIPT, ids: [m.id] }])
   })
 
-  it('marks a group message read here but owes its author no 1:1 read receipt', async () => {
+  it('marks a group message read here and owes its author a group read receipt (none when receipts are off)', async () => {
     const bobId = bob.peerId.toString()
     const inGroup = message(8, { peer: bobId, group: 'a'.repeat(32), sender: bobId })
+    const quiet = message(9, { peer: bobId, group: 'a'.repeat(32), sender: bobId })
     await store.addMessage(inGroup)
+    await store.addMessage(quiet)
     expect(await receipts.markRead([inGroup.id])).toBe(1)
     expect((await store.getMessage(inGroup.id))?.status).toBe('read')
-    expect(queued).toEqual([])
+    expect(queued).toEqual([{ to: bobId, type: GROUP_READ_RECEIPT, ids: [inGroup.id] }])
+    expect(await receipts.markRead([quiet.id], { receipts: false })).toBe(1)
+    expect((await store.getMessage(quiet.id))?.status).toBe('read')
+    expect(queued).toHaveLength(1)
+  })
+
+  it('counts group receipts per member: only members, each once; read once every other member read it', async () => {
+    const me = (await DeviceIdentity.generate()).peerId.toString()
+    const dave = await DeviceIdentity.generate()
+    const groupId = 'b'.repeat(32)
+    const state: GroupState = {
+      id: groupId, name: 'g', members: [me, bob.peerId.toString(), carol.peerId.toString()], admins: [me], encryption: GroupEncryption.E2EE,
+      version: 1n, author: me, updatedAt: 1n, signature: new Uint8Array(), topicSecret: new Uint8Array(), topicPublic: new Uint8Array(), topicOwner: '', topicOwnerSignature: new Uint8Array()
+    }
+    await new GroupStore(store).putState(state)
+    const out = message(10, { direction: 'out', peer: groupId, group: groupId, sender: me, status: 'stored' })
+    await store.addMessage(out)
+    // Dave is no member: his word changes nothing.
+    await channel.dispatch(receipt(dave, GROUP_READ_RECEIPT, [out.id], 1))
+    expect(await receipts.groups.state(out.id)).toEqual({ delivered: [], read: [] })
+    await channel.dispatch(receipt(bob, GROUP_DELIVERED_RECEIPT, [out.id], 2))
+    await channel.dispatch(receipt(bob, GROUP_DELIVERED_RECEIPT, [out.id], 3))
+    await channel.dispatch(receipt(bob, GROUP_READ_RECEIPT, [out.id], 4))
+    expect(await receipts.groups.state(out.id)).toEqual({ delivered: [bob.peerId.toString()], read: [bob.peerId.toString()] })
+    expect((await store.getMessage(out.id))?.status).toBe('delivered')
+    // Carol reads without a delivery receipt first: read counts as delivered, and all have read it.
+    await channel.dispatch(receipt(carol, GROUP_READ_RECEIPT, [out.id], 5))
+    expect(await receipts.groups.state(out.id)).toEqual({ delivered: [bob.peerId.toString(), carol.peerId.toString()], read: [bob.peerId.toString(), carol.peerId.toString()] })
+    expect((await store.getMessage(out.id))?.status).toBe('read')
+    // A receipt for someone else's group message (an incoming one) is ignored.
+    const theirs = message(11, { peer: bob.peerId.toString(), group: groupId, sender: bob.peerId.toString() })
+    await store.addMessage(theirs)
+    await channel.dispatch(receipt(carol, GROUP_READ_RECEIPT, [theirs.id], 6))
+    expect(await receipts.groups.state(theirs.id)).toEqual({ delivered: [], read: [] })
   })
 })
