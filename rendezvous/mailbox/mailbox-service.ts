@@ -7,6 +7,8 @@ import { parsePeerId } from '../../protocol/identity.ts'
 import { serve } from '../../protocol/rpc/rpc.ts'
 import { Envelope, MailboxRequest } from '../../protocol/wire/generated/messages.ts'
 import { mailboxRequestCodec, mailboxResponseCodec } from './mailbox-codec.ts'
+import { RequestOrder } from './request-order.ts'
+import type { Turn } from './request-order.ts'
 import type { ReceivedMailboxRequest, StoredMailboxResponse } from './mailbox-codec.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
@@ -17,6 +19,12 @@ import type { Connection, Logger, PeerId } from '@libp2p/interface'
 
 /** Clock skew tolerated on a sender's `sentAt` in the future. */
 const MAX_FUTURE_SKEW_MS = 10 * 60_000
+
+/**
+ * Requests of one stream handled at once: as many as a MailboxClient writes ahead (its default
+ * maxInFlight), so a sender's pipelined deposits share a group commit instead of one commit each.
+ */
+export const MAILBOX_PIPELINE = 8
 
 /** Per-plan limits (implemented in rendezvous/billing/quota.ts); without one every deposit gets `limits`. */
 export interface MailboxQuota {
@@ -62,14 +70,16 @@ export class MailboxService {
     // every instance, and the one holding the recipient's connection wakes it.
     this.#unsubscribe = await this.#init.store.subscribeDeposits?.(recipient => { this.#onDeposit(recipient) })
     await this.#init.node.handle(MAILBOX_PROTOCOL, (stream, connection) => {
-      // Serves requests one after another until the peer closes the stream: a client may keep one
-      // stream open for many requests (each read bounded by MAX_REQUEST_BYTES and timeoutMs).
+      // Serves requests until the peer closes the stream: a client may keep one stream open for many
+      // requests (each read bounded by MAX_REQUEST_BYTES and timeoutMs), and pipeline them.
+      const order = new RequestOrder()
       void serve<ReceivedMailboxRequest, StoredMailboxResponse>(stream, {
         request: mailboxRequestCodec,
         response: mailboxResponseCodec,
         maxRequestBytes: MAX_REQUEST_BYTES,
         timeoutMs: this.#init.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         log: this.#log,
+        pipeline: MAILBOX_PIPELINE,
         admit: () => {
           this.#init.rateLimit?.admit((this.#init.requester ?? requesterOf)(connection), 'mailbox requests')
         },
@@ -78,9 +88,14 @@ export class MailboxService {
           return { error, envelopes: [], cursor: 0n, more: false, count: 0 }
         },
         handle: async req => {
-          const res = await this.#handle(req, connection)
-          this.#count(req.type, 'ok')
-          return res
+          const turn = order.turn(req.type === MailboxRequest.Type.DEPOSIT ? 'deposit' : 'exclusive')
+          try {
+            const res = await this.#handle(req, connection, turn)
+            this.#count(req.type, 'ok')
+            return res
+          } finally {
+            turn.done()
+          }
         }
       })
     }, { maxInboundStreams: this.#init.maxInboundStreams ?? 32 })
@@ -97,10 +112,11 @@ export class MailboxService {
     this.#init.metrics?.requests.inc({ protocol: 'mailbox', type, outcome })
   }
 
-  async #handle (req: ReceivedMailboxRequest, connection: Connection): Promise<StoredMailboxResponse> {
+  async #handle (req: ReceivedMailboxRequest, connection: Connection, turn: Turn): Promise<StoredMailboxResponse> {
     const peer = connection.remotePeer
+    if (req.type === MailboxRequest.Type.DEPOSIT) return await this.#deposit(req, peer, turn)
+    await turn.ready
     switch (req.type) {
-      case MailboxRequest.Type.DEPOSIT: return await this.#deposit(req, peer)
       case MailboxRequest.Type.FETCH:
         this.#init.onFetch?.(peer)
         return await this.#fetch(req, peer)
@@ -109,7 +125,8 @@ export class MailboxService {
     }
   }
 
-  async #deposit (req: ReceivedMailboxRequest, peer: PeerId): Promise<StoredMailboxResponse> {
+  /** Checks run beside the stream's other deposits; the store takes them in arrival order (`turn`). */
+  async #deposit (req: ReceivedMailboxRequest, peer: PeerId, turn: Turn): Promise<StoredMailboxResponse> {
     if (req.envelope == null) throw new ProtocolError(ErrorCode.MALFORMED, 'deposit has no envelope')
     const header = verifyEnvelope(req.envelope)
     if (!header.from.equals(peer)) throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the sender of an envelope may deposit it')
@@ -125,8 +142,11 @@ export class MailboxService {
     // verifyEnvelope derives from the signed body); anything longer (unknown fields, padding) is
     // normalised, so a recipient never gets unsigned bytes.
     const bytes = req.envelopeBytes?.length === header.size ? req.envelopeBytes : Envelope.encode(req.envelope)
+    await turn.ready
+    const stored = this.#init.store.deposit({ id: req.envelope.id, sender: peer.toString(), recipient, sentAt: header.sentAt, bytes }, limits, now)
+    turn.queued()
     try {
-      await this.#init.store.deposit({ id: req.envelope.id, sender: peer.toString(), recipient, sentAt: header.sentAt, bytes }, limits, now)
+      await stored
     } catch (err) {
       // The store enforces the limits atomically; the plan only decides which error to answer with.
       if (quota == null || !ProtocolError.is(err, ErrorCode.MAILBOX_FULL)) throw err
