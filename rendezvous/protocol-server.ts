@@ -34,7 +34,7 @@ export interface ProtocolServerInit {
 }
 
 /** One request, one response, any number of them on one stream (protocol/rpc `serve`). */
-export interface RpcServerInit<Req, Res> extends ProtocolServerInit {
+export interface RpcServerInit<Req, Res, S = undefined> extends ProtocolServerInit {
   request: Codec<Req>
   response: Codec<Res>
   maxRequestBytes: number
@@ -44,7 +44,11 @@ export interface RpcServerInit<Req, Res> extends ProtocolServerInit {
   errorType: string
   typeOf(req: Req): string
   errorResponse(error: WireError): Res
-  handle(req: Req, connection: Connection, options: AbortOptions): Promise<Res>
+  /** Requests of one stream handled at once (serve's `pipeline`; default 1). */
+  pipeline?: number
+  /** State shared by the requests of one stream (e.g. the order of pipelined requests). */
+  openStream?(): S
+  handle(req: Req, connection: Connection, options: AbortOptions, stream: S): Promise<Res>
 }
 
 /**
@@ -89,23 +93,25 @@ function admitter (init: ProtocolServerInit): (connection: Connection) => void {
   }
 }
 
-export function rpcServer<Req, Res> (init: RpcServerInit<Req, Res>): ProtocolServer {
+export function rpcServer<Req, Res, S = undefined> (init: RpcServerInit<Req, Res, S>): ProtocolServer {
   const count = counter(init)
   const admit = admitter(init)
   return new ProtocolServer(init, async (stream, connection) => {
+    const state = init.openStream?.() as S
     await serve<Req, Res>(stream, {
       request: init.request,
       response: init.response,
       maxRequestBytes: init.maxRequestBytes,
       timeoutMs: init.timeoutMs,
       log: init.log,
+      pipeline: init.pipeline,
       admit: () => { admit(connection) },
       errorResponse: error => {
         count(init.errorType, error.code)
         return init.errorResponse(error)
       },
       handle: async (req, options) => {
-        const res = await init.handle(req, connection, options)
+        const res = await init.handle(req, connection, options, state)
         count(init.typeOf(req), 'ok')
         return res
       }

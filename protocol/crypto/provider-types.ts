@@ -34,6 +34,11 @@ type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (
 
 export type AsyncCryptoProvider = Async<CryptoProvider>
 
+// Which async providers are a synchronous backend in promise form: a caller with a chain of calls
+// (the ratchet) runs them directly instead of paying a promise and a microtask per call. A copy
+// ({ ...provider, x25519: … }, as the WebCrypto backend builds) is a different object, not listed.
+const syncBackends = new WeakMap<AsyncCryptoProvider, CryptoProvider>()
+
 /** The async shape of a synchronous backend (node:crypto, noble): no extra work, just promises. */
 export function toAsync (provider: CryptoProvider): AsyncCryptoProvider {
   const out: Record<string, unknown> = { name: provider.name }
@@ -43,7 +48,14 @@ export function toAsync (provider: CryptoProvider): AsyncCryptoProvider {
       out[key] = async (...args: unknown[]) => fn(...args)
     }
   }
-  return out as unknown as AsyncCryptoProvider
+  const asyncProvider = out as unknown as AsyncCryptoProvider
+  syncBackends.set(asyncProvider, provider)
+  return asyncProvider
+}
+
+/** The synchronous backend `provider` only wraps (made by toAsync), if it is one. */
+export function syncBackendOf (provider: AsyncCryptoProvider): CryptoProvider | undefined {
+  return syncBackends.get(provider)
 }
 
 /** Rejects the all-zero X25519 output of a low-order public key (every backend, same rule). */

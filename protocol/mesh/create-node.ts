@@ -95,11 +95,18 @@ function boundedDht (factory: (components: KadDHTComponents) => KadDHT, limits: 
   return bounded as unknown as ServiceFactoryMap[string]
 }
 
+/** Ping streams per connection and direction: the connection monitor's and the DHT's, with room to spare. */
+const PING_OUTBOUND_STREAMS = 4
+const PING_INBOUND_STREAMS = 4
+
 export async function createChatNode (options: CreateChatNodeOptions): Promise<ChatNode> {
   const limits = { ...DEFAULT_NODE_LIMITS, ...options.limits }
   const services: ServiceFactoryMap = {
     identify: identify({ maxMessageSize: limits.identifyMaxMessageBytes }),
-    ping: ping(),
+    // libp2p's connection monitor pings on this protocol too (and aborts the connection when a ping
+    // fails): with the default one outbound stream, its ping and the DHT's, or two heartbeats after a
+    // stalled event loop, collide and the second one's refusal kills a healthy connection.
+    ping: ping({ maxOutboundStreams: PING_OUTBOUND_STREAMS, maxInboundStreams: PING_INBOUND_STREAMS }),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       emitSelf: false,

@@ -59,7 +59,14 @@ export class RequestStream<Req, Res extends { error?: WireError }> {
     if (this.#closed) throw new ProtocolError(ErrorCode.INTERNAL, 'request stream is closed')
     const signal = options.signal ?? AbortSignal.timeout(this.#target.timeoutMs)
     clearTimeout(this.#idleTimer)
-    const open = await this.#slot(signal)
+    let open: OpenStream
+    try {
+      open = await this.#slot(signal)
+    } catch (err) {
+      // A timeout is reported the same way whether it hit while opening the stream or reading.
+      if (signal.aborted) throw new ProtocolError(ErrorCode.INTERNAL, 'request timed out or was aborted')
+      throw err
+    }
     const bytes = this.#codecs.request.encode(req)
     const write = open.written.then(async () => { await open.lp.write(bytes, { signal }) })
     open.written = write.catch(() => {})

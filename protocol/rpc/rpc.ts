@@ -82,6 +82,13 @@ export interface ServeOptions<Req, Res> {
   admit?(): void
   errorResponse(error: WireError): Res
   log?: Logger
+  /**
+   * Requests of one stream handled at once (default 1: each read after the previous answer). With
+   * more, the next frames are read and handled while earlier ones are still being handled (a
+   * client's pipelined deposits join one group commit); answers still go out in request order,
+   * each only after its own handler finished. Bounds the frames held per stream.
+   */
+  pipeline?: number
 }
 
 export const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
@@ -93,7 +100,7 @@ export const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLeng
  */
 export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req, Res>): Promise<void> {
   const lp = lpStream(stream, { maxDataLength: options.maxRequestBytes })
-  // Every read, handling and answer has its own deadline, dropped when it is done (deadline.ts).
+  // Every handling and answer has its own deadline, dropped when it is done (deadline.ts).
   const bounded = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const limit = deadline(options.timeoutMs)
     try {
@@ -102,38 +109,82 @@ export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req
       limit.clear()
     }
   }
-  const reply = async (res: Res): Promise<void> => {
-    await bounded(async signal => { await lp.write(options.response.encode(res), { signal }) })
+  const depth = Math.max(1, Math.floor(options.pipeline ?? 1))
+  const answer = async (bytes: Uint8ArrayList): Promise<Res> => {
+    try {
+      options.admit?.()
+      const req = decodeFrame(options.request, bytes)
+      return await bounded(async signal => await options.handle(req, { signal }))
+    } catch (err) {
+      if (ProtocolError.is(err)) return options.errorResponse({ code: err.code, message: err.message })
+      options.log?.error('request failed - %e', err)
+      return options.errorResponse({ code: ErrorCode.INTERNAL, message: 'internal error' })
+    }
   }
+  // Answers in request order; the reader waits for a free slot, the writer for the oldest answer.
+  const answers: Array<Promise<Res>> = []
+  let wake: (() => void) | undefined
+  const notify = (): void => { const w = wake; wake = undefined; w?.() }
+  const changed = async (): Promise<void> => { await new Promise<void>(resolve => { wake = resolve }) }
+  let reading = true
+  let failure: unknown
+  // The peer's silence counts only while it has no answer due: from the last answer written (or
+  // the read's start when none is pending), as it did when each read followed the previous answer.
+  let pendingRead: AbortController | undefined
+  let idleTimer: ReturnType<typeof setTimeout> | undefined
+  const armIdle = (): void => {
+    const read = pendingRead
+    if (read === undefined || answers.length > 0 || idleTimer !== undefined) return
+    idleTimer = setTimeout(() => { read.abort(new DOMException('no request within the read timeout', 'TimeoutError')) }, options.timeoutMs)
+    // A waiting stream must not keep a process alive (as AbortSignal.timeout's timers do not).
+    ;(idleTimer as { unref?: () => void }).unref?.()
+  }
+  const reader = async (): Promise<void> => {
+    try {
+      while (true) {
+        while (answers.length >= depth) await changed()
+        let bytes: Uint8ArrayList
+        pendingRead = new AbortController()
+        armIdle()
+        try {
+          bytes = await lp.read({ signal: pendingRead.signal })
+        } catch (err) {
+          const name = (err as Error).name
+          if (name === 'UnexpectedEOFError') return
+          if (LENGTH_ERRORS.has(name)) {
+            answers.push(Promise.resolve(options.errorResponse({ code: ErrorCode.TOO_LARGE, message: `frame over ${options.maxRequestBytes} bytes` })))
+            return
+          }
+          throw err
+        } finally {
+          clearTimeout(idleTimer)
+          idleTimer = undefined
+          pendingRead = undefined
+        }
+        answers.push(answer(bytes))
+        notify()
+      }
+    } catch (err) {
+      failure = err
+    } finally {
+      reading = false
+      notify()
+    }
+  }
+  const readerDone = reader()
   try {
     while (true) {
-      let bytes: Uint8ArrayList
-      try {
-        bytes = await bounded(async signal => await lp.read({ signal }))
-      } catch (err) {
-        const name = (err as Error).name
-        if (name === 'UnexpectedEOFError') break
-        if (LENGTH_ERRORS.has(name)) {
-          await reply(options.errorResponse({ code: ErrorCode.TOO_LARGE, message: `frame over ${options.maxRequestBytes} bytes` }))
-          break
-        }
-        throw err
-      }
-      let res: Res
-      try {
-        options.admit?.()
-        const req = decodeFrame(options.request, bytes)
-        res = await bounded(async signal => await options.handle(req, { signal }))
-      } catch (err) {
-        if (ProtocolError.is(err)) {
-          res = options.errorResponse({ code: err.code, message: err.message })
-        } else {
-          options.log?.error('request failed - %e', err)
-          res = options.errorResponse({ code: ErrorCode.INTERNAL, message: 'internal error' })
-        }
-      }
-      await reply(res)
+      while (answers.length === 0 && reading) await changed()
+      if (failure !== undefined) throw failure
+      const next = answers[0]
+      if (next === undefined) break
+      const res = await next
+      await bounded(async signal => { await lp.write(options.response.encode(res), { signal }) })
+      answers.shift()
+      armIdle()
+      notify()
     }
+    await readerDone
     await stream.close({ signal: AbortSignal.timeout(options.timeoutMs) })
   } catch (err) {
     options.log?.('stream ended with error - %e', err)

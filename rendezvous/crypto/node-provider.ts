@@ -4,7 +4,7 @@
 // Lives in rendezvous/ so both the rendezvous node and the CLI (node/ imports rendezvous/) install it.
 import {
   createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey,
-  diffieHellman, generateKeyPairSync, hkdfSync, sign, verify
+  diffieHellman, generateKeyPairSync, sign, verify
 } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { hchacha } from '@noble/ciphers/chacha.js'
@@ -22,6 +22,16 @@ const PUBLIC_CACHE_SIZE = 1024
 // from and a deleted ratchet key leaves nothing behind; public keys by value, in a bounded map.
 const privateKeys = { ed25519: new WeakMap<Uint8Array, KeyObject>(), x25519: new WeakMap<Uint8Array, KeyObject>() }
 const publicKeys = new Map<string, KeyObject | null>()
+// In front of it, by array identity: a ratchet step uses the peer's new key twice, from one array.
+// The entry keeps a copy of the bytes it was made from, so an array rewritten in place misses.
+interface ByArray { raw: Uint8Array, key: KeyObject | null }
+const publicByArray = { Ed25519: new WeakMap<Uint8Array, ByArray>(), X25519: new WeakMap<Uint8Array, ByArray>() }
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 function privateKey (type: 'ed25519' | 'x25519', secret: Uint8Array): KeyObject {
   let key = privateKeys[type].get(secret)
@@ -35,6 +45,8 @@ function privateKey (type: 'ed25519' | 'x25519', secret: Uint8Array): KeyObject 
 
 /** null for an Ed25519 key strict RFC 8032 refuses (remembered, so it costs one check). */
 function publicKey (crv: 'Ed25519' | 'X25519', raw: Uint8Array): KeyObject | null {
+  const known = publicByArray[crv].get(raw)
+  if (known !== undefined && sameBytes(known.raw, raw)) return known.key
   const id = crv + Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
   let key = publicKeys.get(id)
   if (key === undefined) {
@@ -44,6 +56,7 @@ function publicKey (crv: 'Ed25519' | 'X25519', raw: Uint8Array): KeyObject | nul
     if (publicKeys.size >= PUBLIC_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value as string)
     publicKeys.set(id, key)
   }
+  publicByArray[crv].set(raw, { raw: raw.slice(), key })
   return key
 }
 
@@ -56,13 +69,43 @@ function bytes (b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 }
 
+function hmac (key: Uint8Array, ...parts: Uint8Array[]): Buffer {
+  const h = createHmac('sha256', key)
+  for (const part of parts) h.update(part)
+  return h.digest()
+}
+
+/**
+ * HKDF-SHA256 (RFC 5869) over createHmac: `hkdfSync` wraps its key material in a KeyObject and
+ * validates in JavaScript on every call, which cost 3× the three HMACs of a 64-byte output.
+ */
+function hkdf (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  if (!Number.isInteger(length) || length < 0 || length > 255 * 32) throw new CryptoProviderError('HKDF-SHA256 output length out of range')
+  // An empty salt is HashLen zero bytes, which HMAC's zero padding makes the same key.
+  const prk = hmac(salt, ikm)
+  const out = new Uint8Array(length)
+  let block: Uint8Array = new Uint8Array(0)
+  const counter = new Uint8Array(1)
+  for (let offset = 0, i = 1; offset < length; offset += 32, i++) {
+    counter[0] = i
+    block = hmac(prk, block, info, counter)
+    out.set(length - offset >= 32 ? block : block.subarray(0, length - offset), offset)
+  }
+  return out
+}
+
+/** A Uint32Array over `b`'s bytes: a view when aligned (fresh arrays are), else a copy. */
+function words (b: Uint8Array): Uint32Array {
+  return b.byteOffset % 4 === 0 ? new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4) : new Uint32Array(Uint8Array.from(b).buffer)
+}
+
 /** XChaCha20 = ChaCha20 with the HChaCha20 subkey and the nonce's last 8 bytes (draft-irtf-cfrg-xchacha). */
 function subkey (key: Uint8Array, nonce: Uint8Array): { key: Uint8Array, iv: Uint8Array } {
   if (key.length !== 32) throw new CryptoProviderError('XChaCha20-Poly1305 key must be 32 bytes')
   if (nonce.length !== 24) throw new CryptoProviderError('XChaCha20-Poly1305 nonce must be 24 bytes')
   const out = new Uint32Array(8)
-  // Aligned copies: the inputs may be Buffers or views at any offset (Buffer#slice is a view).
-  hchacha(SIGMA, new Uint32Array(Uint8Array.from(key).buffer), new Uint32Array(Uint8Array.from(nonce.subarray(0, 16)).buffer), out)
+  // The inputs may be Buffers or views at any offset (Buffer#slice is a view): copy only those.
+  hchacha(SIGMA, words(key), words(nonce.subarray(0, 16)), out)
   const iv = new Uint8Array(12)
   iv.set(nonce.subarray(16), 4)
   return { key: new Uint8Array(out.buffer), iv }
@@ -72,12 +115,17 @@ export const nodeProvider: CryptoProvider = {
   name: 'node',
   sha256: (data) => bytes(createHash('sha256').update(data).digest()),
   hmacSha256: (key, data) => bytes(createHmac('sha256', key).update(data).digest()),
-  hkdfSha256: (ikm, salt, info, length) => new Uint8Array(hkdfSync('sha256', ikm, salt, info, length)),
+  hkdfSha256: hkdf,
   xchachaEncrypt: (key, nonce, plaintext, ad) => {
     const sub = subkey(key, nonce)
     const cipher = createCipheriv('chacha20-poly1305', sub.key, sub.iv, { authTagLength: 16 })
     if (ad !== undefined) cipher.setAAD(ad, { plaintextLength: plaintext.length })
-    return bytes(Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]))
+    // One output buffer: ChaCha20 is a stream cipher, update() returns every byte and final() none.
+    const sealed = new Uint8Array(plaintext.length + 16)
+    sealed.set(cipher.update(plaintext))
+    cipher.final()
+    sealed.set(cipher.getAuthTag(), plaintext.length)
+    return sealed
   },
   xchachaDecrypt: (key, nonce, sealed, ad) => {
     if (sealed.length < 16) throw new CryptoProviderError('authentication failed: ciphertext too short')

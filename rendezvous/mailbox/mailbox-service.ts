@@ -6,6 +6,8 @@ import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { Envelope, MailboxRequest } from '../../protocol/wire/generated/messages.ts'
 import { mailboxRequestCodec, mailboxResponseCodec } from './mailbox-codec.ts'
+import { RequestOrder } from './request-order.ts'
+import type { Turn } from './request-order.ts'
 import type { ReceivedMailboxRequest, StoredMailboxResponse } from './mailbox-codec.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
@@ -17,6 +19,12 @@ import type { Connection, Logger, PeerId } from '@libp2p/interface'
 
 /** Clock skew tolerated on a sender's `sentAt` in the future. */
 const MAX_FUTURE_SKEW_MS = 10 * 60_000
+
+/**
+ * Requests of one stream handled at once: as many as a MailboxClient writes ahead (its default
+ * maxInFlight), so a sender's pipelined deposits share a group commit instead of one commit each.
+ */
+export const MAILBOX_PIPELINE = 8
 
 /** Per-plan limits (implemented in rendezvous/billing/quota.ts); without one every deposit gets `limits`. */
 export interface MailboxQuota {
@@ -57,7 +65,7 @@ export class MailboxService {
     this.#log = init.node.logger.forComponent('babacloud:mailbox')
     this.#now = init.now ?? Date.now
     // A client may keep one stream open for many requests (each read bounded by MAX_REQUEST_BYTES and timeoutMs).
-    this.#server = rpcServer<ReceivedMailboxRequest, StoredMailboxResponse>({
+    this.#server = rpcServer<ReceivedMailboxRequest, StoredMailboxResponse, RequestOrder>({
       node: init.node,
       protocol: MAILBOX_PROTOCOL,
       label: 'mailbox',
@@ -74,7 +82,18 @@ export class MailboxService {
       errorType: 'invalid',
       typeOf: req => req.type,
       errorResponse: error => ({ error, envelopes: [], cursor: 0n, more: false, count: 0 }),
-      handle: async (req, connection) => await this.#handle(req, connection)
+      // Deposits of one stream are checked side by side and enter the store in arrival order, so a
+      // client's pipelined deposits join one group commit; a fetch or ack runs alone.
+      pipeline: MAILBOX_PIPELINE,
+      openStream: () => new RequestOrder(),
+      handle: async (req, connection, _options, order) => {
+        const turn = order.turn(req.type === MailboxRequest.Type.DEPOSIT ? 'deposit' : 'exclusive')
+        try {
+          return await this.#handle(req, connection, turn)
+        } finally {
+          turn.done()
+        }
+      }
     })
   }
 
@@ -92,10 +111,11 @@ export class MailboxService {
     await unsubscribe?.()
   }
 
-  async #handle (req: ReceivedMailboxRequest, connection: Connection): Promise<StoredMailboxResponse> {
+  async #handle (req: ReceivedMailboxRequest, connection: Connection, turn: Turn): Promise<StoredMailboxResponse> {
     const peer = connection.remotePeer
+    if (req.type === MailboxRequest.Type.DEPOSIT) return await this.#deposit(req, peer, turn)
+    await turn.ready
     switch (req.type) {
-      case MailboxRequest.Type.DEPOSIT: return await this.#deposit(req, peer)
       case MailboxRequest.Type.FETCH:
         this.#init.onFetch?.(peer)
         return await this.#fetch(req, peer)
@@ -104,7 +124,8 @@ export class MailboxService {
     }
   }
 
-  async #deposit (req: ReceivedMailboxRequest, peer: PeerId): Promise<StoredMailboxResponse> {
+  /** Checks run beside the stream's other deposits; the store takes them in arrival order (`turn`). */
+  async #deposit (req: ReceivedMailboxRequest, peer: PeerId, turn: Turn): Promise<StoredMailboxResponse> {
     if (req.envelope == null) throw new ProtocolError(ErrorCode.MALFORMED, 'deposit has no envelope')
     const header = verifyEnvelope(req.envelope)
     if (!header.from.equals(peer)) throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the sender of an envelope may deposit it')
@@ -120,8 +141,11 @@ export class MailboxService {
     // verifyEnvelope derives from the signed body); anything longer (unknown fields, padding) is
     // normalised, so a recipient never gets unsigned bytes.
     const bytes = req.envelopeBytes?.length === header.size ? req.envelopeBytes : Envelope.encode(req.envelope)
+    await turn.ready
+    const stored = this.#init.store.deposit({ id: req.envelope.id, sender: peer.toString(), recipient, sentAt: header.sentAt, bytes }, limits, now)
+    turn.queued()
     try {
-      await this.#init.store.deposit({ id: req.envelope.id, sender: peer.toString(), recipient, sentAt: header.sentAt, bytes }, limits, now)
+      await stored
     } catch (err) {
       // The store enforces the limits atomically; the plan only decides which error to answer with.
       if (quota == null || !ProtocolError.is(err, ErrorCode.MAILBOX_FULL)) throw err

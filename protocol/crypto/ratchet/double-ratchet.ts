@@ -2,17 +2,18 @@
  * The Double Ratchet (Signal's specification, rev. 1, §3.3–3.5, header in the clear) as pure
  * functions over `RatchetState`. Every call returns a new state; on any error the caller's state is
  * untouched, which is how the spec's "discard changes to the state on failure" is implemented.
- * Async because the primitives come from the installed AsyncCryptoProvider (or `options.crypto`).
+ * Async because the primitives come from the installed AsyncCryptoProvider (or `options.crypto`);
+ * written as steps (kdf.ts) so a synchronous backend runs them without a promise per primitive.
  */
 import { concatBytes } from '@noble/hashes/utils.js'
 import { equalBytes } from '@noble/ciphers/utils.js'
 import { CryptoError, CryptoErrorCode } from '../x3dh/errors.ts'
 import { asyncCryptoProvider } from '../provider.ts'
 import type { AsyncCryptoProvider } from '../provider.ts'
-import { dhAsync, generateX25519KeyPairAsync } from '../x3dh/keys.ts'
 import type { KeyPair, RandomOptions } from '../x3dh/keys.ts'
 import { KEY_LENGTH, MAX_RETIRED_CHAINS, MAX_SKIP, MAX_SKIPPED_TOTAL } from './constants.ts'
-import { kdfCk, kdfRk, open, seal } from './kdf.ts'
+import { dhSteps, kdfCkSteps, kdfRkSteps, keyPairSteps, openSteps, runSteps, sealSteps } from './kdf.ts'
+import type { Backend, Steps } from './kdf.ts'
 import { encodeHeader } from './state.ts'
 import type { RatchetHeader, RatchetState, SkippedMessageKey } from './state.ts'
 
@@ -64,9 +65,12 @@ export async function initSender (
 ): Promise<RatchetState> {
   checkKey(sharedSecret, 'shared secret')
   checkKey(bobRatchetPublicKey, 'ratchet public key')
-  const crypto = options.crypto ?? asyncCryptoProvider()
-  const sendingRatchetKey = await generateX25519KeyPairAsync(options, crypto)
-  const { rootKey, chainKey } = await kdfRk(sharedSecret, await dhAsync(sendingRatchetKey.secretKey, bobRatchetPublicKey, crypto), crypto)
+  return await runSteps(options.crypto ?? asyncCryptoProvider(), c => initSenderSteps(sharedSecret, bobRatchetPublicKey, associatedData, options, c))
+}
+
+function * initSenderSteps (sharedSecret: Uint8Array, bobRatchetPublicKey: Uint8Array, associatedData: Uint8Array, options: RandomOptions, c: Backend): Steps<RatchetState> {
+  const sendingRatchetKey = yield * keyPairSteps(options, c)
+  const { rootKey, chainKey } = yield * kdfRkSteps(sharedSecret, yield * dhSteps(sendingRatchetKey.secretKey, bobRatchetPublicKey, c), c)
   return {
     rootKey,
     sendingRatchetKey,
@@ -104,14 +108,17 @@ function aeadData (state: { associatedData: Uint8Array }, header: RatchetHeader)
 }
 
 export async function ratchetEncrypt (state: RatchetState, plaintext: Uint8Array, options: RatchetOptions = {}): Promise<EncryptResult> {
-  const crypto = options.crypto ?? asyncCryptoProvider()
+  return await runSteps(options.crypto ?? asyncCryptoProvider(), c => encryptSteps(state, plaintext, c))
+}
+
+function * encryptSteps (state: RatchetState, plaintext: Uint8Array, c: Backend): Steps<EncryptResult> {
   if (state.sendingChainKey === undefined) {
     throw new CryptoError(CryptoErrorCode.InvalidState, 'no sending chain yet: the responder must receive first')
   }
   if (state.sendCount >= 0xffffffff) throw new CryptoError(CryptoErrorCode.InvalidState, 'sending chain exhausted')
-  const { chainKey, messageKey } = await kdfCk(state.sendingChainKey, crypto)
+  const { chainKey, messageKey } = yield * kdfCkSteps(state.sendingChainKey, c)
   const header: RatchetHeader = { dh: state.sendingRatchetKey.publicKey, pn: state.previousSendCount, n: state.sendCount }
-  const ciphertext = await seal(messageKey, plaintext, aeadData(state, header), crypto)
+  const ciphertext = yield * sealSteps(messageKey, plaintext, aeadData(state, header), c)
   return { state: { ...state, sendingChainKey: chainKey, sendCount: state.sendCount + 1 }, header, ciphertext }
 }
 
@@ -123,15 +130,18 @@ function checkHeader (header: RatchetHeader): void {
 }
 
 /** SkipMessageKeys: stores the keys of messages not yet seen so they can arrive late. */
-async function skipMessageKeys (d: Draft, until: number, crypto: AsyncCryptoProvider): Promise<void> {
+function * skipMessageKeys (d: Draft, until: number, c: Backend): Steps<void> {
   if (d.receiveCount + MAX_SKIP < until) {
     throw new CryptoError(CryptoErrorCode.TooManySkipped, `message ${until} is more than ${MAX_SKIP} ahead of ${d.receiveCount}`)
   }
-  if (d.receivingChainKey === undefined || d.receivingRatchetKey === undefined) return
+  const dh = d.receivingRatchetKey
+  let chain = d.receivingChainKey
+  if (chain === undefined || dh === undefined) return
   while (d.receiveCount < until) {
-    const { chainKey, messageKey } = await kdfCk(d.receivingChainKey, crypto)
-    d.skipped.push({ dh: d.receivingRatchetKey, n: d.receiveCount, messageKey })
-    d.receivingChainKey = chainKey
+    const next: { chainKey: Uint8Array, messageKey: Uint8Array } = yield * kdfCkSteps(chain, c)
+    d.skipped.push({ dh, n: d.receiveCount, messageKey: next.messageKey })
+    chain = next.chainKey
+    d.receivingChainKey = chain
     d.receiveCount++
   }
   // A chatty peer with a lossy link would otherwise grow the store forever; the oldest keys belong
@@ -140,7 +150,7 @@ async function skipMessageKeys (d: Draft, until: number, crypto: AsyncCryptoProv
 }
 
 /** DHRatchet: a new peer ratchet key starts a new receiving chain and, with a fresh key of ours, a sending chain. */
-async function dhRatchet (d: Draft, header: RatchetHeader, options: RandomOptions, crypto: AsyncCryptoProvider): Promise<void> {
+function * dhRatchet (d: Draft, header: RatchetHeader, options: RandomOptions, c: Backend): Steps<void> {
   if (d.receivingRatchetKey !== undefined) {
     d.retiredReceivingKeys = [d.receivingRatchetKey, ...d.retiredReceivingKeys].slice(0, MAX_RETIRED_CHAINS)
   }
@@ -148,10 +158,10 @@ async function dhRatchet (d: Draft, header: RatchetHeader, options: RandomOption
   d.sendCount = 0
   d.receiveCount = 0
   d.receivingRatchetKey = header.dh
-  const receiving = await kdfRk(d.rootKey, await dhAsync(d.sendingRatchetKey.secretKey, header.dh, crypto), crypto)
+  const receiving = yield * kdfRkSteps(d.rootKey, yield * dhSteps(d.sendingRatchetKey.secretKey, header.dh, c), c)
   d.receivingChainKey = receiving.chainKey
-  d.sendingRatchetKey = await generateX25519KeyPairAsync(options, crypto)
-  const sending = await kdfRk(receiving.rootKey, await dhAsync(d.sendingRatchetKey.secretKey, header.dh, crypto), crypto)
+  d.sendingRatchetKey = yield * keyPairSteps(options, c)
+  const sending = yield * kdfRkSteps(receiving.rootKey, yield * dhSteps(d.sendingRatchetKey.secretKey, header.dh, c), c)
   d.rootKey = sending.rootKey
   d.sendingChainKey = sending.chainKey
 }
@@ -163,13 +173,16 @@ export async function ratchetDecrypt (
   options: RatchetOptions = {}
 ): Promise<DecryptResult> {
   checkHeader(header)
-  const crypto = options.crypto ?? asyncCryptoProvider()
+  return await runSteps(options.crypto ?? asyncCryptoProvider(), c => decryptSteps(state, header, ciphertext, options, c))
+}
+
+function * decryptSteps (state: RatchetState, header: RatchetHeader, ciphertext: Uint8Array, options: RandomOptions, c: Backend): Steps<DecryptResult> {
   const ad = aeadData(state, header)
 
   // TrySkippedMessageKeys: a late message uses (and then forgets) its stored key.
   const index = state.skipped.findIndex((s) => s.n === header.n && equalBytes(s.dh, header.dh))
   if (index !== -1) {
-    const plaintext = await open(state.skipped[index].messageKey, ciphertext, ad, crypto)
+    const plaintext = yield * openSteps(state.skipped[index].messageKey, ciphertext, ad, c)
     return { state: { ...state, skipped: state.skipped.filter((_, i) => i !== index) }, plaintext }
   }
 
@@ -182,14 +195,14 @@ export async function ratchetDecrypt (
 
   const d = draft(state)
   if (!current) {
-    await skipMessageKeys(d, header.pn, crypto)
-    await dhRatchet(d, header, options, crypto)
+    yield * skipMessageKeys(d, header.pn, c)
+    yield * dhRatchet(d, header, options, c)
   }
-  await skipMessageKeys(d, header.n, crypto)
+  yield * skipMessageKeys(d, header.n, c)
   if (d.receivingChainKey === undefined) throw new CryptoError(CryptoErrorCode.InvalidState, 'no receiving chain')
-  const { chainKey, messageKey } = await kdfCk(d.receivingChainKey, crypto)
+  const { chainKey, messageKey } = yield * kdfCkSteps(d.receivingChainKey, c)
   d.receivingChainKey = chainKey
   d.receiveCount++
-  const plaintext = await open(messageKey, ciphertext, ad, crypto)
+  const plaintext = yield * openSteps(messageKey, ciphertext, ad, c)
   return { state: d, plaintext }
 }

@@ -6,8 +6,7 @@ import { ed25519 } from '@noble/curves/ed25519.js'
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { concatBytes, randomBytes as defaultRandomBytes } from '@noble/hashes/utils.js'
 import { equalBytes } from '@noble/ciphers/utils.js'
-import { asyncCryptoProvider, cryptoProvider } from '../provider.ts'
-import type { AsyncCryptoProvider } from '../provider.ts'
+import { cryptoProvider } from '../provider.ts'
 import { CryptoError, CryptoErrorCode, wrapCrypto } from './errors.ts'
 import {
   ED25519_KEY_LENGTH, KEY_TYPE_ED25519, KEY_TYPE_ML_KEM_768, KEY_TYPE_X25519,
@@ -99,12 +98,6 @@ export function generateX25519KeyPair (options: RandomOptions = {}): KeyPair {
   return { publicKey: cryptoProvider().x25519PublicKey(secretKey), secretKey }
 }
 
-export async function generateX25519KeyPairAsync (options: RandomOptions = {}, crypto: AsyncCryptoProvider = asyncCryptoProvider()): Promise<KeyPair> {
-  if (options.randomBytes === undefined) return await crypto.x25519KeyPair()
-  const secretKey = draw(options.randomBytes, X25519_KEY_LENGTH)
-  return { publicKey: await crypto.x25519PublicKey(secretKey), secretKey }
-}
-
 /** The X25519 form of an Ed25519 identity public key (the birational map), for DH. */
 export function identityToX25519Public (identityKey: Uint8Array): Uint8Array {
   if (identityKey.length !== ED25519_KEY_LENGTH) throw new CryptoError(CryptoErrorCode.InvalidKey, 'identity key must be 32 bytes')
@@ -122,15 +115,6 @@ export function dh (secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== X25519_KEY_LENGTH) throw new CryptoError(CryptoErrorCode.InvalidKey, 'X25519 public key must be 32 bytes')
   return wrapCrypto(CryptoErrorCode.InvalidKey, 'X25519 with a low-order or invalid public key',
     () => cryptoProvider().x25519(secretKey, publicKey))
-}
-
-export async function dhAsync (secretKey: Uint8Array, publicKey: Uint8Array, crypto: AsyncCryptoProvider = asyncCryptoProvider()): Promise<Uint8Array> {
-  if (publicKey.length !== X25519_KEY_LENGTH) throw new CryptoError(CryptoErrorCode.InvalidKey, 'X25519 public key must be 32 bytes')
-  try {
-    return await crypto.x25519(secretKey, publicKey)
-  } catch (err) {
-    throw new CryptoError(CryptoErrorCode.InvalidKey, 'X25519 with a low-order or invalid public key', { cause: err })
-  }
 }
 
 export function encodeX25519 (publicKey: Uint8Array): Uint8Array {
