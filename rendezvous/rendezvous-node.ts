@@ -12,6 +12,7 @@ import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { ConfigError, DEFAULT_METRICS_LISTENER, resolveConfig } from './config.ts'
 import { createHttpApp, createMetricsApp } from './http/http-app.ts'
 import { closeHttpListener, metricsPlacement, startHttpListener } from './http/http-server.ts'
+import { libp2pListenError } from './listen-error.ts'
 import type { HttpListener } from './http/http-server.ts'
 import { MailboxService } from './mailbox/mailbox-service.ts'
 import { BlobService } from './blobs/blob-service.ts'
@@ -233,7 +234,8 @@ export class RendezvousNode {
           defaultDurationLimit: relay.durationLimitMs
         }
       }
-    })
+      // libp2p's listen error is a paragraph: name the busy address instead.
+    }).catch(err => { throw libp2pListenError(err) })
     const node = this.#node
     this.#metrics = new RendezvousMetrics({ store: this.#store, connectionCount: () => node.getConnections().length })
     this.#metrics.onLimitHit = limit => { this.#log.warn({ limit }, 'limit hit') }
