@@ -3,10 +3,11 @@
 // layout and the CLI, and the unit through systemd's own verifier when it is installed.
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { loadConfigFile } from '../../rendezvous/config.ts'
 import { parseStoreSpec } from '../../rendezvous/storage/open-store.ts'
 import { tempDir } from '../helpers/wait.ts'
 
@@ -24,6 +25,20 @@ function flag (args: string[], name: string): string | undefined {
   const i = args.indexOf(name)
   return i < 0 ? undefined : args[i + 1]
 }
+
+/**
+ * What a deploy file's command line makes the node use: its --config (a file of the installed package
+ * at `packageDir`, read from this checkout, through the node's own config loader) under its flags.
+ */
+function settings (args: string[], packageDir: string): { http: string, metrics: string, listen: string[], privateNetwork: boolean } {
+  const file = flag(args, '--config')
+  expect(file?.startsWith(`${packageDir}/`), `--config ${file} inside ${packageDir}`).toBe(true)
+  expect(shipped(relative(packageDir, file ?? ''))).toBe(true)
+  const config = loadConfigFile(join(REPO, relative(packageDir, file ?? '')))
+  return { http: flag(args, '--http') ?? String(config.http), metrics: flag(args, '--metrics') ?? String(config.metrics), listen: config.listen, privateNetwork: config.privateNetwork }
+}
+
+const port = (hostPort: string): string => hostPort.split(':').pop() ?? ''
 
 interface Instruction { op: string, args: string }
 
@@ -57,14 +72,14 @@ describe('deploy/Dockerfile', () => {
     const cmd = json('CMD')
     const data = flag(cmd, '--data')
     expect(JSON.parse(final.find(i => i.op === 'VOLUME')?.args ?? '[]')).toEqual([data])
+    const node = settings(cmd, '/app')
+    expect(node.privateNetwork).toBe(false)
     const health = final.find(i => i.op === 'HEALTHCHECK')?.args ?? ''
-    const httpPort = flag(cmd, '--http')?.split(':').pop()
-    expect(health).toContain(`http://127.0.0.1:${httpPort}/healthz`)
+    expect(health).toContain(`http://127.0.0.1:${port(node.http)}/healthz`)
     const exposed = final.filter(i => i.op === 'EXPOSE').flatMap(i => i.args.split(/\s+/))
-    expect(exposed).toContain(httpPort)
-    for (const addr of flag(cmd, '--listen') == null ? [] : cmd.slice(cmd.indexOf('--listen') + 1).filter(a => a.startsWith('/'))) {
-      expect(exposed).toContain(/\/tcp\/(\d+)/.exec(addr)?.[1])
-    }
+    expect(exposed).toContain(port(node.http))
+    expect(exposed).toContain(port(node.metrics))
+    for (const addr of node.listen) expect(exposed).toContain(/\/tcp\/(\d+)/.exec(addr)?.[1])
   })
 
   it('copies what exists: the build context, and the packed package layout into the final stage', () => {
@@ -95,9 +110,15 @@ describe('deploy/compose.yaml', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['babacloud', 'postgres'])
     expect(postgres.healthcheck?.test.join(' ')).toMatch(/pg_isready/)
     expect(babacloud.depends_on).toEqual({ postgres: { condition: 'service_healthy' } })
-    const httpPort = flag(babacloud.command ?? [], '--http')?.split(':').pop()
-    expect(babacloud.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${httpPort}/healthz`)
-    expect(babacloud.ports).toContain(`${httpPort}:${httpPort}`)
+    const node = settings(babacloud.command ?? [], '/app')
+    expect(babacloud.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port(node.http)}/healthz`)
+    for (const addr of node.listen) {
+      const p = /\/tcp\/(\d+)/.exec(addr)?.[1]
+      expect(babacloud.ports).toContain(`${p}:${p}`)
+    }
+    expect(babacloud.ports).toContain(`${port(node.http)}:${port(node.http)}`)
+    // /metrics published to this host only.
+    expect(babacloud.ports).toContain(`127.0.0.1:${port(node.metrics)}:${port(node.metrics)}`)
   })
 
   it('builds from deploy/Dockerfile and stores its data on declared volumes', () => {
@@ -142,6 +163,9 @@ describe('deploy/babacloud.service', () => {
     expect(value('CapabilityBoundingSet')).toBe('')
     const exec = value('ExecStart')?.split(/\s+/) ?? []
     expect(flag(exec, '--data')).toBe(`/var/lib/${value('StateDirectory')}`)
+    const node = settings(exec, '/opt/babacloud')
+    expect(node.privateNetwork).toBe(false)
+    expect(node.metrics).toMatch(/^127\.0\.0\.1:/)
     expect(value('StateDirectoryMode')).toBe('0700')
   })
 
