@@ -105,11 +105,13 @@ try {
       stops.push(...await Promise.all(users.slice(j, Math.min(j + 8, i + ONLINE, USERS)).map(async u => await online(u, addr))))
     }
     wavePeak = Math.max(wavePeak, rss(pid).rss)
+    if (i === 0) console.log(`first ${stops.length} users online at once: RSS ${mb(rss(pid).rss)} (+${mb(rss(pid).rss - base.rss)} over empty)`)
     await Promise.all(stops.map(async stop => { await stop() }))
   }
   const afterUsers = { ...rss(pid), disk: diskBytes(dataDir) }
   console.log(`${USERS} users, ${ONLINE} online at once: RSS ${mb(wavePeak)} at a wave's peak (+${mb(wavePeak - base.rss)} over empty), ${mb(afterUsers.rss)} once all are offline; data ${mb(afterUsers.disk)} (+${mb(afterUsers.disk - base.disk)})`)
 
+  if (MESSAGES === 0) process.exit(0)
   const senders = await Promise.all(Array.from({ length: SENDERS }, async () => await DeviceIdentity.generate()))
   const clients: MailboxClient[] = []
   const nodes = []
