@@ -21,6 +21,7 @@ import { MailboxClient } from '../protocol/mailbox/mailbox-client.ts'
 import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../protocol/store/memory-chat-store.ts'
 import type { ChildProcess } from 'node:child_process'
+import type { ChatNode } from '../protocol/mesh/create-node.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '1000' }, online: { type: 'string', default: '100' }, messages: { type: 'string', default: '100000' } } })
@@ -114,7 +115,7 @@ try {
   if (MESSAGES > 0) {
     const senders = await Promise.all(Array.from({ length: SENDERS }, async () => await DeviceIdentity.generate()))
     const clients: MailboxClient[] = []
-    const nodes = []
+    const nodes: ChatNode[] = []
     for (const s of senders) {
       const node = await createChatNode({ privateKey: s.privateKey, transports: [tcp()], privateNetwork: true })
       await node.dial(addr)
@@ -124,16 +125,27 @@ try {
     const text = 'x'.repeat(1024)
     const started = Date.now()
     let sent = 0
-    await Promise.all(clients.map(async (client, s) => {
+    let reopened = 0
+    await Promise.all(clients.map(async (_client, s) => {
       for (let i = s; i < MESSAGES; i += SENDERS) {
-        await client.deposit(createEnvelope(senders[s], users[i % USERS].peerId, { text }))
+        const env = createEnvelope(senders[s], users[i % USERS].peerId, { text })
+        try {
+          await clients[s].deposit(env)
+        } catch (err) {
+          // A kept-open stream the node closed: count it, open a new one, deposit again.
+          reopened++
+          process.stderr.write(`sender ${s}: ${(err as Error).message}; reopening\n`)
+          await clients[s].close().catch(() => {})
+          clients[s] = new MailboxClient(nodes[s], addr, undefined, { keepStreamOpen: true })
+          await clients[s].deposit(env)
+        }
         if (++sent % 10_000 === 0) process.stderr.write(`${sent} deposited (${Math.round(sent / ((Date.now() - started) / 1000))}/s)\n`)
       }
     }))
     await Promise.all(clients.map(async c => { await c.close() }))
     await Promise.all(nodes.map(async n => { await n.stop() }))
     const afterMessages = { ...rss(pid), disk: diskBytes(dataDir) }
-    console.log(`${MESSAGES} waiting messages (1 KiB text each): RSS ${mb(afterMessages.rss)} (+${mb(afterMessages.rss - afterUsers.rss)}), peak ${mb(afterMessages.peak)}; data ${mb(afterMessages.disk)} (+${mb(afterMessages.disk - afterUsers.disk)}), ${((afterMessages.disk - afterUsers.disk) / MESSAGES).toFixed(0)} bytes a message; ${Math.round(MESSAGES / ((Date.now() - started) / 1000))} deposits/s`)
+    console.log(`${MESSAGES} waiting messages (1 KiB text each): RSS ${mb(afterMessages.rss)} (+${mb(afterMessages.rss - afterUsers.rss)}), peak ${mb(afterMessages.peak)}; data ${mb(afterMessages.disk)} (+${mb(afterMessages.disk - afterUsers.disk)}), ${((afterMessages.disk - afterUsers.disk) / MESSAGES).toFixed(0)} bytes a message; ${Math.round(MESSAGES / ((Date.now() - started) / 1000))} deposits/s; ${reopened} streams reopened`)
   }
 } finally {
   child.kill('SIGTERM')
