@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so no build step is needed after `npm install`.
-import { register } from 'tsx/esm/api'
+// In the repository the TypeScript sources sit beside this file: run them through tsx's loader, so
+// developers need no build step. The packed package ships no .ts sources, only the compiled
+// JavaScript in dist/ (built by `prepack`), so an installed `babacloud` never loads a compiler and
+// can never run code older than its sources.
+import { existsSync } from 'node:fs'
 
-register()
-await import('../node/cli.ts')
+const source = new URL('../node/cli.ts', import.meta.url)
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api')
+  register()
+  await import(source.href)
+} else {
+  await import('../dist/node/cli.js')
+}

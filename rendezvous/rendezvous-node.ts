@@ -13,6 +13,7 @@ import { libp2pOptions } from './libp2p-options.ts'
 import { ConfigError, DEFAULT_METRICS_LISTENER, resolveConfig } from './config.ts'
 import { createHttpApp, createMetricsApp } from './http/http-app.ts'
 import { closeHttpListener, metricsPlacement, startHttpListener } from './http/http-server.ts'
+import { libp2pListenError } from './listen-error.ts'
 import type { HttpListener } from './http/http-server.ts'
 import { MailboxService } from './mailbox/mailbox-service.ts'
 import { BlobService } from './blobs/blob-service.ts'
@@ -292,7 +293,8 @@ export class RendezvousNode {
       onLimit: this.#limitHit,
       blocked: this.#blocklist,
       onBlocked: kind => { this.#metrics?.blocked.inc({ kind }) }
-    }))
+      // libp2p's listen error is a paragraph: name the busy address instead.
+    })).catch(err => { throw libp2pListenError(err) })
     this.#node = node
     const store = this.store
     this.#metrics = new RendezvousMetrics({ store, connectionCount: () => node.getConnections().length })

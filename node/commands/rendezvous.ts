@@ -1,19 +1,18 @@
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { multiaddr } from '@multiformats/multiaddr'
 import { pino } from 'pino'
 import { ConfigError, loadConfigFile, resolveConfig } from '../../rendezvous/config.ts'
+import { AddressInUseError } from '../../rendezvous/listen-error.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
 import { StoreSpecError, parseStoreSpec } from '../../rendezvous/stores.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { print } from '../output.ts'
+import { webRoot } from '../package-root.ts'
 import { untilStopped } from '../signals.ts'
 import { guardUpstreamErrors } from '../upstream-errors.ts'
 import type { RendezvousConfig } from '../../rendezvous/config.ts'
 import type { Command } from 'commander'
-
-const WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url))
 
 interface RendezvousOpts {
   data: string
@@ -122,16 +121,13 @@ export function registerRendezvous (program: Command): void {
           config,
           log,
           // The node opens every store from config.store (rendezvous/stores.ts).
-          webRoot: WEB_ROOT
+          webRoot: webRoot()
         })
         info = await node.start()
       } catch (err) {
         await node?.stop().catch(() => {})
-        const code = (err as { code?: string }).code
         if (err instanceof ConfigError) throw badConfig(err)
-        if (code === 'EADDRINUSE' || /address already in use/i.test((err as Error).message)) {
-          throw new CliError(`cannot listen: address already in use (${(err as Error).message}); choose others with --listen/--http/--metrics`, 'ADDRESS_IN_USE')
-        }
+        if (err instanceof AddressInUseError) throw new CliError(err.message, err.code)
         throw err
       }
       log.info({ peerId: info.peerId, multiaddrs: info.multiaddrs, http: info.http, metrics: info.metrics }, 'started')

@@ -1,6 +1,7 @@
 // Starting and stopping the node's HTTP listeners (web app, and /metrics on its own when needed).
 import { createServer as createHttpsServer } from 'node:https'
 import { serve } from '@hono/node-server'
+import { AddressInUseError, isAddressInUse } from '../listen-error.ts'
 import { networkOf } from '../limits/network-prefix.ts'
 import type { ServerType } from '@hono/node-server'
 import type { Hono } from 'hono'
@@ -42,7 +43,7 @@ export async function startHttpListener (app: Hono, hostPort: string, flag: stri
     const server: ServerType = serve(options, (info: AddressInfo) => {
       resolve({ server, url: `${tls == null ? 'http' : 'https'}://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}` })
     })
-    server.once('error', reject)
+    server.once('error', (err: Error) => { reject(isAddressInUse(err) ? new AddressInUseError(hostPort, flag) : err) })
   })
 }
 

@@ -6,6 +6,17 @@ import type { Cleanup } from './wait.ts'
 
 const BIN = fileURLToPath(new URL('../../bin/babacloud.js', import.meta.url))
 
+/** Which `babacloud` to run: the repository's (default) or an installed one, and from where. */
+export interface CliTarget {
+  /** An executable (e.g. `<prefix>/bin/babacloud` after a global install), run as it is. */
+  bin?: string
+  cwd?: string
+}
+
+function command (target: CliTarget, args: string[]): [string, string[]] {
+  return target.bin == null ? [process.execPath, [BIN, ...args]] : [target.bin, args]
+}
+
 export interface CliResult {
   code: number | null
   stdout: string
@@ -13,9 +24,10 @@ export interface CliResult {
 }
 
 /** Runs one command to its end; `input` is piped to its stdin (which is otherwise closed). */
-export async function runCli (args: string[], options: { timeout?: number, env?: NodeJS.ProcessEnv, input?: string } = {}): Promise<CliResult> {
+export async function runCli (args: string[], options: CliTarget & { timeout?: number, env?: NodeJS.ProcessEnv, input?: string } = {}): Promise<CliResult> {
   return await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: [options.input == null ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    const [file, argv] = command(options, args)
+    const child = spawn(file, argv, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: [options.input == null ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
     if (options.input != null) child.stdin?.end(options.input)
     let stdout = ''
     let stderr = ''
@@ -41,8 +53,9 @@ export interface RendezvousProcess {
 }
 
 /** Starts `babacloud rendezvous --json` and waits for its ready line. */
-export async function startRendezvousProcess (cleanup: Cleanup, args: string[]): Promise<RendezvousProcess> {
-  const child = spawn(process.execPath, [BIN, 'rendezvous', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startRendezvousProcess (cleanup: Cleanup, args: string[], target: CliTarget = {}): Promise<RendezvousProcess> {
+  const [file, argv] = command(target, ['rendezvous', '--json', ...args])
+  const child = spawn(file, argv, { cwd: target.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>(resolve => { child.on('close', code => { resolve(code) }) })
   cleanup.add(async () => {
     if (child.exitCode == null && child.signalCode == null) {
