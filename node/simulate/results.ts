@@ -91,11 +91,11 @@ export interface MemoryReport {
   /** Largest sampled RSS and heap in use (heap includes garbage not yet collected). */
   peakSampledRssBytes: number
   peakHeapUsedBytes: number
-  /** After every node stopped (collected first when the process runs with --expose-gc). */
+  /** Live heap (after a full collection) before the first node started. */
+  heapUsedBeforeBytes: number
+  /** After every node stopped and the peers were dropped; the heap after a full collection. */
   rssAfterStopBytes: number
   heapUsedAfterStopBytes: number
-  /** Whether heapUsedAfterStopBytes was read after a full collection. */
-  collectedAfterStop: boolean
 }
 
 /** Evidence that stopping the run left nothing behind. */

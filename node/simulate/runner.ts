@@ -7,7 +7,7 @@ import { DeviceIdentity } from '../../protocol/identity.ts'
 import { ErrorCode, ProtocolError, errorMessage } from '../../protocol/errors.ts'
 import { SimPeer, messageText, parseMessageTag } from './sim-peer.ts'
 import { SimRendezvous, memoryAddressPrefix } from './sim-rendezvous.ts'
-import { activeHandles, handlesAdded, memoryAfterStop, readMemory } from './process-memory.ts'
+import { activeHandles, leakedHandles, liveHeapBytes, memoryAfterStop, readMemory } from './process-memory.ts'
 import type { FaultRecord, MessageRecord, RunProgress, RunResult, Sample } from './results.ts'
 import type { Schedule, ScheduleEvent } from './schedule.ts'
 import type { SimTransport } from './sim-rendezvous.ts'
@@ -54,6 +54,7 @@ export function createLimiter (n: number): <T>(task: () => Promise<T>) => Promis
 export async function runSchedule (schedule: Schedule, options: RunOptions): Promise<RunResult> {
   const wallStart = performance.now()
   const handlesBefore = activeHandles()
+  const heapBefore = await liveHeapBytes()
   const peaks = readMemory()
   const prefix = memoryAddressPrefix()
   const rendezvous = Array.from({ length: options.rendezvous }, (_, index) => new SimRendezvous({
@@ -268,7 +269,14 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
     await Promise.allSettled(rendezvous.map(async rv => { await rv.stop() }))
   }
   const wallTimeMs = Math.round(performance.now() - wallStart)
-  const memory = await memoryAfterStop(peaks)
+  const leaked = await leakedHandles(handlesBefore)
+  // What the heap holds once the peers (their stores and clients) are gone is what the run leaked.
+  peers.length = 0
+  rendezvous.length = 0
+  identities.length = 0
+  seenEnvelopes.length = 0
+  sealed.clear()
+  const memory = await memoryAfterStop(peaks, heapBefore)
   return {
     records: [...records.values()],
     samples,
@@ -281,6 +289,6 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
     startupMs,
     wallTimeMs,
     memory,
-    afterStop: { peerNodesStarted: nodes.started, peerNodesStopped: nodes.stopped, leakedHandles: handlesAdded(handlesBefore, activeHandles()) }
+    afterStop: { peerNodesStarted: nodes.started, peerNodesStopped: nodes.stopped, leakedHandles: leaked }
   }
 }
