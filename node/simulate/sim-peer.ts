@@ -95,11 +95,7 @@ export class SimPeer {
       listen: this.#init.transport === 'memory' ? [] : ['/p2p-circuit'],
       privateNetwork: true,
       // Relayed connections from other simulated peers all arrive "from" 127.0.0.1.
-      connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] },
-      // A memory connection cannot die silently, and the rendezvous still pings every peer. Each
-      // ping also pins its stream (and so the peer's node) for 10 s after it ends: @libp2p/ping
-      // leaves its abort listener on an AbortSignal.timeout, which Node keeps alive until it fires.
-      ...(this.#init.transport === 'memory' ? { connectionMonitor: { enabled: false } } : {})
+      connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
     })
     if (this.#init.nodes != null) this.#init.nodes.started++
     const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), liveTimeoutMs: this.#init.liveTimeoutMs })

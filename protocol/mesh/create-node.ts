@@ -48,8 +48,6 @@ export interface CreateChatNodeOptions {
   limits?: NodeLimits
   /** Pass-through libp2p options for the connection manager. */
   connectionManager?: Libp2pOptions['connectionManager']
-  /** Pass-through libp2p options for the connection monitor (pings every connection; on by default). */
-  connectionMonitor?: Libp2pOptions['connectionMonitor']
   /** Clock for DHT record expiry (tests). */
   now?: () => number
   /** Told when a bound on what remote peers can make this node hold refuses something. */
@@ -130,7 +128,6 @@ export async function createChatNode (options: CreateChatNodeOptions): Promise<C
     streamMuxers: [yamux({ maxInboundStreams: limits.maxStreamsPerConnection })],
     connectionGater: options.connectionGater,
     connectionManager: options.connectionManager,
-    connectionMonitor: options.connectionMonitor,
     services
   })
   return node as unknown as ChatNode
