@@ -74,10 +74,16 @@ export class SimPeer {
       if (this.state !== 'offline' || this.#closed) return
       this.state = 'starting'
       try {
-        await (this.#init.limitStart ?? (async t => await t()))(async () => { await this.#start() })
+        // A start still queued when the run closes is skipped: with hundreds queued in the drain,
+        // stopping would otherwise wait for every one of them to start first.
+        await (this.#init.limitStart ?? (async t => await t()))(async () => { if (!this.#closed) await this.#start() })
       } catch (err) {
         this.state = 'offline'
         throw err
+      }
+      if (this.#node == null) {
+        this.state = 'offline'
+        return
       }
       this.state = 'online'
       this.releaseWaiters()
