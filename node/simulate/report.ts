@@ -65,7 +65,7 @@ export function renderReport (summary: Summary, run: RunResult, faults: Fault[] 
     row('by path', paths === '' ? '–' : paths),
     row('mailbox peak', `${summary.mailbox.peakEnvelopes} envelopes, ${summary.mailbox.peakBytes} bytes`),
     row('envelope bytes', `${summary.bytes.total} (live ${summary.bytes.live}, mailbox ${summary.bytes.mailbox})`),
-    row('process memory', `peak RSS ${mib(summary.memory.peakRssBytes)}, peak heap ${mib(summary.memory.peakHeapUsedBytes)}; after stop RSS ${mib(summary.memory.rssAfterStopBytes)}, live heap ${mib(summary.memory.heapUsedAfterStopBytes)} (before the run ${mib(summary.memory.heapUsedBeforeBytes)})`),
+    row('process memory', `peak RSS ${mib(summary.memory.peakRssBytes)}, peak heap ${mib(summary.memory.peakHeapUsedBytes)}; after stop RSS ${mib(summary.memory.rssAfterStopBytes)}, heap ${mib(summary.memory.heapUsedAfterStopBytes)} (before the run ${mib(summary.memory.heapUsedBeforeBytes)}${summary.memory.collected ? ', both after a full collection' : ', not collected: run with --expose-gc'})`),
     row('peer nodes started / stopped', `${summary.afterStop.peerNodesStarted} / ${summary.afterStop.peerNodesStopped}; handles left: ${Object.entries(summary.afterStop.leakedHandles).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`),
     row('scheduler lag p95 / max', `${summary.schedulerLagMs.p95} / ${summary.schedulerLagMs.max} ms`),
     ...summary.errors.map(e => row('error', e))

@@ -91,9 +91,14 @@ export interface MemoryReport {
   /** Largest sampled RSS and heap in use (heap includes garbage not yet collected). */
   peakSampledRssBytes: number
   peakHeapUsedBytes: number
-  /** Live heap (after a full collection) before the first node started. */
+  /**
+   * Whether the heap readings before and after followed a full collection (the process ran with
+   * `--expose-gc`); without it they include garbage not yet collected.
+   */
+  collected: boolean
+  /** Heap in use before the first node started. */
   heapUsedBeforeBytes: number
-  /** After every node stopped and the peers were dropped; the heap after a full collection. */
+  /** After every node stopped and the peers were dropped. */
   rssAfterStopBytes: number
   heapUsedAfterStopBytes: number
 }

@@ -32,7 +32,8 @@ describe('simulate at scale', () => {
     }
     const file = join(out.dir, 'scenario.yaml')
     writeFileSync(file, stringify(doc))
-    const res = await runCli(['simulate', file, '--out', out.dir, '--json'], { timeout: 110_000 })
+    // --expose-gc: the heap readings before and after the run follow a full collection.
+    const res = await runCli(['simulate', file, '--out', out.dir, '--json'], { timeout: 110_000, env: { NODE_OPTIONS: '--expose-gc' } })
     expect(res.code, res.stderr).toBe(0)
     const summary = JSON.parse(res.stdout) as Summary
 
@@ -48,6 +49,7 @@ describe('simulate at scale', () => {
     expect(leakedHandles).toEqual({})
 
     const m = summary.memory
+    expect(m.collected).toBe(true)
     expect(summary.peakRssBytes).toBe(m.peakRssBytes)
     expect(m.peakRssBytes).toBeGreaterThanOrEqual(m.peakSampledRssBytes)
     // The peers held well over 100 MiB of heap; with them gone, at most a small remainder (the
