@@ -1,5 +1,5 @@
 // `babacloud simulate SCENARIO.yaml`: runs peers and rendezvous nodes in this process on a seeded
-// schedule and writes schedule.json, messages.csv, summary.json and report.html.
+// schedule and writes schedule.json, messages.csv, samples.csv, summary.json and report.html.
 import { resolve } from 'node:path'
 import { CliError } from '../cli-error.ts'
 import { print } from '../output.ts'

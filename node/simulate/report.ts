@@ -41,6 +41,10 @@ function latencyChart (records: MessageRecord[]): string {
   return lineChart({ title: 'Latency CDF (send → recipient event)', xLabel: 'latency (log scale)', yLabel: 'fraction delivered', series, logX: true, yMax: 1, formatX: latencyLabel, formatY: v => `${Math.round(v * 100)}%` })
 }
 
+function mib (bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MiB`
+}
+
 function row (label: string, value: string | number): string {
   return `<tr><th>${escape(label)}</th><td>${escape(String(value))}</td></tr>`
 }
@@ -61,6 +65,8 @@ export function renderReport (summary: Summary, run: RunResult, faults: Fault[] 
     row('by path', paths === '' ? '–' : paths),
     row('mailbox peak', `${summary.mailbox.peakEnvelopes} envelopes, ${summary.mailbox.peakBytes} bytes`),
     row('envelope bytes', `${summary.bytes.total} (live ${summary.bytes.live}, mailbox ${summary.bytes.mailbox})`),
+    row('process memory', `peak RSS ${mib(summary.memory.peakRssBytes)}, peak heap ${mib(summary.memory.peakHeapUsedBytes)}; after stop RSS ${mib(summary.memory.rssAfterStopBytes)}, heap ${mib(summary.memory.heapUsedAfterStopBytes)} (before the run ${mib(summary.memory.heapUsedBeforeBytes)}${summary.memory.collected ? ', both after a full collection' : ', not collected: run with --expose-gc'})`),
+    row('peer nodes started / stopped', `${summary.afterStop.peerNodesStarted} / ${summary.afterStop.peerNodesStopped}; handles left: ${Object.entries(summary.afterStop.leakedHandles).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`),
     row('scheduler lag p95 / max', `${summary.schedulerLagMs.p95} / ${summary.schedulerLagMs.max} ms`),
     ...summary.errors.map(e => row('error', e))
   ].join('\n')
@@ -74,7 +80,11 @@ export function renderReport (summary: Summary, run: RunResult, faults: Fault[] 
       { name: 'delivered', color: '#16a34a', step: true, points: cumulative(records.flatMap(r => r.deliveredAt != null ? [r.deliveredAt] : [])) }
     ]),
     over('Peers online', 'peers', [{ name: 'online', color: '#2563eb', step: true, points: thin(samples.map(s => [s.t, s.online])) }]),
-    over('Mailbox size (all rendezvous)', 'envelopes waiting', [{ name: 'envelopes', color: '#ea580c', step: true, points: thin(samples.map(s => [s.t, s.mailboxEnvelopes])) }])
+    over('Mailbox size (all rendezvous)', 'envelopes waiting', [{ name: 'envelopes', color: '#ea580c', step: true, points: thin(samples.map(s => [s.t, s.mailboxEnvelopes])) }]),
+    over('Process memory', 'MiB', [
+      { name: 'RSS', color: '#7c3aed', points: thin(samples.map(s => [s.t, Math.round(s.rssBytes / 2 ** 20)])) },
+      { name: 'heap used', color: '#0891b2', points: thin(samples.map(s => [s.t, Math.round(s.heapUsedBytes / 2 ** 20)])) }
+    ])
   ]
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>BabaCloud simulation: ${escape(summary.scenario)}</title>

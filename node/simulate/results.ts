@@ -38,6 +38,9 @@ export interface Sample {
   delivered: number
   mailboxEnvelopes: number
   mailboxBytes: number
+  /** Process memory at the sample (the whole process: every peer, rendezvous and the runner). */
+  rssBytes: number
+  heapUsedBytes: number
 }
 
 export interface RunProgress {
@@ -77,6 +80,36 @@ export interface RunResult {
   /** Starting the peers online at t=0, before the traffic clock began. */
   startupMs: number
   wallTimeMs: number
+  memory: MemoryReport
+  afterStop: AfterStop
+}
+
+/** What the process held: sampled while the run lasted, and once everything was stopped. */
+export interface MemoryReport {
+  /** process.resourceUsage().maxRSS at the end: the peak of the whole process so far. */
+  peakRssBytes: number
+  /** Largest sampled RSS and heap in use (heap includes garbage not yet collected). */
+  peakSampledRssBytes: number
+  peakHeapUsedBytes: number
+  /**
+   * Whether the heap readings before and after followed a full collection (the process ran with
+   * `--expose-gc`); without it they include garbage not yet collected.
+   */
+  collected: boolean
+  /** Heap in use before the first node started. */
+  heapUsedBeforeBytes: number
+  /** After every node stopped and the peers were dropped. */
+  rssAfterStopBytes: number
+  heapUsedAfterStopBytes: number
+}
+
+/** Evidence that stopping the run left nothing behind. */
+export interface AfterStop {
+  /** libp2p nodes the peers started over the run, and how many of them ended stopped. */
+  peerNodesStarted: number
+  peerNodesStopped: number
+  /** Ref'd handles and requests (timers, sockets) alive after the stop that were not there before the run. */
+  leakedHandles: Record<string, number>
 }
 
 export interface LatencyStats {
@@ -96,6 +129,8 @@ export interface Summary {
   durationMs: number
   drainMs: number
   wallTimeMs: number
+  /** Peak resident memory of the process (memory.peakRssBytes). */
+  peakRssBytes: number
   startupMs: number
   /** When the last message arrived or the drain gave up, ms from the start of traffic. */
   endedAtMs: number
@@ -119,6 +154,8 @@ export interface Summary {
   mailbox: { peakEnvelopes: number, peakBytes: number, sampleIntervalMs: number }
   bytes: { method: 'envelope', total: number, live: number, mailbox: number, note: string }
   schedulerLagMs: { p95: number, max: number }
+  memory: MemoryReport
+  afterStop: AfterStop
   faults: FaultRecord[]
   errors: string[]
   /** Known libp2p races swallowed while the run lasted (see upstream-errors.ts). */
@@ -161,6 +198,7 @@ export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs:
     durationMs: scenario.durationMs,
     drainMs: scenario.drainMs,
     wallTimeMs: run.wallTimeMs,
+    peakRssBytes: run.memory.peakRssBytes,
     startupMs: run.startupMs,
     endedAtMs: run.drainEndedAt,
     sent: records.length,
@@ -193,6 +231,8 @@ export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs:
         'prekey fetches, receipts, relay, identify, DHT and gossipsub traffic, and failed attempts'
     },
     schedulerLagMs: { p95: Math.round(percentile(lag, 95) ?? 0), max: Math.round(lag.at(-1) ?? 0) },
+    memory: run.memory,
+    afterStop: run.afterStop,
     faults: run.faults,
     errors: run.errors
   }

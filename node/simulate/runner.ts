@@ -7,6 +7,7 @@ import { DeviceIdentity } from '../../protocol/identity.ts'
 import { ErrorCode, ProtocolError, errorMessage } from '../../protocol/errors.ts'
 import { SimPeer, messageText, parseMessageTag } from './sim-peer.ts'
 import { SimRendezvous, memoryAddressPrefix } from './sim-rendezvous.ts'
+import { activeHandles, leakedHandles, liveHeapBytes, memoryAfterStop, readMemory } from './process-memory.ts'
 import type { FaultRecord, MessageRecord, RunProgress, RunResult, Sample } from './results.ts'
 import type { Schedule, ScheduleEvent } from './schedule.ts'
 import type { SimTransport } from './sim-rendezvous.ts'
@@ -52,6 +53,9 @@ export function createLimiter (n: number): <T>(task: () => Promise<T>) => Promis
 
 export async function runSchedule (schedule: Schedule, options: RunOptions): Promise<RunResult> {
   const wallStart = performance.now()
+  const handlesBefore = activeHandles()
+  const heapBefore = await liveHeapBytes()
+  const peaks = readMemory()
   const prefix = memoryAddressPrefix()
   const rendezvous = Array.from({ length: options.rendezvous }, (_, index) => new SimRendezvous({
     index, dataDir: join(options.workDir, `rendezvous-${index}`), transport: options.transport, memoryPrefix: prefix, peers: schedule.peers.length
@@ -95,8 +99,9 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const limitStart = createLimiter(START_CONCURRENCY)
   const sealed = new Map<string, { bytes: number, envelopeId: string }>()
   const onSealed = (id: string, bytes: number, envelopeId: string): void => { sealed.set(id, { bytes, envelopeId }) }
+  const nodes = { started: 0, stopped: 0 }
   const peers = schedule.peers.map((p, index) => new SimPeer({
-    index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart
+    index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart, nodes
   }))
 
   const background = new Set<Promise<unknown>>()
@@ -197,7 +202,11 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
         if (current != null) lastStats[i] = current
         return lastStats[i]
       }))
+      const memory = readMemory()
+      peaks.rssBytes = Math.max(peaks.rssBytes, memory.rssBytes)
+      peaks.heapUsedBytes = Math.max(peaks.heapUsedBytes, memory.heapUsedBytes)
       samples.push({
+        ...memory,
         t: now(),
         online: peers.filter(p => p.state === 'online').length,
         sent: records.size,
@@ -259,6 +268,15 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
     clearTimeout(timer)
     await Promise.allSettled(rendezvous.map(async rv => { await rv.stop() }))
   }
+  const wallTimeMs = Math.round(performance.now() - wallStart)
+  const leaked = await leakedHandles(handlesBefore)
+  // What the heap holds once the peers (their stores and clients) are gone is what the run leaked.
+  peers.length = 0
+  rendezvous.length = 0
+  identities.length = 0
+  seenEnvelopes.length = 0
+  sealed.clear()
+  const memory = await memoryAfterStop(peaks, heapBefore)
   return {
     records: [...records.values()],
     samples,
@@ -269,6 +287,8 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
     errors,
     faults,
     startupMs,
-    wallTimeMs: Math.round(performance.now() - wallStart)
+    wallTimeMs,
+    memory,
+    afterStop: { peerNodesStarted: nodes.started, peerNodesStopped: nodes.stopped, leakedHandles: leaked }
   }
 }

@@ -41,6 +41,8 @@ export interface SimPeerInit {
   onSealed?: (id: string, bytes: number, envelopeId: string) => void
   /** Bounds how many peers start at once, so a crowd coming online does not stall the process. */
   limitStart?: <T>(task: () => Promise<T>) => Promise<T>
+  /** Counts libp2p nodes started and stopped, so the run can show none is left running. */
+  nodes?: { started: number, stopped: number }
 }
 
 export class SimPeer {
@@ -72,10 +74,16 @@ export class SimPeer {
       if (this.state !== 'offline' || this.#closed) return
       this.state = 'starting'
       try {
-        await (this.#init.limitStart ?? (async t => await t()))(async () => { await this.#start() })
+        // A start still queued when the run closes is skipped: with hundreds queued in the drain,
+        // stopping would otherwise wait for every one of them to start first.
+        await (this.#init.limitStart ?? (async t => await t()))(async () => { if (!this.#closed) await this.#start() })
       } catch (err) {
         this.state = 'offline'
         throw err
+      }
+      if (this.#node == null) {
+        this.state = 'offline'
+        return
       }
       this.state = 'online'
       this.releaseWaiters()
@@ -95,6 +103,7 @@ export class SimPeer {
       // Relayed connections from other simulated peers all arrive "from" 127.0.0.1.
       connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
     })
+    if (this.#init.nodes != null) this.#init.nodes.started++
     const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), liveTimeoutMs: this.#init.liveTimeoutMs })
     client.addEventListener('message', evt => { this.#init.onMessage(this, evt) })
     this.#observeSealing(client)
@@ -128,7 +137,9 @@ export class SimPeer {
       this.state = 'stopping'
       await Promise.allSettled([...this.#inflight])
       await this.#client?.stop()
-      await this.#node?.stop()
+      const node = this.#node
+      await node?.stop()
+      if (node?.status === 'stopped' && this.#init.nodes != null) this.#init.nodes.stopped++
       this.#client = undefined
       this.#node = undefined
       this.state = 'offline'

@@ -1,5 +1,5 @@
 // Runs one scenario end to end: schedule from the seed, execution on real nodes, then the output
-// directory (schedule.json, messages.csv, summary.json, report.html).
+// directory (schedule.json, messages.csv, samples.csv, summary.json, report.html).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,7 +8,7 @@ import { latencyOf, summarize } from './results.ts'
 import { SAMPLE_MS, runSchedule } from './runner.ts'
 import { generateSchedule } from './schedule.ts'
 import { guardUpstreamErrors } from '../upstream-errors.ts'
-import type { MessageRecord, RunProgress, Summary } from './results.ts'
+import type { MessageRecord, RunProgress, Sample, Summary } from './results.ts'
 import type { Scenario } from './scenario.ts'
 import type { Schedule } from './schedule.ts'
 
@@ -18,7 +18,7 @@ export interface SimulateOptions {
   liveTimeoutMs?: number
 }
 
-export const OUTPUT_FILES = ['schedule.json', 'messages.csv', 'summary.json', 'report.html'] as const
+export const OUTPUT_FILES = ['schedule.json', 'messages.csv', 'samples.csv', 'summary.json', 'report.html'] as const
 
 function csvField (v: string | number | undefined): string {
   if (v == null) return ''
@@ -35,6 +35,13 @@ export function toCsv (schedule: Schedule, records: MessageRecord[]): string {
     r.sentAt, r.path ?? (r.status === 'stored' ? 'mailbox' : r.sendPath), r.deliveredAt, latencyOf(r), r.status, r.ackedAt, r.attempts, r.size, r.bytes, r.envelopeId, r.error
   ].map(csvField).join(','))
   return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n'
+}
+
+export const SAMPLE_COLUMNS = ['t', 'online', 'sent', 'delivered', 'mailboxEnvelopes', 'mailboxBytes', 'rssBytes', 'heapUsedBytes'] as const
+
+/** One row per sample (every SAMPLE_MS): the curves of the report as numbers. */
+export function samplesCsv (samples: Sample[]): string {
+  return [SAMPLE_COLUMNS.join(','), ...samples.map(s => SAMPLE_COLUMNS.map(c => s[c]).join(','))].join('\n') + '\n'
 }
 
 export async function simulate (scenario: Scenario, options: SimulateOptions): Promise<Summary> {
@@ -55,6 +62,7 @@ export async function simulate (scenario: Scenario, options: SimulateOptions): P
     })
     const summary = { ...summarize(scenario, run, SAMPLE_MS), ignoredUpstreamErrors: { ...guard.counts } }
     writeFileSync(join(options.outDir, 'messages.csv'), toCsv(schedule, run.records))
+    writeFileSync(join(options.outDir, 'samples.csv'), samplesCsv(run.samples))
     writeFileSync(join(options.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n')
     writeFileSync(join(options.outDir, 'report.html'), renderReport(summary, run, scenario.faults))
     return summary

@@ -68,7 +68,7 @@ describe('simulate', () => {
     expect(written.events).toEqual((await generateSchedule(validateScenario(doc))).events)
     expect(written.events.filter((e: { type: string }) => e.type === 'send')).toHaveLength(summary.sent)
     const html = readFileSync(join(out.dir, 'report.html'), 'utf8')
-    expect(html.match(/<svg /g)).toHaveLength(4)
+    expect(html.match(/<svg /g)).toHaveLength(5)
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
   }, SLOW)
 

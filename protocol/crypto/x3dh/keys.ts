@@ -142,7 +142,7 @@ export function verifyPrekey (identityKey: Uint8Array, encodedKey: Uint8Array, s
 export function generateSignedPrekey (identity: IdentityKeyPair, options: RandomOptions & { id?: number } = {}): SignedPrekeyRecord {
   const random = rng(options)
   const id = checkId(options.id ?? drawId(random))
-  const keyPair = generateX25519KeyPair({ randomBytes: random })
+  const keyPair = generateX25519KeyPair({ randomBytes: options.randomBytes })
   return { id, keyPair, signature: signPrekey(identity, encodeX25519(keyPair.publicKey)) }
 }
 
@@ -152,7 +152,9 @@ export function generateOneTimePrekeys (n: number, options: RandomOptions & { fi
   const random = rng(options)
   const firstId = checkId(options.firstId ?? drawId(random))
   checkId(firstId + Math.max(n - 1, 0))
-  return Array.from({ length: n }, (_, i) => ({ id: firstId + i, keyPair: generateX25519KeyPair({ randomBytes: random }) }))
+  // Injected randomness only when the caller gave some: the backend's own generator makes keys
+  // born cached, while importing drawn bytes costs ~10× as much in node:crypto.
+  return Array.from({ length: n }, (_, i) => ({ id: firstId + i, keyPair: generateX25519KeyPair({ randomBytes: options.randomBytes }) }))
 }
 
 /** A signed ML-KEM-768 prekey; `lastResort` defaults to true (the one every bundle can fall back to). */

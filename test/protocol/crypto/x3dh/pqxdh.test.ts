@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { concatBytes } from '@noble/hashes/utils.js'
 import {
@@ -7,7 +7,8 @@ import {
   identityFromLibp2pPrivateKey, initiateSession
 } from '../../../../protocol/crypto/x3dh/index.ts'
 import type { CryptoErrorCode as Code, PrekeyBundle } from '../../../../protocol/crypto/x3dh/index.ts'
-import { encodeX25519 } from '../../../../protocol/crypto/x3dh/keys.ts'
+import { encodeX25519, generateSignedPrekey } from '../../../../protocol/crypto/x3dh/keys.ts'
+import { installCryptoProvider, installedCryptoProviders } from '../../../../protocol/crypto/provider.ts'
 import { flip, makeResponder, seededRandom } from '../helpers.ts'
 
 function expectCode (fn: () => unknown, code: Code): void {
@@ -57,6 +58,33 @@ describe('PQXDH agreement', () => {
 
   it('generates consecutive one-time prekey ids', () => {
     expect(generateOneTimePrekeys(3, { firstId: 10 }).map((k) => k.id)).toEqual([10, 11, 12])
+  })
+
+  describe('key pairs without injected randomness', () => {
+    const installed = installedCryptoProviders()
+    afterEach(() => { installCryptoProvider(installed) })
+
+    // Importing drawn bytes costs ~10× the backend's generator in node:crypto; every simulated or
+    // real device pays it for each prekey it publishes, so fresh keys must come from the generator.
+    it('come from the backend generator, and injected randomness still decides the keys', () => {
+      const calls = { generated: 0, imported: 0 }
+      const real = installed.sync
+      installCryptoProvider({
+        sync: {
+          ...real,
+          x25519KeyPair: () => { calls.generated++; return real.x25519KeyPair() },
+          x25519PublicKey: (secret) => { calls.imported++; return real.x25519PublicKey(secret) }
+        }
+      })
+      generateOneTimePrekeys(3, { firstId: 1 })
+      generateSignedPrekey(alice, { id: 4 })
+      expect(calls).toEqual({ generated: 4, imported: 0 })
+
+      const a = generateOneTimePrekeys(2, { firstId: 1, randomBytes: seededRandom('otk') })
+      const b = generateOneTimePrekeys(2, { firstId: 1, randomBytes: seededRandom('otk') })
+      expect(a.map(k => k.keyPair.publicKey)).toEqual(b.map(k => k.keyPair.publicKey))
+      expect(calls.imported).toBe(2 + 2)
+    })
   })
 
   it('takes the libp2p 64-byte Ed25519 private key and refuses a mismatched one', () => {
