@@ -32,7 +32,7 @@ export function followArrivals (init: ArrivalsInit): void {
     alerts.arrived({ title: nameOf(local, m.peer), text: previewOf(m), hash: `#/chat/${m.peer}`, seen })
   })
   // A deleted message may have been the last or an unread one.
-  session.client.addEventListener('deleted', ({ detail }) => { void local.conversationChanged({ peer: detail.peer }) })
+  session.client.addEventListener('deleted', ({ detail }) => { void local.messageDeleted(detail.id, detail.peer) })
   session.groups.addEventListener('message', ({ detail: g }) => {
     void local.conversationChanged({ group: g.groupId })
     void (async () => {

@@ -32,6 +32,7 @@ export class ConversationModel extends EventTarget {
     this.#sources = sources
     const signal = this.#abort.signal
     sources.local.addEventListener('message:changed', this.#onMessage, { signal })
+    sources.local.addEventListener('message:removed', this.#onRemoved, { signal })
     sources.groups?.addEventListener('group-message', this.#onGroupMessage, { signal })
     void this.reload()
   }
@@ -70,9 +71,10 @@ export class ConversationModel extends EventTarget {
 
   readonly #onMessage = (evt: Event): void => {
     const m = (evt as CustomEvent<ViewMessage>).detail
-    // A group's own message changed (a member's receipt): its counts are re-read with the history.
+    // A group's message changed (a member's receipt, a reaction, an edit, a deletion): re-read with
+    // the history, which carries the senders and receipt counts.
     if (this.target.kind === 'group') {
-      if (m.group === this.target.groupId && m.direction === 'out') void this.reload()
+      if (m.group === this.target.groupId) void this.reload()
       return
     }
     // A group message's `peer` is its author: it never belongs on the 1:1 screen with that member.
@@ -91,8 +93,18 @@ export class ConversationModel extends EventTarget {
     }
     const shown = this.messages[i]
     if (shown.status !== m.status && !canMove(shown.status, m.status)) return
-    // Keep the preview a message already had (the event may come before the file is stored).
-    this.messages = this.messages.map((x, j) => j === i ? { ...m, attachment: m.attachment ?? x.attachment } : x)
+    // Keep the preview a message already had (the event may come before the file is stored); a
+    // message deleted for everyone keeps nothing.
+    const attachment = m.deletedAt != null ? undefined : m.attachment ?? shown.attachment
+    this.messages = this.messages.map((x, j) => j === i ? { ...m, ...(attachment != null ? { attachment } : {}) } : x)
+  }
+
+  /** Deleted on this device only: it leaves the screen. */
+  readonly #onRemoved = (evt: Event): void => {
+    const id = (evt as CustomEvent<string>).detail
+    if (!this.messages.some(m => m.id === id)) return
+    this.messages = this.messages.filter(m => m.id !== id)
+    this.#changed()
   }
 
   readonly #onGroupMessage = (evt: Event): void => {
