@@ -15,7 +15,9 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'
 export class MessageMenu extends LitElement {
   static override styles = [controls, css`
     :host { display: inline-block; }
-    .trigger { min-height: 28px; min-width: 32px; padding: 0 var(--bc-space-2); line-height: 1; anchor-name: --trigger; }
+    .trigger { min-height: 28px; min-width: 32px; padding: 0 var(--bc-space-2); line-height: 1; anchor-name: --trigger;
+      border-color: transparent; color: var(--bc-muted); }
+    .trigger:hover, .trigger[aria-expanded="true"] { border-color: var(--bc-border); color: var(--bc-accent); }
     [popover] { position-anchor: --trigger; inset: auto; top: anchor(bottom); right: anchor(right); margin: 4px 0;
       position-try-fallbacks: flip-block, flip-inline; padding: var(--bc-space-1); border: 1px solid var(--bc-border);
       border-radius: var(--bc-radius); background: var(--bc-surface); color: var(--bc-text); box-shadow: 0 4px 16px #0003; }
@@ -39,6 +41,7 @@ export class MessageMenu extends LitElement {
   /** This device's reaction now ('' none). */
   @property() reaction = ''
   @state() private picking = false
+  @state() private expanded = false
   @query('[popover]') private menuPopup?: HTMLElement
   @query('.trigger') private trigger?: HTMLButtonElement
   @query('dialog') private confirmDialog?: HTMLDialogElement
@@ -53,7 +56,7 @@ export class MessageMenu extends LitElement {
 
   override render (): unknown {
     return html`
-      <button type="button" class="secondary trigger" aria-label="Message actions" aria-haspopup="menu"
+      <button type="button" class="secondary trigger" aria-label="Message actions" aria-haspopup="menu" aria-expanded=${this.expanded ? 'true' : 'false'}
         @click=${() => { void this.show() }}>⋯</button>
       <div popover id="menu" @keydown=${this.#keydown} @beforetoggle=${this.#toggling}>
         ${this.picking ? this.#picker() : this.#items()}
@@ -113,6 +116,7 @@ export class MessageMenu extends LitElement {
 
   /** Closing (an item, Esc, a click elsewhere): the picker resets; focus in the menu goes back to its button. */
   #toggling (e: ToggleEvent): void {
+    this.expanded = e.newState === 'open'
     if (e.newState !== 'closed') return
     this.picking = false
     const active = this.shadowRoot?.activeElement
