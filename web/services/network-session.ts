@@ -41,7 +41,6 @@ export class NetworkSession extends EventTarget {
   readonly client: ChatClient
   readonly groups: GroupClient
   readonly groupActions: GroupActions
-  /** Reactions, edits and deletions of messages. */
   readonly messages: MessageCommands
   readonly account: AccountState
   readonly #init: NetworkSessionInit
@@ -186,15 +185,14 @@ export class NetworkSession extends EventTarget {
   async send (peer: string, text: string, replyTo?: string): Promise<void> {
     const target = parsePeerId(peer)
     const path = this.peerPath(peer)
-    const reply = replyTo != null ? { replyTo } : {}
     try {
       if (this.rendezvous !== 'online' && path !== 'webrtc' && path !== 'direct') {
-        await this.client.queue(target, text, reply)
+        await this.client.queue(target, text, { replyTo })
         return
       }
       // Not in time: the message takes the relayed connection (or the mailbox) instead of waiting.
       if (this.client.route(target).upgrade) await this.#init.upgrader.upgradeWithin(target, SEND_UPGRADE_WAIT_MS)
-      await this.client.send(target, text, reply)
+      await this.client.send(target, text, { replyTo })
     } catch (err) {
       // Unreachable now: it waits in the outbox (shown as queued) and leaves by itself later.
       if ((err as { messageId?: string }).messageId == null) this.#init.notice(`The message could not be sent: ${errorMessage(err)}`)
