@@ -15,6 +15,7 @@ import { ComposerIntent, composerBarStyles } from './composer-intent.ts'
 import { editedView, messageBody, messageBodyStyles } from './message-body.ts'
 import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
+import { StickToBottom } from './stick-to-bottom.ts'
 import './chat-safety-number.ts'
 import './message-menu.ts'
 import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
@@ -86,7 +87,7 @@ export class ChatConversation extends LitElement {
   readonly seen = new SeenWatcher(this, () => this.list)
   /** Answering or editing a message from its menu. */
   readonly intent = new ComposerIntent(this, () => this.composer)
-  #lastId?: string
+  readonly #scroll = new StickToBottom(this, () => this.list)
 
   override render (): unknown {
     const name = this.contact?.nickname != null && this.contact.nickname !== '' ? this.contact.nickname : 'Unnamed contact'
@@ -98,7 +99,7 @@ export class ChatConversation extends LitElement {
         <button type="button" class="secondary verify" @click=${() => { void this.safetyDialog?.show() }}>Verify safety number</button>
       </header>
       <chat-safety-number .name=${name} .number=${this.safetyNumber}></chat-safety-number>
-      <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages"
+      <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}
         ${this.messages.map(m => this.#message(m, name))}
@@ -145,10 +146,7 @@ export class ChatConversation extends LitElement {
   override updated (changed: Map<string, unknown>): void {
     if (!changed.has('messages')) return
     this.intent.check(this.messages)
-    // A new last message scrolls into view; a reaction or an edit further up leaves the place kept.
-    const last = this.messages.at(-1)?.id
-    if (last !== this.#lastId && this.list != null) this.list.scrollTop = this.list.scrollHeight
-    this.#lastId = last
+    this.#scroll.follow(this.messages)
   }
 
   /** Right-click (or a long press) on a message opens its menu instead of the browser's. */

@@ -15,6 +15,7 @@ import { ComposerIntent, composerBarStyles } from './composer-intent.ts'
 import { editedView, messageBody, messageBodyStyles } from './message-body.ts'
 import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
+import { StickToBottom } from './stick-to-bottom.ts'
 import './message-menu.ts'
 import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
 import type { MessageMenu } from './message-menu.ts'
@@ -84,7 +85,7 @@ export class ChatGroupConversation extends LitElement {
   readonly seen = new SeenWatcher(this, () => this.list)
   /** Answering or editing a message from its menu. */
   readonly intent = new ComposerIntent(this, () => this.composer)
-  #lastId?: string
+  readonly #scroll = new StickToBottom(this, () => this.list)
 
   #name (peer: string | undefined): string {
     if (peer == null || peer === '') return 'Unknown member'
@@ -119,7 +120,7 @@ export class ChatGroupConversation extends LitElement {
             : nothing}
         </details>
       </header>
-      <ol aria-labelledby="group-title" role="log" aria-live="polite" data-testid="messages"
+      <ol aria-labelledby="group-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet.</li>` : nothing}
         ${this.messages.map(m => html`
@@ -154,10 +155,7 @@ export class ChatGroupConversation extends LitElement {
   override updated (changed: Map<string, unknown>): void {
     if (!changed.has('messages')) return
     this.intent.check(this.messages)
-    // A new last message scrolls into view; a reaction or an edit further up leaves the place kept.
-    const last = this.messages.at(-1)?.id
-    if (last !== this.#lastId && this.list != null) this.list.scrollTop = this.list.scrollHeight
-    this.#lastId = last
+    this.#scroll.follow(this.messages)
   }
 
   /** Right-click (or a long press) on a message opens its menu instead of the browser's. */
