@@ -86,6 +86,11 @@ describeInChromium('web app: replies, reactions, edits and deletion', () => {
     // Pressing one's own chip takes the reaction back.
     await message(a, 'Yes, see you there').locator('.reaction[aria-pressed="true"]').click()
     await expect.poll(async () => await reactions(b, 'Yes, see you there'), DEADLINE).toEqual({ '👍': [1, 'You'] })
+    // Picking one's reaction again in the picker takes it back too.
+    await react(b, 'Yes, see you there', '👍')
+    await expect.poll(async () => await reactions(a, 'Yes, see you there'), DEADLINE).toEqual({})
+    await react(b, 'Yes, see you there', '😮')
+    await expect.poll(async () => await reactions(a, 'Yes, see you there'), DEADLINE).toEqual({ '😮': [1, 'Bob'] })
     await screenshotBothWidths(b, 'message-actions')
 
     // Edit: Esc cancels; Enter saves; "edited" keeps the earlier text for both.

@@ -163,12 +163,10 @@ export class ChatApp extends LitElement {
   }
 
   readonly #seen = (e: MessagesSeenEvent): void => { this.service.reads.seen(e.ids) }
-
   /** React, edit, delete: the views follow the store's changes, nothing is reloaded here. */
   readonly #messageAction = (e: MessageActionEvent): void => {
-    const session = this.service.session
-    if (session == null) this.service.setNotice('Reactions, edits and deletions need the chat node started; try again in a moment.')
-    else void session.messages.run(e.action)
+    if (this.service.session != null) void this.service.session.messages.run(e.action)
+    else this.service.setNotice('Reactions, edits and deletions need the chat node started; try again in a moment.')
   }
 
   async #requestNotifications (): Promise<void> {
