@@ -3,6 +3,7 @@
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
 import { addContact, createIdentity, openChat, sendMessage } from './harness.ts'
+import { notifications, setHidden, watchPageState } from './page-state.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
 import type { BrowserScenario } from './scenario.ts'
@@ -37,6 +38,7 @@ async function pair (s: BrowserScenario): Promise<{ url: string, alice: BrowserS
   const rv = await s.start()
   const alice = await s.browser()
   const bob = await s.browser()
+  await watchPageState(bob, rv.url)
   await alice.page.goto(rv.url)
   await bob.page.goto(rv.url)
   const aliceId = await createIdentity(alice.page)
@@ -75,9 +77,12 @@ describeInChromium('web app: replies, reactions, edits and deletion', () => {
     await message(a, 'Yes, see you there').getByTestId('quote').click()
     await expect.poll(async () => await message(a, 'Lunch at noon?').evaluate(li => li.classList.contains('flash'))).toBe(true)
 
-    // React, change it, remove it: one reaction per person, seen by the other.
+    // React, change it, remove it: one reaction per person, seen by the other (told while away).
+    await setHidden(b, true)
     await react(a, 'Yes, see you there', '👍')
     await expect.poll(async () => await reactions(b, 'Yes, see you there'), DEADLINE).toEqual({ '👍': [1, 'Alice'] })
+    await expect.poll(async () => await notifications(b), DEADLINE).toEqual([{ title: 'Alice', body: 'Reacted 👍 to “Yes, see you there”' }])
+    await setHidden(b, false)
     expect(await reactions(a, 'Yes, see you there')).toEqual({ '👍': [1, 'You'] })
     await react(b, 'Yes, see you there', '👍')
     await expect.poll(async () => await reactions(a, 'Yes, see you there'), DEADLINE).toEqual({ '👍': [2, 'You, Bob'] })
@@ -125,6 +130,8 @@ describeInChromium('web app: replies, reactions, edits and deletion', () => {
     await message(b, 'This message was deleted').getByRole('button', { name: 'Message actions' }).click()
     expect(await b.getByRole('menuitem').allInnerTexts()).toEqual(['Delete for me'])
     await b.keyboard.press('Escape')
+    // Only the reaction to Bob's own message was a notification.
+    expect(await notifications(b)).toHaveLength(1)
 
     // Delete for me: gone here, still there.
     await choose(b, 'Yes, see you there', 'Delete for me')
