@@ -1,8 +1,9 @@
 // The open conversation's model: its messages, loaded once when it opens and then patched one
-// message at a time from `message:changed` (a new message, a status or path that moved), never
-// reloaded whole on a change. A group conversation reloads its history when a group message comes
-// (group messages are stored by the group plugin, which announces them per group). Lives as long as
-// the conversation is on screen: `close()` ends its load and its subscriptions.
+// message at a time from `message:changed` (a new message, a status or path that moved, a reaction,
+// an edit, a deletion), never reloaded whole on a change; `message:removed` takes one out. A group
+// conversation reloads its history when a group message comes (group messages are stored by the
+// group plugin, which announces them per group) and when an own one changes (its receipt counts).
+// Lives as long as the conversation is on screen: `close()` ends its load and its subscriptions.
 import { canMove } from '../../protocol/messages/message.ts'
 import type { LocalData } from './local-data.ts'
 import type { ViewMessage } from './view-model.ts'
@@ -71,14 +72,15 @@ export class ConversationModel extends EventTarget {
 
   readonly #onMessage = (evt: Event): void => {
     const m = (evt as CustomEvent<ViewMessage>).detail
-    // A group's message changed (a member's receipt, a reaction, an edit, a deletion): re-read with
-    // the history, which carries the senders and receipt counts.
     if (this.target.kind === 'group') {
-      if (m.group === this.target.groupId) void this.reload()
-      return
-    }
+      if (m.group !== this.target.groupId) return
+      // An own group message carries the members' receipt counts: re-read with the history.
+      if (m.direction === 'out') {
+        void this.reload()
+        return
+      }
     // A group message's `peer` is its author: it never belongs on the 1:1 screen with that member.
-    if (this.target.kind !== 'peer' || m.group != null || m.peer !== this.target.peer) return
+    } else if (m.group != null || m.peer !== this.target.peer) return
     if (!this.loaded) this.#sinceLoad.push(m)
     this.#apply(m)
     this.#changed()
@@ -96,7 +98,9 @@ export class ConversationModel extends EventTarget {
     // Keep the preview a message already had (the event may come before the file is stored); a
     // message deleted for everyone keeps nothing.
     const attachment = m.deletedAt != null ? undefined : m.attachment ?? shown.attachment
-    this.messages = this.messages.map((x, j) => j === i ? { ...m, ...(attachment != null ? { attachment } : {}) } : x)
+    // A group message's sender too (older ones have it only from the group store).
+    const from = m.from ?? shown.from
+    this.messages = this.messages.map((x, j) => j === i ? { ...m, ...(attachment != null ? { attachment } : {}), ...(from != null ? { from } : {}) } : x)
   }
 
   /** Deleted on this device only: it leaves the screen. */
