@@ -125,6 +125,8 @@ describeInChromium('web app: replies, reactions, edits and deletion', () => {
     for (const p of [a, b]) {
       await message(p, 'This message was deleted').waitFor(DEADLINE)
       expect(await message(p, 'Lunch at one?').count()).toBe(0)
+      // The reply's quote of it goes too.
+      expect(await message(p, 'Yes, see you there').getByTestId('quote').innerText()).toBe('This message was deleted')
     }
     // The tombstone has no menu for the others' actions: only "Delete for me" is left.
     await message(b, 'This message was deleted').getByRole('button', { name: 'Message actions' }).click()
@@ -141,7 +143,7 @@ describeInChromium('web app: replies, reactions, edits and deletion', () => {
     expect(bob.errors).toEqual([])
   }, SCENARIO_TIMEOUT)
 
-  it('group: a reply and a reaction reach the other member; the menu works from the keyboard', async () => {
+  it('group: a reply, a reaction, an edit and a deletion reach the other member; the menu works from the keyboard', async () => {
     const { url, alice, bob } = await pair(scenario)
     const a = alice.page
     const b = bob.page
@@ -174,6 +176,18 @@ describeInChromium('web app: replies, reactions, edits and deletion', () => {
     await a.getByRole('menuitemradio', { name: 'React with 😂' }).click()
     await expect.poll(async () => await reactions(b, 'Count me in'), DEADLINE).toEqual({ '😂': [1, 'Alice'] })
     expect(await reactions(a, 'Count me in')).toEqual({ '😂': [1, 'You'] })
+
+    // Alice edits her message and then deletes it for everyone: Bob sees both.
+    await choose(a, 'Movie on Friday?', 'Edit')
+    await sendMessage(a, 'Movie on Saturday?')
+    await message(b, 'Movie on Saturday?').getByTestId('edited').waitFor(DEADLINE)
+    await choose(a, 'Movie on Saturday?', 'Delete for everyone')
+    await a.getByRole('dialog').getByRole('button', { name: 'Delete for everyone' }).click()
+    for (const p of [a, b]) {
+      await message(p, 'This message was deleted').waitFor(DEADLINE)
+      expect(await message(p, 'Count me in').getByTestId('quote').innerText()).toBe('This message was deleted')
+    }
+    expect(await message(b, 'Movie on Saturday?').count()).toBe(0)
     expect(alice.errors).toEqual([])
     expect(bob.errors).toEqual([])
   }, SCENARIO_TIMEOUT)

@@ -102,7 +102,7 @@ export class ChatConversation extends LitElement {
       <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}
-        ${this.messages.map(m => this.#message(m, name))}
+        ${this.#messagesView(name)}
       </ol>
       <form @submit=${this.#submit}>
         <div class="composer">
@@ -120,7 +120,12 @@ export class ChatConversation extends LitElement {
     `
   }
 
-  #message (m: ViewMessage, name: string): unknown {
+  #messagesView (name: string): unknown {
+    const byId = new Map(this.messages.map(m => [m.id, m]))
+    return this.messages.map(m => this.#message(m, name, byId))
+  }
+
+  #message (m: ViewMessage, name: string, byId: ReadonlyMap<string, ViewMessage>): unknown {
     const status = m.status === 'read' && m.direction === 'out' && !this.showRead ? 'delivered' : m.status
     return html`
       <li class=${m.direction} data-id=${m.id} data-status=${status} data-path=${m.path ?? nothing} tabindex="-1"
@@ -129,7 +134,7 @@ export class ChatConversation extends LitElement {
           ?editable=${m.text !== ''} .reaction=${ownReaction(m, this.me)}></message-menu>
         <span class="visually-hidden">${m.direction === 'out' ? 'You' : name}:</span>
         ${m.attachment != null && m.deletedAt == null ? attachmentView(m.attachment) : nothing}
-        ${messageBody(m, m.text !== '' || m.attachment == null)}
+        ${messageBody(m, m.text !== '' || m.attachment == null, byId)}
         ${reactionsView(m, this.me, () => name)}
         <span class="meta">
           <time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${editedView(m)}

@@ -99,6 +99,7 @@ export class ChatGroupConversation extends LitElement {
     if (g == null) return html`<p class="muted">This group is not on this device. <a href="#/">Back to contacts</a></p>`
     const admin = g.admins.includes(this.me)
     const invitable = this.contacts.filter(c => !g.members.includes(c.peerId))
+    const byId = new Map(this.messages.map(m => [m.id, m]))
     return html`
       <header>
         <h2 id="group-title" tabindex="-1">${g.name}</h2>
@@ -128,7 +129,7 @@ export class ChatGroupConversation extends LitElement {
             <message-menu class="actions" .messageId=${m.id} ?mine=${m.direction === 'out'} ?deleted=${m.deletedAt != null}
               ?editable=${m.text !== ''} .reaction=${ownReaction(m, this.me)}></message-menu>
             <span class="from">${this.#name(m.from)}</span>
-            ${messageBody(m, true)}
+            ${messageBody(m, true, byId)}
             ${reactionsView(m, this.me, p => this.#name(p))}
             <span class="meta"><time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${editedView(m)}${m.direction === 'out' ? html` · <span class="status">${groupStatus(m, this.showRead)}</span>` : nothing}</span>
           </li>`)}

@@ -37,10 +37,11 @@ function showOriginal (from: Element, id: string): boolean {
   return true
 }
 
-function quoteView (m: ViewMessage): TemplateResult | typeof nothing {
+/** `original`: the message answered, when it is loaded; deleted for everyone, its quote goes too. */
+function quoteView (m: ViewMessage, original: ViewMessage | undefined): TemplateResult | typeof nothing {
   const id = m.replyTo
   if (id == null) return nothing
-  const text = m.replyPreview ?? 'a message not on this device'
+  const text = original?.deletedAt != null ? 'This message was deleted' : m.replyPreview ?? 'a message not on this device'
   return html`<button type="button" class="quote" data-testid="quote" data-reply-to=${id}
     aria-label=${`Replying to: ${text}. Show the original`}
     @click=${(e: Event) => { if (!showOriginal(e.currentTarget as Element, id)) (e.currentTarget as HTMLElement).title = 'The original is not loaded' }}>${text}</button>`
@@ -55,8 +56,11 @@ export function editedView (m: ViewMessage): TemplateResult | typeof nothing {
   </details>`
 }
 
-/** The quote and text (the caller adds attachments); a deleted message only says so. */
-export function messageBody (m: ViewMessage, showText: boolean): TemplateResult {
+/**
+ * The quote and text (the caller adds attachments); a deleted message only says so. `byId`: the
+ * conversation's loaded messages, for the quote's original.
+ */
+export function messageBody (m: ViewMessage, showText: boolean, byId: ReadonlyMap<string, ViewMessage>): TemplateResult {
   if (m.deletedAt != null) return html`<p class="text deleted" data-testid="deleted">This message was deleted</p>`
-  return html`${quoteView(m)}${showText ? html`<p class="text">${m.text}</p>` : nothing}`
+  return html`${quoteView(m, m.replyTo != null ? byId.get(m.replyTo) : undefined)}${showText ? html`<p class="text">${m.text}</p>` : nothing}`
 }
