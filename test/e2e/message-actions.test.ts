@@ -173,6 +173,7 @@ describeInChromium('web app: replies, reactions, edits and deletion', () => {
     // Alice reacts with a right-click on Bob's reply; Bob sees who.
     await message(a, 'Count me in').click({ button: 'right' })
     await a.getByRole('menuitem', { name: 'React…' }).click()
+    await screenshotBothWidths(a, 'message-reaction-picker')
     await a.getByRole('menuitemradio', { name: 'React with 😂' }).click()
     await expect.poll(async () => await reactions(b, 'Count me in'), DEADLINE).toEqual({ '😂': [1, 'Alice'] })
     expect(await reactions(a, 'Count me in')).toEqual({ '😂': [1, 'You'] })

@@ -20,7 +20,9 @@ export const messageBodyStyles = css`
   .reaction { min-height: 28px; padding: 0 var(--bc-space-2); border-radius: 999px; border-color: var(--bc-border);
     background: var(--bc-surface); color: var(--bc-text); font-size: 0.9rem; gap: 4px; }
   .reaction[aria-pressed="true"] { border-color: var(--bc-accent); background: var(--bc-bubble-out); }
-  .actions { float: right; margin: -4px -8px 0 var(--bc-space-2); }
+  /* The menu button sits in the bubble's corner, with room kept for it beside the text. */
+  [data-testid="messages"] > li[data-id] { position: relative; padding-right: calc(var(--bc-space-2) + 32px); }
+  .actions { position: absolute; top: 2px; right: 2px; }
   li.flash { animation: flash 1.2s ease-out; }
   @keyframes flash { from { box-shadow: 0 0 0 3px var(--bc-focus); } to { box-shadow: 0 0 0 3px transparent; } }
 `
