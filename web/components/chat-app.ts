@@ -29,6 +29,7 @@ import type { SendAttachmentEvent } from '../events/send-attachment-event.ts'
 import type { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
 import type { AddContactEvent } from '../events/add-contact-event.ts'
 import type { MessagesSeenEvent } from '../events/messages-seen-event.ts'
+import type { MessageActionEvent } from '../events/message-action-event.ts'
 import type { PreferenceChangeEvent } from '../events/preference-events.ts'
 import type { SendMessageEvent } from '../events/send-message-event.ts'
 import type { SignUpEvent } from '../events/account-events.ts'
@@ -162,6 +163,11 @@ export class ChatApp extends LitElement {
   }
 
   readonly #seen = (e: MessagesSeenEvent): void => { this.service.reads.seen(e.ids) }
+  /** React, edit, delete: the views follow the store's changes, nothing is reloaded here. */
+  readonly #messageAction = (e: MessageActionEvent): void => {
+    if (this.service.session != null) void this.service.session.messages.run(e.action)
+    else this.service.setNotice('Reactions, edits and deletions need the chat node started; try again in a moment.')
+  }
 
   async #requestNotifications (): Promise<void> {
     this.permission = await this.service.alerts.requestPermission()
@@ -231,15 +237,16 @@ export class ChatApp extends LitElement {
       case 'group':
         return html`<chat-group-conversation .group=${local.groups.find(g => g.id === r.groupId)} .contacts=${local.contacts}
           .me=${s.peerId ?? ''} .showRead=${local.preferences.current.readReceipts} @messages-seen=${this.#seen}
-          @send-group-message=${(e: SendGroupMessageEvent) => { this.#afterSend(); void s.sendGroup(e.groupId, e.text) }}
+          @message-action=${this.#messageAction}
+          @send-group-message=${(e: SendGroupMessageEvent) => { this.#afterSend(); void s.sendGroup(e.groupId, e.text, e.replyTo) }}
           @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup}></chat-group-conversation>`
       case 'chat':
         if (!isPeerId(r.peer)) {
           return html`<p class="error" role="alert">This link does not name a BabaCloud contact. <a href="#/">Back to contacts</a></p>`
         }
         return html`<chat-conversation .peer=${r.peer} .contact=${local.contacts.find(c => c.peerId === r.peer)}
-          .safetyNumber=${local.safetyNumber(r.peer)} .showRead=${local.preferences.current.readReceipts}
-          @messages-seen=${this.#seen} @send-message=${this.#send}
+          .safetyNumber=${local.safetyNumber(r.peer)} .showRead=${local.preferences.current.readReceipts} .me=${s.peerId ?? ''}
+          @messages-seen=${this.#seen} @send-message=${this.#send} @message-action=${this.#messageAction}
           @send-attachment=${this.#sendAttachment}></chat-conversation>`
       default:
         return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .summaries=${local.summaries.all()}
@@ -306,7 +313,7 @@ export class ChatApp extends LitElement {
 
   async #send (e: SendMessageEvent): Promise<void> {
     this.#afterSend()
-    await this.service.send(e.peer, e.text)
+    await this.service.send(e.peer, e.text, e.replyTo)
   }
 
   /** The person just sent something: the moment to ask once for notifications (never on load). */

@@ -1,16 +1,25 @@
-// One conversation: the messages with their delivery status and attachments, the safety number, and
-// the composer (Enter sends; a button attaches a file).
+// One conversation: the messages with their delivery status, attachments, quotes, reactions and
+// edits, each with its menu (message-menu.ts), the safety number, and the composer (Enter sends; a
+// button attaches a file; it also answers or edits a message, composer-intent.ts).
 import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
 import { SendAttachmentEvent } from '../events/send-attachment-event.ts'
 import { SendMessageEvent } from '../events/send-message-event.ts'
+import { MessageActionEvent } from '../events/message-action-event.ts'
 import { conversationContext } from '../contexts.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
 import { attachmentView, paperclipIcon } from './message-parts.ts'
+import { ComposerIntent, composerBarStyles } from './composer-intent.ts'
+import { editedView, messageBody, messageBodyStyles } from './message-body.ts'
+import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
+import { StickToBottom } from './stick-to-bottom.ts'
 import './chat-safety-number.ts'
+import './message-menu.ts'
+import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
+import type { MessageMenu } from './message-menu.ts'
 import type { ChatSafetyNumber } from './chat-safety-number.ts'
 import type { ViewMessage } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
@@ -31,7 +40,7 @@ const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 
 @customElement('chat-conversation')
 export class ChatConversation extends LitElement {
-  static override styles = [controls, css`
+  static override styles = [controls, messageBodyStyles, composerBarStyles, css`
     :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
     header { display: flex; flex-wrap: wrap; align-items: baseline; gap: var(--bc-space-2) var(--bc-space-3);
       padding-bottom: var(--bc-space-3); border-bottom: 1px solid var(--bc-border); }
@@ -42,7 +51,6 @@ export class ChatConversation extends LitElement {
     li { max-width: min(80%, 560px); padding: var(--bc-space-2) var(--bc-space-3); border-radius: var(--bc-radius);
       border: 1px solid var(--bc-border); background: var(--bc-bubble-in); align-self: flex-start; }
     li.out { align-self: flex-end; background: var(--bc-bubble-out); }
-    .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
     .meta { display: block; font-size: 0.75rem; color: var(--bc-muted); margin-top: 2px; text-align: right; }
     li[data-status="failed"] .meta { color: var(--bc-danger); }
     .empty { margin: auto; text-align: center; }
@@ -69,12 +77,17 @@ export class ChatConversation extends LitElement {
   @property() safetyNumber = ''
   /** Off when the person turned read receipts off: then others' "Read" shows as "Delivered". */
   @property({ type: Boolean }) showRead = true
+  /** This device's PeerId (its reactions show as "You"). */
+  @property() me = ''
   @query('#composer') private composer?: HTMLTextAreaElement
   @query('#attach-input') private fileInput?: HTMLInputElement
   @query('chat-safety-number') private safetyDialog?: ChatSafetyNumber
   @query('ol') private list?: HTMLOListElement
   /** Reports the unread messages in view (the app marks them read). */
   readonly seen = new SeenWatcher(this, () => this.list)
+  /** Answering or editing a message from its menu. */
+  readonly intent = new ComposerIntent(this, () => this.composer)
+  readonly #scroll = new StickToBottom(this, () => this.list)
 
   override render (): unknown {
     const name = this.contact?.nickname != null && this.contact.nickname !== '' ? this.contact.nickname : 'Unnamed contact'
@@ -86,12 +99,14 @@ export class ChatConversation extends LitElement {
         <button type="button" class="secondary verify" @click=${() => { void this.safetyDialog?.show() }}>Verify safety number</button>
       </header>
       <chat-safety-number .name=${name} .number=${this.safetyNumber}></chat-safety-number>
-      <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages">
+      <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
+        @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}
-        ${this.messages.map(m => this.#message(m, name))}
+        ${this.#messagesView(name)}
       </ol>
       <form @submit=${this.#submit}>
         <div class="composer">
+          ${this.intent.bar(m => m.direction === 'out' ? 'yourself' : name)}
           <label for="composer" class="visually-hidden">Message</label>
           <textarea id="composer" rows="2" placeholder="Write a message" aria-describedby="composer-hint"
             @keydown=${this.#keydown}></textarea>
@@ -105,15 +120,24 @@ export class ChatConversation extends LitElement {
     `
   }
 
-  #message (m: ViewMessage, name: string): unknown {
+  #messagesView (name: string): unknown {
+    const byId = new Map(this.messages.map(m => [m.id, m]))
+    return this.messages.map(m => this.#message(m, name, byId))
+  }
+
+  #message (m: ViewMessage, name: string, byId: ReadonlyMap<string, ViewMessage>): unknown {
     const status = m.status === 'read' && m.direction === 'out' && !this.showRead ? 'delivered' : m.status
     return html`
-      <li class=${m.direction} data-id=${m.id} data-status=${status} data-path=${m.path ?? nothing}>
+      <li class=${m.direction} data-id=${m.id} data-status=${status} data-path=${m.path ?? nothing} tabindex="-1"
+        @contextmenu=${this.#openMenu}>
+        <message-menu class="actions" .messageId=${m.id} ?mine=${m.direction === 'out'} ?deleted=${m.deletedAt != null}
+          ?editable=${m.text !== ''} .reaction=${ownReaction(m, this.me)}></message-menu>
         <span class="visually-hidden">${m.direction === 'out' ? 'You' : name}:</span>
-        ${m.attachment != null ? attachmentView(m.attachment) : nothing}
-        ${m.text !== '' || m.attachment == null ? html`<p class="text">${m.text}</p>` : nothing}
+        ${m.attachment != null && m.deletedAt == null ? attachmentView(m.attachment) : nothing}
+        ${messageBody(m, m.text !== '' || m.attachment == null, byId)}
+        ${reactionsView(m, this.me, () => name)}
         <span class="meta">
-          <time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>
+          <time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${editedView(m)}
           ${m.direction === 'out' ? html` · <span class="status">${STATUS_LABEL[status]}</span>` : nothing}
           ${m.path != null && m.path !== 'mailbox' && (m.status === 'delivered' || m.status === 'received') ? ` · ${PATH_LABEL[m.path]}` : nothing}
         </span>
@@ -125,10 +149,21 @@ export class ChatConversation extends LitElement {
   }
 
   override updated (changed: Map<string, unknown>): void {
-    if (changed.has('messages') && this.list != null) this.list.scrollTop = this.list.scrollHeight
+    if (!changed.has('messages')) return
+    this.intent.check(this.messages)
+    this.#scroll.follow(this.messages)
+  }
+
+  /** Right-click (or a long press) on a message opens its menu instead of the browser's. */
+  #openMenu (e: MouseEvent): void {
+    const menu = (e.currentTarget as HTMLElement).querySelector<MessageMenu>('message-menu')
+    if (menu == null) return
+    e.preventDefault()
+    void menu.show()
   }
 
   #keydown (e: KeyboardEvent): void {
+    if (this.intent.escape(e)) return
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault()
       this.#send()
@@ -151,7 +186,9 @@ export class ChatConversation extends LitElement {
   #send (): void {
     const text = this.composer?.value.trim() ?? ''
     if (text === '' || this.composer == null) return
-    this.dispatchEvent(new SendMessageEvent(this.peer, text))
+    const outcome = this.intent.take(text)
+    if (outcome.kind === 'send') this.dispatchEvent(new SendMessageEvent(this.peer, text, outcome.replyTo))
+    else if (outcome.kind === 'edit') this.dispatchEvent(new MessageActionEvent({ kind: 'edit', id: outcome.id, text }))
     this.composer.value = ''
     this.composer.focus()
   }

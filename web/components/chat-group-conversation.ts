@@ -1,15 +1,24 @@
 // A group conversation: its name and encryption setting (shown to every member), the members, invite
-// and leave, the messages with their senders, and the composer (Enter sends).
+// and leave, the messages with their senders, quotes, reactions and edits, each with its menu, and
+// the composer (Enter sends; it also answers or edits a message).
 import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
 import { InviteMembersEvent } from '../events/invite-members-event.ts'
 import { LeaveGroupEvent } from '../events/leave-group-event.ts'
 import { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
+import { MessageActionEvent } from '../events/message-action-event.ts'
 import { conversationContext } from '../contexts.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
+import { ComposerIntent, composerBarStyles } from './composer-intent.ts'
+import { editedView, messageBody, messageBodyStyles } from './message-body.ts'
+import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
+import { StickToBottom } from './stick-to-bottom.ts'
+import './message-menu.ts'
+import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
+import type { MessageMenu } from './message-menu.ts'
 import type { ViewGroup, ViewMessage } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
 
@@ -30,7 +39,7 @@ function groupStatus (m: ViewMessage, showRead: boolean): string {
 
 @customElement('chat-group-conversation')
 export class ChatGroupConversation extends LitElement {
-  static override styles = [controls, css`
+  static override styles = [controls, messageBodyStyles, composerBarStyles, css`
     :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
     header { display: flex; flex-wrap: wrap; align-items: center; gap: var(--bc-space-2) var(--bc-space-3);
       padding-bottom: var(--bc-space-3); border-bottom: 1px solid var(--bc-border); }
@@ -52,7 +61,6 @@ export class ChatGroupConversation extends LitElement {
       border: 1px solid var(--bc-border); background: var(--bc-bubble-in); align-self: flex-start; }
     ol > li.out { align-self: flex-end; background: var(--bc-bubble-out); }
     .from { display: block; font-size: 0.8rem; font-weight: 600; color: var(--bc-accent); }
-    .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
     .meta { display: block; font-size: 0.75rem; color: var(--bc-muted); margin-top: 2px; text-align: right; }
     .empty { margin: auto; text-align: center; }
     form.composer-form { display: flex; gap: var(--bc-space-2); align-items: flex-end; padding-top: var(--bc-space-3);
@@ -75,6 +83,9 @@ export class ChatGroupConversation extends LitElement {
   @query('ol') private list?: HTMLOListElement
   /** Reports the unread messages in view (the app marks them read). */
   readonly seen = new SeenWatcher(this, () => this.list)
+  /** Answering or editing a message from its menu. */
+  readonly intent = new ComposerIntent(this, () => this.composer)
+  readonly #scroll = new StickToBottom(this, () => this.list)
 
   #name (peer: string | undefined): string {
     if (peer == null || peer === '') return 'Unknown member'
@@ -88,6 +99,7 @@ export class ChatGroupConversation extends LitElement {
     if (g == null) return html`<p class="muted">This group is not on this device. <a href="#/">Back to contacts</a></p>`
     const admin = g.admins.includes(this.me)
     const invitable = this.contacts.filter(c => !g.members.includes(c.peerId))
+    const byId = new Map(this.messages.map(m => [m.id, m]))
     return html`
       <header>
         <h2 id="group-title" tabindex="-1">${g.name}</h2>
@@ -109,18 +121,23 @@ export class ChatGroupConversation extends LitElement {
             : nothing}
         </details>
       </header>
-      <ol aria-labelledby="group-title" role="log" aria-live="polite" data-testid="messages">
+      <ol aria-labelledby="group-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
+        @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet.</li>` : nothing}
         ${this.messages.map(m => html`
-          <li class=${m.direction} data-id=${m.id} data-status=${m.status} data-from=${m.from ?? ''}>
+          <li class=${m.direction} data-id=${m.id} data-status=${m.status} data-from=${m.from ?? ''} tabindex="-1" @contextmenu=${this.#openMenu}>
+            <message-menu class="actions" .messageId=${m.id} ?mine=${m.direction === 'out'} ?deleted=${m.deletedAt != null}
+              ?editable=${m.text !== ''} .reaction=${ownReaction(m, this.me)}></message-menu>
             <span class="from">${this.#name(m.from)}</span>
-            <p class="text">${m.text}</p>
-            <span class="meta"><time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${m.direction === 'out' ? html` · <span class="status">${groupStatus(m, this.showRead)}</span>` : nothing}</span>
+            ${messageBody(m, true, byId)}
+            ${reactionsView(m, this.me, p => this.#name(p))}
+            <span class="meta"><time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${editedView(m)}${m.direction === 'out' ? html` · <span class="status">${groupStatus(m, this.showRead)}</span>` : nothing}</span>
           </li>`)}
       </ol>
       ${g.member
         ? html`<form class="composer-form" @submit=${this.#submit}>
             <div class="composer">
+              ${this.intent.bar(m => m.direction === 'out' ? 'yourself' : this.#name(m.from))}
               <label for="group-composer" class="visually-hidden">Message</label>
               <textarea id="group-composer" rows="2" placeholder=${`Message ${g.name}`} aria-describedby="group-composer-hint"
                 @keydown=${this.#keydown}></textarea>
@@ -137,7 +154,17 @@ export class ChatGroupConversation extends LitElement {
   }
 
   override updated (changed: Map<string, unknown>): void {
-    if (changed.has('messages') && this.list != null) this.list.scrollTop = this.list.scrollHeight
+    if (!changed.has('messages')) return
+    this.intent.check(this.messages)
+    this.#scroll.follow(this.messages)
+  }
+
+  /** Right-click (or a long press) on a message opens its menu instead of the browser's. */
+  #openMenu (e: MouseEvent): void {
+    const menu = (e.currentTarget as HTMLElement).querySelector<MessageMenu>('message-menu')
+    if (menu == null) return
+    e.preventDefault()
+    void menu.show()
   }
 
   #invite (): void {
@@ -152,6 +179,7 @@ export class ChatGroupConversation extends LitElement {
   }
 
   #keydown (e: KeyboardEvent): void {
+    if (this.intent.escape(e)) return
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault()
       this.#send()
@@ -166,7 +194,9 @@ export class ChatGroupConversation extends LitElement {
   #send (): void {
     const text = this.composer?.value.trim() ?? ''
     if (text === '' || this.composer == null || this.group == null) return
-    this.dispatchEvent(new SendGroupMessageEvent(this.group.id, text))
+    const outcome = this.intent.take(text)
+    if (outcome.kind === 'send') this.dispatchEvent(new SendGroupMessageEvent(this.group.id, text, outcome.replyTo))
+    else if (outcome.kind === 'edit') this.dispatchEvent(new MessageActionEvent({ kind: 'edit', id: outcome.id, text }))
     this.composer.value = ''
     this.composer.focus()
   }

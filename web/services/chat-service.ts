@@ -165,11 +165,12 @@ export class ChatService extends EventTarget {
   }
 
   /** Writes a message: with a session it goes out (or waits in the outbox); without, it waits there. */
-  async send (peer: string, text: string): Promise<void> {
+  async send (peer: string, text: string, replyTo?: string): Promise<void> {
     if (this.local == null) return
     await this.local.ensureContact(peer)
-    if (this.session == null) await this.local.queueOffline(peer, text)
-    else await this.session.send(peer, text)
+    if (this.session != null) await this.session.send(peer, text, replyTo)
+    else if (replyTo == null) await this.local.queueOffline(peer, text)
+    else this.setNotice('A reply needs the chat node started; try again in a moment.')
   }
 
   /** Adds a contact from a PeerId, an invite link or an @username (resolved at the node). */
@@ -179,12 +180,12 @@ export class ChatService extends EventTarget {
     return await this.local.addContact(found.peerId, nickname.trim() !== '' ? nickname : found.suggestedName)
   }
 
-  async sendGroup (groupId: string, text: string): Promise<void> {
+  async sendGroup (groupId: string, text: string, replyTo?: string): Promise<void> {
     if (this.session == null) {
       this.setNotice('Groups need a connection to the rendezvous node first.')
       return
     }
-    const sending = this.session.groupActions.send(groupId, text)
+    const sending = this.session.groupActions.send(groupId, text, replyTo)
     // The group plugin stores the message before it goes out: show it now, then with its result.
     void this.conversation?.reload()
     await sending.catch(err => { this.setNotice(`The message could not be sent: ${errorMessage(err)}`) })

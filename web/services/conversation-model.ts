@@ -1,8 +1,9 @@
 // The open conversation's model: its messages, loaded once when it opens and then patched one
-// message at a time from `message:changed` (a new message, a status or path that moved), never
-// reloaded whole on a change. A group conversation reloads its history when a group message comes
-// (group messages are stored by the group plugin, which announces them per group). Lives as long as
-// the conversation is on screen: `close()` ends its load and its subscriptions.
+// message at a time from `message:changed` (a new message, a status or path that moved, a reaction,
+// an edit, a deletion), never reloaded whole on a change; `message:removed` takes one out. A group
+// conversation reloads its history when a group message comes (group messages are stored by the
+// group plugin, which announces them per group) and when an own one changes (its receipt counts).
+// Lives as long as the conversation is on screen: `close()` ends its load and its subscriptions.
 import { canMove } from '../../protocol/messages/message.ts'
 import type { LocalData } from './local-data.ts'
 import type { ViewMessage } from './view-model.ts'
@@ -32,6 +33,7 @@ export class ConversationModel extends EventTarget {
     this.#sources = sources
     const signal = this.#abort.signal
     sources.local.addEventListener('message:changed', this.#onMessage, { signal })
+    sources.local.addEventListener('message:removed', this.#onRemoved, { signal })
     sources.groups?.addEventListener('group-message', this.#onGroupMessage, { signal })
     void this.reload()
   }
@@ -70,13 +72,15 @@ export class ConversationModel extends EventTarget {
 
   readonly #onMessage = (evt: Event): void => {
     const m = (evt as CustomEvent<ViewMessage>).detail
-    // A group's own message changed (a member's receipt): its counts are re-read with the history.
     if (this.target.kind === 'group') {
-      if (m.group === this.target.groupId && m.direction === 'out') void this.reload()
-      return
-    }
+      if (m.group !== this.target.groupId) return
+      // An own group message carries the members' receipt counts: re-read with the history.
+      if (m.direction === 'out') {
+        void this.reload()
+        return
+      }
     // A group message's `peer` is its author: it never belongs on the 1:1 screen with that member.
-    if (this.target.kind !== 'peer' || m.group != null || m.peer !== this.target.peer) return
+    } else if (m.group != null || m.peer !== this.target.peer) return
     if (!this.loaded) this.#sinceLoad.push(m)
     this.#apply(m)
     this.#changed()
@@ -91,8 +95,20 @@ export class ConversationModel extends EventTarget {
     }
     const shown = this.messages[i]
     if (shown.status !== m.status && !canMove(shown.status, m.status)) return
-    // Keep the preview a message already had (the event may come before the file is stored).
-    this.messages = this.messages.map((x, j) => j === i ? { ...m, attachment: m.attachment ?? x.attachment } : x)
+    // Keep the preview a message already had (the event may come before the file is stored); a
+    // message deleted for everyone keeps nothing.
+    const attachment = m.deletedAt != null ? undefined : m.attachment ?? shown.attachment
+    // A group message's sender too (older ones have it only from the group store).
+    const from = m.from ?? shown.from
+    this.messages = this.messages.map((x, j) => j === i ? { ...m, ...(attachment != null ? { attachment } : {}), ...(from != null ? { from } : {}) } : x)
+  }
+
+  /** Deleted on this device only: it leaves the screen. */
+  readonly #onRemoved = (evt: Event): void => {
+    const id = (evt as CustomEvent<string>).detail
+    if (!this.messages.some(m => m.id === id)) return
+    this.messages = this.messages.filter(m => m.id !== id)
+    this.#changed()
   }
 
   readonly #onGroupMessage = (evt: Event): void => {

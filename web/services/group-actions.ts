@@ -30,7 +30,7 @@ export class GroupActions {
   }
 
   /** Rejects when the message could not be sent; the caller shows why. */
-  async send (groupId: string, text: string): Promise<void> {
-    await this.#groups.send(groupId, text)
+  async send (groupId: string, text: string, replyTo?: string): Promise<void> {
+    await this.#groups.send(groupId, text, replyTo != null ? { replyTo } : {})
   }
 }

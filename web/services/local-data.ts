@@ -1,7 +1,7 @@
 // What lives as long as the page: the IndexedDB database (contacts, settings, the chat store with
 // its outbox, decrypted attachments) and this device's identity. It needs no network: the lists show
 // and messages queue while the node is still connecting or down. Changes are announced with
-// `change` (lists) and `message:changed` (one message, as the screens show it).
+// `change` (lists), `message:changed` (one message, as the screens show it) and `message:removed`.
 import { DeviceIdentity, parsePeerId } from '../../protocol/identity.ts'
 import { newQueuedText } from '../../protocol/messages/outbox.ts'
 import { AppData } from '../store/app-data.ts'
@@ -113,6 +113,15 @@ export class LocalData extends EventTarget {
     if ('group' in target) await this.summaries.reloadGroup(target.group)
     else await this.summaries.reloadPeer(target.peer)
     this.#changed()
+  }
+
+  /**
+   * A message was deleted: gone from the store (delete for me) it leaves the screen
+   * (`message:removed`); a tombstone (delete for everyone) stays and came as `message:changed`.
+   */
+  async messageDeleted (id: string, peer: string): Promise<void> {
+    if (await this.store.getMessage(id) == null) this.dispatchEvent(new CustomEvent<string>('message:removed', { detail: id }))
+    await this.conversationChanged({ peer })
   }
 
   /** Adds someone who wrote first, without a nickname (left to the user). */

@@ -8,6 +8,7 @@ import { parsePeerId } from '../../protocol/identity.ts'
 import { AccountState } from './account-state.ts'
 import { Backoff } from './backoff.ts'
 import { GroupActions } from './group-actions.ts'
+import { MessageCommands } from './message-commands.ts'
 import type { DeliveryPath } from '../../protocol/delivery/path.ts'
 import type { ChatClient } from '../../protocol/chat-client.ts'
 import type { GroupClient } from '../../protocol/groups/group-client.ts'
@@ -40,6 +41,7 @@ export class NetworkSession extends EventTarget {
   readonly client: ChatClient
   readonly groups: GroupClient
   readonly groupActions: GroupActions
+  readonly messages: MessageCommands
   readonly account: AccountState
   readonly #init: NetworkSessionInit
   readonly #backoff = new Backoff()
@@ -53,6 +55,7 @@ export class NetworkSession extends EventTarget {
     this.client = init.client
     this.groups = init.groups
     this.groupActions = new GroupActions(init.groups, async () => { await init.local.refresh() })
+    this.messages = new MessageCommands(init.client, init.local, text => { init.notice(text) })
     this.account = new AccountState(init.client.accounts as NonNullable<ChatClient['accounts']>, () => { this.#changed() })
   }
 
@@ -177,19 +180,19 @@ export class NetworkSession extends EventTarget {
 
   /**
    * Sends a message: into the outbox and out at once when a way is open, else it waits there and
-   * leaves by itself (same envelope id on every try) once the node is back.
+   * leaves by itself (same envelope id on every try) once the node is back. `replyTo`: the message it answers.
    */
-  async send (peer: string, text: string): Promise<void> {
+  async send (peer: string, text: string, replyTo?: string): Promise<void> {
     const target = parsePeerId(peer)
     const path = this.peerPath(peer)
     try {
       if (this.rendezvous !== 'online' && path !== 'webrtc' && path !== 'direct') {
-        await this.client.queue(target, text)
+        await this.client.queue(target, text, { replyTo })
         return
       }
       // Not in time: the message takes the relayed connection (or the mailbox) instead of waiting.
       if (this.client.route(target).upgrade) await this.#init.upgrader.upgradeWithin(target, SEND_UPGRADE_WAIT_MS)
-      await this.client.send(target, text)
+      await this.client.send(target, text, { replyTo })
     } catch (err) {
       // Unreachable now: it waits in the outbox (shown as queued) and leaves by itself later.
       if ((err as { messageId?: string }).messageId == null) this.#init.notice(`The message could not be sent: ${errorMessage(err)}`)
