@@ -5,6 +5,8 @@ import type { ChatMessage, MessageUpdate, OutboxEntry } from '../../protocol/sto
 
 export type StoreWrite =
   | { op: 'addMessage', message: ChatMessage }
+  /** A mailbox page's messages, stored in one transaction: all land or none. */
+  | { op: 'addMessages', messages: ChatMessage[] }
   | { op: 'updateMessage' | 'deleteMessage' | 'putOutbox' | 'deleteOutbox', id: string }
   | { op: 'setValue' | 'deleteValue', key: string }
 
@@ -35,6 +37,10 @@ export class PowerCutStore extends MemoryChatStore {
     this.#cut = false
     this.#when = undefined
     for (const fail of this.#hung.splice(0)) fail(new Error('power cut'))
+  }
+
+  override async addMessages (messages: ChatMessage[]): Promise<boolean[]> {
+    return await this.#write({ op: 'addMessages', messages }, async () => await super.addMessages(messages))
   }
 
   override async addMessage (message: ChatMessage, outbox?: OutboxEntry): Promise<boolean> {
