@@ -16,7 +16,7 @@ describe('babacloud react, edit, delete and replies', { timeout: 300_000 }, () =
   async function setup (): Promise<{ run: (who: 'alice' | 'bob', args: string[]) => Promise<{ code: number | null, stdout: string, stderr: string }>, alice: string, bob: string }> {
     const tmp = tempDir('babacloud-actions-cli-')
     cleanup.add(tmp.remove)
-    const node = await startRendezvousProcess(cleanup, ['--data', `${tmp.dir}/rv`, '--listen', '/ip4/127.0.0.1/tcp/0'])
+    const node = await startRendezvousProcess(cleanup, ['--data', `${tmp.dir}/rv`, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', '127.0.0.1:0'])
     const rv = node.info.multiaddrs[0]
     const alice = JSON.parse((await runCli(['init', '--home', `${tmp.dir}/alice`, '--json'])).stdout).peerId as string
     const bob = JSON.parse((await runCli(['init', '--home', `${tmp.dir}/bob`, '--json'])).stdout).peerId as string
