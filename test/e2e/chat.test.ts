@@ -12,7 +12,7 @@ const SCENARIO_TIMEOUT = 120_000
 
 
 describeInChromium('web app: 1:1 chat in real browsers', () => {
-  const { start, browser } = useBrowserScenario()
+  const { start, browser, twoPeople } = useBrowserScenario()
 
   it('chats 1:1 between two browsers over WebRTC, with every screen usable', async () => {
     const rv = await start()
@@ -84,13 +84,7 @@ describeInChromium('web app: 1:1 chat in real browsers', () => {
   }, SCENARIO_TIMEOUT)
 
   it('delivers messages sent to a closed browser from the mailbox when it reopens, each once, in order', async () => {
-    const rv = await start()
-    const alice = await browser()
-    const bob = await browser()
-    await alice.page.goto(rv.url)
-    await bob.page.goto(rv.url)
-    const aliceId = await createIdentity(alice.page)
-    const bobId = await createIdentity(bob.page)
+    const { rv, alice, bob, aliceId, bobId } = await twoPeople()
     await addContact(bob.page, aliceId, 'Alice')
     await sendMessage(bob.page, 'Are you there?')
     await alice.page.goto(`${rv.url}/#/`)

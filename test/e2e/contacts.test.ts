@@ -3,23 +3,16 @@
 // from an invite link, with one question ("Add @name?") and one button, nothing to retype.
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
-import { createIdentity } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 30_000 }
 
 describeInChromium('web app: adding contacts by @username and invite link', () => {
-  const { start, browser } = useBrowserScenario()
+  const { browser, twoPeople } = useBrowserScenario()
 
   it('adds @username after a stale error clears, and an invite link with one confirmation', async () => {
-    const rv = await start()
-    const alice = await browser()
-    const bob = await browser()
-    await alice.page.goto(rv.url)
-    await bob.page.goto(rv.url)
-    const aliceId = await createIdentity(alice.page)
-    const bobId = await createIdentity(bob.page)
+    const { rv, alice, bob, aliceId, bobId } = await twoPeople()
 
     // Alice signs up as @alice_web; her invite link now names her.
     await alice.page.goto(`${rv.url}/#/settings`)

@@ -3,7 +3,7 @@
 // and a deposit whose ack was lost, retried with the same envelope id, reaching the recipient once.
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
-import { ARRIVED, addContact, createIdentity, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage } from './harness.ts'
+import { ARRIVED, addContact, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage } from './harness.ts'
 import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 20_000 }
@@ -13,16 +13,10 @@ const SCENARIO_TIMEOUT = 120_000
 
 
 describeInChromium('web app: delivery status on screen', () => {
-  const { start, browser } = useBrowserScenario()
+  const { browser, twoPeople } = useBrowserScenario()
 
   it('leaves "Direct (WebRTC)" within seconds of the other tab closing, and the next message goes to the mailbox', async () => {
-    const rv = await start()
-    const alice = await browser()
-    const bob = await browser()
-    await alice.page.goto(rv.url)
-    await bob.page.goto(rv.url)
-    const aliceId = await createIdentity(alice.page)
-    const bobId = await createIdentity(bob.page)
+    const { rv, alice, bob, aliceId, bobId } = await twoPeople()
     await bob.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
     await alice.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
     await addContact(alice.page, bobId, 'Bob')
@@ -47,13 +41,7 @@ describeInChromium('web app: delivery status on screen', () => {
   }, SCENARIO_TIMEOUT)
 
   it('a deposit whose ack was lost is retried with the same id: the recipient shows it once, the sender ends delivered', async () => {
-    const rv = await start()
-    const alice = await browser()
-    const bob = await browser()
-    await alice.page.goto(rv.url)
-    await bob.page.goto(rv.url)
-    const aliceId = await createIdentity(alice.page)
-    const bobId = await createIdentity(bob.page)
+    const { rv, alice, bob, aliceId, bobId } = await twoPeople()
     // Bob is away: what Alice sends goes into his mailbox.
     await bob.close()
     await alice.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)

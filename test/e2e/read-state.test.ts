@@ -28,7 +28,7 @@ async function somePeerId (): Promise<string> {
 }
 
 describeInChromium('web app: read state, unread counts and notifications', () => {
-  const { start, browser } = useBrowserScenario()
+  const { start, browser, twoPeople } = useBrowserScenario()
 
   it('1:1: unread counts, previews and order in the list, the title count, a notification while hidden, "Read" once seen, and receipts turned off', async () => {
     const rv = await start()
@@ -109,13 +109,7 @@ describeInChromium('web app: read state, unread counts and notifications', () =>
   }, SCENARIO_TIMEOUT)
 
   it('marks read only what was in view: the older messages once scrolled to', async () => {
-    const rv = await start()
-    const alice = await browser()
-    const bob = await browser()
-    await alice.page.goto(rv.url)
-    await bob.page.goto(rv.url)
-    const aliceId = await createIdentity(alice.page)
-    const bobId = await createIdentity(bob.page)
+    const { rv, alice, bob, aliceId, bobId } = await twoPeople()
     for (const p of [alice.page, bob.page]) await p.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
     await addContact(alice.page, bobId, 'Bob')
     await bob.page.goto(`${rv.url}/#/`)
@@ -137,13 +131,7 @@ describeInChromium('web app: read state, unread counts and notifications', () =>
   }, SCENARIO_TIMEOUT)
 
   it('a group message shows by how many members it was delivered and read', async () => {
-    const rv = await start()
-    const alice = await browser()
-    const bob = await browser()
-    await alice.page.goto(rv.url)
-    await bob.page.goto(rv.url)
-    const aliceId = await createIdentity(alice.page)
-    const bobId = await createIdentity(bob.page)
+    const { rv, alice, bob, aliceId, bobId } = await twoPeople()
     for (const p of [alice.page, bob.page]) await p.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
     // A third member whose device never comes online: the count is "of 2".
     const carol = await somePeerId()

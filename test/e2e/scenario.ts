@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { launchBrowser, removeDir } from '../helpers/browser.ts'
-import { buildWebApp, disposeWebApp, startRendezvous } from './harness.ts'
+import { buildWebApp, createIdentity, disposeWebApp, startRendezvous } from './harness.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
 import type { RunningRendezvous } from './harness.ts'
 
@@ -14,6 +14,16 @@ export interface BrowserScenario {
   start: () => Promise<RunningRendezvous>
   /** A Chromium with a fresh profile, or with `profileDir` (kept, e.g. to reopen it later). */
   browser: (profileDir?: string) => Promise<BrowserSession>
+  /** A rendezvous and two people, Alice and Bob, each with a new identity in the web app. */
+  twoPeople: () => Promise<TwoPeople>
+}
+
+export interface TwoPeople {
+  rv: RunningRendezvous
+  alice: BrowserSession
+  bob: BrowserSession
+  aliceId: string
+  bobId: string
 }
 
 /** Call inside a `describe`: registers the hooks and returns the two factories. */
@@ -38,18 +48,27 @@ export function useBrowserScenario (): BrowserScenario {
     await Promise.all(dirs.splice(0).map(removeDir))
   })
 
-  return {
-    start: async () => {
-      const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
-      dirs.push(dataDir)
-      rendezvous = await startRendezvous(dataDir, webRoot)
-      return rendezvous
-    },
-    browser: async profileDir => {
-      const session = await launchBrowser({ profileDir })
-      sessions.push(session)
-      if (profileDir == null) dirs.push(session.profileDir)
-      return session
-    }
+  const start = async (): Promise<RunningRendezvous> => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
+    dirs.push(dataDir)
+    rendezvous = await startRendezvous(dataDir, webRoot)
+    return rendezvous
   }
+  const browser = async (profileDir?: string): Promise<BrowserSession> => {
+    const session = await launchBrowser({ profileDir })
+    sessions.push(session)
+    if (profileDir == null) dirs.push(session.profileDir)
+    return session
+  }
+  const twoPeople = async (): Promise<TwoPeople> => {
+    const rv = await start()
+    const alice = await browser()
+    const bob = await browser()
+    await alice.page.goto(rv.url)
+    await bob.page.goto(rv.url)
+    const aliceId = await createIdentity(alice.page)
+    const bobId = await createIdentity(bob.page)
+    return { rv, alice, bob, aliceId, bobId }
+  }
+  return { start, browser, twoPeople }
 }
