@@ -112,7 +112,7 @@ describe('disappearing messages', () => {
     const rv = await startRendezvous(cleanup)
     // The sender's clock lags 3 s: its 5 s timer runs out 2 s after it is sent, so the node must
     // drop it long before its 60 s periodic sweep.
-    const alice = await createPeerWithClock(cleanup, rv.addr, () => Date.now() - 3_000)
+    const alice = (await createPeer(cleanup, rv.addr, { now: () => Date.now() - 3_000 })).client
     const bob = await createPeer(cleanup, rv.addr)
     const bobId = bob.node.peerId.toString()
     await alice.start()
@@ -154,15 +154,3 @@ describe('disappearing messages', () => {
     expect((await carol.client.timer({ group: groupId })).seconds).toBe(3600)
   })
 })
-
-async function createPeerWithClock (cleanup: Cleanup, rendezvous: Multiaddr, now: () => number): Promise<ChatClient> {
-  const identity = await DeviceIdentity.generate()
-  const node = await createChatNode({ privateKey: identity.privateKey, transports: [tcp()], listen: ['/p2p-circuit'], privateNetwork: true })
-  const { MemoryChatStore } = await import('../../protocol/store/memory-chat-store.ts')
-  const client = new ChatClient({ node, identity, store: new MemoryChatStore(), rendezvous, now })
-  cleanup.add(async () => {
-    await client.stop()
-    await node.stop()
-  })
-  return client
-}
