@@ -212,6 +212,11 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     return { replyTo, ...(quote != null ? { replyPreview: quote } : {}) }
   }
 
+  /** Disappearing-message timers (groups read a group's timer here). */
+  get disappearing (): ChatParts['disappearing'] { return this.parts.disappearing }
+  /** Deletes expired messages (groups hand it the messages they store). */
+  get expiry (): ChatParts['expiry'] { return this.parts.expiry }
+
   /** Reactions, edits and delete for everyone (1:1 and, once groups are attached, in groups). */
   get actions (): ChatParts['actions'] { return this.parts.actions }
 

@@ -11,7 +11,7 @@ import { ChatClient } from '../../protocol/chat-client.ts'
 import { DeviceIdentity } from '../../protocol/identity.ts'
 import { createChatNode } from '../../protocol/mesh/create-node.ts'
 import { SqliteChatStore } from '../../node/sqlite-chat-store.ts'
-import { groupPeer, waitForKeys } from '../protocol/groups/helpers.ts'
+import { groupPeer, waitForKeys, waitForMesh } from '../protocol/groups/helpers.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
 import type { ChatMessage } from '../../protocol/messages/message.ts'
@@ -133,14 +133,29 @@ describe('disappearing messages', () => {
   it('a group timer set by one member applies on the others; a non-member cannot set it', async () => {
     const rv = await startRendezvous(cleanup)
     const [alice, bob, carol] = await Promise.all([0, 1, 2].map(async () => await groupPeer(cleanup, rv)))
+    const all = [alice, bob, carol]
     const groupId = (await alice.groups.create({ name: 'trip', members: [bob.id, carol.id] })).group.id
-    await waitForKeys([alice, bob, carol], groupId)
+    await waitForKeys(all, groupId)
+    await waitForMesh(rv, all, groupId)
+
+    await bob.client.setTimer({ group: groupId }, 3)
+    for (const m of [alice, carol]) {
+      await waitFor(async () => (await m.client.timer({ group: groupId })).seconds === 3, { what: 'the group timer at every member' })
+      expect(m.received.find(x => x.timer != null)).toMatchObject({ timer: 3, group: groupId, sender: bob.id })
+    }
+    // Alice's message carries the group's timer: every member deletes it when it runs out.
+    const sent = await alice.groups.send(groupId, 'meet at the station')
+    const expiresAt = (await alice.store.getMessage(sent.id))?.expiresAt
+    expect(expiresAt).toBeDefined()
+    for (const m of [bob, carol]) {
+      const held = await waitFor(async () => await m.store.getMessage(sent.id), { what: 'the group message at every member' })
+      expect(held.expiresAt).toBe(expiresAt)
+    }
+    await waitFor(async () => (await Promise.all(all.map(async m => await m.store.getMessage(sent.id)))).every(m => m == null),
+      { timeout: 15_000, what: 'the group message gone at every member' })
 
     await bob.client.setTimer({ group: groupId }, 3600)
-    for (const m of [alice, carol]) {
-      await waitFor(async () => (await m.client.timer({ group: groupId })).seconds === 3600, { what: 'the group timer at every member' })
-      expect(m.received.find(x => x.timer != null)).toMatchObject({ timer: 3600, group: groupId, sender: bob.id })
-    }
+    await waitFor(async () => (await carol.client.timer({ group: groupId })).seconds === 3600, { what: 'the new group timer at carol' })
 
     // Someone outside the group tries to turn it off at carol.
     const mallory = await createPeer(cleanup, rv.addr)
