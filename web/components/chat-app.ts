@@ -25,6 +25,7 @@ import type { CreateGroupEvent } from '../events/create-group-event.ts'
 import type { InviteMembersEvent } from '../events/invite-members-event.ts'
 import type { LeaveGroupEvent } from '../events/leave-group-event.ts'
 import type { SendAttachmentEvent } from '../events/send-attachment-event.ts'
+import type { SetTimerEvent } from '../events/set-timer-event.ts'
 import type { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
 import type { AddContactEvent } from '../events/add-contact-event.ts'
 import type { SendMessageEvent } from '../events/send-message-event.ts'
@@ -220,7 +221,7 @@ export class ChatApp extends LitElement {
           return html`<p class="error" role="alert">This link does not name a BabaCloud contact. <a href="#/">Back to contacts</a></p>`
         }
         return html`<chat-conversation .peer=${r.peer} .contact=${local.contacts.find(c => c.peerId === r.peer)}
-          .safetyNumber=${local.safetyNumber(r.peer)} @send-message=${this.#send}
+          .safetyNumber=${local.safetyNumber(r.peer)} @send-message=${this.#send} @set-timer=${this.#setTimer}
           @send-attachment=${this.#sendAttachment}></chat-conversation>`
       default:
         return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .prefill=${r.invite ?? ''} .error=${this.addError}
@@ -290,6 +291,20 @@ export class ChatApp extends LitElement {
 
   async #send (e: SendMessageEvent): Promise<void> {
     await this.service.send(e.peer, e.text)
+  }
+
+  async #setTimer (e: SetTimerEvent): Promise<void> {
+    const session = this.service.session
+    if (session == null) {
+      this.service.setNotice('Disappearing messages can be set only while connected to the rendezvous node.')
+      return
+    }
+    try {
+      await session.client.setTimer({ peer: e.peer }, e.seconds)
+    } catch (err) {
+      this.service.setNotice(`Could not set disappearing messages: ${errorMessage(err)}`)
+    }
+    void this.service.conversation?.reload()
   }
 
   async #sendAttachment (e: SendAttachmentEvent): Promise<void> {

@@ -9,6 +9,8 @@ import { conversationContext } from '../contexts.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
 import { attachmentView, paperclipIcon } from './message-parts.ts'
+import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
+import { SetTimerEvent } from '../events/set-timer-event.ts'
 import './chat-safety-number.ts'
 import type { ChatSafetyNumber } from './chat-safety-number.ts'
 import type { ViewMessage } from '../services/view-model.ts'
@@ -57,6 +59,8 @@ export class ChatConversation extends LitElement {
     figcaption { font-size: 0.8rem; margin-top: 2px; overflow-wrap: anywhere; }
     a.file { overflow-wrap: anywhere; display: inline-flex; gap: var(--bc-space-1); align-items: center; }
     .attach { padding: var(--bc-space-2) var(--bc-space-3); }
+    li.system { align-self: center; background: none; border: none; font-size: 0.85rem; color: var(--bc-muted); }
+    header .timer { font-size: 0.9rem; display: inline-flex; gap: var(--bc-space-1); align-items: baseline; }
   `]
 
   @property({ attribute: false }) contact?: Contact
@@ -79,11 +83,12 @@ export class ChatConversation extends LitElement {
         <span class="mono muted" title=${this.peer}>${shortPeerId(this.peer)}</span>
         <a href="#/">Back to contacts</a>
         <button type="button" class="secondary verify" @click=${() => { void this.safetyDialog?.show() }}>Verify safety number</button>
+        ${timerSelect(currentTimer(this.messages), seconds => { this.dispatchEvent(new SetTimerEvent(this.peer, seconds)) })}
       </header>
       <chat-safety-number .name=${name} .number=${this.safetyNumber}></chat-safety-number>
       <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages">
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}
-        ${this.messages.map(m => html`
+        ${this.messages.map(m => m.timer != null ? timerLineView(m, name) : html`
           <li class=${m.direction} data-id=${m.id} data-status=${m.status} data-path=${m.path ?? nothing}>
             <span class="visually-hidden">${m.direction === 'out' ? 'You' : name}:</span>
             ${m.attachment != null ? attachmentView(m.attachment) : nothing}

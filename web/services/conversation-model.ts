@@ -32,6 +32,7 @@ export class ConversationModel extends EventTarget {
     this.#sources = sources
     const signal = this.#abort.signal
     sources.local.addEventListener('message:changed', this.#onMessage, { signal })
+    sources.local.addEventListener('message:deleted', this.#onDeleted, { signal })
     sources.groups?.addEventListener('group-message', this.#onGroupMessage, { signal })
     void this.reload()
   }
@@ -74,6 +75,14 @@ export class ConversationModel extends EventTarget {
     if (this.target.kind !== 'peer' || m.group != null || m.peer !== this.target.peer) return
     if (!this.loaded) this.#sinceLoad.push(m)
     this.#apply(m)
+    this.#changed()
+  }
+
+  readonly #onDeleted = (evt: Event): void => {
+    const id = (evt as CustomEvent<string>).detail
+    this.#sinceLoad = this.#sinceLoad.filter(m => m.id !== id)
+    if (!this.messages.some(m => m.id === id)) return
+    this.messages = this.messages.filter(m => m.id !== id)
     this.#changed()
   }
 

@@ -86,6 +86,11 @@ export class LocalData extends EventTarget {
     this.#changed()
   }
 
+  /** A message left the store (deleted here, or a disappearing one expired): screens drop it. */
+  messageDeleted (id: string): void {
+    this.dispatchEvent(new CustomEvent<string>('message:deleted', { detail: id }))
+  }
+
   /** A message was added or moved: announced as the screen shows it; only the outbox count is re-read. */
   async messageChanged (message: ChatMessage): Promise<void> {
     const [view] = await this.files.attach([toView(message)])

@@ -63,6 +63,8 @@ export class NetworkSession extends EventTarget {
     client.addEventListener('message', evt => { void local.ensureContact(evt.detail.peer) })
     // A message was added or moved: the screens patch that one message; nothing is reloaded.
     client.addEventListener('message:changed', evt => { void local.messageChanged(evt.detail) })
+    // Deleted here, or expired (disappearing messages): off the screen at once.
+    client.addEventListener('deleted', evt => { local.messageDeleted(evt.detail.id) })
     client.addEventListener('path', evt => { if (evt.detail.peer === this.#activePeer) this.#changed() })
     client.addEventListener('refused', ({ detail: r }) => {
       this.#init.notice(`A message from ${r.from} was refused: it came without your session's encryption (a replay or a downgrade).`)
