@@ -6,7 +6,7 @@ import type { ViewMessage } from '../services/view-model.ts'
 import type { TemplateResult } from 'lit'
 
 /** What the header offers (seconds); the CLI takes any value within the bounds. */
-export const TIMER_CHOICES = [0, 30, 5 * 60, 60 * 60, 24 * 60 * 60, 7 * 24 * 60 * 60, 28 * 24 * 60 * 60]
+export const TIMER_CHOICES = [0, 5, 30, 5 * 60, 60 * 60, 24 * 60 * 60, 7 * 24 * 60 * 60, 28 * 24 * 60 * 60]
 
 /** The conversation's timer as its newest system line says (0: never set, or off). */
 export function currentTimer (messages: ViewMessage[]): number {
