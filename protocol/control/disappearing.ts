@@ -78,9 +78,7 @@ export class Disappearing {
 
   /** The conversation's timer (off when never set). */
   async timer (c: Conversation): Promise<ConversationTimer> {
-    const raw = await this.#c.store.getValue(keyOf(c))
-    if (raw == null) return { seconds: 0, at: 0, by: '' }
-    return JSON.parse(new TextDecoder().decode(raw)) as ConversationTimer
+    return await conversationTimer(this.#c.store, c)
   }
 
   /** The timer in ms for a message to `c` now; undefined when off. */
@@ -151,6 +149,13 @@ export class Disappearing {
     if (members == null) throw new ProtocolError(ErrorCode.NOT_FOUND, `no group ${c.group} on this device`)
     return members.filter(p => p !== this.#c.self)
   }
+}
+
+/** A conversation's timer as `store` holds it (also for apps that queue while no client runs). */
+export async function conversationTimer (store: ChatStore, c: Conversation): Promise<ConversationTimer> {
+  const raw = await store.getValue(keyOf(c))
+  if (raw == null) return { seconds: 0, at: 0, by: '' }
+  return JSON.parse(new TextDecoder().decode(raw)) as ConversationTimer
 }
 
 function keyOf (c: Conversation): string {
