@@ -71,8 +71,10 @@ export class ConversationModel extends EventTarget {
 
   readonly #onMessage = (evt: Event): void => {
     const m = (evt as CustomEvent<ViewMessage>).detail
+    // A group's messages come through its reload; only its timer lines (control messages) come here.
+    const groupLine = this.target.kind === 'group' && m.group === this.target.groupId && m.timer != null
     // A group message's `peer` is its author: it never belongs on the 1:1 screen with that member.
-    if (this.target.kind !== 'peer' || m.group != null || m.peer !== this.target.peer) return
+    if (!groupLine && (this.target.kind !== 'peer' || m.group != null || m.peer !== this.target.peer)) return
     if (!this.loaded) this.#sinceLoad.push(m)
     this.#apply(m)
     this.#changed()
