@@ -130,6 +130,22 @@ describe('disappearing messages', () => {
     expect(bob.received.some(m => m.text === secret)).toBe(false)
   })
 
+  it('a timer set by a device of an @username contact applies to what is sent to that @username', async () => {
+    const rv = await startRendezvous(cleanup)
+    const alice = await createPeer(cleanup, rv.addr)
+    const bob = await createPeer(cleanup, rv.addr)
+    await alice.client.start()
+    await bob.client.start()
+    await alice.client.accounts?.signUp({ username: 'alice' }, '1990-01-01')
+    // Bob writes to @alice (trusting her device on first use); she answers by setting a timer.
+    await bob.client.send('@alice', 'hi')
+    await alice.client.setTimer({ peer: bob.node.peerId.toString() }, 3600)
+    await waitFor(async () => (await bob.client.timer({ peer: '@alice' })).seconds === 3600, { what: 'the timer on the @alice conversation' })
+    const sent = await bob.client.send('@alice', 'under the timer')
+    const held = await waitFor(async () => await alice.store.getMessage(sent.id), { what: 'the message at alice' })
+    expect(held.expiresAt).toBe(held.sentAt + 3_600_000)
+  })
+
   it('a group timer set by one member applies on the others; a non-member cannot set it', async () => {
     const rv = await startRendezvous(cleanup)
     const [alice, bob, carol] = await Promise.all([0, 1, 2].map(async () => await groupPeer(cleanup, rv)))
