@@ -63,7 +63,9 @@ describe('disappearing messages', () => {
 
   it('a message under a 3-second timer is gone from both SQLite stores, in no file, once it runs out', async () => {
     const rv = await startRendezvous(cleanup)
-    const alice = await sqlitePeer(cleanup, rv.addr)
+    // Alice's clock runs 5 s ahead of Bob's (devices' clocks differ): her message's expiry is hers,
+    // so Bob has 8 s of his own time to receive it even on a loaded machine, and deletes it then.
+    const alice = await sqlitePeer(cleanup, rv.addr, () => Date.now() + 5_000)
     const bob = await sqlitePeer(cleanup, rv.addr)
     await alice.client.start()
     await bob.client.start()
@@ -154,10 +156,11 @@ describe('disappearing messages', () => {
     await waitForKeys(all, groupId)
     await waitForMesh(rv, all, groupId)
 
-    await bob.client.setTimer({ group: groupId }, 3)
+    // 8 s: time enough for every member to receive the message on a loaded machine first.
+    await bob.client.setTimer({ group: groupId }, 8)
     for (const m of [alice, carol]) {
-      await waitFor(async () => (await m.client.timer({ group: groupId })).seconds === 3, { what: 'the group timer at every member' })
-      expect(m.received.find(x => x.timer != null)).toMatchObject({ timer: 3, group: groupId, sender: bob.id })
+      await waitFor(async () => (await m.client.timer({ group: groupId })).seconds === 8, { what: 'the group timer at every member' })
+      expect(m.received.find(x => x.timer != null)).toMatchObject({ timer: 8, group: groupId, sender: bob.id })
     }
     // Alice's message carries the group's timer: every member deletes it when it runs out.
     const sent = await alice.groups.send(groupId, 'meet at the station')
@@ -168,7 +171,7 @@ describe('disappearing messages', () => {
       expect(held.expiresAt).toBe(expiresAt)
     }
     await waitFor(async () => (await Promise.all(all.map(async m => await m.store.getMessage(sent.id)))).every(m => m == null),
-      { timeout: 15_000, what: 'the group message gone at every member' })
+      { timeout: 20_000, what: 'the group message gone at every member' })
 
     await bob.client.setTimer({ group: groupId }, 3600)
     await waitFor(async () => (await carol.client.timer({ group: groupId })).seconds === 3600, { what: 'the new group timer at carol' })
