@@ -131,16 +131,28 @@ export class Disappearing {
       this.#c.log('refused a timer from %p: not a party', m.from)
       return
     }
-    await this.#apply({ peer: from }, { seconds: body.seconds, at: m.sentAt, by: from }, { id: m.id, peer: from, direction: 'in', status: 'received', path: m.path })
+    const timer = { seconds: body.seconds, at: m.sentAt, by: from }
+    await this.#apply({ peer: from }, timer, { id: m.id, peer: from, direction: 'in', status: 'received', path: m.path })
+    // A trusted device of an @username contact: what we send to that @username follows it too.
+    const device = await this.#c.trust.device(from)
+    if (device?.state === 'trusted') await this.#keep({ peer: device.contact }, timer)
   }
 
   async #apply (c: Conversation, timer: ConversationTimer, line: Pick<ChatMessage, 'id' | 'peer' | 'direction' | 'status'> & Partial<ChatMessage>): Promise<void> {
-    const held = await this.timer(c)
-    // Ordered by the setter's clock: an older setting arriving late changes nothing.
-    if (held.at >= timer.at && held.by !== '') return
-    await this.#c.store.setValue(keyOf(c), new TextEncoder().encode(JSON.stringify(timer)))
+    if (!await this.#keep(c, timer)) return
     const message: ChatMessage = { text: '', sentAt: timer.at, receivedAt: this.#now(), timer: timer.seconds, ...line }
     if (await this.#c.store.addMessage(message)) this.#c.onLine(message)
+  }
+
+  /**
+   * Stores `timer` unless the one held is as new or newer: ordered by the setter's clock, an older
+   * setting arriving late changes nothing. True when stored.
+   */
+  async #keep (c: Conversation, timer: ConversationTimer): Promise<boolean> {
+    const held = await this.timer(c)
+    if (held.at >= timer.at && held.by !== '') return false
+    await this.#c.store.setValue(keyOf(c), new TextEncoder().encode(JSON.stringify(timer)))
+    return true
   }
 
   async #recipients (c: Conversation): Promise<string[]> {
