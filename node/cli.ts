@@ -17,6 +17,7 @@ import { registerRendezvous } from './commands/rendezvous.ts'
 import { registerSend } from './commands/send.ts'
 import { registerSafetyNumber } from './commands/safety-number.ts'
 import { registerSimulate } from './commands/simulate.ts'
+import { registerTimer } from './commands/timer.ts'
 
 const VERSION = '0.1.0'
 
@@ -52,6 +53,7 @@ export function buildProgram (json = false): Command {
   registerInbox(program)
   registerMessageActions(program)
   registerDelete(program)
+  registerTimer(program)
   registerChat(program)
   registerGroup(program)
   registerAccount(program)

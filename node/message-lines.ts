@@ -1,5 +1,6 @@
 // How `inbox` prints what arrives and what the history holds: one line a thing, `kind` saying what
-// it is (`message`, `reaction`, `edit`, `delete`), replies with their quote, edits and reactions.
+// it is (`message`, `reaction`, `edit`, `delete`, `timer`), replies with their quote, edits and reactions.
+import { timerLine } from '../protocol/control/timer-text.ts'
 import { shownReactions } from '../protocol/messages/message.ts'
 import { formatTime, print } from './output.ts'
 import type { AppliedAction } from '../protocol/chat-client.ts'
@@ -17,12 +18,17 @@ function quoteLine (replyTo: string | undefined, preview: string | undefined): s
 
 /** A message from the history or one just received, with its reply link, edits, reactions, tombstone. */
 export function showMessage (opts: OutputOptions, m: ChatMessage): void {
+  if (m.timer != null) {
+    showTimer(opts, m)
+    return
+  }
   const reactions = shownReactions(m)
   const extra = {
     ...(m.replyTo != null ? { replyTo: m.replyTo } : {}),
     ...(m.editedAt != null ? { edited: true, edits: m.edits ?? [] } : {}),
     ...(reactions.length > 0 ? { reactions: reactions.map(r => ({ from: r.from, emoji: r.emoji })) } : {}),
-    ...(m.deletedAt != null ? { deleted: true } : {})
+    ...(m.deletedAt != null ? { deleted: true } : {}),
+    ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {})
   }
   const text = m.deletedAt != null ? '(deleted for everyone)' : m.text + (m.editedAt != null ? '  (edited)' : '')
   const tail = reactions.length > 0 ? `  [${reactions.map(r => r.emoji).join(' ')}]` : ''
@@ -37,6 +43,16 @@ export function showMessage (opts: OutputOptions, m: ChatMessage): void {
   const who = m.direction === 'in' ? m.peer : `to ${m.peer}`
   print(opts, { kind: 'message', id: m.id, from: m.direction === 'in' ? m.peer : undefined, to: m.direction === 'out' ? m.peer : undefined, text: m.text, sentAt: m.sentAt, ...extra },
     `${quote}${formatTime(m.sentAt)}  ${who}  ${text}${tail}`)
+}
+
+/** The system line of a disappearing-message timer someone set (`kind: 'timer'`). */
+function showTimer (opts: OutputOptions, m: ChatMessage): void {
+  const seconds = m.timer ?? 0
+  const from = m.direction === 'in' ? m.sender ?? m.peer : 'me'
+  const where = m.group != null ? `group ${short(m.group)}  ` : m.direction === 'out' ? `to ${m.peer}  ` : ''
+  print(opts, {
+    kind: 'timer', id: m.id, from, ...(m.group != null ? { group: m.group } : m.direction === 'out' ? { to: m.peer } : {}), seconds, sentAt: m.sentAt
+  }, `${formatTime(m.sentAt)}  ${where}${timerLine(m.direction === 'in' ? from : 'You', seconds)}`)
 }
 
 export function showGroupMessage (opts: OutputOptions, m: GroupTextMessage): void {

@@ -28,6 +28,8 @@ interface Row {
   edits: string | null
   edited_at: number | null
   deleted_at: number | null
+  expires_at: number | null
+  timer: number | null
 }
 
 const MIGRATIONS = [
@@ -69,7 +71,11 @@ const MIGRATIONS = [
   ALTER TABLE messages ADD COLUMN reactions TEXT;
   ALTER TABLE messages ADD COLUMN edits TEXT;
   ALTER TABLE messages ADD COLUMN edited_at INTEGER;
-  ALTER TABLE messages ADD COLUMN deleted_at INTEGER;`
+  ALTER TABLE messages ADD COLUMN deleted_at INTEGER;`,
+  // 5: disappearing messages (the expiry the sweeper deletes by) and the timer's system lines.
+  `ALTER TABLE messages ADD COLUMN expires_at INTEGER;
+  ALTER TABLE messages ADD COLUMN timer INTEGER;
+  CREATE INDEX messages_by_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;`
 ]
 
 function toMessage (r: Row): ChatMessage {
@@ -86,6 +92,8 @@ function toMessage (r: Row): ChatMessage {
   if (r.edits != null) m.edits = JSON.parse(r.edits) as EarlierText[]
   if (r.edited_at != null) m.editedAt = r.edited_at
   if (r.deleted_at != null) m.deletedAt = r.deleted_at
+  if (r.expires_at != null) m.expiresAt = r.expires_at
+  if (r.timer != null) m.timer = r.timer
   return m
 }
 
@@ -95,7 +103,8 @@ function toRow (m: ChatMessage): Record<string, unknown> {
     error: m.error ?? null, path: m.path ?? null, attachment: m.attachment == null ? null : JSON.stringify(m.attachment),
     grp: m.group ?? null, sender: m.sender ?? null, replyTo: m.replyTo ?? null, editOf: m.editOf ?? null,
     replyPreview: m.replyPreview ?? null, reactions: m.reactions == null ? null : JSON.stringify(m.reactions),
-    edits: m.edits == null ? null : JSON.stringify(m.edits), editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null
+    edits: m.edits == null ? null : JSON.stringify(m.edits), editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
+    expiresAt: m.expiresAt ?? null, timer: m.timer ?? null
   }
 }
 
@@ -116,8 +125,8 @@ export class SqliteChatStore implements ChatStore {
 
   /** One statement: the tombstone check and the insert cannot be split by a concurrent delete. */
   #insert (m: ChatMessage): boolean {
-    this.#insertStatement ??= this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of, reply_preview, reactions, edits, edited_at, deleted_at)
-      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf, @replyPreview, @reactions, @edits, @editedAt, @deletedAt
+    this.#insertStatement ??= this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of, reply_preview, reactions, edits, edited_at, deleted_at, expires_at, timer)
+      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf, @replyPreview, @reactions, @edits, @editedAt, @deletedAt, @expiresAt, @timer
       WHERE NOT EXISTS (SELECT 1 FROM deleted WHERE id = @id)
       ON CONFLICT (id) DO NOTHING`)
     return this.#insertStatement.run(toRow(m)).changes === 1

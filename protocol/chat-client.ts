@@ -14,6 +14,7 @@ import { speaksFor } from './control/receipts.ts'
 import { waitForRelayAddress } from './mesh/relay-address.ts'
 import type { ChatClientInit, ChatParts } from './chat-parts.ts'
 import type { AppliedAction } from './control/message-actions.ts'
+import type { Conversation, ConversationTimer } from './control/disappearing.ts'
 import type { ControlHandler, ControlMessage, ControlRegistry, ControlResult } from './control/types.ts'
 import type { DeliveryPath } from './delivery/path.ts'
 import type { Route } from './delivery/route.ts'
@@ -26,6 +27,7 @@ import type { ChatStore } from './store/chat-store.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
+export type { Conversation, ConversationTimer }
 export type { AppliedAction, AttemptResult, ChatClientInit, ControlHandler, ControlMessage, ControlResult, DeliveryPath, DeviceResult, SendResult }
 export { connectionPath } from './delivery/path.ts'
 
@@ -118,6 +120,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
       return
     }
     this.#mode = mode
+    // Disappearing messages go on every device, also while it only sends.
+    await p.expiry.start()
     p.router.start()
     if (mode === 'receive') {
       await p.dm.start()
@@ -146,6 +150,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     this.node.removeEventListener('connection:open', this.#onConnectionOpen)
     p.mailboxSync?.removeEventListener('synced', this.#onSynced)
     p.homePublisher?.stop()
+    p.expiry.stop()
     await p.dm.stop().catch(() => {})
     await p.mailboxSync?.stop()
     await p.outbox.stop()
@@ -178,7 +183,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
    */
   async send (to: PeerId | string, text: string, options: AbortOptions & ReplyOptions = {}): Promise<SendResult> {
     const target = await this.#checkTarget(to, text, options)
-    const message = await this.parts.outbox.queueText(target, text, { message: await this.#reply(target, options.replyTo) })
+    const message = await this.parts.outbox.queueText(target, text, { message: await this.#reply(target, options.replyTo), timerMs: await this.parts.disappearing.timerMs({ peer: target }) })
+    this.parts.expiry.add(message)
     const result = this.#mode == null ? { id: message.id, status: 'queued' as const, devices: [] } : await this.parts.outbox.send(message.id, options)
     if (result.status === 'queued') throw new UnreachableError(`not reachable now; queued in the outbox: ${result.error ?? 'not connected'}`, { messageId: message.id })
     return { ...result, status: result.status }
@@ -187,7 +193,9 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   /** Only queues a message: it leaves with the next flush (when the client runs and can reach out). */
   async queue (to: PeerId | string, text: string, options: ReplyOptions = {}): Promise<ChatMessage> {
     const target = await this.#checkTarget(to, text, {})
-    return await this.parts.outbox.queueText(target, text, { background: true, message: await this.#reply(target, options.replyTo) })
+    const message = await this.parts.outbox.queueText(target, text, { background: true, message: await this.#reply(target, options.replyTo), timerMs: await this.parts.disappearing.timerMs({ peer: target }) })
+    this.parts.expiry.add(message)
+    return message
   }
 
   /** The reply link and quote of a message to `target`; the message answered must be in that chat. */
@@ -204,6 +212,11 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     return { replyTo, ...(quote != null ? { replyPreview: quote } : {}) }
   }
 
+  /** Disappearing-message timers (groups read a group's timer here). */
+  get disappearing (): ChatParts['disappearing'] { return this.parts.disappearing }
+  /** Deletes expired messages (groups hand it the messages they store). */
+  get expiry (): ChatParts['expiry'] { return this.parts.expiry }
+
   /** Reactions, edits and delete for everyone (1:1 and, once groups are attached, in groups). */
   get actions (): ChatParts['actions'] { return this.parts.actions }
 
@@ -215,6 +228,19 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   /** Edits one of our messages (the earlier text is kept) and sends the edit to its recipients. */
   async edit (id: string, text: string): Promise<AttemptResult> {
     return await this.parts.actions.edit(id, text)
+  }
+
+  /**
+   * Sets the disappearing-message timer of a 1:1 conversation (`peer`) or a group (`group`), in
+   * seconds (0: off; else MIN_TIMER_SECONDS … MAX_TIMER_SECONDS), and tells its other parties.
+   */
+  async setTimer (conversation: Conversation, seconds: number): Promise<AttemptResult> {
+    return await this.parts.disappearing.set(conversation, seconds)
+  }
+
+  /** The conversation's disappearing-message timer as this device knows it. */
+  async timer (conversation: Conversation): Promise<ConversationTimer> {
+    return await this.parts.disappearing.timer(conversation)
   }
 
   /** Tries everything in the outbox now. */

@@ -5,6 +5,7 @@ import { DEFAULT_TIMEOUT_MS, LIVE_DELIVERY_TIMEOUT_MS } from './constants.ts'
 import { AccountClient } from './account/account-client.ts'
 import { ControlChannel } from './control/control-channel.ts'
 import { Deletion } from './control/deletion.ts'
+import { Disappearing } from './control/disappearing.ts'
 import { MessageActions } from './control/message-actions.ts'
 import { Receipts } from './control/receipts.ts'
 import { HomeResolver } from './delivery/home-resolver.ts'
@@ -16,6 +17,7 @@ import { HomePublisher } from './federation/home-publisher.ts'
 import { parsePeerId } from './identity.ts'
 import { MailboxClient } from './mailbox/mailbox-client.ts'
 import { MailboxSync } from './mailbox/mailbox-sync.ts'
+import { ExpirySweeper } from './messages/expiry-sweeper.ts'
 import { Inbound } from './messages/inbound.ts'
 import { Outbox } from './messages/outbox.ts'
 import { PrekeyClient } from './prekeys/prekey-client.ts'
@@ -85,6 +87,10 @@ export interface ChatParts {
   deletion: Deletion
   /** Reactions, edits, delete for everyone, reply quotes. */
   actions: MessageActions
+  /** Disappearing-message timers per conversation. */
+  disappearing: Disappearing
+  /** Deletes expired messages. */
+  expiry: ExpirySweeper
   homePublisher?: HomePublisher
 }
 
@@ -142,6 +148,14 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged })
   const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, onAction: events.onAction, now: init.now })
   const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted })
+  const expiry = new ExpirySweeper({ store, log, onDeleted: events.onDeleted, now: init.now })
+  const disappearing = new Disappearing({
+    control, store, trust: sessions.trust, log, self: node.peerId.toString(),
+    members: async group => await actions.participants.members(group),
+    sendQueued: async id => await outbox.send(id),
+    onLine: line => { events.onMessage(line) },
+    now: init.now
+  })
   // Receipts only for what came from the mailbox: a live delivery's ack already told the sender.
   const owe = (message: ChatMessage, path: string): void => { if (init.deliveryReceipts === true && path === 'mailbox') receipts.delivered(message) }
   const inbound = new Inbound({
@@ -149,7 +163,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     store,
     sessions,
     control,
-    onMessage: message => { events.onMessage(message); owe(message, message.path ?? 'mailbox') },
+    onMessage: message => { expiry.add(message); events.onMessage(message); owe(message, message.path ?? 'mailbox') },
     onRedelivered: owe,
     actions,
     now: init.now
@@ -174,5 +188,5 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const homePublisher = rendezvousPeer != null && rendezvous != null && federation
     ? new HomePublisher({ node, identity, homes: [{ peer: rendezvousPeer, addrs: [rendezvous] }], log: node.logger.forComponent('babacloud:federation'), now: init.now })
     : undefined
-  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, actions, homePublisher }
+  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, actions, disappearing, expiry, homePublisher }
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { errorMessage } from '../../protocol/errors.ts'
+import { timerLine } from '../../protocol/control/timer-text.ts'
 import { defaultHome } from '../home.ts'
 import { openPeer } from '../peer.ts'
 import { formatTime, print } from '../output.ts'
@@ -29,7 +30,10 @@ export function registerChat (program: Command): void {
       const session = await openPeer({
         home: opts.home,
         rendezvous: opts.rendezvous,
-        onMessage: ({ detail: m }) => { say({ event: 'message', id: m.id, from: m.peer, text: m.text, sentAt: m.sentAt }, `${formatTime(m.sentAt)}  ${m.peer}  ${m.text}`) }
+        onMessage: ({ detail: m }) => {
+          if (m.timer != null) say({ event: 'timer', id: m.id, from: m.peer, seconds: m.timer, sentAt: m.sentAt }, `${formatTime(m.sentAt)}  ${timerLine(m.peer, m.timer)}`)
+          else say({ event: 'message', id: m.id, from: m.peer, text: m.text, sentAt: m.sentAt }, `${formatTime(m.sentAt)}  ${m.peer}  ${m.text}`)
+        }
       })
       await flushOutbox(session.client, opts)
       say({ event: 'ready', peerId: session.client.peerId.toString() }, `you are ${session.client.peerId.toString()}. ${HELP}`)
@@ -45,7 +49,8 @@ export function registerChat (program: Command): void {
             say({ event: 'to', peerId: to.toString() }, `writing to ${to.toString()}`)
           } else if (text === '/history') {
             for (const m of await session.client.store.listMessages({ peer: to?.toString(), limit: 50 })) {
-              say({ event: 'history', ...m }, `${formatTime(m.sentAt)}  ${m.direction === 'in' ? m.peer : 'you'}  ${m.text}`)
+              const who = m.direction === 'in' ? m.peer : 'you'
+              say({ event: 'history', ...m }, `${formatTime(m.sentAt)}  ${m.timer != null ? timerLine(m.direction === 'in' ? m.peer : 'You', m.timer) : `${who}  ${m.text}`}`)
             }
           } else if (text.startsWith('/')) {
             say({ event: 'help' }, HELP)

@@ -24,7 +24,7 @@ export function registerInbox (program: Command): void {
     .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
     .option('--wait <seconds>', 'stay online this long for live messages', '0')
     .option('--all', 'print the local history instead, without connecting')
-    .option('--json', 'one JSON object a line: kind (message, reaction, edit, delete), id, from, text, sentAt; replyTo, and for the history edited/edits/reactions/deleted; attachment: name, size, mime, path')
+    .option('--json', 'one JSON object a line: kind (message, reaction, edit, delete, timer: seconds), id, from, text, sentAt; replyTo, and for the history edited/edits/reactions/deleted; attachment: name, size, mime, path')
     .action(async (opts: { home: string, rendezvous?: string, wait: string, all?: boolean, json?: boolean }) => {
       const wait = Number(opts.wait)
       if (!Number.isFinite(wait) || wait < 0) throw new CliError(`--wait expects a number of seconds, got ${opts.wait}`)

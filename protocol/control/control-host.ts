@@ -1,7 +1,9 @@
 // What a control plugin with more to do than answer messages (groups, attachments) may use of the
 // client it runs on. ChatClient provides it; plugins never import ChatClient, so nothing points
 // back up into it.
+import type { Disappearing } from './disappearing.ts'
 import type { MessageActions } from './message-actions.ts'
+import type { ExpirySweeper } from '../messages/expiry-sweeper.ts'
 import type { ControlHandler, ControlResult } from './types.ts'
 import type { AccountClient } from '../account/account-client.ts'
 import type { DeviceIdentity } from '../identity.ts'
@@ -19,6 +21,9 @@ export interface ControlHost {
   readonly accounts?: AccountClient
   /** Reactions, edits and deletions: groups tell it their members, and hand it each new message. */
   readonly actions?: Pick<MessageActions, 'setGroupMembers' | 'quote' | 'arrived'>
+  /** Disappearing messages: the conversation's timer for what is sent, and the sweeper for what is stored. */
+  readonly disappearing?: Pick<Disappearing, 'timerMs'>
+  readonly expiry?: Pick<ExpirySweeper, 'add'>
   handleControl(type: string, handler: ControlHandler): void
   sendControl(to: PeerId | string, type: string, body: Uint8Array, options?: AbortOptions): Promise<ControlResult>
   /** `synced`: a mailbox sync finished. */

@@ -1,6 +1,6 @@
 // Envelopes: signed by the sender's identity key; the payload is a Double Ratchet message, or sealed
 // to the recipient when no session can be set up (`scheme` says which). Only the header (id, from,
-// to, sentAt, kind, scheme, size) is readable by relays and rendezvous nodes.
+// to, sentAt, kind, scheme, expiresAt, size) is readable by relays and rendezvous nodes.
 import { randomBytes } from '@noble/hashes/utils.js'
 import { toString as uint8ArrayToString, fromString as uint8ArrayFromString } from 'uint8arrays'
 import { ErrorCode, IntegrityError, ProtocolError } from '../errors.ts'
@@ -30,7 +30,7 @@ export function envelopeIdFromString (id: string): Uint8Array {
 
 /** The header fields every protocol may read; also bound into the seal as associated data. */
 function headerBytes (env: Envelope): Uint8Array {
-  return Envelope.encode({ id: env.id, from: env.from, to: env.to, sentAt: env.sentAt, kind: env.kind })
+  return Envelope.encode({ id: env.id, from: env.from, to: env.to, sentAt: env.sentAt, kind: env.kind, expiresAt: env.expiresAt ?? 0n })
 }
 
 function signingBytes (env: Envelope): Uint8Array {
@@ -44,6 +44,8 @@ function signingBytes (env: Envelope): Uint8Array {
 export interface CreateEnvelopeOptions {
   kind?: Envelope.Kind
   sentAt?: number
+  /** Disappearing messages: when every copy goes (ms since epoch); unset: no timer. */
+  expiresAt?: number
   id?: Uint8Array
   random?: (n: number) => Uint8Array
 }
@@ -58,7 +60,8 @@ function unsignedHeader (sender: DeviceIdentity, to: PeerId, scheme: Envelope.Sc
     kind: options.kind ?? Envelope.Kind.MESSAGE,
     ciphertext: new Uint8Array(0),
     signature: new Uint8Array(0),
-    scheme
+    scheme,
+    expiresAt: BigInt(options.expiresAt ?? 0)
   }
 }
 
@@ -84,6 +87,8 @@ export interface EnvelopeHeader {
   from: PeerId
   to: PeerId
   sentAt: number
+  /** Disappearing messages: when every copy goes; unset without a timer. */
+  expiresAt?: number
   size: number
 }
 
@@ -110,7 +115,8 @@ export function verifyEnvelope (env: Envelope): EnvelopeHeader {
   // The canonical encoding is the signed body plus the 64-byte signature field (tag, length,
   // bytes): its size without encoding the envelope a second time.
   const size = signed.length - SIGNATURE_CONTEXT.length + SIGNATURE_FIELD_BYTES
-  return { id: envelopeIdToString(env.id), from, to, sentAt, size }
+  const expiresAt = Number(env.expiresAt ?? 0n)
+  return { id: envelopeIdToString(env.id), from, to, sentAt, ...(expiresAt > 0 ? { expiresAt } : {}), size }
 }
 
 /** Opens an envelope addressed to `recipient`; throws IntegrityError if it was not sealed to it. */

@@ -14,6 +14,7 @@ import { GroupReceiver, hex } from './group-receiver.ts'
 import { GroupEncryption, GroupState, checkTransition, isLeaveNotice, newGroupId, newTopic, signState, toInfo, topicOf, withMemberSecret, withoutMember, withoutSecret } from './group-state.ts'
 import { GroupStore, KeyedLock } from './group-store.ts'
 import { GroupMessage, encryptMessage, generateSenderKey, signOpenMessage } from './sender-key.ts'
+import type { ChatMessage } from '../messages/message.ts'
 import type { FanOutResult } from './group-delivery.ts'
 import type { GroupTextMessage } from './group-receiver.ts'
 import type { EncryptionSetting, GroupInfo, StateFields } from './group-state.ts'
@@ -178,7 +179,11 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     const { message, state } = await this.#lock.run(groupId, async () => {
       const state = await this.#require(groupId)
       if (!state.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, `this device is not a member of ${groupId}`)
-      const header = { id: randomBytes(16), groupId, sender: this.#me, sentAt: this.#now(), ...(options.replyTo != null ? { replyTo: fromHex(options.replyTo) } : {}) }
+      const sentAt = this.#now()
+      // The group's timer as this member knows it: the expiry travels signed in the message.
+      const timerMs = await this.chat.disappearing?.timerMs({ group: groupId })
+      const expiresAt = timerMs != null ? sentAt + timerMs : undefined
+      const header = { id: randomBytes(16), groupId, sender: this.#me, sentAt, ...(options.replyTo != null ? { replyTo: fromHex(options.replyTo) } : {}), ...(expiresAt != null ? { expiresAt } : {}) }
       let message: GroupMessage
       if (state.encryption === GroupEncryption.OPEN) {
         message = signOpenMessage(this.chat.identity, header, text)
@@ -193,11 +198,13 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       const id = hex(message.id)
       await this.groups.setSender(id, this.#me)
       const reply = options.replyTo == null ? {} : { replyTo: options.replyTo, ...(replyPreview != null ? { replyPreview } : {}) }
-      await this.chat.store.addMessage({ id, peer: groupId, direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sent', group: groupId, sender: this.#me, ...reply })
+      const stored: ChatMessage = { id, peer: groupId, direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sent', group: groupId, sender: this.#me, ...reply, ...(expiresAt != null ? { expiresAt } : {}) }
+      await this.chat.store.addMessage(stored)
+      this.chat.expiry?.add(stored)
       return { message, state }
     })
     const id = hex(message.id)
-    const result = await this.#delivery.publish(state, GroupMessage.encode(message))
+    const result = await this.#delivery.publish(state, GroupMessage.encode(message), message.expiresAt > 0n ? Number(message.expiresAt) : undefined)
     const ok = result.failures.length === 0 || result.successes.length > 0 || result.published > 0
     await this.chat.store.updateMessage(id, ok ? { status: 'stored' } : { status: 'failed', error: 'no member or relay took it' })
     return { id, ...result }

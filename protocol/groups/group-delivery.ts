@@ -171,7 +171,7 @@ export class GroupDelivery {
    * member in the mailbox: offline members get it when they return, under the mailbox's caps and
    * retention, and online members drop the copy they already have by message id.
    */
-  async publish (state: GroupState, bytes: Uint8Array): Promise<FanOutResult> {
+  async publish (state: GroupState, bytes: Uint8Array, expiresAt?: number): Promise<FanOutResult> {
     let published = 0
     try {
       // Sealed under the gossip key: whoever gets the bytes off the topic without the secret reads
@@ -192,7 +192,8 @@ export class GroupDelivery {
     await eachLimited(others, async peerId => {
       try {
         // A fresh envelope id per member: the rendezvous refuses a repeated id from one sender.
-        const envelope = createEnvelope(this.#chat.identity, parsePeerId(peerId), { text: '', type: CONTROL_MESSAGE, body: bytes as Uint8Array<ArrayBuffer> })
+        // A disappearing message's copy shows the node its expiry: it is deleted there then.
+        const envelope = createEnvelope(this.#chat.identity, parsePeerId(peerId), { text: '', type: CONTROL_MESSAGE, body: bytes as Uint8Array<ArrayBuffer>, ...(expiresAt != null ? { expiresAt: BigInt(expiresAt) } : {}) }, expiresAt != null ? { expiresAt } : {})
         await mailbox.deposit(envelope, { signal: AbortSignal.timeout(this.#timeoutMs) })
         result.successes.push(peerId)
       } catch (err) {

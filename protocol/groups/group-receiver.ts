@@ -4,6 +4,7 @@
 import { toString as uint8ArrayToString } from 'uint8arrays'
 import { GROUP_ID_PATTERN, GROUP_TOPIC_PREFIX, MAX_EARLY_SENDER_KEYS, MAX_GROUP_MESSAGE_BYTES } from './constants.ts'
 import { GroupError, GroupErrorCode } from './errors.ts'
+import { isExpiryInBounds } from '../control/disappearing.ts'
 import { GroupEncryption } from './generated/groups.ts'
 import { GroupMessage, SenderKeyDistribution, decryptMessage, recordFromDistribution, verifyOpenMessage } from './sender-key.ts'
 import { openGossip } from './topic-key.ts'
@@ -130,15 +131,22 @@ export class GroupReceiver {
       this.#init.log('dropped group message %s - %e', id, err)
       return true
     }
-    await this.#init.groups.setSender(id, message.sender)
     const sentAt = Number(message.sentAt)
-    const stored: ChatMessage = { id, peer: message.sender, direction: 'in', text, sentAt, receivedAt: this.#init.now(), status: 'received', group: state.id, sender: message.sender, path: path === 'gossip' ? undefined : path }
+    const expiresAt = message.expiresAt > 0n ? Number(message.expiresAt) : undefined
+    // Disappearing: past its expiry it is dropped unseen; an expiry no timer allows is refused.
+    if (expiresAt != null && (expiresAt <= this.#init.now() || !isExpiryInBounds(sentAt, expiresAt))) {
+      this.#init.log('dropped group message %s: expired or out-of-bounds expiry', id)
+      return true
+    }
+    await this.#init.groups.setSender(id, message.sender)
+    const stored: ChatMessage = { id, peer: message.sender, direction: 'in', text, sentAt, receivedAt: this.#init.now(), status: 'received', group: state.id, sender: message.sender, path: path === 'gossip' ? undefined : path, ...(expiresAt != null ? { expiresAt } : {}) }
     if (message.replyTo?.length === 16) {
       stored.replyTo = hex(message.replyTo)
       const quote = await this.#init.chat.actions?.quote(stored.replyTo, stored)
       if (quote != null) stored.replyPreview = quote
     }
     if (await this.#init.chat.store.addMessage(stored)) {
+      this.#init.chat.expiry?.add(stored)
       const reply = stored.replyTo != null ? { replyTo: stored.replyTo, ...(stored.replyPreview != null ? { replyPreview: stored.replyPreview } : {}) } : {}
       this.#init.onMessage({ id, groupId: state.id, groupName: state.name, from: message.sender, text, sentAt, path, ...reply })
       // Reactions, edits or a deletion that came before the message.

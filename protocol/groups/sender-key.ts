@@ -31,6 +31,8 @@ export interface MessageHeader {
   sentAt: number
   /** 16 bytes: the group message this one answers. */
   replyTo?: Uint8Array
+  /** Disappearing messages: when every member deletes it (sentAt + the group's timer). */
+  expiresAt?: number
 }
 
 type Bytes = Uint8Array<ArrayBuffer>
@@ -104,9 +106,9 @@ export function recordFromDistribution (owner: string, dist: SenderKeyDistributi
   }
 }
 
-/** The reply link, signed (and bound into the AEAD) with the rest of the message. */
-function replyOf (header: MessageHeader): Pick<GroupMessage, 'replyTo'> {
-  return header.replyTo != null ? { replyTo: Uint8Array.from(header.replyTo) } : {}
+/** The reply link and the expiry, signed (and bound into the AEAD) with the rest of the message. */
+function replyOf (header: MessageHeader): Pick<GroupMessage, 'replyTo' | 'expiresAt'> {
+  return { ...(header.replyTo != null ? { replyTo: Uint8Array.from(header.replyTo) } : {}), expiresAt: BigInt(header.expiresAt ?? 0) }
 }
 
 /** Encrypts and signs with the own sender key; returns the message and the advanced record. */

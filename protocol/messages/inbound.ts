@@ -3,6 +3,7 @@
 // message is stored, or the control handled, before the session advances and before any ack. A
 // mailbox page goes through a batch: its messages are stored together, in one transaction.
 import { ENVELOPE_ID_LENGTH, envelopeIdToString } from '../crypto/envelope.ts'
+import { isExpiryInBounds } from '../control/disappearing.ts'
 import { ErrorCode, ProtocolError, errorMessage } from '../errors.ts'
 import { StoreWriteError } from '../store/chat-store.ts'
 import { Envelope } from '../wire/generated/messages.ts'
@@ -55,7 +56,7 @@ export class Inbound {
 
   /** True when the envelope brought something new (a message stored, a control handled). */
   async receive (env: Envelope, header: EnvelopeHeader, path: DeliveryPath): Promise<boolean> {
-    if (await this.#redelivered(header, path)) return false
+    if (await this.#redelivered(header, path) || this.#expired(header)) return false
     return await this.#c.sessions.receive(env, header, path, async payload => await this.accept(payload, header, path)) ?? false
   }
 
@@ -82,7 +83,7 @@ export class Inbound {
     }
     return {
       receive: async (env, header) => {
-        if (await this.#redelivered(header, path)) return
+        if (await this.#redelivered(header, path) || this.#expired(header)) return
         const handled = await this.#c.sessions.receive(env, header, path, async payload => {
           if (payload.type !== '') {
             // A receipt or deletion may name a message of this page: store those first.
@@ -103,6 +104,11 @@ export class Inbound {
         return fresh
       }
     }
+  }
+
+  /** A disappearing envelope past its expiry on arrival: dropped (acked, never shown). */
+  #expired (header: EnvelopeHeader): boolean {
+    return header.expiresAt != null && header.expiresAt <= (this.#c.now ?? Date.now)()
   }
 
   /** True (and the sender is owed a receipt again) when we hold this incoming message already. */
@@ -129,6 +135,7 @@ export class Inbound {
   }
 
   async #message (payload: Payload, header: EnvelopeHeader, path: DeliveryPath): Promise<ChatMessage> {
+    const expiresAt = checkExpiry(payload, header)
     const message: ChatMessage = {
       id: header.id,
       peer: header.from.toString(),
@@ -137,7 +144,8 @@ export class Inbound {
       sentAt: header.sentAt,
       receivedAt: (this.#c.now ?? Date.now)(),
       status: 'received',
-      path
+      path,
+      ...(expiresAt != null ? { expiresAt } : {})
     }
     // A reply_to of any other length is no id: shown as a plain message.
     if (payload.replyTo?.length === ENVELOPE_ID_LENGTH) {
@@ -147,4 +155,15 @@ export class Inbound {
     }
     return message
   }
+}
+
+/**
+ * The expiry of an incoming message: the payload's (the sender's timer), which must be the one the
+ * envelope shows the nodes, and within the timer bounds. Throws ProtocolError INVALID otherwise.
+ */
+function checkExpiry (payload: Payload, header: EnvelopeHeader): number | undefined {
+  const inside = payload.expiresAt > 0n ? Number(payload.expiresAt) : undefined
+  if (inside !== header.expiresAt) throw new ProtocolError(ErrorCode.INVALID, 'the message\'s expiry differs from its envelope\'s')
+  if (inside != null && !isExpiryInBounds(header.sentAt, inside)) throw new ProtocolError(ErrorCode.INVALID, 'the message\'s expiry is outside the timer bounds')
+  return inside
 }

@@ -62,6 +62,16 @@ export interface ChatMessage {
   editedAt?: number
   /** Deleted for everyone by its author (author's clock): text, edits, reactions and quote are gone. */
   deletedAt?: number
+  /**
+   * Disappearing messages: the sender's clock after which every device deletes it (the sender's
+   * sentAt + the conversation's timer then). Unset: kept until someone deletes it.
+   */
+  expiresAt?: number
+  /**
+   * A system line, not a message: someone set the conversation's disappearing-message timer to
+   * this many seconds (0: off). `direction`, `peer`/`sender` say who.
+   */
+  timer?: number
 }
 
 export interface Reaction {

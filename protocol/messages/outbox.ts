@@ -48,7 +48,7 @@ export interface OutboxComponents {
   /** A PeerId or `@username` to its devices; throws when it cannot be resolved. */
   resolve(to: string, options: AbortOptions): Promise<PeerId[]>
   /** Seals a payload for one device under the entry's id and time. */
-  seal(device: PeerId, payload: Payload, options: AbortOptions & { id: Uint8Array, sentAt: number }): Promise<Envelope>
+  seal(device: PeerId, payload: Payload, options: AbortOptions & { id: Uint8Array, sentAt: number, expiresAt?: number }): Promise<Envelope>
   /** Sends one sealed envelope, live or into a mailbox. */
   deliver(device: PeerId, envelope: Envelope, options: AbortOptions): Promise<Delivery>
   parsePeer(peer: string): PeerId
@@ -60,14 +60,22 @@ export interface OutboxComponents {
 export interface QueueOptions {
   /** Extra fields of the history entry (reply and edit links, attachment). */
   message?: Partial<Pick<ChatMessage, 'replyTo' | 'replyPreview' | 'editOf' | 'attachment' | 'peer'>>
+  /** The conversation's disappearing-message timer: the message expires this long after it is written. */
+  timerMs?: number
 }
 
 /** Builds a queued message and its outbox entry (also for apps that queue while no client runs). */
-export function newQueuedText (to: string, text: string, now: number, extra: QueueOptions['message'] = {}): { message: ChatMessage, entry: OutboxEntry } {
+export function newQueuedText (to: string, text: string, now: number, extra: QueueOptions['message'] = {}, timerMs?: number): { message: ChatMessage, entry: OutboxEntry } {
   const id = envelopeIdToString(randomBytes(ENVELOPE_ID_LENGTH))
-  const message: ChatMessage = { id, peer: to, direction: 'out', text, sentAt: now, receivedAt: now, status: 'queued', ...extra }
+  // The sender's timer decides: the expiry travels with the message (payload and envelope).
+  const expiresAt = timerMs != null && timerMs > 0 ? now + timerMs : undefined
+  const message: ChatMessage = { id, peer: to, direction: 'out', text, sentAt: now, receivedAt: now, status: 'queued', ...extra, ...(expiresAt != null ? { expiresAt } : {}) }
   // The reply link travels inside the sealed payload; the quote is each end's own.
-  const payload = Payload.encode({ text, ...(extra.replyTo != null ? { replyTo: envelopeIdFromString(extra.replyTo) as Uint8Array<ArrayBuffer> } : {}) })
+  const payload = Payload.encode({
+    text,
+    ...(extra.replyTo != null ? { replyTo: envelopeIdFromString(extra.replyTo) as Uint8Array<ArrayBuffer> } : {}),
+    ...(expiresAt != null ? { expiresAt: BigInt(expiresAt) } : {})
+  })
   const entry: OutboxEntry = { id, to, payload, control: false, sentAt: now, attempts: 0, envelopes: [] }
   return { message, entry }
 }
@@ -110,7 +118,7 @@ export class Outbox {
    * it with `send(id)` (or leaves it to the next flush with `background: true`).
    */
   async queueText (to: string, text: string, options: QueueOptions & { background?: boolean } = {}): Promise<ChatMessage> {
-    const { message, entry } = newQueuedText(to, text, this.#now(), options.message)
+    const { message, entry } = newQueuedText(to, text, this.#now(), options.message, options.timerMs)
     if (options.background !== true) this.#claimed.add(message.id)
     await this.#c.store.addMessage(message, entry)
     if (options.background === true) this.kick()
@@ -243,7 +251,9 @@ export class Outbox {
         const id = envelopeIdFromString(entry.id)
         const envelopes = []
         for (const device of devices) {
-          const env = await this.#c.seal(device, payload, { id, sentAt: entry.sentAt, signal: options.signal })
+          // The envelope carries the payload's expiry in clear, so the node can delete it then too.
+          const expiresAt = payload.expiresAt > 0n ? Number(payload.expiresAt) : undefined
+          const env = await this.#c.seal(device, payload, { id, sentAt: entry.sentAt, ...(expiresAt != null ? { expiresAt } : {}), signal: options.signal })
           sealedNow.set(device.toString(), env)
           envelopes.push({ peer: device.toString(), envelope: Envelope.encode(env) })
         }

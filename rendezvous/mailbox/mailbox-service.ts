@@ -5,6 +5,7 @@ import { ENVELOPE_ID_LENGTH, verifyEnvelope } from '../../protocol/crypto/envelo
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { Envelope, MailboxRequest } from '../../protocol/wire/generated/messages.ts'
+import { ExpiryTimer } from './expiry-timer.ts'
 import { mailboxRequestCodec, mailboxResponseCodec } from './mailbox-codec.ts'
 import { RequestOrder } from './request-order.ts'
 import type { Turn } from './request-order.ts'
@@ -58,12 +59,14 @@ export class MailboxService {
   readonly #log: Logger
   readonly #now: () => number
   readonly #server: ProtocolServer
+  readonly #expiries: ExpiryTimer
   #unsubscribe?: () => Promise<void>
 
   constructor (init: MailboxServiceInit) {
     this.#init = init
     this.#log = init.node.logger.forComponent('babacloud:mailbox')
     this.#now = init.now ?? Date.now
+    this.#expiries = new ExpiryTimer(init.store, this.#now, this.#log)
     // A client may keep one stream open for many requests (each read bounded by MAX_REQUEST_BYTES and timeoutMs).
     this.#server = rpcServer<ReceivedMailboxRequest, StoredMailboxResponse, RequestOrder>({
       node: init.node,
@@ -106,6 +109,7 @@ export class MailboxService {
 
   async stop (): Promise<void> {
     await this.#server.stop()
+    this.#expiries.stop()
     const unsubscribe = this.#unsubscribe
     this.#unsubscribe = undefined
     await unsubscribe?.()
@@ -137,12 +141,14 @@ export class MailboxService {
     if (header.sentAt > now + MAX_FUTURE_SKEW_MS || header.sentAt < now - limits.retentionMs) {
       throw new ProtocolError(ErrorCode.EXPIRED, 'envelope timestamp is outside the accepted window')
     }
+    // A disappearing message already past its expiry: nobody may keep it, so it is not stored.
+    if (header.expiresAt != null && header.expiresAt <= now) throw new ProtocolError(ErrorCode.EXPIRED, 'envelope is past its expiry')
     // Stored as received when those bytes are the canonical encoding of what was verified (the size
     // verifyEnvelope derives from the signed body); anything longer (unknown fields, padding) is
     // normalised, so a recipient never gets unsigned bytes.
     const bytes = req.envelopeBytes?.length === header.size ? req.envelopeBytes : Envelope.encode(req.envelope)
     await turn.ready
-    const stored = this.#init.store.deposit({ id: req.envelope.id, sender: peer.toString(), recipient, sentAt: header.sentAt, bytes }, limits, now)
+    const stored = this.#init.store.deposit({ id: req.envelope.id, sender: peer.toString(), recipient, sentAt: header.sentAt, ...(header.expiresAt != null ? { expiresAt: header.expiresAt } : {}), bytes }, limits, now)
     turn.queued()
     try {
       await stored
@@ -151,6 +157,7 @@ export class MailboxService {
       if (quota == null || !ProtocolError.is(err, ErrorCode.MAILBOX_FULL)) throw err
       throw await quota.refusal(recipient, await this.#init.store.usage(recipient, now), bytes.length) ?? err
     }
+    if (header.expiresAt != null) this.#expiries.add(header.expiresAt)
     // A subscribed store reports this deposit too; notifying here as well would wake twice.
     if (this.#unsubscribe == null) this.#notify(header.to)
     return { envelopes: [], cursor: 0n, more: false, count: 1 }

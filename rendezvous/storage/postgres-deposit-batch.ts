@@ -6,6 +6,7 @@ import { DepositChannel } from './postgres-listener.ts'
 import { LOCK_NAMESPACE } from './postgres-support.ts'
 import { replayDigest } from './replay-digest.ts'
 import type pg from 'pg'
+import { envelopeExpiry } from './store.ts'
 import type { MailboxLimits, MailboxUsage, NewEnvelope, StoredEnvelope } from './store.ts'
 
 export interface BatchDeposit {
@@ -19,6 +20,8 @@ interface Accepted {
   envelope: NewEnvelope
   now: number
   expiresAt: number
+  /** The replay record's end: the whole retention, even when the envelope goes sooner. */
+  seenUntil: number
   digest: Uint8Array
 }
 
@@ -77,12 +80,12 @@ export async function depositBatch (client: pg.PoolClient, batch: BatchDeposit[]
     }
     pending.add(k)
     seen.add(digest)
-    accepted.push({ index, envelope: e, now, expiresAt: now + limits.retentionMs, digest: digests[index] })
+    accepted.push({ index, envelope: e, now, expiresAt: envelopeExpiry(e, now, limits), seenUntil: now + limits.retentionMs, digest: digests[index] })
   })
   if (accepted.length === 0) return outcomes as Array<StoredEnvelope | Error>
 
   await client.query(`INSERT INTO seen_envelopes (digest, expires_at)
-    SELECT * FROM unnest($1::bytea[], $2::bigint[])`, [accepted.map(a => a.digest), accepted.map(a => a.expiresAt)])
+    SELECT * FROM unnest($1::bytea[], $2::bigint[])`, [accepted.map(a => a.digest), accepted.map(a => a.seenUntil)])
   // Inserted in batch order, so seqs follow it.
   const inserted = await client.query<{ seq: string, recipient: string, id: Uint8Array }>(`INSERT INTO envelopes
     (id, sender, recipient, sent_at, received_at, expires_at, size, envelope)

@@ -7,6 +7,7 @@ import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { replayDigest } from './replay-digest.ts'
 import { settleBatch } from './group-commit.ts'
 import type { PendingDeposit } from './group-commit.ts'
+import { envelopeExpiry } from './store.ts'
 import type { DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 // Kept as an export of this module for existing importers; the adapters share ./replay-digest.ts.
@@ -114,14 +115,16 @@ export class SqliteStore implements RendezvousStore {
             outcomes.push(new ProtocolError(ErrorCode.MAILBOX_FULL, `recipient's mailbox is full (${limits.maxMessages} messages, ${limits.maxBytes} bytes)`))
             continue
           }
-          const expiresAt = now + limits.retentionMs
+          // The replay record lasts the whole retention; the envelope may go sooner (its own expiry).
+          const seenUntil = now + limits.retentionMs
+          const expiresAt = envelopeExpiry(e, now, limits)
           // Another sender reusing an id still pending here; checked first so one bad deposit
           // cannot fail the whole group commit on the unique constraint.
           if (sql.pending.get(e.recipient, e.id) != null) {
             outcomes.push(new ProtocolError(ErrorCode.REPLAY, 'envelope id is already pending for this recipient'))
             continue
           }
-          if (sql.seen.run(replayDigest(e.sender, e.recipient, e.id), expiresAt).changes === 0) {
+          if (sql.seen.run(replayDigest(e.sender, e.recipient, e.id), seenUntil).changes === 0) {
             outcomes.push(new ProtocolError(ErrorCode.REPLAY, 'envelope id was already deposited'))
             continue
           }

@@ -7,6 +7,11 @@ export interface NewEnvelope {
   sender: string
   recipient: string
   sentAt: number
+  /**
+   * The sender's disappearing-message expiry (signed in the envelope): the envelope is kept until
+   * then or for the retention, whichever ends first; it never extends the retention.
+   */
+  expiresAt?: number
   /** The whole encoded envelope (ciphertext, never plaintext). */
   bytes: Uint8Array
 }
@@ -22,6 +27,12 @@ export interface MailboxLimits {
   maxBytes: number
   /** How long an undelivered envelope is kept, ms. */
   retentionMs: number
+}
+
+/** When a deposited envelope leaves the mailbox: its own expiry can only shorten the retention. */
+export function envelopeExpiry (envelope: Pick<NewEnvelope, 'expiresAt'>, now: number, limits: MailboxLimits): number {
+  const retained = now + limits.retentionMs
+  return envelope.expiresAt != null && envelope.expiresAt > 0 ? Math.min(retained, envelope.expiresAt) : retained
 }
 
 export interface MailboxUsage {

@@ -26,6 +26,7 @@ import type { CreateGroupEvent } from '../events/create-group-event.ts'
 import type { InviteMembersEvent } from '../events/invite-members-event.ts'
 import type { LeaveGroupEvent } from '../events/leave-group-event.ts'
 import type { SendAttachmentEvent } from '../events/send-attachment-event.ts'
+import type { SetTimerEvent } from '../events/set-timer-event.ts'
 import type { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
 import type { AddContactEvent } from '../events/add-contact-event.ts'
 import type { MessagesSeenEvent } from '../events/messages-seen-event.ts'
@@ -246,7 +247,7 @@ export class ChatApp extends LitElement {
         }
         return html`<chat-conversation .peer=${r.peer} .contact=${local.contacts.find(c => c.peerId === r.peer)}
           .safetyNumber=${local.safetyNumber(r.peer)} .showRead=${local.preferences.current.readReceipts} .me=${s.peerId ?? ''}
-          @messages-seen=${this.#seen} @send-message=${this.#send} @message-action=${this.#messageAction}
+          @messages-seen=${this.#seen} @send-message=${this.#send} @message-action=${this.#messageAction} @set-timer=${this.#setTimer}
           @send-attachment=${this.#sendAttachment}></chat-conversation>`
       default:
         return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .summaries=${local.summaries.all()}
@@ -320,6 +321,20 @@ export class ChatApp extends LitElement {
   #afterSend (): void {
     this.service.alerts.askAfterFirstSend()
     void Promise.resolve().then(() => { this.permission = this.service.alerts.permission })
+  }
+
+  async #setTimer (e: SetTimerEvent): Promise<void> {
+    const session = this.service.session
+    if (session == null) {
+      this.service.setNotice('Disappearing messages can be set only while connected to the rendezvous node.')
+      return
+    }
+    try {
+      await session.client.setTimer({ peer: e.peer }, e.seconds)
+    } catch (err) {
+      this.service.setNotice(`Could not set disappearing messages: ${errorMessage(err)}`)
+    }
+    void this.service.conversation?.reload()
   }
 
   async #sendAttachment (e: SendAttachmentEvent): Promise<void> {

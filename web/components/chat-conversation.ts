@@ -16,6 +16,8 @@ import { editedView, messageBody, messageBodyStyles } from './message-body.ts'
 import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
 import { StickToBottom } from './stick-to-bottom.ts'
+import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
+import { SetTimerEvent } from '../events/set-timer-event.ts'
 import './chat-safety-number.ts'
 import './message-menu.ts'
 import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
@@ -66,6 +68,8 @@ export class ChatConversation extends LitElement {
     figcaption { font-size: 0.8rem; margin-top: 2px; overflow-wrap: anywhere; }
     a.file { overflow-wrap: anywhere; display: inline-flex; gap: var(--bc-space-1); align-items: center; }
     .attach { padding: var(--bc-space-2) var(--bc-space-3); }
+    li.system { align-self: center; background: none; border: none; font-size: 0.85rem; color: var(--bc-muted); }
+    header .timer { font-size: 0.9rem; display: inline-flex; gap: var(--bc-space-1); align-items: baseline; }
   `]
 
   @property({ attribute: false }) contact?: Contact
@@ -97,6 +101,7 @@ export class ChatConversation extends LitElement {
         <span class="mono muted" title=${this.peer}>${shortPeerId(this.peer)}</span>
         <a href="#/">Back to contacts</a>
         <button type="button" class="secondary verify" @click=${() => { void this.safetyDialog?.show() }}>Verify safety number</button>
+        ${timerSelect(currentTimer(this.messages), seconds => { this.dispatchEvent(new SetTimerEvent(this.peer, seconds)) })}
       </header>
       <chat-safety-number .name=${name} .number=${this.safetyNumber}></chat-safety-number>
       <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
@@ -122,7 +127,7 @@ export class ChatConversation extends LitElement {
 
   #messagesView (name: string): unknown {
     const byId = new Map(this.messages.map(m => [m.id, m]))
-    return this.messages.map(m => this.#message(m, name, byId))
+    return this.messages.map(m => m.timer != null ? timerLineView(m, name) : this.#message(m, name, byId))
   }
 
   #message (m: ViewMessage, name: string, byId: ReadonlyMap<string, ViewMessage>): unknown {

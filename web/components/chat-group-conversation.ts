@@ -4,6 +4,7 @@
 import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
+import { timerLineView } from './timer-parts.ts'
 import { InviteMembersEvent } from '../events/invite-members-event.ts'
 import { LeaveGroupEvent } from '../events/leave-group-event.ts'
 import { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
@@ -48,6 +49,7 @@ export class ChatGroupConversation extends LitElement {
     .badge.e2ee { color: var(--bc-ok); }
     .badge.open { color: var(--bc-warn); }
     header a { font-size: 0.9rem; }
+    li.system { align-self: center; background: none; border: none; font-size: 0.85rem; color: var(--bc-muted); }
     details { width: 100%; font-size: 0.9rem; }
     summary { cursor: pointer; padding: var(--bc-space-1) 0; }
     details ul { margin: var(--bc-space-1) 0 var(--bc-space-2); padding-left: var(--bc-space-4); columns: 2 200px; }
@@ -124,7 +126,7 @@ export class ChatGroupConversation extends LitElement {
       <ol aria-labelledby="group-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet.</li>` : nothing}
-        ${this.messages.map(m => html`
+        ${this.messages.map(m => m.timer != null ? timerLineView(m, this.#name(m.from)) : html`
           <li class=${m.direction} data-id=${m.id} data-status=${m.status} data-from=${m.from ?? ''} tabindex="-1" @contextmenu=${this.#openMenu}>
             <message-menu class="actions" .messageId=${m.id} ?mine=${m.direction === 'out'} ?deleted=${m.deletedAt != null}
               ?editable=${m.text !== ''} .reaction=${ownReaction(m, this.me)}></message-menu>

@@ -103,9 +103,10 @@ export class ConversationModel extends EventTarget {
     this.messages = this.messages.map((x, j) => j === i ? { ...m, ...(attachment != null ? { attachment } : {}), ...(from != null ? { from } : {}) } : x)
   }
 
-  /** Deleted on this device only: it leaves the screen. */
+  /** Deleted on this device only, or expired (disappearing messages): it leaves the screen. */
   readonly #onRemoved = (evt: Event): void => {
     const id = (evt as CustomEvent<string>).detail
+    this.#sinceLoad = this.#sinceLoad.filter(m => m.id !== id)
     if (!this.messages.some(m => m.id === id)) return
     this.messages = this.messages.filter(m => m.id !== id)
     this.#changed()

@@ -4,6 +4,7 @@
 // `change` (lists), `message:changed` (one message, as the screens show it) and `message:removed`.
 import { DeviceIdentity, parsePeerId } from '../../protocol/identity.ts'
 import { newQueuedText } from '../../protocol/messages/outbox.ts'
+import { conversationTimer } from '../../protocol/control/disappearing.ts'
 import { AppData } from '../store/app-data.ts'
 import { deleteAppDb, openAppDb } from '../store/app-db.ts'
 import { IdbChatStore } from '../store/idb-chat-store.ts'
@@ -116,7 +117,7 @@ export class LocalData extends EventTarget {
   }
 
   /**
-   * A message was deleted: gone from the store (delete for me) it leaves the screen
+   * A message was deleted: gone from the store (delete for me, or expired) it leaves the screen
    * (`message:removed`); a tombstone (delete for everyone) stays and came as `message:changed`.
    */
   async messageDeleted (id: string, peer: string): Promise<void> {
@@ -144,7 +145,10 @@ export class LocalData extends EventTarget {
 
   /** No network session yet: the message waits in the store's outbox for one. */
   async queueOffline (peer: string, text: string): Promise<void> {
-    const { message, entry } = newQueuedText(parsePeerId(peer).toString(), text, Date.now())
+    const to = parsePeerId(peer).toString()
+    // Written offline, it still carries the conversation's disappearing-message timer.
+    const { seconds } = await conversationTimer(this.store, { peer: to })
+    const { message, entry } = newQueuedText(to, text, Date.now(), {}, seconds > 0 ? seconds * 1000 : undefined)
     await this.store.addMessage(message, entry)
     await this.messageChanged(message)
   }

@@ -65,7 +65,8 @@ export class NetworkSession extends EventTarget {
     node.addEventListener('peer:connect', evt => { this.#onPeer(evt.detail, true) })
     node.addEventListener('peer:disconnect', evt => { this.#onPeer(evt.detail, false) })
     node.addEventListener('self:peer:update', () => { this.#changed() })
-    client.addEventListener('message', evt => { void local.ensureContact(evt.detail.peer) })
+    // A group's timer line names its member: not a contact of its own.
+    client.addEventListener('message', evt => { if (evt.detail.group == null) void local.ensureContact(evt.detail.peer) })
     // A message was added or moved: the screens patch that one message; nothing is reloaded.
     client.addEventListener('message:changed', evt => { void local.messageChanged(evt.detail) })
     client.addEventListener('path', evt => { if (evt.detail.peer === this.#activePeer) this.#changed() })

@@ -612,6 +612,7 @@ export interface GroupMessage {
   payload: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
   replyTo?: Uint8Array<ArrayBuffer>
+  expiresAt: bigint
 }
 
 export namespace GroupMessage {
@@ -679,6 +680,11 @@ export namespace GroupMessage {
           w.bytes(obj.replyTo)
         }
 
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(96)
+          w.uint64(obj.expiresAt)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -693,7 +699,8 @@ export namespace GroupMessage {
           iteration: 0,
           nonce: uint8ArrayAlloc(0),
           payload: uint8ArrayAlloc(0),
-          signature: uint8ArrayAlloc(0)
+          signature: uint8ArrayAlloc(0),
+          expiresAt: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -744,6 +751,10 @@ export namespace GroupMessage {
             }
             case 11: {
               obj.replyTo = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.expiresAt = reader.uint64()
               break
             }
             default: {
@@ -838,6 +849,13 @@ export namespace GroupMessage {
               }
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -905,6 +923,11 @@ export namespace GroupMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GroupMessageExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
   export function encode (obj: Partial<GroupMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GroupMessage.codec())
   }
@@ -913,7 +936,7 @@ export namespace GroupMessage {
     return decodeMessage(buf, GroupMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupMessage>): Generator<GroupMessageIdFieldEvent | GroupMessageGroupIdFieldEvent | GroupMessageSenderFieldEvent | GroupMessageSentAtFieldEvent | GroupMessageEncryptedFieldEvent | GroupMessageKeyIdFieldEvent | GroupMessageIterationFieldEvent | GroupMessageNonceFieldEvent | GroupMessagePayloadFieldEvent | GroupMessageSignatureFieldEvent | GroupMessageReplyToFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupMessage>): Generator<GroupMessageIdFieldEvent | GroupMessageGroupIdFieldEvent | GroupMessageSenderFieldEvent | GroupMessageSentAtFieldEvent | GroupMessageEncryptedFieldEvent | GroupMessageKeyIdFieldEvent | GroupMessageIterationFieldEvent | GroupMessageNonceFieldEvent | GroupMessagePayloadFieldEvent | GroupMessageSignatureFieldEvent | GroupMessageReplyToFieldEvent | GroupMessageExpiresAtFieldEvent> {
     return streamMessage(buf, GroupMessage.codec(), opts)
   }
 }

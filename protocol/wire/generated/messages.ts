@@ -12,6 +12,7 @@ export interface Envelope {
   ciphertext: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
   scheme: Envelope.Scheme
+  expiresAt: bigint
 }
 
 export namespace Envelope {
@@ -96,6 +97,11 @@ export namespace Envelope {
           Envelope.Scheme.codec().encode(obj.scheme, w)
         }
 
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(72)
+          w.uint64(obj.expiresAt)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -108,7 +114,8 @@ export namespace Envelope {
           kind: Kind.MESSAGE,
           ciphertext: uint8ArrayAlloc(0),
           signature: uint8ArrayAlloc(0),
-          scheme: Scheme.SEALED
+          scheme: Scheme.SEALED,
+          expiresAt: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -147,6 +154,10 @@ export namespace Envelope {
             }
             case 8: {
               obj.scheme = Envelope.Scheme.codec().decode(reader)
+              break
+            }
+            case 9: {
+              obj.expiresAt = reader.uint64()
               break
             }
             default: {
@@ -220,6 +231,13 @@ export namespace Envelope {
               }
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -272,6 +290,11 @@ export namespace Envelope {
     value: Envelope.Scheme
   }
 
+  export interface EnvelopeExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Envelope>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Envelope.codec())
   }
@@ -280,7 +303,7 @@ export namespace Envelope {
     return decodeMessage(buf, Envelope.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeFromFieldEvent | EnvelopeToFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeKindFieldEvent | EnvelopeCiphertextFieldEvent | EnvelopeSignatureFieldEvent | EnvelopeSchemeFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeFromFieldEvent | EnvelopeToFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeKindFieldEvent | EnvelopeCiphertextFieldEvent | EnvelopeSignatureFieldEvent | EnvelopeSchemeFieldEvent | EnvelopeExpiresAtFieldEvent> {
     return streamMessage(buf, Envelope.codec(), opts)
   }
 }
@@ -290,6 +313,7 @@ export interface Payload {
   type: string
   body: Uint8Array<ArrayBuffer>
   replyTo?: Uint8Array<ArrayBuffer>
+  expiresAt: bigint
 }
 
 export namespace Payload {
@@ -322,6 +346,11 @@ export namespace Payload {
           w.bytes(obj.replyTo)
         }
 
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.expiresAt)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -329,7 +358,8 @@ export namespace Payload {
         const obj: any = {
           text: '',
           type: '',
-          body: uint8ArrayAlloc(0)
+          body: uint8ArrayAlloc(0),
+          expiresAt: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -352,6 +382,10 @@ export namespace Payload {
             }
             case 4: {
               obj.replyTo = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.expiresAt = reader.uint64()
               break
             }
             default: {
@@ -397,6 +431,13 @@ export namespace Payload {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -429,6 +470,11 @@ export namespace Payload {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PayloadExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Payload>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Payload.codec())
   }
@@ -437,8 +483,120 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadTextFieldEvent | PayloadTypeFieldEvent | PayloadBodyFieldEvent | PayloadReplyToFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadTextFieldEvent | PayloadTypeFieldEvent | PayloadBodyFieldEvent | PayloadReplyToFieldEvent | PayloadExpiresAtFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
+  }
+}
+
+export interface TimerBody {
+  seconds: number
+  group: string
+}
+
+export namespace TimerBody {
+  let _codec: Codec<TimerBody>
+
+  export const codec = (): Codec<TimerBody> => {
+    if (_codec == null) {
+      _codec = message<TimerBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.seconds != null && obj.seconds !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.seconds)
+        }
+
+        if ((obj.group != null && obj.group !== '')) {
+          w.uint32(18)
+          w.string(obj.group)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          seconds: 0,
+          group: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.seconds = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.group = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.seconds`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TimerBodySecondsFieldEvent {
+    field: '$.seconds'
+    value: number
+  }
+
+  export interface TimerBodyGroupFieldEvent {
+    field: '$.group'
+    value: string
+  }
+
+  export function encode (obj: Partial<TimerBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, TimerBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TimerBody>): TimerBody {
+    return decodeMessage(buf, TimerBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TimerBody>): Generator<TimerBodySecondsFieldEvent | TimerBodyGroupFieldEvent> {
+    return streamMessage(buf, TimerBody.codec(), opts)
   }
 }
 
@@ -943,6 +1101,11 @@ export namespace DirectRequest {
     value: Envelope.Scheme
   }
 
+  export interface DirectRequestEnvelopeExpiresAtFieldEvent {
+    field: '$.envelope.expiresAt'
+    value: bigint
+  }
+
   export function encode (obj: Partial<DirectRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectRequest.codec())
   }
@@ -951,7 +1114,7 @@ export namespace DirectRequest {
     return decodeMessage(buf, DirectRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectRequest>): Generator<DirectRequestEnvelopeIdFieldEvent | DirectRequestEnvelopeFromFieldEvent | DirectRequestEnvelopeToFieldEvent | DirectRequestEnvelopeSentAtFieldEvent | DirectRequestEnvelopeKindFieldEvent | DirectRequestEnvelopeCiphertextFieldEvent | DirectRequestEnvelopeSignatureFieldEvent | DirectRequestEnvelopeSchemeFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectRequest>): Generator<DirectRequestEnvelopeIdFieldEvent | DirectRequestEnvelopeFromFieldEvent | DirectRequestEnvelopeToFieldEvent | DirectRequestEnvelopeSentAtFieldEvent | DirectRequestEnvelopeKindFieldEvent | DirectRequestEnvelopeCiphertextFieldEvent | DirectRequestEnvelopeSignatureFieldEvent | DirectRequestEnvelopeSchemeFieldEvent | DirectRequestEnvelopeExpiresAtFieldEvent> {
     return streamMessage(buf, DirectRequest.codec(), opts)
   }
 }
@@ -1275,6 +1438,11 @@ export namespace MailboxRequest {
     value: Envelope.Scheme
   }
 
+  export interface MailboxRequestEnvelopeExpiresAtFieldEvent {
+    field: '$.envelope.expiresAt'
+    value: bigint
+  }
+
   export interface MailboxRequestLimitFieldEvent {
     field: '$.limit'
     value: number
@@ -1299,7 +1467,7 @@ export namespace MailboxRequest {
     return decodeMessage(buf, MailboxRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxRequest>): Generator<MailboxRequestTypeFieldEvent | MailboxRequestEnvelopeIdFieldEvent | MailboxRequestEnvelopeFromFieldEvent | MailboxRequestEnvelopeToFieldEvent | MailboxRequestEnvelopeSentAtFieldEvent | MailboxRequestEnvelopeKindFieldEvent | MailboxRequestEnvelopeCiphertextFieldEvent | MailboxRequestEnvelopeSignatureFieldEvent | MailboxRequestEnvelopeSchemeFieldEvent | MailboxRequestLimitFieldEvent | MailboxRequestAfterFieldEvent | MailboxRequestIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxRequest>): Generator<MailboxRequestTypeFieldEvent | MailboxRequestEnvelopeIdFieldEvent | MailboxRequestEnvelopeFromFieldEvent | MailboxRequestEnvelopeToFieldEvent | MailboxRequestEnvelopeSentAtFieldEvent | MailboxRequestEnvelopeKindFieldEvent | MailboxRequestEnvelopeCiphertextFieldEvent | MailboxRequestEnvelopeSignatureFieldEvent | MailboxRequestEnvelopeSchemeFieldEvent | MailboxRequestEnvelopeExpiresAtFieldEvent | MailboxRequestLimitFieldEvent | MailboxRequestAfterFieldEvent | MailboxRequestIdsFieldEvent> {
     return streamMessage(buf, MailboxRequest.codec(), opts)
   }
 }
@@ -1529,6 +1697,12 @@ export namespace MailboxResponse {
     index: number
   }
 
+  export interface MailboxResponseEnvelopesExpiresAtFieldEvent {
+    field: '$.envelopes[].expiresAt'
+    value: bigint
+    index: number
+  }
+
   export interface MailboxResponseCursorFieldEvent {
     field: '$.cursor'
     value: bigint
@@ -1552,7 +1726,7 @@ export namespace MailboxResponse {
     return decodeMessage(buf, MailboxResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxResponse>): Generator<MailboxResponseErrorCodeFieldEvent | MailboxResponseErrorMessageFieldEvent | MailboxResponseEnvelopesIdFieldEvent | MailboxResponseEnvelopesFromFieldEvent | MailboxResponseEnvelopesToFieldEvent | MailboxResponseEnvelopesSentAtFieldEvent | MailboxResponseEnvelopesKindFieldEvent | MailboxResponseEnvelopesCiphertextFieldEvent | MailboxResponseEnvelopesSignatureFieldEvent | MailboxResponseEnvelopesSchemeFieldEvent | MailboxResponseCursorFieldEvent | MailboxResponseMoreFieldEvent | MailboxResponseCountFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxResponse>): Generator<MailboxResponseErrorCodeFieldEvent | MailboxResponseErrorMessageFieldEvent | MailboxResponseEnvelopesIdFieldEvent | MailboxResponseEnvelopesFromFieldEvent | MailboxResponseEnvelopesToFieldEvent | MailboxResponseEnvelopesSentAtFieldEvent | MailboxResponseEnvelopesKindFieldEvent | MailboxResponseEnvelopesCiphertextFieldEvent | MailboxResponseEnvelopesSignatureFieldEvent | MailboxResponseEnvelopesSchemeFieldEvent | MailboxResponseEnvelopesExpiresAtFieldEvent | MailboxResponseCursorFieldEvent | MailboxResponseMoreFieldEvent | MailboxResponseCountFieldEvent> {
     return streamMessage(buf, MailboxResponse.codec(), opts)
   }
 }
