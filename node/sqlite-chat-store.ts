@@ -5,6 +5,7 @@ import { decodeOutboxEntry, encodeOutboxEntry } from '../protocol/messages/outbo
 import { securePrivateSqlite } from '../rendezvous/storage/private-files.ts'
 import { migrateSqlite, walScrubber } from '../rendezvous/storage/sqlite-support.ts'
 import { checkQuery } from '../protocol/store/chat-store.ts'
+import type { PurgeRecord } from '../protocol/messages/message.ts'
 import type { AttachmentRef, ChatMessage, ChatStore, MessageQuery, MessageStatus, MessageUpdate, OutboxEntry } from '../protocol/store/chat-store.ts'
 import type { DeliveryPath } from '../protocol/delivery/path.ts'
 
@@ -23,6 +24,7 @@ interface Row {
   sender: string | null
   reply_to: string | null
   edit_of: string | null
+  purged: string | null
 }
 
 const MIGRATIONS = [
@@ -58,7 +60,9 @@ const MIGRATIONS = [
   UPDATE messages SET peer = CASE WHEN direction = 'in' AND sender IS NOT NULL THEN sender ELSE grp END WHERE peer LIKE 'group:%';
   DROP INDEX IF EXISTS messages_by_peer;
   CREATE INDEX messages_by_peer ON messages (peer, seq) WHERE grp IS NULL;
-  CREATE INDEX messages_by_group ON messages (grp, seq) WHERE grp IS NOT NULL;`
+  CREATE INDEX messages_by_group ON messages (grp, seq) WHERE grp IS NOT NULL;`,
+  // 4: verified purge receipts of outgoing messages (JSON array of PurgeRecord).
+  'ALTER TABLE messages ADD COLUMN purged TEXT;'
 ]
 
 function toMessage (r: Row): ChatMessage {
@@ -70,6 +74,7 @@ function toMessage (r: Row): ChatMessage {
   if (r.sender != null) m.sender = r.sender
   if (r.reply_to != null) m.replyTo = r.reply_to
   if (r.edit_of != null) m.editOf = r.edit_of
+  if (r.purged != null) m.purged = JSON.parse(r.purged) as PurgeRecord[]
   return m
 }
 
@@ -77,7 +82,8 @@ function toRow (m: ChatMessage): Record<string, unknown> {
   return {
     id: m.id, peer: m.peer, direction: m.direction, text: m.text, sentAt: m.sentAt, receivedAt: m.receivedAt, status: m.status,
     error: m.error ?? null, path: m.path ?? null, attachment: m.attachment == null ? null : JSON.stringify(m.attachment),
-    grp: m.group ?? null, sender: m.sender ?? null, replyTo: m.replyTo ?? null, editOf: m.editOf ?? null
+    grp: m.group ?? null, sender: m.sender ?? null, replyTo: m.replyTo ?? null, editOf: m.editOf ?? null,
+    purged: m.purged == null ? null : JSON.stringify(m.purged)
   }
 }
 
@@ -98,8 +104,8 @@ export class SqliteChatStore implements ChatStore {
 
   /** One statement: the tombstone check and the insert cannot be split by a concurrent delete. */
   #insert (m: ChatMessage): boolean {
-    this.#insertStatement ??= this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of)
-      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf
+    this.#insertStatement ??= this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of, purged)
+      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf, @purged
       WHERE NOT EXISTS (SELECT 1 FROM deleted WHERE id = @id)
       ON CONFLICT (id) DO NOTHING`)
     return this.#insertStatement.run(toRow(m)).changes === 1
@@ -129,7 +135,7 @@ export class SqliteChatStore implements ChatStore {
       const row = this.#db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as Row | undefined
       const next = row == null ? undefined : applyUpdate(toMessage(row), update)
       if (next == null) return undefined
-      this.#db.prepare('UPDATE messages SET status = @status, error = @error, path = @path, attachment = @attachment WHERE id = @id').run(toRow(next))
+      this.#db.prepare('UPDATE messages SET status = @status, error = @error, path = @path, attachment = @attachment, purged = @purged WHERE id = @id').run(toRow(next))
       return next
     })()
   }

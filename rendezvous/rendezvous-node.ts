@@ -237,7 +237,7 @@ export class RendezvousNode {
       },
       { name: 'group relay', start: async () => { await this.#startGroupRelay() }, stop: async () => { await this.#groupRelay?.stop() } },
       { name: 'blobs', start: async () => { await this.#startBlobService() }, stop: async () => { await this.#blobService?.stop() } },
-      { name: 'mailbox', start: async () => { await this.#startMailbox() }, stop: async () => { await this.#mailbox?.stop() } },
+      { name: 'mailbox', start: async () => { await this.#startMailbox(privateKey) }, stop: async () => { await this.#mailbox?.stop() } },
       { name: 'metrics http', start: async () => { await this.#startMetricsHttp() }, stop: async () => { await closeHttpListener(this.#metricsHttp); this.#metricsHttp = undefined } },
       { name: 'http', start: async () => { await this.#startHttp() }, stop: async () => { await closeHttpListener(this.#http); this.#http = undefined } },
       { name: 'prekeys', start: async () => { await this.#startPrekeys() }, stop: async () => { await this.#prekeyProtocol?.stop() } },
@@ -355,9 +355,9 @@ export class RendezvousNode {
     await this.#blobService.start()
   }
 
-  async #startMailbox (): Promise<void> {
+  async #startMailbox (privateKey: DeviceIdentity['privateKey']): Promise<void> {
     const home = this.#home
-    this.#mailbox = new MailboxService({ node: this.node, store: this.store, limits: this.config.mailbox, quota: this.#billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: this.#limits().mailbox, requester: this.#limits().requester, onFetch: peer => { home?.seen(peer) } })
+    this.#mailbox = new MailboxService({ node: this.node, store: this.store, limits: this.config.mailbox, sign: bytes => privateKey.sign(bytes), quota: this.#billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: this.#limits().mailbox, requester: this.#limits().requester, onFetch: peer => { home?.seen(peer) } })
     await this.#mailbox.start()
   }
 

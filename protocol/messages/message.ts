@@ -16,6 +16,16 @@ export interface AttachmentRef {
   size: number
 }
 
+/** A verified purge receipt for an outgoing message: `node` said it deleted `device`'s copy at `at`. */
+export interface PurgeRecord {
+  /** The recipient device whose copy was deleted (PeerId). */
+  device: string
+  /** The rendezvous that signed the receipt (its PeerId: the one this client deposited to). */
+  node: string
+  /** Deletion time, the node's clock, ms since epoch. */
+  at: number
+}
+
 export interface ChatMessage {
   /** Envelope id, 32 hex characters; unique per message and the same on every retry. */
   id: string
@@ -46,10 +56,15 @@ export interface ChatMessage {
   replyTo?: string
   /** Id of the message this one replaces. */
   editOf?: string
+  /** Outgoing: verified purge receipts, one per recipient device, in the order they came. */
+  purged?: PurgeRecord[]
 }
 
 /** What may change on a stored message; `status` only forward. */
-export type MessageUpdate = Partial<Pick<ChatMessage, 'status' | 'error' | 'path' | 'attachment'>>
+export type MessageUpdate = Partial<Pick<ChatMessage, 'status' | 'error' | 'path' | 'attachment'>> & {
+  /** Adds a verified purge receipt (outgoing only); a device already recorded keeps its first one. */
+  purge?: PurgeRecord
+}
 
 /** Forward order of statuses; `failed` sits aside (see `canMove`). */
 const RANK: Record<MessageStatus, number> = { queued: 1, sent: 2, stored: 3, delivered: 4, received: 4, read: 5, failed: 0 }
@@ -91,6 +106,11 @@ export function applyUpdate (message: ChatMessage, update: MessageUpdate): ChatM
   }
   if (update.attachment != null) {
     next.attachment = { ...update.attachment }
+    changed = true
+  }
+  const purge = update.purge
+  if (purge != null && message.direction === 'out' && message.purged?.some(p => p.device === purge.device) !== true) {
+    next.purged = [...(message.purged ?? []), { device: purge.device, node: purge.node, at: purge.at }]
     changed = true
   }
   return changed ? next : undefined

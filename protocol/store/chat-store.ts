@@ -4,7 +4,7 @@
 import type { ChatMessage, MessageUpdate } from '../messages/message.ts'
 import type { OutboxEntry } from '../messages/outbox-entry.ts'
 
-export type { AttachmentRef, ChatMessage, MessageStatus, MessageUpdate } from '../messages/message.ts'
+export type { AttachmentRef, ChatMessage, MessageStatus, MessageUpdate, PurgeRecord } from '../messages/message.ts'
 export type { OutboxEntry, OutboxEnvelope } from '../messages/outbox-entry.ts'
 
 export interface MessageQuery {
