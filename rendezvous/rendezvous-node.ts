@@ -15,6 +15,7 @@ import { createHttpApp, createMetricsApp } from './http/http-app.ts'
 import { closeHttpListener, metricsPlacement, startHttpListener } from './http/http-server.ts'
 import type { HttpListener } from './http/http-server.ts'
 import { MailboxService } from './mailbox/mailbox-service.ts'
+import type { PurgeReceiptLimits } from './mailbox/purge-receipts.ts'
 import { BlobService } from './blobs/blob-service.ts'
 import { GroupRelay } from './groups/group-relay.ts'
 import { RendezvousMetrics } from './metrics.ts'
@@ -81,6 +82,8 @@ export interface RendezvousNodeOptions {
    * would refuse.
    */
   connectionManager?: CreateChatNodeOptions['connectionManager']
+  /** Purge receipt bounds (per-sender cap, expiry); DEFAULT_PURGE_RECEIPT_LIMITS otherwise. */
+  purgeReceipts?: Partial<PurgeReceiptLimits>
 }
 
 export interface RendezvousInfo {
@@ -357,7 +360,7 @@ export class RendezvousNode {
 
   async #startMailbox (privateKey: DeviceIdentity['privateKey']): Promise<void> {
     const home = this.#home
-    this.#mailbox = new MailboxService({ node: this.node, store: this.store, limits: this.config.mailbox, sign: bytes => privateKey.sign(bytes), quota: this.#billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: this.#limits().mailbox, requester: this.#limits().requester, onFetch: peer => { home?.seen(peer) } })
+    this.#mailbox = new MailboxService({ node: this.node, store: this.store, limits: this.config.mailbox, sign: bytes => privateKey.sign(bytes), purgeReceipts: this.#options.purgeReceipts, quota: this.#billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: this.#limits().mailbox, requester: this.#limits().requester, onFetch: peer => { home?.seen(peer) } })
     await this.#mailbox.start()
   }
 
