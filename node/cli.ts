@@ -13,6 +13,7 @@ import { registerInbox } from './commands/inbox.ts'
 import { registerInit } from './commands/init.ts'
 import { registerRendezvous } from './commands/rendezvous.ts'
 import { registerSend } from './commands/send.ts'
+import { registerStatus } from './commands/status.ts'
 import { registerSafetyNumber } from './commands/safety-number.ts'
 import { registerSimulate } from './commands/simulate.ts'
 
@@ -48,6 +49,7 @@ export function buildProgram (json = false): Command {
   registerSend(program)
   registerSafetyNumber(program)
   registerInbox(program)
+  registerStatus(program)
   registerChat(program)
   registerGroup(program)
   registerAccount(program)
