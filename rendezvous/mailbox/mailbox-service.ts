@@ -56,6 +56,7 @@ export class MailboxService {
   readonly #now: () => number
   readonly #server: ProtocolServer
   readonly #receipts?: PurgeReceiptQueue
+  readonly #queueing = new Set<Promise<void>>()
   #unsubscribe?: () => Promise<void>
 
   constructor (init: MailboxServiceInit) {
@@ -104,6 +105,9 @@ export class MailboxService {
 
   async stop (): Promise<void> {
     await this.#server.stop()
+    // Receipts for acks already answered are stored before the store closes.
+    await Promise.all(this.#queueing)
+    await this.#receipts?.flush()
     const unsubscribe = this.#unsubscribe
     this.#unsubscribe = undefined
     await unsubscribe?.()
@@ -167,7 +171,10 @@ export class MailboxService {
       return { envelopes: [], cursor: 0n, more: false, count }
     }
     const acked = await this.#init.store.ackWithSenders(peer.toString(), req.ids)
-    await this.#receipts.queue(peer, acked, this.#now())
+    // Queued after the answer, off the drain's hot path (it never fails the ack); stop() waits for it.
+    const queued = this.#receipts.queue(peer, acked, this.#now())
+    this.#queueing.add(queued)
+    void queued.finally(() => { this.#queueing.delete(queued) })
     return { envelopes: [], cursor: 0n, more: false, count: acked.length }
   }
 

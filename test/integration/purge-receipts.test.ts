@@ -106,7 +106,7 @@ describe('purge receipts', () => {
   it('keeps at most the per-sender cap of receipts for a recipient that acks one envelope at a time', async () => {
     const dir = tempDir('babacloud-rv-')
     cleanup.add(dir.remove)
-    const node = new RendezvousNode({ dataDir: dir.dir, config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false }), purgeReceipts: { maxPerSender: 2 } })
+    const node = new RendezvousNode({ dataDir: dir.dir, config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false }), purgeReceipts: { maxPerSender: 2, batchMs: 0 } })
     const info = await node.start()
     cleanup.add(async () => { await node.stop() })
     const rv: TestRendezvous = { node, addr: multiaddr(info.multiaddrs[0]), dataDir: dir.dir }
