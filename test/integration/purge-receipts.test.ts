@@ -10,10 +10,11 @@ import { createEnvelope, envelopeIdFromString } from '../../protocol/crypto/enve
 import { ErrorCode } from '../../protocol/errors.ts'
 import { DeviceIdentity } from '../../protocol/identity.ts'
 import { MailboxClient } from '../../protocol/mailbox/mailbox-client.ts'
-import { createPurgeReceiptEnvelope, PurgeReceiptError } from '../../protocol/mailbox/purge-receipt.ts'
+import { createPurgeReceiptEnvelope, openPurgeReceipt, PurgeReceiptError } from '../../protocol/mailbox/purge-receipt.ts'
 import { Envelope, PurgeReceipt, SignedPurgeReceipt } from '../../protocol/wire/generated/messages.ts'
 import { resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
+import { SqliteStore } from '../../rendezvous/storage/sqlite-store.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
 import type { TestPeer, TestRendezvous } from '../helpers/network.ts'
@@ -127,5 +128,38 @@ describe('purge receipts', () => {
     const recorded = (await alice.store.listMessages()).filter(m => m.purged != null)
     expect(recorded).toHaveLength(2)
     expect(await rv.node.store.countFrom(alice.node.peerId.toString(), rv.node.node.peerId.toString())).toBe(0)
+  })
+
+  it('gathers the acks of one drain into one receipt per sender and device, and writes it when the node stops', async () => {
+    const dir = tempDir('babacloud-rv-')
+    cleanup.add(dir.remove)
+    // A window no test outlasts: the receipt is written by stop(), however slow the acks were.
+    const node = new RendezvousNode({ dataDir: dir.dir, config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false }), purgeReceipts: { batchMs: 600_000 } })
+    const info = await node.start()
+    cleanup.add(async () => { await node.stop() })
+    const addr = multiaddr(info.multiaddrs[0])
+    const alice = await createPeer(cleanup, addr)
+    const bob = await createPeer(cleanup, addr)
+    await alice.client.start({ mode: 'send' })
+    const sent: string[] = []
+    for (let i = 0; i < 4; i++) sent.push((await alice.client.send(bob.node.peerId, `m${i}`)).id)
+    const mailbox = new MailboxClient(bob.node, addr)
+    for (const env of (await mailbox.fetch()).envelopes) expect(await mailbox.ack([env.id])).toBe(1)
+    const alicePeer = alice.node.peerId.toString()
+    const nodeId = node.node.peerId
+    const nodePeer = nodeId.toString()
+    expect(await node.store.countFrom(alicePeer, nodePeer)).toBe(0)
+    await alice.client.stop()
+    await node.stop()
+
+    const store = new SqliteStore(join(dir.dir, 'rendezvous.sqlite'))
+    cleanup.add(async () => { await store.close() })
+    // Four acks, one signed receipt naming all four.
+    const pending = (await store.fetch(alicePeer, 0n, 10)).envelopes
+    expect(pending).toHaveLength(1)
+    const env = Envelope.decode(pending[0].bytes)
+    const receipt = openPurgeReceipt(env, { node: nodeId, self: alice.node.peerId })
+    expect(receipt.ids.sort()).toEqual([...sent].sort())
+    expect(receipt.recipient.equals(bob.node.peerId)).toBe(true)
   })
 })
