@@ -74,7 +74,9 @@ export async function runMailboxBench (options: BenchOptions = {}): Promise<Benc
       plans: { free: { depositsPerMinute: 100_000_000 } },
       limits: { requestsPerMinute: 100_000_000 }
     }),
-    connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
+    connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] },
+    // Every ack queues its purge receipts (one per sender and ack): the cap would drop most here.
+    purgeReceipts: { maxPerSender: 1_000_000_000 }
   })
   const nodes: ChatNode[] = []
   try {

@@ -15,6 +15,7 @@ import { registerInit } from './commands/init.ts'
 import { registerMessageActions } from './commands/message-actions.ts'
 import { registerRendezvous } from './commands/rendezvous.ts'
 import { registerSend } from './commands/send.ts'
+import { registerStatus } from './commands/status.ts'
 import { registerSafetyNumber } from './commands/safety-number.ts'
 import { registerSimulate } from './commands/simulate.ts'
 import { registerTimer } from './commands/timer.ts'
@@ -54,6 +55,7 @@ export function buildProgram (json = false): Command {
   registerMessageActions(program)
   registerDelete(program)
   registerTimer(program)
+  registerStatus(program)
   registerChat(program)
   registerGroup(program)
   registerAccount(program)

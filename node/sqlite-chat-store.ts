@@ -5,7 +5,7 @@ import { decodeOutboxEntry, encodeOutboxEntry } from '../protocol/messages/outbo
 import { securePrivateSqlite } from '../rendezvous/storage/private-files.ts'
 import { migrateSqlite, walScrubber } from '../rendezvous/storage/sqlite-support.ts'
 import { checkQuery } from '../protocol/store/chat-store.ts'
-import type { AttachmentRef, ChatMessage, ChatStore, EarlierText, MessageQuery, MessageStatus, MessageUpdate, OutboxEntry, Reaction } from '../protocol/store/chat-store.ts'
+import type { AttachmentRef, ChatMessage, ChatStore, EarlierText, MessageQuery, MessageStatus, MessageUpdate, OutboxEntry, PurgeRecord, Reaction } from '../protocol/store/chat-store.ts'
 import type { DeliveryPath } from '../protocol/delivery/path.ts'
 
 interface Row {
@@ -30,6 +30,7 @@ interface Row {
   deleted_at: number | null
   expires_at: number | null
   timer: number | null
+  purged: string | null
 }
 
 const MIGRATIONS = [
@@ -75,7 +76,9 @@ const MIGRATIONS = [
   // 5: disappearing messages (the expiry the sweeper deletes by) and the timer's system lines.
   `ALTER TABLE messages ADD COLUMN expires_at INTEGER;
   ALTER TABLE messages ADD COLUMN timer INTEGER;
-  CREATE INDEX messages_by_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;`
+  CREATE INDEX messages_by_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;`,
+  // 6: verified purge receipts of outgoing messages (JSON array of PurgeRecord).
+  'ALTER TABLE messages ADD COLUMN purged TEXT;'
 ]
 
 function toMessage (r: Row): ChatMessage {
@@ -94,6 +97,7 @@ function toMessage (r: Row): ChatMessage {
   if (r.deleted_at != null) m.deletedAt = r.deleted_at
   if (r.expires_at != null) m.expiresAt = r.expires_at
   if (r.timer != null) m.timer = r.timer
+  if (r.purged != null) m.purged = JSON.parse(r.purged) as PurgeRecord[]
   return m
 }
 
@@ -104,7 +108,8 @@ function toRow (m: ChatMessage): Record<string, unknown> {
     grp: m.group ?? null, sender: m.sender ?? null, replyTo: m.replyTo ?? null, editOf: m.editOf ?? null,
     replyPreview: m.replyPreview ?? null, reactions: m.reactions == null ? null : JSON.stringify(m.reactions),
     edits: m.edits == null ? null : JSON.stringify(m.edits), editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
-    expiresAt: m.expiresAt ?? null, timer: m.timer ?? null
+    expiresAt: m.expiresAt ?? null, timer: m.timer ?? null,
+    purged: m.purged == null ? null : JSON.stringify(m.purged)
   }
 }
 
@@ -125,8 +130,8 @@ export class SqliteChatStore implements ChatStore {
 
   /** One statement: the tombstone check and the insert cannot be split by a concurrent delete. */
   #insert (m: ChatMessage): boolean {
-    this.#insertStatement ??= this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of, reply_preview, reactions, edits, edited_at, deleted_at, expires_at, timer)
-      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf, @replyPreview, @reactions, @edits, @editedAt, @deletedAt, @expiresAt, @timer
+    this.#insertStatement ??= this.#db.prepare(`INSERT INTO messages (id, peer, direction, text, sent_at, received_at, status, error, path, attachment, grp, sender, reply_to, edit_of, reply_preview, reactions, edits, edited_at, deleted_at, expires_at, timer, purged)
+      SELECT @id, @peer, @direction, @text, @sentAt, @receivedAt, @status, @error, @path, @attachment, @grp, @sender, @replyTo, @editOf, @replyPreview, @reactions, @edits, @editedAt, @deletedAt, @expiresAt, @timer, @purged
       WHERE NOT EXISTS (SELECT 1 FROM deleted WHERE id = @id)
       ON CONFLICT (id) DO NOTHING`)
     return this.#insertStatement.run(toRow(m)).changes === 1
@@ -157,7 +162,7 @@ export class SqliteChatStore implements ChatStore {
       const next = row == null ? undefined : applyUpdate(toMessage(row), update)
       if (next == null) return undefined
       this.#db.prepare(`UPDATE messages SET status = @status, error = @error, path = @path, attachment = @attachment, text = @text,
-        reply_preview = @replyPreview, reactions = @reactions, edits = @edits, edited_at = @editedAt, deleted_at = @deletedAt WHERE id = @id`).run(toRow(next))
+        reply_preview = @replyPreview, reactions = @reactions, edits = @edits, edited_at = @editedAt, deleted_at = @deletedAt, purged = @purged WHERE id = @id`).run(toRow(next))
       return next
     })()
     // Deleted for everyone: the old text (cleared in the file by secure_delete) leaves the WAL too.

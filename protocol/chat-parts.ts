@@ -18,6 +18,7 @@ import { parsePeerId } from './identity.ts'
 import { MailboxClient } from './mailbox/mailbox-client.ts'
 import { MailboxSync } from './mailbox/mailbox-sync.ts'
 import { ExpirySweeper } from './messages/expiry-sweeper.ts'
+import { openPurgeReceipt, recordPurgeReceipt } from './mailbox/purge-receipt.ts'
 import { Inbound } from './messages/inbound.ts'
 import { Outbox } from './messages/outbox.ts'
 import { PrekeyClient } from './prekeys/prekey-client.ts'
@@ -180,6 +181,10 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
       rendezvousPeer,
       log,
       batch: () => inbound.batch('mailbox'),
+      purgeReceipt: async env => {
+        const receipt = openPurgeReceipt(env, { node: rendezvousPeer, self: node.peerId })
+        for (const message of await recordPurgeReceipt(store, receipt)) events.onChanged(message)
+      },
       // The receipts for this page are in the durable outbox before the node may forget the page.
       beforeAck: async () => { await receipts.commit() },
       afterSync: () => { sessions.maintainPrekeys() }

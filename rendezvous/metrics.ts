@@ -8,6 +8,7 @@ export class RendezvousMetrics {
   readonly connections: Gauge
   readonly limitHits: Counter<'limit'>
   readonly blocked: Counter<'kind'>
+  readonly purgeReceiptsDropped: Counter<'reason'>
 
   constructor (options: { store: RendezvousStore, connectionCount(): number, defaultMetrics?: boolean }) {
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'babacloud_' })
@@ -27,6 +28,12 @@ export class RendezvousMetrics {
       name: 'babacloud_blocked_total',
       help: 'Connections and relay requests refused, or connections closed, because the operator blocked the PeerId (kind=peer) or address prefix (kind=prefix)',
       labelNames: ['kind'],
+      registers: [this.registry]
+    })
+    this.purgeReceiptsDropped = new Counter({
+      name: 'babacloud_purge_receipts_dropped_total',
+      help: 'Purge receipts not queued for their sender: reason=cap (the per-sender receipt cap) or full (the sender\'s mailbox is full)',
+      labelNames: ['reason'],
       registers: [this.registry]
     })
     this.connections = new Gauge({

@@ -16,6 +16,7 @@ import { closeHttpListener, metricsPlacement, startHttpListener } from './http/h
 import { libp2pListenError } from './listen-error.ts'
 import type { HttpListener } from './http/http-server.ts'
 import { MailboxService } from './mailbox/mailbox-service.ts'
+import type { PurgeReceiptLimits } from './mailbox/purge-receipts.ts'
 import { BlobService } from './blobs/blob-service.ts'
 import { GroupRelay } from './groups/group-relay.ts'
 import { RendezvousMetrics } from './metrics.ts'
@@ -82,6 +83,8 @@ export interface RendezvousNodeOptions {
    * would refuse.
    */
   connectionManager?: CreateChatNodeOptions['connectionManager']
+  /** Purge receipt bounds (per-sender cap, expiry); DEFAULT_PURGE_RECEIPT_LIMITS otherwise. */
+  purgeReceipts?: Partial<PurgeReceiptLimits>
 }
 
 export interface RendezvousInfo {
@@ -238,7 +241,7 @@ export class RendezvousNode {
       },
       { name: 'group relay', start: async () => { await this.#startGroupRelay() }, stop: async () => { await this.#groupRelay?.stop() } },
       { name: 'blobs', start: async () => { await this.#startBlobService() }, stop: async () => { await this.#blobService?.stop() } },
-      { name: 'mailbox', start: async () => { await this.#startMailbox() }, stop: async () => { await this.#mailbox?.stop() } },
+      { name: 'mailbox', start: async () => { await this.#startMailbox(privateKey) }, stop: async () => { await this.#mailbox?.stop() } },
       { name: 'metrics http', start: async () => { await this.#startMetricsHttp() }, stop: async () => { await closeHttpListener(this.#metricsHttp); this.#metricsHttp = undefined } },
       { name: 'http', start: async () => { await this.#startHttp() }, stop: async () => { await closeHttpListener(this.#http); this.#http = undefined } },
       { name: 'prekeys', start: async () => { await this.#startPrekeys() }, stop: async () => { await this.#prekeyProtocol?.stop() } },
@@ -357,9 +360,9 @@ export class RendezvousNode {
     await this.#blobService.start()
   }
 
-  async #startMailbox (): Promise<void> {
+  async #startMailbox (privateKey: DeviceIdentity['privateKey']): Promise<void> {
     const home = this.#home
-    this.#mailbox = new MailboxService({ node: this.node, store: this.store, limits: this.config.mailbox, quota: this.#billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: this.#limits().mailbox, requester: this.#limits().requester, onFetch: peer => { home?.seen(peer) } })
+    this.#mailbox = new MailboxService({ node: this.node, store: this.store, limits: this.config.mailbox, sign: bytes => privateKey.sign(bytes), purgeReceipts: this.#options.purgeReceipts, quota: this.#billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: this.#limits().mailbox, requester: this.#limits().requester, onFetch: peer => { home?.seen(peer) } })
     await this.#mailbox.start()
   }
 

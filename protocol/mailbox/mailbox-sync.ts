@@ -9,7 +9,9 @@ import { TypedEventEmitter } from 'main-event'
 import { MAILBOX_NOTIFY_PROTOCOL, MAX_PAGE } from '../constants.ts'
 import { verifyEnvelope } from '../crypto/envelope.ts'
 import { StoreWriteError } from '../store/chat-store.ts'
+import { Envelope } from '../wire/generated/messages.ts'
 import { AckBatcher, PagePipeline } from './mailbox-pipeline.ts'
+import { PurgeReceiptError } from './purge-receipt.ts'
 import type { MailboxPage } from './mailbox-client.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
 import type { InboundBatch } from '../messages/inbound.ts'
@@ -34,6 +36,11 @@ export interface MailboxSyncComponents {
    * in one transaction (a StoreWriteError there acks nothing of the page).
    */
   batch(): InboundBatch
+  /**
+   * A PURGE_RECEIPT envelope from the node: verifies and records it. A PurgeReceiptError drops it
+   * (acked, nothing kept); a StoreWriteError stops the sync before the page is acked.
+   */
+  purgeReceipt?(env: Envelope): Promise<void>
   /** Runs after a page is stored and before it is acked. */
   beforeAck?(): Promise<void>
   /** After each sync: a good moment for periodic upkeep (prekeys). */
@@ -42,6 +49,8 @@ export interface MailboxSyncComponents {
 
 export interface MailboxSyncEvents {
   synced: CustomEvent<{ received: number }>
+  /** A purge receipt failed verification and was dropped. */
+  'purge-refused': CustomEvent<PurgeReceiptError>
 }
 
 export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
@@ -127,6 +136,10 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
     const batch = this.#c.batch()
     for (const env of page.envelopes) {
       try {
+        if (env.kind === Envelope.Kind.PURGE_RECEIPT) {
+          await this.#purgeReceipt(env)
+          continue
+        }
         await batch.receive(env, verifyEnvelope(env))
       } catch (err) {
         if (err instanceof StoreWriteError) throw err
@@ -135,6 +148,15 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
       }
     }
     return await batch.commit()
+  }
+
+  async #purgeReceipt (env: Envelope): Promise<void> {
+    try {
+      await this.#c.purgeReceipt?.(env)
+    } catch (err) {
+      if (err instanceof PurgeReceiptError) this.safeDispatchEvent('purge-refused', { detail: err })
+      throw err
+    }
   }
 
   #schedule (): void {

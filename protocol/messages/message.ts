@@ -16,6 +16,16 @@ export interface AttachmentRef {
   size: number
 }
 
+/** A verified purge receipt for an outgoing message: `node` said it deleted `device`'s copy at `at`. */
+export interface PurgeRecord {
+  /** The recipient device whose copy was deleted (PeerId). */
+  device: string
+  /** The rendezvous that signed the receipt (its PeerId: the one this client deposited to). */
+  node: string
+  /** Deletion time, the node's clock, ms since epoch. */
+  at: number
+}
+
 export interface ChatMessage {
   /** Envelope id, 32 hex characters; unique per message and the same on every retry. */
   id: string
@@ -72,6 +82,8 @@ export interface ChatMessage {
    * this many seconds (0: off). `direction`, `peer`/`sender` say who.
    */
   timer?: number
+  /** Outgoing: verified purge receipts, one per recipient device, in the order they came. */
+  purged?: PurgeRecord[]
 }
 
 export interface Reaction {
@@ -97,6 +109,8 @@ export type MessageUpdate = Partial<Pick<ChatMessage, 'status' | 'error' | 'path
   edit?: { text: string, at: number }
   /** Deleted for everyone at `at`: clears the content, once. */
   tombstone?: { at: number }
+  /** Adds a verified purge receipt (outgoing only); a device already recorded keeps its first one. */
+  purge?: PurgeRecord
 }
 
 /** Edits kept per message: a further edit is refused (the history stays bounded). */
@@ -144,6 +158,11 @@ export function applyUpdate (message: ChatMessage, update: MessageUpdate): ChatM
   }
   if (update.attachment != null) {
     next.attachment = { ...update.attachment }
+    changed = true
+  }
+  const purge = update.purge
+  if (purge != null && message.direction === 'out' && message.purged?.some(p => p.device === purge.device) !== true) {
+    next.purged = [...(message.purged ?? []), { device: purge.device, node: purge.node, at: purge.at }]
     changed = true
   }
   if (update.tombstone != null && next.deletedAt == null) {

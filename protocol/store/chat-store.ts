@@ -4,7 +4,7 @@
 import type { ChatMessage, MessageUpdate } from '../messages/message.ts'
 import type { OutboxEntry } from '../messages/outbox-entry.ts'
 
-export type { AttachmentRef, ChatMessage, EarlierText, MessageStatus, MessageUpdate, Reaction } from '../messages/message.ts'
+export type { AttachmentRef, ChatMessage, EarlierText, MessageStatus, MessageUpdate, PurgeRecord, Reaction } from '../messages/message.ts'
 export type { OutboxEntry, OutboxEnvelope } from '../messages/outbox-entry.ts'
 
 export interface MessageQuery {

@@ -13,6 +13,8 @@ import type { ReceivedMailboxRequest, StoredMailboxResponse } from './mailbox-co
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { RendezvousMetrics } from '../metrics.ts'
 import { rpcServer } from '../protocol-server.ts'
+import { PurgeReceiptQueue } from './purge-receipts.ts'
+import type { PurgeReceiptLimits } from './purge-receipts.ts'
 import type { ProtocolServer } from '../protocol-server.ts'
 import type { Requester, RequestLimiter } from '../limits/request-limiter.ts'
 import type { MailboxLimits, MailboxUsage, RendezvousStore } from '../storage/store.ts'
@@ -52,6 +54,9 @@ export interface MailboxServiceInit {
   requester?: (connection: Connection) => Requester
   /** Called for every peer that fetches here: this node is its home (federation keeps its home record alive). */
   onFetch?: (peer: PeerId) => void
+  /** Signs purge receipts with the node's identity key; without it no receipts are queued. */
+  sign?: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>
+  purgeReceipts?: Partial<PurgeReceiptLimits>
 }
 
 export class MailboxService {
@@ -60,6 +65,8 @@ export class MailboxService {
   readonly #now: () => number
   readonly #server: ProtocolServer
   readonly #expiries: ExpiryTimer
+  readonly #receipts?: PurgeReceiptQueue
+  readonly #queueing = new Set<Promise<void>>()
   #unsubscribe?: () => Promise<void>
 
   constructor (init: MailboxServiceInit) {
@@ -67,6 +74,17 @@ export class MailboxService {
     this.#log = init.node.logger.forComponent('babacloud:mailbox')
     this.#now = init.now ?? Date.now
     this.#expiries = new ExpiryTimer(init.store, this.#now, this.#log)
+    if (init.sign != null) {
+      this.#receipts = new PurgeReceiptQueue({
+        self: init.node.peerId,
+        sign: init.sign,
+        store: init.store,
+        mailbox: init.limits,
+        limits: init.purgeReceipts,
+        log: this.#log,
+        onDropped: reason => { init.metrics?.purgeReceiptsDropped.inc({ reason }) }
+      })
+    }
     // A client may keep one stream open for many requests (each read bounded by MAX_REQUEST_BYTES and timeoutMs).
     this.#server = rpcServer<ReceivedMailboxRequest, StoredMailboxResponse, RequestOrder>({
       node: init.node,
@@ -110,6 +128,9 @@ export class MailboxService {
   async stop (): Promise<void> {
     await this.#server.stop()
     this.#expiries.stop()
+    // Receipts for acks already answered are stored before the store closes.
+    await Promise.all(this.#queueing)
+    await this.#receipts?.flush()
     const unsubscribe = this.#unsubscribe
     this.#unsubscribe = undefined
     await unsubscribe?.()
@@ -133,6 +154,8 @@ export class MailboxService {
     if (req.envelope == null) throw new ProtocolError(ErrorCode.MALFORMED, 'deposit has no envelope')
     const header = verifyEnvelope(req.envelope)
     if (!header.from.equals(peer)) throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the sender of an envelope may deposit it')
+    // Only the node writes those (its own key signs them); a client's would be refused by its addressee anyway.
+    if (req.envelope.kind === Envelope.Kind.PURGE_RECEIPT) throw new ProtocolError(ErrorCode.INVALID, 'kind: only the node queues purge receipts')
     const now = this.#now()
     const recipient = header.to.toString()
     const quota = this.#init.quota
@@ -174,8 +197,16 @@ export class MailboxService {
 
   async #ack (req: MailboxRequest, peer: PeerId): Promise<StoredMailboxResponse> {
     if (req.ids.some(id => id.length !== ENVELOPE_ID_LENGTH)) throw new ProtocolError(ErrorCode.MALFORMED, 'ack ids must be 16 bytes')
-    const count = await this.#init.store.ack(peer.toString(), req.ids)
-    return { envelopes: [], cursor: 0n, more: false, count }
+    if (this.#receipts == null) {
+      const count = await this.#init.store.ack(peer.toString(), req.ids)
+      return { envelopes: [], cursor: 0n, more: false, count }
+    }
+    const acked = await this.#init.store.ackWithSenders(peer.toString(), req.ids)
+    // Queued after the answer, off the drain's hot path (it never fails the ack); stop() waits for it.
+    const queued = this.#receipts.queue(peer, acked, this.#now())
+    this.#queueing.add(queued)
+    void queued.finally(() => { this.#queueing.delete(queued) })
+    return { envelopes: [], cursor: 0n, more: false, count: acked.length }
   }
 
   #onDeposit (recipient: string): void {

@@ -7,7 +7,7 @@ import { DepositChannel } from './postgres-listener.ts'
 import { migrate, migratedPool, transaction } from './postgres-support.ts'
 import { settleBatch } from './group-commit.ts'
 import type { PendingDeposit } from './group-commit.ts'
-import type { DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+import type { AckedEnvelope, DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 /** Applied in order, each once (migrations.ts; schema_migrations before). Never edit one that has shipped. */
 const MIGRATIONS: string[] = [
@@ -151,6 +151,21 @@ export class PostgresStore implements RendezvousStore {
     if (ids.length === 0) return 0
     const result = await this.pool.query('DELETE FROM envelopes WHERE recipient = $1 AND id = ANY($2::bytea[])', [recipient, ids])
     return result.rowCount ?? 0
+  }
+
+  async ackWithSenders (recipient: string, ids: Uint8Array[]): Promise<AckedEnvelope[]> {
+    this.#assertOpen()
+    if (ids.length === 0) return []
+    const { rows } = await this.pool.query<{ id: Uint8Array, sender: string }>(
+      'DELETE FROM envelopes WHERE recipient = $1 AND id = ANY($2::bytea[]) RETURNING id, sender', [recipient, ids])
+    return rows.map(r => ({ id: new Uint8Array(r.id), sender: r.sender }))
+  }
+
+  async countFrom (recipient: string, sender: string, now = Date.now()): Promise<number> {
+    this.#assertOpen()
+    const { rows } = await this.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM envelopes WHERE recipient = $1 AND sender = $2 AND expires_at > $3', [recipient, sender, now])
+    return Number(rows[0].n)
   }
 
   async deleteMailbox (peer: string, which = { received: true, sent: true }): Promise<number> {

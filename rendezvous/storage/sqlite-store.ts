@@ -8,7 +8,7 @@ import { replayDigest } from './replay-digest.ts'
 import { settleBatch } from './group-commit.ts'
 import type { PendingDeposit } from './group-commit.ts'
 import { envelopeExpiry } from './store.ts'
-import type { DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+import type { AckedEnvelope, DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 // Kept as an export of this module for existing importers; the adapters share ./replay-digest.ts.
 export { replayDigest }
@@ -147,6 +147,7 @@ export class SqliteStore implements RendezvousStore {
 
   #sql?: DepositStatements
   #ackStatement?: Database.Statement
+  #countFromStatement?: Database.Statement
   #statements (): DepositStatements {
     this.#sql ??= {
       usage: this.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM envelopes WHERE recipient = ? AND expires_at > ?'),
@@ -183,14 +184,30 @@ export class SqliteStore implements RendezvousStore {
   }
 
   async ack (recipient: string, ids: Uint8Array[]): Promise<number> {
-    if (ids.length === 0) return 0
-    this.#ackStatement ??= this.db.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ?')
+    return (await this.ackWithSenders(recipient, ids)).length
+  }
+
+  async ackWithSenders (recipient: string, ids: Uint8Array[]): Promise<AckedEnvelope[]> {
+    if (ids.length === 0) return []
+    this.#ackStatement ??= this.db.prepare('DELETE FROM envelopes WHERE recipient = ? AND id = ? RETURNING sender')
     const del = this.#ackStatement
     // All ids of one request in one transaction: one commit however many were delivered.
-    const n = this.db.transaction(() => ids.reduce((n, id) => n + del.run(recipient, id).changes, 0))()
+    const acked = this.db.transaction(() => {
+      const out: AckedEnvelope[] = []
+      for (const id of ids) {
+        const row = del.get(recipient, id) as { sender: string } | undefined
+        if (row != null) out.push({ id, sender: row.sender })
+      }
+      return out
+    })()
     // Acks are the hot path: the delivered bytes leave the WAL within WAL_SCRUB_DELAY_MS.
-    if (n > 0) walScrubber(this.db).schedule()
-    return n
+    if (acked.length > 0) walScrubber(this.db).schedule()
+    return acked
+  }
+
+  async countFrom (recipient: string, sender: string, now = Date.now()): Promise<number> {
+    this.#countFromStatement ??= this.db.prepare('SELECT count(*) AS n FROM envelopes WHERE recipient = ? AND sender = ? AND expires_at > ?')
+    return (this.#countFromStatement.get(recipient, sender, now) as { n: number }).n
   }
 
   async deleteMailbox (peer: string, which = { received: true, sent: true }): Promise<number> {

@@ -22,6 +22,11 @@ export interface StoredEnvelope extends NewEnvelope {
   expiresAt: number
 }
 
+export interface AckedEnvelope {
+  id: Uint8Array
+  sender: string
+}
+
 export interface MailboxLimits {
   maxMessages: number
   maxBytes: number
@@ -75,7 +80,14 @@ export interface RendezvousStore {
   fetch(recipient: string, after: bigint, limit: number, now?: number): Promise<FetchResult>
   /** Deletes the recipient's envelopes with these ids in one transaction; returns how many were deleted. */
   ack(recipient: string, ids: Uint8Array[]): Promise<number>
+  /**
+   * As `ack`, and says what was deleted: each envelope's id and sender (for purge receipts). One
+   * transaction; ids not pending for `recipient` are left out.
+   */
+  ackWithSenders(recipient: string, ids: Uint8Array[]): Promise<AckedEnvelope[]>
   usage(recipient: string, now?: number): Promise<MailboxUsage>
+  /** How many unexpired envelopes from `sender` wait for `recipient` (the per-sender receipt cap). */
+  countFrom(recipient: string, sender: string, now?: number): Promise<number>
   /**
    * Deletes envelopes a device received and/or sent (account deletion, device unlinking);
    * returns how many. Both by default.

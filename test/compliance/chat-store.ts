@@ -242,6 +242,26 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       expect(await store.getValue('session/x')).toBeUndefined()
     })
 
+    it('keeps verified purge receipts per device on outgoing messages, first one per device', async () => {
+      const out = message(40, { direction: 'out', status: 'stored' })
+      await store.addMessage(out)
+      await store.addMessage(message(41))
+      const first = { device: 'device-1', node: 'node-a', at: 1_700_000_001_000 }
+      expect((await store.updateMessage(out.id, { purge: first }))?.purged).toEqual([first])
+      // The same device again changes nothing; another device is added after it.
+      expect(await store.updateMessage(out.id, { purge: { ...first, at: 1_700_000_009_000 } })).toBeUndefined()
+      const second = { device: 'device-2', node: 'node-a', at: 1_700_000_002_000 }
+      await store.updateMessage(out.id, { purge: second, status: 'delivered' })
+      expect(await store.getMessage(out.id)).toEqual({ ...out, status: 'delivered', purged: [first, second] })
+      // An incoming message has no copy of ours at a node.
+      expect(await store.updateMessage(message(41).id, { purge: first })).toBeUndefined()
+      expect((await store.getMessage(message(41).id))?.purged).toBeUndefined()
+      if (reopen == null) return
+      await store.close()
+      store = await reopen()
+      expect((await store.getMessage(out.id))?.purged).toEqual([first, second])
+    })
+
     if (options.persistent) it('keeps everything across a reopen', async () => {
       if (reopen == null) throw new Error(`${name} is persistent but gave no reopen()`)
       await store.addMessage(message(7))

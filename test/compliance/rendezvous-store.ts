@@ -155,6 +155,23 @@ export function rendezvousStoreCompliance (name: string, factory: StoreFactory<R
       expect(await store.purgeExpired(T0 + 1000)).toBe(0)
     })
 
+    it('says which envelopes an ack deleted and who sent them, and counts what waits from one sender', async () => {
+      const fromA = makeEnvelope('bob', 32, 'sender-a')
+      const fromB = makeEnvelope('bob', 32, 'sender-b')
+      const alsoA = makeEnvelope('bob', 32, 'sender-a')
+      for (const e of [fromA, fromB, alsoA]) await store.deposit(e, LIMITS, T0)
+      expect(await store.countFrom('bob', 'sender-a', T0)).toBe(2)
+      expect(await store.countFrom('bob', 'sender-b', T0)).toBe(1)
+      // Expired envelopes do not count.
+      expect(await store.countFrom('bob', 'sender-a', T0 + LIMITS.retentionMs)).toBe(0)
+      expect(await store.ackWithSenders('carol', [fromA.id])).toEqual([])
+      const acked = await store.ackWithSenders('bob', [fromA.id, fromB.id, makeEnvelope('bob').id])
+      expect(acked.map(a => ({ id: Array.from(a.id), sender: a.sender })).sort((x, y) => x.sender.localeCompare(y.sender)))
+        .toEqual([{ id: Array.from(fromA.id), sender: 'sender-a' }, { id: Array.from(fromB.id), sender: 'sender-b' }])
+      expect(await store.ackWithSenders('bob', [fromA.id])).toEqual([])
+      expect(await store.countFrom('bob', 'sender-a', T0)).toBe(1)
+    })
+
     it('acks delete only the caller\'s own envelopes and count what was deleted', async () => {
       const forBob = makeEnvelope('bob')
       const forCarol = makeEnvelope('carol')

@@ -64,6 +64,9 @@ describeInChromium('web app: delivery status on screen', () => {
     await again.page.locator('li.in[data-id]').waitFor(DEADLINE)
     // The recipient's receipt moves the sender's tick on without a reload.
     await alice.page.locator(`li.out[data-id="${id ?? ''}"]${ARRIVED}`).waitFor(DEADLINE)
+    // The node deleted its copy when Bob acked it: its signed purge receipt, verified, shows on Alice's side.
+    await alice.page.locator(`li.out[data-id="${id ?? ''}"] [data-testid="purged"]`).waitFor(DEADLINE)
+    expect(await alice.page.locator(`li.out[data-id="${id ?? ''}"] [data-testid="purged"]`).innerText()).toContain('Removed from the node')
     expect(await messageTexts(again.page)).toEqual(['Only once, please'])
     expect(await messageItems(again.page).count()).toBe(1)
     expect(await messageItems(alice.page).count()).toBe(1)

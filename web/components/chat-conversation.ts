@@ -40,6 +40,14 @@ const PATH_LABEL: Record<string, string> = { webrtc: 'WebRTC', direct: 'direct',
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
+/** The node's verified purge receipt(s): when it said it deleted its copy (per recipient device). */
+function purgedLine (purged: NonNullable<ViewMessage['purged']>): ReturnType<typeof html> {
+  const last = Math.max(...purged.map(p => p.at))
+  const title = `The node signed that it deleted its copy at ${new Date(last).toLocaleString()} (verified against its key` +
+    `${purged.length > 1 ? `; ${purged.length} devices` : ''}). It cannot prove no other copy exists.`
+  return html` · <span class="purged" data-testid="purged" title=${title}>Removed from the node ${time.format(last)}</span>`
+}
+
 @customElement('chat-conversation')
 export class ChatConversation extends LitElement {
   static override styles = [controls, messageBodyStyles, composerBarStyles, css`
@@ -144,6 +152,7 @@ export class ChatConversation extends LitElement {
         <span class="meta">
           <time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${editedView(m)}
           ${m.direction === 'out' ? html` · <span class="status">${STATUS_LABEL[status]}</span>` : nothing}
+          ${m.direction === 'out' && m.purged != null && m.purged.length > 0 ? purgedLine(m.purged) : nothing}
           ${m.path != null && m.path !== 'mailbox' && (m.status === 'delivered' || m.status === 'received') ? ` · ${PATH_LABEL[m.path]}` : nothing}
         </span>
       </li>`

@@ -18,12 +18,14 @@ export interface Envelope {
 export namespace Envelope {
   export enum Kind {
     MESSAGE = 'MESSAGE',
-    RECEIPT = 'RECEIPT'
+    RECEIPT = 'RECEIPT',
+    PURGE_RECEIPT = 'PURGE_RECEIPT'
   }
 
   enum __KindValues {
     MESSAGE = 0,
-    RECEIPT = 1
+    RECEIPT = 1,
+    PURGE_RECEIPT = 2
   }
 
   export namespace Kind {
@@ -1728,6 +1730,318 @@ export namespace MailboxResponse {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxResponse>): Generator<MailboxResponseErrorCodeFieldEvent | MailboxResponseErrorMessageFieldEvent | MailboxResponseEnvelopesIdFieldEvent | MailboxResponseEnvelopesFromFieldEvent | MailboxResponseEnvelopesToFieldEvent | MailboxResponseEnvelopesSentAtFieldEvent | MailboxResponseEnvelopesKindFieldEvent | MailboxResponseEnvelopesCiphertextFieldEvent | MailboxResponseEnvelopesSignatureFieldEvent | MailboxResponseEnvelopesSchemeFieldEvent | MailboxResponseEnvelopesExpiresAtFieldEvent | MailboxResponseCursorFieldEvent | MailboxResponseMoreFieldEvent | MailboxResponseCountFieldEvent> {
     return streamMessage(buf, MailboxResponse.codec(), opts)
+  }
+}
+
+export interface PurgeReceipt {
+  node: Uint8Array<ArrayBuffer>
+  sender: Uint8Array<ArrayBuffer>
+  recipient: Uint8Array<ArrayBuffer>
+  deletedAt: bigint
+  ids: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace PurgeReceipt {
+  let _codec: Codec<PurgeReceipt>
+
+  export const codec = (): Codec<PurgeReceipt> => {
+    if (_codec == null) {
+      _codec = message<PurgeReceipt>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.node != null && obj.node.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.node)
+        }
+
+        if ((obj.sender != null && obj.sender.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.sender)
+        }
+
+        if ((obj.recipient != null && obj.recipient.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.recipient)
+        }
+
+        if ((obj.deletedAt != null && obj.deletedAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.deletedAt)
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(42)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          node: uint8ArrayAlloc(0),
+          sender: uint8ArrayAlloc(0),
+          recipient: uint8ArrayAlloc(0),
+          deletedAt: 0n,
+          ids: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.node = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.sender = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.recipient = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.deletedAt = reader.uint64()
+              break
+            }
+            case 5: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ids: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.node`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.recipient`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.deletedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PurgeReceiptNodeFieldEvent {
+    field: '$.node'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PurgeReceiptSenderFieldEvent {
+    field: '$.sender'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PurgeReceiptRecipientFieldEvent {
+    field: '$.recipient'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PurgeReceiptDeletedAtFieldEvent {
+    field: '$.deletedAt'
+    value: bigint
+  }
+
+  export interface PurgeReceiptIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PurgeReceipt>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PurgeReceipt.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PurgeReceipt>): PurgeReceipt {
+    return decodeMessage(buf, PurgeReceipt.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PurgeReceipt>): Generator<PurgeReceiptNodeFieldEvent | PurgeReceiptSenderFieldEvent | PurgeReceiptRecipientFieldEvent | PurgeReceiptDeletedAtFieldEvent | PurgeReceiptIdsFieldEvent> {
+    return streamMessage(buf, PurgeReceipt.codec(), opts)
+  }
+}
+
+export interface SignedPurgeReceipt {
+  receipt: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedPurgeReceipt {
+  let _codec: Codec<SignedPurgeReceipt>
+
+  export const codec = (): Codec<SignedPurgeReceipt> => {
+    if (_codec == null) {
+      _codec = message<SignedPurgeReceipt>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.receipt != null && obj.receipt.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.receipt)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          receipt: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.receipt = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.receipt`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedPurgeReceiptReceiptFieldEvent {
+    field: '$.receipt'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedPurgeReceiptSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedPurgeReceipt>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedPurgeReceipt.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedPurgeReceipt>): SignedPurgeReceipt {
+    return decodeMessage(buf, SignedPurgeReceipt.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedPurgeReceipt>): Generator<SignedPurgeReceiptReceiptFieldEvent | SignedPurgeReceiptSignatureFieldEvent> {
+    return streamMessage(buf, SignedPurgeReceipt.codec(), opts)
   }
 }
 

@@ -55,9 +55,10 @@ describe('mailbox sync', { timeout: 120_000 }, () => {
   /** Acks reaching the node's store, checked against what the client's store holds as each arrives. */
   function watchAcks (rv: TestRendezvous, committed: () => Promise<Set<string>>): { acked: string[], early: string[] } {
     const store = rv.node.store
-    const ack = store.ack.bind(store)
+    // The node acks through ackWithSenders (it learns each sender, for purge receipts).
+    const ack = store.ackWithSenders.bind(store)
     const seen = { acked: [] as string[], early: [] as string[] }
-    store.ack = async (recipient, ids) => {
+    store.ackWithSenders = async (recipient, ids) => {
       const held = await committed()
       for (const id of ids.map(envelopeIdToString)) {
         seen.acked.push(id)

@@ -1,0 +1,47 @@
+// `babacloud status --json` on a real rendezvous process: a message held at the node is flagged past
+// the threshold; once the recipient took it, the node's purge receipt arrives, verifies against the
+// rendezvous key, and status says "removed from the node" with that node and device.
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli, startRendezvousProcess } from '../helpers/cli.ts'
+import { Cleanup, tempDir } from '../helpers/wait.ts'
+
+describe('babacloud status', { timeout: 180_000 }, () => {
+  const cleanup = new Cleanup()
+  afterEach(async () => { await cleanup.run() })
+
+  it('prints stored, delivered, read, the verified purge receipt and the stuck flag', async () => {
+    const tmp = tempDir('babacloud-status-')
+    cleanup.add(tmp.remove)
+    const alice = `${tmp.dir}/alice`
+    const bobHome = `${tmp.dir}/bob`
+    expect((await runCli(['init', '--home', alice, '--json'])).code).toBe(0)
+    const bob = JSON.parse((await runCli(['init', '--home', bobHome, '--json'])).stdout).peerId as string
+    const rv = (await startRendezvousProcess(cleanup, ['--data', `${tmp.dir}/rv`, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', 'off'])).info
+    const addr = rv.multiaddrs[0]
+    const sent = JSON.parse((await runCli(['send', '--home', alice, '--rendezvous', addr, '--to', bob, '--json', 'hello'])).stdout) as { id: string, status: string }
+    expect(sent.status).toBe('stored')
+
+    // Held at the node, past a zero-hour threshold: flagged, no receipt.
+    const held = await runCli(['status', '--home', alice, '--message', sent.id, '--offline', '--stuck-hours', '0', '--json'])
+    expect(held.code).toBe(0)
+    expect(JSON.parse(held.stdout)).toMatchObject({ id: sent.id, to: bob, status: 'stored', stored: true, delivered: false, read: false, purged: [], flagged: true })
+
+    expect((await runCli(['inbox', '--home', bobHome, '--rendezvous', addr, '--json'])).code).toBe(0)
+    const after = await runCli(['status', '--home', alice, '--message', sent.id, '--json'])
+    expect(after.code).toBe(0)
+    const state = JSON.parse(after.stdout)
+    expect(state).toMatchObject({ id: sent.id, stored: true, flagged: false, perDevice: { delivered: false, read: false, purged: true } })
+    expect(state.purged).toHaveLength(1)
+    expect(state.purged[0]).toMatchObject({ device: bob, node: rv.peerId, verified: true })
+    const text = await runCli(['status', '--home', alice, '--message', sent.id, '--offline'])
+    expect(text.stdout).toContain('removed from the node at')
+    expect(text.stdout).toContain('(verified')
+
+    // Unknown ids and received messages are errors, not an empty state.
+    const unknown = await runCli(['status', '--home', alice, '--message', 'f'.repeat(32), '--offline', '--json'])
+    expect(unknown.code).not.toBe(0)
+    const received = await runCli(['status', '--home', bobHome, '--message', sent.id, '--offline'])
+    expect(received.code).not.toBe(0)
+    expect(received.stderr).toContain('received, not sent')
+  })
+})
