@@ -18,10 +18,22 @@ export function connectionPath (connection: Pick<Connection, 'remoteAddr' | 'lim
 
 const BEST_FIRST: DeliveryPath[] = ['webrtc', 'direct', 'relayed']
 
+/** The open connection on the best path (WebRTC, then direct, then relayed); undefined when none is open. */
+export function bestConnection<C extends Pick<Connection, 'remoteAddr' | 'limits' | 'status'>> (connections: C[]): C | undefined {
+  let best: C | undefined
+  let rank = BEST_FIRST.length
+  for (const c of connections) {
+    if (c.status !== 'open') continue
+    const r = BEST_FIRST.indexOf(connectionPath(c))
+    if (r < rank) { best = c; rank = r }
+  }
+  return best
+}
+
 /** The best live path among open connections; undefined when there is none (the mailbox is left). */
 export function bestPath (connections: Array<Pick<Connection, 'remoteAddr' | 'limits' | 'status'>>): DeliveryPath | undefined {
-  const paths = connections.filter(c => c.status === 'open').map(connectionPath)
-  return BEST_FIRST.find(p => paths.includes(p))
+  const best = bestConnection(connections)
+  return best == null ? undefined : connectionPath(best)
 }
 
 /** Where one envelope ended up: with a device of the recipient, or in its node's mailbox. */

@@ -5,6 +5,7 @@
 // (relayed) connections too: envelopes are small.
 import { DEFAULT_TIMEOUT_MS, DM_PROTOCOL, MAX_REQUEST_BYTES } from '../constants.ts'
 import { verifyEnvelope } from '../crypto/envelope.ts'
+import { bestConnection } from '../delivery/path.ts'
 import { ErrorCode, ProtocolError } from '../errors.ts'
 import { LENGTH_ERRORS, serve } from '../rpc/rpc.ts'
 import { RequestStream } from '../rpc/request-stream.ts'
@@ -102,13 +103,13 @@ export class DirectMessages {
   }
 
   /**
-   * An open connection to the target peer, direct ones first. dial() would try for an unlimited
+   * The open connection to the target peer on the best path: a relay without limits gives an
+   * unlimited connection too, and it must not win over WebRTC. dial() would try for an unlimited
    * connection when only a relayed one exists, stalling a chat that works fine over the relay.
    */
   #openConnection (target: PeerId | Multiaddr | Multiaddr[]): Connection | undefined {
     if (Array.isArray(target) || !isPeerId(target)) return undefined
-    const open = this.#node.getConnections(target).filter(c => c.status === 'open')
-    return open.find(c => c.limits == null) ?? open[0]
+    return bestConnection(this.#node.getConnections(target))
   }
 
   /** The long-lived DM stream on `connection`; streams of closed connections are dropped. */
