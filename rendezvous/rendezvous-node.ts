@@ -403,7 +403,6 @@ export class RendezvousNode {
   #startHousekeeping (): void {
     const accounts = this.accounts
     const billing = this.#billing
-    const store = this.store
     this.node.addEventListener('connection:open', this.#onConnection)
     const purgeLogs = (): void => {
       accounts.purgeLogs().catch(() => {})
@@ -412,7 +411,8 @@ export class RendezvousNode {
     purgeLogs()
     this.#logPurger = setInterval(purgeLogs, this.config.logPurgeIntervalMs)
     this.#logPurger.unref()
-    this.#sweeper = setInterval(() => { store.purgeExpired(this.#options.now?.()).catch(() => {}) }, this.config.sweepIntervalMs)
+    // Through the mailbox: its sweep also sends the expiry notices.
+    this.#sweeper = setInterval(() => { this.sweepExpired().catch(() => {}) }, this.config.sweepIntervalMs)
     this.#sweeper.unref()
   }
 
@@ -507,6 +507,14 @@ export class RendezvousNode {
   }
 
   /** Stops accepting work, then closes storage: every acked deposit is already committed. */
+  /**
+   * Deletes what expired by the node's clock now and sends the senders their expiry notices; the
+   * periodic sweep does this every `sweepInterval`. Returns how many envelopes were deleted.
+   */
+  async sweepExpired (): Promise<number> {
+    return await (this.#mailbox?.sweepExpired() ?? this.store.purgeExpired(this.#options.now?.()))
+  }
+
   async stop (): Promise<void> {
     const services = this.#services
     this.#services = undefined

@@ -23,8 +23,10 @@ export interface MessageState {
   stored: boolean
   delivered: boolean
   read: boolean
-  /** Verified purge receipts: the node deleted this device's copy at `at`. */
-  purged: Array<{ device: string, node: string, at: number, verified: true }>
+  /** Verified purge receipts: the node deleted this device's copy at `at` (`reason` expired: unread). */
+  purged: Array<{ device: string, node: string, at: number, reason: 'acked' | 'expired', verified: true }>
+  /** A verified expiry notice: the node deleted a copy that was never delivered. */
+  expired: boolean
   /** Delivery and read are kept per message here, not per device; purge receipts are per device. */
   perDevice: { delivered: false, read: false, purged: true }
   /** Held at the node longer than the threshold without delivery or a purge receipt. */
@@ -34,7 +36,7 @@ export interface MessageState {
 
 export function messageState (m: ChatMessage, now: number, stuckMs: number): MessageState {
   const delivered = m.status === 'delivered' || m.status === 'read'
-  const purged = (m.purged ?? []).map(p => ({ ...p, verified: true as const }))
+  const purged = (m.purged ?? []).map(p => ({ ...p, reason: p.reason ?? 'acked' as const, verified: true as const }))
   const waiting = m.status === 'stored' && purged.length === 0
   const storedForMs = waiting ? Math.max(0, now - m.sentAt) : undefined
   return {
@@ -47,6 +49,7 @@ export function messageState (m: ChatMessage, now: number, stuckMs: number): Mes
     delivered,
     read: m.status === 'read',
     purged,
+    expired: purged.some(p => p.reason === 'expired'),
     perDevice: { delivered: false, read: false, purged: true },
     flagged: storedForMs != null && storedForMs > stuckMs,
     ...(storedForMs != null ? { storedForMs } : {})
@@ -64,7 +67,11 @@ function describe (s: MessageState, stuckHours: number): string {
     '  (delivered and read are per message in this store, not per device)'
   ]
   if (s.purged.length === 0) lines.push('  removed from the node: no purge receipt yet')
-  for (const p of s.purged) lines.push(`  removed from the node at ${formatTime(p.at)} (verified, node ${p.node}, device ${p.device})`)
+  for (const p of s.purged) {
+    lines.push(p.reason === 'expired'
+      ? `  ! expired at the node undelivered at ${formatTime(p.at)}: device ${p.device} never got it (verified notice, node ${p.node})`
+      : `  removed from the node at ${formatTime(p.at)} (verified, node ${p.node}, device ${p.device})`)
+  }
   if (s.flagged) lines.push(`  ! held at the node for ${Math.floor((s.storedForMs ?? 0) / 3600_000)} h, longer than ${stuckHours} h, without delivery`)
   return lines.join('\n')
 }

@@ -24,11 +24,18 @@ export class PurgeReceiptError extends Error {
   }
 }
 
+/**
+ * Why the node deleted the copies: `acked`, the recipient device took them; `expired`, they waited
+ * past their retention or expiry and were never delivered to that device (an expiry notice).
+ */
+export type PurgeReason = 'acked' | 'expired'
+
 /** A receipt whose signature verified against the expected node. */
 export interface VerifiedPurgeReceipt {
   node: PeerId
-  /** The device that acked the envelopes (whose copies were deleted). */
+  /** The device that acked the envelopes, or whose copies expired (whose copies were deleted). */
   recipient: PeerId
+  reason: PurgeReason
   deletedAt: number
   /** Envelope ids, 32 hex characters each (ChatMessage ids). */
   ids: string[]
@@ -40,6 +47,8 @@ export interface NewPurgeReceipt {
   recipient: PeerId
   deletedAt: number
   ids: Uint8Array[]
+  /** `acked` when left out. */
+  reason?: PurgeReason
 }
 
 /** The bytes a node signs: a domain prefix, so no other signature of this key can pass as a receipt. */
@@ -61,7 +70,8 @@ export async function createPurgeReceiptEnvelope (
     sender: Uint8Array.from(peerIdToBytes(receipt.sender)),
     recipient: Uint8Array.from(peerIdToBytes(receipt.recipient)),
     deletedAt: BigInt(receipt.deletedAt),
-    ids: receipt.ids.map(id => Uint8Array.from(id))
+    ids: receipt.ids.map(id => Uint8Array.from(id)),
+    reason: receipt.reason === 'expired' ? PurgeReceipt.Reason.EXPIRED : PurgeReceipt.Reason.ACKED
   })
   const signature = await sign(purgeReceiptSigningBytes(body))
   return {
@@ -106,16 +116,19 @@ export function openPurgeReceipt (env: Envelope, expected: { node: PeerId, self:
   if (receipt.ids.some(id => id.length !== ENVELOPE_ID_LENGTH)) throw new PurgeReceiptError('malformed', 'purge receipt ids must be 16 bytes')
   const deletedAt = Number(receipt.deletedAt)
   if (!Number.isSafeInteger(deletedAt)) throw new PurgeReceiptError('malformed', 'purge receipt time is out of range')
-  return { node, recipient, deletedAt, ids: receipt.ids.map(envelopeIdToString) }
+  // An unknown reason from a newer node is not guessed at: nothing is recorded.
+  if (receipt.reason !== PurgeReceipt.Reason.ACKED && receipt.reason !== PurgeReceipt.Reason.EXPIRED) throw new PurgeReceiptError('malformed', 'purge receipt has an unknown reason')
+  const reason: PurgeReason = receipt.reason === PurgeReceipt.Reason.EXPIRED ? 'expired' : 'acked'
+  return { node, recipient, reason, deletedAt, ids: receipt.ids.map(envelopeIdToString) }
 }
 
 /**
- * Records a verified receipt on the outgoing messages it names (one record per recipient device);
+ * Records a verified receipt (or expiry notice) on the outgoing messages it names (one record per recipient device);
  * ids of messages this device did not send to that device are ignored. The changed messages.
  */
 export async function recordPurgeReceipt (store: Pick<ChatStore, 'getMessage' | 'updateMessage'>, receipt: VerifiedPurgeReceipt): Promise<ChatMessage[]> {
   const device = receipt.recipient.toString()
-  const purge = { device, node: receipt.node.toString(), at: receipt.deletedAt }
+  const purge = { device, node: receipt.node.toString(), at: receipt.deletedAt, ...(receipt.reason === 'expired' ? { reason: 'expired' as const } : {}) }
   const changed: ChatMessage[] = []
   try {
     for (const id of receipt.ids) {

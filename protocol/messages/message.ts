@@ -24,6 +24,8 @@ export interface PurgeRecord {
   node: string
   /** Deletion time, the node's clock, ms since epoch. */
   at: number
+  /** Set when the copy expired at the node undelivered (an expiry notice), not taken by the device. */
+  reason?: 'expired'
 }
 
 export interface ChatMessage {
@@ -162,7 +164,7 @@ export function applyUpdate (message: ChatMessage, update: MessageUpdate): ChatM
   }
   const purge = update.purge
   if (purge != null && message.direction === 'out' && message.purged?.some(p => p.device === purge.device) !== true) {
-    next.purged = [...(message.purged ?? []), { device: purge.device, node: purge.node, at: purge.at }]
+    next.purged = [...(message.purged ?? []), { device: purge.device, node: purge.node, at: purge.at, ...(purge.reason === 'expired' ? { reason: purge.reason } : {}) }]
     changed = true
   }
   if (update.tombstone != null && next.deletedAt == null) {

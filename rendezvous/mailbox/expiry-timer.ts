@@ -2,14 +2,13 @@
 // keeps the expiry times of recent deposits (bounded) and purges at the earliest one. Past the bound,
 // or after a restart, the periodic sweep (sweepInterval) still removes them, and fetch never serves
 // an expired envelope either way.
-import type { RendezvousStore } from '../storage/store.ts'
 import type { Logger } from '@libp2p/interface'
 
 /** Expiry times remembered at once; deposits beyond it wait for the periodic sweep. */
 export const MAX_TRACKED_EXPIRIES = 10_000
 
 export class ExpiryTimer {
-  readonly #store: RendezvousStore
+  readonly #purge: (now: number) => Promise<unknown>
   readonly #now: () => number
   readonly #log: Logger
   readonly #times = new Set<number>()
@@ -17,8 +16,9 @@ export class ExpiryTimer {
   #at?: number
   #stopped = false
 
-  constructor (store: RendezvousStore, now: () => number, log: Logger) {
-    this.#store = store
+  /** `purge` deletes what expired by `now` (the mailbox's sweep, which also tells the senders). */
+  constructor (purge: (now: number) => Promise<unknown>, now: () => number, log: Logger) {
+    this.#purge = purge
     this.#now = now
     this.#log = log
   }
@@ -51,7 +51,7 @@ export class ExpiryTimer {
     const now = this.#now()
     for (const t of this.#times) if (t <= now) this.#times.delete(t)
     try {
-      await this.#store.purgeExpired(now)
+      await this.#purge(now)
     } catch (err) {
       this.#log('purging expired envelopes failed - %e', err)
     }

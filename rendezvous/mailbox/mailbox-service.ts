@@ -17,7 +17,7 @@ import { PurgeReceiptQueue } from './purge-receipts.ts'
 import type { PurgeReceiptLimits } from './purge-receipts.ts'
 import type { ProtocolServer } from '../protocol-server.ts'
 import type { Requester, RequestLimiter } from '../limits/request-limiter.ts'
-import type { MailboxLimits, MailboxUsage, RendezvousStore } from '../storage/store.ts'
+import type { ExpiredEnvelope, MailboxLimits, MailboxUsage, RendezvousStore } from '../storage/store.ts'
 import type { Connection, Logger, PeerId } from '@libp2p/interface'
 
 /** Clock skew tolerated on a sender's `sentAt` in the future. */
@@ -28,6 +28,9 @@ const MAX_FUTURE_SKEW_MS = 10 * 60_000
  * maxInFlight), so a sender's pipelined deposits share a group commit instead of one commit each.
  */
 export const MAILBOX_PIPELINE = 8
+
+/** Expired envelopes deleted per transaction by a sweep: bounded memory and short write locks. */
+const EXPIRY_SWEEP_STEP = 1000
 
 /** Per-plan limits (implemented in rendezvous/billing/quota.ts); without one every deposit gets `limits`. */
 export interface MailboxQuota {
@@ -73,7 +76,7 @@ export class MailboxService {
     this.#init = init
     this.#log = init.node.logger.forComponent('babacloud:mailbox')
     this.#now = init.now ?? Date.now
-    this.#expiries = new ExpiryTimer(init.store, this.#now, this.#log)
+    this.#expiries = new ExpiryTimer(async now => await this.sweepExpired(now), this.#now, this.#log)
     if (init.sign != null) {
       this.#receipts = new PurgeReceiptQueue({
         self: init.node.peerId,
@@ -207,6 +210,38 @@ export class MailboxService {
     this.#queueing.add(queued)
     void queued.finally(() => { this.#queueing.delete(queued) })
     return { envelopes: [], cursor: 0n, more: false, count: acked.length }
+  }
+
+  /**
+   * Deletes what expired by `now`, a bounded step at a time, and tells each sender which of its
+   * envelopes expired undelivered (a signed expiry notice, when the node signs receipts). Returns
+   * how many envelopes were deleted. The periodic sweep and the expiry timer both run this.
+   */
+  async sweepExpired (now = this.#now()): Promise<number> {
+    let total = 0
+    while (true) {
+      const expired = await this.#init.store.takeExpired(now, EXPIRY_SWEEP_STEP)
+      total += expired.length
+      if (this.#receipts != null && expired.length > 0) {
+        const byRecipient = new Map<string, ExpiredEnvelope[]>()
+        for (const e of expired) byRecipient.set(e.recipient, [...(byRecipient.get(e.recipient) ?? []), e])
+        for (const [recipient, envelopes] of byRecipient) {
+          let peer: PeerId
+          try {
+            peer = parsePeerId(recipient)
+          } catch {
+            continue
+          }
+          const queued = this.#receipts.queue(peer, envelopes, now, 'expired')
+          this.#queueing.add(queued)
+          void queued.finally(() => { this.#queueing.delete(queued) })
+        }
+      }
+      if (expired.length < EXPIRY_SWEEP_STEP) break
+    }
+    // Replay records, and anything the steps above raced with.
+    total += await this.#init.store.purgeExpired(now)
+    return total
   }
 
   #onDeposit (recipient: string): void {

@@ -1,5 +1,6 @@
-// Purge receipts, node side: after an ack deleted envelopes, their ids are gathered per sender and
-// recipient for `batchMs` (or until MAX_ACK_IDS), then one signed receipt is queued in the sender's
+// Purge receipts, node side: after an ack deleted envelopes (or a sweep deleted expired ones: expiry
+// notices), their ids are gathered per reason, sender and recipient for `batchMs` (or until
+// MAX_ACK_IDS), then one signed receipt is queued in the sender's
 // mailbox as a PURGE_RECEIPT envelope: a drain of thousands costs a few signatures, not one per ack.
 // The node learns nothing new: it already knew sender, recipient, ids and time. Bounded per sender:
 // at most `maxPerSender` receipts wait for one sender (more are dropped, not queued), each kept
@@ -10,6 +11,7 @@ import { ENVELOPE_ID_LENGTH } from '../../protocol/crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { createPurgeReceiptEnvelope } from '../../protocol/mailbox/purge-receipt.ts'
+import type { PurgeReason } from '../../protocol/mailbox/purge-receipt.ts'
 import { KeyedLock } from '../../protocol/messages/keyed-lock.ts'
 import { Envelope } from '../../protocol/wire/generated/messages.ts'
 import type { AckedEnvelope, MailboxLimits, RendezvousStore } from '../storage/store.ts'
@@ -29,6 +31,7 @@ export const DEFAULT_PURGE_RECEIPT_LIMITS: PurgeReceiptLimits = { maxPerSender: 
 interface Gathering {
   sender: string
   recipient: PeerId
+  reason: PurgeReason
   ids: Uint8Array[]
   /** The last ack's time: every id in the receipt was deleted at or before it. */
   deletedAt: number
@@ -65,16 +68,19 @@ export class PurgeReceiptQueue {
     this.#self = init.self.toString()
   }
 
-  /** Gathers what `recipient` acked at `now` into its senders' next receipts; never throws. */
-  async queue (recipient: PeerId, acked: AckedEnvelope[], now: number): Promise<void> {
+  /**
+   * Gathers what `recipient` acked at `now` (or what expired there undelivered, `reason` expired)
+   * into its senders' next receipts; never throws.
+   */
+  async queue (recipient: PeerId, acked: AckedEnvelope[], now: number, reason: PurgeReason = 'acked'): Promise<void> {
     const due: Gathering[] = []
     for (const { id, sender } of acked) {
       // A receipt for a receipt would never end.
       if (sender === this.#self) continue
-      const key = `${sender}\0${recipient.toString()}`
+      const key = `${reason}\0${sender}\0${recipient.toString()}`
       let g = this.#gathering.get(key)
       if (g == null) {
-        g = { sender, recipient, ids: [], deletedAt: now }
+        g = { sender, recipient, reason, ids: [], deletedAt: now }
         this.#gathering.set(key, g)
       }
       g.ids.push(id)
@@ -98,7 +104,7 @@ export class PurgeReceiptQueue {
   }
 
   #take (key: string, g: Gathering, n: number): Gathering {
-    const taken: Gathering = { sender: g.sender, recipient: g.recipient, ids: g.ids.splice(0, n), deletedAt: g.deletedAt }
+    const taken: Gathering = { sender: g.sender, recipient: g.recipient, reason: g.reason, ids: g.ids.splice(0, n), deletedAt: g.deletedAt }
     if (g.ids.length === 0) {
       if (g.timer != null) clearTimeout(g.timer)
       this.#gathering.delete(key)
@@ -109,7 +115,7 @@ export class PurgeReceiptQueue {
   async #write (receipts: Gathering[]): Promise<void> {
     const writing = Promise.all(receipts.filter(r => r.ids.length > 0).map(async r => {
       try {
-        await this.#locks.run(r.sender, async () => { await this.#queueOne(r.sender, r.recipient, r.ids, r.deletedAt) })
+        await this.#locks.run(r.sender, async () => { await this.#queueOne(r) })
       } catch (err) {
         this.#init.log.error('could not queue a purge receipt for %s - %e', r.sender, err)
       }
@@ -122,14 +128,14 @@ export class PurgeReceiptQueue {
     }
   }
 
-  async #queueOne (sender: string, recipient: PeerId, ids: Uint8Array[], now: number): Promise<void> {
+  async #queueOne ({ sender, recipient, reason, ids, deletedAt: now }: Gathering): Promise<void> {
     const { store, mailbox } = this.#init
     if (await store.countFrom(sender, this.#self, now) >= this.#limits.maxPerSender) {
       this.#init.onDropped?.('cap')
       return
     }
     const env = await createPurgeReceiptEnvelope(
-      { node: this.#init.self, sender: parsePeerId(sender), recipient, deletedAt: now, ids },
+      { node: this.#init.self, sender: parsePeerId(sender), recipient, deletedAt: now, ids, reason },
       this.#init.sign,
       randomBytes(ENVELOPE_ID_LENGTH)
     )

@@ -7,7 +7,7 @@ import { DepositChannel } from './postgres-listener.ts'
 import { migrate, migratedPool, transaction } from './postgres-support.ts'
 import { settleBatch } from './group-commit.ts'
 import type { PendingDeposit } from './group-commit.ts'
-import type { AckedEnvelope, DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+import type { AckedEnvelope, DepositListener, ExpiredEnvelope, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 /** Applied in order, each once (migrations.ts; schema_migrations before). Never edit one that has shipped. */
 const MIGRATIONS: string[] = [
@@ -188,6 +188,15 @@ export class PostgresStore implements RendezvousStore {
       await client.query('DELETE FROM seen_envelopes WHERE expires_at <= $1', [now])
       return (await client.query('DELETE FROM envelopes WHERE expires_at <= $1', [now])).rowCount ?? 0
     })
+  }
+
+  async takeExpired (now: number, limit: number): Promise<ExpiredEnvelope[]> {
+    this.#assertOpen()
+    // SKIP LOCKED: instances sweeping at once take disjoint rows, so each expiry is told once.
+    const { rows } = await this.pool.query<{ id: Uint8Array, sender: string, recipient: string }>(
+      `DELETE FROM envelopes WHERE seq IN (SELECT seq FROM envelopes WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id, sender, recipient`, [now, limit])
+    return rows.map(r => ({ id: new Uint8Array(r.id), sender: r.sender, recipient: r.recipient }))
   }
 
   async stats (): Promise<StoreStats> {

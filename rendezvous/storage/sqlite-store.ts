@@ -8,7 +8,7 @@ import { replayDigest } from './replay-digest.ts'
 import { settleBatch } from './group-commit.ts'
 import type { PendingDeposit } from './group-commit.ts'
 import { envelopeExpiry } from './store.ts'
-import type { AckedEnvelope, DepositListener, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
+import type { AckedEnvelope, DepositListener, ExpiredEnvelope, FetchResult, GroupCommitStats, MailboxLimits, MailboxUsage, NewEnvelope, RendezvousStore, StoreStats, StoredEnvelope } from './store.ts'
 
 // Kept as an export of this module for existing importers; the adapters share ./replay-digest.ts.
 export { replayDigest }
@@ -234,6 +234,13 @@ export class SqliteStore implements RendezvousStore {
     }))()
     if (seen + envelopes > 0) walScrubber(this.db).schedule()
     return envelopes
+  }
+
+  async takeExpired (now: number, limit: number): Promise<ExpiredEnvelope[]> {
+    const rows = this.db.prepare(`DELETE FROM envelopes WHERE seq IN (SELECT seq FROM envelopes WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)
+      RETURNING id, sender, recipient`).all(now, limit) as Array<{ id: Uint8Array, sender: string, recipient: string }>
+    if (rows.length > 0) walScrubber(this.db).schedule()
+    return rows.map(r => ({ id: new Uint8Array(r.id), sender: r.sender, recipient: r.recipient }))
   }
 
   async stats (): Promise<StoreStats> {

@@ -27,6 +27,11 @@ export interface AckedEnvelope {
   sender: string
 }
 
+/** An envelope deleted unread because it expired: whom to tell (`sender`) about whose copy. */
+export interface ExpiredEnvelope extends AckedEnvelope {
+  recipient: string
+}
+
 export interface MailboxLimits {
   maxMessages: number
   maxBytes: number
@@ -95,6 +100,11 @@ export interface RendezvousStore {
   deleteMailbox(peer: string, which?: { received: boolean, sent: boolean }): Promise<number>
   /** Deletes expired envelopes and replay records; returns the envelopes removed. */
   purgeExpired(now?: number): Promise<number>
+  /**
+   * Deletes at most `limit` expired envelopes (earliest expiry first) in one transaction and says
+   * which: a sweep takes them in bounded steps and tells their senders (expiry notices).
+   */
+  takeExpired(now: number, limit: number): Promise<ExpiredEnvelope[]>
   stats(): Promise<StoreStats>
   /**
    * Calls `listener` after each committed deposit, including deposits made by other instances

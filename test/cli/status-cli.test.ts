@@ -1,9 +1,12 @@
 // `babacloud status --json` on a real rendezvous process: a message held at the node is flagged past
 // the threshold; once the recipient took it, the node's purge receipt arrives, verifies against the
-// rendezvous key, and status says "removed from the node" with that node and device.
+// rendezvous key, and status says "removed from the node" with that node and device. A message that
+// waits past the node's retention is deleted unread, and the sender's status says so from the
+// node's signed expiry notice.
+import { writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli, startRendezvousProcess } from '../helpers/cli.ts'
-import { Cleanup, tempDir } from '../helpers/wait.ts'
+import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
 
 describe('babacloud status', { timeout: 180_000 }, () => {
   const cleanup = new Cleanup()
@@ -43,5 +46,29 @@ describe('babacloud status', { timeout: 180_000 }, () => {
     const received = await runCli(['status', '--home', bobHome, '--message', sent.id, '--offline'])
     expect(received.code).not.toBe(0)
     expect(received.stderr).toContain('received, not sent')
+  })
+
+  it('says plainly that a message expired at the node undelivered, from the node\'s signed notice', async () => {
+    const tmp = tempDir('babacloud-status-expired-')
+    cleanup.add(tmp.remove)
+    const alice = `${tmp.dir}/alice`
+    expect((await runCli(['init', '--home', alice, '--json'])).code).toBe(0)
+    const bob = JSON.parse((await runCli(['init', '--home', `${tmp.dir}/bob`, '--json'])).stdout).peerId as string
+    // A node that keeps mail (the notice too) for eight seconds and sweeps every second.
+    writeFileSync(`${tmp.dir}/rv.yaml`, 'mailbox:\n  retention: 8s\nsweepInterval: 1s\n')
+    const rv = (await startRendezvousProcess(cleanup, ['--data', `${tmp.dir}/rv`, '--config', `${tmp.dir}/rv.yaml`, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', 'off'])).info
+    const addr = rv.multiaddrs[0]
+    const sent = JSON.parse((await runCli(['send', '--home', alice, '--rendezvous', addr, '--to', bob, '--json', 'see you after the holidays'])).stdout) as { id: string, status: string }
+    expect(sent.status).toBe('stored')
+
+    const state = await waitFor(async () => {
+      const s = JSON.parse((await runCli(['status', '--home', alice, '--rendezvous', addr, '--message', sent.id, '--json'])).stdout)
+      return s.expired === true ? s : undefined
+    }, { timeout: 60_000, what: 'the expiry notice' })
+    expect(state).toMatchObject({ id: sent.id, status: 'stored', delivered: false, expired: true, flagged: false })
+    expect(state.purged).toEqual([expect.objectContaining({ device: bob, node: rv.peerId, reason: 'expired', verified: true })])
+    const text = await runCli(['status', '--home', alice, '--message', sent.id, '--offline'])
+    expect(text.stdout).toContain('expired at the node undelivered')
+    expect(text.stdout).toContain(`device ${bob} never got it`)
   })
 })

@@ -155,6 +155,25 @@ export function rendezvousStoreCompliance (name: string, factory: StoreFactory<R
       expect(await store.purgeExpired(T0 + 1000)).toBe(0)
     })
 
+    it('takes expired envelopes in bounded steps, earliest expiry first, saying whose they were', async () => {
+      const limits = { ...LIMITS, retentionMs: 1000 }
+      const first = makeEnvelope('bob', 10, 'sender-a')
+      const second = makeEnvelope('carol', 10, 'sender-b')
+      const third = makeEnvelope('bob', 10, 'sender-b')
+      const unexpired = makeEnvelope('bob', 10, 'sender-a')
+      await store.deposit(first, limits, T0)
+      await store.deposit(second, limits, T0 + 100)
+      await store.deposit(third, limits, T0 + 200)
+      await store.deposit(unexpired, limits, T0 + 5000)
+      expect(await store.takeExpired(T0 + 2000, 2)).toEqual([
+        { id: first.id, sender: 'sender-a', recipient: 'bob' },
+        { id: second.id, sender: 'sender-b', recipient: 'carol' }
+      ])
+      expect(await store.takeExpired(T0 + 2000, 2)).toEqual([{ id: third.id, sender: 'sender-b', recipient: 'bob' }])
+      expect(await store.takeExpired(T0 + 2000, 2)).toEqual([])
+      expect(await store.stats()).toEqual({ envelopes: 1, bytes: 10, recipients: 1 })
+    })
+
     it('says which envelopes an ack deleted and who sent them, and counts what waits from one sender', async () => {
       const fromA = makeEnvelope('bob', 32, 'sender-a')
       const fromB = makeEnvelope('bob', 32, 'sender-b')

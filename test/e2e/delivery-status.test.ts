@@ -1,10 +1,12 @@
 // What a sender sees move on screen, in real browsers: the connection indicator leaving "Direct
 // (WebRTC)" soon after the other person closes their tab (and the next message going to the mailbox),
-// and a deposit whose ack was lost, retried with the same envelope id, reaching the recipient once.
+// a deposit whose ack was lost, retried with the same envelope id, reaching the recipient once, and
+// a message that expired at the node unread, said plainly from the node's signed notice.
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
-import { ARRIVED, addContact, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage } from './harness.ts'
+import { ARRIVED, addContact, createIdentity, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage } from './harness.ts'
 import { useBrowserScenario } from './scenario.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const DEADLINE = { timeout: 20_000 }
 /** The issue's promise: the indicator leaves "direct" within a few seconds of the peer leaving. */
@@ -13,7 +15,7 @@ const SCENARIO_TIMEOUT = 120_000
 
 
 describeInChromium('web app: delivery status on screen', () => {
-  const { browser, twoPeople } = useBrowserScenario()
+  const { start, browser, twoPeople } = useBrowserScenario()
 
   it('leaves "Direct (WebRTC)" within seconds of the other tab closing, and the next message goes to the mailbox', async () => {
     const { rv, alice, bob, aliceId, bobId } = await twoPeople()
@@ -72,5 +74,28 @@ describeInChromium('web app: delivery status on screen', () => {
     expect(await messageItems(alice.page).count()).toBe(1)
     expect(alice.errors).toEqual([])
     expect(again.errors).toEqual([])
+  }, SCENARIO_TIMEOUT)
+
+  it('says "Not delivered" on a message that expired at the node before the recipient came back', async () => {
+    // A node that keeps mail five seconds: Bob stays away longer than that.
+    const rv = await start({ mailbox: { retention: '5s' } })
+    const alice = await browser()
+    const bob = await browser()
+    await alice.page.goto(rv.url)
+    await bob.page.goto(rv.url)
+    await createIdentity(alice.page)
+    const bobId = await createIdentity(bob.page)
+    await bob.close()
+    await alice.page.locator('[data-testid="connection"][data-reachable="true"]').waitFor(DEADLINE)
+    await addContact(alice.page, bobId, 'Bob')
+    await sendMessage(alice.page, 'Dinner on Friday?')
+    await alice.page.locator('li.out[data-status="stored"]').waitFor(DEADLINE)
+
+    await waitFor(async () => await rv.node.sweepExpired() > 0, { timeout: 30_000, what: 'the message to expire at the node' })
+    const notice = alice.page.locator('li.out [data-testid="expired"]')
+    await notice.waitFor(DEADLINE)
+    expect(await notice.innerText()).toContain('Not delivered: expired at the node')
+    expect(await alice.page.locator('li.out [data-testid="purged"]').count()).toBe(0)
+    expect(alice.errors).toEqual([])
   }, SCENARIO_TIMEOUT)
 })

@@ -40,10 +40,11 @@ export interface RunningRendezvous {
 
 /**
  * Starts a rendezvous on loopback. Without `listen`/`http` the ports are picked by the OS; pass a
- * previous run's addresses to restart it on the same ports.
+ * previous run's addresses to restart it on the same ports. `raw`: more config keys, as in a file.
  */
-export async function startRendezvous (dataDir: string, webRoot: string, at?: { listen: string[], http: string }): Promise<RunningRendezvous> {
+export async function startRendezvous (dataDir: string, webRoot: string, at?: { listen: string[], http: string }, raw: Record<string, unknown> = {}): Promise<RunningRendezvous> {
   const config = resolveConfig({
+    ...raw,
     listen: at?.listen ?? ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
     http: at?.http ?? '127.0.0.1:0'
   })

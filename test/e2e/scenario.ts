@@ -10,8 +10,8 @@ import type { BrowserSession } from '../helpers/browser.ts'
 import type { RunningRendezvous } from './harness.ts'
 
 export interface BrowserScenario {
-  /** A rendezvous node in a fresh data directory, serving the built web app. */
-  start: () => Promise<RunningRendezvous>
+  /** A rendezvous node in a fresh data directory, serving the built web app; `config` as in its file. */
+  start: (config?: Record<string, unknown>) => Promise<RunningRendezvous>
   /** A Chromium with a fresh profile, or with `profileDir` (kept, e.g. to reopen it later). */
   browser: (profileDir?: string) => Promise<BrowserSession>
   /** A rendezvous and two people, Alice and Bob, each with a new identity in the web app. */
@@ -48,10 +48,10 @@ export function useBrowserScenario (): BrowserScenario {
     await Promise.all(dirs.splice(0).map(removeDir))
   })
 
-  const start = async (): Promise<RunningRendezvous> => {
+  const start = async (config?: Record<string, unknown>): Promise<RunningRendezvous> => {
     const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
     dirs.push(dataDir)
-    rendezvous = await startRendezvous(dataDir, webRoot)
+    rendezvous = await startRendezvous(dataDir, webRoot, undefined, config)
     return rendezvous
   }
   const browser = async (profileDir?: string): Promise<BrowserSession> => {

@@ -62,6 +62,41 @@ describe('purge receipts', () => {
     expect(await rv.node.store.usage(bob.node.peerId.toString())).toEqual({ count: 0, bytes: 0 })
   })
 
+  it('tells the sender, verifiably, which messages expired at the node undelivered, and the recipient never gets them', async () => {
+    let now = Date.now()
+    const rv = await startRendezvous(cleanup, { mailbox: { retention: '1h' } }, undefined, () => now)
+    const alice = await createPeer(cleanup, rv.addr)
+    const bob = await createPeer(cleanup, rv.addr)
+    const refused: PurgeReceiptError[] = []
+    alice.client.parts.mailboxSync?.addEventListener('purge-refused', evt => { refused.push(evt.detail) })
+    await alice.client.start()
+    const sent = await alice.client.send(bob.node.peerId, 'are you back yet?')
+    expect(sent.status).toBe('stored')
+
+    // Bob stays away past the retention: the sweep deletes his copy and the node signs a notice.
+    now += 2 * 3600_000
+    expect(await rv.node.sweepExpired()).toBe(1)
+    expect(await rv.node.store.usage(bob.node.peerId.toString())).toEqual({ count: 0, bytes: 0 })
+    const message = await waitFor(async () => { const m = await alice.store.getMessage(sent.id); return m?.purged != null ? m : undefined }, { what: 'expiry notice recorded' })
+    expect(message.purged).toEqual([{ device: bob.node.peerId.toString(), node: rv.node.node.peerId.toString(), at: now, reason: 'expired' }])
+    expect(message.status).toBe('stored')
+    expect(refused).toEqual([])
+
+    // A receipt the node signed for a delivery cannot be turned into an expiry notice, nor back.
+    const node = await rendezvousIdentity(rv)
+    const ids = [Uint8Array.from(envelopeIdFromString(sent.id))]
+    const acked = await createPurgeReceiptEnvelope({ node: rv.node.node.peerId, sender: alice.node.peerId, recipient: bob.node.peerId, deletedAt: now, ids }, b => node.privateKey.sign(b), randomBytes(16))
+    const signed = SignedPurgeReceipt.decode(acked.ciphertext)
+    const flipped = { ...acked, ciphertext: SignedPurgeReceipt.encode({ ...signed, receipt: PurgeReceipt.encode({ ...PurgeReceipt.decode(signed.receipt), reason: PurgeReceipt.Reason.EXPIRED }) }) }
+    expect(() => openPurgeReceipt(flipped, { node: rv.node.node.peerId, self: alice.node.peerId })).toThrow(PurgeReceiptError)
+    expect(openPurgeReceipt(acked, { node: rv.node.node.peerId, self: alice.node.peerId }).reason).toBe('acked')
+
+    // Bob comes back: nothing waits for him.
+    await bob.client.start()
+    await bob.client.sync()
+    expect(bob.received).toEqual([])
+  })
+
   it('refuses forged receipts with a typed error and records nothing of them', async () => {
     const rv = await startRendezvous(cleanup)
     const alice = await createPeer(cleanup, rv.addr)

@@ -40,8 +40,18 @@ const PATH_LABEL: Record<string, string> = { webrtc: 'WebRTC', direct: 'direct',
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
-/** The node's verified purge receipt(s): when it said it deleted its copy (per recipient device). */
+/**
+ * The node's verified purge receipt(s): when it said it deleted its copy (per recipient device).
+ * An expiry notice says the copy was deleted unread: that is said plainly, as a warning.
+ */
 function purgedLine (purged: NonNullable<ViewMessage['purged']>): ReturnType<typeof html> {
+  const expired = purged.filter(p => p.reason === 'expired')
+  if (expired.length > 0) {
+    const at = Math.max(...expired.map(p => p.at))
+    const title = `The node signed that this message waited past its retention and was deleted unread at ${new Date(at).toLocaleString()}` +
+      `${expired.length < purged.length ? ` (on ${expired.length} of ${purged.length} devices)` : ''}. Send it again if it still matters.`
+    return html` · <span class="purged expired" data-testid="expired" role="status" title=${title}>Not delivered: expired at the node ${time.format(at)}</span>`
+  }
   const last = Math.max(...purged.map(p => p.at))
   const title = `The node signed that it deleted its copy at ${new Date(last).toLocaleString()} (verified against its key` +
     `${purged.length > 1 ? `; ${purged.length} devices` : ''}). It cannot prove no other copy exists.`
@@ -63,6 +73,7 @@ export class ChatConversation extends LitElement {
     li.out { align-self: flex-end; background: var(--bc-bubble-out); }
     .meta { display: block; font-size: 0.75rem; color: var(--bc-muted); margin-top: 2px; text-align: right; }
     li[data-status="failed"] .meta { color: var(--bc-danger); }
+    .meta .expired { color: var(--bc-warn); font-weight: 600; }
     .empty { margin: auto; text-align: center; }
     form { display: flex; gap: var(--bc-space-2); align-items: flex-end; padding-top: var(--bc-space-3);
       border-top: 1px solid var(--bc-border); }

@@ -1739,9 +1739,26 @@ export interface PurgeReceipt {
   recipient: Uint8Array<ArrayBuffer>
   deletedAt: bigint
   ids: Uint8Array<ArrayBuffer>[]
+  reason: PurgeReceipt.Reason
 }
 
 export namespace PurgeReceipt {
+  export enum Reason {
+    ACKED = 'ACKED',
+    EXPIRED = 'EXPIRED'
+  }
+
+  enum __ReasonValues {
+    ACKED = 0,
+    EXPIRED = 1
+  }
+
+  export namespace Reason {
+    export const codec = (): Codec<Reason> => {
+      return enumeration<Reason>(__ReasonValues)
+    }
+  }
+
   let _codec: Codec<PurgeReceipt>
 
   export const codec = (): Codec<PurgeReceipt> => {
@@ -1778,6 +1795,11 @@ export namespace PurgeReceipt {
           }
         }
 
+        if (obj.reason != null && __ReasonValues[obj.reason] !== 0) {
+          w.uint32(48)
+          PurgeReceipt.Reason.codec().encode(obj.reason, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1787,7 +1809,8 @@ export namespace PurgeReceipt {
           sender: uint8ArrayAlloc(0),
           recipient: uint8ArrayAlloc(0),
           deletedAt: 0n,
-          ids: []
+          ids: [],
+          reason: Reason.ACKED
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1818,6 +1841,10 @@ export namespace PurgeReceipt {
               }
 
               obj.ids.push(reader.bytes())
+              break
+            }
+            case 6: {
+              obj.reason = PurgeReceipt.Reason.codec().decode(reader)
               break
             }
             default: {
@@ -1882,6 +1909,13 @@ export namespace PurgeReceipt {
 
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.reason`,
+                value: PurgeReceipt.Reason.codec().decode(reader)
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1920,6 +1954,11 @@ export namespace PurgeReceipt {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PurgeReceiptReasonFieldEvent {
+    field: '$.reason'
+    value: PurgeReceipt.Reason
+  }
+
   export function encode (obj: Partial<PurgeReceipt>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PurgeReceipt.codec())
   }
@@ -1928,7 +1967,7 @@ export namespace PurgeReceipt {
     return decodeMessage(buf, PurgeReceipt.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PurgeReceipt>): Generator<PurgeReceiptNodeFieldEvent | PurgeReceiptSenderFieldEvent | PurgeReceiptRecipientFieldEvent | PurgeReceiptDeletedAtFieldEvent | PurgeReceiptIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PurgeReceipt>): Generator<PurgeReceiptNodeFieldEvent | PurgeReceiptSenderFieldEvent | PurgeReceiptRecipientFieldEvent | PurgeReceiptDeletedAtFieldEvent | PurgeReceiptIdsFieldEvent | PurgeReceiptReasonFieldEvent> {
     return streamMessage(buf, PurgeReceipt.codec(), opts)
   }
 }
