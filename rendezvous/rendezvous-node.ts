@@ -390,6 +390,7 @@ export class RendezvousNode {
       policy: this.config.policy,
       nodePeerId: this.node.peerId.toString(),
       billing: billing?.service,
+      mailRetentionMs: this.config.mailbox.retentionMs,
       now: this.#options.now
     })
     this.#accountProtocol = new AccountProtocol(this.node, this.#accounts, this.#metrics, billing?.service, {

@@ -34,6 +34,7 @@ export function accountJson (a: Account): Record<string, unknown> {
     createdAt: new Date(Number(a.createdAt)).toISOString(),
     restricted: a.restricted,
     marketingOptOut: a.marketingOptOut,
+    mailRetentionHours: a.mailRetentionMs === 0n ? null : Number(a.mailRetentionMs) / 3_600_000,
     policyVersionAccepted: a.policyVersionAccepted,
     policyVersionCurrent: a.policyVersionCurrent,
     devices: a.devices.map(d => ({ peerId: d.peerId, type: d.info?.type, os: d.info?.os, clientVersion: d.info?.clientVersion, linkedAt: new Date(Number(d.linkedAt)).toISOString() }))
@@ -76,12 +77,22 @@ function verifiedNote (j: Record<string, unknown>, key: string): string {
   return j[`${key}Verified`] === true ? ' (verified: contacts can find you by it)' : ` (not verified, so not discoverable: babacloud account verify --${key})`
 }
 
+const formatHours = (ms: number): string => ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : `${ms / 3_600_000} h`
+
+/** `12h`, `3d`, `2w`: whole hours, days or weeks. */
+function parseKeepMail (value: string): number {
+  const m = /^(\d{1,4})([hdw])$/.exec(value.trim())
+  if (m == null) throw new CliError(`keep-mail: "${value}" is not a duration like 12h, 3d or 2w (or "plan")`)
+  return Number(m[1]) * { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }[m[2] as 'h' | 'd' | 'w']
+}
+
 function showAccount (opts: Common, a: Account): void {
   const j = accountJson(a)
   const lines = [
     `@${String(j.username)} (account ${a.id})`,
     ...['displayName', 'email', 'phone', 'bio'].filter(k => j[k] != null).map(k => `  ${k}: ${String(j[k])}${verifiedNote(j, k)}`),
     `  processing restricted: ${a.restricted ? 'yes' : 'no'}, marketing opt-out: ${a.marketingOptOut ? 'yes' : 'no'}`,
+    `  waiting mail kept: ${a.mailRetentionMs === 0n ? "the plan's retention" : formatHours(Number(a.mailRetentionMs))}`,
     `  devices: ${a.devices.map(d => `${d.peerId} (${d.info?.type ?? '?'})`).join(', ')}`
   ]
   print(opts, j, lines.join('\n'))
@@ -182,6 +193,13 @@ export function registerAccount (program: Command): void {
   common(account.command('restrict').description('restrict processing: not discoverable, no access logging, no marketing'))
     .option('--off', 'lift the restriction')
     .action(async (o: Common & { off?: boolean }) => { showAccount(o, await withAccounts(o, async acc => await acc.setRestricted(o.off !== true))) })
+
+  common(account.command('keep-mail').description("how long the node keeps messages waiting for your devices (at most your plan's retention); senders are told when one expires"))
+    .argument('<duration>', 'e.g. 12h, 3d, 2w; "plan" for the plan\'s retention')
+    .action(async (duration: string, o: Common) => {
+      const ms = duration === 'plan' ? 0 : parseKeepMail(duration)
+      showAccount(o, await withAccounts(o, async acc => await acc.setMailRetention(ms)))
+    })
 
   common(account.command('opt-out').description('opt out of marketing messages'))
     .option('--off', 'opt back in')

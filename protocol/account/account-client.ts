@@ -36,7 +36,7 @@ export class AccountClient {
   }
 
   async #call (req: Partial<AccountRequest>, options: AbortOptions = {}): Promise<AccountResponse> {
-    return await call<AccountRequest, AccountResponse>(this.#target, { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', kind: '', exportCursor: '', ...req }, { request: AccountRequest, response: AccountResponse }, options)
+    return await call<AccountRequest, AccountResponse>(this.#target, { type: AccountRequest.Type.GET, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', kind: '', exportCursor: '', retentionMs: 0n, ...req }, { request: AccountRequest, response: AccountResponse }, options)
   }
 
   async #account (req: Partial<AccountRequest>): Promise<Account> {
@@ -109,6 +109,11 @@ export class AccountClient {
 
   async setRestricted (restricted: boolean): Promise<Account> {
     return await this.#account({ type: AccountRequest.Type.SET_RESTRICTED, flag: restricted })
+  }
+
+  /** Keep mail waiting for this account's devices `ms` at most (within the plan's); 0: the plan's retention. */
+  async setMailRetention (ms: number): Promise<Account> {
+    return await this.#account({ type: AccountRequest.Type.SET_MAIL_RETENTION, retentionMs: BigInt(ms) })
   }
 
   async setMarketingOptOut (optOut: boolean): Promise<Account> {

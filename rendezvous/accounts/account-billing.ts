@@ -19,6 +19,8 @@ export interface AccountBillingHooks {
   exportFor(accountId: string): Promise<BillingExport>
   /** Ends a running subscription; throws (and the deletion stops) if that fails. */
   beforeDelete(accountId: string): Promise<void>
+  /** The longest the account's plan lets its waiting mail be kept, ms. */
+  mailRetentionCapMs(accountId: string): Promise<number>
 }
 
 /** Plan requests of `/babacloud/account/1.0.0` (AccountProtocol: GET_PLAN, CHECKOUT). */

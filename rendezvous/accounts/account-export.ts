@@ -44,6 +44,8 @@ export interface AccountExport {
     processingRestricted: boolean
     marketingOptOut: boolean
     policyVersionAccepted: number
+    /** How long waiting mail is kept, hours, when the owner chose less than the plan's; else null. */
+    mailRetentionHours: number | null
   }
   devices: Array<{ peerId: string, type: string, os: string, clientVersion: string, linkedAt: string, lastSeenAt: string }>
   /** Envelopes waiting for this account's devices: metadata only, the contents are end-to-end encrypted. */
@@ -96,7 +98,8 @@ export function buildExport (input: ExportInput): AccountExport {
     consents: {
       processingRestricted: a.restricted,
       marketingOptOut: a.marketingOptOut,
-      policyVersionAccepted: a.policyVersionAccepted
+      policyVersionAccepted: a.policyVersionAccepted,
+      mailRetentionHours: a.mailRetentionMs == null ? null : a.mailRetentionMs / 3_600_000
     },
     devices: input.devices.map(d => ({
       peerId: d.peerId, type: d.type, os: d.os, clientVersion: d.clientVersion, linkedAt: iso(d.linkedAt), lastSeenAt: iso(d.lastSeenAt)

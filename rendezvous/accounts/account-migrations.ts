@@ -57,6 +57,9 @@ const verifiedIdentifiers = (t: { blob: string, int: string }): string => `DROP 
 const blocklist = (t: { int: string }): string =>
   `CREATE TABLE blocklist (kind TEXT NOT NULL, value TEXT NOT NULL, reason TEXT, blocked_at ${t.int} NOT NULL, PRIMARY KEY (kind, value));`
 
+// How long the node keeps waiting mail for an account's devices, when its owner chose less than the plan's.
+const mailRetention = (t: { int: string }): string => `ALTER TABLE accounts ADD COLUMN mail_retention_ms ${t.int};`
+
 const SQLITE = { blob: 'BLOB', int: 'INTEGER', bool: 'INTEGER', f: '0' }
 const POSTGRES = { blob: 'BYTEA', int: 'BIGINT', bool: 'BOOLEAN', f: 'false' }
 
@@ -69,14 +72,15 @@ export const ACCOUNT_MIGRATIONS: DialectMigrations = {
       verifiedIdentifiers(SQLITE),
       // One table name in both dialects, so the queries are written once.
       'ALTER TABLE settings RENAME TO account_settings;',
-      blocklist(SQLITE)
+      blocklist(SQLITE),
+      mailRetention(SQLITE)
     ],
     // accounts.sqlite's user_version counted accounts step 1, billing step 1, accounts step 2.
     legacy: { userVersion: v => v >= 3 ? 2 : Math.min(v, 1) }
   },
   postgres: {
     store: 'accounts',
-    steps: [initial({ ...POSTGRES, settings: 'account_settings' }), verifiedIdentifiers(POSTGRES), blocklist(POSTGRES)],
+    steps: [initial({ ...POSTGRES, settings: 'account_settings' }), verifiedIdentifiers(POSTGRES), blocklist(POSTGRES), mailRetention(POSTGRES)],
     legacy: { table: 'account_schema_migrations' }
   }
 }

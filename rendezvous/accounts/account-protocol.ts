@@ -56,7 +56,8 @@ export function toWireAccount (view: AccountView, currentPolicy: number): Accoun
     policyVersionAccepted: a.policyVersionAccepted,
     policyVersionCurrent: currentPolicy,
     emailVerified: view.verified.some(v => v.kind === 'email'),
-    phoneVerified: view.verified.some(v => v.kind === 'phone')
+    phoneVerified: view.verified.some(v => v.kind === 'phone'),
+    mailRetentionMs: BigInt(a.mailRetentionMs ?? 0)
   }
 }
 
@@ -145,6 +146,7 @@ export class AccountProtocol {
       }
       case T.SET_RESTRICTED: return withAccount(await s.setRestricted(peer, req.flag))
       case T.SET_MARKETING_OPT_OUT: return withAccount(await s.setMarketingOptOut(peer, req.flag))
+      case T.SET_MAIL_RETENTION: return withAccount(await s.setMailRetention(peer, Number(req.retentionMs)))
       case T.RESOLVE: return { ...empty(), peerIds: await s.resolve(req.username) }
       case T.CREATE_LINK_CODE: {
         const { code, expiresAt } = await s.createLinkCode(peer)

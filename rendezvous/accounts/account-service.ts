@@ -58,6 +58,8 @@ export interface AccountServiceInit {
   /** Published prekeys of the account's devices (rendezvous/prekeys). */
   prekeys?: Pick<PrekeyStore, 'deleteOwner'>
   billing?: AccountBillingHooks
+  /** The node's own cap on how long any waiting mail is kept (config `mailbox.retention`), ms. */
+  mailRetentionMs?: number
   policy: PrivacyPolicy
   nodePeerId: string
   /** Who delivers verification codes, per identifier kind; a kind without one cannot be verified. */
@@ -65,6 +67,9 @@ export interface AccountServiceInit {
   now?: () => number
   random?: (n: number) => Uint8Array
 }
+
+/** A chosen retention shorter than this would lose mail to an ordinary night offline. */
+export const MIN_MAIL_RETENTION_MS = 3_600_000
 
 function clip (value: string | undefined, field: string, max: number): string | undefined {
   if (value == null) return undefined
@@ -224,6 +229,21 @@ export class AccountService {
   async setMarketingOptOut (peer: string, optOut: boolean): Promise<AccountView> {
     const account = await this.#require(peer)
     await this.#init.accounts.updateAccount(account.id, { marketingOptOut: optOut }, this.#now())
+    return await this.#reload(account.id)
+  }
+
+  /**
+   * How long the node keeps mail waiting for the account's devices: `ms` at most, which may not
+   * exceed the plan's retention (nor the node's); 0 goes back to the plan's. Mail already waiting
+   * keeps the expiry it was deposited with.
+   */
+  async setMailRetention (peer: string, ms: number): Promise<AccountView> {
+    const account = await this.#require(peer)
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new ProtocolError(ErrorCode.INVALID, 'retention: a whole number of milliseconds, or 0 for the plan\'s')
+    if (ms !== 0 && ms < MIN_MAIL_RETENTION_MS) throw new ProtocolError(ErrorCode.INVALID, `retention: at least ${MIN_MAIL_RETENTION_MS / 3_600_000} h, so mail can wait out a night offline`)
+    const cap = Math.min(await this.#init.billing?.mailRetentionCapMs(account.id) ?? Infinity, this.#init.mailRetentionMs ?? Infinity)
+    if (ms > cap) throw new ProtocolError(ErrorCode.INVALID, `retention: at most ${Math.floor(cap / 3_600_000)} h (${Math.floor(cap / 86_400_000)} days) on this account's plan`)
+    await this.#init.accounts.updateAccount(account.id, { mailRetentionMs: ms === 0 ? undefined : ms }, this.#now())
     return await this.#reload(account.id)
   }
 

@@ -16,6 +16,8 @@ export interface AccountRecord {
   restricted: boolean
   marketingOptOut: boolean
   policyVersionAccepted: number
+  /** How long waiting mail for the account's devices is kept, if the owner chose less than the plan's. */
+  mailRetentionMs?: number
 }
 
 export interface DeviceRecord {
@@ -65,7 +67,7 @@ export interface VerifiedIdentifier {
   verifiedAt: number
 }
 
-export type AccountPatch = Partial<Pick<AccountRecord, 'email' | 'phone' | 'displayName' | 'avatar' | 'bio' | 'restricted' | 'marketingOptOut' | 'policyVersionAccepted'>>
+export type AccountPatch = Partial<Pick<AccountRecord, 'email' | 'phone' | 'displayName' | 'avatar' | 'bio' | 'restricted' | 'marketingOptOut' | 'policyVersionAccepted' | 'mailRetentionMs'>>
 
 /** What `babacloud admin block` refuses: one PeerId, or every address in a CIDR prefix. */
 export type BlockKind = 'peer' | 'prefix'

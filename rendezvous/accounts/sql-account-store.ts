@@ -15,6 +15,7 @@ export interface AccountTables {
   accounts: {
     id: string, username: string, email: string | null, phone: string | null, display_name: string | null, avatar: Uint8Array | null, bio: string | null,
     created_at: Int, updated_at: Int, age_checked_at: Int, restricted: Bool, marketing_opt_out: Bool, policy_version_accepted: number
+    mail_retention_ms: Int | null
   }
   devices: { peer_id: string, account_id: string, type: string, os: string, client_version: string, linked_at: Int, last_seen_at: Int }
   one_time_codes: { account_id: string, purpose: string, digest: Uint8Array, target: Uint8Array | null, expires_at: Int, attempts_left: number }
@@ -39,7 +40,8 @@ const toAccount = (r: Selectable<AccountTables['accounts']>): AccountRecord => (
   ageCheckedAt: toNumber(r.age_checked_at),
   restricted: toBool(r.restricted),
   marketingOptOut: toBool(r.marketing_opt_out),
-  policyVersionAccepted: r.policy_version_accepted
+  policyVersionAccepted: r.policy_version_accepted,
+  ...(r.mail_retention_ms != null ? { mailRetentionMs: toNumber(r.mail_retention_ms) } : {})
 })
 
 const toDevice = (r: Selectable<AccountTables['devices']>): DeviceRecord => ({
@@ -48,7 +50,8 @@ const toDevice = (r: Selectable<AccountTables['devices']>): DeviceRecord => ({
 
 const COLUMNS = {
   email: 'email', phone: 'phone', displayName: 'display_name', avatar: 'avatar', bio: 'bio',
-  restricted: 'restricted', marketingOptOut: 'marketing_opt_out', policyVersionAccepted: 'policy_version_accepted'
+  restricted: 'restricted', marketingOptOut: 'marketing_opt_out', policyVersionAccepted: 'policy_version_accepted',
+  mailRetentionMs: 'mail_retention_ms'
 } as const satisfies Record<keyof AccountPatch, keyof AccountTables['accounts']>
 
 /** Tables holding a deleted account's rows, for PostgreSQL's VACUUM after the deletion. */

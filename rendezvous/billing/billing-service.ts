@@ -63,7 +63,15 @@ export class BillingService implements AccountBillingHooks, AccountPlans {
    */
   async limitsFor (peerId: string): Promise<ResolvedLimits> {
     const account = await this.#init.accounts.getAccountByDevice(peerId)
-    return await this.limitsForAccount(account?.id)
+    const limits = await this.limitsForAccount(account?.id)
+    // The owner may keep waiting mail for less time than the plan allows (never longer).
+    const chosen = account?.mailRetentionMs
+    if (chosen == null || chosen >= limits.mailbox.retentionMs) return limits
+    return { ...limits, mailbox: { ...limits.mailbox, retentionMs: chosen } }
+  }
+
+  async mailRetentionCapMs (accountId: string): Promise<number> {
+    return (await this.limitsForAccount(accountId)).mailbox.retentionMs
   }
 
   /** The device's account id, if it belongs to one (deposit rates are shared per account). */

@@ -38,10 +38,21 @@ describe('babacloud account and backup', { timeout: 120_000 }, () => {
 
     const shown = JSON.parse((await runCli(['account', 'show', '--home', home, '--json'])).stdout)
     expect(shown.id).toBe(account.id)
+    expect(shown.mailRetentionHours).toBeNull()
+
+    // How long waiting mail is kept: within the plan's retention, in the account and its export.
+    expect(JSON.parse((await runCli(['account', 'keep-mail', '3d', '--home', home, '--json'])).stdout)).toMatchObject({ mailRetentionHours: 72 })
+    expect((await runCli(['account', 'show', '--home', home])).stdout).toContain('waiting mail kept: 3 days')
+    const tooLong = await runCli(['account', 'keep-mail', '9w', '--home', home])
+    expect(tooLong.code).not.toBe(0)
+    expect(tooLong.stderr).toMatch(/retention: at most \d+ h \(\d+ days\) on this account.s plan/)
+    const garbled = await runCli(['account', 'keep-mail', 'forever', '--home', home])
+    expect(garbled.code).not.toBe(0)
+    expect(garbled.stderr).toContain('not a duration like 12h, 3d or 2w')
 
     const out = `${tmp.dir}/export.json`
     expect((await runCli(['account', 'export', '--home', home, '--out', out])).code).toBe(0)
-    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ schema: 'babacloud.account-export', account: { id: account.id, username: 'ana' } })
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ schema: 'babacloud.account-export', account: { id: account.id, username: 'ana' }, consents: { mailRetentionHours: 72 } })
 
     const notConfirmed = await runCli(['account', 'delete', '--home', home])
     expect(notConfirmed.stderr).toMatch(/--yes/)

@@ -95,7 +95,7 @@ describe('account export of a mailbox with many waiting envelopes', () => {
     await new AccountClient(victim.node, addr).signUp({ username: 'victim' }, '1990-01-01')
     await new AccountClient(snoop.node, addr).signUp({ username: 'snoop' }, '1990-01-01')
     const target = { node: snoop.node, peer: addr, protocol: ACCOUNT_PROTOCOL, timeoutMs: 10_000, maxResponseBytes: MAX_RESPONSE_BYTES }
-    const request: AccountRequest = { type: AccountRequest.Type.EXPORT, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', kind: '', exportCursor: `${victim.node.peerId.toString()}/0` }
+    const request: AccountRequest = { type: AccountRequest.Type.EXPORT, birthDate: '', username: '', code: '', peerId: '', hashes: [], flag: false, policyVersion: 0, clear: [], plan: '', kind: '', retentionMs: 0n, exportCursor: `${victim.node.peerId.toString()}/0` }
     await expect(call(target, request, { request: AccountRequest, response: AccountResponse })).rejects.toMatchObject({ code: ErrorCode.INVALID })
     await expect(call(target, { ...request, exportCursor: 'not a cursor' }, { request: AccountRequest, response: AccountResponse })).rejects.toMatchObject({ code: ErrorCode.INVALID })
   })

@@ -2598,6 +2598,7 @@ export interface Account {
   policyVersionCurrent: number
   emailVerified: boolean
   phoneVerified: boolean
+  mailRetentionMs: bigint
 }
 
 export namespace Account {
@@ -2662,6 +2663,11 @@ export namespace Account {
           w.bool(obj.phoneVerified)
         }
 
+        if ((obj.mailRetentionMs != null && obj.mailRetentionMs !== 0n)) {
+          w.uint32(88)
+          w.uint64(obj.mailRetentionMs)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2675,7 +2681,8 @@ export namespace Account {
           policyVersionAccepted: 0,
           policyVersionCurrent: 0,
           emailVerified: false,
-          phoneVerified: false
+          phoneVerified: false,
+          mailRetentionMs: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2730,6 +2737,10 @@ export namespace Account {
             }
             case 10: {
               obj.phoneVerified = reader.bool()
+              break
+            }
+            case 11: {
+              obj.mailRetentionMs = reader.uint64()
               break
             }
             default: {
@@ -2829,6 +2840,13 @@ export namespace Account {
               yield {
                 field: `${prefix}.phoneVerified`,
                 value: reader.bool()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.mailRetentionMs`,
+                value: reader.uint64()
               }
               break
             }
@@ -2950,6 +2968,11 @@ export namespace Account {
     value: boolean
   }
 
+  export interface AccountMailRetentionMsFieldEvent {
+    field: '$.mailRetentionMs'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Account>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Account.codec())
   }
@@ -2958,7 +2981,7 @@ export namespace Account {
     return decodeMessage(buf, Account.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Account>): Generator<AccountIdFieldEvent | AccountProfileUsernameFieldEvent | AccountProfileEmailFieldEvent | AccountProfilePhoneFieldEvent | AccountProfileDisplayNameFieldEvent | AccountProfileAvatarFieldEvent | AccountProfileBioFieldEvent | AccountDevicesPeerIdFieldEvent | AccountDevicesInfoTypeFieldEvent | AccountDevicesInfoOsFieldEvent | AccountDevicesInfoClientVersionFieldEvent | AccountDevicesLinkedAtFieldEvent | AccountDevicesLastSeenAtFieldEvent | AccountCreatedAtFieldEvent | AccountRestrictedFieldEvent | AccountMarketingOptOutFieldEvent | AccountPolicyVersionAcceptedFieldEvent | AccountPolicyVersionCurrentFieldEvent | AccountEmailVerifiedFieldEvent | AccountPhoneVerifiedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Account>): Generator<AccountIdFieldEvent | AccountProfileUsernameFieldEvent | AccountProfileEmailFieldEvent | AccountProfilePhoneFieldEvent | AccountProfileDisplayNameFieldEvent | AccountProfileAvatarFieldEvent | AccountProfileBioFieldEvent | AccountDevicesPeerIdFieldEvent | AccountDevicesInfoTypeFieldEvent | AccountDevicesInfoOsFieldEvent | AccountDevicesInfoClientVersionFieldEvent | AccountDevicesLinkedAtFieldEvent | AccountDevicesLastSeenAtFieldEvent | AccountCreatedAtFieldEvent | AccountRestrictedFieldEvent | AccountMarketingOptOutFieldEvent | AccountPolicyVersionAcceptedFieldEvent | AccountPolicyVersionCurrentFieldEvent | AccountEmailVerifiedFieldEvent | AccountPhoneVerifiedFieldEvent | AccountMailRetentionMsFieldEvent> {
     return streamMessage(buf, Account.codec(), opts)
   }
 }
@@ -2977,6 +3000,7 @@ export interface AccountRequest {
   clear: string[]
   plan: string
   kind: string
+  retentionMs: bigint
   exportCursor: string
 }
 
@@ -2999,7 +3023,8 @@ export namespace AccountRequest {
     GET_PLAN = 'GET_PLAN',
     CHECKOUT = 'CHECKOUT',
     VERIFY_START = 'VERIFY_START',
-    VERIFY_CONFIRM = 'VERIFY_CONFIRM'
+    VERIFY_CONFIRM = 'VERIFY_CONFIRM',
+    SET_MAIL_RETENTION = 'SET_MAIL_RETENTION'
   }
 
   enum __TypeValues {
@@ -3020,7 +3045,8 @@ export namespace AccountRequest {
     GET_PLAN = 14,
     CHECKOUT = 15,
     VERIFY_START = 16,
-    VERIFY_CONFIRM = 17
+    VERIFY_CONFIRM = 17,
+    SET_MAIL_RETENTION = 18
   }
 
   export namespace Type {
@@ -3107,6 +3133,11 @@ export namespace AccountRequest {
           w.string(obj.kind)
         }
 
+        if ((obj.retentionMs != null && obj.retentionMs !== 0n)) {
+          w.uint32(112)
+          w.uint64(obj.retentionMs)
+        }
+
         if ((obj.exportCursor != null && obj.exportCursor !== '')) {
           w.uint32(162)
           w.string(obj.exportCursor)
@@ -3128,6 +3159,7 @@ export namespace AccountRequest {
           clear: [],
           plan: '',
           kind: '',
+          retentionMs: 0n,
           exportCursor: ''
         }
 
@@ -3199,6 +3231,10 @@ export namespace AccountRequest {
             }
             case 13: {
               obj.kind = reader.string()
+              break
+            }
+            case 14: {
+              obj.retentionMs = reader.uint64()
               break
             }
             case 20: {
@@ -3332,6 +3368,13 @@ export namespace AccountRequest {
               }
               break
             }
+            case 14: {
+              yield {
+                field: `${prefix}.retentionMs`,
+                value: reader.uint64()
+              }
+              break
+            }
             case 20: {
               yield {
                 field: `${prefix}.exportCursor`,
@@ -3453,6 +3496,11 @@ export namespace AccountRequest {
     value: string
   }
 
+  export interface AccountRequestRetentionMsFieldEvent {
+    field: '$.retentionMs'
+    value: bigint
+  }
+
   export interface AccountRequestExportCursorFieldEvent {
     field: '$.exportCursor'
     value: string
@@ -3466,7 +3514,7 @@ export namespace AccountRequest {
     return decodeMessage(buf, AccountRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): Generator<AccountRequestTypeFieldEvent | AccountRequestProfileUsernameFieldEvent | AccountRequestProfileEmailFieldEvent | AccountRequestProfilePhoneFieldEvent | AccountRequestProfileDisplayNameFieldEvent | AccountRequestProfileAvatarFieldEvent | AccountRequestProfileBioFieldEvent | AccountRequestBirthDateFieldEvent | AccountRequestUsernameFieldEvent | AccountRequestCodeFieldEvent | AccountRequestPeerIdFieldEvent | AccountRequestHashesFieldEvent | AccountRequestFlagFieldEvent | AccountRequestDeviceTypeFieldEvent | AccountRequestDeviceOsFieldEvent | AccountRequestDeviceClientVersionFieldEvent | AccountRequestPolicyVersionFieldEvent | AccountRequestClearFieldEvent | AccountRequestPlanFieldEvent | AccountRequestKindFieldEvent | AccountRequestExportCursorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountRequest>): Generator<AccountRequestTypeFieldEvent | AccountRequestProfileUsernameFieldEvent | AccountRequestProfileEmailFieldEvent | AccountRequestProfilePhoneFieldEvent | AccountRequestProfileDisplayNameFieldEvent | AccountRequestProfileAvatarFieldEvent | AccountRequestProfileBioFieldEvent | AccountRequestBirthDateFieldEvent | AccountRequestUsernameFieldEvent | AccountRequestCodeFieldEvent | AccountRequestPeerIdFieldEvent | AccountRequestHashesFieldEvent | AccountRequestFlagFieldEvent | AccountRequestDeviceTypeFieldEvent | AccountRequestDeviceOsFieldEvent | AccountRequestDeviceClientVersionFieldEvent | AccountRequestPolicyVersionFieldEvent | AccountRequestClearFieldEvent | AccountRequestPlanFieldEvent | AccountRequestKindFieldEvent | AccountRequestRetentionMsFieldEvent | AccountRequestExportCursorFieldEvent> {
     return streamMessage(buf, AccountRequest.codec(), opts)
   }
 }
@@ -4027,6 +4075,11 @@ export namespace AccountResponse {
     value: boolean
   }
 
+  export interface AccountResponseAccountMailRetentionMsFieldEvent {
+    field: '$.account.mailRetentionMs'
+    value: bigint
+  }
+
   export interface AccountResponsePeerIdsFieldEvent {
     field: '$.peerIds[]'
     index: number
@@ -4196,7 +4249,7 @@ export namespace AccountResponse {
     return decodeMessage(buf, AccountResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): Generator<AccountResponseErrorCodeFieldEvent | AccountResponseErrorMessageFieldEvent | AccountResponseAccountIdFieldEvent | AccountResponseAccountProfileUsernameFieldEvent | AccountResponseAccountProfileEmailFieldEvent | AccountResponseAccountProfilePhoneFieldEvent | AccountResponseAccountProfileDisplayNameFieldEvent | AccountResponseAccountProfileAvatarFieldEvent | AccountResponseAccountProfileBioFieldEvent | AccountResponseAccountDevicesPeerIdFieldEvent | AccountResponseAccountDevicesInfoTypeFieldEvent | AccountResponseAccountDevicesInfoOsFieldEvent | AccountResponseAccountDevicesInfoClientVersionFieldEvent | AccountResponseAccountDevicesLinkedAtFieldEvent | AccountResponseAccountDevicesLastSeenAtFieldEvent | AccountResponseAccountCreatedAtFieldEvent | AccountResponseAccountRestrictedFieldEvent | AccountResponseAccountMarketingOptOutFieldEvent | AccountResponseAccountPolicyVersionAcceptedFieldEvent | AccountResponseAccountPolicyVersionCurrentFieldEvent | AccountResponseAccountEmailVerifiedFieldEvent | AccountResponseAccountPhoneVerifiedFieldEvent | AccountResponsePeerIdsFieldEvent | AccountResponseCodeFieldEvent | AccountResponseExpiresAtFieldEvent | AccountResponseMatchesHashFieldEvent | AccountResponseMatchesUsernameFieldEvent | AccountResponseSaltFieldEvent | AccountResponseJsonFieldEvent | AccountResponsePolicyVersionFieldEvent | AccountResponsePolicyTextFieldEvent | AccountResponsePlanPlanFieldEvent | AccountResponsePlanLimitsMailboxMaxMessagesFieldEvent | AccountResponsePlanLimitsMailboxMaxBytesFieldEvent | AccountResponsePlanLimitsRetentionMsFieldEvent | AccountResponsePlanLimitsAttachmentMaxBytesFieldEvent | AccountResponsePlanLimitsGroupMaxMembersFieldEvent | AccountResponsePlanLimitsDepositsPerMinuteFieldEvent | AccountResponsePlanMailboxMessagesFieldEvent | AccountResponsePlanMailboxBytesFieldEvent | AccountResponsePlanSubscriptionStatusFieldEvent | AccountResponsePlanInvoicesIdFieldEvent | AccountResponsePlanInvoicesAmountFieldEvent | AccountResponsePlanInvoicesCurrencyFieldEvent | AccountResponsePlanInvoicesStatusFieldEvent | AccountResponsePlanInvoicesPeriodStartFieldEvent | AccountResponsePlanInvoicesPeriodEndFieldEvent | AccountResponsePlanInvoicesHostedUrlFieldEvent | AccountResponsePlanPlansFieldEvent | AccountResponsePlanCheckoutAvailableFieldEvent | AccountResponseCheckoutUrlFieldEvent | AccountResponseExportCursorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountResponse>): Generator<AccountResponseErrorCodeFieldEvent | AccountResponseErrorMessageFieldEvent | AccountResponseAccountIdFieldEvent | AccountResponseAccountProfileUsernameFieldEvent | AccountResponseAccountProfileEmailFieldEvent | AccountResponseAccountProfilePhoneFieldEvent | AccountResponseAccountProfileDisplayNameFieldEvent | AccountResponseAccountProfileAvatarFieldEvent | AccountResponseAccountProfileBioFieldEvent | AccountResponseAccountDevicesPeerIdFieldEvent | AccountResponseAccountDevicesInfoTypeFieldEvent | AccountResponseAccountDevicesInfoOsFieldEvent | AccountResponseAccountDevicesInfoClientVersionFieldEvent | AccountResponseAccountDevicesLinkedAtFieldEvent | AccountResponseAccountDevicesLastSeenAtFieldEvent | AccountResponseAccountCreatedAtFieldEvent | AccountResponseAccountRestrictedFieldEvent | AccountResponseAccountMarketingOptOutFieldEvent | AccountResponseAccountPolicyVersionAcceptedFieldEvent | AccountResponseAccountPolicyVersionCurrentFieldEvent | AccountResponseAccountEmailVerifiedFieldEvent | AccountResponseAccountPhoneVerifiedFieldEvent | AccountResponseAccountMailRetentionMsFieldEvent | AccountResponsePeerIdsFieldEvent | AccountResponseCodeFieldEvent | AccountResponseExpiresAtFieldEvent | AccountResponseMatchesHashFieldEvent | AccountResponseMatchesUsernameFieldEvent | AccountResponseSaltFieldEvent | AccountResponseJsonFieldEvent | AccountResponsePolicyVersionFieldEvent | AccountResponsePolicyTextFieldEvent | AccountResponsePlanPlanFieldEvent | AccountResponsePlanLimitsMailboxMaxMessagesFieldEvent | AccountResponsePlanLimitsMailboxMaxBytesFieldEvent | AccountResponsePlanLimitsRetentionMsFieldEvent | AccountResponsePlanLimitsAttachmentMaxBytesFieldEvent | AccountResponsePlanLimitsGroupMaxMembersFieldEvent | AccountResponsePlanLimitsDepositsPerMinuteFieldEvent | AccountResponsePlanMailboxMessagesFieldEvent | AccountResponsePlanMailboxBytesFieldEvent | AccountResponsePlanSubscriptionStatusFieldEvent | AccountResponsePlanInvoicesIdFieldEvent | AccountResponsePlanInvoicesAmountFieldEvent | AccountResponsePlanInvoicesCurrencyFieldEvent | AccountResponsePlanInvoicesStatusFieldEvent | AccountResponsePlanInvoicesPeriodStartFieldEvent | AccountResponsePlanInvoicesPeriodEndFieldEvent | AccountResponsePlanInvoicesHostedUrlFieldEvent | AccountResponsePlanPlansFieldEvent | AccountResponsePlanCheckoutAvailableFieldEvent | AccountResponseCheckoutUrlFieldEvent | AccountResponseExportCursorFieldEvent> {
     return streamMessage(buf, AccountResponse.codec(), opts)
   }
 }
