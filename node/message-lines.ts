@@ -1,5 +1,5 @@
 // How `inbox` prints what arrives and what the history holds: one line a thing, `kind` saying what
-// it is (`message`, `reaction`, `edit`, `delete`, `timer`), replies with their quote, edits and reactions.
+// it is (`message`, `reaction`, `edit`, `delete`, `timer`, `expired`), replies with their quote, edits and reactions.
 import { timerLine } from '../protocol/control/timer-text.ts'
 import { shownReactions } from '../protocol/messages/message.ts'
 import { formatTime, print } from './output.ts'
@@ -43,6 +43,16 @@ export function showMessage (opts: OutputOptions, m: ChatMessage): void {
   const who = m.direction === 'in' ? m.peer : `to ${m.peer}`
   print(opts, { kind: 'message', id: m.id, from: m.direction === 'in' ? m.peer : undefined, to: m.direction === 'out' ? m.peer : undefined, text: m.text, sentAt: m.sentAt, ...extra },
     `${quote}${formatTime(m.sentAt)}  ${who}  ${text}${tail}`)
+}
+
+/**
+ * A sent message the node deleted unread because it waited too long (`kind: 'expired'`), from the
+ * node's verified expiry notice: one line per recipient device that never got it.
+ */
+export function showExpired (opts: OutputOptions, m: ChatMessage, record: NonNullable<ChatMessage['purged']>[number]): void {
+  print(opts, {
+    kind: 'expired', id: m.id, ...(m.group != null ? { group: m.group } : { to: m.peer }), device: record.device, node: record.node, at: record.at, sentAt: m.sentAt
+  }, `${formatTime(record.at)}  to ${m.group != null ? `group ${short(m.group)}` : m.peer}  ! not delivered: expired at the node (message ${short(m.id)} of ${formatTime(m.sentAt)}, device ${record.device})`)
 }
 
 /** The system line of a disappearing-message timer someone set (`kind: 'timer'`). */

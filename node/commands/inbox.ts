@@ -1,7 +1,7 @@
 import { defaultHome, Home } from '../home.ts'
 import { openPeer } from '../peer.ts'
 import { formatTime, note, print } from '../output.ts'
-import { showAction, showMessage } from '../message-lines.ts'
+import { showAction, showExpired, showMessage } from '../message-lines.ts'
 import { SqliteChatStore } from '../sqlite-chat-store.ts'
 import { untilStopped } from '../signals.ts'
 import { CliError } from '../cli-error.ts'
@@ -24,7 +24,7 @@ export function registerInbox (program: Command): void {
     .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
     .option('--wait <seconds>', 'stay online this long for live messages', '0')
     .option('--all', 'print the local history instead, without connecting')
-    .option('--json', 'one JSON object a line: kind (message, reaction, edit, delete, timer: seconds), id, from, text, sentAt; replyTo, and for the history edited/edits/reactions/deleted; attachment: name, size, mime, path')
+    .option('--json', 'one JSON object a line: kind (message, reaction, edit, delete, timer: seconds; expired: a sent message the node deleted unread), id, from, text, sentAt; replyTo, and for the history edited/edits/reactions/deleted; attachment: name, size, mime, path')
     .action(async (opts: { home: string, rendezvous?: string, wait: string, all?: boolean, json?: boolean }) => {
       const wait = Number(opts.wait)
       if (!Number.isFinite(wait) || wait < 0) throw new CliError(`--wait expects a number of seconds, got ${opts.wait}`)
@@ -46,6 +46,18 @@ export function registerInbox (program: Command): void {
         onMessage: evt => { showMessage(opts, evt.detail) },
         beforeStart: async client => {
           client.addEventListener('message:action', evt => { showAction(opts, evt.detail) })
+          // Expiry notices taken in this run: each sent message and device once.
+          const told = new Set<string>()
+          client.addEventListener('message:changed', evt => {
+            const m = evt.detail
+            if (m.direction !== 'out') return
+            for (const p of m.purged ?? []) {
+              const key = `${m.id}\0${p.device}`
+              if (p.reason !== 'expired' || told.has(key)) continue
+              told.add(key)
+              showExpired(opts, m, p)
+            }
+          })
           groups = openGroups(client, opts)
           const attachments = await startAttachments(client, opts.home)
           const progress = new Map<string, ReturnType<typeof progressLine>>()

@@ -139,7 +139,9 @@ export class PurgeReceiptQueue {
       this.#init.sign,
       randomBytes(ENVELOPE_ID_LENGTH)
     )
-    const limits = { ...mailbox, retentionMs: Math.min(this.#limits.retentionMs, mailbox.retentionMs) }
+    // Its own lifetime, not the mail's: an expiry notice comes exactly when a short mailbox
+    // retention ran out, and must still reach a sender who checks once a day.
+    const limits = { ...mailbox, retentionMs: this.#limits.retentionMs }
     try {
       await store.deposit({ id: env.id, sender: this.#self, recipient: sender, sentAt: now, bytes: Envelope.encode(env) }, limits, now)
     } catch (err) {

@@ -54,17 +54,20 @@ describe('babacloud status', { timeout: 180_000 }, () => {
     const alice = `${tmp.dir}/alice`
     expect((await runCli(['init', '--home', alice, '--json'])).code).toBe(0)
     const bob = JSON.parse((await runCli(['init', '--home', `${tmp.dir}/bob`, '--json'])).stdout).peerId as string
-    // A node that keeps mail (the notice too) for eight seconds and sweeps every second.
-    writeFileSync(`${tmp.dir}/rv.yaml`, 'mailbox:\n  retention: 8s\nsweepInterval: 1s\n')
+    // A node that keeps mail for five seconds and sweeps every second (its notices wait days).
+    writeFileSync(`${tmp.dir}/rv.yaml`, 'mailbox:\n  retention: 5s\nsweepInterval: 1s\n')
     const rv = (await startRendezvousProcess(cleanup, ['--data', `${tmp.dir}/rv`, '--config', `${tmp.dir}/rv.yaml`, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', 'off'])).info
     const addr = rv.multiaddrs[0]
     const sent = JSON.parse((await runCli(['send', '--home', alice, '--rendezvous', addr, '--to', bob, '--json', 'see you after the holidays'])).stdout) as { id: string, status: string }
     expect(sent.status).toBe('stored')
 
-    const state = await waitFor(async () => {
-      const s = JSON.parse((await runCli(['status', '--home', alice, '--rendezvous', addr, '--message', sent.id, '--json'])).stdout)
-      return s.expired === true ? s : undefined
+    // `inbox --json` tells of it the run the notice arrives in, as one `expired` line.
+    const line = await waitFor(async () => {
+      const lines = (await runCli(['inbox', '--home', alice, '--rendezvous', addr, '--json'])).stdout.split('\n').filter(l => l !== '').map(l => JSON.parse(l))
+      return lines.find(l => l.kind === 'expired')
     }, { timeout: 60_000, what: 'the expiry notice' })
+    expect(line).toMatchObject({ kind: 'expired', id: sent.id, to: bob, device: bob, node: rv.peerId })
+    const state = JSON.parse((await runCli(['status', '--home', alice, '--message', sent.id, '--offline', '--json'])).stdout)
     expect(state).toMatchObject({ id: sent.id, status: 'stored', delivered: false, expired: true, flagged: false })
     expect(state.purged).toEqual([expect.objectContaining({ device: bob, node: rv.peerId, reason: 'expired', verified: true })])
     const text = await runCli(['status', '--home', alice, '--message', sent.id, '--offline'])
