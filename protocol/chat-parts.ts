@@ -138,6 +138,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     deliver: async (device, envelope, options) => await router.deliver(device, envelope, options),
     parsePeer: parsePeerId,
     onChanged: events.onChanged,
+    // Bound late: the receipts need the control channel, which needs the outbox.
+    onDelivered: async (id, device) => { await receipts.deliveredLive(id, device) },
     now: init.now
   })
   const control = new ControlChannel({

@@ -1,6 +1,7 @@
 // Delivery and read receipts as end-to-end encrypted control messages, sent through the durable
 // outbox so they are retried until acked, like messages. A receipt only moves the status of a
 // message its receiver sent to the receipt's author, and only forward (the store's status rule).
+import { KeyedLock } from '../messages/keyed-lock.ts'
 import { chunks, decodeIds, encodeIds } from './control-ids.ts'
 import { GroupReceipts } from './group-receipts.ts'
 import type { ControlMessage, ControlRegistry } from './types.ts'
@@ -28,6 +29,24 @@ export async function speaksFor (trust: ContactTrust, peer: string, from: PeerId
   return device?.contact === peer && device.state === 'trusted'
 }
 
+const DEVICE_KEY_PREFIX = 'receipts/devices/'
+/** Devices recorded per message at most: an account never links more. */
+const MAX_DEVICES = 64
+
+/** Which of the recipient's devices said they have a 1:1 message this device sent, and which read it. */
+export interface DeviceReceiptState {
+  delivered: string[]
+  read: string[]
+}
+
+/** Per-device receipts of one sent 1:1 message (readable without a client, e.g. by `status`). */
+export async function readDeviceReceipts (store: Pick<ChatStore, 'getValue'>, id: string): Promise<DeviceReceiptState> {
+  const raw = await store.getValue(DEVICE_KEY_PREFIX + id)
+  if (raw == null) return { delivered: [], read: [] }
+  const parsed = JSON.parse(new TextDecoder().decode(raw)) as Partial<DeviceReceiptState>
+  return { delivered: parsed.delivered ?? [], read: parsed.read ?? [] }
+}
+
 export interface MarkReadOptions {
   /** Tell the senders (default true); false when the person turned read receipts off. */
   receipts?: boolean
@@ -39,6 +58,8 @@ export class Receipts {
   readonly groups: GroupReceipts
   /** Delivery receipts owed per sender, queued in the outbox at the next `commit()`. */
   readonly #owed = new Map<string, string[]>()
+  /** One read-modify-write of a message's per-device record at a time. */
+  readonly #lock = new KeyedLock()
 
   constructor (components: ReceiptsComponents) {
     this.#c = components
@@ -88,13 +109,31 @@ export class Receipts {
     return count
   }
 
+  /** A device of the recipient acked its copy of our message live: it has it. */
+  async deliveredLive (id: string, device: string): Promise<void> {
+    await this.#lock.run(id, async () => await this.#recordDevice(id, device, 'delivered'))
+  }
+
+  /** Adds `device` to the message's per-device record; whether anything changed. */
+  async #recordDevice (id: string, device: string, status: 'delivered' | 'read'): Promise<boolean> {
+    const state = await readDeviceReceipts(this.#c.store, id)
+    const add = (list: string[]): string[] => list.includes(device) || list.length >= MAX_DEVICES ? list : [...list, device]
+    // A read receipt says it arrived too.
+    const next = { delivered: add(state.delivered), read: status === 'read' ? add(state.read) : state.read }
+    if (next.delivered.length === state.delivered.length && next.read.length === state.read.length) return false
+    await this.#c.store.setValue(DEVICE_KEY_PREFIX + id, new TextEncoder().encode(JSON.stringify(next)))
+    return true
+  }
+
   async #onReceipt (m: ControlMessage, status: 'delivered' | 'read'): Promise<void> {
     for (const id of decodeIds(m.body)) {
       const message = await this.#c.store.getMessage(id)
       if (message == null || message.direction !== 'out') continue
       if (!await speaksFor(this.#c.trust, message.peer, m.from)) continue
+      const recorded = await this.#lock.run(id, async () => await this.#recordDevice(id, m.from.toString(), status))
       const changed = await this.#c.store.updateMessage(id, { status })
-      if (changed != null) this.#c.onChanged(changed)
+      // The status may not move (another device got there first): screens still need the new device.
+      if (changed != null || recorded) this.#c.onChanged(changed ?? message)
     }
   }
 }

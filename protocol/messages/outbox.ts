@@ -54,6 +54,8 @@ export interface OutboxComponents {
   parsePeer(peer: string): PeerId
   /** A message of the history changed (status, path, error). */
   onChanged(message: ChatMessage): void
+  /** One device acked its copy live (the per-device delivery record; not for control messages). */
+  onDelivered?(id: string, device: string): Promise<void>
   now?: () => number
 }
 
@@ -268,6 +270,7 @@ export class Outbox {
           const r = await this.#c.deliver(this.#c.parsePeer(sealed.peer), sealedNow.get(sealed.peer) ?? Envelope.decode(sealed.envelope), options)
           sealed.done = r.status
           devices.push({ peerId: sealed.peer, ...r })
+          if (r.status === 'delivered' && !entry.control) await this.#c.onDelivered?.(entry.id, sealed.peer)
           // Kept so a later try skips this device; after the last one the entry is deleted anyway.
           if (entry.envelopes.some(e => e.done == null)) await store.putOutbox(entry)
         }

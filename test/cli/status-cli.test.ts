@@ -33,12 +33,14 @@ describe('babacloud status', { timeout: 180_000 }, () => {
     const after = await runCli(['status', '--home', alice, '--message', sent.id, '--json'])
     expect(after.code).toBe(0)
     const state = JSON.parse(after.stdout)
-    expect(state).toMatchObject({ id: sent.id, stored: true, flagged: false, perDevice: { delivered: false, read: false, purged: true } })
+    expect(state).toMatchObject({ id: sent.id, stored: true, flagged: false, perDevice: { delivered: true, read: true, purged: true } })
+    expect(state.devices).toEqual([expect.objectContaining({ device: bob, purgedAt: state.purged[0].at })])
     expect(state.purged).toHaveLength(1)
     expect(state.purged[0]).toMatchObject({ device: bob, node: rv.peerId, verified: true })
     const text = await runCli(['status', '--home', alice, '--message', sent.id, '--offline'])
     expect(text.stdout).toContain('removed from the node at')
     expect(text.stdout).toContain('(verified')
+    expect(text.stdout).toContain(`device ${bob}: `)
 
     // Unknown ids and received messages are errors, not an empty state.
     const unknown = await runCli(['status', '--home', alice, '--message', 'f'.repeat(32), '--offline', '--json'])

@@ -13,6 +13,8 @@ import { createChatNode } from '../../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { Envelope } from '../../protocol/wire/generated/messages.ts'
 import { DELETE_REQUEST } from '../../protocol/control/deletion.ts'
+import { readDeviceReceipts } from '../../protocol/control/receipts.ts'
+import { messageState, receiptsOf } from '../../node/commands/status.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import { PowerCutStore } from '../helpers/power-cut-store.ts'
@@ -270,6 +272,44 @@ describe('secure 1:1 messaging', () => {
     await waitFor(async () => (await alice.store.getMessage(stored.id))?.status === 'read', { what: 'the read receipt' })
     // Every step once and in order: queued, handed out, stored on the node, delivered, read.
     expect(statuses).toEqual([`${stored.id}:queued`, `${stored.id}:sent`, `${stored.id}:stored`, `${stored.id}:delivered`, `${stored.id}:read`])
+  })
+
+  it('keeps delivered and read per device of a contact with two devices, as `status` prints them', async () => {
+    const rv = await startRendezvous(cleanup)
+    const [alice, laptop, phone] = await Promise.all([receiptPeer(rv.addr), receiptPeer(rv.addr), receiptPeer(rv.addr)])
+    await Promise.all([alice.client.start(), laptop.client.start(), phone.client.start()])
+    await laptop.client.accounts?.signUp({ username: 'hana' }, ADULT)
+    const { code } = await laptop.client.accounts?.createLinkCode() ?? { code: '' }
+    await phone.client.accounts?.linkDevice('hana', code)
+    await Promise.all([laptop, phone].map(async p => await p.client.sessions.ensurePrekeys()))
+
+    await phone.client.stop()
+    const sent = await alice.client.send('@hana', 'which of you is reading?')
+    const [laptopId, phoneId] = [laptop.node.peerId.toString(), phone.node.peerId.toString()]
+    expect(sent.devices.map(d => [d.peerId, d.status]).sort()).toEqual([[laptopId, 'delivered'], [phoneId, 'stored']].sort())
+    // The laptop acks its copy live; the phone, away, tells later with a delivery receipt.
+    await waitFor(async () => (await readDeviceReceipts(alice.store, sent.id)).delivered.includes(laptopId), { what: 'the laptop\'s live ack' })
+    await phone.client.start()
+    await waitFor(async () => (await readDeviceReceipts(alice.store, sent.id)).delivered.length === 2, { what: 'the phone\'s delivery receipt' })
+    expect((await readDeviceReceipts(alice.store, sent.id)).read).toEqual([])
+
+    // Only the phone reads it: "read" on the message, and per device only on the phone.
+    await waitFor(async () => await phone.store.getMessage(sent.id) != null, { what: 'the phone to store it' })
+    expect(await phone.client.markRead([sent.id])).toBe(1)
+    await waitFor(async () => (await readDeviceReceipts(alice.store, sent.id)).read.length === 1, { what: 'the phone\'s read receipt' })
+    const message = await alice.store.getMessage(sent.id)
+    if (message == null) throw new Error('message gone')
+    expect(message.status).toBe('read')
+    const state = messageState(message, Date.now(), 3600_000, await receiptsOf(alice.store, message))
+    expect(state.devices.sort((a, b) => a.device.localeCompare(b.device))).toEqual([
+      { device: laptopId, delivered: true, read: false },
+      { device: phoneId, delivered: true, read: true }
+    ].sort((a, b) => a.device.localeCompare(b.device)))
+    // A device of someone else cannot add itself to the message's record.
+    const mallory = await receiptPeer(rv.addr)
+    await mallory.client.start()
+    await mallory.client.markRead([sent.id])
+    expect((await readDeviceReceipts(alice.store, sent.id)).delivered).toHaveLength(2)
   })
 
   it('deletes for everyone on the sender\'s request only', async () => {
