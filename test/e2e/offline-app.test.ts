@@ -1,0 +1,92 @@
+// Installable and offline: the built app ships a manifest and a service worker, so a browser that
+// opened it once opens it again while its node is down, shows what it has, and queues what is written.
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { describeInChromium, launchBrowser, removeDir } from '../helpers/browser.ts'
+import { ARRIVED, addContact, boundAddresses, buildWebApp, createIdentity, disposeWebApp, messageTexts, sendMessage, startRendezvous } from './harness.ts'
+import type { BrowserSession } from '../helpers/browser.ts'
+import type { RunningRendezvous } from './harness.ts'
+
+const DEADLINE = { timeout: 20_000 }
+const SCENARIO_TIMEOUT = 120_000
+/** What Chromium itself logs while the node is down; anything else is the app's fault. */
+const EXPECTED_WHILE_DOWN = /WebSocket connection to .* failed|Failed to load resource|net::ERR_CONNECTION_REFUSED/
+
+describeInChromium('web app: installable and opening offline', () => {
+  let webRoot: string
+  let rendezvous: RunningRendezvous | undefined
+  const sessions: BrowserSession[] = []
+  const dirs: string[] = []
+
+  beforeAll(async () => { webRoot = await buildWebApp() })
+  afterAll(async () => { await disposeWebApp() })
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
+    await rendezvous?.node.stop()
+    rendezvous = undefined
+    await Promise.all(dirs.splice(0).map(removeDir))
+  })
+
+  async function browser (): Promise<BrowserSession> {
+    const session = await launchBrowser()
+    sessions.push(session)
+    dirs.push(session.profileDir)
+    return session
+  }
+
+  it('opens from the service worker with the node down, queues a message, and sends it when the node is back', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
+    dirs.push(dataDir)
+    rendezvous = await startRendezvous(dataDir, webRoot)
+    const at = boundAddresses(rendezvous)
+    const url = rendezvous.url
+
+    const alice = await browser()
+    await alice.page.goto(url)
+    const aliceId = await createIdentity(alice.page)
+    const bob = await browser()
+    await bob.page.goto(url)
+    await createIdentity(bob.page)
+
+    // What makes it installable: a manifest with a name, icons and standalone display.
+    const manifest = await bob.page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]')
+      return link == null ? undefined : await (await fetch(link.href)).json() as { name: string, display: string, icons: Array<{ src: string, type: string }> }
+    })
+    expect(manifest?.name).toBe('BabaCloud Chat')
+    expect(manifest?.display).toBe('standalone')
+    expect(manifest?.icons.map(i => i.type)).toEqual(expect.arrayContaining(['image/svg+xml', 'image/png']))
+    for (const icon of manifest?.icons ?? []) expect((await bob.page.request.get(new URL(icon.src, url).href)).ok()).toBe(true)
+
+    await addContact(bob.page, aliceId, 'Alice')
+    await sendMessage(bob.page, 'sent while the node was up')
+    await bob.page.locator(`li.out${ARRIVED}`).waitFor(DEADLINE)
+    // The worker controls the page once it has the app shell.
+    await bob.page.waitForFunction(() => navigator.serviceWorker.controller != null, undefined, DEADLINE)
+
+    await rendezvous.node.stop()
+    rendezvous = undefined
+    await alice.close()
+    // Nothing answers on the node's port now: only the worker can open the app.
+    expect(await bob.page.request.get(url).then(() => 'answered', () => 'refused')).toBe('refused')
+    await bob.page.reload()
+    await bob.page.locator('[data-testid="connection"][data-rendezvous="offline"]').waitFor(DEADLINE)
+    expect(await bob.page.getByTestId('connection').innerText()).toContain('Offline')
+    await bob.page.goto(`${url}/#/`)
+    await bob.page.locator('[data-testid="contact-list"]').getByText('Alice').click()
+    await bob.page.getByRole('textbox', { name: 'Message' }).waitFor()
+    expect(await messageTexts(bob.page)).toEqual(['sent while the node was up'])
+
+    await sendMessage(bob.page, 'written with the node down')
+    await bob.page.locator('li.out[data-status="queued"]').waitFor(DEADLINE)
+    expect(await bob.page.getByTestId('outbox').getAttribute('data-count')).toBe('1')
+
+    rendezvous = await startRendezvous(dataDir, webRoot, at)
+    await bob.page.locator('li.out[data-status="queued"]').waitFor({ state: 'detached', ...DEADLINE })
+    await bob.page.getByTestId('outbox').waitFor({ state: 'detached', ...DEADLINE })
+    expect(await bob.page.locator('li.out[data-status="stored"], li.out' + ARRIVED).count()).toBe(2)
+    expect(bob.errors.filter(e => !EXPECTED_WHILE_DOWN.test(e))).toEqual([])
+  }, SCENARIO_TIMEOUT)
+})
