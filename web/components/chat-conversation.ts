@@ -112,7 +112,7 @@ export class ChatConversation extends LitElement {
         ${timerSelect(currentTimer(this.messages), seconds => { this.dispatchEvent(new SetTimerEvent(this.peer, seconds)) })}
       </header>
       <chat-safety-number .name=${name} .number=${this.safetyNumber}></chat-safety-number>
-      <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
+      <ol aria-labelledby="conversation-title" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}
         ${this.#messagesView(name)}

@@ -123,7 +123,7 @@ export class ChatGroupConversation extends LitElement {
             : nothing}
         </details>
       </header>
-      <ol aria-labelledby="group-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
+      <ol aria-labelledby="group-title" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet.</li>` : nothing}
         ${this.messages.map(m => m.timer != null ? timerLineView(m, this.#name(m.from)) : html`
