@@ -27,17 +27,21 @@ export class ChatGroupCreate extends LitElement {
   @property() error = ''
   @property({ type: Boolean }) busy = false
   @state() private localError = ''
+  /** The app's error (from the last attempt) is hidden once the form changes. */
+  @state() private errorStale = false
   @query('#group-name') private nameInput?: HTMLInputElement
 
   override render (): unknown {
-    const error = this.localError !== '' ? this.localError : this.error
+    const error = this.localError !== '' ? this.localError : this.errorStale ? '' : this.error
     return html`
       <section class="card" aria-labelledby="new-group-title">
         <h2 id="new-group-title" tabindex="-1">New group</h2>
-        <form @submit=${this.#submit} novalidate>
+        <form @submit=${this.#submit} @input=${this.#edited} @change=${this.#edited} novalidate>
           <div class="field">
             <label for="group-name">Group name</label>
-            <input id="group-name" name="name" autocomplete="off" maxlength="100" required>
+            <input id="group-name" name="name" autocomplete="off" maxlength="100" required aria-describedby="group-name-rule group-error"
+              aria-invalid=${this.localError !== '' ? 'true' : 'false'}>
+            <p id="group-name-rule" class="muted hint">Up to 100 characters; members see it.</p>
           </div>
           <fieldset>
             <legend>Encryption</legend>
@@ -63,7 +67,7 @@ export class ChatGroupCreate extends LitElement {
                     <span class="mono muted">${shortPeerId(c.peerId)}</span></label>
                 </li>`)}</ul>`}
           </fieldset>
-          <p class="error" role="alert">${error}</p>
+          <p id="group-error" class="error" role="alert">${error}</p>
           <div class="actions">
             <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create group'}</button>
             <a href="#/" class="button secondary">Cancel</a>
@@ -71,6 +75,12 @@ export class ChatGroupCreate extends LitElement {
         </form>
       </section>
     `
+  }
+
+  /** The form changed: an earlier error no longer applies. */
+  #edited (): void {
+    this.localError = ''
+    if (this.error !== '') this.errorStale = true
   }
 
   #submit (e: SubmitEvent): void {
@@ -83,6 +93,7 @@ export class ChatGroupCreate extends LitElement {
       return
     }
     this.localError = ''
+    this.errorStale = false
     const data = new FormData(form)
     const encryption = data.get('encryption') === 'open' ? 'open' : 'e2ee'
     const members = data.getAll('member').map(String)
