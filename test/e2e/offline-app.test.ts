@@ -65,6 +65,17 @@ describeInChromium('web app: installable and opening offline', () => {
     await bob.page.locator(`li.out${ARRIVED}`).waitFor(DEADLINE)
     // The worker controls the page once it has the app shell.
     await bob.page.waitForFunction(() => navigator.serviceWorker.controller != null, undefined, DEADLINE)
+    // One cache, named by this build's version (a new build brings a new one and drops this one),
+    // holding every file the build lists.
+    const shell = await bob.page.evaluate(async () => {
+      const sw = await (await fetch('/sw.js')).text()
+      const precache = JSON.parse(/const PRECACHE = (\{.*?\});/.exec(sw)?.[1] ?? '{}') as { version: string, files: string[] }
+      const cached = await (await caches.open(`babacloud-shell-${precache.version}`)).keys()
+      return { precache, names: await caches.keys(), cached: cached.map(r => new URL(r.url).pathname.slice(1)).sort() }
+    })
+    expect(shell.names).toEqual([`babacloud-shell-${shell.precache.version}`])
+    expect(shell.cached).toEqual([...shell.precache.files].sort())
+    expect(shell.cached).toEqual(expect.arrayContaining(['index.html', 'manifest.webmanifest', 'icon-192.png']))
 
     await rendezvous.node.stop()
     rendezvous = undefined
