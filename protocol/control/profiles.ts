@@ -12,8 +12,11 @@ import type { Logger } from '@libp2p/interface'
 export const PROFILE = 'profile/update'
 /** As the account's display name on a node (rendezvous/accounts/account-service.ts). */
 export const MAX_DISPLAY_NAME_CHARS = 64
-/** As an account's avatar: small, so that every contact may keep one per person. */
-export const MAX_AVATAR_BYTES = 64 * 1024
+/**
+ * Small, so every contact may keep one per person, and so the whole body stays under a control
+ * message's limit (MAX_TEXT_BYTES, 32 KiB). The web app's 96×96 WebP is a few KiB.
+ */
+export const MAX_AVATAR_BYTES = 24 * 1024
 export const AVATAR_TYPES = ['image/webp', 'image/jpeg', 'image/png'] as const
 
 const OWN_KEY = 'profiles/own'

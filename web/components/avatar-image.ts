@@ -5,7 +5,7 @@ import type { AvatarImage } from '../events/profile-change-event.ts'
 
 export const AVATAR_SIZE = 96
 /** As protocol/control/profiles.ts accepts. */
-const MAX_AVATAR_BYTES = 64 * 1024
+const MAX_AVATAR_BYTES = 24 * 1024
 
 export class AvatarImageError extends Error {
   override readonly name = 'AvatarImageError'

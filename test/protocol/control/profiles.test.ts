@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { ControlChannel } from '../../../protocol/control/control-channel.ts'
 import { MAX_AVATAR_BYTES, PROFILE, Profiles, ownProfile, peerProfile, profileProblem } from '../../../protocol/control/profiles.ts'
 import { DeviceIdentity } from '../../../protocol/identity.ts'
+import { MAX_TEXT_BYTES } from '../../../protocol/constants.ts'
 import { MemoryChatStore } from '../../../protocol/store/memory-chat-store.ts'
 import { ProfileBody } from '../../../protocol/wire/generated/messages.ts'
 import type { ControlMessage } from '../../../protocol/control/types.ts'
@@ -74,5 +75,10 @@ describe('Profiles', () => {
     expect(ProfileBody.decode(queued[0].body).displayName).toBe('Alice L.')
     expect(await ownProfile(store)).toEqual({ displayName: 'Alice L.', avatar: { bytes: PNG, type: 'image/png' } })
     expect(profileProblem({ displayName: '名前 with emoji 🙂' })).toBeUndefined()
+    // The largest profile allowed still fits one control message.
+    const biggest = new Uint8Array(MAX_AVATAR_BYTES).fill(1)
+    biggest.set([0x89, 0x50, 0x4e, 0x47])
+    await profiles.share({ displayName: '𝔸'.repeat(64), avatar: { bytes: biggest, type: 'image/png' } }, ['p1'])
+    expect(queued.at(-1)?.body.length).toBeLessThanOrEqual(MAX_TEXT_BYTES)
   })
 })
