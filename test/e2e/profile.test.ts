@@ -56,6 +56,20 @@ describeInChromium('web app: profile shared with contacts', () => {
     await bob.page.locator(`[data-testid="contact-list"] a[data-peer="${aliceId}"] [data-testid="contact-name"]`).getByText('Alice L.', { exact: true }).waitFor(DEADLINE)
     await bob.page.goto(`${rv.url}/#/chat/${aliceId}`)
     await bob.page.getByRole('heading', { name: 'Alice L.' }).waitFor(DEADLINE)
+    // In a group too, Alice's messages are signed with her shared name on Bob's screen.
+    await bob.page.goto(`${rv.url}/#/groups/new`)
+    await bob.page.getByLabel('Group name').fill('Names')
+    await bob.page.getByLabel('Alice L.').check()
+    await bob.page.getByRole('button', { name: 'Create group' }).click()
+    await bob.page.getByRole('heading', { name: 'Names' }).waitFor(DEADLINE)
+    const groupUrl = bob.page.url()
+    await alice.page.goto(`${rv.url}/#/`)
+    await alice.page.locator('[data-testid="group-list"] a').first().click(DEADLINE)
+    await alice.page.getByRole('heading', { name: 'Names' }).waitFor(DEADLINE)
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('from Alice to the group')
+    await alice.page.getByRole('textbox', { name: 'Message' }).press('Enter')
+    await bob.page.goto(groupUrl)
+    await bob.page.locator(`li[data-from="${aliceId}"] .from`, { hasText: 'Alice L.' }).waitFor(DEADLINE)
 
     // A change replaces the earlier name; the picture stays when only the name changes.
     await saveProfile(bob.page, rv.url, 'Rob')

@@ -238,10 +238,10 @@ export class ChatApp extends LitElement {
           @export-account=${this.#exportAccount} @delete-account=${() => { void s.session?.account.delete() }}
           @acknowledge-policy=${(e: AcknowledgePolicyEvent) => { void local.policy.acknowledge(e.version, s.session?.client.accounts) }}></chat-settings>`
       case 'new-group':
-        return html`<chat-group-create .contacts=${local.contacts} .error=${this.groupError} .busy=${this.busy}
+        return html`<chat-group-create .contacts=${local.contacts} .profiles=${local.profiles.all()} .error=${this.groupError} .busy=${this.busy}
           @create-group=${this.#createGroup}></chat-group-create>`
       case 'group':
-        return html`<chat-group-conversation .group=${local.groups.find(g => g.id === r.groupId)} .contacts=${local.contacts}
+        return html`<chat-group-conversation .group=${local.groups.find(g => g.id === r.groupId)} .contacts=${local.contacts} .profiles=${local.profiles.all()}
           .me=${s.peerId ?? ''} .showRead=${local.preferences.current.readReceipts} @messages-seen=${this.#seen}
           @message-action=${this.#messageAction}
           @send-group-message=${(e: SendGroupMessageEvent) => { this.#afterSend(); void s.sendGroup(e.groupId, e.text, e.replyTo) }}

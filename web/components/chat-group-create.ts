@@ -5,7 +5,9 @@ import { customElement, property, query, state } from 'lit/decorators.js'
 import { CreateGroupEvent } from '../events/create-group-event.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
+import { contactName } from './contact-name.ts'
 import type { Contact } from '../store/app-db.ts'
+import type { ViewProfile } from '../services/contact-profiles.ts'
 
 @customElement('chat-group-create')
 export class ChatGroupCreate extends LitElement {
@@ -24,6 +26,8 @@ export class ChatGroupCreate extends LitElement {
   `]
 
   @property({ attribute: false }) contacts: Contact[] = []
+  /** Display names the contacts share, by PeerId. */
+  @property({ attribute: false }) profiles: Record<string, ViewProfile> = {}
   @property() error = ''
   @property({ type: Boolean }) busy = false
   @state() private localError = ''
@@ -63,7 +67,7 @@ export class ChatGroupCreate extends LitElement {
               ? html`<p class="muted">Add contacts first; you can invite them later too.</p>`
               : html`<ul>${this.contacts.map(c => html`<li class="option">
                   <input type="checkbox" id="m-${c.peerId}" name="member" value=${c.peerId}>
-                  <label for="m-${c.peerId}">${c.nickname === '' ? 'Unnamed contact' : c.nickname}
+                  <label for="m-${c.peerId}">${contactName(c, this.profiles[c.peerId])}
                     <span class="mono muted">${shortPeerId(c.peerId)}</span></label>
                 </li>`)}</ul>`}
           </fieldset>
