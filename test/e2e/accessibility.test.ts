@@ -3,6 +3,7 @@
 // reaches the composer and the send button, and Enter sends. Dark screenshots of a few screens.
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
+import { iconPng } from '../../web/pwa/icons.ts'
 import { expectAccessible } from './accessibility.ts'
 import { ARRIVED, addContact, createIdentity, sendMessage } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
@@ -73,6 +74,16 @@ describeInChromium('web app: accessibility of every screen, light and dark', () 
     await page.getByRole('button', { name: 'Cancel reply' }).waitFor()
     await expectAccessible(page, 'composer replying', BOTH)
     await page.getByRole('button', { name: 'Cancel reply' }).click()
+    // A picture and a file in the conversation, and a disappearing-messages line (set, then off).
+    await page.locator('#attach-input').setInputFiles({ name: 'icon.png', mimeType: 'image/png', buffer: iconPng(64) })
+    await page.locator('li.out img[data-testid="attachment-image"]').waitFor(DEADLINE)
+    await page.locator('#attach-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes\n') })
+    await page.locator('li.out [data-testid="attachment-file"]', { hasText: 'notes.txt' }).waitFor(DEADLINE)
+    await page.getByTestId('timer-select').selectOption('300')
+    await page.getByTestId('timer-line').first().waitFor(DEADLINE)
+    await expectAccessible(page, '1:1 conversation with files and a timer line', BOTH)
+    await page.getByTestId('timer-select').selectOption('0')
+    await page.getByTestId('timer-line').nth(1).waitFor(DEADLINE)
     await page.emulateMedia({ colorScheme: 'dark' })
     await screenshotBothWidths(page, 'conversation-dark')
     await page.emulateMedia({ colorScheme: 'light' })
