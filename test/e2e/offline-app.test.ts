@@ -1,18 +1,44 @@
 // Installable and offline: the built app ships a manifest and a service worker, so a browser that
 // opened it once opens it again while its node is down, shows what it has, and queues what is written.
-import { mkdtemp } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { SERVICE_WORKER, precacheManifest } from '../../web/pwa/build-plugin.ts'
 import { describeInChromium, launchBrowser, removeDir } from '../helpers/browser.ts'
 import { ARRIVED, addContact, boundAddresses, buildWebApp, createIdentity, disposeWebApp, messageTexts, sendMessage, startRendezvous } from './harness.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
+import type { Page } from 'playwright-core'
 import type { RunningRendezvous } from './harness.ts'
 
 const DEADLINE = { timeout: 20_000 }
 const SCENARIO_TIMEOUT = 120_000
 /** What Chromium itself logs while the node is down; anything else is the app's fault. */
 const EXPECTED_WHILE_DOWN = /WebSocket connection to .* failed|Failed to load resource|net::ERR_CONNECTION_REFUSED/
+
+/** The app-shell caches the page's origin holds. */
+async function shellCaches (page: Page): Promise<string[]> {
+  return await page.evaluate(async () => (await caches.keys()).filter(k => k.startsWith('babacloud-shell-')))
+}
+
+/**
+ * A copy of `webRoot` as the next build would be: index.html changed, and sw.js listing the same
+ * files under the version the build computes for them.
+ */
+async function nextBuild (webRoot: string, dir: string): Promise<string> {
+  await cp(webRoot, dir, { recursive: true })
+  await writeFile(join(dir, 'index.html'), (await readFile(join(dir, 'index.html'), 'utf8')) + '<!-- next build -->\n')
+  const files = new Map<string, Uint8Array>()
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const path = join(entry.parentPath, entry.name)
+    files.set(path.slice(dir.length + 1), await readFile(path))
+  }
+  const manifest = precacheManifest(files)
+  const sw = await readFile(join(dir, SERVICE_WORKER), 'utf8')
+  await writeFile(join(dir, SERVICE_WORKER), sw.replace(/^const PRECACHE = .*;$/m, `const PRECACHE = ${JSON.stringify(manifest)};`))
+  return manifest.version
+}
 
 describeInChromium('web app: installable and opening offline', () => {
   let webRoot: string
@@ -99,5 +125,28 @@ describeInChromium('web app: installable and opening offline', () => {
     await bob.page.getByTestId('outbox').waitFor({ state: 'detached', ...DEADLINE })
     expect(await bob.page.locator('li.out[data-status="stored"], li.out' + ARRIVED).count()).toBe(2)
     expect(bob.errors.filter(e => !EXPECTED_WHILE_DOWN.test(e))).toEqual([])
+  }, SCENARIO_TIMEOUT)
+
+  it('replaces the cached app with a new build once the page reaches the node again', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'babacloud-rv-'))
+    const nextRoot = await mkdtemp(join(tmpdir(), 'babacloud-web-next-'))
+    dirs.push(dataDir, nextRoot)
+    rendezvous = await startRendezvous(dataDir, webRoot)
+    const at = boundAddresses(rendezvous)
+    const { page } = await browser()
+    await page.goto(rendezvous.url)
+    await page.waitForFunction(() => navigator.serviceWorker.controller != null, undefined, DEADLINE)
+    const [first] = await shellCaches(page)
+    expect(first).toMatch(/^babacloud-shell-[0-9a-f]{16}$/)
+
+    const version = await nextBuild(webRoot, nextRoot)
+    expect(`babacloud-shell-${version}`).not.toBe(first)
+    await rendezvous.node.stop()
+    rendezvous = await startRendezvous(dataDir, nextRoot, at)
+    await page.reload()
+    // The new worker installs the new files and drops the old cache: one build kept, never two.
+    await expect.poll(async () => await shellCaches(page), DEADLINE).toEqual([`babacloud-shell-${version}`])
+    const cached = await page.evaluate(async v => await (await (await caches.open(`babacloud-shell-${v}`)).match('/index.html'))?.text(), version)
+    expect(cached).toContain('<!-- next build -->')
   }, SCENARIO_TIMEOUT)
 })
