@@ -1,8 +1,10 @@
 import { defineConfig } from 'vite'
+import { pwa } from './web/pwa/build-plugin.ts'
 
 // The web app lives in web/ and is built into dist/web, which the rendezvous node serves.
 export default defineConfig({
   root: 'web',
+  plugins: [pwa()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -2,3 +2,6 @@
 import './crypto-setup.ts'
 import './services/rtc-close-watch.ts'
 import './components/chat-app.ts'
+import { registerServiceWorker } from './pwa/register.ts'
+
+registerServiceWorker()

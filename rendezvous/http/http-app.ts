@@ -50,6 +50,17 @@ export const CONTENT_SECURITY_POLICY = {
   objectSrc: ["'none'"]
 }
 
+/**
+ * Caching of the built app. Vite's files under assets/ carry a content hash in their name: forever.
+ * The service worker must always be checked (a new build means a new sw.js; browsers cap its HTTP
+ * cache at a day anyway) and controls the whole origin; index.html names the current build.
+ */
+export function webCacheHeaders (file: string): Record<string, string> {
+  if (file === 'sw.js') return { 'cache-control': 'no-cache', 'service-worker-allowed': '/' }
+  if (file.startsWith('assets/')) return { 'cache-control': 'public, max-age=31536000, immutable' }
+  return { 'cache-control': 'no-cache' }
+}
+
 function hardened (tls: boolean): ReturnType<typeof secureHeaders> {
   return secureHeaders({
     contentSecurityPolicy: CONTENT_SECURITY_POLICY,
@@ -94,6 +105,12 @@ export function createHttpApp (deps: HttpAppDeps): Hono {
   }
   const webRoot = deps.webRoot
   if (webRoot != null && existsSync(join(webRoot, 'index.html'))) {
+    app.use('/*', async (c, next) => {
+      await next()
+      // A missing asset falls back to index.html, which must not be kept under the asset's name.
+      const file = c.res.headers.get('content-type')?.startsWith('text/html') === true ? 'index.html' : c.req.path.replace(/^\/+/, '')
+      for (const [name, value] of Object.entries(webCacheHeaders(file))) c.res.headers.set(name, value)
+    })
     app.use('/*', serveStatic({ root: webRoot }))
     app.get('*', serveStatic({ root: webRoot, path: 'index.html' }))
   } else {

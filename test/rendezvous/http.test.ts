@@ -42,6 +42,33 @@ describe('rendezvous HTTP', () => {
     }
   })
 
+  it('serves the service worker for the whole origin and uncached, hashed assets for good', async () => {
+    const tmp = tempDir()
+    try {
+      mkdirSync(join(tmp.dir, 'assets'))
+      writeFileSync(join(tmp.dir, 'index.html'), '<title>app</title>')
+      writeFileSync(join(tmp.dir, 'sw.js'), 'self.addEventListener("fetch", () => {})')
+      writeFileSync(join(tmp.dir, 'manifest.webmanifest'), '{"name":"BabaCloud Chat"}')
+      writeFileSync(join(tmp.dir, 'assets', 'index-abc123.js'), 'console.log(1)')
+      const app = createHttpApp({ ...deps, webRoot: tmp.dir })
+      const sw = await app.request('/sw.js')
+      expect(sw.status).toBe(200)
+      expect(sw.headers.get('content-type')).toMatch(/javascript/)
+      expect(sw.headers.get('service-worker-allowed')).toBe('/')
+      expect(sw.headers.get('cache-control')).toBe('no-cache')
+      expect((await app.request('/assets/index-abc123.js')).headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      const manifest = await app.request('/manifest.webmanifest')
+      expect(manifest.headers.get('content-type')).toMatch(/application\/manifest\+json/)
+      expect(manifest.headers.get('cache-control')).toBe('no-cache')
+      // A new build must reach the page: neither the page itself nor an app route is cached for long.
+      expect((await app.request('/')).headers.get('cache-control')).toBe('no-cache')
+      expect((await app.request('/chat/someone')).headers.get('cache-control')).toBe('no-cache')
+      expect(sw.headers.get('content-security-policy')).toContain("script-src 'self'")
+    } finally {
+      tmp.remove()
+    }
+  })
+
   it('says how to build the web app when it is missing', async () => {
     const res = await createHttpApp({ ...deps, webRoot: '/nonexistent' }).request('/')
     expect(await res.text()).toContain('npm run build')

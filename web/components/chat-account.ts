@@ -7,6 +7,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { sessionContext } from '../contexts.ts'
 import { DeleteAccountEvent, ExportAccountEvent, SignUpEvent } from '../events/account-events.ts'
+import { USERNAME_RULE, usernameProblem } from '../services/contact-input.ts'
 import { OFFLINE_ACCOUNT } from '../services/view-model.ts'
 import { controls } from '../styles/tokens.ts'
 import { formatSize } from './message-parts.ts'
@@ -31,6 +32,10 @@ export class ChatAccount extends LitElement {
   @state() private confirming = false
   /** Shown until the node answers, so a form error needs no round trip. */
   @state() private formError = ''
+  /** The last check found the username wrong (the field says so to screen readers). */
+  @state() private usernameInvalid = false
+  /** The node's last answer was an error, and the form has been edited since: it no longer applies. */
+  @state() private nodeErrorStale = false
 
   get #view (): AccountView {
     return this.session?.account ?? OFFLINE_ACCOUNT
@@ -45,10 +50,15 @@ export class ChatAccount extends LitElement {
       <section class="card" aria-labelledby="account-title" data-testid="account" data-phase=${this.phase}>
         <h3 id="account-title">Account on this rendezvous node</h3>
         ${this.#body()}
-        <p class="error" role="alert">${this.formError !== '' ? this.formError : this.#view.error}</p>
+        <p id="account-error" class="error" role="alert" data-testid="account-error">${this.#error}</p>
         <p class="muted" role="status">${this.#view.note}</p>
       </section>
     `
+  }
+
+  get #error (): string {
+    if (this.formError !== '') return this.formError
+    return this.nodeErrorStale ? '' : this.#view.error
   }
 
   #body (): unknown {
@@ -64,14 +74,16 @@ export class ChatAccount extends LitElement {
   #signUpForm (): unknown {
     return html`
       <p>An account gives this device a username others can find you by. Chat works without one.</p>
-      <form @submit=${this.#signUp}>
+      <form @submit=${this.#signUp} @input=${this.#edited} novalidate>
         <div class="field">
           <label for="account-username">Username</label>
-          <input id="account-username" name="username" autocomplete="username" required pattern="[a-zA-Z0-9_.\\-]{3,32}" spellcheck="false">
+          <input id="account-username" name="username" autocomplete="username" required spellcheck="false" autocapitalize="off"
+            maxlength="32" aria-describedby="username-rule account-error" aria-invalid=${this.usernameInvalid ? 'true' : 'false'}>
+          <p id="username-rule" class="muted" data-testid="username-rule">${USERNAME_RULE[0].toUpperCase()}${USERNAME_RULE.slice(1)}. Others find you by it; it cannot be changed later.</p>
         </div>
         <div class="field">
           <label for="account-birth">Birth date</label>
-          <input id="account-birth" name="birthDate" type="date" required aria-describedby="birth-hint">
+          <input id="account-birth" name="birthDate" type="date" required aria-describedby="birth-hint account-error">
           <p id="birth-hint" class="muted">Checked once to confirm you are at least 13; the node does not keep it.</p>
         </div>
         <button type="submit" ?disabled=${this.#view.busy}>Sign up</button>
@@ -108,10 +120,20 @@ export class ChatAccount extends LitElement {
   #signUp (e: SubmitEvent): void {
     e.preventDefault()
     const data = new FormData(e.target as HTMLFormElement)
-    const username = String(data.get('username') ?? '').trim()
+    const username = String(data.get('username') ?? '').trim().replace(/^@/, '')
     const birthDate = String(data.get('birthDate') ?? '')
-    this.formError = username === '' || birthDate === '' ? 'Enter a username and your birth date.' : ''
+    const problem = usernameProblem(username)
+    this.usernameInvalid = problem != null
+    this.formError = problem ?? (birthDate === '' ? 'Enter your birth date.' : '')
+    this.nodeErrorStale = false
     if (this.formError === '') this.dispatchEvent(new SignUpEvent(username, birthDate))
+  }
+
+  /** What was typed changed: an earlier error, the form's or the node's, no longer applies. */
+  #edited (): void {
+    this.formError = ''
+    this.usernameInvalid = false
+    if (this.#view.error !== '') this.nodeErrorStale = true
   }
 
   #delete (): void {

@@ -31,6 +31,7 @@ import type { SendGroupMessageEvent } from '../events/send-group-message-event.t
 import type { AddContactEvent } from '../events/add-contact-event.ts'
 import type { MessagesSeenEvent } from '../events/messages-seen-event.ts'
 import type { MessageActionEvent } from '../events/message-action-event.ts'
+import type { ProfileChangeEvent } from '../events/profile-change-event.ts'
 import type { PreferenceChangeEvent } from '../events/preference-events.ts'
 import type { SendMessageEvent } from '../events/send-message-event.ts'
 import type { SignUpEvent } from '../events/account-events.ts'
@@ -86,6 +87,8 @@ export class ChatApp extends LitElement {
   @state() private addError = ''
   @state() private exportNote = ''
   @state() private groupError = ''
+  @state() private profileNote = ''
+  @state() private profileError = ''
   @state() private permission = this.service.alerts.permission
 
   override connectedCallback (): void {
@@ -226,6 +229,8 @@ export class ChatApp extends LitElement {
         return html`<chat-settings .peerId=${s.peerId ?? ''} .inviteLink=${this.#inviteLink} .exportNote=${this.exportNote}
           .policy=${local.policy.isNew ? local.policy.current : undefined} .policyAcknowledged=${local.policy.acknowledged}
           .preferences=${local.preferences.current} .permission=${this.permission}
+          .profile=${local.profiles.own} .profileNote=${this.profileNote} .profileError=${this.profileError} .profileBusy=${this.busy}
+          @profile-change=${this.#saveProfile}
           @preference-change=${(e: PreferenceChangeEvent) => { void local.preferences.set(e.change) }}
           @request-notifications=${() => { void this.#requestNotifications() }}
           @export-data=${this.#export} @delete-data=${this.#delete}
@@ -233,10 +238,10 @@ export class ChatApp extends LitElement {
           @export-account=${this.#exportAccount} @delete-account=${() => { void s.session?.account.delete() }}
           @acknowledge-policy=${(e: AcknowledgePolicyEvent) => { void local.policy.acknowledge(e.version, s.session?.client.accounts) }}></chat-settings>`
       case 'new-group':
-        return html`<chat-group-create .contacts=${local.contacts} .error=${this.groupError} .busy=${this.busy}
+        return html`<chat-group-create .contacts=${local.contacts} .profiles=${local.profiles.all()} .error=${this.groupError} .busy=${this.busy}
           @create-group=${this.#createGroup}></chat-group-create>`
       case 'group':
-        return html`<chat-group-conversation .group=${local.groups.find(g => g.id === r.groupId)} .contacts=${local.contacts}
+        return html`<chat-group-conversation .group=${local.groups.find(g => g.id === r.groupId)} .contacts=${local.contacts} .profiles=${local.profiles.all()}
           .me=${s.peerId ?? ''} .showRead=${local.preferences.current.readReceipts} @messages-seen=${this.#seen}
           @message-action=${this.#messageAction}
           @send-group-message=${(e: SendGroupMessageEvent) => { this.#afterSend(); void s.sendGroup(e.groupId, e.text, e.replyTo) }}
@@ -245,12 +250,12 @@ export class ChatApp extends LitElement {
         if (!isPeerId(r.peer)) {
           return html`<p class="error" role="alert">This link does not name a BabaCloud contact. <a href="#/">Back to contacts</a></p>`
         }
-        return html`<chat-conversation .peer=${r.peer} .contact=${local.contacts.find(c => c.peerId === r.peer)}
+        return html`<chat-conversation .peer=${r.peer} .contact=${local.contacts.find(c => c.peerId === r.peer)} .profile=${local.profiles.all()[r.peer]}
           .safetyNumber=${local.safetyNumber(r.peer)} .showRead=${local.preferences.current.readReceipts} .me=${s.peerId ?? ''}
           @messages-seen=${this.#seen} @send-message=${this.#send} @message-action=${this.#messageAction} @set-timer=${this.#setTimer}
           @send-attachment=${this.#sendAttachment}></chat-conversation>`
       default:
-        return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .summaries=${local.summaries.all()}
+        return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .summaries=${local.summaries.all()} .profiles=${local.profiles.all()}
           .prefill=${r.invite ?? ''} .inviteName=${r.inviteName ?? ''} .error=${this.addError}
           .busy=${this.busy} @add-contact=${this.#addContact}></chat-contacts>`
     }
@@ -276,6 +281,21 @@ export class ChatApp extends LitElement {
       if (contact != null) location.hash = `#/chat/${contact.peerId}`
     } catch (err) {
       this.addError = errorMessage(err)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  async #saveProfile (e: ProfileChangeEvent): Promise<void> {
+    this.busy = true
+    this.profileError = ''
+    this.profileNote = ''
+    try {
+      await this.service.saveProfile(e.displayName, e.avatar)
+      const n = this.service.local?.contacts.length ?? 0
+      this.profileNote = `Saved. Sent to your ${n} ${n === 1 ? 'contact' : 'contacts'}, end to end encrypted.`
+    } catch (err) {
+      this.profileError = errorMessage(err)
     } finally {
       this.busy = false
     }

@@ -6,7 +6,9 @@ import { customElement, property, query } from 'lit/decorators.js'
 import { AddContactEvent } from '../events/add-contact-event.ts'
 import { USERNAME_RULE } from '../services/contact-input.ts'
 import { controls } from '../styles/tokens.ts'
+import { contactLabel, contactLabelStyles } from './contact-name.ts'
 import { conversationLine } from './conversation-line.ts'
+import type { ViewProfile } from '../services/contact-profiles.ts'
 import type { ConversationSummary } from '../services/conversation-summaries.ts'
 import type { ViewGroup } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
@@ -19,7 +21,7 @@ const NONE: ConversationSummary = { unread: 0, preview: '', outgoing: false, at:
 
 @customElement('chat-contacts')
 export class ChatContacts extends LitElement {
-  static override styles = [controls, css`
+  static override styles = [controls, contactLabelStyles, css`
     :host { display: grid; gap: var(--bc-space-4); grid-template-columns: 1fr; }
     @media (min-width: 760px) { :host { grid-template-columns: 3fr 2fr; align-items: start; } }
     ul { list-style: none; margin: 0; padding: 0; }
@@ -46,6 +48,8 @@ export class ChatContacts extends LitElement {
   @property({ attribute: false }) groups: ViewGroup[] = []
   /** Per conversation (`peer:<id>`, `group:<id>`): unread count, last message, activity. */
   @property({ attribute: false }) summaries: Record<string, ConversationSummary> = {}
+  /** Display names and avatars the contacts share, by PeerId. */
+  @property({ attribute: false }) profiles: Record<string, ViewProfile> = {}
   /** PeerId from an invite link the page was opened with, and the name it gives. */
   @property() prefill = ''
   @property() inviteName = ''
@@ -64,7 +68,7 @@ export class ChatContacts extends LitElement {
         ${contacts.length === 0
           ? html`<p class="muted">No contacts yet. Add someone with their PeerId, invite link or @username, or share yours from Settings.</p>`
           : html`<ul data-testid="contact-list">${contacts.map(c => html`
-              <li>${conversationLine({ href: `#/chat/${c.peerId}`, data: { peer: c.peerId }, name: c.nickname === '' ? 'Unnamed contact' : c.nickname, fallback: html`<span class="mono">${shortPeerId(c.peerId)}</span>`, summary: s[`peer:${c.peerId}`] ?? NONE })}</li>`)}</ul>`}
+              <li>${conversationLine({ href: `#/chat/${c.peerId}`, data: { peer: c.peerId }, name: contactLabel(c, this.profiles[c.peerId]), fallback: html`<span class="mono">${shortPeerId(c.peerId)}</span>`, summary: s[`peer:${c.peerId}`] ?? NONE })}</li>`)}</ul>`}
         <div class="groups-head">
           <h2 id="groups-title">Groups</h2>
           <a class="button secondary" href="#/groups/new">New group</a>

@@ -15,6 +15,7 @@ import { ComposerIntent, composerBarStyles } from './composer-intent.ts'
 import { editedView, messageBody, messageBodyStyles } from './message-body.ts'
 import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
+import { contactLabel, contactLabelStyles, contactName } from './contact-name.ts'
 import { StickToBottom } from './stick-to-bottom.ts'
 import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
 import { SetTimerEvent } from '../events/set-timer-event.ts'
@@ -25,6 +26,7 @@ import type { MessageMenu } from './message-menu.ts'
 import type { ChatSafetyNumber } from './chat-safety-number.ts'
 import type { ViewMessage } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
+import type { ViewProfile } from '../services/contact-profiles.ts'
 
 const STATUS_LABEL: Record<ViewMessage['status'], string> = {
   queued: 'Waiting in outbox',
@@ -60,7 +62,7 @@ function purgedLine (purged: NonNullable<ViewMessage['purged']>): ReturnType<typ
 
 @customElement('chat-conversation')
 export class ChatConversation extends LitElement {
-  static override styles = [controls, messageBodyStyles, composerBarStyles, css`
+  static override styles = [controls, messageBodyStyles, composerBarStyles, contactLabelStyles, css`
     :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
     header { display: flex; flex-wrap: wrap; align-items: baseline; gap: var(--bc-space-2) var(--bc-space-3);
       padding-bottom: var(--bc-space-3); border-bottom: 1px solid var(--bc-border); }
@@ -92,6 +94,8 @@ export class ChatConversation extends LitElement {
   `]
 
   @property({ attribute: false }) contact?: Contact
+  /** The display name and avatar the contact shares. */
+  @property({ attribute: false }) profile?: ViewProfile
   @property() peer = ''
   /** The open conversation's model (from the app shell), patched as messages change. */
   @consume({ context: conversationContext, subscribe: true })
@@ -113,17 +117,17 @@ export class ChatConversation extends LitElement {
   readonly #scroll = new StickToBottom(this, () => this.list)
 
   override render (): unknown {
-    const name = this.contact?.nickname != null && this.contact.nickname !== '' ? this.contact.nickname : 'Unnamed contact'
+    const name = contactName(this.contact, this.profile)
     return html`
       <header>
-        <h2 id="conversation-title" tabindex="-1">${name}</h2>
+        <h2 id="conversation-title" tabindex="-1">${contactLabel(this.contact, this.profile)}</h2>
         <span class="mono muted" title=${this.peer}>${shortPeerId(this.peer)}</span>
         <a href="#/">Back to contacts</a>
         <button type="button" class="secondary verify" @click=${() => { void this.safetyDialog?.show() }}>Verify safety number</button>
         ${timerSelect(currentTimer(this.messages), seconds => { this.dispatchEvent(new SetTimerEvent(this.peer, seconds)) })}
       </header>
       <chat-safety-number .name=${name} .number=${this.safetyNumber}></chat-safety-number>
-      <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
+      <ol aria-labelledby="conversation-title" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}
         ${this.#messagesView(name)}

@@ -22,6 +22,7 @@ import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
 import type { MessageMenu } from './message-menu.ts'
 import type { ViewGroup, ViewMessage } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
+import type { ViewProfile } from '../services/contact-profiles.ts'
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
@@ -73,6 +74,8 @@ export class ChatGroupConversation extends LitElement {
 
   @property({ attribute: false }) group?: ViewGroup
   @property({ attribute: false }) contacts: Contact[] = []
+  /** Display names members who are contacts share with this device, by PeerId. */
+  @property({ attribute: false }) profiles: Record<string, ViewProfile> = {}
   /** The open conversation's model (from the app shell), patched as messages change. */
   @consume({ context: conversationContext, subscribe: true })
   @property({ attribute: false }) messages: ViewMessage[] = []
@@ -93,7 +96,9 @@ export class ChatGroupConversation extends LitElement {
     if (peer == null || peer === '') return 'Unknown member'
     if (peer === this.me) return 'You'
     const c = this.contacts.find(c => c.peerId === peer)
-    return c != null && c.nickname !== '' ? c.nickname : shortPeerId(peer)
+    if (c != null && c.nickname !== '') return c.nickname
+    const shared = this.profiles[peer]?.displayName ?? ''
+    return shared !== '' ? shared : shortPeerId(peer)
   }
 
   override render (): unknown {
@@ -123,7 +128,7 @@ export class ChatGroupConversation extends LitElement {
             : nothing}
         </details>
       </header>
-      <ol aria-labelledby="group-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
+      <ol aria-labelledby="group-title" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet.</li>` : nothing}
         ${this.messages.map(m => m.timer != null ? timerLineView(m, this.#name(m.from)) : html`

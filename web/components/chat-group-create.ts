@@ -5,7 +5,9 @@ import { customElement, property, query, state } from 'lit/decorators.js'
 import { CreateGroupEvent } from '../events/create-group-event.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
+import { contactName } from './contact-name.ts'
 import type { Contact } from '../store/app-db.ts'
+import type { ViewProfile } from '../services/contact-profiles.ts'
 
 @customElement('chat-group-create')
 export class ChatGroupCreate extends LitElement {
@@ -24,20 +26,26 @@ export class ChatGroupCreate extends LitElement {
   `]
 
   @property({ attribute: false }) contacts: Contact[] = []
+  /** Display names the contacts share, by PeerId. */
+  @property({ attribute: false }) profiles: Record<string, ViewProfile> = {}
   @property() error = ''
   @property({ type: Boolean }) busy = false
   @state() private localError = ''
+  /** The app's error (from the last attempt) is hidden once the form changes. */
+  @state() private errorStale = false
   @query('#group-name') private nameInput?: HTMLInputElement
 
   override render (): unknown {
-    const error = this.localError !== '' ? this.localError : this.error
+    const error = this.localError !== '' ? this.localError : this.errorStale ? '' : this.error
     return html`
       <section class="card" aria-labelledby="new-group-title">
         <h2 id="new-group-title" tabindex="-1">New group</h2>
-        <form @submit=${this.#submit} novalidate>
+        <form @submit=${this.#submit} @input=${this.#edited} @change=${this.#edited} novalidate>
           <div class="field">
             <label for="group-name">Group name</label>
-            <input id="group-name" name="name" autocomplete="off" maxlength="100" required>
+            <input id="group-name" name="name" autocomplete="off" maxlength="100" required aria-describedby="group-name-rule group-error"
+              aria-invalid=${this.localError !== '' ? 'true' : 'false'}>
+            <p id="group-name-rule" class="muted hint">Up to 100 characters; members see it.</p>
           </div>
           <fieldset>
             <legend>Encryption</legend>
@@ -59,11 +67,11 @@ export class ChatGroupCreate extends LitElement {
               ? html`<p class="muted">Add contacts first; you can invite them later too.</p>`
               : html`<ul>${this.contacts.map(c => html`<li class="option">
                   <input type="checkbox" id="m-${c.peerId}" name="member" value=${c.peerId}>
-                  <label for="m-${c.peerId}">${c.nickname === '' ? 'Unnamed contact' : c.nickname}
+                  <label for="m-${c.peerId}">${contactName(c, this.profiles[c.peerId])}
                     <span class="mono muted">${shortPeerId(c.peerId)}</span></label>
                 </li>`)}</ul>`}
           </fieldset>
-          <p class="error" role="alert">${error}</p>
+          <p id="group-error" class="error" role="alert">${error}</p>
           <div class="actions">
             <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create group'}</button>
             <a href="#/" class="button secondary">Cancel</a>
@@ -71,6 +79,12 @@ export class ChatGroupCreate extends LitElement {
         </form>
       </section>
     `
+  }
+
+  /** The form changed: an earlier error no longer applies. */
+  #edited (): void {
+    this.localError = ''
+    if (this.error !== '') this.errorStale = true
   }
 
   #submit (e: SubmitEvent): void {
@@ -83,6 +97,7 @@ export class ChatGroupCreate extends LitElement {
       return
     }
     this.localError = ''
+    this.errorStale = false
     const data = new FormData(form)
     const encryption = data.get('encryption') === 'open' ? 'open' : 'e2ee'
     const members = data.getAll('member').map(String)

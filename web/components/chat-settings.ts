@@ -1,4 +1,4 @@
-// Settings: the privacy-policy notice, this device's identity and invite, the account at the node,
+// Settings: the privacy-policy notice, this device's identity and invite, its profile, the account at the node,
 // receipts and notifications, export of local data, and deleting it all.
 import { LitElement, css, html } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
@@ -9,6 +9,8 @@ import './chat-account.ts'
 import './chat-invite-card.ts'
 import './chat-policy-notice.ts'
 import './chat-preferences.ts'
+import './chat-profile.ts'
+import type { ViewProfile } from '../services/contact-profiles.ts'
 import type { NotificationPermissionState } from '../services/alerts.ts'
 import type { Preferences } from '../services/preferences.ts'
 
@@ -27,6 +29,11 @@ export class ChatSettings extends LitElement {
   @property({ type: Number }) policyAcknowledged = 0
   @property({ attribute: false }) preferences?: Preferences
   @property() permission: NotificationPermissionState = 'default'
+  /** This device's profile as shared with contacts, and how the last save went. */
+  @property({ attribute: false }) profile: ViewProfile = { displayName: '' }
+  @property() profileNote = ''
+  @property() profileError = ''
+  @property({ type: Boolean }) profileBusy = false
   @state() private confirming = false
 
   override render (): unknown {
@@ -37,6 +44,7 @@ export class ChatSettings extends LitElement {
         <h3 id="identity-title">Your identity</h3>
         <chat-invite-card .peerId=${this.peerId} .inviteLink=${this.inviteLink}></chat-invite-card>
       </section>
+      <chat-profile .profile=${this.profile} .note=${this.profileNote} .error=${this.profileError} .busy=${this.profileBusy}></chat-profile>
       <chat-account></chat-account>
       <chat-preferences .preferences=${this.preferences} .permission=${this.permission}></chat-preferences>
       <section class="card" aria-labelledby="data-title">

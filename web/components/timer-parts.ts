@@ -13,9 +13,12 @@ export function currentTimer (messages: ViewMessage[]): number {
   return messages.findLast(m => m.timer != null)?.timer ?? 0
 }
 
-/** "Alice set disappearing messages to 1 day", centred in the conversation. */
+/**
+ * "Alice set disappearing messages to 1 day", centred in the conversation. A list item like the
+ * messages around it (the list is the live region that announces it).
+ */
 export function timerLineView (m: ViewMessage, name: string): TemplateResult {
-  return html`<li class="system" data-id=${m.id} data-testid="timer-line" role="status">
+  return html`<li class="system" data-id=${m.id} data-testid="timer-line">
     ${timerLine(m.direction === 'out' ? 'You' : name, m.timer ?? 0)}</li>`
 }
 

@@ -17,6 +17,7 @@ import { holdTabLock } from './tab-lock.ts'
 import type { ConversationTarget } from './conversation-model.ts'
 import type { NetworkSession, RendezvousState } from './network-session.ts'
 import type { DeliveryPath } from '../../protocol/delivery/path.ts'
+import type { Profile } from '../../protocol/control/profiles.ts'
 import type { Preferences } from './preferences.ts'
 import type { Contact } from '../store/app-db.ts'
 
@@ -177,7 +178,24 @@ export class ChatService extends EventTarget {
   async addContact (input: string, nickname: string): Promise<Contact | undefined> {
     if (this.local == null) return undefined
     const found = await resolveContactInput(input, this.session?.rendezvous === 'online' ? this.session.client.accounts : undefined)
-    return await this.local.addContact(found.peerId, nickname.trim() !== '' ? nickname : found.suggestedName)
+    const contact = await this.local.addContact(found.peerId, nickname.trim() !== '' ? nickname : found.suggestedName)
+    // A new contact learns the profile the others already have.
+    const own = await this.session?.profiles.own()
+    if (own != null && (own.displayName !== '' || own.avatar != null)) await this.session?.profiles.send(own, [contact.peerId]).catch(() => {})
+    return contact
+  }
+
+  /**
+   * Saves this device's profile and queues it to every contact, end to end encrypted. `avatar`:
+   * undefined keeps the current one, null removes it. Needs the chat node started (not the rendezvous).
+   */
+  async saveProfile (displayName: string, avatar: Profile['avatar'] | null | undefined): Promise<void> {
+    const session = this.session
+    const local = this.local
+    if (session == null || local == null) throw new Error('Your profile can be saved once the chat node has started; try again in a moment.')
+    const kept = avatar === undefined ? (await session.profiles.own()).avatar : avatar ?? undefined
+    await session.profiles.share({ displayName: displayName.trim(), ...(kept != null ? { avatar: kept } : {}) }, local.contacts.map(c => c.peerId))
+    await local.profileChanged()
   }
 
   async sendGroup (groupId: string, text: string, replyTo?: string): Promise<void> {

@@ -10,6 +10,14 @@ import type { AccountClient } from '../../protocol/account/account-client.ts'
 /** The username rule in words, shown next to the field and in errors. */
 export const USERNAME_RULE = '3 to 32 characters: lowercase letters a–z, digits 0–9 and the underscore (_)'
 
+/** Why `username` (without the @) cannot be one, in a sentence that states the rule; undefined when it can. */
+export function usernameProblem (username: string): string | undefined {
+  if (username === '') return `Choose a username: ${USERNAME_RULE}.`
+  if (USERNAME_PATTERN.test(username)) return undefined
+  if (USERNAME_PATTERN.test(username.toLowerCase())) return `Use lowercase letters: a username is ${USERNAME_RULE}.`
+  return `“${username}” is not a username. A username is ${USERNAME_RULE}.`
+}
+
 export class ContactInputError extends Error {
   override readonly name = 'ContactInputError'
 }

@@ -11,6 +11,7 @@ import { IdbChatStore } from '../store/idb-chat-store.ts'
 import { groupMessages, listGroups } from './group-history.ts'
 import { PolicyState } from './policy-state.ts'
 import { ConversationSummaries } from './conversation-summaries.ts'
+import { ContactProfiles } from './contact-profiles.ts'
 import { PreferenceStore } from './preferences.ts'
 import { peerIdFromInvite } from './routes.ts'
 import { SafetyNumbers } from './safety-numbers.ts'
@@ -40,6 +41,8 @@ export class LocalData extends EventTarget {
   readonly preferences: PreferenceStore
   /** Unread counts, last messages and activity per conversation, for the list and the title. */
   readonly summaries: ConversationSummaries
+  /** Contacts' display names and avatars, and this device's own profile. */
+  readonly profiles: ContactProfiles
   identity?: DeviceIdentity
   contacts: Contact[] = []
   groups: ViewGroup[] = []
@@ -55,6 +58,7 @@ export class LocalData extends EventTarget {
     this.policy = new PolicyState(this.data, () => { this.#changed() })
     this.preferences = new PreferenceStore(this.data, () => { this.#changed() })
     this.summaries = new ConversationSummaries(this.store)
+    this.profiles = new ContactProfiles(this.store)
     this.files = new WebAttachments({
       db,
       store: this.store,
@@ -91,6 +95,7 @@ export class LocalData extends EventTarget {
   /** Reloads the lists (contacts, groups, outbox count): after a contact or group changed. */
   async refresh (): Promise<void> {
     this.contacts = await this.data.listContacts()
+    await this.profiles.load(this.contacts.map(c => c.peerId))
     this.outboxCount = await this.#countOutbox()
     if (this.peerId != null) this.groups = await listGroups(this.store, this.peerId)
     this.#changed()
@@ -123,6 +128,13 @@ export class LocalData extends EventTarget {
   async messageDeleted (id: string, peer: string): Promise<void> {
     if (await this.store.getMessage(id) == null) this.dispatchEvent(new CustomEvent<string>('message:removed', { detail: id }))
     await this.conversationChanged({ peer })
+  }
+
+  /** A contact's profile arrived, or this device's own was saved. */
+  async profileChanged (peer?: string): Promise<void> {
+    if (peer == null) await this.profiles.reloadOwn()
+    else await this.profiles.reload(peer)
+    this.#changed()
   }
 
   /** Adds someone who wrote first, without a nickname (left to the user). */

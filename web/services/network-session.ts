@@ -5,6 +5,7 @@
 // reachability, account); message changes go to the page's local data, which the screens follow.
 import { errorMessage } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
+import { Profiles } from '../../protocol/control/profiles.ts'
 import { AccountState } from './account-state.ts'
 import { Backoff } from './backoff.ts'
 import { GroupActions } from './group-actions.ts'
@@ -43,6 +44,7 @@ export class NetworkSession extends EventTarget {
   readonly groupActions: GroupActions
   readonly messages: MessageCommands
   readonly account: AccountState
+  readonly profiles: Profiles
   readonly #init: NetworkSessionInit
   readonly #backoff = new Backoff()
   #activePeer?: string
@@ -56,6 +58,13 @@ export class NetworkSession extends EventTarget {
     this.groups = init.groups
     this.groupActions = new GroupActions(init.groups, async () => { await init.local.refresh() })
     this.messages = new MessageCommands(init.client, init.local, text => { init.notice(text) })
+    // Registered here, before the first sync: profiles waiting in the mailbox find their handler.
+    this.profiles = new Profiles({
+      control: init.client.control,
+      store: init.client.store,
+      log: init.node.logger.forComponent('babacloud:profiles'),
+      onChange: peer => { void init.local.profileChanged(peer) }
+    })
     this.account = new AccountState(init.client.accounts as NonNullable<ChatClient['accounts']>, () => { this.#changed() })
   }
 

@@ -16,6 +16,7 @@ export const tokens = css`
     --bc-ok: #1a7f37;
     --bc-warn: #9a6700;
     --bc-danger: #b42318;
+    --bc-danger-text: #ffffff;
     --bc-focus: #0b57d0;
     --bc-radius: 10px;
     --bc-space-1: 4px;
@@ -33,15 +34,16 @@ export const tokens = css`
       --bc-bg: #0d1117;
       --bc-surface: #161b22;
       --bc-text: #e6edf3;
-      --bc-muted: #9198a1;
+      --bc-muted: #a3acb6;
       --bc-border: #30363d;
-      --bc-accent: #4493f8;
+      --bc-accent: #58a6ff;
       --bc-accent-text: #0d1117;
-      --bc-bubble-out: #1c3a63;
+      --bc-bubble-out: #1a3357;
       --bc-bubble-in: #21262d;
       --bc-ok: #3fb950;
       --bc-warn: #d29922;
       --bc-danger: #f85149;
+      --bc-danger-text: #0d1117;
       --bc-focus: #79c0ff;
     }
   }
@@ -59,12 +61,15 @@ export const controls = css`
     min-height: 40px; text-decoration: none; display: inline-flex; align-items: center; justify-content: center;
   }
   button.secondary, .button.secondary { background: transparent; color: var(--bc-accent); }
-  button.danger { background: var(--bc-danger); border-color: var(--bc-danger); color: #fff; }
+  button.danger { background: var(--bc-danger); border-color: var(--bc-danger); color: var(--bc-danger-text); }
   button:disabled { opacity: 0.6; cursor: default; }
   input, textarea {
     font: inherit; color: inherit; background: var(--bc-surface); border: 1px solid var(--bc-border);
     border-radius: var(--bc-radius); padding: var(--bc-space-2) var(--bc-space-3); width: 100%; min-height: 40px;
   }
+  /* Themed like the inputs: left alone, a select keeps the light system look in the dark theme. */
+  select { font: inherit; color: inherit; background: var(--bc-surface); border: 1px solid var(--bc-border);
+    border-radius: var(--bc-radius); padding: 2px var(--bc-space-2); }
   label { display: block; font-weight: 600; margin-bottom: var(--bc-space-1); }
   a { color: var(--bc-accent); }
   :focus-visible { outline: 3px solid var(--bc-focus); outline-offset: 2px; }

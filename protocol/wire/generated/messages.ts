@@ -826,6 +826,141 @@ export namespace EditBody {
   }
 }
 
+export interface ProfileBody {
+  displayName: string
+  avatar: Uint8Array<ArrayBuffer>
+  avatarType: string
+}
+
+export namespace ProfileBody {
+  let _codec: Codec<ProfileBody>
+
+  export const codec = (): Codec<ProfileBody> => {
+    if (_codec == null) {
+      _codec = message<ProfileBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.displayName != null && obj.displayName !== '')) {
+          w.uint32(10)
+          w.string(obj.displayName)
+        }
+
+        if ((obj.avatar != null && obj.avatar.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.avatar)
+        }
+
+        if ((obj.avatarType != null && obj.avatarType !== '')) {
+          w.uint32(26)
+          w.string(obj.avatarType)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          displayName: '',
+          avatar: uint8ArrayAlloc(0),
+          avatarType: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.displayName = reader.string()
+              break
+            }
+            case 2: {
+              obj.avatar = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.avatarType = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.displayName`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.avatar`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.avatarType`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProfileBodyDisplayNameFieldEvent {
+    field: '$.displayName'
+    value: string
+  }
+
+  export interface ProfileBodyAvatarFieldEvent {
+    field: '$.avatar'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProfileBodyAvatarTypeFieldEvent {
+    field: '$.avatarType'
+    value: string
+  }
+
+  export function encode (obj: Partial<ProfileBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ProfileBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProfileBody>): ProfileBody {
+    return decodeMessage(buf, ProfileBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProfileBody>): Generator<ProfileBodyDisplayNameFieldEvent | ProfileBodyAvatarFieldEvent | ProfileBodyAvatarTypeFieldEvent> {
+    return streamMessage(buf, ProfileBody.codec(), opts)
+  }
+}
+
 export enum ErrorCode {
   UNKNOWN = 'UNKNOWN',
   MALFORMED = 'MALFORMED',
