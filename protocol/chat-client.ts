@@ -104,6 +104,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   get accounts (): ChatParts['accounts'] { return this.parts.accounts }
   get sessions (): ChatParts['sessions'] { return this.parts.sessions }
   get homePublisher (): ChatParts['homePublisher'] { return this.parts.homePublisher }
+  /** Link codes that carry history, linking with one, and the transfer itself. */
+  get history (): ChatParts['history'] { return this.parts.history }
   /** Where plugins (groups, attachments) register their control types. */
   get control (): ControlRegistry { return this.parts.control }
 
@@ -125,6 +127,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     p.router.start()
     if (mode === 'receive') {
       await p.dm.start()
+      // A running device serves its history to the account's newly linked devices.
+      await p.history.start()
       await p.mailboxSync?.start()
       p.mailboxSync?.addEventListener('synced', this.#onSynced)
     }
@@ -152,6 +156,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     p.homePublisher?.stop()
     p.expiry.stop()
     await p.dm.stop().catch(() => {})
+    await p.history.stop()
     await p.mailboxSync?.stop()
     await p.outbox.stop()
     p.router.stop()

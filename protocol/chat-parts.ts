@@ -14,6 +14,7 @@ import { DeliveryRouter } from './delivery/router.ts'
 import { DirectMessages } from './dm/direct-messages.ts'
 import { UnreachableError } from './errors.ts'
 import { HomePublisher } from './federation/home-publisher.ts'
+import { HistoryService } from './history/history-service.ts'
 import { parsePeerId } from './identity.ts'
 import { MailboxClient } from './mailbox/mailbox-client.ts'
 import { MailboxSync } from './mailbox/mailbox-sync.ts'
@@ -93,6 +94,8 @@ export interface ChatParts {
   /** Deletes expired messages. */
   expiry: ExpirySweeper
   homePublisher?: HomePublisher
+  /** History for the account's newly linked devices: served while receiving, pulled after a link. */
+  history: HistoryService
 }
 
 export function createChatParts (init: ChatClientInit, events: ChatPartsEvents): ChatParts {
@@ -193,5 +196,10 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const homePublisher = rendezvousPeer != null && rendezvous != null && federation
     ? new HomePublisher({ node, identity, homes: [{ peer: rendezvousPeer, addrs: [rendezvous] }], log: node.logger.forComponent('babacloud:federation'), now: init.now })
     : undefined
-  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, actions, disappearing, expiry, homePublisher }
+  const history = new HistoryService({
+    node, store, accounts, rendezvous, log: node.logger.forComponent('babacloud:history'), now: init.now,
+    // What arrived with a timer disappears here as it does on the device that sent it.
+    onMessages: messages => { for (const m of messages) expiry.add(m) }
+  })
+  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, actions, disappearing, expiry, homePublisher, history }
 }
