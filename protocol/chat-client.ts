@@ -141,6 +141,9 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     // In the background: until the keys are published senders use the sealed box.
     p.sessions.publishPrekeys()
     if (mode === 'receive') {
+      // In the background: which other devices the account has, so deletions here reach them
+      // (also from commands that run without the network).
+      void p.own.others(true).catch(() => {})
       p.homePublisher?.start()
       p.homePublisher?.refresh()
       await this.sync(options)

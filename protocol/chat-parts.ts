@@ -7,6 +7,7 @@ import { ControlChannel } from './control/control-channel.ts'
 import { Deletion } from './control/deletion.ts'
 import { Disappearing } from './control/disappearing.ts'
 import { MessageActions } from './control/message-actions.ts'
+import { OwnDevices } from './control/own-devices.ts'
 import { Receipts } from './control/receipts.ts'
 import { HomeResolver } from './delivery/home-resolver.ts'
 import { connectionPath } from './delivery/path.ts'
@@ -87,6 +88,8 @@ export interface ChatParts {
   inbound: Inbound
   receipts: Receipts
   deletion: Deletion
+  /** The account's other devices: deletions follow to them. */
+  own: OwnDevices
   /** Reactions, edits, delete for everyone, reply quotes. */
   actions: MessageActions
   /** Disappearing-message timers per conversation. */
@@ -151,7 +154,12 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   control.handle(SESSION_RESET, async () => {})
   const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged })
   const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, onAction: events.onAction, now: init.now })
-  const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted })
+  const own = new OwnDevices({
+    control, store, accounts, log, self: node.peerId.toString(),
+    online: () => rendezvousPeer != null && node.getConnections(rendezvousPeer).some(c => c.status === 'open'),
+    onChanged: events.onChanged, onDeleted: events.onDeleted, now: init.now
+  })
+  const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted, own, log })
   const expiry = new ExpirySweeper({ store, log, onDeleted: events.onDeleted, now: init.now })
   const disappearing = new Disappearing({
     control, store, trust: sessions.trust, log, self: node.peerId.toString(),
@@ -199,7 +207,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const history = new HistoryService({
     node, store, accounts, rendezvous, log: node.logger.forComponent('babacloud:history'), now: init.now,
     // What arrived with a timer disappears here as it does on the device that sent it.
-    onMessages: messages => { for (const m of messages) expiry.add(m) }
+    onMessages: messages => { for (const m of messages) expiry.add(m) },
+    onLinked: () => { void own.refresh().catch(() => {}) }
   })
-  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, actions, disappearing, expiry, homePublisher, history }
+  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, own, actions, disappearing, expiry, homePublisher, history }
 }

@@ -256,6 +256,8 @@ export function registerAccount (program: Command): void {
         const linked = current != null && current.profile?.username === o.account.replace(/^@/, '')
           ? current
           : await client.history.link(o.account, o.code, CLI_DEVICE)
+        // Kept in the store: deletions made here later reach the account's other devices.
+        await client.parts.own.refresh()
         const history = await receiveHistory(o, client, o.code, wait)
         const j = accountJson(linked)
         print(o, { ...j, history }, `linked to @${String(j.username)} (account ${linked.id}); devices: ${linked.devices.map(d => d.peerId).join(', ')}\n${historyText(history)}`)

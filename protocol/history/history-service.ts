@@ -27,8 +27,10 @@ export interface HistoryServiceComponents {
   rendezvous?: Multiaddr
   log: Logger
   now?: () => number
-  /** Written into the store as they arrive (the chat client turns them into events). */
+  /** Messages written into the store as they arrived. */
   onMessages?: (messages: ChatMessage[]) => void
+  /** A device of the account was linked (served, or this one linked): the account's device list changed. */
+  onLinked?: () => void
 }
 
 export interface HistoryProgress {
@@ -145,6 +147,7 @@ export class HistoryService {
     try {
       const req = await readFrame(lp, MAX_REQUEST_FRAME, bytes => HistoryRequest.decode(bytes), {})
       await this.#authorize(connection.remotePeer, req.proof)
+      this.#c.onLinked?.()
       const items = await collectHistory(this.#c.store)
       await writeFrame(lp, { kind: HistoryFrame.Kind.START, total: items.length })
       let sent = Math.min(req.skip, items.length)
@@ -184,7 +187,9 @@ export class HistoryService {
    * digits), then pulls the history from a device of the account (see `receive`).
    */
   async link (username: string, code: string, device?: Parameters<AccountClient['linkDevice']>[2]): Promise<Awaited<ReturnType<AccountClient['linkDevice']>>> {
-    return await this.#accounts().linkDevice(username, splitLinkCode(code).nodeCode, device)
+    const account = await this.#accounts().linkDevice(username, splitLinkCode(code).nodeCode, device)
+    this.#c.onLinked?.()
+    return account
   }
 
   /**

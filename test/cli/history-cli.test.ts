@@ -1,9 +1,11 @@
 // `account link-code` / `account link --wait` as a person runs them: the new device takes the history
-// from the old one while that one is online in `babacloud inbox --wait`.
+// from the old one while that one is online in `babacloud inbox --wait`, and a deletion on the new
+// one follows to the old one.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Home } from '../../node/home.ts'
+import { SqliteChatStore } from '../../node/sqlite-chat-store.ts'
 import { runCli } from '../helpers/cli.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
@@ -15,7 +17,7 @@ describe('babacloud account link with history', { timeout: 180_000 }, () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
-  it('a device linked with --wait gets the history of a device that is online, and reports what arrived', async () => {
+  it('a device linked with --wait gets the history of a device that is online and reports what arrived; a deletion on it follows to the other device', async () => {
     const tmp = tempDir('babacloud-history-cli-')
     cleanup.add(tmp.remove)
     const rv = await startRendezvous(cleanup)
@@ -53,6 +55,18 @@ describe('babacloud account link with history', { timeout: 180_000 }, () => {
     expect(JSON.parse(again.stdout).devices).toHaveLength(2)
     const onPhone = lines((await runCli(['inbox', '--home', phone, '--all', '--json'])).stdout)
     expect(onPhone.map(l => [l.text, l.from])).toEqual([['one', bob.node.peerId.toString()], ['two', bob.node.peerId.toString()], ['three', bob.node.peerId.toString()]])
+
+
+    // Deleted on the phone, so gone from ana's device too (it is still online and takes it live).
+    const two = onPhone.find(l => l.text === 'two')?.id as string
+    expect(lines((await runCli(['delete', '--home', phone, '--message', two, '--json'])).stdout)).toEqual([{ id: two, deleted: 'here', otherDevices: 1 }])
+    const anaStore = new SqliteChatStore(new Home(ana).storeFile)
+    try {
+      await waitFor(async () => await anaStore.getMessage(two) == null, { timeout: 30_000, what: 'the deletion on ana\'s device' })
+      expect((await anaStore.listMessages()).map(m => m.text)).toEqual(['one', 'three'])
+    } finally {
+      await anaStore.close()
+    }
 
     online.kill('SIGTERM')
     expect(await exited).toBe(0)

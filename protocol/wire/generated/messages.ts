@@ -714,6 +714,160 @@ export namespace ReactionBody {
   }
 }
 
+export interface OwnDeleteBody {
+  ids: Uint8Array<ArrayBuffer>[]
+  forEveryone: boolean
+  at: bigint
+}
+
+export namespace OwnDeleteBody {
+  let _codec: Codec<OwnDeleteBody>
+
+  export const codec = (): Codec<OwnDeleteBody> => {
+    if (_codec == null) {
+      _codec = message<OwnDeleteBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.forEveryone != null && obj.forEveryone !== false)) {
+          w.uint32(16)
+          w.bool(obj.forEveryone)
+        }
+
+        if ((obj.at != null && obj.at !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.at)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          ids: [],
+          forEveryone: false,
+          at: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.forEveryone = reader.bool()
+              break
+            }
+            case 3: {
+              obj.at = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ids: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.forEveryone`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.at`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnDeleteBodyIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OwnDeleteBodyForEveryoneFieldEvent {
+    field: '$.forEveryone'
+    value: boolean
+  }
+
+  export interface OwnDeleteBodyAtFieldEvent {
+    field: '$.at'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<OwnDeleteBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnDeleteBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnDeleteBody>): OwnDeleteBody {
+    return decodeMessage(buf, OwnDeleteBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnDeleteBody>): Generator<OwnDeleteBodyIdsFieldEvent | OwnDeleteBodyForEveryoneFieldEvent | OwnDeleteBodyAtFieldEvent> {
+    return streamMessage(buf, OwnDeleteBody.codec(), opts)
+  }
+}
+
 export interface EditBody {
   messageId: Uint8Array<ArrayBuffer>
   text: string
