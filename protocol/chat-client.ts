@@ -194,6 +194,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     const message = await this.parts.outbox.queueText(target, text, { message: await this.#reply(target, options.replyTo), timerMs: await this.parts.disappearing.timerMs({ peer: target }) })
     this.parts.expiry.add(message)
     const result = this.#mode == null ? { id: message.id, status: 'queued' as const, devices: [] } : await this.parts.outbox.send(message.id, options)
+    await this.#mirror(message)
     if (result.status === 'queued') throw new UnreachableError(`not reachable now; queued in the outbox: ${result.error ?? 'not connected'}`, { messageId: message.id })
     return { ...result, status: result.status }
   }
@@ -203,8 +204,21 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     const target = await this.#checkTarget(to, text, {})
     const message = await this.parts.outbox.queueText(target, text, { background: true, message: await this.#reply(target, options.replyTo), timerMs: await this.parts.disappearing.timerMs({ peer: target }) })
     this.parts.expiry.add(message)
+    await this.#mirror(message)
     return message
   }
+
+  /** The account's other devices show what this one sent; their copy never holds up or fails the send. */
+  async #mirror (message: ChatMessage): Promise<void> {
+    try {
+      await this.parts.own.sent(message)
+    } catch (err) {
+      this.parts.log.error('could not tell the account\'s other devices about message %s - %e', message.id, err)
+    }
+  }
+
+  /** The account's other devices: what is sent or deleted here follows to them. */
+  get own (): ChatParts['own'] { return this.parts.own }
 
   /** The reply link and quote of a message to `target`; the message answered must be in that chat. */
   async #reply (target: string, replyTo: string | undefined): Promise<Partial<ChatMessage>> {

@@ -157,7 +157,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const own = new OwnDevices({
     control, store, accounts, log, self: node.peerId.toString(),
     online: () => rendezvousPeer != null && node.getConnections(rendezvousPeer).some(c => c.status === 'open'),
-    onChanged: events.onChanged, onDeleted: events.onDeleted, now: init.now
+    onChanged: events.onChanged, onDeleted: events.onDeleted, now: init.now,
+    onMessage: message => { expiry.add(message); events.onMessage(message) }
   })
   const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted, own, log })
   const expiry = new ExpirySweeper({ store, log, onDeleted: events.onDeleted, now: init.now })

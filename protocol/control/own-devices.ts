@@ -1,9 +1,10 @@
-// Keeps the devices of one account in step: a deletion on one device (for me, or for everyone) goes
-// to the account's other devices as an end-to-end encrypted control message (`account/delete`)
-// through the durable outbox. A receiving device acts only on one from a device the node lists in
-// the same account; anyone else's is dropped.
+// Keeps the devices of one account in step: a message sent on one device (`account/sent`) and a
+// deletion (`account/delete`, for me or for everyone) go to the account's other devices as end-to-end
+// encrypted control messages through the durable outbox. A receiving device acts only on one from a
+// device the node lists in the same account; anyone else's is dropped.
 import { ENVELOPE_ID_LENGTH, envelopeIdFromString, envelopeIdToString } from '../crypto/envelope.ts'
-import { OwnDeleteBody } from '../wire/generated/messages.ts'
+import { MAX_TEXT_BYTES } from '../constants.ts'
+import { OwnDeleteBody, OwnSentBody } from '../wire/generated/messages.ts'
 import { MAX_IDS, chunks } from './control-ids.ts'
 import type { ControlMessage, ControlRegistry } from './types.ts'
 import type { AccountClient } from '../account/account-client.ts'
@@ -12,6 +13,10 @@ import type { ChatStore } from '../store/chat-store.ts'
 import type { Logger } from '@libp2p/interface'
 
 export const OWN_DELETE = 'account/delete'
+export const OWN_SENT = 'account/sent'
+/** A conversation name (PeerId, @username or group id) is far shorter. */
+const MAX_PEER_CHARS = 200
+const MAX_PREVIEW_CHARS = 1000
 /** The account's device list is asked again after this long (a device linked or unlinked meanwhile). */
 export const OWN_DEVICES_TTL_MS = 60_000
 /** A sender not in the list makes us ask again at most this often (strangers cannot make us ask on every message). */
@@ -29,6 +34,8 @@ export interface OwnDevicesComponents {
   /** Whether the node can be asked now; when not, the list it gave last time is used at once. */
   online?: () => boolean
   onChanged: (message: ChatMessage) => void
+  /** A message sent on another device of the account was added here. */
+  onMessage?: (message: ChatMessage) => void
   onDeleted: (id: string, peer: string) => void
   now?: () => number
 }
@@ -54,6 +61,7 @@ export class OwnDevices {
     this.#c = components
     this.#now = components.now ?? Date.now
     components.control.handle(OWN_DELETE, async m => { await this.#onDelete(m) })
+    components.control.handle(OWN_SENT, async m => { await this.#onSent(m) })
   }
 
   /** The account's other devices (none without an account); `fresh` asks the node even if a list is cached. */
@@ -97,13 +105,72 @@ export class OwnDevices {
     return devices.length
   }
 
-  async #onDelete (m: ControlMessage): Promise<void> {
+  /** Tells the account's other devices about a message sent here, so they show it as sent by you. */
+  async sent (message: ChatMessage): Promise<number> {
+    if (message.direction !== 'out') return 0
+    const devices = await this.others()
+    if (devices.length === 0) return 0
+    const body = OwnSentBody.encode({
+      id: envelopeIdFromString(message.id) as Uint8Array<ArrayBuffer>,
+      peer: message.peer,
+      text: message.text,
+      sentAt: BigInt(message.sentAt),
+      group: message.group ?? '',
+      replyTo: (message.replyTo != null ? envelopeIdFromString(message.replyTo) : new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
+      replyPreview: message.replyPreview ?? '',
+      expiresAt: BigInt(message.expiresAt ?? 0)
+    })
+    for (const device of devices) await this.#c.control.queueControl(device, OWN_SENT, body, { background: true })
+    return devices.length
+  }
+
+  async #fromOwnDevice (m: ControlMessage): Promise<boolean> {
     const from = m.from.toString()
     // A device linked a moment ago is not in a cached list yet: ask the node once more.
-    if (!(await this.others()).includes(from) && !(await this.others(true)).includes(from)) {
-      this.#c.log('dropped %s from %p: not a device of this account', OWN_DELETE, m.from)
+    if ((await this.others()).includes(from) || (await this.others(true)).includes(from)) return true
+    this.#c.log('dropped %s from %p: not a device of this account', m.type, m.from)
+    return false
+  }
+
+  async #onSent (m: ControlMessage): Promise<void> {
+    if (!await this.#fromOwnDevice(m)) return
+    let b: OwnSentBody
+    try {
+      b = OwnSentBody.decode(m.body)
+    } catch {
+      this.#c.log('dropped a malformed %s from %p', OWN_SENT, m.from)
       return
     }
+    const valid = b.id.length === ENVELOPE_ID_LENGTH && b.peer !== '' && b.peer.length <= MAX_PEER_CHARS &&
+      new TextEncoder().encode(b.text).length <= MAX_TEXT_BYTES && b.group.length <= MAX_PEER_CHARS &&
+      (b.replyTo.length === 0 || b.replyTo.length === ENVELOPE_ID_LENGTH) && b.replyPreview.length <= MAX_PREVIEW_CHARS &&
+      b.sentAt <= BigInt(Number.MAX_SAFE_INTEGER) && b.expiresAt <= BigInt(Number.MAX_SAFE_INTEGER)
+    if (!valid) {
+      this.#c.log('dropped a malformed %s from %p', OWN_SENT, m.from)
+      return
+    }
+    const expiresAt = Number(b.expiresAt)
+    // Already gone on the device that sent it.
+    if (expiresAt > 0 && expiresAt <= this.#now()) return
+    const message: ChatMessage = {
+      id: envelopeIdToString(b.id),
+      peer: b.peer,
+      direction: 'out',
+      text: b.text,
+      sentAt: Number(b.sentAt),
+      receivedAt: this.#now(),
+      status: 'sent',
+      ...(b.group !== '' ? { group: b.group, sender: m.from.toString() } : {}),
+      ...(b.replyTo.length > 0 ? { replyTo: envelopeIdToString(b.replyTo) } : {}),
+      ...(b.replyPreview !== '' ? { replyPreview: b.replyPreview } : {}),
+      ...(expiresAt > 0 ? { expiresAt } : {})
+    }
+    // Deduplicated by id: a repeat, or one that also came with the history, is not added twice.
+    if (await this.#c.store.addMessage(message)) this.#c.onMessage?.(message)
+  }
+
+  async #onDelete (m: ControlMessage): Promise<void> {
+    if (!await this.#fromOwnDevice(m)) return
     let body: OwnDeleteBody
     try {
       body = OwnDeleteBody.decode(m.body)

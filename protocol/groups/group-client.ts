@@ -176,7 +176,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     const quoted = options.replyTo == null ? undefined : await this.chat.store.getMessage(options.replyTo)
     if (options.replyTo != null && quoted?.group !== groupId) throw new GroupError(GroupErrorCode.NOT_FOUND, `no message ${options.replyTo} in group ${groupId}`)
     const replyPreview = options.replyTo == null ? undefined : await this.chat.actions?.quote(options.replyTo, { group: groupId, peer: groupId })
-    const { message, state } = await this.#lock.run(groupId, async () => {
+    const { message, state, stored } = await this.#lock.run(groupId, async () => {
       const state = await this.#require(groupId)
       if (!state.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, `this device is not a member of ${groupId}`)
       const sentAt = this.#now()
@@ -201,9 +201,11 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       const stored: ChatMessage = { id, peer: groupId, direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sent', group: groupId, sender: this.#me, ...reply, ...(expiresAt != null ? { expiresAt } : {}) }
       await this.chat.store.addMessage(stored)
       this.chat.expiry?.add(stored)
-      return { message, state }
+      return { message, state, stored }
     })
     const id = hex(message.id)
+    // The account's other devices show it as sent by you; their copy never fails the send.
+    await this.chat.own?.sent(stored).catch(err => { this.#log.error('could not tell the account\'s other devices about %s - %e', id, err) })
     const result = await this.#delivery.publish(state, GroupMessage.encode(message), message.expiresAt > 0n ? Number(message.expiresAt) : undefined)
     const ok = result.failures.length === 0 || result.successes.length > 0 || result.published > 0
     await this.chat.store.updateMessage(id, ok ? { status: 'stored' } : { status: 'failed', error: 'no member or relay took it' })

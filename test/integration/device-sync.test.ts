@@ -1,21 +1,21 @@
-// Devices of one account in step, on real nodes: a deletion on one device (for me, and for everyone)
-// removes the message on the account's other device; the same control message from anyone else is
-// dropped.
+// Devices of one account in step, on real nodes: a message sent on one device shows on the other as
+// sent by you, and a deletion on one (for me, and for everyone) removes the message on the other; the
+// same control messages from anyone else are dropped.
 import { afterEach, describe, expect, it } from 'vitest'
 import { envelopeIdFromString } from '../../protocol/crypto/envelope.ts'
-import { OWN_DELETE } from '../../protocol/control/own-devices.ts'
-import { OwnDeleteBody } from '../../protocol/wire/generated/messages.ts'
+import { OWN_DELETE, OWN_SENT } from '../../protocol/control/own-devices.ts'
+import { OwnDeleteBody, OwnSentBody } from '../../protocol/wire/generated/messages.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import type { TestPeer } from '../helpers/network.ts'
 
 const ADULT = '1990-05-17'
 
-describe('deletions follow to the account\'s devices', () => {
+describe('the account\'s devices in step', () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
-  it('delete for me and for everyone on the laptop remove the message on the phone; a stranger\'s request changes nothing', async () => {
+  it('a message sent on the laptop shows on the phone as sent by you; delete for me and for everyone remove it there too; a stranger\'s requests change nothing', async () => {
     const rv = await startRendezvous(cleanup)
     const [laptop, phone, bob] = await Promise.all([0, 1, 2].map(async () => await createPeer(cleanup, rv.addr)))
     await Promise.all([laptop, phone, bob].map(async (p: TestPeer) => { await p.client.start(); await p.client.waitUntilReachable() }))
@@ -29,6 +29,12 @@ describe('deletions follow to the account\'s devices', () => {
     const { code } = await laptop.client.history.createLinkCode()
     await phone.client.history.link('gina', code)
     expect(await phone.client.history.receive(code)).toMatchObject({ added: 3 })
+
+    // Sent on the laptop: the phone shows it as sent by you, under the same id.
+    const later = await laptop.client.send(bob.node.peerId, 'sent from the laptop after the link')
+    await waitFor(async () => await phone.store.getMessage(later.id) != null, { what: 'the laptop\'s message on the phone' })
+    expect(await phone.store.getMessage(later.id)).toMatchObject({ direction: 'out', peer: bob.node.peerId.toString(), text: 'sent from the laptop after the link' })
+    expect(phone.received.map(m => m.id)).toContain(later.id)
 
     await laptop.client.deleteMessage(fromBob.id)
     await waitFor(async () => await phone.store.getMessage(fromBob.id) == null, { what: 'the deletion on the phone' })
@@ -46,6 +52,10 @@ describe('deletions follow to the account\'s devices', () => {
     const body = OwnDeleteBody.encode({ ids: [envelopeIdFromString(kept.id) as Uint8Array<ArrayBuffer>], forEveryone: false, at: 0n })
     const sent = await bob.client.sendControl(phone.node.peerId, OWN_DELETE, body)
     expect(sent.status).toBe('delivered')
+    // Nor can he plant a message on the phone that looks sent by gina.
+    const forged = OwnSentBody.encode({ id: new Uint8Array(16).fill(7), peer: bob.node.peerId.toString(), text: 'forged as gina', sentAt: BigInt(Date.now()), group: '', replyTo: new Uint8Array(0), replyPreview: '', expiresAt: 0n })
+    expect((await bob.client.sendControl(phone.node.peerId, OWN_SENT, forged)).status).toBe('delivered')
+    expect((await phone.store.listMessages()).map(m => m.text)).not.toContain('forged as gina')
     expect(await phone.store.getMessage(kept.id)).toMatchObject({ text: 'from bob, kept' })
     expect(await laptop.store.getMessage(kept.id)).toMatchObject({ text: 'from bob, kept' })
   })

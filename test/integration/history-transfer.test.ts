@@ -39,11 +39,13 @@ describe('history on a newly linked device', () => {
     const groupId = created.group.id
     await waitForKeys([laptop, carol], groupId)
     await waitForMesh(rv, [laptop, carol], groupId)
-    // 30 in the 1:1 chat (both ways) and 20 in the group (both ways): 50.
-    for (let i = 0; i < 15; i++) {
+    await bob.client.accounts?.signUp({ username: 'bob' }, ADULT)
+    // 28 in the 1:1 chat with bob's device (both ways), 2 to @bob (a contact) and 20 in the group (both ways): 50.
+    for (let i = 0; i < 14; i++) {
       await laptop.client.send(bob.node.peerId, `to bob ${i}`)
       await bob.client.send(laptop.node.peerId, `from bob ${i}`)
     }
+    for (let i = 0; i < 2; i++) await laptop.client.send('@bob', `to @bob ${i}`)
     for (let i = 0; i < 10; i++) {
       await laptop.groups.send(groupId, `to the group ${i}`)
       await carol.groups.send(groupId, `from carol ${i}`)
@@ -53,7 +55,7 @@ describe('history on a newly linked device', () => {
     return { rv, laptop, bob, groupId, ids: (await laptop.store.listMessages()).map(m => m.id) }
   }
 
-  it('a device linked after 50 messages (1:1 and a group) gets all of them, the group and its contacts, and a repeat adds nothing', async () => {
+  it('a device linked after 50 messages (1:1 and a group) gets all of them with their states, the group, its keys and the contacts, and a repeat adds nothing', async () => {
     const { rv, laptop, bob, groupId, ids } = await laptopWithHistory()
     const { code } = await laptop.client.history.createLinkCode()
     expect(code).toMatch(/^\d{4}-\d{4}-[a-z2-9]{8}$/)
@@ -64,7 +66,7 @@ describe('history on a newly linked device', () => {
     expect(account.devices.map(d => d.peerId)).toContain(phone.node.peerId.toString())
     const progress: number[] = []
     const summary = await phone.client.history.receive(code, { waitMs: 10_000, onProgress: p => { progress.push(p.received) } })
-    expect(summary).toMatchObject({ from: laptop.id, messages: 50, added: 50, conversations: 2, groups: 1 })
+    expect(summary).toMatchObject({ from: laptop.id, messages: 50, added: 50, conversations: 3, groups: 1, contacts: 1 })
     expect(progress.at(-1)).toBeGreaterThan(50)
 
     const onPhone = await phone.store.listMessages()
@@ -74,7 +76,10 @@ describe('history on a newly linked device', () => {
     for (const m of onPhone) expect({ id: m.id, status: m.status, direction: m.direction, text: m.text, group: m.group }).toEqual({ id: m.id, status: laptopById.get(m.id)?.status, direction: laptopById.get(m.id)?.direction, text: laptopById.get(m.id)?.text, group: laptopById.get(m.id)?.group })
     expect(onPhone.filter(m => m.status === 'read')).toHaveLength(5)
     expect((await phone.store.listMessages({ group: groupId })).map(m => m.text)).toEqual((await laptop.store.listMessages({ group: groupId })).map(m => m.text))
-    expect((await phone.store.listMessages({ peer: bob.id }))).toHaveLength(30)
+    expect((await phone.store.listMessages({ peer: bob.id }))).toHaveLength(28)
+    expect((await phone.store.listMessages({ peer: '@bob' })).map(m => m.text)).toEqual(['to @bob 0', 'to @bob 1'])
+    // The contact's trusted devices came too: no "identity changed" when the phone writes to @bob.
+    expect((await phone.store.listValues('trust/contact/')).map(([k]) => k)).toEqual(['trust/contact/@bob'])
     // The group's signed state and the other member's sender key: future messages can be read.
     expect((await phone.store.listValues('groups/state/')).map(([k]) => k)).toEqual([`groups/state/${groupId}`])
     expect((await phone.store.listValues(`groups/key/${groupId}/`)).length).toBeGreaterThan(0)
