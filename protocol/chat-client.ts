@@ -48,6 +48,8 @@ export interface ChatClientEvents {
   'message:action': CustomEvent<AppliedAction>
   /** A sealed envelope from a peer we have a ratchet session with was refused, not shown. */
   refused: CustomEvent<SealedRefusal>
+  /** A newly linked device of the account took this device's history (groups add it where we are admin). */
+  'device:linked': CustomEvent<{ peer: string }>
   /** A peer's best live path changed; undefined: no connection (the mailbox is left). */
   path: CustomEvent<{ peer: string, path?: DeliveryPath }>
 }
@@ -94,6 +96,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
       onAction: action => { this.safeDispatchEvent('message:action', { detail: action }) },
       onIdentityChanged: detail => { this.safeDispatchEvent('identity-changed', { detail }) },
       onRefused: detail => { this.safeDispatchEvent('refused', { detail }) },
+      onDeviceLinked: peer => { this.safeDispatchEvent('device:linked', { detail: { peer } }) },
       resolve: async (to, options) => await this.#resolve(to, options),
       sendControl: async (to, type, body, options) => await this.sendControl(to, type, body, options)
     })

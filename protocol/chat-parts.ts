@@ -70,6 +70,8 @@ export interface ChatPartsEvents {
   onAction(action: AppliedAction): void
   onIdentityChanged(change: IdentityChange): void
   onRefused(refusal: SealedRefusal): void
+  /** A newly linked device of the account took this device's history. */
+  onDeviceLinked(peer: string): void
   /** Resolves a PeerId or @username to devices (checks contact trust). */
   resolve(to: string, options: AbortOptions): Promise<PeerId[]>
   sendControl: ControlSender['sendControl']
@@ -209,7 +211,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     node, store, accounts, rendezvous, log: node.logger.forComponent('babacloud:history'), now: init.now,
     // What arrived with a timer disappears here as it does on the device that sent it.
     onMessages: messages => { for (const m of messages) expiry.add(m) },
-    onLinked: () => { void own.refresh().catch(() => {}) }
+    onLinked: () => { void own.refresh().catch(() => {}) },
+    onServed: events.onDeviceLinked
   })
   return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, own, actions, disappearing, expiry, homePublisher, history }
 }

@@ -32,4 +32,7 @@ export interface ControlHost {
   /** `synced`: a mailbox sync finished. */
   addEventListener(type: 'synced', listener: (evt: CustomEvent<{ received: number }>) => void): void
   removeEventListener(type: 'synced', listener: (evt: CustomEvent<{ received: number }>) => void): void
+  /** `device:linked`: a newly linked device of the account took this device's history. */
+  addEventListener(type: 'device:linked', listener: (evt: CustomEvent<{ peer: string }>) => void): void
+  removeEventListener(type: 'device:linked', listener: (evt: CustomEvent<{ peer: string }>) => void): void
 }

@@ -104,6 +104,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
 
   /** Joins the topics of this device's groups and hands out sender keys a restart left unsent. */
   async start (): Promise<void> {
+    this.chat.addEventListener('device:linked', this.#onDeviceLinked)
     for (const state of await this.groups.listStates()) {
       if (!state.members.includes(this.#me)) continue
       // A group stored before topics were secret: its first admin gives it one.
@@ -115,6 +116,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   }
 
   async stop (): Promise<void> {
+    this.chat.removeEventListener('device:linked', this.#onDeviceLinked)
     this.chat.node.services.pubsub.removeEventListener('message', this.#receiver.onGossip)
     await this.settled()
     this.#delivery.unsubscribeAll()
@@ -123,6 +125,21 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   /** Resolves once background work (key hand-outs after a change) is done; CLI commands wait for it. */
   async settled (): Promise<void> {
     await this.#delivery.settled()
+  }
+
+  /**
+   * A newly linked device of our account took the history, group states included: where we are an
+   * admin it becomes a member, so it reads the group's messages from now on (elsewhere an admin must
+   * invite it).
+   */
+  readonly #onDeviceLinked = (evt: CustomEvent<{ peer: string }>): void => {
+    const peer = evt.detail.peer
+    this.#delivery.track((async () => {
+      for (const state of await this.groups.listStates()) {
+        if (!state.admins.includes(this.#me) || !state.members.includes(this.#me) || state.members.includes(peer)) continue
+        await this.invite(state.id, [peer]).catch(err => { this.#log.error('could not add the linked device %s to %s - %e', peer, state.id, err) })
+      }
+    })())
   }
 
   async list (): Promise<Array<GroupInfo & { member: boolean }>> {

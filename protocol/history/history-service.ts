@@ -31,6 +31,8 @@ export interface HistoryServiceComponents {
   onMessages?: (messages: ChatMessage[]) => void
   /** A device of the account was linked (served, or this one linked): the account's device list changed. */
   onLinked?: () => void
+  /** This device sent its whole history to `peer`, a newly linked device of the account. */
+  onServed?: (peer: string) => void
 }
 
 export interface HistoryProgress {
@@ -170,6 +172,7 @@ export class HistoryService {
       await writeFrame(lp, { kind: HistoryFrame.Kind.END, sent })
       log('sent %d history items to %p', items.length, connection.remotePeer)
       await stream.close({ signal: AbortSignal.timeout(HISTORY_IDLE_TIMEOUT_MS) })
+      this.#c.onServed?.(connection.remotePeer.toString())
     } catch (err) {
       log('history for %p refused or broken - %e', connection.remotePeer, err)
       const typed = ProtocolError.is(err)

@@ -31,7 +31,7 @@ describe('history on a newly linked device', () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
-  async function laptopWithHistory (): Promise<{ rv: TestRendezvous, laptop: GroupPeer, bob: GroupPeer, groupId: string, ids: string[] }> {
+  async function laptopWithHistory (): Promise<{ rv: TestRendezvous, laptop: GroupPeer, bob: GroupPeer, carol: GroupPeer, groupId: string, ids: string[] }> {
     const rv = await startRendezvous(cleanup)
     const [laptop, bob, carol] = await Promise.all([0, 1, 2].map(async () => await groupPeer(cleanup, rv)))
     await laptop.client.accounts?.signUp({ username: 'gina' }, ADULT)
@@ -52,16 +52,15 @@ describe('history on a newly linked device', () => {
     }
     await waitFor(async () => (await laptop.store.listMessages()).length === 50, { what: '50 messages on the laptop' })
     await laptop.client.markRead((await laptop.store.listMessages({ peer: bob.id })).filter(m => m.direction === 'in').slice(0, 5).map(m => m.id), { receipts: false })
-    return { rv, laptop, bob, groupId, ids: (await laptop.store.listMessages()).map(m => m.id) }
+    return { rv, laptop, bob, carol, groupId, ids: (await laptop.store.listMessages()).map(m => m.id) }
   }
 
-  it('a device linked after 50 messages (1:1 and a group) gets all of them with their states, the group, its keys and the contacts, and a repeat adds nothing', async () => {
-    const { rv, laptop, bob, groupId, ids } = await laptopWithHistory()
+  it('a device linked after 50 messages (1:1 and a group) gets all of them with their states, the group, its keys and the contacts, joins the group, and a repeat adds nothing', async () => {
+    const { rv, laptop, bob, carol, groupId, ids } = await laptopWithHistory()
     const { code } = await laptop.client.history.createLinkCode()
     expect(code).toMatch(/^\d{4}-\d{4}-[a-z2-9]{8}$/)
 
-    const phone = await createPeer(cleanup, rv.addr)
-    await phone.client.start()
+    const phone = await groupPeer(cleanup, rv)
     const account = await phone.client.history.link('@gina', code, { type: 'phone', os: 'test', clientVersion: '1' })
     expect(account.devices.map(d => d.peerId)).toContain(phone.node.peerId.toString())
     const progress: number[] = []
@@ -90,6 +89,14 @@ describe('history on a newly linked device', () => {
     const again = await phone.client.history.receive(code, { waitMs: 10_000 })
     expect(again).toMatchObject({ messages: 50, added: 0 })
     expect(await phone.store.listMessages()).toHaveLength(50)
+
+    // The laptop is the group's admin: the device that took its history becomes a member, so what
+    // the group says from now on reaches it too.
+    await waitFor(async () => (await phone.groups.list()).some(g => g.id === groupId && g.member), { what: 'the phone in the group' })
+    await waitForKeys([laptop, carol, phone], groupId)
+    await waitForMesh(rv, [laptop, carol, phone], groupId)
+    const after = await carol.groups.send(groupId, 'after the link')
+    await waitFor(async () => (await phone.store.getMessage(after.id))?.text === 'after the link', { what: 'a new group message on the phone' })
   })
 
   it('refuses a stranger, a device without the whole code, and one the node does not list in the account: a typed refusal and nothing else', async () => {
