@@ -53,6 +53,8 @@ export interface HistorySummary {
   groups: number
   contacts: number
   timers: number
+  /** Streams it took: more than one when a connection broke (a relay's data limit) and it resumed. */
+  streams: number
 }
 
 export interface ReceiveOptions extends AbortOptions {
@@ -244,7 +246,7 @@ export class HistoryService {
 
   /** One device's history, resuming on a new stream where a broken one stopped (a relay's data limit). */
   async #pull (device: string, proof: Uint8Array, options: ReceiveOptions): Promise<HistorySummary> {
-    const summary: HistorySummary = { from: device, messages: 0, added: 0, conversations: 0, groups: 0, contacts: 0, timers: 0 }
+    const summary: HistorySummary = { from: device, messages: 0, added: 0, conversations: 0, groups: 0, contacts: 0, timers: 0, streams: 0 }
     const conversations = new Set<string>()
     let received = 0
     let lastError: unknown
@@ -253,6 +255,7 @@ export class HistoryService {
       let stream: Stream | undefined
       try {
         stream = await this.#open(device, options)
+        summary.streams++
         const lp = lpStream(stream, { maxDataLength: MAX_HISTORY_FRAME })
         await lp.write(HistoryRequest.encode({ proof: proof as Uint8Array<ArrayBuffer>, skip: received }), { signal: frameSignal(options) })
         const start = await this.#frame(lp, options)

@@ -132,6 +132,29 @@ describe('history on a newly linked device', () => {
     expect(await phone.client.history.receive(code)).toMatchObject({ messages: 1, added: 1 })
   })
 
+  it('takes a history bigger than the relay lets through on one connection, resuming where each broke, and the timers', async () => {
+    // The relay ends each relayed connection after 96 KiB; the history is about 170 KiB.
+    const rv = await startRendezvous(cleanup, { relay: { dataLimit: 96 * 1024 } })
+    const laptop = await createPeer(cleanup, rv.addr)
+    const bob = await createPeer(cleanup, rv.addr)
+    await Promise.all([laptop.client.start(), bob.client.start()])
+    await laptop.client.waitUntilReachable()
+    await laptop.client.accounts?.signUp({ username: 'gina' }, ADULT)
+    await laptop.client.setTimer({ peer: bob.node.peerId.toString() }, 3600)
+    const big = 'x'.repeat(4000)
+    await laptop.store.addMessages(Array.from({ length: 40 }, (_, i) => ({ id: i.toString(16).padStart(32, '0'), peer: bob.node.peerId.toString(), direction: 'in' as const, text: `${i} ${big}`, sentAt: i, receivedAt: i, status: 'received' as const })))
+    const { code } = await laptop.client.history.createLinkCode()
+
+    const phone = await createPeer(cleanup, rv.addr)
+    await phone.client.start()
+    await phone.client.history.link('gina', code)
+    const summary = await phone.client.history.receive(code)
+    expect(summary).toMatchObject({ messages: 41, added: 41, timers: 1 })
+    expect(summary.streams).toBeGreaterThan(1)
+    expect((await phone.store.listMessages()).map(m => m.text)).toEqual((await laptop.store.listMessages()).map(m => m.text))
+    expect(await phone.client.timer({ peer: bob.node.peerId.toString() })).toMatchObject({ seconds: 3600 })
+  })
+
   it('a code that was guessed wrong too often is forgotten on the old device', async () => {
     const rv = await startRendezvous(cleanup)
     const laptop = await createPeer(cleanup, rv.addr)
