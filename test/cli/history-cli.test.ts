@@ -17,7 +17,7 @@ describe('babacloud account link with history', { timeout: 180_000 }, () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
-  it('a device linked with --wait gets the history of a device that is online and reports what arrived; a deletion on it follows to the other device', async () => {
+  it('a device linked with --wait gets the history of a device that is online and reports what arrived; a deletion and a message sent on it follow to the other device', async () => {
     const tmp = tempDir('babacloud-history-cli-')
     cleanup.add(tmp.remove)
     const rv = await startRendezvous(cleanup)
@@ -64,6 +64,11 @@ describe('babacloud account link with history', { timeout: 180_000 }, () => {
     try {
       await waitFor(async () => await anaStore.getMessage(two) == null, { timeout: 30_000, what: 'the deletion on ana\'s device' })
       expect((await anaStore.listMessages()).map(m => m.text)).toEqual(['one', 'three'])
+      // Sent from the phone: ana's device shows it as sent by her.
+      const sent = JSON.parse((await runCli(['send', '--home', phone, '--to', bob.node.peerId.toString(), '--json', 'from the phone'])).stdout)
+      expect(sent.status).toBe('delivered')
+      await waitFor(async () => await anaStore.getMessage(sent.id) != null, { timeout: 30_000, what: 'the phone\'s message on ana\'s device' })
+      expect(await anaStore.getMessage(sent.id)).toMatchObject({ direction: 'out', peer: bob.node.peerId.toString(), text: 'from the phone' })
     } finally {
       await anaStore.close()
     }
