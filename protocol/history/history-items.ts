@@ -20,7 +20,10 @@ const PATHS = new Set(['direct', 'relayed', 'webrtc', 'mailbox'])
 export async function collectHistory (store: ChatStore): Promise<HistoryItem[]> {
   const items: HistoryItem[] = []
   for (const prefix of SHARED_VALUE_PREFIXES) {
-    for (const [key, value] of await store.listValues(prefix)) items.push({ value: { key, value } })
+    for (const [key, value] of await store.listValues(prefix)) {
+      // What the receiver would refuse is left out, rather than ending the transfer there.
+      if (key.length <= MAX_KEY_CHARS && value.length <= MAX_ITEM_BYTES) items.push({ value: { key, value } })
+    }
   }
   const encoder = new TextEncoder()
   for (const m of await store.listMessages()) {
