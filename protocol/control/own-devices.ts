@@ -81,7 +81,8 @@ export class OwnDevices {
         devices = []
         await this.#c.store.deleteValue(DEVICES_KEY)
       } else {
-        return await knownOwnDevices(this.#c.store)
+        // Kept as if fresh: a node that fails slowly must not slow every send and delete.
+        devices = await knownOwnDevices(this.#c.store)
       }
     }
     this.#cached = { devices, at: this.#now() }
