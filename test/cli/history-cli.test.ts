@@ -13,7 +13,7 @@ import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
 const BIN = fileURLToPath(new URL('../../bin/babacloud.js', import.meta.url))
 const lines = (stdout: string): Array<Record<string, unknown>> => stdout.trim() === '' ? [] : stdout.trim().split('\n').map(l => JSON.parse(l))
 
-describe('babacloud account link with history', { timeout: 180_000 }, () => {
+describe('babacloud account link with history', { timeout: 300_000 }, () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 

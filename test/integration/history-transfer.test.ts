@@ -27,7 +27,7 @@ async function ask (requester: TestPeer, server: TestPeer, rv: TestRendezvous, p
   return frames
 }
 
-describe('history on a newly linked device', () => {
+describe('history on a newly linked device', { timeout: 120_000 }, () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
