@@ -48,6 +48,8 @@ export interface ChatClientEvents {
   'message:action': CustomEvent<AppliedAction>
   /** A sealed envelope from a peer we have a ratchet session with was refused, not shown. */
   refused: CustomEvent<SealedRefusal>
+  /** A newly linked device of the account took this device's history (groups add it where we are admin). */
+  'device:linked': CustomEvent<{ peer: string }>
   /** A peer's best live path changed; undefined: no connection (the mailbox is left). */
   path: CustomEvent<{ peer: string, path?: DeliveryPath }>
 }
@@ -94,6 +96,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
       onAction: action => { this.safeDispatchEvent('message:action', { detail: action }) },
       onIdentityChanged: detail => { this.safeDispatchEvent('identity-changed', { detail }) },
       onRefused: detail => { this.safeDispatchEvent('refused', { detail }) },
+      onDeviceLinked: peer => { this.safeDispatchEvent('device:linked', { detail: { peer } }) },
       resolve: async (to, options) => await this.#resolve(to, options),
       sendControl: async (to, type, body, options) => await this.sendControl(to, type, body, options)
     })
@@ -104,6 +107,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   get accounts (): ChatParts['accounts'] { return this.parts.accounts }
   get sessions (): ChatParts['sessions'] { return this.parts.sessions }
   get homePublisher (): ChatParts['homePublisher'] { return this.parts.homePublisher }
+  /** Link codes that carry history, linking with one, and the transfer itself. */
+  get history (): ChatParts['history'] { return this.parts.history }
   /** Where plugins (groups, attachments) register their control types. */
   get control (): ControlRegistry { return this.parts.control }
 
@@ -125,6 +130,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     p.router.start()
     if (mode === 'receive') {
       await p.dm.start()
+      // A running device serves its history to the account's newly linked devices.
+      await p.history.start()
       await p.mailboxSync?.start()
       p.mailboxSync?.addEventListener('synced', this.#onSynced)
     }
@@ -137,6 +144,9 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     // In the background: until the keys are published senders use the sealed box.
     p.sessions.publishPrekeys()
     if (mode === 'receive') {
+      // In the background: which other devices the account has, so deletions here reach them
+      // (also from commands that run without the network).
+      void p.own.others(true).catch(() => {})
       p.homePublisher?.start()
       p.homePublisher?.refresh()
       await this.sync(options)
@@ -152,6 +162,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     p.homePublisher?.stop()
     p.expiry.stop()
     await p.dm.stop().catch(() => {})
+    await p.history.stop()
     await p.mailboxSync?.stop()
     await p.outbox.stop()
     p.router.stop()
@@ -186,6 +197,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     const message = await this.parts.outbox.queueText(target, text, { message: await this.#reply(target, options.replyTo), timerMs: await this.parts.disappearing.timerMs({ peer: target }) })
     this.parts.expiry.add(message)
     const result = this.#mode == null ? { id: message.id, status: 'queued' as const, devices: [] } : await this.parts.outbox.send(message.id, options)
+    await this.#mirror(message)
     if (result.status === 'queued') throw new UnreachableError(`not reachable now; queued in the outbox: ${result.error ?? 'not connected'}`, { messageId: message.id })
     return { ...result, status: result.status }
   }
@@ -195,8 +207,21 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     const target = await this.#checkTarget(to, text, {})
     const message = await this.parts.outbox.queueText(target, text, { background: true, message: await this.#reply(target, options.replyTo), timerMs: await this.parts.disappearing.timerMs({ peer: target }) })
     this.parts.expiry.add(message)
+    await this.#mirror(message)
     return message
   }
+
+  /** The account's other devices show what this one sent; their copy never holds up or fails the send. */
+  async #mirror (message: ChatMessage): Promise<void> {
+    try {
+      await this.parts.own.sent(message)
+    } catch (err) {
+      this.parts.log.error('could not tell the account\'s other devices about message %s - %e', message.id, err)
+    }
+  }
+
+  /** The account's other devices: what is sent or deleted here follows to them. */
+  get own (): ChatParts['own'] { return this.parts.own }
 
   /** The reply link and quote of a message to `target`; the message answered must be in that chat. */
   async #reply (target: string, replyTo: string | undefined): Promise<Partial<ChatMessage>> {

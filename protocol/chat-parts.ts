@@ -7,6 +7,7 @@ import { ControlChannel } from './control/control-channel.ts'
 import { Deletion } from './control/deletion.ts'
 import { Disappearing } from './control/disappearing.ts'
 import { MessageActions } from './control/message-actions.ts'
+import { OwnDevices } from './control/own-devices.ts'
 import { Receipts } from './control/receipts.ts'
 import { HomeResolver } from './delivery/home-resolver.ts'
 import { connectionPath } from './delivery/path.ts'
@@ -14,6 +15,7 @@ import { DeliveryRouter } from './delivery/router.ts'
 import { DirectMessages } from './dm/direct-messages.ts'
 import { UnreachableError } from './errors.ts'
 import { HomePublisher } from './federation/home-publisher.ts'
+import { HistoryService } from './history/history-service.ts'
 import { parsePeerId } from './identity.ts'
 import { MailboxClient } from './mailbox/mailbox-client.ts'
 import { MailboxSync } from './mailbox/mailbox-sync.ts'
@@ -68,6 +70,8 @@ export interface ChatPartsEvents {
   onAction(action: AppliedAction): void
   onIdentityChanged(change: IdentityChange): void
   onRefused(refusal: SealedRefusal): void
+  /** A newly linked device of the account took this device's history. */
+  onDeviceLinked(peer: string): void
   /** Resolves a PeerId or @username to devices (checks contact trust). */
   resolve(to: string, options: AbortOptions): Promise<PeerId[]>
   sendControl: ControlSender['sendControl']
@@ -86,6 +90,8 @@ export interface ChatParts {
   inbound: Inbound
   receipts: Receipts
   deletion: Deletion
+  /** The account's other devices: deletions follow to them. */
+  own: OwnDevices
   /** Reactions, edits, delete for everyone, reply quotes. */
   actions: MessageActions
   /** Disappearing-message timers per conversation. */
@@ -93,6 +99,8 @@ export interface ChatParts {
   /** Deletes expired messages. */
   expiry: ExpirySweeper
   homePublisher?: HomePublisher
+  /** History for the account's newly linked devices: served while receiving, pulled after a link. */
+  history: HistoryService
 }
 
 export function createChatParts (init: ChatClientInit, events: ChatPartsEvents): ChatParts {
@@ -150,7 +158,13 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   control.handle(SESSION_RESET, async () => {})
   const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged })
   const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, onAction: events.onAction, now: init.now })
-  const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted })
+  const own = new OwnDevices({
+    control, store, accounts, log, self: node.peerId.toString(),
+    online: () => rendezvousPeer != null && node.getConnections(rendezvousPeer).some(c => c.status === 'open'),
+    onChanged: events.onChanged, onDeleted: events.onDeleted, now: init.now,
+    onMessage: message => { expiry.add(message); events.onMessage(message) }
+  })
+  const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted, own, log })
   const expiry = new ExpirySweeper({ store, log, onDeleted: events.onDeleted, now: init.now })
   const disappearing = new Disappearing({
     control, store, trust: sessions.trust, log, self: node.peerId.toString(),
@@ -195,5 +209,12 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const homePublisher = rendezvousPeer != null && rendezvous != null && federation
     ? new HomePublisher({ node, identity, homes: [{ peer: rendezvousPeer, addrs: [rendezvous] }], log: node.logger.forComponent('babacloud:federation'), now: init.now })
     : undefined
-  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, actions, disappearing, expiry, homePublisher }
+  const history = new HistoryService({
+    node, store, accounts, rendezvous, log: node.logger.forComponent('babacloud:history'), now: init.now,
+    // What arrived with a timer disappears here as it does on the device that sent it.
+    onMessages: messages => { for (const m of messages) expiry.add(m) },
+    onLinked: () => { void own.refresh().catch(() => {}) },
+    onServed: events.onDeviceLinked
+  })
+  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, own, actions, disappearing, expiry, homePublisher, history }
 }

@@ -4,12 +4,15 @@ import { open, rm } from 'node:fs/promises'
 import { platform } from 'node:os'
 import { normalizeEmail, normalizePhone } from '../../protocol/account/identifiers.ts'
 import { formatAmount } from '../../rendezvous/billing/plans.ts'
+import { ProtocolError, errorMessage } from '../../protocol/errors.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { note, print } from '../output.ts'
 import { openPeer } from '../peer.ts'
 import { registerAccountBlobs } from './account-blobs.ts'
 import type { AccountClient } from '../../protocol/account/account-client.ts'
+import type { ChatClient } from '../../protocol/chat-client.ts'
+import type { HistorySummary } from '../../protocol/history/history-service.ts'
 import type { Account, PlanStatus } from '../../protocol/wire/generated/messages.ts'
 import type { Command } from 'commander'
 
@@ -101,16 +104,59 @@ function showAccount (opts: Common, a: Account): void {
   }
 }
 
-/** Runs `fn` with an account client on a connection that takes no messages. */
-async function withAccounts<T> (opts: Common, fn: (accounts: AccountClient) => Promise<T>): Promise<T> {
+/** Runs `fn` with a client connected to the rendezvous that takes no messages. */
+async function withClient<T> (opts: Common, fn: (client: ChatClient) => Promise<T>): Promise<T> {
   const session = await openPeer({ home: opts.home, rendezvous: opts.rendezvous, mode: 'connect' })
   try {
-    const accounts = session.client.accounts
-    if (accounts == null) throw new CliError('no rendezvous configured')
-    return await fn(accounts)
+    return await fn(session.client)
   } finally {
     await session.close()
   }
+}
+
+function accountsOf (client: ChatClient): AccountClient {
+  if (client.accounts == null) throw new CliError('no rendezvous configured')
+  return client.accounts
+}
+
+/** Runs `fn` with an account client on a connection that takes no messages. */
+async function withAccounts<T> (opts: Common, fn: (accounts: AccountClient) => Promise<T>): Promise<T> {
+  return await withClient(opts, async client => await fn(accountsOf(client)))
+}
+
+type HistoryOutcome = (HistorySummary & { error?: undefined }) | { error: { code: string, message: string } }
+
+/** The history from another device of the account, with progress on stderr; a failure is reported, not thrown (the link stands). */
+async function receiveHistory (o: Common, client: ChatClient, code: string, wait: number): Promise<HistoryOutcome> {
+  const tty = process.stderr.isTTY && o.json !== true
+  if (wait > 0) note(o, `linked; waiting up to ${wait} s for a device of the account to send its history…`)
+  let shown = ''
+  try {
+    const summary = await client.history.receive(code, {
+      waitMs: wait * 1000,
+      onProgress: p => {
+        const line = `history from ${p.from}: ${p.received}/${p.total}`
+        if (tty && line !== shown) process.stderr.write(`\r${line}`)
+        shown = line
+      }
+    })
+    if (tty && shown !== '') process.stderr.write('\n')
+    return summary
+  } catch (err) {
+    if (tty && shown !== '') process.stderr.write('\n')
+    const code = ProtocolError.is(err) ? err.code : (err as Error).name === 'UnreachableError' ? 'UNREACHABLE' : 'INTERNAL'
+    return { error: { code, message: errorMessage(err) } }
+  }
+}
+
+function historyText (h: HistoryOutcome): string {
+  if (h.error != null) {
+    const hint = h.error.code === 'UNAUTHORIZED'
+      ? 'give the whole code from `account link-code` (digits and letters) on the device that made it'
+      : 'keep a device of the account online (babacloud chat, or inbox --wait) and run this again with --wait SECONDS'
+    return `no history arrived: ${h.error.message} (${hint})`
+  }
+  return `history from ${h.from}: ${h.messages} messages (${h.added} new) in ${h.conversations} conversations, ${h.groups} groups, ${h.contacts} contacts, ${h.timers} timers`
 }
 
 function common (cmd: Command): Command {
@@ -205,17 +251,36 @@ export function registerAccount (program: Command): void {
     .option('--off', 'opt back in')
     .action(async (o: Common & { off?: boolean }) => { showAccount(o, await withAccounts(o, async acc => await acc.setMarketingOptOut(o.off !== true))) })
 
-  common(account.command('link-code').description('show a one-time code that links another device to this account'))
+  common(account.command('link-code').description('show a one-time code that links another device to this account and lets it take this device\'s history'))
     .action(async (o: Common) => {
-      const { username, code, expiresAt } = await withAccounts(o, async acc => ({ username: (await acc.get()).profile?.username ?? '', ...await acc.createLinkCode() }))
+      // The code's last part is made here and never sent to the node: it is what the new device
+      // proves when it asks this device for the history (while this device runs `chat` or `inbox --wait`).
+      const { username, code, expiresAt } = await withClient(o, async client => ({ username: (await accountsOf(client).get()).profile?.username ?? '', ...await client.history.createLinkCode() }))
       print(o, { account: username, code, expiresAt: new Date(expiresAt).toISOString() },
-        `link code ${code} (valid until ${new Date(expiresAt).toISOString()}, once); on the new device run: babacloud account link --account @${username} --code ${code}`)
+        `link code ${code} (valid until ${new Date(expiresAt).toISOString()}, once); on the new device run: babacloud account link --account @${username} --code ${code} --wait 120\n` +
+        'then keep this device online (babacloud chat, or babacloud inbox --wait SECONDS) so it can send its history')
     })
 
-  common(account.command('link').description('link this device to an account with a code from one of its devices'))
+  common(account.command('link').description('link this device to an account with a code from one of its devices, and take the history from a device of the account that is online'))
     .requiredOption('--account <@username>', 'the account the code belongs to')
-    .requiredOption('--code <code>')
-    .action(async (o: Common & { account: string, code: string }) => { showAccount(o, await withAccounts(o, async acc => await acc.linkDevice(o.account, o.code, CLI_DEVICE))) })
+    .requiredOption('--code <code>', 'the whole code `account link-code` printed')
+    .option('--wait <seconds>', 'how long to wait for a device of the account to send its history', '0')
+    .action(async (o: Common & { account: string, code: string, wait: string }) => {
+      const wait = Number(o.wait)
+      if (!Number.isFinite(wait) || wait < 0) throw new CliError(`--wait expects a number of seconds, got ${o.wait}`)
+      await withClient(o, async client => {
+        // Linked already (the node's part of the code is used up): run again, it only takes the history.
+        const current = await accountsOf(client).get().catch(() => undefined)
+        const linked = current != null && current.profile?.username === o.account.replace(/^@/, '')
+          ? current
+          : await client.history.link(o.account, o.code, CLI_DEVICE)
+        // Kept in the store: deletions made here later reach the account's other devices.
+        await client.parts.own.refresh()
+        const history = await receiveHistory(o, client, o.code, wait)
+        const j = accountJson(linked)
+        print(o, { ...j, history }, `linked to @${String(j.username)} (account ${linked.id}); devices: ${linked.devices.map(d => d.peerId).join(', ')}\n${historyText(history)}`)
+      })
+    })
 
   common(account.command('verify').description('prove you control your email or phone, so contacts who have it can find you'))
     .option('--email [address]', 'send a code to your email (this one, if given: it replaces the one on your profile)')

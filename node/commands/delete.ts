@@ -5,6 +5,8 @@ import { CliError } from '../cli-error.ts'
 import { defaultHome, Home } from '../home.ts'
 import { print } from '../output.ts'
 import { SqliteChatStore } from '../sqlite-chat-store.ts'
+import { knownOwnDevices } from '../../protocol/control/own-devices.ts'
+import { openPeer } from '../peer.ts'
 import { withActions } from './message-actions.ts'
 import type { OutputOptions } from '../output.ts'
 import type { Command } from 'commander'
@@ -14,6 +16,18 @@ interface DeleteOptions extends OutputOptions {
   rendezvous?: string
   message: string
   forEveryone?: boolean
+}
+
+/** Queues `account/delete` for the account's other devices and sends it now when the node is reachable. */
+async function tellOwnDevices (opts: DeleteOptions): Promise<number> {
+  const session = await openPeer({ home: opts.home, rendezvous: opts.rendezvous, mode: 'send', offline: 'queue' })
+  try {
+    const told = await session.client.parts.own.deleted([opts.message])
+    if (session.online) await session.client.flushOutbox()
+    return told
+  } finally {
+    await session.close()
+  }
 }
 
 export function registerDelete (program: Command): void {
@@ -35,12 +49,17 @@ export function registerDelete (program: Command): void {
       const home = new Home(opts.home)
       await home.identity()
       const store = new SqliteChatStore(home.storeFile)
+      let others: string[]
       try {
         if (await store.getMessage(opts.message) == null) throw new CliError(`no message ${opts.message} on this device`, 'NOT_FOUND')
         await store.deleteMessage(opts.message)
+        others = await knownOwnDevices(store)
       } finally {
         await store.close()
       }
-      print(opts, { id: opts.message, deleted: 'here' }, `deleted ${opts.message} from this device`)
+      // The account's other devices delete it too; a device with none stays off the network.
+      const told = others.length === 0 ? 0 : await tellOwnDevices(opts)
+      print(opts, { id: opts.message, deleted: 'here', ...(told > 0 ? { otherDevices: told } : {}) },
+        `deleted ${opts.message} from this device${told > 0 ? ` (and asked the account's ${told} other device${told === 1 ? '' : 's'} to delete it)` : ''}`)
     })
 }

@@ -80,7 +80,7 @@ export function registerInbox (program: Command): void {
         await groups?.start()
         if (wait > 0) {
           await session.client.waitUntilReachable().catch(() => {})
-          note(opts, `online for ${wait} s, waiting for messages…`)
+          note(opts, `online for ${wait} s, waiting for messages (and sending the history to a newly linked device of the account)…`)
           await untilStopped(wait * 1000)
         }
       } finally {

@@ -1,3 +1,4 @@
+import { knownOwnDevices } from '../../protocol/control/own-devices.ts'
 import { errorMessage } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { CliError } from '../cli-error.ts'
@@ -58,6 +59,8 @@ export function registerSend (program: Command): void {
         }
         try {
           const result = await session.client.send(to, text, reply)
+          // The copy for the account's other devices leaves before the process does.
+          if ((await knownOwnDevices(session.client.store)).length > 0) await session.client.flushOutbox()
           print(opts, { id: result.id, status: result.status }, describeResult(result, opts.to))
         } catch (err) {
           // Not reachable now: it waits in the outbox, which the next command flushes.

@@ -4,6 +4,7 @@
 import type { Disappearing } from './disappearing.ts'
 import type { MessageActions } from './message-actions.ts'
 import type { ExpirySweeper } from '../messages/expiry-sweeper.ts'
+import type { OwnDevices } from './own-devices.ts'
 import type { ControlHandler, ControlResult } from './types.ts'
 import type { AccountClient } from '../account/account-client.ts'
 import type { DeviceIdentity } from '../identity.ts'
@@ -24,9 +25,14 @@ export interface ControlHost {
   /** Disappearing messages: the conversation's timer for what is sent, and the sweeper for what is stored. */
   readonly disappearing?: Pick<Disappearing, 'timerMs'>
   readonly expiry?: Pick<ExpirySweeper, 'add'>
+  /** The account's other devices: they show a message sent here as sent by you. */
+  readonly own?: Pick<OwnDevices, 'sent'>
   handleControl(type: string, handler: ControlHandler): void
   sendControl(to: PeerId | string, type: string, body: Uint8Array, options?: AbortOptions): Promise<ControlResult>
   /** `synced`: a mailbox sync finished. */
   addEventListener(type: 'synced', listener: (evt: CustomEvent<{ received: number }>) => void): void
   removeEventListener(type: 'synced', listener: (evt: CustomEvent<{ received: number }>) => void): void
+  /** `device:linked`: a newly linked device of the account took this device's history. */
+  addEventListener(type: 'device:linked', listener: (evt: CustomEvent<{ peer: string }>) => void): void
+  removeEventListener(type: 'device:linked', listener: (evt: CustomEvent<{ peer: string }>) => void): void
 }

@@ -104,6 +104,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
 
   /** Joins the topics of this device's groups and hands out sender keys a restart left unsent. */
   async start (): Promise<void> {
+    this.chat.addEventListener('device:linked', this.#onDeviceLinked)
     for (const state of await this.groups.listStates()) {
       if (!state.members.includes(this.#me)) continue
       // A group stored before topics were secret: its first admin gives it one.
@@ -115,6 +116,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   }
 
   async stop (): Promise<void> {
+    this.chat.removeEventListener('device:linked', this.#onDeviceLinked)
     this.chat.node.services.pubsub.removeEventListener('message', this.#receiver.onGossip)
     await this.settled()
     this.#delivery.unsubscribeAll()
@@ -123,6 +125,21 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   /** Resolves once background work (key hand-outs after a change) is done; CLI commands wait for it. */
   async settled (): Promise<void> {
     await this.#delivery.settled()
+  }
+
+  /**
+   * A newly linked device of our account took the history, group states included: where we are an
+   * admin it becomes a member, so it reads the group's messages from now on (elsewhere an admin must
+   * invite it).
+   */
+  readonly #onDeviceLinked = (evt: CustomEvent<{ peer: string }>): void => {
+    const peer = evt.detail.peer
+    this.#delivery.track((async () => {
+      for (const state of await this.groups.listStates()) {
+        if (!state.admins.includes(this.#me) || !state.members.includes(this.#me) || state.members.includes(peer)) continue
+        await this.invite(state.id, [peer]).catch(err => { this.#log.error('could not add the linked device %s to %s - %e', peer, state.id, err) })
+      }
+    })())
   }
 
   async list (): Promise<Array<GroupInfo & { member: boolean }>> {
@@ -176,7 +193,7 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     const quoted = options.replyTo == null ? undefined : await this.chat.store.getMessage(options.replyTo)
     if (options.replyTo != null && quoted?.group !== groupId) throw new GroupError(GroupErrorCode.NOT_FOUND, `no message ${options.replyTo} in group ${groupId}`)
     const replyPreview = options.replyTo == null ? undefined : await this.chat.actions?.quote(options.replyTo, { group: groupId, peer: groupId })
-    const { message, state } = await this.#lock.run(groupId, async () => {
+    const { message, state, stored } = await this.#lock.run(groupId, async () => {
       const state = await this.#require(groupId)
       if (!state.members.includes(this.#me)) throw new GroupError(GroupErrorCode.NOT_MEMBER, `this device is not a member of ${groupId}`)
       const sentAt = this.#now()
@@ -201,9 +218,11 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       const stored: ChatMessage = { id, peer: groupId, direction: 'out', text, sentAt: header.sentAt, receivedAt: header.sentAt, status: 'sent', group: groupId, sender: this.#me, ...reply, ...(expiresAt != null ? { expiresAt } : {}) }
       await this.chat.store.addMessage(stored)
       this.chat.expiry?.add(stored)
-      return { message, state }
+      return { message, state, stored }
     })
     const id = hex(message.id)
+    // The account's other devices show it as sent by you; their copy never fails the send.
+    await this.chat.own?.sent(stored).catch(err => { this.#log.error('could not tell the account\'s other devices about %s - %e', id, err) })
     const result = await this.#delivery.publish(state, GroupMessage.encode(message), message.expiresAt > 0n ? Number(message.expiresAt) : undefined)
     const ok = result.failures.length === 0 || result.successes.length > 0 || result.published > 0
     await this.chat.store.updateMessage(id, ok ? { status: 'stored' } : { status: 'failed', error: 'no member or relay took it' })

@@ -90,7 +90,7 @@ describe('babacloud account and backup', { timeout: 120_000 }, () => {
     expect(noSms.stderr).toMatch(/cannot send codes to a phone number/)
 
     const link = JSON.parse((await runCli(['account', 'link-code', '--home', ana, '--json'])).stdout)
-    expect(link).toMatchObject({ account: 'ana', code: expect.stringMatching(/^\d{4}-\d{4}$/) })
+    expect(link).toMatchObject({ account: 'ana', code: expect.stringMatching(/^\d{4}-\d{4}-[a-z2-9]{8}$/) })
     const linked = await runCli(['account', 'link', '--home', phone, '--rendezvous', rv, '--account', '@ana', '--code', link.code, '--json'])
     expect(JSON.parse(linked.stdout).devices).toHaveLength(2)
   })

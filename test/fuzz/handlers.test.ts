@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ACCOUNT_PROTOCOL, BLOB_PROTOCOL, DM_PROTOCOL, MAILBOX_PROTOCOL, PREKEYS_PROTOCOL } from '../../protocol/constants.ts'
 import { BlobRequest, BlobResponse } from '../../protocol/attachments/generated/wire.ts'
 import { createEnvelope } from '../../protocol/crypto/envelope.ts'
+import { HISTORY_PROTOCOL } from '../../protocol/history/constants.ts'
+import { HistoryFrame, HistoryRequest } from '../../protocol/history/generated/history.ts'
 import { AccountRequest, AccountResponse, DirectRequest, DirectResponse, MailboxRequest, MailboxResponse, PrekeyRequest, PrekeyResponse } from '../../protocol/wire/generated/messages.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup } from '../helpers/wait.ts'
@@ -106,5 +108,18 @@ describe('protocol handlers under fuzzing', () => {
     expect(shown.every(m => m.text === 'sample' && m.peer === fuzzer.node.peerId.toString())).toBe(true)
     expect(shown.length).toBeLessThanOrEqual(1)
     expect((await alice.client.send(bob.node.peerId, 'after the DM fuzz')).status).toBe('delivered')
+  })
+
+  it('a peer\'s history handler answers every frame with one refusal and sends nothing of its store', async () => {
+    await bob.store.addMessage({ id: 'ab'.repeat(16), peer: alice.node.peerId.toString(), direction: 'in', text: 'history canary', sentAt: 1, receivedAt: 1, status: 'received' })
+    const sample = HistoryRequest.encode({ proof: new Uint8Array(32), skip: 0 })
+    const connection = await fuzzer.node.dial(bobAddr, { signal: AbortSignal.timeout(10_000) })
+    await fc.assert(fc.asyncProperty(frames(sample), async frame => {
+      const res = await exchange(connection, HISTORY_PROTOCOL, frame, b => HistoryFrame.decode(b))
+      expect(res.kind).toBe(HistoryFrame.Kind.ERROR)
+      expect(res.messages).toEqual([])
+      expect(res.values).toEqual([])
+    }), { numRuns: RUNS })
+    expect((await alice.client.send(bob.node.peerId, 'after the history fuzz')).status).toBe('delivered')
   })
 })

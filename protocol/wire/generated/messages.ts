@@ -714,6 +714,410 @@ export namespace ReactionBody {
   }
 }
 
+export interface OwnDeleteBody {
+  ids: Uint8Array<ArrayBuffer>[]
+  forEveryone: boolean
+  at: bigint
+}
+
+export namespace OwnDeleteBody {
+  let _codec: Codec<OwnDeleteBody>
+
+  export const codec = (): Codec<OwnDeleteBody> => {
+    if (_codec == null) {
+      _codec = message<OwnDeleteBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.forEveryone != null && obj.forEveryone !== false)) {
+          w.uint32(16)
+          w.bool(obj.forEveryone)
+        }
+
+        if ((obj.at != null && obj.at !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.at)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          ids: [],
+          forEveryone: false,
+          at: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.forEveryone = reader.bool()
+              break
+            }
+            case 3: {
+              obj.at = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ids: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.forEveryone`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.at`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnDeleteBodyIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OwnDeleteBodyForEveryoneFieldEvent {
+    field: '$.forEveryone'
+    value: boolean
+  }
+
+  export interface OwnDeleteBodyAtFieldEvent {
+    field: '$.at'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<OwnDeleteBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnDeleteBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnDeleteBody>): OwnDeleteBody {
+    return decodeMessage(buf, OwnDeleteBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnDeleteBody>): Generator<OwnDeleteBodyIdsFieldEvent | OwnDeleteBodyForEveryoneFieldEvent | OwnDeleteBodyAtFieldEvent> {
+    return streamMessage(buf, OwnDeleteBody.codec(), opts)
+  }
+}
+
+export interface OwnSentBody {
+  id: Uint8Array<ArrayBuffer>
+  peer: string
+  text: string
+  sentAt: bigint
+  group: string
+  replyTo: Uint8Array<ArrayBuffer>
+  replyPreview: string
+  expiresAt: bigint
+}
+
+export namespace OwnSentBody {
+  let _codec: Codec<OwnSentBody>
+
+  export const codec = (): Codec<OwnSentBody> => {
+    if (_codec == null) {
+      _codec = message<OwnSentBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.peer != null && obj.peer !== '')) {
+          w.uint32(18)
+          w.string(obj.peer)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(26)
+          w.string(obj.text)
+        }
+
+        if ((obj.sentAt != null && obj.sentAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.sentAt)
+        }
+
+        if ((obj.group != null && obj.group !== '')) {
+          w.uint32(42)
+          w.string(obj.group)
+        }
+
+        if ((obj.replyTo != null && obj.replyTo.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.replyTo)
+        }
+
+        if ((obj.replyPreview != null && obj.replyPreview !== '')) {
+          w.uint32(58)
+          w.string(obj.replyPreview)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(64)
+          w.uint64(obj.expiresAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          peer: '',
+          text: '',
+          sentAt: 0n,
+          group: '',
+          replyTo: uint8ArrayAlloc(0),
+          replyPreview: '',
+          expiresAt: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.peer = reader.string()
+              break
+            }
+            case 3: {
+              obj.text = reader.string()
+              break
+            }
+            case 4: {
+              obj.sentAt = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.group = reader.string()
+              break
+            }
+            case 6: {
+              obj.replyTo = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.replyPreview = reader.string()
+              break
+            }
+            case 8: {
+              obj.expiresAt = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.sentAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.replyTo`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.replyPreview`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnSentBodyIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OwnSentBodyPeerFieldEvent {
+    field: '$.peer'
+    value: string
+  }
+
+  export interface OwnSentBodyTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export interface OwnSentBodySentAtFieldEvent {
+    field: '$.sentAt'
+    value: bigint
+  }
+
+  export interface OwnSentBodyGroupFieldEvent {
+    field: '$.group'
+    value: string
+  }
+
+  export interface OwnSentBodyReplyToFieldEvent {
+    field: '$.replyTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OwnSentBodyReplyPreviewFieldEvent {
+    field: '$.replyPreview'
+    value: string
+  }
+
+  export interface OwnSentBodyExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<OwnSentBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnSentBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnSentBody>): OwnSentBody {
+    return decodeMessage(buf, OwnSentBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnSentBody>): Generator<OwnSentBodyIdFieldEvent | OwnSentBodyPeerFieldEvent | OwnSentBodyTextFieldEvent | OwnSentBodySentAtFieldEvent | OwnSentBodyGroupFieldEvent | OwnSentBodyReplyToFieldEvent | OwnSentBodyReplyPreviewFieldEvent | OwnSentBodyExpiresAtFieldEvent> {
+    return streamMessage(buf, OwnSentBody.codec(), opts)
+  }
+}
+
 export interface EditBody {
   messageId: Uint8Array<ArrayBuffer>
   text: string
