@@ -19,6 +19,7 @@ import { registerStatus } from './commands/status.ts'
 import { registerSafetyNumber } from './commands/safety-number.ts'
 import { registerSimulate } from './commands/simulate.ts'
 import { registerTimer } from './commands/timer.ts'
+import { registerProfile } from './commands/profile.ts'
 
 const VERSION = '0.1.0'
 
@@ -55,6 +56,7 @@ export function buildProgram (json = false): Command {
   registerMessageActions(program)
   registerDelete(program)
   registerTimer(program)
+  registerProfile(program)
   registerStatus(program)
   registerChat(program)
   registerGroup(program)

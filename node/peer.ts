@@ -1,6 +1,7 @@
 // Opens a device's ChatClient for one CLI command: identity and store from --home, connected to its
 // rendezvous. Turns network and input failures into one-line CLI errors.
 import { multiaddr } from '@multiformats/multiaddr'
+import { Profiles } from '../protocol/control/profiles.ts'
 import { ChatClient } from '../protocol/chat-client.ts'
 import { UnreachableError, errorMessage } from '../protocol/errors.ts'
 import { createChatNode } from '../protocol/mesh/create-node.ts'
@@ -8,6 +9,7 @@ import { CliError } from './cli-error.ts'
 import { Home } from './home.ts'
 import { nodeTransports } from './platform.ts'
 import { SqliteChatStore } from './sqlite-chat-store.ts'
+import type { PeerProfile } from '../protocol/control/profiles.ts'
 import type { ChatClientEvents, ClientMode } from '../protocol/chat-client.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -28,6 +30,8 @@ export function parseRendezvous (text: string | undefined, home: Home): Multiadd
 
 export interface PeerSession {
   client: ChatClient
+  /** Profiles shared by contacts (kept as they arrive) and this device's own. */
+  profiles: Profiles
   /** False when the rendezvous was unreachable and `offline: 'queue'` kept the session anyway. */
   online: boolean
   close(): Promise<void>
@@ -47,6 +51,8 @@ export interface OpenPeerOptions {
   offline?: 'fail' | 'queue'
   /** Runs before the first mailbox sync: register control handlers (attachments) here. */
   beforeStart?: (client: ChatClient) => Promise<void>
+  /** A contact device shared a new display name or avatar. */
+  onProfile?: (peer: string, profile: PeerProfile) => void
 }
 
 export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> {
@@ -63,6 +69,8 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
   })
   const client = new ChatClient({ node, identity, store, rendezvous })
   if (options.onMessage != null) client.addEventListener('message', options.onMessage)
+  // Every command that takes from the mailbox keeps the profiles it finds, never drops them.
+  const profiles = new Profiles({ control: client.control, store, log: node.logger.forComponent('babacloud:profiles'), onChange: options.onProfile })
   // Errors go to stderr in every mode: stdout stays one message a line.
   client.addEventListener('refused', ({ detail: r }) => {
     process.stderr.write(`babacloud: refused a sealed message ${r.id} from ${r.from}: you have an encrypted session with it, so this is a replay or a downgrade\n`)
@@ -80,12 +88,12 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
     if (unreachable && options.offline === 'queue') {
       // The store stays open for queueing; the network parts go.
       await client.stop()
-      return { client, online: false, close }
+      return { client, profiles, online: false, close }
     }
     await close()
     if (unreachable) throw new CliError(errorMessage(err), 'UNREACHABLE')
     throw err
   }
   home.saveSettings({ rendezvous: rendezvous.toString() })
-  return { client, online: true, close }
+  return { client, profiles, online: true, close }
 }
