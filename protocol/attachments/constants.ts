@@ -47,7 +47,9 @@ export enum AttachmentErrorCode {
   /** The peer stopped sending within the idle timeout. */
   TIMEOUT = 'TIMEOUT',
   /** The attachment id already belongs to another sender or message here: it never replaces that one. */
-  CONFLICT = 'CONFLICT'
+  CONFLICT = 'CONFLICT',
+  /** A person cancelled the transfer on this device. */
+  CANCELLED = 'CANCELLED'
 }
 
 export class AttachmentError extends Error {
