@@ -47,6 +47,11 @@ export interface AttachmentServiceEvents {
   failed: CustomEvent<{ id: string, from: string, name: string, error: Error }>
   /** Receiving was cancelled here (`cancel`); what was received is dropped, `retry` fetches it again. */
   cancelled: CustomEvent<IncomingAttachment>
+  /**
+   * A direct transfer that its sender stopped (cancelled, or its connection dropped, after which the
+   * sender parks it on the rendezvous and a new offer follows); nothing of it was kept.
+   */
+  stopped: CustomEvent<IncomingAttachment>
 }
 
 export interface AttachmentServiceInit {
@@ -266,7 +271,10 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
           signal.throwIfAborted()
         })
       } catch (err) {
-        if (!isCancel(err)) this.#fail(expected.meta, err as Error)
+        if (isCancel(err)) throw err
+        // Our own refusals and bad bytes are failures; the stream ending under us is the sender's doing.
+        if (AttachmentError.is(err) || ProtocolError.is(err)) this.#fail(expected.meta, err as Error)
+        else this.safeDispatchEvent('stopped', { detail: expected.meta })
         throw err
       }
     }
