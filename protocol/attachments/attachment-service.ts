@@ -2,7 +2,7 @@
 // client before `client.start()` so offers waiting in the mailbox find their handler.
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { TypedEventEmitter } from 'main-event'
-import { ErrorCode, ProtocolError, UnreachableError } from '../errors.ts'
+import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
 import { parsePeerId } from '../identity.ts'
 import { AttachmentSender } from './attachment-sender.ts'
 import { BlobClient } from './blob-client.ts'
@@ -27,6 +27,8 @@ export interface AttachmentSendResult {
   status: 'delivered' | 'stored'
   path: DeliveryPath
   devices: AttachmentDeviceResult[]
+  /** Sent to a list of devices (a group): those it could not reach; the others have it. */
+  failures: Array<{ peerId: string, error: string }>
 }
 
 export interface ReceivedAttachment extends IncomingAttachment {
@@ -154,14 +156,22 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     // Ours from now on: an offer that reuses the id (a recipient echoing it back) is refused.
     await this.#init.client.store.setValue(ATTACHMENT_OWNER_PREFIX + bytesToHex(sealed.id), new TextEncoder().encode(this.#init.client.node.peerId.toString()))
     const results: AttachmentDeviceResult[] = []
+    const failures: AttachmentSendResult['failures'] = []
     // Progress over all devices together: each device's copy is one share of the total.
     const each = sealed.ciphertext.reduce((n, c) => n + c.length, 0)
     for (const [i, device] of devices.entries()) {
       const onProgress = options.onProgress == null ? undefined : (done: number): void => { options.onProgress?.(i * each + done, devices.length * each) }
-      results.push(await this.#sender.send(device, sealed, file, { ...options, onProgress }))
+      try {
+        results.push(await this.#sender.send(device, sealed, file, { ...options, onProgress }))
+      } catch (err) {
+        // One member out of reach does not keep the file from the others (a group's fan-out).
+        if (!Array.isArray(to) || options.signal?.aborted === true) throw err
+        failures.push({ peerId: device.toString(), error: errorMessage(err) })
+        if (failures.length === devices.length) throw err
+      }
     }
     const best = results.find(r => r.status === 'delivered') ?? results[0]
-    return { id: bytesToHex(sealed.id), status: best.status, path: best.path, devices: results }
+    return { id: bytesToHex(sealed.id), status: best.status, path: best.path, devices: results, failures }
   }
 
   async #resolve (to: PeerId | string): Promise<PeerId[]> {

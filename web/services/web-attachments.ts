@@ -148,6 +148,7 @@ export class WebAttachments {
       await this.#init.store.addMessage(message)
       this.transfers.remove(key)
       await this.#init.onMessage(message)
+      if (result.failures.length > 0) this.#init.onProblem(`${file.name} could not reach ${result.failures.length} member device(s): ${result.failures[0].error}`)
     } catch (err) {
       if (abort.signal.aborted) this.transfers.end(key, 'cancelled')
       else {
