@@ -7,7 +7,7 @@ import { parsePeerId } from '../identity.ts'
 import { AttachmentSender } from './attachment-sender.ts'
 import { BlobClient } from './blob-client.ts'
 import { AttachmentOpener, sealAttachment, validateKeys } from './cipher.ts'
-import { ATTACHMENT_CONTROL_TYPE, ATTACHMENT_PROTOCOL, AttachmentError, AttachmentErrorCode, DEFAULT_MAX_ATTACHMENT_BYTES, DIRECT_OFFER_TTL_MS, MAX_MIME_CHARS, MAX_NAME_CHARS } from './constants.ts'
+import { ATTACHMENT_CONTROL_TYPE, ATTACHMENT_PROTOCOL, AttachmentError, AttachmentErrorCode, DEFAULT_MAX_ATTACHMENT_BYTES, DIRECT_OFFER_TTL_MS, MAX_CAPTION_BYTES, MAX_MIME_CHARS, MAX_NAME_CHARS } from './constants.ts'
 import { serveDirect } from './direct-transfer.ts'
 import { OCTET_STREAM, normalizeMediaType } from './mime.ts'
 import { AttachmentOffer } from './generated/wire.ts'
@@ -149,6 +149,7 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
    */
   async send (to: PeerId | string | PeerId[], file: OutgoingAttachment, options: SendAttachmentOptions = {}): Promise<AttachmentSendResult> {
     if (file.bytes.length > this.#maxBytes) throw new AttachmentError(AttachmentErrorCode.TOO_LARGE, `attachment of ${file.bytes.length} bytes is over the limit of ${this.#maxBytes}`)
+    if (new TextEncoder().encode(file.caption ?? '').length > MAX_CAPTION_BYTES) throw new AttachmentError(AttachmentErrorCode.TOO_LARGE, `the caption is over ${MAX_CAPTION_BYTES} bytes`)
     const devices = Array.isArray(to) ? to : await this.#resolve(to)
     if (devices.length === 0) throw new ProtocolError(ErrorCode.NOT_FOUND, 'nobody to send the attachment to')
     options.signal?.throwIfAborted()

@@ -62,11 +62,14 @@ describe('attachment transfers: cancel, retry, groups', () => {
 
   const blobCount = async (rv: TestRendezvous): Promise<number> => (await rv.node.blobs.stats()).blobs
 
-  it('a sender that cancels mid-upload leaves no blob on the node and sends no offer', async () => {
+  it('a sender that cancels mid-upload (or whose caption is too long) leaves no blob on the node and sends no offer', async () => {
     const rv = await startRendezvous(cleanup)
     const alice = await peer(rv)
     const bob = await peer(rv)
     await alice.online()
+    // A caption the offer could not carry is refused before a byte is uploaded.
+    await expect(alice.attachments.send(bob.client.peerId, { name: 'a.txt', bytes: randomFile(1000), caption: 'x'.repeat(20_000) })).rejects.toThrow(/caption is over/)
+    expect(await blobCount(rv)).toBe(0)
     const abort = new AbortController()
     let shown = 0
     const sending = alice.attachments.send(bob.client.peerId, { name: 'big.bin', bytes: randomFile(8 * MB) }, {
