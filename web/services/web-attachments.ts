@@ -3,7 +3,8 @@
 // same for sent files, so both sides show them in the conversation, also after a reload. Files on
 // their way are in `transfers` (progress, cancel, retry) until their message is stored.
 import { AttachmentService } from '../../protocol/attachments/attachment-service.ts'
-import { CHUNK_SIZE, DEFAULT_MAX_ATTACHMENT_BYTES, TAG_BYTES } from '../../protocol/attachments/constants.ts'
+import { plaintextLimit } from '../../protocol/attachments/cipher.ts'
+import { DEFAULT_MAX_ATTACHMENT_BYTES } from '../../protocol/attachments/constants.ts'
 import { errorMessage } from '../../protocol/errors.ts'
 import { GroupStore } from '../../protocol/groups/group-store.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
@@ -29,11 +30,6 @@ export interface WebAttachmentsInit {
 
 /** Where a file goes: a contact, or a group's members (every device but this one). */
 export type FileTarget = { kind: 'peer', peer: string } | { kind: 'group', groupId: string, members: string[] }
-
-/** The largest plaintext whose ciphertext (a tag per chunk) fits `cipherBytes`. */
-export function plaintextLimit (cipherBytes: number): number {
-  return cipherBytes - Math.ceil(cipherBytes / (CHUNK_SIZE + TAG_BYTES)) * TAG_BYTES
-}
 
 const incomingKey = (a: Pick<IncomingAttachment, 'from' | 'id'>): string => `in/${a.from}/${a.id}`
 
