@@ -81,6 +81,8 @@ export class NetworkSession extends EventTarget {
       // Registered before the first sync, so offers waiting in the mailbox find their handler.
       await local.files.start(client, this.#init.attachmentMaxBytes)
       await client.start()
+      // The plan may allow smaller files than the node does: the preview refuses by the smaller one.
+      void client.accounts?.plan().then(p => { local.files.planMaxBytes = p.limits?.attachmentMaxBytes; this.#changed() }, () => {})
     } catch (err) {
       this.#setRendezvous('offline', `The rendezvous node is unreachable: ${errorMessage(err)}`)
       this.#backoff.schedule(() => { void this.#reconnect() })

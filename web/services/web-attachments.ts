@@ -43,6 +43,8 @@ export class WebAttachments {
   #service?: AttachmentService
   /** The node's own limit (from `/api/rendezvous`), ciphertext bytes. */
   #nodeMaxBytes?: number
+  /** This device's plan at the node (billing), ciphertext bytes, once known. */
+  planMaxBytes?: number
   #me = ''
 
   constructor (init: WebAttachmentsInit) {
@@ -85,10 +87,10 @@ export class WebAttachments {
     await service.start()
   }
 
-  /** The largest file this device may send now (plaintext bytes): its own limit and the node's. */
+  /** The largest file this device may send now (plaintext bytes): its own limit, the node's and its plan's. */
   get maxBytes (): number {
-    const own = this.#service?.maxBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES
-    return this.#nodeMaxBytes == null ? own : Math.min(own, plaintextLimit(this.#nodeMaxBytes))
+    const limits = [this.#nodeMaxBytes, this.planMaxBytes].filter((n): n is number => n != null && n > 0).map(plaintextLimit)
+    return Math.min(this.#service?.maxBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES, ...limits)
   }
 
   get started (): boolean {
