@@ -60,7 +60,7 @@ export class FileIntake implements ReactiveController {
   /** Text pastes as usual; only a file goes to the preview. */
   readonly #onPaste = (e: ClipboardEvent): void => {
     const file = firstFile(e.clipboardData)
-    if (file == null) return
+    if (file == null || !this.#enabled()) return
     e.preventDefault()
     this.take(file)
   }
@@ -87,7 +87,7 @@ export class FileIntake implements ReactiveController {
     this.dragging = false
     this.#host.requestUpdate()
     const file = firstFile(e.dataTransfer)
-    if (file == null) return
+    if (file == null || !this.#enabled()) return
     e.preventDefault()
     this.take(file)
   }
