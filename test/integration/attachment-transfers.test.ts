@@ -171,5 +171,5 @@ describe('attachment transfers: cancel, retry, groups', () => {
     const refused = await runCli(['group', 'send', '--home', a, '--group', groupId, '--file', file, '--reply-to', 'x'])
     expect(refused.code).not.toBe(0)
     expect(refused.stderr).toMatch(/--reply-to takes a text message/)
-  })
+  }, 180_000)
 })
