@@ -23,7 +23,8 @@ function act (action: TransferActionEvent['action'], key: string): (e: Event) =>
 function stateLine (t: Transfer): TemplateResult {
   if (t.state === 'active') {
     const verb = t.direction === 'out' ? 'Sending' : 'Receiving'
-    return html`<span data-testid="transfer-bytes">${verb} ${formatSize(t.done)} of ${formatSize(t.total)}</span>
+    // The list is a live region: bytes ticking by would be read out ten times a second.
+    return html`<span data-testid="transfer-bytes" aria-live="off">${verb} ${formatSize(t.done)} of ${formatSize(t.total)}</span>
       <button type="button" class="secondary" data-testid="transfer-cancel" aria-label=${`Cancel ${t.name}`} @click=${act('cancel', t.key)}>Cancel</button>`
   }
   const what = t.state === 'cancelled' ? 'Cancelled' : `Failed: ${t.error ?? 'unknown error'}`
