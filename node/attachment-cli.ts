@@ -5,6 +5,7 @@ import { basename, extname, join, resolve } from 'node:path'
 import { AttachmentService } from '../protocol/attachments/attachment-service.ts'
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from '../protocol/attachments/constants.ts'
 import { errorMessage } from '../protocol/errors.ts'
+import { GroupStore } from '../protocol/groups/group-store.ts'
 import { FileAttachmentSink } from './attachment-sink.ts'
 import { CliError } from './cli-error.ts'
 import type { OutgoingAttachment } from '../protocol/attachments/attachment-sender.ts'
@@ -37,7 +38,13 @@ export function attachmentsDir (home: string): string {
 
 /** Registers the attachment service on a client before it starts (see openPeer's beforeStart). */
 export async function startAttachments (client: ChatClient, home: string): Promise<AttachmentService> {
-  const service = new AttachmentService({ client, sink: new FileAttachmentSink(attachmentsDir(home)) })
+  const groups = new GroupStore(client.store)
+  const service = new AttachmentService({
+    client,
+    sink: new FileAttachmentSink(attachmentsDir(home)),
+    // A file sent to a group is taken only from a member of that group as this device knows it.
+    isGroupMember: async (group, peer) => (await groups.getState(group))?.members.includes(peer) === true
+  })
   await service.start()
   return service
 }

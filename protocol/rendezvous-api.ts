@@ -14,6 +14,11 @@ export interface RendezvousApiInfo {
   multiaddrs: string[]
   /** From the node's `iceServers` config; empty means host candidates only (no STUN or TURN). */
   iceServers: IceServer[]
+  /**
+   * Largest attachment the node stores for an offline recipient (ciphertext bytes, config
+   * `attachments.maxBytes`); the web app refuses larger files before uploading. Older nodes omit it.
+   */
+  attachmentMaxBytes?: number
 }
 
 export class RendezvousApiError extends Error {
@@ -44,8 +49,16 @@ export function parseIceServer (value: unknown, where: string): IceServer {
 /** Validates what `/api/rendezvous` answered. */
 export function parseRendezvousApiInfo (body: unknown): RendezvousApiInfo {
   if (body == null || typeof body !== 'object') throw new RendezvousApiError('rendezvous info is not an object')
-  const { peerId, multiaddrs, iceServers } = body as Record<string, unknown>
+  const { peerId, multiaddrs, iceServers, attachmentMaxBytes } = body as Record<string, unknown>
   if (typeof peerId !== 'string' || !isStringList(multiaddrs)) throw new RendezvousApiError('rendezvous info lacks peerId or multiaddrs')
   if (iceServers != null && !Array.isArray(iceServers)) throw new RendezvousApiError('iceServers: expected a list')
-  return { peerId, multiaddrs, iceServers: (iceServers ?? []).map((s, i) => parseIceServer(s, `iceServers[${i}]`)) }
+  if (attachmentMaxBytes != null && !(typeof attachmentMaxBytes === 'number' && Number.isSafeInteger(attachmentMaxBytes) && attachmentMaxBytes > 0)) {
+    throw new RendezvousApiError('attachmentMaxBytes: expected a positive whole number')
+  }
+  return {
+    peerId,
+    multiaddrs,
+    iceServers: (iceServers ?? []).map((s, i) => parseIceServer(s, `iceServers[${i}]`)),
+    ...(attachmentMaxBytes != null ? { attachmentMaxBytes } : {})
+  }
 }

@@ -442,6 +442,7 @@ export class RendezvousNode {
       peerId: () => this.node.peerId.toString(),
       multiaddrs: () => this.node.getMultiaddrs().map(ma => ma.toString()),
       iceServers: () => this.config.iceServers,
+      attachmentMaxBytes: () => this.config.attachments.maxBytes,
       policy: () => this.config.policy,
       metricsText: this.#metricsOnHttp ? this.#metricsText : undefined,
       tls: this.#tls != null,

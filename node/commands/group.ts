@@ -9,6 +9,9 @@ import { defaultHome, Home } from '../home.ts'
 import { formatTime, print } from '../output.ts'
 import { showGroupMessage } from '../message-lines.ts'
 import { openPeer } from '../peer.ts'
+import { progressLine, readAttachment, startAttachments } from '../attachment-cli.ts'
+import { parsePeerId } from '../../protocol/identity.ts'
+import type { AttachmentService } from '../../protocol/attachments/attachment-service.ts'
 import { SqliteChatStore } from '../sqlite-chat-store.ts'
 import type { GroupChangeResult } from '../../protocol/groups/group-client.ts'
 import type { GroupInfo } from '../../protocol/groups/group-state.ts'
@@ -35,13 +38,16 @@ export function openGroups (client: ChatClient, opts: OutputOptions): GroupClien
 }
 
 /** Runs one group action online: connected, groups attached, background key hand-outs awaited. */
-async function withGroups<T> (opts: Common, action: (groups: GroupClient) => Promise<T>): Promise<T> {
+async function withGroups<T> (opts: Common, action: (groups: GroupClient) => Promise<T>, beforeStart?: (client: ChatClient) => Promise<void>): Promise<T> {
   let groups: GroupClient | undefined
   const session = await openPeer({
     home: opts.home,
     rendezvous: opts.rendezvous,
     mode: 'connect',
-    beforeStart: async client => { groups = openGroups(client, opts) }
+    beforeStart: async client => {
+      groups = openGroups(client, opts)
+      await beforeStart?.(client)
+    }
   })
   try {
     if (groups == null) throw new Error('group client was not attached')
@@ -80,6 +86,29 @@ async function withStore<T> (home: string, action: (store: SqliteChatStore) => P
   } finally {
     await store.close()
   }
+}
+
+/**
+ * A file to a group: the same encrypted attachment path as to a contact, one offer (naming the
+ * group) and one copy per other member's device, directly or parked on the rendezvous for it.
+ */
+async function sendGroupFile (opts: Common & { group: string, file: string }, caption: string): Promise<void> {
+  const file = readAttachment(opts.file, caption)
+  let attachments: AttachmentService | undefined
+  const result = await withGroups(opts, async g => {
+    const info = await g.get(opts.group).catch(() => { throw new CliError(`no group ${opts.group} on this device`, 'GROUP_NOT_FOUND') })
+    const me = g.chat.peerId.toString()
+    if (!info.members.includes(me)) throw new CliError(`this device is not a member of ${opts.group}`, 'NOT_MEMBER')
+    const members = info.members.filter(m => m !== me).map(m => parsePeerId(m))
+    if (members.length === 0) throw new CliError(`nobody else is in group ${opts.group} yet`)
+    if (attachments == null) throw new Error('attachments were not attached')
+    const progress = progressLine(`sending ${file.name}`, opts)
+    return await attachments.send(members, { ...file, group: opts.group }, { onProgress: progress.update }).finally(progress.end)
+  }, async client => { attachments = await startAttachments(client, opts.home) })
+  const delivered = result.devices.filter(d => d.status === 'delivered').length
+  print(opts, { id: result.id, status: result.failures.length === 0 ? result.status : 'partial', group: opts.group, members: result.devices, failures: result.failures, attachment: { name: file.name, size: file.bytes.length, mime: file.mime } },
+    `sent ${file.name} ${result.id} to group ${opts.group}: delivered to ${delivered}, stored on the rendezvous for ${result.devices.length - delivered} member device(s)` +
+    result.failures.map(f => `\n  not sent to ${f.peerId}: ${f.error}`).join(''))
 }
 
 export function registerGroup (program: Command): void {
@@ -124,9 +153,16 @@ export function registerGroup (program: Command): void {
   common(group.command('send').description('send a message to a group (published live, and stored for offline members)'))
     .requiredOption('--group <id>', 'group id')
     .option('--reply-to <id>', 'id of a message of this group the new one answers (quoted)')
-    .argument('<text...>', 'message text')
-    .action(async (words: string[], opts: Common & { group: string, replyTo?: string }) => {
+    .option('--file <path>', 'send a file to every other member, end-to-end encrypted (the text, if any, is its caption)')
+    .argument('[text...]', 'message text')
+    .action(async (words: string[], opts: Common & { group: string, replyTo?: string, file?: string }) => {
       const text = words.join(' ')
+      if (opts.file != null) {
+        if (opts.replyTo != null) throw new CliError('--reply-to takes a text message, not --file')
+        await sendGroupFile(opts as Common & { group: string, file: string }, text)
+        return
+      }
+      if (words.length === 0) throw new CliError("missing required argument 'text' (or send a file with --file PATH)")
       if (text.trim() === '') throw new CliError('message text is empty')
       const r = await withGroups(opts, async g => await g.send(opts.group, text, opts.replyTo != null ? { replyTo: opts.replyTo } : {}))
       const status = r.failures.length === 0 ? 'stored' : r.successes.length > 0 || r.published > 0 ? 'partial' : 'failed'

@@ -14,8 +14,8 @@ import type { ReceivedAttachment } from '../../protocol/attachments/attachment-s
 import type { Command } from 'commander'
 
 function showAttachment (opts: { json?: boolean }, a: ReceivedAttachment): void {
-  print(opts, { kind: 'message', id: a.id, from: a.from, text: a.caption, sentAt: a.sentAt, attachment: { name: a.name, size: a.size, mime: a.mime, path: a.location } },
-    `${formatTime(a.sentAt)}  ${a.from}  [file] ${a.name} (${a.size} bytes, ${a.mime}) saved to ${a.location}${a.caption === '' ? '' : `  ${a.caption}`}`)
+  print(opts, { kind: 'message', id: a.id, from: a.from, ...(a.group != null ? { group: a.group } : {}), text: a.caption, sentAt: a.sentAt, attachment: { name: a.name, size: a.size, mime: a.mime, path: a.location } },
+    `${formatTime(a.sentAt)}  ${a.group != null ? `group ${a.group}  ` : ''}${a.from}  [file] ${a.name} (${a.size} bytes, ${a.mime}) saved to ${a.location}${a.caption === '' ? '' : `  ${a.caption}`}`)
 }
 
 export function registerInbox (program: Command): void {

@@ -18,6 +18,8 @@ export interface OutgoingAttachment {
   mime?: string
   bytes: Uint8Array
   caption?: string
+  /** The group it is sent to (its id): each member's device gets its own offer naming the group. */
+  group?: string
 }
 
 export interface AttachmentDeviceResult {
@@ -29,6 +31,7 @@ export interface AttachmentDeviceResult {
 }
 
 export interface SendAttachmentOptions extends AbortOptions {
+  /** Ciphertext bytes sent so far of all devices together, and the total. */
   onProgress?: Progress
   /** How long reaching the device directly may take before the rendezvous is used. */
   liveTimeoutMs?: number
@@ -49,9 +52,16 @@ function fits (connection: Connection, bytes: number): boolean {
   return limits.seconds == null || limits.seconds * 1000 > transferTimeoutMs(bytes)
 }
 
+/** The caller's signal (a person pressing Cancel) together with a bound of our own. */
+function bounded (signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms)
+  return signal == null ? timeout : AbortSignal.any([signal, timeout])
+}
+
 /** Codes a second path cannot fix: the recipient refused the attachment itself. */
 function isFinal (err: unknown): boolean {
-  if (AttachmentError.is(err)) return err.code !== 'TIMEOUT'
+  // A recipient that cancelled gets the file parked on the rendezvous, to fetch when it wants.
+  if (AttachmentError.is(err)) return err.code !== 'TIMEOUT' && err.code !== 'CANCELLED'
   return ProtocolError.is(err) && [ErrorCode.TOO_LARGE, ErrorCode.MALFORMED, ErrorCode.UNAUTHORIZED].includes(err.code)
 }
 
@@ -77,7 +87,8 @@ export class AttachmentSender {
       name: file.name,
       mime: file.mime ?? 'application/octet-stream',
       source,
-      caption: file.caption ?? ''
+      caption: file.caption ?? '',
+      group: file.group ?? ''
     })
     const direct = await this.#openDirect(device, bytes, options)
     if (direct != null) {
@@ -87,18 +98,21 @@ export class AttachmentSender {
         // The device went away between the dial and the offer: the offer waits in its mailbox and
         // will expire unanswered there, the ciphertext goes to the rendezvous below.
         if (sent.status === 'delivered') {
-          await pushDirect(stream, sealed, { signal: options.signal ?? AbortSignal.timeout(transferTimeoutMs(bytes)), onProgress: options.onProgress })
+          await pushDirect(stream, sealed, { signal: bounded(options.signal, transferTimeoutMs(bytes)), onProgress: options.onProgress })
           return { peerId: device.toString(), status: 'delivered', path: connectionPath(connection) }
         }
         stream.abort(new Error('offer was not delivered live'))
       } catch (err) {
         stream.abort(err instanceof Error ? err : new Error(String(err)))
-        if (isFinal(err)) throw err
+        // Cancelled by the sender: no second path; the recipient's half-received copy was dropped.
+        if (isFinal(err) || options.signal?.aborted === true) throw err
         this.#log('direct transfer to %p failed, using the rendezvous - %e', device, err)
       }
     }
     if (this.#blobs == null) throw new UnreachableError(`peer ${device.toString()} is not reachable and no rendezvous is configured`)
-    await this.#blobs.upload(device, sealed, { signal: options.signal ?? AbortSignal.timeout(transferTimeoutMs(bytes)), onProgress: options.onProgress })
+    options.signal?.throwIfAborted()
+    // The offer goes only after the whole blob is committed: a cancelled upload never reaches the recipient.
+    await this.#blobs.upload(device, sealed, { signal: bounded(options.signal, transferTimeoutMs(bytes)), onProgress: options.onProgress })
     const sent = await this.#client.sendControl(device, ATTACHMENT_CONTROL_TYPE, offer(AttachmentOffer.Source.RENDEZVOUS), options)
     return { peerId: device.toString(), status: sent.status, path: 'mailbox' }
   }
@@ -111,7 +125,7 @@ export class AttachmentSender {
       ? device
       : multiaddr(`${rendezvous.toString()}/p2p-circuit/p2p/${device.toString()}`)
     try {
-      const signal = options.signal ?? AbortSignal.timeout(options.liveTimeoutMs ?? 5_000)
+      const signal = bounded(options.signal, options.liveTimeoutMs ?? 5_000)
       const connection = await node.dial(target, { signal })
       // A relay would cut the connection mid-file; only a connection that fits is worth trying.
       const usable = [connection, ...node.getConnections(device)].find(c => c.status === 'open' && fits(c, bytes))

@@ -2,12 +2,12 @@
 // client before `client.start()` so offers waiting in the mailbox find their handler.
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { TypedEventEmitter } from 'main-event'
-import { ErrorCode, ProtocolError, UnreachableError } from '../errors.ts'
+import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
 import { parsePeerId } from '../identity.ts'
 import { AttachmentSender } from './attachment-sender.ts'
 import { BlobClient } from './blob-client.ts'
 import { AttachmentOpener, sealAttachment, validateKeys } from './cipher.ts'
-import { ATTACHMENT_CONTROL_TYPE, ATTACHMENT_PROTOCOL, AttachmentError, AttachmentErrorCode, DEFAULT_MAX_ATTACHMENT_BYTES, DIRECT_OFFER_TTL_MS, MAX_MIME_CHARS, MAX_NAME_CHARS } from './constants.ts'
+import { ATTACHMENT_CONTROL_TYPE, ATTACHMENT_PROTOCOL, AttachmentError, AttachmentErrorCode, DEFAULT_MAX_ATTACHMENT_BYTES, DIRECT_OFFER_TTL_MS, MAX_CAPTION_BYTES, MAX_MIME_CHARS, MAX_NAME_CHARS } from './constants.ts'
 import { serveDirect } from './direct-transfer.ts'
 import { OCTET_STREAM, normalizeMediaType } from './mime.ts'
 import { AttachmentOffer } from './generated/wire.ts'
@@ -27,10 +27,14 @@ export interface AttachmentSendResult {
   status: 'delivered' | 'stored'
   path: DeliveryPath
   devices: AttachmentDeviceResult[]
+  /** Sent to a list of devices (a group): those it could not reach; the others have it. */
+  failures: Array<{ peerId: string, error: string }>
 }
 
 export interface ReceivedAttachment extends IncomingAttachment {
   caption: string
+  /** The group it was sent to (its sender is a member here), or unset for a 1:1 file. */
+  group?: string
   sentAt: number
   /** Where the sink put it. */
   location: string
@@ -43,6 +47,13 @@ export interface AttachmentServiceEvents {
   progress: CustomEvent<IncomingAttachment & { received: number }>
   /** An offer that could not be received; nothing of it was kept. */
   failed: CustomEvent<{ id: string, from: string, name: string, error: Error }>
+  /** Receiving was cancelled here (`cancel`); what was received is dropped, `retry` fetches it again. */
+  cancelled: CustomEvent<IncomingAttachment>
+  /**
+   * A direct transfer that its sender stopped (cancelled, or its connection dropped, after which the
+   * sender parks it on the rendezvous and a new offer follows); nothing of it was kept.
+   */
+  stopped: CustomEvent<IncomingAttachment>
 }
 
 export interface AttachmentServiceInit {
@@ -51,6 +62,11 @@ export interface AttachmentServiceInit {
   /** Largest attachment sent or accepted, plaintext bytes. */
   maxBytes?: number
   random?: (n: number) => Uint8Array
+  /**
+   * Whether `peer` is a member of `group` on this device: an offer naming a group is taken only
+   * then. Without it, offers naming a group are refused.
+   */
+  isGroupMember?: (group: string, peer: string) => Promise<boolean>
 }
 
 interface Expected {
@@ -61,6 +77,8 @@ interface Expected {
   expiresAt: number
   /** Why a DIRECT offer was refused: the push is answered with this, so the sender stops for good. */
   refused?: Error
+  /** Set while it is being received: `cancel` aborts it. */
+  receiving?: AbortController
 }
 
 /** Attachments already stored, so a second path for the same file (a retry) is not saved twice. */
@@ -91,6 +109,10 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
   readonly #retry = new Map<string, Expected>()
   /** Ids being received right now, by sender: two offers racing for one id cannot both win. */
   readonly #binding = new Map<string, string>()
+  /** Transfers being received now, by `from/id`, so a person can cancel one. */
+  readonly #active = new Map<string, Expected>()
+  /** Cancelled here: a later offer for it (the sender's fallback to the rendezvous) waits for `retry`. */
+  readonly #cancelled = new Map<string, Expected>()
 
   constructor (init: AttachmentServiceInit) {
     super()
@@ -115,17 +137,42 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     this.#expected.clear()
   }
 
-  /** Encrypts once and sends to a PeerId or to every device of an @username. */
-  async send (to: PeerId | string, file: OutgoingAttachment, options: SendAttachmentOptions = {}): Promise<AttachmentSendResult> {
+  /** The largest file (plaintext bytes) this service sends or accepts. */
+  get maxBytes (): number {
+    return this.#maxBytes
+  }
+
+  /**
+   * Encrypts once and sends to a PeerId, to every device of an @username, or to a list of devices
+   * (a group's members, with `file.group` set). Aborting `options.signal` stops the transfer: an
+   * offer goes to a device only with a complete copy on its way, so nobody gets a broken file.
+   */
+  async send (to: PeerId | string | PeerId[], file: OutgoingAttachment, options: SendAttachmentOptions = {}): Promise<AttachmentSendResult> {
     if (file.bytes.length > this.#maxBytes) throw new AttachmentError(AttachmentErrorCode.TOO_LARGE, `attachment of ${file.bytes.length} bytes is over the limit of ${this.#maxBytes}`)
-    const devices = await this.#resolve(to)
+    if (new TextEncoder().encode(file.caption ?? '').length > MAX_CAPTION_BYTES) throw new AttachmentError(AttachmentErrorCode.TOO_LARGE, `the caption is over ${MAX_CAPTION_BYTES} bytes`)
+    const devices = Array.isArray(to) ? to : await this.#resolve(to)
+    if (devices.length === 0) throw new ProtocolError(ErrorCode.NOT_FOUND, 'nobody to send the attachment to')
+    options.signal?.throwIfAborted()
     const sealed = sealAttachment(file.bytes, this.#init.random)
     // Ours from now on: an offer that reuses the id (a recipient echoing it back) is refused.
     await this.#init.client.store.setValue(ATTACHMENT_OWNER_PREFIX + bytesToHex(sealed.id), new TextEncoder().encode(this.#init.client.node.peerId.toString()))
     const results: AttachmentDeviceResult[] = []
-    for (const device of devices) results.push(await this.#sender.send(device, sealed, file, options))
+    const failures: AttachmentSendResult['failures'] = []
+    // Progress over all devices together: each device's copy is one share of the total.
+    const each = sealed.ciphertext.reduce((n, c) => n + c.length, 0)
+    for (const [i, device] of devices.entries()) {
+      const onProgress = options.onProgress == null ? undefined : (done: number): void => { options.onProgress?.(i * each + done, devices.length * each) }
+      try {
+        results.push(await this.#sender.send(device, sealed, file, { ...options, onProgress }))
+      } catch (err) {
+        // One member out of reach does not keep the file from the others (a group's fan-out).
+        if (!Array.isArray(to) || options.signal?.aborted === true) throw err
+        failures.push({ peerId: device.toString(), error: errorMessage(err) })
+        if (failures.length === devices.length) throw err
+      }
+    }
     const best = results.find(r => r.status === 'delivered') ?? results[0]
-    return { id: bytesToHex(sealed.id), status: best.status, path: best.path, devices: results }
+    return { id: bytesToHex(sealed.id), status: best.status, path: best.path, devices: results, failures }
   }
 
   async #resolve (to: PeerId | string): Promise<PeerId[]> {
@@ -155,12 +202,16 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
       mime: normalizeMediaType(clean(offer.mime, MAX_MIME_CHARS, OCTET_STREAM)),
       size: keys.size
     }
+    if (offer.group !== '') meta.group = offer.group
     const key = `${from}/${meta.id}`
     const rendezvous = offer.source === AttachmentOffer.Source.RENDEZVOUS
     const expected: Expected = { meta, offer, keys, sentAt: message.sentAt, expiresAt: Date.now() + DIRECT_OFFER_TTL_MS }
     try {
       validateKeys(keys, this.#maxBytes)
       await this.#checkOwner(meta)
+      if (offer.group !== '' && await this.#init.isGroupMember?.(offer.group, from) !== true) {
+        throw new ProtocolError(ErrorCode.UNAUTHORIZED, `the sender is not a member of group ${offer.group} on this device`)
+      }
     } catch (err) {
       this.#fail(meta, err as Error)
       expected.refused = err as Error
@@ -176,7 +227,15 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
       remember(this.#expected, key, expected)
       return
     }
+    // Cancelled here while it came directly; the sender parked it on the rendezvous: it waits there
+    // until the person asks for it again.
+    if (this.#cancelled.has(key)) {
+      remember(this.#cancelled, key, expected)
+      this.safeDispatchEvent('cancelled', { detail: meta })
+      return
+    }
     const download = this.#download(expected).catch(err => {
+      if (isCancel(err)) return
       this.#fail(meta, err as Error)
       // Refusals and bad bytes stay bad; an unreachable node or a stalled stream may not.
       if (!ProtocolError.is(err) && !AttachmentError.is(err, AttachmentErrorCode.INTEGRITY) && !AttachmentError.is(err, AttachmentErrorCode.CONFLICT)) remember(this.#retry, key, expected)
@@ -191,10 +250,12 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     if (blobs == null) throw new UnreachableError('attachment waits on a rendezvous, but none is configured')
     const { id } = expected.offer
     try {
-      await this.#receive(expected, 'mailbox', async write => {
-        await blobs.download(id, write, { sender: expected.meta.from, signal: AbortSignal.timeout(30_000 + Math.ceil(expected.keys.size / 64)) })
+      await this.#receive(expected, 'mailbox', async (write, signal) => {
+        await blobs.download(id, write, { sender: expected.meta.from, signal: AbortSignal.any([signal, AbortSignal.timeout(30_000 + Math.ceil(expected.keys.size / 64))]) })
       })
     } catch (err) {
+      // Cancelled: the blob stays on the rendezvous for a retry.
+      if (isCancel(err)) throw err
       // A tampered blob will never verify, a conflicting id never becomes acceptable: delete the
       // offerer's blob (never anyone else's). Anything else is retried after the next sync.
       if (AttachmentError.is(err, AttachmentErrorCode.INTEGRITY) || AttachmentError.is(err, AttachmentErrorCode.CONFLICT)) await blobs.delete(id, { sender: expected.meta.from }).catch(() => {})
@@ -213,11 +274,18 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     if (header.chunks !== expected.keys.chunks) throw new AttachmentError(AttachmentErrorCode.MALFORMED, 'transfer does not match its offer')
     return async chunks => {
       try {
-        await this.#receive(expected, 'direct', async write => {
-          for await (const chunk of chunks) await write(chunk)
+        await this.#receive(expected, 'direct', async (write, signal) => {
+          for await (const chunk of chunks) {
+            signal.throwIfAborted()
+            await write(chunk)
+          }
+          signal.throwIfAborted()
         })
       } catch (err) {
-        this.#fail(expected.meta, err as Error)
+        if (isCancel(err)) throw err
+        // Our own refusals and bad bytes are failures; the stream ending under us is the sender's doing.
+        if (AttachmentError.is(err) || ProtocolError.is(err)) this.#fail(expected.meta, err as Error)
+        else this.safeDispatchEvent('stopped', { detail: expected.meta })
         throw err
       }
     }
@@ -240,14 +308,18 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
   }
 
   /** Streams verified plaintext into the sink; on any failure the sink drops what it got. */
-  async #receive (expected: Expected, path: DeliveryPath, feed: (write: (chunk: Chunk) => Promise<void>) => Promise<void>): Promise<void> {
+  async #receive (expected: Expected, path: DeliveryPath, feed: (write: (chunk: Chunk) => Promise<void>, signal: AbortSignal) => Promise<void>): Promise<void> {
     const { meta } = expected
+    const key = `${meta.from}/${meta.id}`
     // Only an attachment that arrives whole claims its id: a bogus offer that fails squats nothing.
     // While this one is being received, no other sender's can claim the same id.
     await this.#checkOwner(meta)
     const racing = this.#binding.get(meta.id)
     if (racing != null && racing !== meta.from) throw new AttachmentError(AttachmentErrorCode.CONFLICT, `attachment id ${meta.id} is being received from another sender`)
     this.#binding.set(meta.id, meta.from)
+    const receiving = new AbortController()
+    expected.receiving = receiving
+    this.#active.set(key, expected)
     try {
       const opener = new AttachmentOpener(expected.keys)
       const writer = await this.#init.sink.open(meta)
@@ -256,7 +328,7 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
         await feed(async chunk => {
           await writer.write(opener.open(chunk.index, chunk.data))
           this.safeDispatchEvent('progress', { detail: { ...meta, received: opener.received } })
-        })
+        }, receiving.signal)
         opener.finish()
         location = await writer.commit()
       } catch (err) {
@@ -264,13 +336,51 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
         throw err
       }
       await this.#init.client.store.setValue(ATTACHMENT_OWNER_PREFIX + meta.id, new TextEncoder().encode(meta.from))
-      const key = `${meta.from}/${meta.id}`
       this.#done.add(key)
       if (this.#done.size > REMEMBERED) this.#done.delete(this.#done.values().next().value as string)
       this.safeDispatchEvent('attachment', { detail: { ...meta, caption: expected.offer.caption, sentAt: expected.sentAt, location, path } })
+    } catch (err) {
+      if (receiving.signal.aborted) {
+        remember(this.#cancelled, key, expected)
+        this.safeDispatchEvent('cancelled', { detail: meta })
+        throw new AttachmentError(AttachmentErrorCode.CANCELLED, `receiving ${meta.name} was cancelled`, { cause: err })
+      }
+      throw err
     } finally {
+      expected.receiving = undefined
+      this.#active.delete(key)
       if (racing == null) this.#binding.delete(meta.id)
     }
+  }
+
+  /**
+   * Stops receiving an attachment now; nothing of it is kept. A file parked on the rendezvous stays
+   * there for `retry`; one pushed directly is answered with an error, so its sender parks it there.
+   * False when it is not being received.
+   */
+  cancel (from: string, id: string): boolean {
+    const expected = this.#active.get(`${from}/${id}`)
+    if (expected?.receiving == null) return false
+    expected.receiving.abort(new AttachmentError(AttachmentErrorCode.CANCELLED, 'cancelled by the recipient'))
+    return true
+  }
+
+  /** Fetches a cancelled attachment again from the rendezvous; rejects when it is not (or no longer) there. */
+  async retry (from: string, id: string): Promise<void> {
+    const key = `${from}/${id}`
+    const expected = this.#cancelled.get(key) ?? this.#retry.get(key)
+    if (expected == null || expected.offer.source !== AttachmentOffer.Source.RENDEZVOUS) {
+      throw new ProtocolError(ErrorCode.NOT_FOUND, 'this attachment is not waiting on the rendezvous (yet); ask the sender to send it again if it does not come')
+    }
+    this.#cancelled.delete(key)
+    this.#retry.delete(key)
+    await this.#download(expected).catch(err => {
+      if (!isCancel(err)) {
+        this.#fail(expected.meta, err as Error)
+        if (!ProtocolError.is(err)) remember(this.#retry, key, expected)
+      }
+      throw err
+    })
   }
 
   #fail (meta: IncomingAttachment, error: Error): void {
@@ -282,7 +392,7 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
   readonly #onSynced = (): void => {
     for (const [key, expected] of this.#retry) {
       this.#retry.delete(key)
-      this.#download(expected).catch(err => { this.#fail(expected.meta, err as Error) })
+      this.#download(expected).catch(err => { if (!isCancel(err)) this.#fail(expected.meta, err as Error) })
     }
   }
 
@@ -290,6 +400,10 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     const now = Date.now()
     for (const [key, e] of this.#expected) if (e.expiresAt < now) this.#expected.delete(key)
   }
+}
+
+function isCancel (err: unknown): boolean {
+  return AttachmentError.is(err, AttachmentErrorCode.CANCELLED)
 }
 
 /** Adds to a bounded map, dropping the oldest entry: a chatty peer cannot grow it without end. */

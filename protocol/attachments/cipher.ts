@@ -32,6 +32,16 @@ export function ciphertextSize (size: number): number {
   return size + chunkCount(size) * TAG_BYTES
 }
 
+/** The largest plaintext whose ciphertext fits `cipherBytes` (a node's limit is on ciphertext). */
+export function plaintextLimit (cipherBytes: number): number {
+  const full = Math.floor(cipherBytes / CIPHERTEXT_CHUNK_SIZE)
+  const rest = cipherBytes - full * CIPHERTEXT_CHUNK_SIZE
+  // A last, partial chunk fits only with room for its tag and at least one byte.
+  if (rest > TAG_BYTES) return full * CHUNK_SIZE + rest - TAG_BYTES
+  if (full > 0) return full * CHUNK_SIZE
+  return rest === TAG_BYTES ? 0 : -1
+}
+
 function nonce (index: number): Uint8Array {
   // The key is never reused across files, so a counter is a safe nonce and saves 24 bytes a chunk.
   const n = new Uint8Array(24)

@@ -26,6 +26,8 @@ export const DEFAULT_MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024
 /** File names travel inside the E2EE offer; long ones are cut so a sink can always store them. */
 export const MAX_NAME_CHARS = 200
 export const MAX_MIME_CHARS = 128
+/** A caption travels in the offer, one control message: checked before any upload, with room left for the rest of the offer. */
+export const MAX_CAPTION_BYTES = 16 * 1024
 
 /** Silence allowed between two frames of a transfer: a stalled peer is dropped, a slow one is not. */
 export const IDLE_TIMEOUT_MS = 10_000
@@ -47,7 +49,9 @@ export enum AttachmentErrorCode {
   /** The peer stopped sending within the idle timeout. */
   TIMEOUT = 'TIMEOUT',
   /** The attachment id already belongs to another sender or message here: it never replaces that one. */
-  CONFLICT = 'CONFLICT'
+  CONFLICT = 'CONFLICT',
+  /** A person cancelled the transfer on this device. */
+  CANCELLED = 'CANCELLED'
 }
 
 export class AttachmentError extends Error {

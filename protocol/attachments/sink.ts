@@ -8,6 +8,8 @@ export interface IncomingAttachment {
   name: string
   mime: string
   size: number
+  /** The group it was sent to, for an offer that named one. */
+  group?: string
 }
 
 /**

@@ -15,6 +15,8 @@ export interface HttpAppDeps {
   multiaddrs(): string[]
   /** STUN/TURN servers for the web app's WebRTC (config `iceServers`). */
   iceServers?(): IceServer[]
+  /** Largest attachment this node stores (config `attachments.maxBytes`, ciphertext bytes). */
+  attachmentMaxBytes?(): number
   /** Prometheus text for /metrics; absent: /metrics is served on its own listener (404 here). */
   metricsText?(): Promise<string>
   /** Served over HTTPS: browsers are told to keep to it (HSTS). */
@@ -85,7 +87,7 @@ export function createHttpApp (deps: HttpAppDeps): Hono {
   else app.get('/metrics', async c => c.text(await metricsText(), 200, PROMETHEUS))
   // The web app learns its rendezvous from the page's own origin.
   app.get('/api/rendezvous', c => {
-    const info: RendezvousApiInfo = { peerId: deps.peerId(), multiaddrs: deps.multiaddrs(), iceServers: deps.iceServers?.() ?? [] }
+    const info: RendezvousApiInfo = { peerId: deps.peerId(), multiaddrs: deps.multiaddrs(), iceServers: deps.iceServers?.() ?? [], ...(deps.attachmentMaxBytes != null ? { attachmentMaxBytes: deps.attachmentMaxBytes() } : {}) }
     return c.json(info)
   })
   app.get('/api/policy', c => c.json(deps.policy()))

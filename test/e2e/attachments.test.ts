@@ -1,40 +1,15 @@
 // Files between two real Chromium browsers: an image sent from one shows as an inline preview on the
 // other, made from the decrypted bytes, which equal the original and survive a reload.
 import { createHash } from 'node:crypto'
-import { crc32, deflateSync } from 'node:zlib'
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
 import { addContact, createIdentity, openChat, sendMessage } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
+import { gradientPng } from './images.ts'
 import { useBrowserScenario } from './scenario.ts'
 
 const DEADLINE = { timeout: 30_000 }
 const SCENARIO_TIMEOUT = 120_000
-
-function chunk (type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8)
-  head.writeUInt32BE(data.length, 0)
-  head.write(type, 4, 'ascii')
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0)
-  return Buffer.concat([head, data, crc])
-}
-
-/** A small RGB PNG with a colour gradient, so a wrong byte shows. */
-export function gradientPng (width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(width, 0)
-  ihdr.writeUInt32BE(height, 4)
-  ihdr.set([8, 2, 0, 0, 0], 8)
-  const rows: number[] = []
-  for (let y = 0; y < height; y++) {
-    rows.push(0)
-    for (let x = 0; x < width; x++) rows.push(Math.round(255 * x / width), Math.round(255 * y / height), 160)
-  }
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from(rows))), chunk('IEND', Buffer.alloc(0))])
-}
-
 
 describeInChromium('web app: attachments', () => {
   const { start, browser } = useBrowserScenario()
@@ -55,6 +30,9 @@ describeInChromium('web app: attachments', () => {
     // The file button is a keyboard-reachable button that opens the (hidden) file input.
     await expect.poll(async () => await alice.page.getByRole('button', { name: 'Attach a file' }).isVisible()).toBe(true)
     await alice.page.locator('#attach-input').setInputFiles({ name: 'gradient.png', mimeType: 'image/png', buffer: png })
+    // Nothing leaves before the person confirms it in the preview.
+    await alice.page.getByTestId('file-preview-image').waitFor(DEADLINE)
+    await alice.page.getByTestId('file-preview-send').click()
     // The sender sees its own preview once the file has left.
     await alice.page.locator('li.out img[data-testid="attachment-image"]').waitFor(DEADLINE)
 
@@ -78,6 +56,7 @@ describeInChromium('web app: attachments', () => {
 
     // Anything else is a download link with its name and size.
     await alice.page.locator('#attach-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('plain text file\n') })
+    await alice.page.getByTestId('file-preview-send').click()
     const link = bob.page.locator('li.in a[data-testid="attachment-file"]')
     await link.waitFor(DEADLINE)
     expect(await link.innerText()).toContain('notes.txt')

@@ -11,6 +11,7 @@ const deps = {
   multiaddrs: () => ['/ip4/127.0.0.1/tcp/7702/ws/p2p/12D3KooWtest'],
   metricsText: async () => '# HELP babacloud_connections Open libp2p connections\nbabacloud_connections 0\n',
   iceServers: () => [{ urls: 'turn:turn.example.org:3478', username: 'u', credential: 'p' }],
+  attachmentMaxBytes: () => 2_000_000,
   policy: () => ({ version: 3, text: 'We keep as little as we can.' })
 }
 
@@ -23,7 +24,7 @@ describe('rendezvous HTTP', () => {
     expect(await metrics.text()).toContain('babacloud_connections 0')
     // What the web app reads, through the parser it uses: the two ends share one type.
     expect(parseRendezvousApiInfo(await (await app.request('/api/rendezvous')).json()))
-      .toEqual({ peerId: '12D3KooWtest', multiaddrs: deps.multiaddrs(), iceServers: deps.iceServers() })
+      .toEqual({ peerId: '12D3KooWtest', multiaddrs: deps.multiaddrs(), iceServers: deps.iceServers(), attachmentMaxBytes: 2_000_000 })
     expect(await (await app.request('/api/policy')).json()).toEqual({ version: 3, text: 'We keep as little as we can.' })
   })
 

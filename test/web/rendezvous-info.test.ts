@@ -41,6 +41,9 @@ describe('pickRendezvousAddress', () => {
     expect(parseRendezvousInfo({ peerId: ID, multiaddrs: [], iceServers: [turn] }).iceServers).toEqual([turn])
     expect(() => parseRendezvousInfo({ peerId: ID, multiaddrs: [], iceServers: [{ urls: 'http://x' }] })).toThrow(/iceServers\[0\]\.urls/)
     expect(() => parseRendezvousInfo({ peerId: ID, multiaddrs: [], iceServers: [{ urls: 'stun:x', extra: 1 }] })).toThrow(/unknown key extra/)
+    // The node's attachment limit, when it tells it, lets the page refuse a large file before uploading.
+    expect(parseRendezvousInfo({ peerId: ID, multiaddrs: [], attachmentMaxBytes: 1_000_000 }).attachmentMaxBytes).toBe(1_000_000)
+    expect(() => parseRendezvousInfo({ peerId: ID, multiaddrs: [], attachmentMaxBytes: -1 })).toThrow(/attachmentMaxBytes/)
     expect(() => parseRendezvousInfo({ peerId: ID })).toThrow(/multiaddrs/)
     expect(() => parseRendezvousInfo('nope')).toThrow()
   })

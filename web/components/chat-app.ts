@@ -26,6 +26,7 @@ import type { CreateGroupEvent } from '../events/create-group-event.ts'
 import type { InviteMembersEvent } from '../events/invite-members-event.ts'
 import type { LeaveGroupEvent } from '../events/leave-group-event.ts'
 import type { SendAttachmentEvent } from '../events/send-attachment-event.ts'
+import type { TransferActionEvent } from '../events/transfer-action-event.ts'
 import type { SetTimerEvent } from '../events/set-timer-event.ts'
 import type { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
 import type { AddContactEvent } from '../events/add-contact-event.ts'
@@ -95,6 +96,7 @@ export class ChatApp extends LitElement {
     super.connectedCallback()
     this.service.addEventListener('change', this.#onChange)
     this.service.addEventListener('conversation', this.#onConversation)
+    this.service.addEventListener('transfers', this.#onTransfers)
     window.addEventListener('hashchange', this.#onHash)
     window.addEventListener('online', this.#onOnline)
     window.addEventListener('pagehide', this.#onPageHide)
@@ -106,6 +108,7 @@ export class ChatApp extends LitElement {
     super.disconnectedCallback()
     this.service.removeEventListener('change', this.#onChange)
     this.service.removeEventListener('conversation', this.#onConversation)
+    this.service.removeEventListener('transfers', this.#onTransfers)
     window.removeEventListener('hashchange', this.#onHash)
     window.removeEventListener('online', this.#onOnline)
     window.removeEventListener('pagehide', this.#onPageHide)
@@ -134,6 +137,8 @@ export class ChatApp extends LitElement {
     this.#conversation.setValue(this.service.conversation?.messages ?? [])
   }
 
+  /** Bytes of a file moved: the open conversation's transfer rows repaint. */
+  readonly #onTransfers = (): void => { this.requestUpdate() }
   readonly #onOnline = (): void => { this.service.retryNow() }
   readonly #onPageHide = (e: PageTransitionEvent): void => {
     // Kept in the back/forward cache: the page may come back with its connections.
@@ -243,6 +248,8 @@ export class ChatApp extends LitElement {
       case 'group':
         return html`<chat-group-conversation .group=${local.groups.find(g => g.id === r.groupId)} .contacts=${local.contacts} .profiles=${local.profiles.all()}
           .me=${s.peerId ?? ''} .showRead=${local.preferences.current.readReceipts} @messages-seen=${this.#seen}
+          .transfers=${local.files.transfers.for(r.groupId)} .maxFileBytes=${local.files.maxBytes}
+          @send-attachment=${this.#sendAttachment} @transfer-action=${this.#transferAction}
           @message-action=${this.#messageAction}
           @send-group-message=${(e: SendGroupMessageEvent) => { this.#afterSend(); void s.sendGroup(e.groupId, e.text, e.replyTo) }}
           @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup}></chat-group-conversation>`
@@ -253,7 +260,8 @@ export class ChatApp extends LitElement {
         return html`<chat-conversation .peer=${r.peer} .contact=${local.contacts.find(c => c.peerId === r.peer)} .profile=${local.profiles.all()[r.peer]}
           .safetyNumber=${local.safetyNumber(r.peer)} .showRead=${local.preferences.current.readReceipts} .me=${s.peerId ?? ''}
           @messages-seen=${this.#seen} @send-message=${this.#send} @message-action=${this.#messageAction} @set-timer=${this.#setTimer}
-          @send-attachment=${this.#sendAttachment}></chat-conversation>`
+          .transfers=${local.files.transfers.for(r.peer)} .maxFileBytes=${local.files.maxBytes}
+          @send-attachment=${this.#sendAttachment} @transfer-action=${this.#transferAction}></chat-conversation>`
       default:
         return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .summaries=${local.summaries.all()} .profiles=${local.profiles.all()}
           .prefill=${r.invite ?? ''} .inviteName=${r.inviteName ?? ''} .error=${this.addError}
@@ -360,7 +368,15 @@ export class ChatApp extends LitElement {
   async #sendAttachment (e: SendAttachmentEvent): Promise<void> {
     const session = this.service.session
     if (session == null) this.service.setNotice('Files can be sent only while connected to the rendezvous node.')
-    else await session.sendAttachment(e.peer, e.file)
+    else await session.sendAttachment(e.to, e.file, e.caption)
+  }
+
+  readonly #transferAction = (e: TransferActionEvent): void => {
+    const files = this.service.local?.files
+    if (files == null) return
+    if (e.action === 'cancel') files.cancel(e.key)
+    else if (e.action === 'retry') void files.retry(e.key)
+    else files.transfers.remove(e.key)
   }
 
   async #exportAccount (): Promise<void> {

@@ -1,10 +1,10 @@
 // One conversation: the messages with their delivery status, attachments, quotes, reactions and
-// edits, each with its menu (message-menu.ts), the safety number, and the composer (Enter sends; a
-// button attaches a file; it also answers or edits a message, composer-intent.ts).
+// edits, each with its menu (message-menu.ts), files on their way (transfer-parts.ts), the safety
+// number, and the composer (Enter sends; a file picked with the button, pasted or dropped shows in a
+// preview first, file-intake.ts; it also answers or edits a message, composer-intent.ts).
 import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
-import { SendAttachmentEvent } from '../events/send-attachment-event.ts'
 import { SendMessageEvent } from '../events/send-message-event.ts'
 import { MessageActionEvent } from '../events/message-action-event.ts'
 import { conversationContext } from '../contexts.ts'
@@ -12,6 +12,8 @@ import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
 import { attachmentView, paperclipIcon } from './message-parts.ts'
 import { ComposerIntent, composerBarStyles } from './composer-intent.ts'
+import { FileIntake } from './file-intake.ts'
+import { transferStyles, transferView } from './transfer-parts.ts'
 import { editedView, messageBody, messageBodyStyles } from './message-body.ts'
 import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
@@ -19,11 +21,13 @@ import { contactLabel, contactLabelStyles, contactName } from './contact-name.ts
 import { StickToBottom } from './stick-to-bottom.ts'
 import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
 import { SetTimerEvent } from '../events/set-timer-event.ts'
+import './chat-file-preview.ts'
 import './chat-safety-number.ts'
 import './message-menu.ts'
 import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
 import type { MessageMenu } from './message-menu.ts'
 import type { ChatSafetyNumber } from './chat-safety-number.ts'
+import type { Transfer } from '../services/transfers.ts'
 import type { ViewMessage } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
 import type { ViewProfile } from '../services/contact-profiles.ts'
@@ -62,7 +66,7 @@ function purgedLine (purged: NonNullable<ViewMessage['purged']>): ReturnType<typ
 
 @customElement('chat-conversation')
 export class ChatConversation extends LitElement {
-  static override styles = [controls, messageBodyStyles, composerBarStyles, contactLabelStyles, css`
+  static override styles = [controls, messageBodyStyles, composerBarStyles, contactLabelStyles, transferStyles, css`
     :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
     header { display: flex; flex-wrap: wrap; align-items: baseline; gap: var(--bc-space-2) var(--bc-space-3);
       padding-bottom: var(--bc-space-3); border-bottom: 1px solid var(--bc-border); }
@@ -91,6 +95,7 @@ export class ChatConversation extends LitElement {
     .attach { padding: var(--bc-space-2) var(--bc-space-3); }
     li.system { align-self: center; background: none; border: none; font-size: 0.85rem; color: var(--bc-muted); }
     header .timer { font-size: 0.9rem; display: inline-flex; gap: var(--bc-space-1); align-items: baseline; }
+    :host([dragging]) ol { outline: 2px dashed var(--bc-accent); outline-offset: -2px; }
   `]
 
   @property({ attribute: false }) contact?: Contact
@@ -106,6 +111,10 @@ export class ChatConversation extends LitElement {
   @property({ type: Boolean }) showRead = true
   /** This device's PeerId (its reactions show as "You"). */
   @property() me = ''
+  /** Files on their way in this conversation. */
+  @property({ attribute: false }) transfers: Transfer[] = []
+  /** Largest file that may be sent now, bytes. */
+  @property({ type: Number }) maxFileBytes = Number.POSITIVE_INFINITY
   @query('#composer') private composer?: HTMLTextAreaElement
   @query('#attach-input') private fileInput?: HTMLInputElement
   @query('chat-safety-number') private safetyDialog?: ChatSafetyNumber
@@ -114,6 +123,8 @@ export class ChatConversation extends LitElement {
   readonly seen = new SeenWatcher(this, () => this.list)
   /** Answering or editing a message from its menu. */
   readonly intent = new ComposerIntent(this, () => this.composer)
+  /** A file picked, pasted or dropped waits in the preview. */
+  readonly files = new FileIntake(this)
   readonly #scroll = new StickToBottom(this, () => this.list)
 
   override render (): unknown {
@@ -131,7 +142,10 @@ export class ChatConversation extends LitElement {
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}
         ${this.#messagesView(name)}
+        ${this.transfers.map(t => transferView(t))}
       </ol>
+      <chat-file-preview .file=${this.files.file} .target=${{ peer: this.peer }} .maxBytes=${this.maxFileBytes}
+        @close=${() => { this.files.clear(); this.composer?.focus() }}></chat-file-preview>
       <form @submit=${this.#submit}>
         <div class="composer">
           ${this.intent.bar(m => m.direction === 'out' ? 'yourself' : name)}
@@ -177,7 +191,12 @@ export class ChatConversation extends LitElement {
     this.composer?.focus()
   }
 
+  override willUpdate (): void {
+    this.toggleAttribute('dragging', this.files.dragging)
+  }
+
   override updated (changed: Map<string, unknown>): void {
+    if (changed.has('transfers')) this.#scroll.follow(this.messages)
     if (!changed.has('messages')) return
     this.intent.check(this.messages)
     this.#scroll.follow(this.messages)
@@ -208,7 +227,7 @@ export class ChatConversation extends LitElement {
     const input = this.fileInput
     const file = input?.files?.[0]
     if (input == null || file == null) return
-    this.dispatchEvent(new SendAttachmentEvent(this.peer, file))
+    this.files.take(file)
     input.value = ''
   }
 

@@ -1,6 +1,7 @@
 // A group conversation: its name and encryption setting (shown to every member), the members, invite
-// and leave, the messages with their senders, quotes, reactions and edits, each with its menu, and
-// the composer (Enter sends; it also answers or edits a message).
+// and leave, the messages with their senders, files, quotes, reactions and edits, each with its menu,
+// files on their way, and the composer (Enter sends; it also answers or edits a message; a file
+// picked with the button, pasted or dropped shows in a preview first and goes to every member).
 import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
@@ -13,13 +14,18 @@ import { conversationContext } from '../contexts.ts'
 import { controls } from '../styles/tokens.ts'
 import { shortPeerId } from './chat-contacts.ts'
 import { ComposerIntent, composerBarStyles } from './composer-intent.ts'
+import { FileIntake } from './file-intake.ts'
+import { attachmentView, paperclipIcon } from './message-parts.ts'
+import { transferStyles, transferView } from './transfer-parts.ts'
 import { editedView, messageBody, messageBodyStyles } from './message-body.ts'
 import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
 import { StickToBottom } from './stick-to-bottom.ts'
+import './chat-file-preview.ts'
 import './message-menu.ts'
 import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
 import type { MessageMenu } from './message-menu.ts'
+import type { Transfer } from '../services/transfers.ts'
 import type { ViewGroup, ViewMessage } from '../services/view-model.ts'
 import type { Contact } from '../store/app-db.ts'
 import type { ViewProfile } from '../services/contact-profiles.ts'
@@ -41,7 +47,7 @@ function groupStatus (m: ViewMessage, showRead: boolean): string {
 
 @customElement('chat-group-conversation')
 export class ChatGroupConversation extends LitElement {
-  static override styles = [controls, messageBodyStyles, composerBarStyles, css`
+  static override styles = [controls, messageBodyStyles, composerBarStyles, transferStyles, css`
     :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
     header { display: flex; flex-wrap: wrap; align-items: center; gap: var(--bc-space-2) var(--bc-space-3);
       padding-bottom: var(--bc-space-3); border-bottom: 1px solid var(--bc-border); }
@@ -70,6 +76,13 @@ export class ChatGroupConversation extends LitElement {
       border-top: 1px solid var(--bc-border); }
     .composer { flex: 1; min-width: 0; }
     textarea { resize: none; max-height: 30vh; display: block; }
+    .attach { padding: var(--bc-space-2) var(--bc-space-3); }
+    .attachment { margin: 0; }
+    .attachment img { display: block; width: 240px; max-width: 100%; height: auto; max-height: 320px; object-fit: contain;
+      border-radius: calc(var(--bc-radius) - 4px); background: var(--bc-bg); }
+    figcaption { font-size: 0.8rem; margin-top: 2px; overflow-wrap: anywhere; }
+    a.file { overflow-wrap: anywhere; display: inline-flex; gap: var(--bc-space-1); align-items: center; }
+    :host([dragging]) ol { outline: 2px dashed var(--bc-accent); outline-offset: -2px; }
   `]
 
   @property({ attribute: false }) group?: ViewGroup
@@ -83,13 +96,20 @@ export class ChatGroupConversation extends LitElement {
   @property() me = ''
   /** Off when the person turned read receipts off: only deliveries are shown. */
   @property({ type: Boolean }) showRead = true
+  /** Files on their way in this group. */
+  @property({ attribute: false }) transfers: Transfer[] = []
+  /** Largest file that may be sent now, bytes. */
+  @property({ type: Number }) maxFileBytes = Number.POSITIVE_INFINITY
   @query('#group-composer') private composer?: HTMLTextAreaElement
   @query('#invite-member') private inviteSelect?: HTMLSelectElement
+  @query('#group-attach-input') private fileInput?: HTMLInputElement
   @query('ol') private list?: HTMLOListElement
   /** Reports the unread messages in view (the app marks them read). */
   readonly seen = new SeenWatcher(this, () => this.list)
   /** Answering or editing a message from its menu. */
   readonly intent = new ComposerIntent(this, () => this.composer)
+  /** A file picked, pasted or dropped waits in the preview; only members send. */
+  readonly files = new FileIntake(this, () => this.group?.member === true)
   readonly #scroll = new StickToBottom(this, () => this.list)
 
   #name (peer: string | undefined): string {
@@ -136,11 +156,17 @@ export class ChatGroupConversation extends LitElement {
             <message-menu class="actions" .messageId=${m.id} ?mine=${m.direction === 'out'} ?deleted=${m.deletedAt != null}
               ?editable=${m.text !== ''} .reaction=${ownReaction(m, this.me)}></message-menu>
             <span class="from">${this.#name(m.from)}</span>
-            ${messageBody(m, true, byId)}
+            ${m.attachment != null && m.deletedAt == null ? attachmentView(m.attachment) : nothing}
+            ${messageBody(m, m.text !== '' || m.attachment == null, byId)}
             ${reactionsView(m, this.me, p => this.#name(p))}
             <span class="meta"><time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${editedView(m)}${m.direction === 'out' ? html` · <span class="status">${groupStatus(m, this.showRead)}</span>` : nothing}</span>
           </li>`)}
+        ${this.transfers.map(t => transferView(t, this.#name(t.direction === 'out' ? this.me : t.from)))}
       </ol>
+      ${g.member
+        ? html`<chat-file-preview .file=${this.files.file} .target=${{ groupId: g.id }} .maxBytes=${this.maxFileBytes}
+            @close=${() => { this.files.clear(); this.composer?.focus() }}></chat-file-preview>`
+        : nothing}
       ${g.member
         ? html`<form class="composer-form" @submit=${this.#submit}>
             <div class="composer">
@@ -150,6 +176,9 @@ export class ChatGroupConversation extends LitElement {
                 @keydown=${this.#keydown}></textarea>
               <span id="group-composer-hint" class="visually-hidden">Enter sends, Shift+Enter starts a new line.</span>
             </div>
+            <input type="file" id="group-attach-input" hidden @change=${this.#fileChosen}>
+            <button type="button" class="secondary attach" aria-label="Attach a file" title="Attach a file"
+              @click=${() => { this.fileInput?.click() }}>${paperclipIcon}</button>
             <button type="submit">Send</button>
           </form>`
         : nothing}
@@ -160,7 +189,12 @@ export class ChatGroupConversation extends LitElement {
     this.composer?.focus()
   }
 
+  override willUpdate (): void {
+    this.toggleAttribute('dragging', this.files.dragging)
+  }
+
   override updated (changed: Map<string, unknown>): void {
+    if (changed.has('transfers')) this.#scroll.follow(this.messages)
     if (!changed.has('messages')) return
     this.intent.check(this.messages)
     this.#scroll.follow(this.messages)
@@ -172,6 +206,13 @@ export class ChatGroupConversation extends LitElement {
     if (menu == null) return
     e.preventDefault()
     void menu.show()
+  }
+
+  #fileChosen (): void {
+    const input = this.fileInput
+    if (input == null) return
+    this.files.take(input.files?.[0])
+    input.value = ''
   }
 
   #invite (): void {

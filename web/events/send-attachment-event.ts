@@ -1,13 +1,15 @@
-/** Send a file to a contact. */
+/** Send a file, with an optional caption, to a contact or a group (after its preview was confirmed). */
 export class SendAttachmentEvent extends Event {
   static readonly eventName = 'send-attachment' as const
-  readonly peer: string
+  readonly to: { peer: string } | { groupId: string }
   readonly file: File
+  readonly caption: string
 
-  constructor (peer: string, file: File) {
+  constructor (to: { peer: string } | { groupId: string }, file: File, caption = '') {
     super(SendAttachmentEvent.eventName, { bubbles: true, composed: true })
-    this.peer = peer
+    this.to = to
     this.file = file
+    this.caption = caption
   }
 }
 

@@ -55,6 +55,7 @@ export class ChatService extends EventTarget {
         }
       })
       this.local.addEventListener('change', this.#changed)
+      this.local.files.transfers.addEventListener('change', () => { this.dispatchEvent(new Event('transfers')) })
       if (this.#target != null) this.#open(this.#target)
       if (this.local.identity == null) {
         this.phase = 'first-run'

@@ -63,7 +63,8 @@ export class LocalData extends EventTarget {
       db,
       store: this.store,
       onMessage: async message => {
-        if (message.direction === 'in') await this.ensureContact(message.peer)
+        // A group's member is not a contact of its own.
+        if (message.direction === 'in' && message.group == null) await this.ensureContact(message.peer)
         await this.messageChanged(message)
       },
       onProblem: events.onNotice
@@ -171,7 +172,7 @@ export class LocalData extends EventTarget {
 
   async groupConversation (groupId: string): Promise<ViewMessage[]> {
     if (this.peerId == null) return []
-    return await groupMessages(this.store, groupId, this.peerId)
+    return await this.files.attach(await groupMessages(this.store, groupId, this.peerId))
   }
 
   /** The 60 digits in twelve groups of five, as `babacloud safety-number` prints them. */

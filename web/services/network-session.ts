@@ -33,6 +33,8 @@ export interface NetworkSessionInit {
   /** The rendezvous' PeerId: its connection is the session's "online". */
   rendezvousPeer: string
   local: LocalData
+  /** The node's attachment limit (ciphertext bytes), when it told it. */
+  attachmentMaxBytes?: number
   /** A problem worth showing the user. */
   notice(text: string | undefined): void
 }
@@ -86,8 +88,10 @@ export class NetworkSession extends EventTarget {
     groups.addEventListener('group', () => { void local.refresh() })
     try {
       // Registered before the first sync, so offers waiting in the mailbox find their handler.
-      await local.files.start(client)
+      await local.files.start(client, this.#init.attachmentMaxBytes)
       await client.start()
+      // The plan may allow smaller files than the node does: the preview refuses by the smaller one.
+      void client.accounts?.plan().then(p => { local.files.planMaxBytes = p.limits?.attachmentMaxBytes; this.#changed() }, () => {})
     } catch (err) {
       this.#setRendezvous('offline', `The rendezvous node is unreachable: ${errorMessage(err)}`)
       this.#backoff.schedule(() => { void this.#reconnect() })
@@ -209,14 +213,26 @@ export class NetworkSession extends EventTarget {
     }
   }
 
-  /** Encrypts and sends a file; the decrypted copy stays here so this side shows it too. */
-  async sendAttachment (peer: string, file: File, caption = ''): Promise<void> {
+  /**
+   * Encrypts and sends a file with its caption to a contact or to every other member of a group;
+   * the decrypted copy stays here so this side shows it too.
+   */
+  async sendAttachment (target: { peer: string } | { groupId: string }, file: File, caption = ''): Promise<void> {
     if (!this.#init.local.files.started || this.rendezvous !== 'online') {
       this.#init.notice('Files can be sent only while connected to the rendezvous node.')
       return
     }
     try {
-      await this.#init.local.files.send(peer, file, caption)
+      if ('peer' in target) {
+        await this.#init.local.files.send({ kind: 'peer', peer: target.peer }, file, caption)
+        return
+      }
+      const me = this.client.peerId.toString()
+      const group = await this.groups.get(target.groupId)
+      if (!group.members.includes(me)) throw new Error('you are no longer a member of this group')
+      const members = group.members.filter(m => m !== me)
+      if (members.length === 0) throw new Error('nobody else is in this group yet')
+      await this.#init.local.files.send({ kind: 'group', groupId: target.groupId, members }, file, caption)
     } catch (err) {
       this.#init.notice(`The file could not be sent: ${errorMessage(err)}`)
     }

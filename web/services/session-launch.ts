@@ -73,6 +73,7 @@ export async function launchSession (init: LaunchInit): Promise<NetworkSession> 
     groups: new GroupClient({ chat: client }),
     upgrader: new WebRTCUpgrader(node, address),
     rendezvousPeer: info.peerId,
+    ...(info.attachmentMaxBytes != null ? { attachmentMaxBytes: info.attachmentMaxBytes } : {}),
     local,
     notice: init.notice
   })

@@ -13,6 +13,7 @@ export interface AttachmentOffer {
   mime: string
   source: AttachmentOffer.Source
   caption: string
+  group: string
 }
 
 export namespace AttachmentOffer {
@@ -86,6 +87,11 @@ export namespace AttachmentOffer {
           w.string(obj.caption)
         }
 
+        if ((obj.group != null && obj.group !== '')) {
+          w.uint32(82)
+          w.string(obj.group)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -99,7 +105,8 @@ export namespace AttachmentOffer {
           name: '',
           mime: '',
           source: Source.DIRECT,
-          caption: ''
+          caption: '',
+          group: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -142,6 +149,10 @@ export namespace AttachmentOffer {
             }
             case 9: {
               obj.caption = reader.string()
+              break
+            }
+            case 10: {
+              obj.group = reader.string()
               break
             }
             default: {
@@ -222,6 +233,13 @@ export namespace AttachmentOffer {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -279,6 +297,11 @@ export namespace AttachmentOffer {
     value: string
   }
 
+  export interface AttachmentOfferGroupFieldEvent {
+    field: '$.group'
+    value: string
+  }
+
   export function encode (obj: Partial<AttachmentOffer>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AttachmentOffer.codec())
   }
@@ -287,7 +310,7 @@ export namespace AttachmentOffer {
     return decodeMessage(buf, AttachmentOffer.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachmentOffer>): Generator<AttachmentOfferIdFieldEvent | AttachmentOfferKeyFieldEvent | AttachmentOfferDigestFieldEvent | AttachmentOfferSizeFieldEvent | AttachmentOfferChunksFieldEvent | AttachmentOfferNameFieldEvent | AttachmentOfferMimeFieldEvent | AttachmentOfferSourceFieldEvent | AttachmentOfferCaptionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachmentOffer>): Generator<AttachmentOfferIdFieldEvent | AttachmentOfferKeyFieldEvent | AttachmentOfferDigestFieldEvent | AttachmentOfferSizeFieldEvent | AttachmentOfferChunksFieldEvent | AttachmentOfferNameFieldEvent | AttachmentOfferMimeFieldEvent | AttachmentOfferSourceFieldEvent | AttachmentOfferCaptionFieldEvent | AttachmentOfferGroupFieldEvent> {
     return streamMessage(buf, AttachmentOffer.codec(), opts)
   }
 }
