@@ -156,7 +156,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   })
   // Receiving it already replaced the session (a new prekey message); nothing else to do.
   control.handle(SESSION_RESET, async () => {})
-  const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged })
+  // Bound late: what is read here goes to the account's other devices (`own`, made below).
+  const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged, onRead: async ids => { await own.read(ids) } })
   const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, onAction: events.onAction, now: init.now })
   const own = new OwnDevices({
     control, store, accounts, log, self: node.peerId.toString(),

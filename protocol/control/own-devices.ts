@@ -1,10 +1,11 @@
-// Keeps the devices of one account in step: a message sent on one device (`account/sent`) and a
-// deletion (`account/delete`, for me or for everyone) go to the account's other devices as end-to-end
+// Keeps the devices of one account in step: a message sent on one device (`account/sent`), a
+// deletion (`account/delete`, for me or for everyone) and what was read (`account/read`) go to the
+// account's other devices as end-to-end
 // encrypted control messages through the durable outbox. A receiving device acts only on one from a
 // device the node lists in the same account; anyone else's is dropped.
 import { ENVELOPE_ID_LENGTH, envelopeIdFromString, envelopeIdToString } from '../crypto/envelope.ts'
 import { MAX_TEXT_BYTES } from '../constants.ts'
-import { OwnDeleteBody, OwnSentBody } from '../wire/generated/messages.ts'
+import { OwnDeleteBody, OwnReadBody, OwnSentBody } from '../wire/generated/messages.ts'
 import { MAX_IDS, chunks } from './control-ids.ts'
 import type { ControlMessage, ControlRegistry } from './types.ts'
 import type { AccountClient } from '../account/account-client.ts'
@@ -14,6 +15,7 @@ import type { Logger } from '@libp2p/interface'
 
 export const OWN_DELETE = 'account/delete'
 export const OWN_SENT = 'account/sent'
+export const OWN_READ = 'account/read'
 /** A conversation name (PeerId, @username or group id) is far shorter. */
 const MAX_PEER_CHARS = 200
 const MAX_PREVIEW_CHARS = 1000
@@ -62,6 +64,7 @@ export class OwnDevices {
     this.#now = components.now ?? Date.now
     components.control.handle(OWN_DELETE, async m => { await this.#onDelete(m) })
     components.control.handle(OWN_SENT, async m => { await this.#onSent(m) })
+    components.control.handle(OWN_READ, async m => { await this.#onRead(m) })
   }
 
   /** The account's other devices (none without an account); `fresh` asks the node even if a list is cached. */
@@ -102,6 +105,17 @@ export class OwnDevices {
     for (const part of chunks(ids, MAX_IDS)) {
       const body = OwnDeleteBody.encode({ ids: part.map(id => envelopeIdFromString(id) as Uint8Array<ArrayBuffer>), forEveryone: forEveryone != null, at: BigInt(forEveryone?.at ?? 0) })
       for (const device of devices) await this.#c.control.queueControl(device, OWN_DELETE, body, { background: true })
+    }
+    return devices.length
+  }
+
+  /** Tells the account's other devices that these received messages were read here (queued); how many devices. */
+  async read (ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0
+    const devices = await this.others()
+    for (const part of chunks(ids, MAX_IDS)) {
+      const body = OwnReadBody.encode({ ids: part.map(id => envelopeIdFromString(id) as Uint8Array<ArrayBuffer>) })
+      for (const device of devices) await this.#c.control.queueControl(device, OWN_READ, body, { background: true })
     }
     return devices.length
   }
@@ -168,6 +182,29 @@ export class OwnDevices {
     }
     // Deduplicated by id: a repeat, or one that also came with the history, is not added twice.
     if (await this.#c.store.addMessage(message)) this.#c.onMessage?.(message)
+  }
+
+  async #onRead (m: ControlMessage): Promise<void> {
+    if (!await this.#fromOwnDevice(m)) return
+    let body: OwnReadBody
+    try {
+      body = OwnReadBody.decode(m.body, { limits: { ids: MAX_IDS } })
+    } catch {
+      this.#c.log('dropped a malformed %s from %p', OWN_READ, m.from)
+      return
+    }
+    if (body.ids.some(id => id.length !== ENVELOPE_ID_LENGTH)) {
+      this.#c.log('dropped a malformed %s from %p', OWN_READ, m.from)
+      return
+    }
+    for (const raw of body.ids) {
+      const id = envelopeIdToString(raw)
+      const message = await this.#c.store.getMessage(id)
+      // Only received messages are read; the status rule keeps it from moving backwards.
+      if (message == null || message.direction !== 'in') continue
+      const changed = await this.#c.store.updateMessage(id, { status: 'read' })
+      if (changed != null) this.#c.onChanged(changed)
+    }
   }
 
   async #onDelete (m: ControlMessage): Promise<void> {

@@ -19,6 +19,8 @@ export interface ReceiptsComponents {
   trust: ContactTrust
   log: Logger
   onChanged: (message: ChatMessage) => void
+  /** Messages just marked read here (the account's other devices are told; receipts or not). */
+  onRead?: (ids: string[]) => Promise<void>
 }
 
 /** Whether `from` speaks for the conversation `peer` names (a PeerId, or a trusted device of @name). */
@@ -89,18 +91,20 @@ export class Receipts {
   async markRead (ids: string[], options: MarkReadOptions = {}): Promise<number> {
     const bySender = new Map<string, string[]>()
     const inGroups: ChatMessage[] = []
-    let count = 0
+    const changedIds: string[] = []
     for (const id of ids) {
       const m = await this.#c.store.getMessage(id)
       if (m == null || m.direction !== 'in') continue
       const changed = await this.#c.store.updateMessage(id, { status: 'read' })
       if (changed == null) continue
       this.#c.onChanged(changed)
-      count++
+      changedIds.push(id)
       // A group message's author hears it as one member of several (group-receipts.ts).
       if (m.group != null) inGroups.push(m)
       else bySender.set(m.peer, [...bySender.get(m.peer) ?? [], id])
     }
+    const count = changedIds.length
+    if (count > 0) await this.#c.onRead?.(changedIds)
     if (options.receipts === false) return count
     await this.groups.send(inGroups, 'read')
     for (const [peer, list] of bySender) {

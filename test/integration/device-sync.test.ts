@@ -1,10 +1,10 @@
 // Devices of one account in step, on real nodes: a message sent on one device shows on the other as
-// sent by you, and a deletion on one (for me, and for everyone) removes the message on the other; the
+// sent by you, what is read on one is read on the other, and a deletion on one (for me, and for everyone) removes the message on the other; the
 // same control messages from anyone else are dropped.
 import { afterEach, describe, expect, it } from 'vitest'
 import { envelopeIdFromString } from '../../protocol/crypto/envelope.ts'
-import { OWN_DELETE, OWN_SENT } from '../../protocol/control/own-devices.ts'
-import { OwnDeleteBody, OwnSentBody } from '../../protocol/wire/generated/messages.ts'
+import { OWN_DELETE, OWN_READ, OWN_SENT } from '../../protocol/control/own-devices.ts'
+import { OwnDeleteBody, OwnReadBody, OwnSentBody } from '../../protocol/wire/generated/messages.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import type { TestPeer } from '../helpers/network.ts'
@@ -36,6 +36,11 @@ describe('the account\'s devices in step', () => {
     expect(await phone.store.getMessage(later.id)).toMatchObject({ direction: 'out', peer: bob.node.peerId.toString(), text: 'sent from the laptop after the link' })
     expect(phone.received.map(m => m.id)).toContain(later.id)
 
+    // Read on the laptop: read on the phone too (no longer unread there), without a second receipt.
+    expect((await phone.store.getMessage(kept.id))?.status).toBe('received')
+    expect(await laptop.client.markRead([kept.id], { receipts: false })).toBe(1)
+    await waitFor(async () => (await phone.store.getMessage(kept.id))?.status === 'read', { what: 'the read state on the phone' })
+
     await laptop.client.deleteMessage(fromBob.id)
     await waitFor(async () => await phone.store.getMessage(fromBob.id) == null, { what: 'the deletion on the phone' })
     // Gone for good there too: a late copy of the envelope cannot bring it back.
@@ -56,6 +61,11 @@ describe('the account\'s devices in step', () => {
     const forged = OwnSentBody.encode({ id: new Uint8Array(16).fill(7), peer: bob.node.peerId.toString(), text: 'forged as gina', sentAt: BigInt(Date.now()), group: '', replyTo: new Uint8Array(0), replyPreview: '', expiresAt: 0n })
     expect((await bob.client.sendControl(phone.node.peerId, OWN_SENT, forged)).status).toBe('delivered')
     expect((await phone.store.listMessages()).map(m => m.text)).not.toContain('forged as gina')
+    // Nor mark what the phone received as read.
+    const unread = await bob.client.send(phone.node.peerId, 'for the phone, unread')
+    await waitFor(async () => await phone.store.getMessage(unread.id) != null, { what: 'bob\'s message on the phone' })
+    expect((await bob.client.sendControl(phone.node.peerId, OWN_READ, OwnReadBody.encode({ ids: [envelopeIdFromString(unread.id) as Uint8Array<ArrayBuffer>] }))).status).toBe('delivered')
+    expect((await phone.store.getMessage(unread.id))?.status).toBe('received')
     expect(await phone.store.getMessage(kept.id)).toMatchObject({ text: 'from bob, kept' })
     expect(await laptop.store.getMessage(kept.id)).toMatchObject({ text: 'from bob, kept' })
   })
