@@ -165,6 +165,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     await p.history.stop()
     await p.mailboxSync?.stop()
     await p.outbox.stop()
+    // A one-shot send must not end before its extra copies are stored.
+    await p.router.idle()
     p.router.stop()
     await p.sessions.idle()
   }

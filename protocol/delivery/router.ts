@@ -82,6 +82,8 @@ export class DeliveryRouter extends TypedEventEmitter<DeliveryRouterEvents> {
   readonly #now: () => number
   readonly #gone = new Map<string, number>()
   readonly #paths = new Map<string, DeliveryPath | undefined>()
+  /** Extra copies still on their way after their message counted as stored. */
+  readonly #copies = new Set<Promise<unknown>>()
   #started = false
 
   constructor (components: DeliveryRouterComponents) {
@@ -112,6 +114,11 @@ export class DeliveryRouter extends TypedEventEmitter<DeliveryRouterEvents> {
     node.removeEventListener('connection:close', this.#onConnection)
     node.removeEventListener('peer:connect', this.#onPeer)
     node.removeEventListener('peer:disconnect', this.#onPeer)
+  }
+
+  /** Resolves once every extra copy in flight is stored or failed (each has its own timeout). */
+  async idle (): Promise<void> {
+    while (this.#copies.size > 0) await Promise.allSettled([...this.#copies])
   }
 
   /** How `peer` is reachable now and whether it left a moment ago. */
@@ -214,6 +221,11 @@ export class DeliveryRouter extends TypedEventEmitter<DeliveryRouterEvents> {
     }
     const lanes = Array.from({ length: k }, lane)
     lanes.forEach(l => { l.catch(err => { if (stored) log('an extra copy for %p was not stored - %e', recipient, err) }) })
+    if (k > 1) {
+      const all = Promise.allSettled(lanes)
+      this.#copies.add(all)
+      void all.then(() => { this.#copies.delete(all) })
+    }
     try {
       return await Promise.any(lanes)
     } catch (err) {
