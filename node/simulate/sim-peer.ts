@@ -189,13 +189,13 @@ export class SimPeer {
    * Publishes the peer's home record now and waits until a DHT server took it (tried again while the
    * DHT is still forming), so senders find every home from the first message on.
    */
-  async publishHome (deadlineMs = 20_000): Promise<void> {
+  async publishHome (deadlineMs = 60_000): Promise<void> {
     const until = Date.now() + deadlineMs
     while (true) {
       const publisher = this.client?.homePublisher
       if (publisher == null) throw new Error(`peer ${this.index} is not online`)
       try {
-        await publisher.publish({ signal: AbortSignal.timeout(5_000) })
+        await publisher.publish({ signal: AbortSignal.timeout(15_000) })
         return
       } catch (err) {
         if (Date.now() > until) throw err
