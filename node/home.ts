@@ -11,6 +11,10 @@ export interface HomeSettings {
   name?: string
   /** The rendezvous last used, so later commands may omit --rendezvous. */
   rendezvous?: string
+  /** Further homes given with a repeated --rendezvous (mail is also kept and fetched there). */
+  homes?: string[]
+  /** The last --redundancy: copies of each sent message on that many of the recipient's homes. */
+  redundancy?: number
 }
 
 export function defaultHome (): string {

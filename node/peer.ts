@@ -4,6 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { Profiles } from '../protocol/control/profiles.ts'
 import { ChatClient } from '../protocol/chat-client.ts'
 import { UnreachableError, errorMessage } from '../protocol/errors.ts'
+import { MAX_HOMES } from '../protocol/federation/home.ts'
 import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { CliError } from './cli-error.ts'
 import { Home } from './home.ts'
@@ -16,6 +17,10 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export function parseRendezvous (text: string | undefined, home: Home): Multiaddr {
   const value = text ?? process.env.BABACLOUD_RENDEZVOUS ?? home.settings().rendezvous
   if (value == null) throw new CliError('no rendezvous given: pass --rendezvous MULTIADDR (the address `babacloud rendezvous` prints)')
+  return parseAddress(value)
+}
+
+function parseAddress (value: string): Multiaddr {
   let ma: Multiaddr
   try {
     ma = multiaddr(value.trim())
@@ -26,6 +31,33 @@ export function parseRendezvous (text: string | undefined, home: Home): Multiadd
     throw new CliError(`rendezvous address must end with /p2p/<peer id>: ${value}`)
   }
   return ma
+}
+
+/** Commander collector: `--rendezvous` may be repeated, one home each (the first is the main one). */
+export function collectRendezvous (value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+/**
+ * The device's homes: every `--rendezvous` given (the first relays, the others only hold mail),
+ * else the environment or the ones remembered in the home's settings.
+ */
+export function parseHomes (given: string | string[] | undefined, home: Home): { rendezvous: Multiaddr, homes: Multiaddr[] } {
+  const list = typeof given === 'string' ? [given] : given ?? []
+  if (list.length === 0) {
+    return { rendezvous: parseRendezvous(undefined, home), homes: process.env.BABACLOUD_RENDEZVOUS != null ? [] : (home.settings().homes ?? []).map(parseAddress) }
+  }
+  if (list.length > MAX_HOMES) throw new CliError(`at most ${MAX_HOMES} homes (--rendezvous given ${list.length} times)`)
+  const [first, ...rest] = list.map(parseAddress)
+  return { rendezvous: first, homes: rest }
+}
+
+/** `--redundancy K`: how many of a recipient's homes get a copy (remembered like the rendezvous). */
+export function parseRedundancy (text: string | undefined, home: Home): number | undefined {
+  if (text == null) return home.settings().redundancy
+  const k = Number(text)
+  if (!Number.isInteger(k) || k < 1 || k > MAX_HOMES) throw new CliError(`--redundancy: expected an integer from 1 to ${MAX_HOMES}, got ${text}`)
+  return k
 }
 
 export interface PeerSession {
@@ -39,7 +71,10 @@ export interface PeerSession {
 
 export interface OpenPeerOptions {
   home: string
-  rendezvous?: string
+  /** One address, or several (repeated `--rendezvous`): the device is homed on each. */
+  rendezvous?: string | string[]
+  /** `--redundancy K` as given: copies of each sent message on K of the recipient's homes. */
+  redundancy?: string
   /** Attached before the first mailbox sync so nothing received at start-up is missed. */
   onMessage?: (evt: ChatClientEvents['message']) => void
   /**
@@ -58,7 +93,8 @@ export interface OpenPeerOptions {
 export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> {
   const home = new Home(options.home)
   const identity = await home.identity()
-  const rendezvous = parseRendezvous(options.rendezvous, home)
+  const { rendezvous, homes } = parseHomes(options.rendezvous, home)
+  const redundancy = parseRedundancy(options.redundancy, home)
   const store = new SqliteChatStore(home.storeFile)
   const node = await createChatNode({
     privateKey: identity.privateKey,
@@ -67,7 +103,7 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
     listen: ['/p2p-circuit'],
     privateNetwork: true
   })
-  const client = new ChatClient({ node, identity, store, rendezvous })
+  const client = new ChatClient({ node, identity, store, rendezvous, homes, redundancy })
   if (options.onMessage != null) client.addEventListener('message', options.onMessage)
   // Every command that takes from the mailbox keeps the profiles it finds, never drops them.
   const profiles = new Profiles({ control: client.control, store, log: node.logger.forComponent('babacloud:profiles'), onChange: options.onProfile })
@@ -94,6 +130,6 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
     if (unreachable) throw new CliError(errorMessage(err), 'UNREACHABLE')
     throw err
   }
-  home.saveSettings({ rendezvous: rendezvous.toString() })
+  home.saveSettings({ rendezvous: rendezvous.toString(), homes: homes.map(h => h.toString()), ...(redundancy != null ? { redundancy } : {}) })
   return { client, profiles, online: true, close }
 }

@@ -165,19 +165,27 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     await p.history.stop()
     await p.mailboxSync?.stop()
     await p.outbox.stop()
+    // A one-shot send must not end before its extra copies are stored.
+    await p.router.idle()
     p.router.stop()
     await p.sessions.idle()
   }
 
-  /** Dials the home rendezvous; the relay reservation and a mailbox sync follow from the connection. */
+  /**
+   * Dials the home rendezvous (and any further homes, together); the relay reservation and a
+   * mailbox sync follow from each connection. Fails only when no home answers: a home gone for good
+   * must not keep the device from the copies its other homes hold.
+   */
   async connect (options: AbortOptions = {}): Promise<void> {
     if (this.rendezvous == null) throw new UnreachableError('no rendezvous configured')
-    try {
-      await this.node.dial(this.rendezvous, { signal: options.signal ?? AbortSignal.timeout(this.#timeoutMs) })
-    } catch (err) {
-      options.signal?.throwIfAborted()
-      throw new UnreachableError(`rendezvous ${this.rendezvous.toString()} is unreachable: ${errorMessage(err)}`, { cause: err })
-    }
+    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs)
+    const dials = this.parts.homes.map(async h => await this.node.dial(h.addr, { signal }))
+    const results = await Promise.allSettled(dials)
+    if (results.some(r => r.status === 'fulfilled')) return
+    options.signal?.throwIfAborted()
+    const err = (results[0] as PromiseRejectedResult).reason
+    const more = results.length > 1 ? ` (and ${results.length - 1} further home${results.length > 2 ? 's' : ''})` : ''
+    throw new UnreachableError(`rendezvous ${this.rendezvous.toString()}${more} is unreachable: ${errorMessage(err)}`, { cause: err })
   }
 
   /** Resolves once other peers can reach this one through the rendezvous relay. */
@@ -370,7 +378,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
 
   readonly #onConnectionOpen = (evt: CustomEvent<{ remotePeer: PeerId }>): void => {
     const peer = evt.detail.remotePeer
-    if (this.parts.rendezvousPeer?.equals(peer) === true) this.parts.homePublisher?.refresh()
+    if (this.parts.homes.some(h => h.peer.equals(peer))) this.parts.homePublisher?.refresh()
     // A way out opened (the rendezvous, or a recipient): what waits may leave now.
     this.parts.outbox.kick()
   }

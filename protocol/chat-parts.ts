@@ -15,6 +15,7 @@ import { DeliveryRouter } from './delivery/router.ts'
 import { DirectMessages } from './dm/direct-messages.ts'
 import { UnreachableError } from './errors.ts'
 import { HomePublisher } from './federation/home-publisher.ts'
+import { MAX_HOMES } from './federation/home.ts'
 import { HistoryService } from './history/history-service.ts'
 import { parsePeerId } from './identity.ts'
 import { MailboxClient } from './mailbox/mailbox-client.ts'
@@ -39,8 +40,15 @@ export interface ChatClientInit {
   node: ChatNode
   identity: DeviceIdentity
   store: ChatStore
-  /** The home rendezvous, including its `/p2p/<id>`. */
+  /** The home rendezvous, including its `/p2p/<id>`: relay, accounts, prekeys, and the first mailbox. */
   rendezvous?: Multiaddr
+  /**
+   * Further home rendezvous nodes (each with `/p2p/<id>`): named in the home record after the first,
+   * kept connected and drained too, so a sender's copies survive the loss of any one of them.
+   */
+  homes?: Multiaddr[]
+  /** How many of a recipient's homes get a copy of each message sent (default 1; k× storage and upload). */
+  redundancy?: number
   timeoutMs?: number
   liveTimeoutMs?: number
   /**
@@ -80,6 +88,8 @@ export interface ChatPartsEvents {
 export interface ChatParts {
   log: Logger
   rendezvousPeer?: PeerId
+  /** Every home (the rendezvous first) with its PeerId. */
+  homes: Array<{ peer: PeerId, addr: Multiaddr }>
   accounts?: AccountClient
   sessions: SecureSessions
   dm: DirectMessages
@@ -107,12 +117,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const { node, identity, store, rendezvous } = init
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const log = node.logger.forComponent('babacloud:chat-client')
-  let rendezvousPeer: PeerId | undefined
-  if (rendezvous != null) {
-    const id = rendezvous.getComponents().findLast(c => c.name === 'p2p')?.value
-    if (id == null) throw new UnreachableError(`rendezvous address ${rendezvous.toString()} has no /p2p/ peer id`)
-    rendezvousPeer = parsePeerId(id)
-  }
+  const homes = homesOf(rendezvous, init.homes ?? [])
+  const rendezvousPeer = homes[0]?.peer
   const mailbox = rendezvous != null ? new MailboxClient(node, rendezvous, timeoutMs) : undefined
   const accounts = rendezvous != null ? new AccountClient(node, rendezvous, timeoutMs) : undefined
   const prekeys = rendezvous != null ? new PrekeyClient(node, rendezvous, timeoutMs) : undefined
@@ -130,8 +136,9 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     rendezvous,
     rendezvousPeer,
     mailbox,
-    homes: federation && rendezvousPeer != null ? new HomeResolver({ node, log, rendezvousPeer, now: init.now }) : undefined,
+    homes: federation && rendezvousPeer != null ? new HomeResolver({ node, log, now: init.now }) : undefined,
     mailboxAt: home => new MailboxClient(node, home.addrs.length > 0 ? home.addrs : home.peer, timeoutMs),
+    redundancy: init.redundancy,
     timeoutMs,
     liveTimeoutMs: init.liveTimeoutMs ?? LIVE_DELIVERY_TIMEOUT_MS,
     circuitFallback: init.circuitFallback === true,
@@ -194,12 +201,11 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     ? new MailboxSync({
       node,
       // Its own stream per sync: fetches and acks pipelined on it, closed when the sync ends.
-      openMailbox: () => new MailboxClient(node, rendezvous ?? rendezvousPeer, timeoutMs, { keepStreamOpen: true }),
-      rendezvousPeer,
+      homes: homes.map(h => ({ peer: h.peer, open: () => new MailboxClient(node, h.addr, timeoutMs, { keepStreamOpen: true }) })),
       log,
       batch: () => inbound.batch('mailbox'),
-      purgeReceipt: async env => {
-        const receipt = openPurgeReceipt(env, { node: rendezvousPeer, self: node.peerId })
+      purgeReceipt: async (env, home) => {
+        const receipt = openPurgeReceipt(env, { node: home, self: node.peerId })
         for (const message of await recordPurgeReceipt(store, receipt)) events.onChanged(message)
       },
       // The receipts for this page are in the durable outbox before the node may forget the page.
@@ -208,7 +214,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     })
     : undefined)
   const homePublisher = rendezvousPeer != null && rendezvous != null && federation
-    ? new HomePublisher({ node, identity, homes: [{ peer: rendezvousPeer, addrs: [rendezvous] }], log: node.logger.forComponent('babacloud:federation'), now: init.now })
+    ? new HomePublisher({ node, identity, homes: homes.map(h => ({ peer: h.peer, addrs: [h.addr] })), log: node.logger.forComponent('babacloud:federation'), now: init.now })
     : undefined
   const history = new HistoryService({
     node, store, accounts, rendezvous, log: node.logger.forComponent('babacloud:history'), now: init.now,
@@ -217,5 +223,22 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     onLinked: () => { void own.refresh().catch(() => {}) },
     onServed: events.onDeviceLinked
   })
-  return { log, rendezvousPeer, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, own, actions, disappearing, expiry, homePublisher, history }
+  return { log, rendezvousPeer, homes, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, own, actions, disappearing, expiry, homePublisher, history }
+}
+
+/** Each home's PeerId, the rendezvous first; the same node twice counts once. */
+function homesOf (rendezvous: Multiaddr | undefined, more: Multiaddr[]): Array<{ peer: PeerId, addr: Multiaddr }> {
+  if (rendezvous == null) {
+    if (more.length > 0) throw new UnreachableError('further homes need a rendezvous too')
+    return []
+  }
+  const homes: Array<{ peer: PeerId, addr: Multiaddr }> = []
+  for (const addr of [rendezvous, ...more]) {
+    const id = addr.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (id == null) throw new UnreachableError(`rendezvous address ${addr.toString()} has no /p2p/ peer id`)
+    const peer = parsePeerId(id)
+    if (!homes.some(h => h.peer.equals(peer))) homes.push({ peer, addr })
+  }
+  if (homes.length > MAX_HOMES) throw new RangeError(`at most ${MAX_HOMES} homes`)
+  return homes
 }

@@ -9,7 +9,7 @@ import { openPeer } from '../peer.ts'
 import type { WaitingBlob } from '../../protocol/attachments/blob-client.ts'
 import type { Command } from 'commander'
 
-interface BlobOpts { home: string, rendezvous?: string, json?: boolean, delete?: string[], clear?: boolean, from?: string }
+interface BlobOpts { home: string, rendezvous?: string[], json?: boolean, delete?: string[], clear?: boolean, from?: string }
 
 function blobId (text: string): Uint8Array {
   if (!/^[0-9a-f]{32}$/i.test(text)) throw new CliError(`not an attachment id (32 hex characters): ${text}`)

@@ -8,7 +8,7 @@ import { ProtocolError, errorMessage } from '../../protocol/errors.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { note, print } from '../output.ts'
-import { openPeer } from '../peer.ts'
+import { collectRendezvous, openPeer } from '../peer.ts'
 import { registerAccountBlobs } from './account-blobs.ts'
 import type { AccountClient } from '../../protocol/account/account-client.ts'
 import type { ChatClient } from '../../protocol/chat-client.ts'
@@ -19,7 +19,7 @@ import type { Command } from 'commander'
 const CLIENT_VERSION = '0.1.0'
 export const CLI_DEVICE = { type: 'cli', os: platform(), clientVersion: CLIENT_VERSION }
 
-interface Common { home: string, rendezvous?: string, json?: boolean }
+interface Common { home: string, rendezvous?: string[], json?: boolean }
 
 /** The account as people and scripts read it. */
 export function accountJson (a: Account): Record<string, unknown> {
@@ -162,7 +162,7 @@ function historyText (h: HistoryOutcome): string {
 function common (cmd: Command): Command {
   return cmd
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
     .option('--json', 'machine-readable output')
 }
 

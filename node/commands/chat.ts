@@ -3,7 +3,7 @@ import { parsePeerId } from '../../protocol/identity.ts'
 import { errorMessage } from '../../protocol/errors.ts'
 import { timerLine } from '../../protocol/control/timer-text.ts'
 import { defaultHome } from '../home.ts'
-import { openPeer } from '../peer.ts'
+import { collectRendezvous, openPeer } from '../peer.ts'
 import { formatTime, print } from '../output.ts'
 import { flushOutbox } from './send.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -15,10 +15,11 @@ export function registerChat (program: Command): void {
   program.command('chat')
     .description('interactive chat: type lines to send, incoming messages are shown as they arrive')
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
+    .option('--redundancy <k>', "copies of each message on k of the recipient's homes when it is offline (default 1; k times the storage and upload; remembered)")
     .option('--to <peer>', 'PeerId to write to')
     .option('--json', 'print events as JSON lines')
-    .action(async (opts: { home: string, rendezvous?: string, to?: string, json?: boolean }) => {
+    .action(async (opts: { home: string, rendezvous?: string[], redundancy?: string, to?: string, json?: boolean }) => {
       let to: PeerId | undefined = opts.to != null ? parsePeerId(opts.to) : undefined
       const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY })
       // Iterate from the start: piped lines that arrive while the peer connects are buffered, not lost.
@@ -30,6 +31,7 @@ export function registerChat (program: Command): void {
       const session = await openPeer({
         home: opts.home,
         rendezvous: opts.rendezvous,
+        redundancy: opts.redundancy,
         onMessage: ({ detail: m }) => {
           if (m.timer != null) say({ event: 'timer', id: m.id, from: m.peer, seconds: m.timer, sentAt: m.sentAt }, `${formatTime(m.sentAt)}  ${timerLine(m.peer, m.timer)}`)
           else say({ event: 'message', id: m.id, from: m.peer, text: m.text, sentAt: m.sentAt }, `${formatTime(m.sentAt)}  ${m.peer}  ${m.text}`)

@@ -10,10 +10,11 @@ import { openPeer } from '../peer.ts'
 import { withActions } from './message-actions.ts'
 import type { OutputOptions } from '../output.ts'
 import type { Command } from 'commander'
+import { collectRendezvous } from '../peer.ts'
 
 interface DeleteOptions extends OutputOptions {
   home: string
-  rendezvous?: string
+  rendezvous?: string[]
   message: string
   forEveryone?: boolean
 }
@@ -36,7 +37,7 @@ export function registerDelete (program: Command): void {
     .requiredOption('--message <id>', 'id of the message (as `inbox --json` prints it)')
     .option('--for-everyone', 'delete one of your messages for everyone in the conversation (1:1 or group); both ends keep a "deleted" mark')
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address, for --for-everyone (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address, for --for-everyone (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
     .option('--json', 'print {id, deleted: "here" | "everyone", status}')
     .action(async (opts: DeleteOptions) => {
       if (opts.forEveryone === true) {

@@ -8,7 +8,7 @@ import { CliError } from '../cli-error.ts'
 import { defaultHome, Home } from '../home.ts'
 import { formatTime, print } from '../output.ts'
 import { showGroupMessage } from '../message-lines.ts'
-import { openPeer } from '../peer.ts'
+import { collectRendezvous, openPeer } from '../peer.ts'
 import { progressLine, readAttachment, startAttachments } from '../attachment-cli.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import type { AttachmentService } from '../../protocol/attachments/attachment-service.ts'
@@ -21,7 +21,7 @@ import type { Command } from 'commander'
 
 interface Common extends OutputOptions {
   home: string
-  rendezvous?: string
+  rendezvous?: string[]
 }
 
 /** Attaches groups to a client before its first sync (openPeer's beforeStart) and prints its messages. */
@@ -72,7 +72,7 @@ function printChange (opts: OutputOptions, verb: string, result: GroupChangeResu
 function common (cmd: Command): Command {
   return cmd
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
     .option('--json', 'machine-readable output')
 }
 

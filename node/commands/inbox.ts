@@ -1,5 +1,5 @@
 import { defaultHome, Home } from '../home.ts'
-import { openPeer } from '../peer.ts'
+import { collectRendezvous, openPeer } from '../peer.ts'
 import { formatTime, note, print } from '../output.ts'
 import { showAction, showExpired, showMessage } from '../message-lines.ts'
 import { showProfile } from './profile.ts'
@@ -22,11 +22,11 @@ export function registerInbox (program: Command): void {
   program.command('inbox')
     .description('take pending messages (mailbox and live) and print those new in this run')
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
     .option('--wait <seconds>', 'stay online this long for live messages', '0')
     .option('--all', 'print the local history instead, without connecting')
     .option('--json', 'one JSON object a line: kind (message, reaction, edit, delete, timer: seconds; expired: a sent message the node deleted unread; profile: a contact\'s new name), id, from, text, sentAt; replyTo, and for the history edited/edits/reactions/deleted; attachment: name, size, mime, path')
-    .action(async (opts: { home: string, rendezvous?: string, wait: string, all?: boolean, json?: boolean }) => {
+    .action(async (opts: { home: string, rendezvous?: string[], wait: string, all?: boolean, json?: boolean }) => {
       const wait = Number(opts.wait)
       if (!Number.isFinite(wait) || wait < 0) throw new CliError(`--wait expects a number of seconds, got ${opts.wait}`)
       if (opts.all === true) {

@@ -5,7 +5,7 @@ import { checkReaction } from '../../protocol/control/message-rules.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
 import { print } from '../output.ts'
-import { openPeer } from '../peer.ts'
+import { collectRendezvous, openPeer } from '../peer.ts'
 import { openGroups } from './group.ts'
 import { flushOutbox } from './send.ts'
 import type { AttemptResult, ChatClient } from '../../protocol/chat-client.ts'
@@ -14,7 +14,7 @@ import type { Command } from 'commander'
 
 export interface ActionOptions extends OutputOptions {
   home: string
-  rendezvous?: string
+  rendezvous?: string[]
   to?: string
   group?: string
   message: string
@@ -26,7 +26,7 @@ function common (cmd: Command): Command {
     .option('--group <id>', 'the group conversation')
     .requiredOption('--message <id>', 'id of the message (as `inbox --json` prints it)')
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
     .option('--json', 'print {id, kind, status}')
 }
 

@@ -6,7 +6,7 @@ import { AVATAR_TYPES, MAX_AVATAR_BYTES, peerProfile, profileProblem } from '../
 import { CliError } from '../cli-error.ts'
 import { Home, defaultHome } from '../home.ts'
 import { print } from '../output.ts'
-import { openPeer } from '../peer.ts'
+import { collectRendezvous, openPeer } from '../peer.ts'
 import { SqliteChatStore } from '../sqlite-chat-store.ts'
 import { flushOutbox } from './send.ts'
 import type { PeerProfile, Profile } from '../../protocol/control/profiles.ts'
@@ -15,7 +15,7 @@ import type { Command } from 'commander'
 
 interface ProfileOptions extends OutputOptions {
   home: string
-  rendezvous?: string
+  rendezvous?: string[]
   name?: string
   avatar?: string
   clearAvatar?: boolean
@@ -56,7 +56,7 @@ export function registerProfile (program: Command): void {
     .option('--clear-avatar', 'share no picture')
     .option('--of <peer>', 'show what this contact (PeerId) shared with you, from the local store')
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
     .option('--json', 'one JSON object')
     .action(async (opts: ProfileOptions) => {
       if (opts.of != null) {

@@ -3,7 +3,7 @@ import { errorMessage } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { CliError } from '../cli-error.ts'
 import { defaultHome } from '../home.ts'
-import { openPeer } from '../peer.ts'
+import { collectRendezvous, openPeer } from '../peer.ts'
 import { note, print } from '../output.ts'
 import { progressLine, readAttachment, startAttachments } from '../attachment-cli.ts'
 import type { AttachmentService } from '../../protocol/attachments/attachment-service.ts'
@@ -17,12 +17,13 @@ export function registerSend (program: Command): void {
     .description('send a message: delivered live if the recipient is online, otherwise stored on the rendezvous; with the rendezvous down it waits in the outbox (status queued) and leaves with the next send, inbox or chat')
     .requiredOption('--to <peer>', 'recipient PeerId, or @username (every device of that account)')
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
+    .option('--redundancy <k>', "copies of each message on k of the recipient's homes when it is offline (default 1; k times the storage and upload; remembered)")
     .option('--json', 'print {id, status}')
     .option('--file <path>', 'send a file, end-to-end encrypted (the text, if any, is its caption)')
     .option('--reply-to <id>', 'id of a message of this conversation the new one answers (quoted)')
     .argument('[text...]', 'message text')
-    .action(async (words: string[], opts: { to: string, home: string, rendezvous?: string, json?: boolean, file?: string, replyTo?: string }) => {
+    .action(async (words: string[], opts: { to: string, home: string, rendezvous?: string[], redundancy?: string, json?: boolean, file?: string, replyTo?: string }) => {
       const to = opts.to.startsWith('@') ? opts.to : parsePeerId(opts.to)
       const text = words.join(' ')
       if (words.length === 0 && opts.file == null) throw new CliError("missing required argument 'text' (or send a file with --file PATH)")
@@ -35,6 +36,7 @@ export function registerSend (program: Command): void {
       const session = await openPeer({
         home: opts.home,
         rendezvous: opts.rendezvous,
+        redundancy: opts.redundancy,
         mode: 'send',
         // A text can wait in the outbox while the node is down; a file needs it now.
         offline: file == null ? 'queue' : 'fail',

@@ -5,7 +5,7 @@ import { readDeviceReceipts } from '../../protocol/control/receipts.ts'
 import { readGroupReceipts } from '../../protocol/control/group-receipts.ts'
 import { envelopeIdFromString } from '../../protocol/crypto/envelope.ts'
 import { Home, defaultHome } from '../home.ts'
-import { openPeer } from '../peer.ts'
+import { collectRendezvous, openPeer } from '../peer.ts'
 import { formatTime, print } from '../output.ts'
 import { SqliteChatStore } from '../sqlite-chat-store.ts'
 import { CliError } from '../cli-error.ts'
@@ -118,12 +118,12 @@ export function registerStatus (program: Command): void {
   program.command('status')
     .description('print a sent message\'s state: stored at the node, delivered, read, purge receipt verified')
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
     .requiredOption('--message <id>', 'the message id `send` printed')
     .option('--offline', 'only the local store: take nothing from the mailbox first')
     .option('--stuck-hours <hours>', 'flag a message held at the node longer than this', String(DEFAULT_STUCK_HOURS))
     .option('--json', 'one JSON object')
-    .action(async (opts: { home: string, rendezvous?: string, message: string, offline?: boolean, stuckHours: string, json?: boolean }) => {
+    .action(async (opts: { home: string, rendezvous?: string[], message: string, offline?: boolean, stuckHours: string, json?: boolean }) => {
       const stuckHours = Number(opts.stuckHours)
       if (!Number.isFinite(stuckHours) || stuckHours < 0) throw new CliError(`--stuck-hours expects a number of hours, got ${opts.stuckHours}`)
       const id = opts.message.trim().toLowerCase()

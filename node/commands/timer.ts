@@ -8,10 +8,11 @@ import { print } from '../output.ts'
 import { withActions } from './message-actions.ts'
 import type { OutputOptions } from '../output.ts'
 import type { Command } from 'commander'
+import { collectRendezvous } from '../peer.ts'
 
 interface TimerOptions extends OutputOptions {
   home: string
-  rendezvous?: string
+  rendezvous?: string[]
   peer?: string
   group?: string
 }
@@ -23,7 +24,7 @@ export function registerTimer (program: Command): void {
     .option('--peer <peer>', 'the 1:1 conversation: PeerId or @username')
     .option('--group <id>', 'the group conversation')
     .option('--home <dir>', 'device home directory', defaultHome())
-    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use)')
+    .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
     .option('--json', 'print {peer | group, seconds, timer, status}')
     .action(async (duration: string, opts: TimerOptions) => {
       if ((opts.peer == null) === (opts.group == null)) throw new CliError('name the conversation: --peer PEERID or --group ID (one of them)')

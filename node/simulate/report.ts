@@ -70,7 +70,7 @@ export function renderReport (summary: Summary, run: RunResult, faults: Fault[] 
     row('scheduler lag p95 / max', `${summary.schedulerLagMs.p95} / ${summary.schedulerLagMs.max} ms`),
     ...summary.errors.map(e => row('error', e))
   ].join('\n')
-  const markers = [...faults.map(f => ({ x: f.atMs, label: `restart rv${f.restartRendezvous}` })), { x: summary.durationMs, label: 'drain' }]
+  const markers = [...faults.map(f => ({ x: f.atMs, label: 'killRendezvous' in f ? `kill rv${f.killRendezvous}` : `restart rv${f.restartRendezvous}` })), { x: summary.durationMs, label: 'drain' }]
   const over = (title: string, yLabel: string, series: Series[]): string =>
     lineChart({ title, xLabel: 'time since traffic start', yLabel, series, formatX: seconds, markers, integerY: true })
   const charts = [

@@ -54,9 +54,11 @@ export interface RunProgress {
   mailboxEnvelopes: number
 }
 
-/** When a rendezvous restart actually happened (ms from the start of traffic). */
+/** When a rendezvous restart or kill actually happened (ms from the start of traffic). */
 export interface FaultRecord {
   rendezvous: number
+  /** Killed for good (its data deleted): never up again. */
+  killed?: boolean
   scheduledAt: number
   /** Stop begins: every deposit acked before this is committed. */
   stoppingAt: number
@@ -126,6 +128,8 @@ export interface Summary {
   transport: string
   peers: number
   rendezvous: number
+  /** Homes per peer and copies of each stored message. */
+  redundancy: number
   durationMs: number
   drainMs: number
   wallTimeMs: number
@@ -195,6 +199,7 @@ export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs:
     transport: scenario.transport,
     peers: scenario.peers.count,
     rendezvous: scenario.rendezvous,
+    redundancy: scenario.redundancy,
     durationMs: scenario.durationMs,
     drainMs: scenario.drainMs,
     wallTimeMs: run.wallTimeMs,
@@ -227,7 +232,7 @@ export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs:
       live,
       mailbox,
       note: 'encoded size of the envelope each acked send produced (sealed box or ratchet message, as the client chose), ' +
-        'once for a live delivery, twice (deposit and fetch) through the mailbox; excludes Noise/yamux/TCP framing, ' +
+        'once for a live delivery, twice (deposit and fetch) per copy through the mailbox (redundancy copies); excludes Noise/yamux/TCP framing, ' +
         'prekey fetches, receipts, relay, identify, DHT and gossipsub traffic, and failed attempts'
     },
     schedulerLagMs: { p95: Math.round(percentile(lag, 95) ?? 0), max: Math.round(lag.at(-1) ?? 0) },

@@ -29,6 +29,8 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void
   /** How long one live delivery attempt may take before the mailbox is used. */
   liveTimeoutMs?: number
+  /** Copies of each stored message on this many of the recipient's homes (the schedule's `homes`). */
+  redundancy?: number
 }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, Math.max(0, ms))) }
@@ -60,7 +62,15 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const rendezvous = Array.from({ length: options.rendezvous }, (_, index) => new SimRendezvous({
     index, dataDir: join(options.workDir, `rendezvous-${index}`), transport: options.transport, memoryPrefix: prefix, peers: schedule.peers.length
   }))
-  await Promise.all(rendezvous.map(async rv => { await rv.start() }))
+  const redundancy = options.redundancy ?? 1
+  if (redundancy > 1) {
+    // Peers homed on several nodes need one DHT across them for their home records.
+    await rendezvous[0].start()
+    await Promise.all(rendezvous.slice(1).map(async rv => { await rv.start([rendezvous[0].addr.toString()]) }))
+  } else {
+    await Promise.all(rendezvous.map(async rv => { await rv.start() }))
+  }
+  const homesOf = (peer: number): number[] => schedule.peers[peer].homes ?? [schedule.peers[peer].home]
 
   const records = new Map<string, MessageRecord>()
   const seenEnvelopes = schedule.peers.map(() => new Set<string>())
@@ -101,7 +111,8 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const onSealed = (id: string, bytes: number, envelopeId: string): void => { sealed.set(id, { bytes, envelopeId }) }
   const nodes = { started: 0, stopped: 0 }
   const peers = schedule.peers.map((p, index) => new SimPeer({
-    index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart, nodes
+    index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage,
+    homes: () => homesOf(index).slice(1).map(h => rendezvous[h].addr), redundancy, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart, nodes
   }))
 
   const background = new Set<Promise<unknown>>()
@@ -127,10 +138,10 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
         rec.status = result.status
         rec.sendPath = result.path
         rec.ackedAt = now()
-        // The envelope of the attempt that succeeded: once live, twice (deposit, fetch) via the mailbox.
+        // The envelope of the attempt that succeeded: once live, twice (deposit, fetch) per copy via the mailbox.
         const envelope = sealed.get(rec.id)
         if (envelope != null) {
-          rec.bytes = envelope.bytes * (result.status === 'stored' ? 2 : 1)
+          rec.bytes = envelope.bytes * (result.status === 'stored' ? 2 * redundancy : 1)
           rec.sentEnvelopeId = envelope.envelopeId
         }
         return
@@ -157,9 +168,16 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
       track(rv.restart(e.downForMs, () => { fault.stoppedAt = now() }).then(() => {
         fault.upAgainAt = now()
         // Apps notice the lost connection; reconnect at once rather than at the next check.
-        for (const p of peers) if (schedule.peers[p.index].home === rv.index) track(p.reconnect())
+        for (const p of peers) if (homesOf(p.index).includes(rv.index)) track(p.reconnect())
       }, (err: unknown) => {
         errors.push(`restart of rendezvous ${rv.index} at ${e.t} ms failed: ${errorMessage(err)}`)
+      }))
+    } else if (e.type === 'killRendezvous') {
+      const rv = rendezvous[e.rendezvous]
+      const fault: FaultRecord = { rendezvous: rv.index, scheduledAt: e.t, stoppingAt: now(), killed: true }
+      faults.push(fault)
+      track(rv.kill().then(() => { fault.stoppedAt = now() }, (err: unknown) => {
+        errors.push(`kill of rendezvous ${rv.index} at ${e.t} ms failed: ${errorMessage(err)}`)
       }))
     } else {
       const peer = peers[e.peer]
@@ -185,7 +203,11 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const markHeld = async (): Promise<void> => {
     const waiting = [...records.values()].filter(r => r.status === 'stored' && r.deliveredAt == null)
     const recipients = [...new Set(waiting.map(r => r.to))]
-    const held = await Promise.all(recipients.map(async to => await rendezvous[schedule.peers[to].home].pendingIds(schedule.peers[to].peerId)))
+    // Held on any home still running (a killed node holds nothing any more).
+    const held = await Promise.all(recipients.map(async to => {
+      const sets = await Promise.all(homesOf(to).map(async h => await rendezvous[h].pendingIds(schedule.peers[to].peerId)))
+      return new Set(sets.flatMap(set => [...set]))
+    }))
     const byRecipient = new Map(recipients.map((to, i) => [to, held[i]]))
     for (const r of waiting) r.heldAtEnd = r.sentEnvelopeId != null && byRecipient.get(r.to)?.has(r.sentEnvelopeId) === true
   }
@@ -197,7 +219,9 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
     sampling = true
     try {
       // A node that is down (a restart) still holds its envelopes on disk: keep its last reading.
+      // A killed one holds nothing.
       const stats = await Promise.all(rendezvous.map(async (rv, i) => {
+        if (rv.killed) return (lastStats[i] = undefined)
         const current = await rv.stats()
         if (current != null) lastStats[i] = current
         return lastStats[i]
@@ -225,6 +249,16 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   // of traffic measure chatting rather than hundreds of nodes booting at once.
   t0 = performance.now()
   const initial = schedule.events.filter(e => e.t === 0 && e.type === 'online').map(e => peers[(e as { peer: number }).peer])
+  if (redundancy > 1) {
+    // Everyone has used the app before: each peer's home record (naming all its homes) is in the
+    // DHT when traffic starts, as it would be for up to a week after a person was last online.
+    const warm = createLimiter(START_CONCURRENCY)
+    await Promise.allSettled(peers.map(async p => await warm(async () => {
+      await p.goOnline()
+      await p.publishHome().catch((err: unknown) => { errors.push(`peer ${p.index} could not publish its home record: ${errorMessage(err)}`) })
+      if (!initial.includes(p)) await p.goOffline()
+    })))
+  }
   const starting = setInterval(() => {
     const online = peers.filter(p => p.state === 'online').length
     options.onProgress?.({ phase, elapsedMs: 0, totalMs: schedule.durationMs + schedule.drainMs, peers: peers.length, online, sent: 0, delivered: 0, mailboxEnvelopes: 0 })

@@ -6,6 +6,7 @@ import { basename, extname } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { MAX_TEXT_BYTES } from '../../protocol/constants.ts'
+import { MAX_HOMES } from '../../protocol/federation/home.ts'
 import { firstIssue } from '../../rendezvous/config-issues.ts'
 import { count, duration } from '../../rendezvous/config-values.ts'
 
@@ -26,12 +27,15 @@ export interface GroupTraffic {
   messagesPerMinute: number
 }
 
-export interface Fault {
-  atMs: number
-  restartRendezvous: number
-  /** How long the node stays down before it starts again on the same data and address. */
-  downForMs: number
-}
+export type Fault =
+  | {
+    atMs: number
+    restartRendezvous: number
+    /** How long the node stays down before it starts again on the same data and address. */
+    downForMs: number
+  }
+  /** The node stops and its data directory is deleted: gone for good, it never comes back. */
+  | { atMs: number, killRendezvous: number }
 
 export interface Scenario {
   name: string
@@ -39,6 +43,8 @@ export interface Scenario {
   durationMs: number
   drainMs: number
   rendezvous: number
+  /** Each peer is homed on this many nodes and senders deposit on as many of a recipient's homes. */
+  redundancy: number
   transport: 'tcp' | 'memory'
   /** The first peers form the cohorts, in order; the rest follow `availability`. */
   peers: { count: number, cohorts: Cohort[], availability: Availability }
@@ -75,6 +81,7 @@ export const scenarioSchema = z.strictObject({
   duration: dur,
   drain: dur.default(30_000),
   rendezvous: int(1, 16).default(1),
+  redundancy: count({ min: 1, max: MAX_HOMES, why: 'homes per peer, and copies of each message' }).default(1),
   transport: z.enum(['tcp', 'memory'], { error: 'expected tcp or memory' }).default('tcp'),
   peers: z.strictObject({
     count: int(2, 5000),
@@ -87,7 +94,8 @@ export const scenarioSchema = z.strictObject({
     // Text bytes; a message shorter than its schedule tag (about 12 bytes) is sent as the bare tag.
     size: z.strictObject({ min: int(1, MAX_TEXT_BYTES), max: int(1, MAX_TEXT_BYTES) }).default({ min: 20, max: 2000 })
   }).prefault({}),
-  faults: z.array(z.strictObject({ at: dur, restartRendezvous: int(0), downFor: dur.default(0) }), { error: 'expected a list' }).default([])
+  // One key names the fault: restartRendezvous (with downFor) or killRendezvous; checked after.
+  faults: z.array(z.strictObject({ at: dur, restartRendezvous: int(0).optional(), downFor: dur.optional(), killRendezvous: int(0).optional() }), { error: 'expected a list' }).default([])
 }, { error: 'expected a mapping' })
 
 function fail (key: string, expected: string): never {
@@ -136,13 +144,31 @@ export function validateScenario (doc: unknown, name = 'scenario'): Scenario {
   if (groups != null && groups.size > perHome) fail('traffic.groups.size', `at most the peers per rendezvous (${perHome}), got ${groups.size}`)
   const { min, max } = raw.traffic.size
   if (max < min) fail('traffic.size.max', `at least traffic.size.min (${min}), got ${max}`)
+  if (raw.redundancy > raw.rendezvous) fail('redundancy', `at most the number of rendezvous nodes (${raw.rendezvous}), got ${raw.redundancy}`)
+  const killed = new Set<number>()
   const faults = raw.faults.map((f, i): Fault => {
     if (f.at >= durationMs) fail(`faults[${i}].at`, `must fall inside the traffic phase (before ${durationMs}ms)`)
-    if (f.restartRendezvous >= raw.rendezvous) fail(`faults[${i}].restartRendezvous`, `expected an integer from 0 to ${raw.rendezvous - 1}`)
-    return { atMs: f.at, restartRendezvous: f.restartRendezvous, downForMs: f.downFor }
+    const range = `expected an integer from 0 to ${raw.rendezvous - 1} (rendezvous: ${raw.rendezvous})`
+    if (f.killRendezvous != null) {
+      if (f.restartRendezvous != null) fail(`faults[${i}]`, 'one of restartRendezvous or killRendezvous, not both')
+      if (f.downFor != null) fail(`faults[${i}].downFor`, 'only with restartRendezvous: a killed node never comes back')
+      if (f.killRendezvous >= raw.rendezvous) fail(`faults[${i}].killRendezvous`, range)
+      if (killed.has(f.killRendezvous)) fail(`faults[${i}].killRendezvous`, `rendezvous ${f.killRendezvous} is killed twice`)
+      killed.add(f.killRendezvous)
+      return { atMs: f.at, killRendezvous: f.killRendezvous }
+    }
+    if (f.restartRendezvous == null) fail(`faults[${i}]`, 'expected restartRendezvous: N (with downFor) or killRendezvous: N')
+    if (f.restartRendezvous >= raw.rendezvous) fail(`faults[${i}].restartRendezvous`, range)
+    return { atMs: f.at, restartRendezvous: f.restartRendezvous, downForMs: f.downFor ?? 0 }
+  })
+  // A node killed earlier cannot restart later.
+  faults.forEach((f, i) => {
+    if ('restartRendezvous' in f && faults.some(k => 'killRendezvous' in k && k.killRendezvous === f.restartRendezvous && k.atMs <= f.atMs)) {
+      fail(`faults[${i}].restartRendezvous`, `rendezvous ${f.restartRendezvous} was killed before (killRendezvous): it never comes back`)
+    }
   })
   const scenarioName = raw.name != null && raw.name.trim() !== '' ? raw.name.trim() : name
-  return { name: scenarioName, seed: raw.seed, durationMs, drainMs: raw.drain, rendezvous: raw.rendezvous, transport: raw.transport, peers, traffic: { dmPerPeerPerMinute: raw.traffic.dmPerPeerPerMinute, groups, size: { min, max } }, faults }
+  return { name: scenarioName, seed: raw.seed, durationMs, drainMs: raw.drain, rendezvous: raw.rendezvous, redundancy: raw.redundancy, transport: raw.transport, peers, traffic: { dmPerPeerPerMinute: raw.traffic.dmPerPeerPerMinute, groups, size: { min, max } }, faults }
 }
 
 export function loadScenarioFile (path: string): Scenario {

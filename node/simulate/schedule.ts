@@ -14,6 +14,8 @@ export interface SchedulePeer {
   /** 32-byte identity seed (hex): simulation keys, derived from the scenario seed. */
   identitySeed: string
   home: number
+  /** With redundancy K > 1: every home, `home` first and then the next nodes in turn (K in all). */
+  homes?: number[]
   onlineMs: Array<[number, number]>
 }
 
@@ -27,6 +29,7 @@ export type ScheduleEvent =
   | { t: number, type: 'online' | 'offline', peer: number }
   | { t: number, type: 'send', id: string, from: number, to: number, size: number, group?: number }
   | { t: number, type: 'restartRendezvous', rendezvous: number, downForMs: number }
+  | { t: number, type: 'killRendezvous', rendezvous: number }
 
 export interface Schedule {
   seed: number
@@ -83,7 +86,7 @@ function availabilityOf (scenario: Scenario, peer: number): Availability {
   return scenario.peers.availability
 }
 
-const ORDER: Record<ScheduleEvent['type'], number> = { restartRendezvous: 0, offline: 1, online: 2, send: 3 }
+const ORDER: Record<ScheduleEvent['type'], number> = { killRendezvous: 0, restartRendezvous: 0, offline: 1, online: 2, send: 3 }
 
 export async function generateSchedule (scenario: Scenario): Promise<Schedule> {
   const root = new Prng(scenario.seed)
@@ -92,11 +95,13 @@ export async function generateSchedule (scenario: Scenario): Promise<Schedule> {
   for (let i = 0; i < count; i++) {
     const seed = root.fork(`identity/${i}`).bytes(32)
     const identity = await DeviceIdentity.fromSeed(seed)
+    const home = i % scenario.rendezvous
     peers.push({
       name: `p${i}`,
       peerId: identity.peerId.toString(),
       identitySeed: Buffer.from(seed).toString('hex'),
-      home: i % scenario.rendezvous,
+      home,
+      ...(scenario.redundancy > 1 ? { homes: Array.from({ length: scenario.redundancy }, (_, k) => (home + k) % scenario.rendezvous) } : {}),
       onlineMs: onlineWindows(availabilityOf(scenario, i), scenario.durationMs, root.fork(`availability/${i}`))
     })
   }
@@ -146,7 +151,10 @@ export async function generateSchedule (scenario: Scenario): Promise<Schedule> {
   sends.sort((a, b) => a.t - b.t || a.order - b.order || a.to - b.to)
   sends.forEach((s, n) => { push({ ...s, id: `m${n + 1}` }, s.order) })
 
-  for (const f of scenario.faults) push({ t: f.atMs, type: 'restartRendezvous', rendezvous: f.restartRendezvous, downForMs: f.downForMs }, f.restartRendezvous)
+  for (const f of scenario.faults) {
+    if ('killRendezvous' in f) push({ t: f.atMs, type: 'killRendezvous', rendezvous: f.killRendezvous }, f.killRendezvous)
+    else push({ t: f.atMs, type: 'restartRendezvous', rendezvous: f.restartRendezvous, downForMs: f.downForMs }, f.restartRendezvous)
+  }
   events.sort((a, b) => a.t - b.t || ORDER[a.type] - ORDER[b.type] || a.order - b.order)
   return {
     seed: scenario.seed,

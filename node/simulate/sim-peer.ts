@@ -34,6 +34,10 @@ export interface SimPeerInit {
   identity: DeviceIdentity
   transport: SimTransport
   rendezvous: () => Multiaddr
+  /** Further homes (redundancy): named in the home record, kept connected and drained too. */
+  homes?: () => Multiaddr[]
+  /** Copies of each message on this many of the recipient's homes. */
+  redundancy?: number
   onMessage: (peer: SimPeer, evt: ChatClientEvents['message']) => void
   /** How long one live delivery attempt may take before the mailbox is used. */
   liveTimeoutMs?: number
@@ -104,7 +108,7 @@ export class SimPeer {
       connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
     })
     if (this.#init.nodes != null) this.#init.nodes.started++
-    const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), liveTimeoutMs: this.#init.liveTimeoutMs })
+    const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), homes: this.#init.homes?.(), redundancy: this.#init.redundancy, liveTimeoutMs: this.#init.liveTimeoutMs })
     client.addEventListener('message', evt => { this.#init.onMessage(this, evt) })
     this.#observeSealing(client)
     this.#node = node
@@ -179,6 +183,25 @@ export class SimPeer {
     this.#inflight.add(p)
     void p.catch(() => {}).finally(() => { this.#inflight.delete(p) })
     return p
+  }
+
+  /**
+   * Publishes the peer's home record now and waits until a DHT server took it (tried again while the
+   * DHT is still forming), so senders find every home from the first message on.
+   */
+  async publishHome (deadlineMs = 60_000): Promise<void> {
+    const until = Date.now() + deadlineMs
+    while (true) {
+      const publisher = this.client?.homePublisher
+      if (publisher == null) throw new Error(`peer ${this.index} is not online`)
+      try {
+        await publisher.publish({ signal: AbortSignal.timeout(15_000) })
+        return
+      } catch (err) {
+        if (Date.now() > until) throw err
+      }
+      await new Promise(resolve => setTimeout(resolve, 200))
+    }
   }
 
   /** Connected to the rendezvous right now? */

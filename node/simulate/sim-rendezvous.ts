@@ -1,6 +1,7 @@
 // One rendezvous node of a simulation: a real RendezvousNode on loopback TCP or the in-process memory
 // transport, restartable on the same data directory and address (a message acked as stored must
-// survive the restart).
+// survive the restart), or killed for good with its data.
+import { rmSync } from 'node:fs'
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -33,6 +34,8 @@ export class SimRendezvous {
   #node?: RendezvousNode
   #listen: string
   #addr?: Multiaddr
+  #bootstrap: string[] = []
+  #killed = false
   readonly #init: SimRendezvousInit
 
   constructor (init: SimRendezvousInit) {
@@ -51,12 +54,21 @@ export class SimRendezvous {
     return this.#node != null
   }
 
-  async start (): Promise<void> {
+  /** Killed: stopped with its data deleted, never to start again. */
+  get killed (): boolean {
+    return this.#killed
+  }
+
+  /** `bootstrap`: other nodes to federate with (one DHT, so home records of peers on several nodes are found). */
+  async start (bootstrap?: string[]): Promise<void> {
+    if (this.#killed) throw new Error(`rendezvous ${this.index} was killed and never comes back`)
+    if (bootstrap != null) this.#bootstrap = bootstrap
     const node = new RendezvousNode({
       dataDir: this.#init.dataDir,
       config: resolveConfig({
         listen: [this.#listen],
         http: false,
+        bootstrap: this.#bootstrap,
         // Every simulated peer may queue many messages while offline; quotas are not under study.
         mailbox: { maxMessages: 100_000, maxBytes: '1gb' },
         relay: { maxReservations: this.#init.peers + 16, dataLimit: '64mb', durationLimit: '1h' }
@@ -90,6 +102,13 @@ export class SimRendezvous {
     onStopped?.()
     if (downForMs > 0) await new Promise(resolve => setTimeout(resolve, downForMs))
     await this.start()
+  }
+
+  /** Stops the node and deletes its data directory: everything it held is gone for good. */
+  async kill (): Promise<void> {
+    this.#killed = true
+    await this.stop()
+    rmSync(this.#init.dataDir, { recursive: true, force: true })
   }
 
   /**

@@ -56,6 +56,7 @@ export async function simulate (scenario: Scenario, options: SimulateOptions): P
     const run = await runSchedule(schedule, {
       transport: scenario.transport,
       rendezvous: scenario.rendezvous,
+      redundancy: scenario.redundancy,
       workDir,
       onProgress: options.onProgress,
       liveTimeoutMs: options.liveTimeoutMs

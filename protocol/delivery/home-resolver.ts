@@ -13,8 +13,6 @@ const HOME_CACHE_ENTRIES = 10_000
 export interface HomeResolverComponents {
   node: Pick<ChatNode, 'services'>
   log: Logger
-  /** Our own rendezvous: a record naming it means "use ours". */
-  rendezvousPeer: PeerId
   now?: () => number
 }
 
@@ -30,14 +28,14 @@ export class HomeResolver {
     return (this.#c.now ?? Date.now)()
   }
 
-  /** Undefined means our own rendezvous (no valid record, or ours is one of its homes). */
+  /** The homes of `peer`'s valid record, in its order; undefined without one (our own rendezvous then). */
   async homesOf (peer: PeerId): Promise<HomeEntry[] | undefined> {
     const key = peer.toString()
     const now = this.#now()
     const cached = this.#homes.get(key)
     if (cached != null && now < cached.until) return cached.homes
     const record = await this.#lookup(peer)
-    const homes = record == null || record.homes.some(h => h.peer.equals(this.#c.rendezvousPeer)) ? undefined : record.homes
+    const homes = record?.homes
     this.#homes.set(key, { homes, until: Math.min(now + HOME_CACHE_MS, record?.expires ?? Infinity) })
     if (this.#homes.size > HOME_CACHE_ENTRIES) this.#homes.delete(this.#homes.keys().next().value as string)
     return homes

@@ -1,6 +1,7 @@
 // Where an envelope goes: live on the DM protocol when the recipient is reachable (an open
 // connection, else through our rendezvous relay), otherwise into the mailbox of the recipient's home
-// rendezvous: ours, or another node named by the recipient's signed home record (federation).
+// rendezvous: ours, or another node named by the recipient's signed home record (federation); with
+// redundancy k, a copy on each of k of those homes, so one node lost with its data loses nothing.
 // It also watches connections, so the route notices at once when a peer leaves, and reports each
 // peer's current path (`path` events).
 import { TypedEventEmitter } from 'main-event'
@@ -56,6 +57,12 @@ export interface DeliveryRouterComponents {
   /** Federation: other homes of a recipient, and a mailbox client for one of them. */
   homes?: HomeResolver
   mailboxAt?: (home: HomeEntry) => Depositor
+  /**
+   * How many of the recipient's homes get a copy (default 1). The send counts as stored once one
+   * copy is committed; the others go on in the background, each under its own timeout. k copies
+   * cost k times the storage on the nodes and k times the upload.
+   */
+  redundancy?: number
   timeoutMs: number
   liveTimeoutMs: number
   /** Only an unlimited connection counts as a live path; otherwise dial the relay's circuit address. */
@@ -75,6 +82,8 @@ export class DeliveryRouter extends TypedEventEmitter<DeliveryRouterEvents> {
   readonly #now: () => number
   readonly #gone = new Map<string, number>()
   readonly #paths = new Map<string, DeliveryPath | undefined>()
+  /** Extra copies still on their way after their message counted as stored. */
+  readonly #copies = new Set<Promise<unknown>>()
   #started = false
 
   constructor (components: DeliveryRouterComponents) {
@@ -105,6 +114,11 @@ export class DeliveryRouter extends TypedEventEmitter<DeliveryRouterEvents> {
     node.removeEventListener('connection:close', this.#onConnection)
     node.removeEventListener('peer:connect', this.#onPeer)
     node.removeEventListener('peer:disconnect', this.#onPeer)
+  }
+
+  /** Resolves once every extra copy in flight is stored or failed (each has its own timeout). */
+  async idle (): Promise<void> {
+    while (this.#copies.size > 0) await Promise.allSettled([...this.#copies])
   }
 
   /** How `peer` is reachable now and whether it left a moment ago. */
@@ -162,20 +176,68 @@ export class DeliveryRouter extends TypedEventEmitter<DeliveryRouterEvents> {
     }
     if (mailbox == null) throw new UnreachableError(`peer ${peer.toString()} is not reachable and no rendezvous is configured`)
     const homes = await (home ?? lookup())
-    if (homes == null || this.#c.mailboxAt == null) return await this.#deposit(mailbox, envelope, caller)
-    // The first home that answers takes it; one that cannot be reached gives way to the next.
+    return await this.#depositOnHomes(peer, this.#targets(homes), envelope, caller)
+  }
+
+  /** Where copies may go, in order: ours first when the record names it, then the record's order. */
+  #targets (homes: HomeEntry[] | undefined): Array<{ peer?: PeerId, depositor: Depositor }> {
+    const { mailbox, mailboxAt, rendezvousPeer } = this.#c
+    const own = { peer: rendezvousPeer, depositor: mailbox as Depositor }
+    if (homes == null || mailboxAt == null) return [own]
+    const ours = rendezvousPeer != null && homes.some(h => h.peer.equals(rendezvousPeer))
+    const others = homes.filter(h => rendezvousPeer == null || !h.peer.equals(rendezvousPeer)).map(h => ({ peer: h.peer, depositor: mailboxAt(h) }))
+    return ours ? [own, ...others] : others
+  }
+
+  /**
+   * Deposits on k homes: k lanes each walk down the list until a home takes a copy, so a home that
+   * is down gives way to the next one. Resolves with the first committed copy; the others continue
+   * under their own timeouts (the caller's signal only ends the wait for the first).
+   */
+  async #depositOnHomes (recipient: PeerId, targets: Array<{ peer?: PeerId, depositor: Depositor }>, envelope: Envelope, caller?: AbortSignal): Promise<Delivery> {
+    const { log } = this.#c
+    const k = Math.max(1, Math.min(Math.floor(this.#c.redundancy ?? 1), targets.length))
+    const stop = new AbortController()
+    let stored = false
+    const onAbort = (): void => { if (!stored) stop.abort(caller?.reason) }
+    caller?.addEventListener('abort', onAbort, { once: true })
+    if (caller?.aborted === true) onAbort()
+    let next = 0
     let lastErr: unknown
-    for (const h of homes) {
-      try {
-        return await this.#deposit(this.#c.mailboxAt(h), envelope, caller)
-      } catch (err) {
-        if (!(err instanceof Error && err.name === 'UnreachableError')) throw err
-        log('home %p of %p is unreachable - %e', h.peer, peer, err)
-        lastErr = err
+    const lane = async (): Promise<Delivery> => {
+      while (next < targets.length) {
+        const target = targets[next++]
+        try {
+          const delivery = await this.#deposit(target.depositor, envelope, stop.signal)
+          stored = true
+          return delivery
+        } catch (err) {
+          if (!(err instanceof Error && err.name === 'UnreachableError')) throw err
+          log('home %s of %p is unreachable - %e', target.peer?.toString() ?? 'ours', recipient, err)
+          lastErr = err
+        }
       }
+      throw lastErr ?? new UnreachableError(`no home of ${recipient.toString()} is left to try`)
     }
-    this.#c.homes?.forget(peer)
-    throw lastErr
+    const lanes = Array.from({ length: k }, lane)
+    lanes.forEach(l => { l.catch(err => { if (stored) log('an extra copy for %p was not stored - %e', recipient, err) }) })
+    if (k > 1) {
+      const all = Promise.allSettled(lanes)
+      this.#copies.add(all)
+      void all.then(() => { this.#copies.delete(all) })
+    }
+    try {
+      return await Promise.any(lanes)
+    } catch (err) {
+      if (caller?.aborted === true) throw caller.reason
+      const errors = err instanceof AggregateError ? err.errors : [err]
+      const final = errors.find(e => !(e instanceof Error && e.name === 'UnreachableError'))
+      if (final != null) throw final
+      this.#c.homes?.forget(recipient)
+      throw errors[0]
+    } finally {
+      caller?.removeEventListener('abort', onAbort)
+    }
   }
 
   async #deposit (target: Depositor, envelope: Envelope, caller?: AbortSignal): Promise<Delivery> {

@@ -19,7 +19,7 @@ const SIGNING_CONTEXT = utf8ToBytes('babacloud/home-record/v1\0')
 
 /** A record holds a few PeerIds and address hints: 2 KiB is ample and bounds what a DHT server keeps. */
 export const MAX_HOME_RECORD_BYTES = 2048
-/** Several homes are allowed (deposit on k of them later); more is no use and only costs space. */
+/** Several homes, so senders can deposit on k of them; more is no use and only costs space. */
 export const MAX_HOMES = 8
 export const MAX_ADDRS_PER_HOME = 4
 /** A record cannot outlive this, so an old one (a home given up) stops counting on its own. */

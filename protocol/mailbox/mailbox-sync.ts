@@ -1,4 +1,5 @@
-// Takes what waits in this device's mailbox at its home rendezvous, pipelined on one kept-open
+// Takes what waits in this device's mailbox at each of its home rendezvous nodes (one after the
+// other, so a copy held by two homes is stored once and then only acked), pipelined on one kept-open
 // stream: while one page is opened and stored (one local transaction per page), the next ones are
 // already requested; once a page is committed here and `beforeAck` has run (receipts are queued
 // durably there), its ids join the next batched ack that lets the node delete them. Nothing is acked
@@ -24,11 +25,17 @@ export interface MailboxFetcher {
   close?(): Promise<void>
 }
 
+/** One home rendezvous this device drains. */
+export interface MailboxHome {
+  peer: PeerId
+  /** The mailbox for one sync (a kept-open stream: requests pipelined), closed when it ends. */
+  open(): MailboxFetcher
+}
+
 export interface MailboxSyncComponents {
   node: Pick<ChatNode, 'handle' | 'unhandle' | 'addEventListener' | 'removeEventListener'>
-  /** The mailbox for one sync (a kept-open stream: requests pipelined), closed when it ends. */
-  openMailbox(): MailboxFetcher
-  rendezvousPeer: PeerId
+  /** Every home, primary first; each copy of an envelope is acked where it was held. */
+  homes: MailboxHome[]
   log: Logger
   /**
    * A batch for one page: each envelope goes through its `receive` (throwing drops that envelope:
@@ -37,10 +44,10 @@ export interface MailboxSyncComponents {
    */
   batch(): InboundBatch
   /**
-   * A PURGE_RECEIPT envelope from the node: verifies and records it. A PurgeReceiptError drops it
-   * (acked, nothing kept); a StoreWriteError stops the sync before the page is acked.
+   * A PURGE_RECEIPT envelope from the node `home`: verifies and records it. A PurgeReceiptError
+   * drops it (acked, nothing kept); a StoreWriteError stops the sync before the page is acked.
    */
-  purgeReceipt?(env: Envelope): Promise<void>
+  purgeReceipt?(env: Envelope, home: PeerId): Promise<void>
   /** Runs after a page is stored and before it is acked. */
   beforeAck?(): Promise<void>
   /** After each sync: a good moment for periodic upkeep (prekeys). */
@@ -73,7 +80,7 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
     this.#started = true
     await this.#c.node.handle(MAILBOX_NOTIFY_PROTOCOL, (stream, connection) => {
       void stream.close().catch(() => {})
-      if (connection.remotePeer.equals(this.#c.rendezvousPeer)) this.#schedule()
+      if (this.#isHome(connection.remotePeer)) this.#schedule()
     }, { runOnLimitedConnection: true, maxInboundStreams: 4 })
     this.#c.node.addEventListener('connection:open', this.#onConnectionOpen)
   }
@@ -86,7 +93,15 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
     await this.#syncing?.catch(() => {})
   }
 
-  /** Takes every envelope pending at the rendezvous; a sync asked for during one runs it again. */
+  #isHome (peer: PeerId): boolean {
+    return this.#c.homes.some(h => h.peer.equals(peer))
+  }
+
+  /**
+   * Takes every envelope pending at every home; a sync asked for during one runs it again. A home
+   * that fails is skipped while another answers (a node can be gone for good); it fails only when
+   * every home failed.
+   */
   async sync (options: AbortOptions = {}): Promise<number> {
     if (this.#syncing != null) {
       this.#again = true
@@ -97,7 +112,7 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
       try {
         do {
           this.#again = false
-          total += await this.#drain(options)
+          total += await this.#drainAll(options)
         } while (this.#again && this.#started)
       } finally {
         this.#syncing = undefined
@@ -109,14 +124,32 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
     return await this.#syncing
   }
 
-  async #drain (options: AbortOptions): Promise<number> {
-    const mailbox = this.#c.openMailbox()
+  async #drainAll (options: AbortOptions): Promise<number> {
+    let received = 0
+    let firstErr: unknown
+    let failed = 0
+    for (const home of this.#c.homes) {
+      try {
+        received += await this.#drain(home, options)
+      } catch (err) {
+        if (err instanceof StoreWriteError || options.signal?.aborted === true) throw err
+        this.#c.log('mailbox at %p could not be drained - %e', home.peer, err)
+        firstErr ??= err
+        failed++
+      }
+    }
+    if (failed === this.#c.homes.length && failed > 0) throw firstErr
+    return received
+  }
+
+  async #drain (home: MailboxHome, options: AbortOptions): Promise<number> {
+    const mailbox = home.open()
     const pages = new PagePipeline(async after => await mailbox.fetch(after, MAX_PAGE, options))
     const acks = new AckBatcher(async ids => await mailbox.ack(ids, options))
     let received = 0
     try {
       for (let page = await pages.next(); page != null; page = await pages.next()) {
-        received += await this.#store(page)
+        received += await this.#store(page, home.peer)
         await this.#c.beforeAck?.()
         await acks.add(page.envelopes.map(env => env.id))
       }
@@ -132,12 +165,12 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
   }
 
   /** Opens a page's envelopes in order and commits its messages; how many were new. */
-  async #store (page: MailboxPage): Promise<number> {
+  async #store (page: MailboxPage, home: PeerId): Promise<number> {
     const batch = this.#c.batch()
     for (const env of page.envelopes) {
       try {
         if (env.kind === Envelope.Kind.PURGE_RECEIPT) {
-          await this.#purgeReceipt(env)
+          await this.#purgeReceipt(env, home)
           continue
         }
         await batch.receive(env, verifyEnvelope(env))
@@ -150,9 +183,9 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
     return await batch.commit()
   }
 
-  async #purgeReceipt (env: Envelope): Promise<void> {
+  async #purgeReceipt (env: Envelope, home: PeerId): Promise<void> {
     try {
-      await this.#c.purgeReceipt?.(env)
+      await this.#c.purgeReceipt?.(env, home)
     } catch (err) {
       if (err instanceof PurgeReceiptError) this.safeDispatchEvent('purge-refused', { detail: err })
       throw err
@@ -165,6 +198,6 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
   }
 
   readonly #onConnectionOpen = (evt: CustomEvent<Connection>): void => {
-    if (evt.detail.remotePeer.equals(this.#c.rendezvousPeer)) this.#schedule()
+    if (this.#isHome(evt.detail.remotePeer)) this.#schedule()
   }
 }

@@ -43,11 +43,11 @@ export interface TestPeer {
 }
 
 /** A chat peer on its own libp2p node; `start: false` leaves it offline. */
-export async function createPeer (cleanup: Cleanup, rendezvous: Multiaddr | undefined, options: { identity?: DeviceIdentity, store?: MemoryChatStore, now?: () => number } = {}): Promise<TestPeer> {
+export async function createPeer (cleanup: Cleanup, rendezvous: Multiaddr | undefined, options: { identity?: DeviceIdentity, store?: MemoryChatStore, now?: () => number, homes?: Multiaddr[], redundancy?: number } = {}): Promise<TestPeer> {
   const identity = options.identity ?? await DeviceIdentity.generate()
   const node = await createChatNode({ privateKey: identity.privateKey, transports: [tcp()], listen: ['/p2p-circuit'], privateNetwork: true })
   const store = options.store ?? new MemoryChatStore()
-  const client = new ChatClient({ node, identity, store, rendezvous, now: options.now })
+  const client = new ChatClient({ node, identity, store, rendezvous, now: options.now, homes: options.homes, redundancy: options.redundancy })
   const received: TestPeer['received'] = []
   client.addEventListener('message', (evt: ChatClientEvents['message']) => { received.push(evt.detail) })
   cleanup.add(async () => {

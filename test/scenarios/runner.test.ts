@@ -102,4 +102,37 @@ describe('simulate', () => {
     expect(ackedBefore.every(r => r.deliveredAt !== '' && r.path === 'mailbox' && Number(r.deliveredAt) > restart.stoppingAt)).toBe(true)
     expect(summary).toMatchObject({ storedAckedLost: 0, duplicates: 0, deliveryRatio: 1 })
   }, SLOW)
+
+  it('with redundancy 2 loses nothing when a rendezvous dies for good with its data', async () => {
+    const out = tempDir('babacloud-sim-kill-')
+    cleanup.add(out.remove)
+    // Peers are homed on both nodes (p0, p2, p4 on node 0 first). Peers 4 and 5 only come online
+    // after node 0 is killed, so what was deposited for p4 before the kill exists only as the copy
+    // on node 1.
+    const doc = {
+      name: 'kill-6',
+      seed: 6,
+      duration: '9s',
+      drain: '30s',
+      rendezvous: 2,
+      redundancy: 2,
+      peers: { count: 6, availability: { kind: 'timeline', online: [['7500ms', '9s']] }, cohorts: [{ count: 4, availability: { kind: 'always' } }] },
+      traffic: { dmPerPeerPerMinute: 40, size: { min: 20, max: 400 } },
+      faults: [{ at: '6s', killRendezvous: 0 }]
+    }
+    const schedule = await generateSchedule(validateScenario(doc))
+    expect(schedule.peers[4].homes).toEqual([0, 1])
+    expect(schedule.events.filter(e => e.type === 'send' && e.to === 4 && e.t < 4000).length).toBeGreaterThanOrEqual(2)
+
+    const summary = await simulate(doc, out.dir)
+    expect(summary.errors).toEqual([])
+    expect(summary).toMatchObject({ redundancy: 2, deliveryRatio: 1, duplicates: 0, storedAckedLost: 0, undelivered: 0 })
+    const [kill] = summary.faults
+    expect(kill).toMatchObject({ rendezvous: 0, killed: true })
+    expect(kill.upAgainAt).toBeUndefined()
+    const rows = readCsv(join(out.dir, 'messages.csv'))
+    const toDeadHome = rows.filter(r => r.to === 'p4' && r.sendStatus === 'stored' && Number(r.ackedAt) < kill.stoppingAt)
+    expect(toDeadHome.length).toBeGreaterThanOrEqual(1)
+    expect(toDeadHome.every(r => r.deliveredAt !== '' && r.path === 'mailbox' && Number(r.deliveredAt) > kill.stoppingAt)).toBe(true)
+  }, SLOW)
 })

@@ -4,7 +4,7 @@ import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { ScenarioError, loadScenarioFile } from '../../node/simulate/scenario.ts'
+import { ScenarioError, loadScenarioFile, validateScenario } from '../../node/simulate/scenario.ts'
 import { tempDir } from '../helpers/wait.ts'
 
 const EXAMPLES = fileURLToPath(new URL('../../node/scenarios/examples', import.meta.url))
@@ -31,5 +31,31 @@ describe('scenario schema', () => {
     } finally {
       tmp.remove()
     }
+  })
+
+  it('checks redundancy and killRendezvous against the nodes the scenario has', () => {
+    const base = { seed: 1, duration: '10s', rendezvous: 3, peers: { count: 6 } }
+    const error = (patch: Record<string, unknown>): string => {
+      try {
+        validateScenario({ ...base, ...patch })
+      } catch (err) {
+        expect(err).toBeInstanceOf(ScenarioError)
+        return (err as Error).message
+      }
+      throw new Error('expected a ScenarioError')
+    }
+    expect(error({ redundancy: 0 })).toBe('redundancy: expected an integer from 1 to 8 (homes per peer, and copies of each message), got 0')
+    expect(error({ redundancy: 4 })).toBe('redundancy: at most the number of rendezvous nodes (3), got 4')
+    expect(error({ faults: [{ at: '1s', killRendezvous: 3 }] })).toBe('faults[0].killRendezvous: expected an integer from 0 to 2 (rendezvous: 3)')
+    expect(error({ faults: [{ at: '1s', killRendezvous: -1 }] })).toMatch(/^faults\[0\]\.killRendezvous: expected an integer of at least 0/)
+    expect(error({ faults: [{ at: '1s', killRendezvous: 1, downFor: '2s' }] })).toBe('faults[0].downFor: only with restartRendezvous: a killed node never comes back')
+    expect(error({ faults: [{ at: '1s', killRendezvous: 1, restartRendezvous: 1 }] })).toBe('faults[0]: one of restartRendezvous or killRendezvous, not both')
+    expect(error({ faults: [{ at: '1s' }] })).toBe('faults[0]: expected restartRendezvous: N (with downFor) or killRendezvous: N')
+    expect(error({ faults: [{ at: '1s', killRendezvous: 1 }, { at: '2s', restartRendezvous: 1 }] })).toBe('faults[1].restartRendezvous: rendezvous 1 was killed before (killRendezvous): it never comes back')
+
+    const ok = validateScenario({ ...base, redundancy: 2, faults: [{ at: '1s', killRendezvous: 2 }, { at: '2s', restartRendezvous: 0, downFor: '1s' }] })
+    expect(ok.redundancy).toBe(2)
+    expect(ok.faults).toEqual([{ atMs: 1_000, killRendezvous: 2 }, { atMs: 2_000, restartRendezvous: 0, downForMs: 1_000 }])
+    expect(validateScenario(base).redundancy).toBe(1)
   })
 })

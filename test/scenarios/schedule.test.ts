@@ -34,6 +34,15 @@ describe('scenario schedule', () => {
     expect(a.events.filter(e => e.type === 'restartRendezvous')).toEqual([{ t: 30_000, type: 'restartRendezvous', rendezvous: 0, downForMs: 0 }])
   })
 
+  it('homes each peer on K nodes with redundancy K, and schedules a kill, without changing the traffic', async () => {
+    const one = await generateSchedule(validateScenario({ ...doc, rendezvous: 3 }))
+    const two = await generateSchedule(validateScenario({ ...doc, rendezvous: 3, redundancy: 2, faults: [{ at: '30s', killRendezvous: 1 }] }))
+    expect(one.peers.every(p => p.homes == null)).toBe(true)
+    expect(two.peers.map(p => p.homes)).toEqual(two.peers.map((_, i) => [i % 3, (i + 1) % 3]))
+    expect(two.events.filter(e => e.type === 'send')).toEqual(one.events.filter(e => e.type === 'send'))
+    expect(two.events.filter(e => e.type === 'killRendezvous')).toEqual([{ t: 30_000, type: 'killRendezvous', rendezvous: 1 }])
+  })
+
   it('keeps availability independent of traffic settings', async () => {
     const a = await generateSchedule(validateScenario(doc))
     const b = await generateSchedule(validateScenario({ ...doc, traffic: { ...doc.traffic, dmPerPeerPerMinute: 1 } }))

@@ -6,6 +6,7 @@ import { CONNECTED_LIVE_TIMEOUT_MS, DeliveryRouter } from '../../../protocol/del
 import { GONE_MS } from '../../../protocol/delivery/route.ts'
 import { DeviceIdentity } from '../../../protocol/identity.ts'
 import { FakeConnections, PairedMailbox, PairedRecipient } from '../../helpers/stream-parts.ts'
+import type { HomeResolver } from '../../../protocol/delivery/home-resolver.ts'
 import type { DeliveryRouterComponents } from '../../../protocol/delivery/router.ts'
 import type { Envelope } from '../../../protocol/wire/generated/messages.ts'
 import type { Logger } from '@libp2p/interface'
@@ -131,6 +132,52 @@ describe('DeliveryRouter', () => {
     clock += GONE_MS
     expect(r.route(bob.peerId)).toEqual({ path: undefined, upgrade: true })
     r.stop()
+  })
+})
+
+describe('DeliveryRouter with redundancy', () => {
+  /** A recipient whose home record names `homes` in order (each a mailbox of its own). */
+  async function homesRouter (homes: PairedMailbox[], redundancy: number, timeoutMs: number): Promise<{ router: DeliveryRouter, bob: DeviceIdentity, envelope: Envelope }> {
+    const [alice, bob, ...ids] = await Promise.all([DeviceIdentity.generate(), DeviceIdentity.generate(), ...homes.map(async () => await DeviceIdentity.generate())])
+    const entries = ids.map(id => ({ peer: id.peerId, addrs: [] }))
+    const resolver = { homesOf: async () => entries, forget: () => {} } as unknown as HomeResolver
+    const recipient = new PairedRecipient()
+    recipient.behaviour = ['UNAUTHORIZED' as never]
+    const router = new DeliveryRouter({
+      node: new FakeConnections(), dm: recipient, log, mailbox: new PairedMailbox(), rendezvousPeer: (await DeviceIdentity.generate()).peerId,
+      homes: resolver, mailboxAt: home => homes[entries.findIndex(e => e.peer.equals(home.peer))], redundancy, timeoutMs, liveTimeoutMs: LIVE_MS, circuitFallback: false
+    })
+    return { router, bob, envelope: createEnvelope(alice, bob.peerId, { text: 'kept twice' }) }
+  }
+
+  it('puts a copy on k homes, skipping a home that is down for the next one in the record', async () => {
+    const homes = [new PairedMailbox(), new PairedMailbox(), new PairedMailbox()]
+    homes[0].behaviour = ['hang']
+    const { router, bob, envelope } = await homesRouter(homes, 2, 300)
+    expect(await router.deliver(bob.peerId, envelope)).toEqual({ status: 'stored', path: 'mailbox' })
+    // idle() is what a client's stop waits for: the extra copy is stored by then.
+    await router.idle()
+    expect(homes[1].stored.size).toBe(1)
+    expect(homes[2].stored.size).toBe(1)
+    expect(homes[0].stored.size).toBe(0)
+  })
+
+  it('counts as stored once the first copy commits; the second goes on under its own timeout', async () => {
+    const homes = [new PairedMailbox(), new PairedMailbox()]
+    homes[1].behaviour = ['hang']
+    const { router, bob, envelope } = await homesRouter(homes, 2, 5_000)
+    const started = Date.now()
+    expect(await router.deliver(bob.peerId, envelope, { signal: AbortSignal.timeout(60_000) })).toEqual({ status: 'stored', path: 'mailbox' })
+    expect(Date.now() - started).toBeLessThan(2_500)
+    expect([...homes[0].stored.keys()]).toEqual([verifyId(envelope)])
+  })
+
+  it('fails as unreachable only when no home takes a copy', async () => {
+    const homes = [new PairedMailbox(), new PairedMailbox()]
+    homes[0].behaviour = ['hang']
+    homes[1].behaviour = ['hang']
+    const { router, bob, envelope } = await homesRouter(homes, 2, 300)
+    await expect(router.deliver(bob.peerId, envelope)).rejects.toMatchObject({ name: 'UnreachableError' })
   })
 })
 
