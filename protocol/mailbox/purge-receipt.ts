@@ -6,6 +6,8 @@ import { MAX_ACK_IDS } from '../constants.ts'
 import { ENVELOPE_ID_LENGTH, envelopeIdToString } from '../crypto/envelope.ts'
 import { peerIdFromBytes, peerIdToBytes, verifySignature } from '../identity.ts'
 import { Envelope, PurgeReceipt, SignedPurgeReceipt } from '../wire/generated/messages.ts'
+import { readGroupReceipts } from '../control/group-receipts.ts'
+import { readDeviceReceipts } from '../control/receipts.ts'
 import { StoreWriteError } from '../store/chat-store.ts'
 import type { ChatMessage, ChatStore } from '../store/chat-store.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -122,11 +124,18 @@ export function openPurgeReceipt (env: Envelope, expected: { node: PeerId, self:
   return { node, recipient, reason, deletedAt, ids: receipt.ids.map(envelopeIdToString) }
 }
 
+/** Whether `device` is known to have `message`: its receipt, or the only recipient's delivered status. */
+async function deliveredTo (store: Pick<ChatStore, 'getValue'>, message: ChatMessage, device: string): Promise<boolean> {
+  const receipts = message.group != null ? await readGroupReceipts(store as ChatStore, message.id) : await readDeviceReceipts(store, message.id)
+  if (receipts.delivered.includes(device) || receipts.read.includes(device)) return true
+  return message.group == null && message.peer === device && (message.status === 'delivered' || message.status === 'read')
+}
+
 /**
  * Records a verified receipt (or expiry notice) on the outgoing messages it names (one record per recipient device);
  * ids of messages this device did not send to that device are ignored. The changed messages.
  */
-export async function recordPurgeReceipt (store: Pick<ChatStore, 'getMessage' | 'updateMessage'>, receipt: VerifiedPurgeReceipt): Promise<ChatMessage[]> {
+export async function recordPurgeReceipt (store: Pick<ChatStore, 'getMessage' | 'updateMessage' | 'getValue'>, receipt: VerifiedPurgeReceipt): Promise<ChatMessage[]> {
   const device = receipt.recipient.toString()
   const purge = { device, node: receipt.node.toString(), at: receipt.deletedAt, ...(receipt.reason === 'expired' ? { reason: 'expired' as const } : {}) }
   const changed: ChatMessage[] = []
@@ -136,6 +145,8 @@ export async function recordPurgeReceipt (store: Pick<ChatStore, 'getMessage' | 
       if (message?.direction !== 'out') continue
       // A 1:1 message to one device: only that device's copy (an @username or group has several).
       if (message.group == null && !message.peer.startsWith('@') && message.peer !== device) continue
+      // A copy that expired on one node while the device took another (several homes): it was delivered.
+      if (receipt.reason === 'expired' && await deliveredTo(store, message, device)) continue
       const next = await store.updateMessage(id, { purge })
       if (next != null) changed.push(next)
     }

@@ -3,7 +3,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DeviceIdentity } from '../../../protocol/identity.ts'
-import { createPurgeReceiptEnvelope, openPurgeReceipt, PurgeReceiptError } from '../../../protocol/mailbox/purge-receipt.ts'
+import { createPurgeReceiptEnvelope, openPurgeReceipt, PurgeReceiptError, recordPurgeReceipt } from '../../../protocol/mailbox/purge-receipt.ts'
+import { MemoryChatStore } from '../../../protocol/store/memory-chat-store.ts'
+import type { ChatMessage } from '../../../protocol/store/chat-store.ts'
 import { Envelope } from '../../../protocol/wire/generated/messages.ts'
 
 describe('purge receipts', async () => {
@@ -50,5 +52,20 @@ describe('purge receipts', async () => {
       if (result === 'verified') expect(openPurgeReceipt({ ...env, ciphertext: flipped }, expected)).toEqual(original)
       else expect(['malformed', 'bad-signature']).toContain(result)
     }), { numRuns: 300 })
+  })
+
+  it('records an expiry notice only for a copy the device never got: one delivered from another home is not "expired"', async () => {
+    const store = new MemoryChatStore()
+    const to = recipient.peerId.toString()
+    const message = (n: number, status: 'stored' | 'delivered'): ChatMessage => ({ id: `${n}`.padStart(32, '0'), peer: to, direction: 'out', text: `m${n}`, sentAt: 1, receivedAt: 1, status })
+    await store.addMessage(message(1, 'stored'))
+    await store.addMessage(message(2, 'delivered'))
+    const notice = { node: node.peerId, recipient: recipient.peerId, reason: 'expired' as const, deletedAt: 5, ids: [message(1, 'stored').id, message(2, 'delivered').id] }
+    const changed = await recordPurgeReceipt(store, notice)
+    expect(changed.map(m => m.id)).toEqual([message(1, 'stored').id])
+    expect((await store.getMessage(message(1, 'stored').id))?.purged).toEqual([{ device: to, node: node.peerId.toString(), at: 5, reason: 'expired' }])
+    expect((await store.getMessage(message(2, 'delivered').id))?.purged).toBeUndefined()
+    // A delivery receipt is recorded as ever.
+    expect((await recordPurgeReceipt(store, { ...notice, reason: 'acked' })).map(m => m.id)).toEqual([message(2, 'delivered').id])
   })
 })
