@@ -39,7 +39,7 @@ describe('the account\'s devices in step', () => {
     // Read on the laptop: read on the phone too (no longer unread there), without a second receipt.
     expect((await phone.store.getMessage(kept.id))?.status).toBe('received')
     expect(await laptop.client.markRead([kept.id], { receipts: false })).toBe(1)
-    await waitFor(async () => (await phone.store.getMessage(kept.id))?.status === 'read', { what: 'the read state on the phone' })
+    await waitFor(async () => (await phone.store.getMessage(kept.id))?.status === 'read', { what: 'the read state on the phone', timeout: 60_000 })
 
     await laptop.client.deleteMessage(fromBob.id)
     await waitFor(async () => await phone.store.getMessage(fromBob.id) == null, { what: 'the deletion on the phone' })
