@@ -1,10 +1,15 @@
 // `babacloud simulate SCENARIO.yaml`: runs peers and rendezvous nodes in this process on a seeded
-// schedule and writes schedule.json, messages.csv, samples.csv, summary.json and report.html.
-import { resolve } from 'node:path'
+// schedule and writes schedule.json, messages.csv, samples.csv, summary.json and report.html. A file
+// with `sweep:` and/or `seeds:` is an experiment: every combination × seed, then sweep.csv,
+// sweep.json and sweep.html comparing them.
+import { readFileSync } from 'node:fs'
+import { basename, extname, resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
 import { CliError } from '../cli-error.ts'
 import { print } from '../output.ts'
 import { ScenarioError, loadScenarioFile } from '../simulate/scenario.ts'
-import { simulate } from '../simulate/simulate.ts'
+import { runExperiment, simulate } from '../simulate/simulate.ts'
+import { expandExperiment, isExperiment } from '../simulate/sweep.ts'
 import { guardUpstreamErrors } from '../upstream-errors.ts'
 import type { RunProgress } from '../simulate/results.ts'
 import type { Scenario } from '../simulate/scenario.ts'
@@ -67,19 +72,60 @@ function load (file: string, seed?: string): Scenario {
   return scenario
 }
 
-function defaultOut (scenario: Scenario): string {
+function defaultOut (scenario: Pick<Scenario, 'name'>): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
   return `simulation-${scenario.name}-${stamp}`
+}
+
+/** The file as YAML, or undefined when it cannot be read (load() then says why). */
+function readDoc (file: string): unknown {
+  try {
+    return parseYaml(readFileSync(file, 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+async function experiment (file: string, opts: SimulateOpts): Promise<void> {
+  if (opts.seed != null) throw new CliError('--seed: an experiment names its seeds in the file (seeds: N or a list)')
+  let exp
+  try {
+    exp = expandExperiment(readDoc(file), basename(file, extname(file)))
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new CliError(`${file}: ${err.message}`, err.code)
+    throw err
+  }
+  guardUpstreamErrors()
+  const outDir = resolve(opts.out ?? defaultOut(exp))
+  const bar = createProgressBar(process.stderr, opts.json !== true)
+  let result
+  try {
+    result = await runExperiment(exp, {
+      outDir,
+      onRunStart: (i, total, label, seed) => { if (opts.json !== true) process.stderr.write(`${process.stderr.isTTY === true ? '\r\x1b[2K' : ''}simulate: run ${i + 1}/${total}: ${label === '' ? 'base' : label}, seed ${seed}\n`) },
+      onProgress: p => { bar.update(p) }
+    })
+  } finally {
+    bar.done()
+  }
+  const pct = (v: number): string => `${(v * 100).toFixed(1)}%`
+  print(opts, { outDir, experiment: exp.name, keys: exp.keys, seeds: exp.seeds, combinations: result.rows },
+    result.rows.map(r => `${r.label}: delivered ${r.delivered}/${r.sent} = ${pct(r.deliveryRatio.value)} [${pct(r.deliveryRatio.low)}, ${pct(r.deliveryRatio.high)}], expired ${r.expired}, duplicates ${r.duplicates}, p50 ${r.latencyMs.p50 ?? '–'} ms`).join('\n') +
+    `\nreport: ${outDir}/sweep.html (per run: sweep.csv)`)
 }
 
 export function registerSimulate (program: Command): void {
   program.command('simulate')
     .description('run a scripted network of peers and rendezvous nodes in this process and measure delivery')
-    .argument('<scenario>', 'scenario file (YAML, see docs/research.md)')
+    .argument('<scenario>', 'scenario or experiment (sweep:, seeds:) file, YAML; see docs/research.md')
     .option('--out <dir>', 'output directory (default: ./simulation-NAME-TIMESTAMP)')
     .option('--seed <n>', 'override the scenario seed')
     .option('--json', 'print the summary as one JSON object; no progress bar')
     .action(async (file: string, opts: SimulateOpts) => {
+      if (isExperiment(readDoc(file))) {
+        await experiment(file, opts)
+        return
+      }
       const scenario = load(file, opts.seed)
       // Kept for the rest of the process: a libp2p race may still fire while the command exits.
       guardUpstreamErrors()

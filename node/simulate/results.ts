@@ -26,6 +26,8 @@ export interface MessageRecord {
   sentEnvelopeId?: string
   /** Acked as stored, not delivered: still held by the rendezvous when the drain ended. */
   heldAtEnd?: boolean
+  /** When the sender got the node's verified expiry notice: the message expired there unread. */
+  expiredAt?: number
   /** Envelope bytes this message put on the wire (see Summary.bytes). */
   bytes?: number
   error?: string
@@ -142,6 +144,8 @@ export interface Summary {
   delivered: number
   undelivered: number
   deliveryRatio: number
+  /** Messages the node deleted unread at the end of the retention, as the senders' expiry notices said. */
+  expired: number
   duplicates: number
   resent: number
   /**
@@ -210,11 +214,13 @@ export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs:
     delivered: delivered.length,
     undelivered: records.length - delivered.length,
     deliveryRatio: records.length === 0 ? 1 : delivered.length / records.length,
+    expired: records.filter(r => r.expiredAt != null).length,
     duplicates: run.duplicates,
     resent: run.resent,
     storedAcked: stored.length,
     storedAckedHeld: stored.filter(r => r.deliveredAt == null && r.heldAtEnd === true).length,
-    storedAckedLost: stored.filter(r => r.deliveredAt == null && r.heldAtEnd !== true).length,
+    // Expired at the node (the sender was told): the retention's doing, not a loss.
+    storedAckedLost: stored.filter(r => r.deliveredAt == null && r.heldAtEnd !== true && r.expiredAt == null).length,
     failed: records.filter(r => r.status === 'failed' || r.status === 'pending').length,
     retried: records.filter(r => r.attempts > 1).length,
     latencyMs: {

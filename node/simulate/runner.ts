@@ -31,6 +31,8 @@ export interface RunOptions {
   liveTimeoutMs?: number
   /** Copies of each stored message on this many of the recipient's homes (the schedule's `homes`). */
   redundancy?: number
+  /** The rendezvous nodes' mail retention (scenario `mailbox.retention`). */
+  retentionMs?: number
 }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, Math.max(0, ms))) }
@@ -60,7 +62,7 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const peaks = readMemory()
   const prefix = memoryAddressPrefix()
   const rendezvous = Array.from({ length: options.rendezvous }, (_, index) => new SimRendezvous({
-    index, dataDir: join(options.workDir, `rendezvous-${index}`), transport: options.transport, memoryPrefix: prefix, peers: schedule.peers.length
+    index, dataDir: join(options.workDir, `rendezvous-${index}`), transport: options.transport, memoryPrefix: prefix, peers: schedule.peers.length, retentionMs: options.retentionMs
   }))
   const redundancy = options.redundancy ?? 1
   if (redundancy > 1) {
@@ -105,13 +107,23 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
     delivered++
   }
 
+  // The node's signed expiry notice for a message the sender stored: it expired there unread.
+  const bySentEnvelope = (id: string): MessageRecord | undefined => [...records.values()].find(r => r.sentEnvelopeId === id)
+  const onChanged = (_peer: SimPeer, evt: ChatClientEvents['message:changed']): void => {
+    if (finished) return
+    const m = evt.detail
+    if (m.direction !== 'out' || m.purged?.some(p => p.reason === 'expired') !== true) return
+    const rec = bySentEnvelope(m.id)
+    if (rec != null && rec.expiredAt == null) rec.expiredAt = now()
+  }
+
   const identities = await Promise.all(schedule.peers.map(async p => await DeviceIdentity.fromSeed(Buffer.from(p.identitySeed, 'hex'))))
   const limitStart = createLimiter(START_CONCURRENCY)
   const sealed = new Map<string, { bytes: number, envelopeId: string }>()
   const onSealed = (id: string, bytes: number, envelopeId: string): void => { sealed.set(id, { bytes, envelopeId }) }
   const nodes = { started: 0, stopped: 0 }
   const peers = schedule.peers.map((p, index) => new SimPeer({
-    index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage,
+    index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage, onChanged,
     homes: () => homesOf(index).slice(1).map(h => rendezvous[h].addr), redundancy, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart, nodes
   }))
 

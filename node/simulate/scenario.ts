@@ -54,6 +54,8 @@ export interface Scenario {
     size: { min: number, max: number }
   }
   faults: Fault[]
+  /** How long the rendezvous nodes keep undelivered mail (their `mailbox.retention`); the node's default when left out. */
+  mailbox: { retentionMs?: number }
 }
 
 export class ScenarioError extends Error {
@@ -94,6 +96,7 @@ export const scenarioSchema = z.strictObject({
     // Text bytes; a message shorter than its schedule tag (about 12 bytes) is sent as the bare tag.
     size: z.strictObject({ min: int(1, MAX_TEXT_BYTES), max: int(1, MAX_TEXT_BYTES) }).default({ min: 20, max: 2000 })
   }).prefault({}),
+  mailbox: z.strictObject({ retention: dur.optional() }).prefault({}),
   // One key names the fault: restartRendezvous (with downFor) or killRendezvous; checked after.
   faults: z.array(z.strictObject({ at: dur, restartRendezvous: int(0).optional(), downFor: dur.optional(), killRendezvous: int(0).optional() }), { error: 'expected a list' }).default([])
 }, { error: 'expected a mapping' })
@@ -145,6 +148,7 @@ export function validateScenario (doc: unknown, name = 'scenario'): Scenario {
   const { min, max } = raw.traffic.size
   if (max < min) fail('traffic.size.max', `at least traffic.size.min (${min}), got ${max}`)
   if (raw.redundancy > raw.rendezvous) fail('redundancy', `at most the number of rendezvous nodes (${raw.rendezvous}), got ${raw.redundancy}`)
+  if (raw.mailbox.retention != null && raw.mailbox.retention < 1000) fail('mailbox.retention', 'must be at least 1s')
   const killed = new Set<number>()
   const faults = raw.faults.map((f, i): Fault => {
     if (f.at >= durationMs) fail(`faults[${i}].at`, `must fall inside the traffic phase (before ${durationMs}ms)`)
@@ -168,7 +172,7 @@ export function validateScenario (doc: unknown, name = 'scenario'): Scenario {
     }
   })
   const scenarioName = raw.name != null && raw.name.trim() !== '' ? raw.name.trim() : name
-  return { name: scenarioName, seed: raw.seed, durationMs, drainMs: raw.drain, rendezvous: raw.rendezvous, redundancy: raw.redundancy, transport: raw.transport, peers, traffic: { dmPerPeerPerMinute: raw.traffic.dmPerPeerPerMinute, groups, size: { min, max } }, faults }
+  return { name: scenarioName, seed: raw.seed, durationMs, drainMs: raw.drain, rendezvous: raw.rendezvous, redundancy: raw.redundancy, transport: raw.transport, peers, traffic: { dmPerPeerPerMinute: raw.traffic.dmPerPeerPerMinute, groups, size: { min, max } }, faults, mailbox: raw.mailbox.retention != null ? { retentionMs: raw.mailbox.retention } : {} }
 }
 
 export function loadScenarioFile (path: string): Scenario {

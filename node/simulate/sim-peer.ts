@@ -39,6 +39,8 @@ export interface SimPeerInit {
   /** Copies of each message on this many of the recipient's homes. */
   redundancy?: number
   onMessage: (peer: SimPeer, evt: ChatClientEvents['message']) => void
+  /** A message of this peer's history changed (e.g. the node's expiry notice for one it sent). */
+  onChanged?: (peer: SimPeer, evt: ChatClientEvents['message:changed']) => void
   /** How long one live delivery attempt may take before the mailbox is used. */
   liveTimeoutMs?: number
   /** Reports the encoded size of each envelope the client seals for a simulated message. */
@@ -110,6 +112,8 @@ export class SimPeer {
     if (this.#init.nodes != null) this.#init.nodes.started++
     const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), homes: this.#init.homes?.(), redundancy: this.#init.redundancy, liveTimeoutMs: this.#init.liveTimeoutMs })
     client.addEventListener('message', evt => { this.#init.onMessage(this, evt) })
+    const onChanged = this.#init.onChanged
+    if (onChanged != null) client.addEventListener('message:changed', evt => { onChanged(this, evt) })
     this.#observeSealing(client)
     this.#node = node
     this.#client = client

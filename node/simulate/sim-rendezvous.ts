@@ -27,6 +27,8 @@ export interface SimRendezvousInit {
   memoryPrefix: string
   /** Expected peers: the node must accept them all at once from one host. */
   peers: number
+  /** The scenario's `mailbox.retention`, ms; the node sweeps what expired often enough to see it in a run. */
+  retentionMs?: number
 }
 
 export class SimRendezvous {
@@ -70,7 +72,8 @@ export class SimRendezvous {
         http: false,
         bootstrap: this.#bootstrap,
         // Every simulated peer may queue many messages while offline; quotas are not under study.
-        mailbox: { maxMessages: 100_000, maxBytes: '1gb' },
+        mailbox: { maxMessages: 100_000, maxBytes: '1gb', ...(this.#init.retentionMs != null ? { retention: this.#init.retentionMs } : {}) },
+        ...(this.#init.retentionMs != null ? { sweepInterval: Math.max(500, Math.min(60_000, Math.round(this.#init.retentionMs / 10))) } : {}),
         relay: { maxReservations: this.#init.peers + 16, dataLimit: '64mb', durationLimit: '1h' }
       }),
       transports: this.#init.transport === 'memory' ? [memory()] : [tcp()],

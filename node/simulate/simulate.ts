@@ -7,8 +7,10 @@ import { renderReport } from './report.ts'
 import { latencyOf, summarize } from './results.ts'
 import { SAMPLE_MS, runSchedule } from './runner.ts'
 import { generateSchedule } from './schedule.ts'
+import { writeExperimentReport } from './sweep.ts'
+import type { Experiment, PointComparison, RunOutcome } from './sweep.ts'
 import { guardUpstreamErrors } from '../upstream-errors.ts'
-import type { MessageRecord, RunProgress, Sample, Summary } from './results.ts'
+import type { MessageRecord, RunProgress, RunResult, Sample, Summary } from './results.ts'
 import type { Scenario } from './scenario.ts'
 import type { Schedule } from './schedule.ts'
 
@@ -16,6 +18,8 @@ export interface SimulateOptions {
   outDir: string
   onProgress?: (p: RunProgress) => void
   liveTimeoutMs?: number
+  /** The whole run (records, samples), for an experiment's comparison. */
+  onRun?: (run: RunResult) => void
 }
 
 export const OUTPUT_FILES = ['schedule.json', 'messages.csv', 'samples.csv', 'summary.json', 'report.html'] as const
@@ -26,13 +30,13 @@ function csvField (v: string | number | undefined): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-export const CSV_COLUMNS = ['id', 'from', 'to', 'group', 'sentAt', 'path', 'deliveredAt', 'latencyMs', 'sendStatus', 'ackedAt', 'attempts', 'size', 'envelopeBytes', 'envelopeId', 'lastError']
+export const CSV_COLUMNS = ['id', 'from', 'to', 'group', 'sentAt', 'path', 'deliveredAt', 'latencyMs', 'sendStatus', 'ackedAt', 'attempts', 'size', 'envelopeBytes', 'envelopeId', 'lastError', 'expiredAt']
 
 /** One row a scheduled message; times in ms from the start of traffic, empty when it never happened. */
 export function toCsv (schedule: Schedule, records: MessageRecord[]): string {
   const rows = records.map(r => [
     r.id, schedule.peers[r.from].name, schedule.peers[r.to].name, r.group == null ? undefined : schedule.groups[r.group]?.name ?? `g${r.group}`,
-    r.sentAt, r.path ?? (r.status === 'stored' ? 'mailbox' : r.sendPath), r.deliveredAt, latencyOf(r), r.status, r.ackedAt, r.attempts, r.size, r.bytes, r.envelopeId, r.error
+    r.sentAt, r.path ?? (r.status === 'stored' ? 'mailbox' : r.sendPath), r.deliveredAt, latencyOf(r), r.status, r.ackedAt, r.attempts, r.size, r.bytes, r.envelopeId, r.error, r.expiredAt
   ].map(csvField).join(','))
   return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n'
 }
@@ -57,6 +61,7 @@ export async function simulate (scenario: Scenario, options: SimulateOptions): P
       transport: scenario.transport,
       rendezvous: scenario.rendezvous,
       redundancy: scenario.redundancy,
+      retentionMs: scenario.mailbox.retentionMs,
       workDir,
       onProgress: options.onProgress,
       liveTimeoutMs: options.liveTimeoutMs
@@ -66,9 +71,39 @@ export async function simulate (scenario: Scenario, options: SimulateOptions): P
     writeFileSync(join(options.outDir, 'samples.csv'), samplesCsv(run.samples))
     writeFileSync(join(options.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n')
     writeFileSync(join(options.outDir, 'report.html'), renderReport(summary, run, scenario.faults))
+    options.onRun?.(run)
     return summary
   } finally {
     guard.release()
     rmSync(workDir, { recursive: true, force: true })
   }
+}
+
+export interface ExperimentOptions {
+  outDir: string
+  /** Before each run: its place in the experiment. */
+  onRunStart?: (index: number, total: number, label: string, seed: number) => void
+  onProgress?: (p: RunProgress) => void
+  liveTimeoutMs?: number
+}
+
+/**
+ * Runs every combination × seed of an experiment one after another (each a whole simulation in
+ * `outDir/<combination>/seed-<n>/`), then writes the comparison (sweep.csv, sweep.json, sweep.html).
+ */
+export async function runExperiment (experiment: Experiment, options: ExperimentOptions): Promise<{ rows: PointComparison[], outcomes: RunOutcome[] }> {
+  const outcomes: RunOutcome[] = []
+  for (const [i, run] of experiment.runs.entries()) {
+    options.onRunStart?.(i, experiment.runs.length, run.point.label, run.seed)
+    const dir = join(run.point.slug === '' ? 'base' : run.point.slug, `seed-${run.seed}`)
+    let latencies: RunOutcome['latencies'] = []
+    const summary = await simulate(run.scenario, {
+      outDir: join(options.outDir, dir),
+      onProgress: options.onProgress,
+      liveTimeoutMs: options.liveTimeoutMs,
+      onRun: r => { latencies = r.records.flatMap(m => { const ms = latencyOf(m); return ms == null ? [] : [{ ms, path: m.path ?? 'mailbox' }] }) }
+    })
+    outcomes.push({ point: run.point, seed: run.seed, summary, latencies, dir })
+  }
+  return { rows: writeExperimentReport(options.outDir, experiment, outcomes), outcomes }
 }

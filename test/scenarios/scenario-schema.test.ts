@@ -1,10 +1,12 @@
 // Scenario files are checked by the same schema library as the node's config, with the same
 // one-line errors: file, key path, what was expected.
-import { readdirSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
 import { ScenarioError, loadScenarioFile, validateScenario } from '../../node/simulate/scenario.ts'
+import { isExperiment, loadExperimentFile } from '../../node/simulate/sweep.ts'
 import { tempDir } from '../helpers/wait.ts'
 
 const EXAMPLES = fileURLToPath(new URL('../../node/scenarios/examples', import.meta.url))
@@ -13,7 +15,12 @@ describe('scenario schema', () => {
   it('accepts every example scenario', () => {
     const files = readdirSync(EXAMPLES).filter(f => f.endsWith('.yaml'))
     expect(files.length).toBeGreaterThan(0)
-    for (const f of files) expect(() => loadScenarioFile(join(EXAMPLES, f)), f).not.toThrow()
+    for (const f of files) {
+      const file = join(EXAMPLES, f)
+      // An experiment (sweep:, seeds:) is checked as each scenario it expands to.
+      if (isExperiment(parseYaml(readFileSync(file, 'utf8')))) expect(loadExperimentFile(file).runs.length, f).toBeGreaterThan(1)
+      else expect(() => loadScenarioFile(file), f).not.toThrow()
+    }
   })
 
   it('refuses a misspelt key anywhere in one line naming file and key', () => {
