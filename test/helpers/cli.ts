@@ -1,10 +1,14 @@
-// Runs the real `babacloud` command (bin/babacloud.js) as a child process.
+// Runs the real `babacloud` command as a child process: the CLI compiled for this test run
+// (test/global-setup.ts), as the package ships it, or bin/babacloud.js (TypeScript through tsx) when
+// no compiled copy is there.
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
 import type { Cleanup } from './wait.ts'
 
-const BIN = fileURLToPath(new URL('../../bin/babacloud.js', import.meta.url))
+const COMPILED = fileURLToPath(new URL('../../.test-dist/node/cli.js', import.meta.url))
+const BIN = existsSync(COMPILED) ? COMPILED : fileURLToPath(new URL('../../bin/babacloud.js', import.meta.url))
 
 /** Which `babacloud` to run: the repository's (default) or an installed one, and from where. */
 export interface CliTarget {
