@@ -146,6 +146,11 @@ export interface Summary {
   deliveryRatio: number
   /** Messages the node deleted unread at the end of the retention, as the senders' expiry notices said. */
   expired: number
+  /**
+   * Stored, undelivered messages past the retention when the run ended whose notice had not reached
+   * the sender yet (swept, or due to be, just before the end): expired, not lost.
+   */
+  expiredUntold: number
   duplicates: number
   resent: number
   /**
@@ -194,6 +199,10 @@ export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs:
     list.push(latencyOf(r) ?? 0)
   }
   const stored = records.filter(r => r.status === 'stored')
+  // The node's rule: a deposit expires `retention` after it was received (at or before the ack).
+  const retention = scenario.mailbox.retentionMs
+  const pastRetention = (r: MessageRecord): boolean => retention != null && r.ackedAt != null && r.ackedAt + retention <= run.drainEndedAt
+  const expiredUntold = stored.filter(r => r.deliveredAt == null && r.expiredAt == null && r.heldAtEnd !== true && pastRetention(r))
   const live = records.filter(r => r.status === 'delivered').reduce((n, r) => n + (r.bytes ?? 0), 0)
   const mailbox = stored.reduce((n, r) => n + (r.bytes ?? 0), 0)
   const lag = [...run.lagMs].sort((a, b) => a - b)
@@ -215,12 +224,13 @@ export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs:
     undelivered: records.length - delivered.length,
     deliveryRatio: records.length === 0 ? 1 : delivered.length / records.length,
     expired: records.filter(r => r.expiredAt != null).length,
+    expiredUntold: expiredUntold.length,
     duplicates: run.duplicates,
     resent: run.resent,
     storedAcked: stored.length,
     storedAckedHeld: stored.filter(r => r.deliveredAt == null && r.heldAtEnd === true).length,
     // Expired at the node (the sender was told): the retention's doing, not a loss.
-    storedAckedLost: stored.filter(r => r.deliveredAt == null && r.heldAtEnd !== true && r.expiredAt == null).length,
+    storedAckedLost: stored.filter(r => r.deliveredAt == null && r.heldAtEnd !== true && r.expiredAt == null && !pastRetention(r)).length,
     failed: records.filter(r => r.status === 'failed' || r.status === 'pending').length,
     retried: records.filter(r => r.attempts > 1).length,
     latencyMs: {

@@ -147,6 +147,8 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
       rec.attempts++
       try {
         const result = await from.send(to, text)
+        // Answered after the drain deadline: not within the run (and not in the store the end checks).
+        if (finished) return
         rec.status = result.status
         rec.sendPath = result.path
         rec.ackedAt = now()

@@ -122,6 +122,7 @@ describe('experiments (sweep × seeds)', () => {
       traffic: { dmPerPeerPerMinute: 60, size: { min: 20, max: 100 } }
     }, out.dir) as Summary
     expect(summary.expired).toBeGreaterThan(0)
+    expect(summary.expiredUntold).toBe(0)
     expect(summary.delivered + summary.expired).toBe(summary.sent)
     expect(summary.storedAckedLost).toBe(0)
     const [header, ...lines] = readFileSync(join(out.dir, 'messages.csv'), 'utf8').trim().split('\n')
