@@ -16,6 +16,8 @@ import { editedView, messageBody, messageBodyStyles } from './message-body.ts'
 import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
 import { StickToBottom } from './stick-to-bottom.ts'
+import { FoundMessage } from './found-message.ts'
+import { daySeparatorStyles, withDaySeparators } from './day-separators.ts'
 import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
 import { SetTimerEvent } from '../events/set-timer-event.ts'
 import './chat-safety-number.ts'
@@ -50,7 +52,7 @@ function purgedLine (purged: NonNullable<ViewMessage['purged']>): ReturnType<typ
 
 @customElement('chat-conversation')
 export class ChatConversation extends LitElement {
-  static override styles = [controls, messageBodyStyles, composerBarStyles, css`
+  static override styles = [controls, messageBodyStyles, composerBarStyles, daySeparatorStyles, css`
     :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
     header { display: flex; flex-wrap: wrap; align-items: baseline; gap: var(--bc-space-2) var(--bc-space-3);
       padding-bottom: var(--bc-space-3); border-bottom: 1px solid var(--bc-border); }
@@ -61,6 +63,7 @@ export class ChatConversation extends LitElement {
     li { max-width: min(80%, 560px); padding: var(--bc-space-2) var(--bc-space-3); border-radius: var(--bc-radius);
       border: 1px solid var(--bc-border); background: var(--bc-bubble-in); align-self: flex-start; }
     li.out { align-self: flex-end; background: var(--bc-bubble-out); }
+    li[data-found] { outline: 3px solid var(--bc-accent); outline-offset: 2px; }
     .meta { display: block; font-size: 0.75rem; color: var(--bc-muted); margin-top: 2px; text-align: right; }
     li[data-status="failed"] .meta { color: var(--bc-danger); }
     .empty { margin: auto; text-align: center; }
@@ -91,6 +94,8 @@ export class ChatConversation extends LitElement {
   @property({ type: Boolean }) showRead = true
   /** This device's PeerId (its reactions show as "You"). */
   @property() me = ''
+  /** A message to show and highlight (opened from a search result). */
+  @property() focusId = ''
   @query('#composer') private composer?: HTMLTextAreaElement
   @query('#attach-input') private fileInput?: HTMLInputElement
   @query('chat-safety-number') private safetyDialog?: ChatSafetyNumber
@@ -100,6 +105,7 @@ export class ChatConversation extends LitElement {
   /** Answering or editing a message from its menu. */
   readonly intent = new ComposerIntent(this, () => this.composer)
   readonly #scroll = new StickToBottom(this, () => this.list)
+  readonly #found = new FoundMessage(this, () => this.list, () => { this.#scroll.release() })
 
   override render (): unknown {
     const name = this.contact?.nickname != null && this.contact.nickname !== '' ? this.contact.nickname : 'Unnamed contact'
@@ -135,13 +141,14 @@ export class ChatConversation extends LitElement {
 
   #messagesView (name: string): unknown {
     const byId = new Map(this.messages.map(m => [m.id, m]))
-    return this.messages.map(m => m.timer != null ? timerLineView(m, name) : this.#message(m, name, byId))
+    return withDaySeparators(this.messages, m => m.timer != null ? timerLineView(m, name) : this.#message(m, name, byId))
   }
 
   #message (m: ViewMessage, name: string, byId: ReadonlyMap<string, ViewMessage>): unknown {
     const status = m.status === 'read' && m.direction === 'out' && !this.showRead ? 'delivered' : m.status
     return html`
       <li class=${m.direction} data-id=${m.id} data-status=${status} data-path=${m.path ?? nothing} tabindex="-1"
+        ?data-found=${m.id === this.focusId}
         @contextmenu=${this.#openMenu}>
         <message-menu class="actions" .messageId=${m.id} ?mine=${m.direction === 'out'} ?deleted=${m.deletedAt != null}
           ?editable=${m.text !== ''} .reaction=${ownReaction(m, this.me)}></message-menu>
@@ -163,9 +170,11 @@ export class ChatConversation extends LitElement {
   }
 
   override updated (changed: Map<string, unknown>): void {
-    if (!changed.has('messages')) return
-    this.intent.check(this.messages)
-    this.#scroll.follow(this.messages)
+    if (changed.has('messages')) {
+      this.intent.check(this.messages)
+      this.#scroll.follow(this.messages)
+    }
+    this.#found.show(this.focusId)
   }
 
   /** Right-click (or a long press) on a message opens its menu instead of the browser's. */

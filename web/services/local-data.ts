@@ -14,9 +14,11 @@ import { ConversationSummaries } from './conversation-summaries.ts'
 import { PreferenceStore } from './preferences.ts'
 import { peerIdFromInvite } from './routes.ts'
 import { SafetyNumbers } from './safety-numbers.ts'
+import { SearchIndex } from './search-index.ts'
 import { toView } from './view-model.ts'
 import { WebAttachments } from './web-attachments.ts'
 import type { ViewGroup, ViewMessage } from './view-model.ts'
+import type { SearchHit } from './search-index.ts'
 import type { ChatMessage } from '../../protocol/messages/message.ts'
 import type { AppDb, Contact } from '../store/app-db.ts'
 import type { LocalExport } from '../store/app-data.ts'
@@ -40,6 +42,8 @@ export class LocalData extends EventTarget {
   readonly preferences: PreferenceStore
   /** Unread counts, last messages and activity per conversation, for the list and the title. */
   readonly summaries: ConversationSummaries
+  /** Local search over every stored message; in memory only, rebuilt when the page opens. */
+  readonly searchIndex = new SearchIndex()
   identity?: DeviceIdentity
   contacts: Contact[] = []
   groups: ViewGroup[] = []
@@ -72,7 +76,10 @@ export class LocalData extends EventTarget {
     const record = await local.data.loadIdentity()
     if (record != null) local.identity = await DeviceIdentity.fromSeed(record.seed)
     await local.preferences.load()
-    await local.summaries.load()
+    // One read of the whole history feeds both the list's summaries and the search index.
+    const all = await local.store.listMessages()
+    local.summaries.loadFrom(all)
+    for (const m of all) local.searchIndex.put(m)
     return local
   }
 
@@ -99,6 +106,8 @@ export class LocalData extends EventTarget {
   /** A message was added or moved: announced as the screen shows it; the outbox count is re-read. */
   async messageChanged (message: ChatMessage): Promise<void> {
     this.summaries.apply(message)
+    // An edit replaces what is found; a message deleted for everyone leaves the index.
+    this.searchIndex.put(message)
     const [view] = await this.files.attach([toView(message)])
     this.dispatchEvent(new CustomEvent<ViewMessage>('message:changed', { detail: view }))
     this.outboxCount = await this.#countOutbox()
@@ -113,6 +122,10 @@ export class LocalData extends EventTarget {
   async conversationChanged (target: { group: string } | { peer: string }): Promise<void> {
     if ('group' in target) await this.summaries.reloadGroup(target.group)
     else await this.summaries.reloadPeer(target.peer)
+    const key = 'group' in target ? `group:${target.group}` : `peer:${target.peer}`
+    const messages = await this.store.listMessages('group' in target ? { group: target.group } : { peer: target.peer })
+    this.searchIndex.removeConversation(key)
+    for (const m of messages) this.searchIndex.put(m)
     this.#changed()
   }
 
@@ -121,6 +134,7 @@ export class LocalData extends EventTarget {
    * (`message:removed`); a tombstone (delete for everyone) stays and came as `message:changed`.
    */
   async messageDeleted (id: string, peer: string): Promise<void> {
+    this.searchIndex.remove(id)
     if (await this.store.getMessage(id) == null) this.dispatchEvent(new CustomEvent<string>('message:removed', { detail: id }))
     await this.conversationChanged({ peer })
   }
@@ -153,13 +167,26 @@ export class LocalData extends EventTarget {
     await this.messageChanged(message)
   }
 
-  async conversation (peer: string): Promise<ViewMessage[]> {
-    return await this.files.attach((await this.store.listMessages({ peer, limit: HISTORY_LIMIT })).map(toView))
+  /** The newest messages, or with `all` the whole history (a search result further back). */
+  async conversation (peer: string, all = false): Promise<ViewMessage[]> {
+    return await this.files.attach((await this.store.listMessages({ peer, ...(all ? {} : { limit: HISTORY_LIMIT }) })).map(toView))
   }
 
-  async groupConversation (groupId: string): Promise<ViewMessage[]> {
+  async groupConversation (groupId: string, all = false): Promise<ViewMessage[]> {
     if (this.peerId == null) return []
-    return await groupMessages(this.store, groupId, this.peerId)
+    return await groupMessages(this.store, groupId, this.peerId, all)
+  }
+
+  /** Messages matching `query` (text, sender or conversation name), newest first. */
+  search (query: string, limit = 50): SearchHit[] {
+    const names = new Map<string, string>()
+    for (const c of this.contacts) {
+      if (c.nickname === '') continue
+      names.set(`peer:${c.peerId}`, c.nickname)
+      names.set(c.peerId, c.nickname)
+    }
+    for (const g of this.groups) names.set(`group:${g.id}`, g.name)
+    return this.searchIndex.search(query, { names, limit })
   }
 
   /** The 60 digits in twelve groups of five, as `babacloud safety-number` prints them. */
@@ -175,6 +202,7 @@ export class LocalData extends EventTarget {
 
   /** Deletes every local record (stop the network session first). */
   async deleteAll (): Promise<void> {
+    this.searchIndex.clear()
     await this.files.stop().catch(() => {})
     await deleteAppDb(this.db)
   }
