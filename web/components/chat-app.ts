@@ -2,7 +2,7 @@
 // to the screens through @lit/context, routes on the URL hash and turns the screens' events into
 // service calls. No screen talks to the network itself.
 import { ContextProvider } from '@lit/context'
-import { LitElement, css, html } from 'lit'
+import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { errorMessage } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
@@ -36,6 +36,7 @@ import type { PreferenceChangeEvent } from '../events/preference-events.ts'
 import type { SendMessageEvent } from '../events/send-message-event.ts'
 import type { SignUpEvent } from '../events/account-events.ts'
 import type { SearchEvent } from '../events/search-event.ts'
+import type { VerifyContactEvent } from '../events/verify-contact-event.ts'
 import type { SearchHit } from '../services/search-index.ts'
 import type { SearchNames } from './chat-search.ts'
 import type { ConversationTarget } from '../services/conversation-model.ts'
@@ -81,7 +82,8 @@ export class ChatApp extends LitElement {
     chat-conversation, chat-group-conversation { flex: 1; min-height: 0; }
     /* Desktop: the conversation list stays beside the open conversation. */
     :host([two-pane]) main { max-width: 1320px; }
-    .panes { flex: 1; min-height: 0; display: grid; grid-template-columns: minmax(240px, 340px) minmax(0, 1fr); gap: var(--bc-space-4); }
+    .panes { flex: 1; min-height: 0; display: grid; grid-template-columns: minmax(0, 1fr); grid-template-rows: minmax(0, 1fr); gap: var(--bc-space-4); }
+    :host([two-pane]) .panes { grid-template-columns: minmax(240px, 340px) minmax(0, 1fr); }
     .panes > aside { overflow-y: auto; min-height: 0; }
     .panes > .pane { display: flex; flex-direction: column; min-height: 0; }
   `]
@@ -231,21 +233,27 @@ export class ChatApp extends LitElement {
         ${ready && s.local?.policy.isNew === true && s.local.policy.acknowledged > 0 && r.name !== 'settings'
           ? html`<p class="notice" role="status">The node's privacy policy changed.<a href="#/settings">Read it in Settings</a></p>`
           : ''}
-        ${this.hasAttribute('two-pane') ? this.#renderPanes() : this.#renderView()}
+        ${this.hasAttribute('chat') ? this.#renderPanes() : this.#renderView()}
       </main>
     `
   }
 
-  /** The conversation list beside the open conversation (wide screens). */
+  /**
+   * A conversation, with the conversation list beside it on wide screens. The same template at every
+   * width, so resizing adds or removes the list without re-creating the conversation (its draft, an
+   * open dialog).
+   */
   #renderPanes (): unknown {
     const local = this.service.local
     const r = this.route
     const current = r.name === 'chat' ? `peer:${r.peer}` : r.name === 'group' ? `group:${r.groupId}` : ''
     return html`<div class="panes">
-      <aside aria-label="Conversations">
-        <chat-contacts compact .current=${current} .contacts=${local?.contacts ?? []} .groups=${local?.groups ?? []}
-          .summaries=${local?.summaries.all() ?? {}}></chat-contacts>
-      </aside>
+      ${this.hasAttribute('two-pane')
+        ? html`<aside aria-label="Conversations">
+            <chat-contacts compact .current=${current} .contacts=${local?.contacts ?? []} .groups=${local?.groups ?? []}
+              .summaries=${local?.summaries.all() ?? {}}></chat-contacts>
+          </aside>`
+        : nothing}
       <div class="pane">${this.#renderView()}</div>
     </div>`
   }
@@ -310,7 +318,8 @@ export class ChatApp extends LitElement {
           .safetyNumber=${local.safetyNumber(r.peer)} .showRead=${local.preferences.current.readReceipts} .me=${s.peerId ?? ''}
           .focusId=${r.focus ?? ''}
           @messages-seen=${this.#seen} @send-message=${this.#send} @message-action=${this.#messageAction} @set-timer=${this.#setTimer}
-          @send-attachment=${this.#sendAttachment}></chat-conversation>`
+          @send-attachment=${this.#sendAttachment}
+          @verify-contact=${(e: VerifyContactEvent) => { void s.verifyContact(e.peer, e.verified) }}></chat-conversation>`
       default:
         return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .summaries=${local.summaries.all()}
           .prefill=${r.invite ?? ''} .inviteName=${r.inviteName ?? ''} .error=${this.addError}
