@@ -81,6 +81,10 @@ export class ChatConversation extends LitElement {
     .attach { padding: var(--bc-space-2) var(--bc-space-3); }
     li.system { align-self: center; background: none; border: none; font-size: 0.85rem; color: var(--bc-muted); }
     header .timer { font-size: 0.9rem; display: inline-flex; gap: var(--bc-space-1); align-items: baseline; }
+    .verified { font-size: 0.85rem; font-weight: 600; color: var(--bc-ok); border: 1px solid currentColor; border-radius: 999px; padding: 0 var(--bc-space-2); }
+    .key-change { margin-top: var(--bc-space-3); padding: var(--bc-space-2) var(--bc-space-3); border: 1px solid var(--bc-danger);
+      border-radius: var(--bc-radius); background: var(--bc-surface); display: flex; flex-wrap: wrap; gap: var(--bc-space-2); align-items: center; }
+    .key-change p { margin: 0; flex: 1 1 260px; }
   `]
 
   @property({ attribute: false }) contact?: Contact
@@ -109,15 +113,27 @@ export class ChatConversation extends LitElement {
 
   override render (): unknown {
     const name = this.contact?.nickname != null && this.contact.nickname !== '' ? this.contact.nickname : 'Unnamed contact'
+    const verified = this.contact?.verified != null
+    const keyChange = this.contact?.keyChange
     return html`
       <header>
         <h2 id="conversation-title" tabindex="-1">${name}</h2>
+        ${verified
+          ? html`<span class="verified" data-testid="verified" title="You compared safety numbers with ${name} and marked them verified on this device.">✓ Verified</span>`
+          : nothing}
         <span class="mono muted" title=${this.peer}>${shortPeerId(this.peer)}</span>
         <a href="#/">Back to contacts</a>
         <button type="button" class="secondary verify" @click=${() => { void this.safetyDialog?.show() }}>Verify safety number</button>
         ${timerSelect(currentTimer(this.messages), seconds => { this.dispatchEvent(new SetTimerEvent(this.peer, seconds)) })}
       </header>
-      <chat-safety-number .name=${name} .number=${this.safetyNumber}></chat-safety-number>
+      ${keyChange != null
+        ? html`<div class="key-change" role="alert" data-testid="key-change">
+            <p><strong>${name}'s identity changed.</strong> ${this.contact?.username != null ? `@${this.contact.username} has ${keyChange.devices.length === 1 ? 'a device' : `${keyChange.devices.length} devices`} you have not verified` : 'The safety number is not the one you verified'}
+              (noticed ${new Date(keyChange.at).toLocaleString()}). It may be a new phone, or someone listening in. Compare safety numbers again before you trust it.</p>
+            <button type="button" class="secondary" @click=${() => { void this.safetyDialog?.show() }}>Compare safety numbers</button>
+          </div>`
+        : nothing}
+      <chat-safety-number .name=${name} .number=${this.safetyNumber} .peer=${this.peer} ?verified=${verified}></chat-safety-number>
       <ol aria-labelledby="conversation-title" role="log" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}

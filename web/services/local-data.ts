@@ -98,6 +98,10 @@ export class LocalData extends EventTarget {
   /** Reloads the lists (contacts, groups, outbox count): after a contact or group changed. */
   async refresh (): Promise<void> {
     this.contacts = await this.data.listContacts()
+    // A verification holds for the keys compared: another safety number now means they changed.
+    const stale = this.identity == null ? [] : this.contacts.filter(c => c.verified != null && c.verified.safetyNumber !== this.safetyNumber(c.peerId))
+    for (const c of stale) await this.#keyChanged(c, [c.peerId])
+    if (stale.length > 0) this.contacts = await this.data.listContacts()
     this.outboxCount = await this.#countOutbox()
     if (this.peerId != null) this.groups = await listGroups(this.store, this.peerId)
     this.#changed()
@@ -146,15 +150,36 @@ export class LocalData extends EventTarget {
     await this.refresh()
   }
 
-  /** Adds or renames a contact from a PeerId or an invite link. */
-  async addContact (input: string, nickname: string): Promise<Contact> {
+  /** Adds or renames a contact from a PeerId or an invite link (`username`: found by @username). */
+  async addContact (input: string, nickname: string, username?: string): Promise<Contact> {
     const peer = parsePeerId(peerIdFromInvite(input)).toString()
     if (peer === this.peerId) throw new Error('That is your own PeerId.')
     const existing = await this.data.getContact(peer)
-    const contact = { peerId: peer, nickname: nickname.trim(), addedAt: existing?.addedAt ?? Date.now() }
+    const name = username ?? existing?.username
+    const contact: Contact = { ...existing, peerId: peer, nickname: nickname.trim(), addedAt: existing?.addedAt ?? Date.now(), ...(name != null ? { username: name } : {}) }
     await this.data.putContact(contact)
     await this.refresh()
     return contact
+  }
+
+  /** "Mark as verified" (with the safety number shown now), or taking it back; a key-change warning ends. */
+  async setVerified (peer: string, verified: boolean): Promise<void> {
+    const contact = await this.data.getContact(peer)
+    if (contact == null || this.identity == null) return
+    const { verified: _v, keyChange: _k, ...rest } = contact
+    await this.data.putContact(verified ? { ...rest, verified: { safetyNumber: this.safetyNumber(peer), at: Date.now() } } : rest)
+    await this.refresh()
+  }
+
+  /** The account behind `@username` has devices this device did not know: its contacts warn, unverified. */
+  async identityChanged (username: string, devices: string[]): Promise<void> {
+    for (const c of this.contacts.filter(c => c.username === username)) await this.#keyChanged(c, devices)
+    await this.refresh()
+  }
+
+  async #keyChanged (contact: Contact, devices: string[]): Promise<void> {
+    const { verified: _v, ...rest } = contact
+    await this.data.putContact({ ...rest, keyChange: { at: Date.now(), devices } })
   }
 
   /** No network session yet: the message waits in the store's outbox for one. */
