@@ -1,7 +1,8 @@
 // Local search and date separators in real Chromium: messages sent between two browsers are found by
 // a word, a word start or the sender's name; a hit opens its conversation scrolled to the message,
 // highlighted; a message deleted for everyone or deleted here is never found. Messages from earlier
-// days (stored through the app's own chat store) get "Today", "Yesterday", weekday and date separators.
+// days (stored through the app's own chat store) get "Today", "Yesterday", weekday and date separators,
+// and a wide window keeps the conversation list beside the conversation.
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect, it } from 'vitest'
@@ -111,9 +112,9 @@ describeInChromium('web app: search and date separators', () => {
     await expect.poll(async () => await results(bob.page).count(), DEADLINE).toBe(1)
     expect(alice.errors).toEqual([])
     expect(bob.errors).toEqual([])
-  }, 120_000)
+  }, 150_000)
 
-  it('separates days with Today, Yesterday, the weekday and the date, and a search opens a message from weeks ago', async () => {
+  it('separates days with Today, Yesterday, the weekday and the date, shows two panes on desktop, and a search opens a message from weeks ago', async () => {
     const rv = await start()
     const { page, errors } = await browser()
     await page.goto(rv.url)
@@ -150,6 +151,17 @@ describeInChromium('web app: search and date separators', () => {
     const order = await page.locator('[data-testid="messages"] > li').evaluateAll(ls => ls.map(l => l.getAttribute('data-testid') === 'day-separator' ? '|' : l.querySelector('.text')?.textContent?.trim()))
     expect(order).toEqual(['|', 'The old harbour photo', '|', 'Four days back', '|', 'From yesterday', 'Also yesterday', '|', 'Right now'])
     await screenshotBothWidths(page, 'date-separators')
+
+    // Desktop: the conversation list stays beside the conversation, the open one marked; a phone
+    // shows one screen at a time.
+    const side = page.getByRole('complementary', { name: 'Conversations' })
+    expect(await side.locator(`a[data-peer="${peer}"]`).getAttribute('aria-current')).toBe('page')
+    expect(await side.getByText('Add a contact').count()).toBe(0)
+    await page.setViewportSize({ width: 390, height: 844 })
+    await expect.poll(async () => await side.count()).toBe(0)
+    await message(page, 'Right now').waitFor(DEADLINE)
+    await page.setViewportSize({ width: 1200, height: 800 })
+    await side.waitFor(DEADLINE)
 
     await search(page, 'harbour')
     await expect.poll(async () => await results(page).count(), DEADLINE).toBe(1)
