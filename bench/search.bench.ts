@@ -1,8 +1,11 @@
 // Local search in the web app (web/services/search-index.ts) over 100,000 messages in 300
-// conversations: the token index against a plain linear scan of the same rows (their text already
-// lower-cased in memory, `includes` for each query word: the cheapest scan there is, looser than the
-// index's word-start match). Also the cost of building the index and of one message added to it.
+// conversations, against two scans of the same rows: a plain linear scan (text already lower-cased
+// in memory, `includes` for each query word: the cheapest scan there is, looser than the index's
+// word-start match) and what a search without an index does, reading the history from the chat
+// store each time (MemoryChatStore here; IndexedDB in the browser only adds to that). Also the cost
+// of building the index and of one message added to it.
 import { performance } from 'node:perf_hooks'
+import { MemoryChatStore } from '../protocol/store/memory-chat-store.ts'
 import { SearchIndex } from '../web/services/search-index.ts'
 import { median, withBaselines } from './harness.ts'
 import type { BenchOptions, BenchResult } from './harness.ts'
@@ -64,11 +67,11 @@ function scan (rows: Array<{ m: ChatMessage, lower: string }>, query: string, li
   return hits.slice(0, limit)
 }
 
-function timeQueries (queries: string[], rounds: number, run: (q: string) => unknown): number {
+async function timeQueries (queries: string[], rounds: number, run: (q: string) => unknown): Promise<number> {
   const perRound: number[] = []
   for (let r = 0; r < rounds + 1; r++) {
     const start = performance.now()
-    for (const q of queries) run(q)
+    for (const q of queries) await run(q)
     // The first round warms up.
     if (r > 0) perRound.push(((performance.now() - start) * 1000) / queries.length)
   }
@@ -96,8 +99,11 @@ export async function runSearchBench (options: BenchOptions = {}): Promise<Bench
     const scanned = new Set(scan(rows, q, count).map(m => m.id))
     for (const id of found) if (!scanned.has(id)) throw new Error(`index found ${id} for "${q}", which the scan does not`)
   }
-  const indexUs = timeQueries(queries, rounds, q => index.search(q, { limit: 50 }))
-  const scanUs = timeQueries(queries, rounds, q => scan(rows, q, 50))
+  const indexUs = await timeQueries(queries, rounds, q => index.search(q, { limit: 50 }))
+  const scanUs = await timeQueries(queries, rounds, q => scan(rows, q, 50))
+  const store = new MemoryChatStore()
+  await store.addMessages(messages)
+  const storeUs = await timeQueries(queries, rounds, async q => scan((await store.listMessages()).map(m => ({ m, lower: m.text.toLowerCase() })), q, 50))
 
   const extra = history(count + 1_000, words).slice(count)
   const addStart = performance.now()
@@ -112,5 +118,5 @@ export async function runSearchBench (options: BenchOptions = {}): Promise<Bench
     value: indexUs,
     rounds,
     detail: { 'build ms': buildMs, 'add µs/message': addUs, queries: queries.length }
-  }, [{ name: 'linear scan of the same rows', value: scanUs }])]
+  }, [{ name: 'linear scan of the same rows', value: scanUs }, { name: 'scan read from the chat store per query', value: storeUs }])]
 }
