@@ -2,7 +2,7 @@
 // senders and conversations, and what must never be found (deleted, deleted for everyone, expired,
 // edited-away text, system lines).
 import { expect, it } from 'vitest'
-import { SearchIndex, highlight, tokenize } from '../../web/services/search-index.ts'
+import { SearchIndex, highlight, snippet, tokenize } from '../../web/services/search-index.ts'
 import { message } from '../compliance/chat-store.ts'
 
 function ids (hits: Array<{ id: string }>): string[] {
@@ -88,4 +88,14 @@ it('highlights the words a query starts and tokenizes without punctuation', () =
     { text: ', ', hit: false }, { text: 'lunchtime', hit: true }, { text: '!', hit: false }
   ])
   expect(highlight('nothing here', 'zzz')).toEqual([{ text: 'nothing here', hit: false }])
+})
+
+it('shows a long text from shortly before its first match', () => {
+  const long = `${'filler words '.repeat(30)}the quarterly numbers ${'more text '.repeat(30)}`
+  const parts = snippet(long, 'quarter')
+  expect(parts[0]).toEqual({ text: '…', hit: false })
+  expect(parts.at(-1)).toEqual({ text: '…', hit: false })
+  expect(parts.filter(p => p.hit).map(p => p.text)).toEqual(['quarterly'])
+  expect(parts.map(p => p.text).join('').length).toBeLessThanOrEqual(162)
+  expect(snippet('short one', 'short')).toEqual(highlight('short one', 'short'))
 })

@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { SearchEvent } from '../events/search-event.ts'
-import { MAX_QUERY_LENGTH, highlight } from '../services/search-index.ts'
+import { MAX_QUERY_LENGTH, snippet } from '../services/search-index.ts'
 import { messageHref } from '../services/routes.ts'
 import { controls } from '../styles/tokens.ts'
 import { when } from './conversation-line.ts'
@@ -94,7 +94,7 @@ export class ChatSearch extends LitElement {
     return html`<li><a href=${messageHref(hit.key, hit.id)} data-id=${hit.id} @click=${() => { this.open = false }}>
       <span class="where">${where}${who !== '' && who !== where ? html` · <span class="who">${who}</span>` : nothing}</span>
       <span class="when"><time datetime=${new Date(hit.at).toISOString()}>${when(hit.at)}</time></span>
-      <span class="text">${highlight(hit.text, this.query).map(part => part.hit ? html`<mark>${part.text}</mark>` : part.text)}</span>
+      <span class="text">${snippet(hit.text, this.query).map(part => part.hit ? html`<mark>${part.text}</mark>` : part.text)}</span>
     </a></li>`
   }
 

@@ -61,6 +61,25 @@ export function highlight (text: string, query: string): Array<{ text: string, h
   return out
 }
 
+/** Longest text a hit shows; a longer one is cut to start shortly before its first matching word. */
+const SNIPPET = 160
+
+/** `highlight` of the part of `text` around its first match, with "…" where it was cut. */
+export function snippet (text: string, query: string): Array<{ text: string, hit: boolean }> {
+  const parts = highlight(text, query)
+  if (text.length <= SNIPPET) return parts
+  let at = 0
+  for (const p of parts) {
+    if (p.hit) break
+    at += p.text.length
+  }
+  const start = at > 40 ? at - 30 : 0
+  const cut = highlight(text.slice(start, start + SNIPPET), query)
+  if (start > 0) cut.unshift({ text: '…', hit: false })
+  if (start + SNIPPET < text.length) cut.push({ text: '…', hit: false })
+  return cut
+}
+
 /** Whether a message is something a person would search for (not a system line, not deleted). */
 function searchable (m: ChatMessage): boolean {
   return m.timer == null && m.deletedAt == null && (m.text !== '' || m.attachment != null)
