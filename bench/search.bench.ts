@@ -101,6 +101,10 @@ export async function runSearchBench (options: BenchOptions = {}): Promise<Bench
   }
   const indexUs = await timeQueries(queries, rounds, q => index.search(q, { limit: 50 }))
   const scanUs = await timeQueries(queries, rounds, q => scan(rows, q, 50))
+  // The two ends of the mix: a rare word, and a word a tenth of the messages or more contain.
+  const rareUs = await timeQueries([queries[0]], rounds * 5, q => index.search(q, { limit: 50 }))
+  const commonUs = await timeQueries([queries[4]], rounds, q => index.search(q, { limit: 50 }))
+  const commonHits = index.search(queries[4], { limit: count }).length
   const store = new MemoryChatStore()
   await store.addMessages(messages)
   const storeUs = await timeQueries(queries, rounds, async q => scan((await store.listMessages()).map(m => ({ m, lower: m.text.toLowerCase() })), q, 50))
@@ -117,6 +121,6 @@ export async function runSearchBench (options: BenchOptions = {}): Promise<Bench
     better: 'lower',
     value: indexUs,
     rounds,
-    detail: { 'build ms': buildMs, 'add µs/message': addUs, queries: queries.length }
+    detail: { 'build ms': buildMs, 'add µs/message': addUs, queries: queries.length, 'rare word µs': rareUs, 'common word µs': commonUs, 'common word hits': commonHits }
   }, [{ name: 'linear scan of the same rows', value: scanUs }, { name: 'scan read from the chat store per query', value: storeUs }])]
 }

@@ -99,3 +99,18 @@ it('shows a long text from shortly before its first match', () => {
   expect(parts.map(p => p.text).join('').length).toBeLessThanOrEqual(162)
   expect(snippet('short one', 'short')).toEqual(highlight('short one', 'short'))
 })
+
+it('confirms a common word or name on the few candidates of a rare one', () => {
+  const index = new SearchIndex()
+  for (let i = 1; i <= 100; i++) index.put(message(i, { peer: 'alice', text: `chatter common ${i}` }))
+  index.put(message(200, { peer: 'alice', text: 'unique common' }))
+  index.put(message(201, { peer: 'bob', text: 'unique thing' }))
+  const names = new Map([['peer:alice', 'Alice'], ['alice', 'Alice'], ['peer:bob', 'Bob'], ['bob', 'Bob']])
+  expect(ids(index.search('unique common', { names }))).toEqual([message(200).id])
+  expect(ids(index.search('common unique', { names }))).toEqual([message(200).id])
+  // The name matches every one of Alice's messages: confirmed from the candidate's conversation.
+  expect(ids(index.search('unique alice', { names }))).toEqual([message(200).id])
+  expect(ids(index.search('unique bob', { names }))).toEqual([message(201).id])
+  expect(ids(index.search('thing alice', { names }))).toEqual([])
+  expect(ids(index.search('unique chat', { names }))).toEqual([])
+})

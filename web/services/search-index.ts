@@ -27,10 +27,10 @@ export interface SearchOptions {
 }
 
 interface Doc extends SearchHit {
-  tokens: string[]
   expiresAt?: number
-  /** The last query that visited it: a doc under several matching words is looked at once. */
+  /** The last query that looked at it, and how many of that query's words it has. */
   seen: number
+  matched: number
 }
 
 /** Longest query the box takes; longer input is cut, not refused. */
@@ -87,7 +87,7 @@ function searchable (m: ChatMessage): boolean {
 
 export class SearchIndex {
   readonly #docs = new Map<string, Doc>()
-  readonly #postings = new Map<string, Set<Doc>>()
+  readonly #postings = new Map<string, Doc[]>()
   /** Distinct tokens in order, for prefix lookups; may hold tokens no message has any more. */
   #sorted: string[] = []
   #stale = 0
@@ -104,10 +104,9 @@ export class SearchIndex {
     const key = m.group != null ? `group:${m.group}` : `peer:${m.peer}`
     const sender = m.direction === 'out' ? undefined : m.group != null ? m.sender : m.peer
     const text = m.attachment != null ? `${m.attachment.name} ${m.text}`.trim() : m.text
-    const tokens = [...new Set(tokenize(text))]
-    const doc: Doc = { id: m.id, key, seen: 0, direction: m.direction, at: m.sentAt, text, tokens, ...(sender != null ? { sender } : {}), ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}) }
+    const doc: Doc = { id: m.id, key, seen: 0, matched: 0, direction: m.direction, at: m.sentAt, text, ...(sender != null ? { sender } : {}), ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}) }
     this.#docs.set(m.id, doc)
-    for (const t of tokens) this.#post(t, doc)
+    for (const t of new Set(tokenize(text))) this.#post(t, doc)
     // A conversation and a sender are found by name: kept under tokens no text can produce.
     this.#post(`\u0000${key}`, doc)
     if (sender != null) this.#post(`\u0001${sender}`, doc)
@@ -118,7 +117,8 @@ export class SearchIndex {
     const doc = this.#docs.get(id)
     if (doc == null) return
     this.#docs.delete(id)
-    for (const t of doc.tokens) this.#unpost(t, doc)
+    // Its words again from its text: keeping them per message would cost more memory than the index.
+    for (const t of new Set(tokenize(doc.text))) this.#unpost(t, doc)
     this.#unpost(`\u0000${doc.key}`, doc)
     if (doc.sender != null) this.#unpost(`\u0001${doc.sender}`, doc)
   }
@@ -138,30 +138,54 @@ export class SearchIndex {
   search (query: string, options: SearchOptions = {}): SearchHit[] {
     const words = [...new Set(tokenize(query.slice(0, MAX_QUERY_LENGTH)))]
     if (words.length === 0) return []
-    // The rarest word decides the candidates; the others only confirm them.
-    const sets = words.map(w => this.#matching(w, options.names)).map(group => ({ group, size: group.reduce((n, s) => n + s.size, 0) }))
-    sets.sort((a, b) => a.size - b.size)
-    const [first, ...rest] = sets.map(s => s.group)
-    const now = options.now ?? Date.now()
-    const hits: Doc[] = []
-    const visit = (doc: Doc): void => {
-      for (const group of rest) if (!group.some(s => s.has(doc))) return
-      if (doc.expiresAt == null || doc.expiresAt > now) hits.push(doc)
-    }
+    // Rarest word first: it decides the candidates, each later word only confirms them.
+    const groups = words.map(w => ({ word: w, ...this.#matching(w, options.names) })).map(g => ({ ...g, size: g.lists.reduce((n, l) => n + l.length, 0) }))
+    groups.sort((a, b) => a.size - b.size)
+    if (groups[0].size === 0) return []
+    // Marks on the docs instead of sets: `matched` counts the words a candidate has in this pass.
     const pass = ++this.#pass
-    for (const docs of first) {
-      for (const doc of docs) {
-        if (doc.seen === pass) continue
+    const candidates: Doc[] = []
+    for (const list of groups[0].lists) {
+      for (const doc of list) {
+        if (doc.seen !== pass) candidates.push(doc)
         doc.seen = pass
-        visit(doc)
+        doc.matched = 1
       }
     }
-    return newest(hits, options.limit ?? 50).map(({ tokens: _t, expiresAt: _e, seen: _s, ...hit }) => hit)
+    const ownWords = new Map<Doc, string[]>()
+    for (let i = 1; i < groups.length; i++) {
+      const g = groups[i]
+      if (g.size > candidates.length * 8) {
+        // A common word against few candidates: reading their own words is cheaper than its lists.
+        for (const doc of candidates) {
+          if (doc.matched !== i) continue
+          let own = ownWords.get(doc)
+          if (own == null) ownWords.set(doc, own = tokenize(doc.text))
+          if (own.some(t => t.startsWith(g.word)) || g.names.has(doc.key) || (doc.sender != null && g.names.has(doc.sender))) doc.matched = i + 1
+        }
+        continue
+      }
+      for (const list of g.lists) {
+        for (const doc of list) if (doc.seen === pass && doc.matched === i) doc.matched = i + 1
+      }
+    }
+    const now = options.now ?? Date.now()
+    const hits: Doc[] = []
+    for (const list of groups[0].lists) {
+      for (const doc of list) {
+        if (doc.seen !== pass || doc.matched !== groups.length) continue
+        // Taken: a doc under several of the first word's lists is listed once.
+        doc.matched = 0
+        if (doc.expiresAt == null || doc.expiresAt > now) hits.push(doc)
+      }
+    }
+    return newest(hits, options.limit ?? 50).map(({ expiresAt: _e, seen: _s, matched: _m, ...hit }) => hit)
   }
 
-  /** The sets one query word finds: words of the text it starts, and named conversations and senders. */
-  #matching (word: string, names: ReadonlyMap<string, string> | undefined): Array<Set<Doc>> {
-    const out: Array<Set<Doc>> = []
+  /** The lists one query word finds: words of the text it starts, and named conversations and senders. */
+  #matching (word: string, names: ReadonlyMap<string, string> | undefined): { lists: Doc[][], names: Set<string> } {
+    const out: Doc[][] = []
+    const named = new Set<string>()
     const sorted = this.#sorted
     let lo = 0
     let hi = sorted.length
@@ -176,27 +200,33 @@ export class SearchIndex {
     }
     for (const [name, shown] of names ?? []) {
       if (!tokenize(shown).some(t => t.startsWith(word))) continue
+      named.add(name)
       const ids = this.#postings.get(name.includes(':') ? `\u0000${name}` : `\u0001${name}`)
       if (ids != null) out.push(ids)
     }
-    return out
+    return { lists: out, names: named }
   }
 
   #post (token: string, doc: Doc): void {
     let docs = this.#postings.get(token)
     if (docs == null) {
-      docs = new Set()
+      docs = []
       this.#postings.set(token, docs)
       if (token.charCodeAt(0) > 1) this.#insertSorted(token)
     }
-    docs.add(doc)
+    // Arrays, not sets: a set entry costs several times a slot, and removals are rare.
+    docs.push(doc)
   }
 
   #unpost (token: string, doc: Doc): void {
-    const ids = this.#postings.get(token)
-    if (ids == null) return
-    ids.delete(doc)
-    if (ids.size > 0) return
+    const docs = this.#postings.get(token)
+    if (docs == null) return
+    const i = docs.indexOf(doc)
+    if (i < 0) return
+    // Order within a list does not matter (hits are sorted by time): swap in the last one.
+    docs[i] = docs[docs.length - 1]
+    docs.pop()
+    if (docs.length > 0) return
     this.#postings.delete(token)
     // Left in the sorted list (lookups skip it) until enough pile up to rebuild it.
     if (token.charCodeAt(0) > 1 && ++this.#stale > 1024 && this.#stale > this.#sorted.length / 2) {
