@@ -10,7 +10,7 @@ import { deleteAppDb, openAppDb } from '../store/app-db.ts'
 import { IdbChatStore } from '../store/idb-chat-store.ts'
 import { groupMessages, listGroups } from './group-history.ts'
 import { PolicyState } from './policy-state.ts'
-import { ConversationSummaries } from './conversation-summaries.ts'
+import { ConversationSummaries, conversationKey } from './conversation-summaries.ts'
 import { PreferenceStore } from './preferences.ts'
 import { peerIdFromInvite } from './routes.ts'
 import { SafetyNumbers } from './safety-numbers.ts'
@@ -25,6 +25,8 @@ import type { LocalExport } from '../store/app-data.ts'
 
 /** Shown at most per conversation. */
 const HISTORY_LIMIT = 500
+/** Messages indexed between two yields while the page opens (a few milliseconds each). */
+const INDEX_SLICE = 2000
 
 export interface LocalDataEvents {
   /** A problem worth showing the user (a file that could not be received). */
@@ -50,6 +52,11 @@ export class LocalData extends EventTarget {
   /** Text messages waiting in the outbox (control messages are not counted). */
   outboxCount = 0
   #safetyNumbers?: SafetyNumbers
+  /**
+   * While the index is being built: ids of messages, and keys of conversations re-read, that changed
+   * meanwhile, which the build must not overwrite with what it read before.
+   */
+  #indexing?: Set<string>
 
   private constructor (db: AppDb, events: LocalDataEvents) {
     super()
@@ -79,8 +86,23 @@ export class LocalData extends EventTarget {
     // One read of the whole history feeds both the list's summaries and the search index.
     const all = await local.store.listMessages()
     local.summaries.loadFrom(all)
-    for (const m of all) local.searchIndex.put(m)
+    void local.#buildIndex(all)
     return local
+  }
+
+  /**
+   * Fills the search index in slices, yielding between them, so a long history does not hold up the
+   * first screen; a message that changes meanwhile is indexed as it is now, not as it was read.
+   */
+  async #buildIndex (all: ChatMessage[]): Promise<void> {
+    const changed = this.#indexing = new Set()
+    for (let i = 0; i < all.length; i += INDEX_SLICE) {
+      for (const m of all.slice(i, i + INDEX_SLICE)) {
+        if (!changed.has(m.id) && !changed.has(conversationKey(m))) this.searchIndex.put(m)
+      }
+      await new Promise(resolve => setTimeout(resolve, 0))
+    }
+    this.#indexing = undefined
   }
 
   get peerId (): string | undefined {
@@ -111,6 +133,7 @@ export class LocalData extends EventTarget {
   async messageChanged (message: ChatMessage): Promise<void> {
     this.summaries.apply(message)
     // An edit replaces what is found; a message deleted for everyone leaves the index.
+    this.#indexing?.add(message.id)
     this.searchIndex.put(message)
     const [view] = await this.files.attach([toView(message)])
     this.dispatchEvent(new CustomEvent<ViewMessage>('message:changed', { detail: view }))
@@ -128,6 +151,7 @@ export class LocalData extends EventTarget {
     else await this.summaries.reloadPeer(target.peer)
     const key = 'group' in target ? `group:${target.group}` : `peer:${target.peer}`
     const messages = await this.store.listMessages('group' in target ? { group: target.group } : { peer: target.peer })
+    this.#indexing?.add(key)
     this.searchIndex.removeConversation(key)
     for (const m of messages) this.searchIndex.put(m)
     this.#changed()
@@ -138,6 +162,7 @@ export class LocalData extends EventTarget {
    * (`message:removed`); a tombstone (delete for everyone) stays and came as `message:changed`.
    */
   async messageDeleted (id: string, peer: string): Promise<void> {
+    this.#indexing?.add(id)
     this.searchIndex.remove(id)
     if (await this.store.getMessage(id) == null) this.dispatchEvent(new CustomEvent<string>('message:removed', { detail: id }))
     await this.conversationChanged({ peer })
