@@ -154,7 +154,7 @@ describeInChromium('web app: search and date separators', () => {
 
     // Desktop: the conversation list stays beside the conversation, the open one marked; a phone
     // shows one screen at a time.
-    const side = page.getByRole('complementary', { name: 'Conversations' })
+    const side = page.getByRole('navigation', { name: 'Conversations' })
     expect(await side.locator(`a[data-peer="${peer}"]`).getAttribute('aria-current')).toBe('page')
     expect(await side.getByText('Add a contact').count()).toBe(0)
     await page.setViewportSize({ width: 390, height: 844 })

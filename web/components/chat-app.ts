@@ -84,7 +84,7 @@ export class ChatApp extends LitElement {
     :host([two-pane]) main { max-width: 1320px; }
     .panes { flex: 1; min-height: 0; display: grid; grid-template-columns: minmax(0, 1fr); grid-template-rows: minmax(0, 1fr); gap: var(--bc-space-4); }
     :host([two-pane]) .panes { grid-template-columns: minmax(240px, 340px) minmax(0, 1fr); }
-    .panes > aside { overflow-y: auto; min-height: 0; }
+    .panes > .side { overflow-y: auto; min-height: 0; }
     .panes > .pane { display: flex; flex-direction: column; min-height: 0; }
   `]
 
@@ -249,10 +249,10 @@ export class ChatApp extends LitElement {
     const current = r.name === 'chat' ? `peer:${r.peer}` : r.name === 'group' ? `group:${r.groupId}` : ''
     return html`<div class="panes">
       ${this.hasAttribute('two-pane')
-        ? html`<aside aria-label="Conversations">
+        ? html`<nav class="side" aria-label="Conversations">
             <chat-contacts compact .current=${current} .contacts=${local?.contacts ?? []} .groups=${local?.groups ?? []}
               .summaries=${local?.summaries.all() ?? {}}></chat-contacts>
-          </aside>`
+          </nav>`
         : nothing}
       <div class="pane">${this.#renderView()}</div>
     </div>`

@@ -70,8 +70,7 @@ export class ChatSearch extends LitElement {
     return html`<div @focusout=${this.#focusOut}>
       <label for="search" class="visually-hidden">Search messages</label>
       <input id="search" type="search" placeholder="Search messages (Ctrl+K)" autocomplete="off" spellcheck="false"
-        maxlength=${MAX_QUERY_LENGTH} aria-controls="search-results" aria-expanded=${showing ? 'true' : 'false'}
-        aria-describedby="search-status" .value=${this.query}
+        maxlength=${MAX_QUERY_LENGTH} aria-controls="search-results" aria-describedby="search-status" .value=${this.query}
         @input=${this.#typed} @focus=${() => { this.open = true }} @keydown=${this.#keydown}>
       <div class="panel" ?hidden=${!showing} @keydown=${this.#keydown}>
         <p id="search-status" class="status muted" role="status">${showing ? this.#statusText() : ''}</p>
