@@ -1,10 +1,15 @@
 // The web app's hash routes, including the group screens.
 import { expect, it } from 'vitest'
-import { inviteLink, parseRoute, peerIdFromInvite } from '../../web/services/routes.ts'
+import { inviteLink, messageHref, parseRoute, peerIdFromInvite } from '../../web/services/routes.ts'
 
 it('parses every route, group ones included', () => {
   expect(parseRoute('')).toEqual({ name: 'contacts' })
   expect(parseRoute('#/chat/abc')).toEqual({ name: 'chat', peer: 'abc' })
+  // A search result: the conversation, scrolled to one message.
+  expect(parseRoute('#/chat/abc/00ff')).toEqual({ name: 'chat', peer: 'abc', focus: '00ff' })
+  expect(parseRoute('#/group/g1/00ff')).toEqual({ name: 'group', groupId: 'g1', focus: '00ff' })
+  expect(parseRoute(messageHref('peer:abc', '00ff'))).toEqual({ name: 'chat', peer: 'abc', focus: '00ff' })
+  expect(parseRoute(messageHref('group:g1', '00ff'))).toEqual({ name: 'group', groupId: 'g1', focus: '00ff' })
   expect(parseRoute('#/groups/new')).toEqual({ name: 'new-group' })
   expect(parseRoute('#/group/0123abcd')).toEqual({ name: 'group', groupId: '0123abcd' })
   expect(parseRoute('#/group/')).toEqual({ name: 'contacts' })

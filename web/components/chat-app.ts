@@ -2,7 +2,7 @@
 // to the screens through @lit/context, routes on the URL hash and turns the screens' events into
 // service calls. No screen talks to the network itself.
 import { ContextProvider } from '@lit/context'
-import { LitElement, css, html } from 'lit'
+import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { errorMessage } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
@@ -20,6 +20,7 @@ import './chat-first-run.ts'
 import './chat-group-conversation.ts'
 import './chat-group-create.ts'
 import './chat-policy-notice.ts'
+import './chat-search.ts'
 import './chat-settings.ts'
 import type { AcknowledgePolicyEvent } from '../events/acknowledge-policy-event.ts'
 import type { CreateGroupEvent } from '../events/create-group-event.ts'
@@ -36,6 +37,10 @@ import type { ProfileChangeEvent } from '../events/profile-change-event.ts'
 import type { PreferenceChangeEvent } from '../events/preference-events.ts'
 import type { SendMessageEvent } from '../events/send-message-event.ts'
 import type { SignUpEvent } from '../events/account-events.ts'
+import type { SearchEvent } from '../events/search-event.ts'
+import type { VerifyContactEvent } from '../events/verify-contact-event.ts'
+import type { SearchHit } from '../services/search-index.ts'
+import type { SearchNames } from './chat-search.ts'
 import type { ConversationTarget } from '../services/conversation-model.ts'
 import type { Route } from '../services/routes.ts'
 
@@ -77,6 +82,12 @@ export class ChatApp extends LitElement {
     .notice { margin: 0 0 var(--bc-space-3); padding: var(--bc-space-2) var(--bc-space-3); border-radius: var(--bc-radius);
       border: 1px solid var(--bc-warn); background: var(--bc-surface); }
     chat-conversation, chat-group-conversation { flex: 1; min-height: 0; }
+    /* Desktop: the conversation list stays beside the open conversation. */
+    :host([two-pane]) main { max-width: 1320px; }
+    .panes { flex: 1; min-height: 0; display: grid; grid-template-columns: minmax(0, 1fr); grid-template-rows: minmax(0, 1fr); gap: var(--bc-space-4); }
+    :host([two-pane]) .panes { grid-template-columns: minmax(240px, 340px) minmax(0, 1fr); }
+    .panes > .side { overflow-y: auto; min-height: 0; }
+    .panes > .pane { display: flex; flex-direction: column; min-height: 0; }
   `]
 
   readonly service = new ChatService()
@@ -91,6 +102,11 @@ export class ChatApp extends LitElement {
   @state() private profileNote = ''
   @state() private profileError = ''
   @state() private permission = this.service.alerts.permission
+  @state() private searchResults: SearchHit[] = []
+  /** Wide enough for the conversation list beside the open conversation. */
+  @state() private wide = false
+  readonly #wideQuery = window.matchMedia('(min-width: 900px)')
+  #searchQuery = ''
 
   override connectedCallback (): void {
     super.connectedCallback()
@@ -100,6 +116,8 @@ export class ChatApp extends LitElement {
     window.addEventListener('hashchange', this.#onHash)
     window.addEventListener('online', this.#onOnline)
     window.addEventListener('pagehide', this.#onPageHide)
+    this.#wideQuery.addEventListener('change', this.#onWidth)
+    this.wide = this.#wideQuery.matches
     this.service.setActiveConversation(conversationOf(this.route))
     void this.service.init()
   }
@@ -112,7 +130,10 @@ export class ChatApp extends LitElement {
     window.removeEventListener('hashchange', this.#onHash)
     window.removeEventListener('online', this.#onOnline)
     window.removeEventListener('pagehide', this.#onPageHide)
+    this.#wideQuery.removeEventListener('change', this.#onWidth)
   }
+
+  readonly #onWidth = (): void => { this.wide = this.#wideQuery.matches }
 
   /** Local data or the session moved: the screens get fresh values; no conversation is reloaded. */
   readonly #onChange = (): void => {
@@ -127,6 +148,8 @@ export class ChatApp extends LitElement {
       account: session != null && session.rendezvous === 'online' ? session.account.view : OFFLINE_ACCOUNT
     })
     this.#onConversation()
+    // New, edited or deleted messages change what an open search finds.
+    if (this.#searchQuery !== '') this.searchResults = local?.search(this.#searchQuery) ?? []
     // "(3) BabaCloud Chat": unread messages in every conversation.
     document.title = unreadTitle(local?.summaries.totalUnread ?? 0)
     this.requestUpdate()
@@ -150,6 +173,8 @@ export class ChatApp extends LitElement {
     this.addError = ''
     this.service.setActiveConversation(conversationOf(this.route))
     this.#onConversation()
+    const focus = this.route.name === 'chat' || this.route.name === 'group' ? this.route.focus : undefined
+    if (focus != null) void this.service.conversation?.reveal(focus)
     void this.updateComplete.then(async () => { await this.#focusView() })
   }
 
@@ -158,7 +183,7 @@ export class ChatApp extends LitElement {
    * somewhere more useful (the composer, the nickname field of an invite).
    */
   async #focusView (): Promise<void> {
-    const view = this.renderRoot.querySelector('main > :not(.notice)')
+    const view = this.renderRoot.querySelector('main .pane > *') ?? this.renderRoot.querySelector('main > :not(.notice)')
     if (!(view instanceof LitElement)) return
     await view.updateComplete
     if (view.shadowRoot?.activeElement != null) return
@@ -183,7 +208,9 @@ export class ChatApp extends LitElement {
   }
 
   override willUpdate (): void {
-    this.toggleAttribute('chat', (this.route.name === 'chat' || this.route.name === 'group') && this.service.phase === 'ready')
+    const inChat = (this.route.name === 'chat' || this.route.name === 'group') && this.service.phase === 'ready'
+    this.toggleAttribute('chat', inChat)
+    this.toggleAttribute('two-pane', inChat && this.wide)
     // Settings shows the account: loaded once per session, while connected.
     const session = this.service.session
     if (this.route.name === 'settings' && session?.rendezvous === 'online') void session.account.load()
@@ -204,6 +231,7 @@ export class ChatApp extends LitElement {
                 <a href="#/" aria-current=${r.name === 'contacts' || r.name === 'chat' || r.name === 'group' || r.name === 'new-group' ? 'page' : 'false'}>Contacts</a>
                 <a href="#/settings" aria-current=${r.name === 'settings' ? 'page' : 'false'}>Settings</a>
               </nav>
+              <chat-search .results=${this.searchResults} .names=${this.#searchNames} @search=${this.#search}></chat-search>
               <chat-connection-indicator .inConversation=${peer != null}></chat-connection-indicator>`
             : ''}
         </div>
@@ -213,9 +241,50 @@ export class ChatApp extends LitElement {
         ${ready && s.local?.policy.isNew === true && s.local.policy.acknowledged > 0 && r.name !== 'settings'
           ? html`<p class="notice" role="status">The node's privacy policy changed.<a href="#/settings">Read it in Settings</a></p>`
           : ''}
-        ${this.#renderView()}
+        ${this.hasAttribute('chat') ? this.#renderPanes() : this.#renderView()}
       </main>
     `
+  }
+
+  /**
+   * A conversation, with the conversation list beside it on wide screens. The same template at every
+   * width, so resizing adds or removes the list without re-creating the conversation (its draft, an
+   * open dialog).
+   */
+  #renderPanes (): unknown {
+    const local = this.service.local
+    const r = this.route
+    const current = r.name === 'chat' ? `peer:${r.peer}` : r.name === 'group' ? `group:${r.groupId}` : ''
+    return html`<div class="panes">
+      ${this.hasAttribute('two-pane')
+        ? html`<nav class="side" aria-label="Conversations">
+            <chat-contacts compact .current=${current} .contacts=${local?.contacts ?? []} .groups=${local?.groups ?? []}
+              .summaries=${local?.summaries.all() ?? {}}></chat-contacts>
+          </nav>`
+        : nothing}
+      <div class="pane">${this.#renderView()}</div>
+    </div>`
+  }
+
+  readonly #search = (e: SearchEvent): void => {
+    this.#searchQuery = e.query.trim()
+    this.searchResults = this.#searchQuery === '' ? [] : this.service.local?.search(this.#searchQuery) ?? []
+  }
+
+  /** Names a search hit shows: the contact's nickname or the group's name, and who wrote it. */
+  readonly #searchNames: SearchNames = {
+    conversation: key => {
+      const local = this.service.local
+      const id = key.slice(key.indexOf(':') + 1)
+      if (key.startsWith('group:')) return local?.groups.find(g => g.id === id)?.name ?? 'Group'
+      return this.#contactName(id)
+    },
+    sender: hit => hit.direction === 'out' ? 'You' : hit.sender != null ? this.#contactName(hit.sender) : ''
+  }
+
+  #contactName (peer: string): string {
+    const nickname = this.service.local?.contacts.find(c => c.peerId === peer)?.nickname ?? ''
+    return nickname !== '' ? nickname : `${peer.slice(0, 8)}…`
   }
 
   #renderView (): unknown {
@@ -247,7 +316,7 @@ export class ChatApp extends LitElement {
           @create-group=${this.#createGroup}></chat-group-create>`
       case 'group':
         return html`<chat-group-conversation .group=${local.groups.find(g => g.id === r.groupId)} .contacts=${local.contacts} .profiles=${local.profiles.all()}
-          .me=${s.peerId ?? ''} .showRead=${local.preferences.current.readReceipts} @messages-seen=${this.#seen}
+          .me=${s.peerId ?? ''} .showRead=${local.preferences.current.readReceipts} .focusId=${r.focus ?? ''} @messages-seen=${this.#seen}
           .transfers=${local.files.transfers.for(r.groupId)} .maxFileBytes=${local.files.maxBytes}
           @send-attachment=${this.#sendAttachment} @transfer-action=${this.#transferAction}
           @message-action=${this.#messageAction}
@@ -259,9 +328,11 @@ export class ChatApp extends LitElement {
         }
         return html`<chat-conversation .peer=${r.peer} .contact=${local.contacts.find(c => c.peerId === r.peer)} .profile=${local.profiles.all()[r.peer]}
           .safetyNumber=${local.safetyNumber(r.peer)} .showRead=${local.preferences.current.readReceipts} .me=${s.peerId ?? ''}
+          .focusId=${r.focus ?? ''}
           @messages-seen=${this.#seen} @send-message=${this.#send} @message-action=${this.#messageAction} @set-timer=${this.#setTimer}
           .transfers=${local.files.transfers.for(r.peer)} .maxFileBytes=${local.files.maxBytes}
-          @send-attachment=${this.#sendAttachment} @transfer-action=${this.#transferAction}></chat-conversation>`
+          @send-attachment=${this.#sendAttachment} @transfer-action=${this.#transferAction}
+          @verify-contact=${(e: VerifyContactEvent) => { void s.verifyContact(e.peer, e.verified) }}></chat-conversation>`
       default:
         return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .summaries=${local.summaries.all()} .profiles=${local.profiles.all()}
           .prefill=${r.invite ?? ''} .inviteName=${r.inviteName ?? ''} .error=${this.addError}

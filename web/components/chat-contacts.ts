@@ -1,7 +1,7 @@
 // The conversation list (contacts and groups, latest activity first, with unread counts and the last
 // message), the confirmation an invite link opens, and the form to add someone by PeerId, invite
 // link or @username.
-import { LitElement, css, html } from 'lit'
+import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
 import { AddContactEvent } from '../events/add-contact-event.ts'
 import { USERNAME_RULE } from '../services/contact-input.ts'
@@ -23,7 +23,9 @@ const NONE: ConversationSummary = { unread: 0, preview: '', outgoing: false, at:
 export class ChatContacts extends LitElement {
   static override styles = [controls, contactLabelStyles, css`
     :host { display: grid; gap: var(--bc-space-4); grid-template-columns: 1fr; }
-    @media (min-width: 760px) { :host { grid-template-columns: 3fr 2fr; align-items: start; } }
+    @media (min-width: 760px) { :host(:not([compact])) { grid-template-columns: 3fr 2fr; align-items: start; } }
+    :host([compact]) .card { padding: var(--bc-space-3); }
+    li a[aria-current="page"] { background: var(--bc-bg); border-color: var(--bc-accent); }
     ul { list-style: none; margin: 0; padding: 0; }
     li a { display: grid; grid-template-columns: 1fr auto; gap: 2px var(--bc-space-2); padding: var(--bc-space-3); border-radius: var(--bc-radius);
       color: inherit; text-decoration: none; border: 1px solid transparent; }
@@ -55,6 +57,10 @@ export class ChatContacts extends LitElement {
   @property() inviteName = ''
   @property() error = ''
   @property({ type: Boolean }) busy = false
+  /** Beside an open conversation (two panes): the list only, the open one marked. */
+  @property({ type: Boolean, reflect: true }) compact = false
+  /** The open conversation's key (`peer:<id>`, `group:<id>`) in compact mode. */
+  @property() current = ''
   @query('#contact-peer') private peerInput?: HTMLInputElement
   @query('#contact-nickname') private nicknameInput?: HTMLInputElement
 
@@ -64,11 +70,11 @@ export class ChatContacts extends LitElement {
     const groups = [...this.groups].sort((a, b) => (s[`group:${b.id}`]?.at ?? b.updatedAt) - (s[`group:${a.id}`]?.at ?? a.updatedAt))
     return html`
       <section class="card" aria-labelledby="contacts-title">
-        <h2 id="contacts-title" tabindex="-1">Contacts</h2>
+        <h2 id="contacts-title" tabindex=${this.compact ? nothing : '-1'}>Contacts</h2>
         ${contacts.length === 0
           ? html`<p class="muted">No contacts yet. Add someone with their PeerId, invite link or @username, or share yours from Settings.</p>`
           : html`<ul data-testid="contact-list">${contacts.map(c => html`
-              <li>${conversationLine({ href: `#/chat/${c.peerId}`, data: { peer: c.peerId }, name: contactLabel(c, this.profiles[c.peerId]), fallback: html`<span class="mono">${shortPeerId(c.peerId)}</span>`, summary: s[`peer:${c.peerId}`] ?? NONE })}</li>`)}</ul>`}
+              <li>${conversationLine({ href: `#/chat/${c.peerId}`, data: { peer: c.peerId }, name: contactLabel(c, this.profiles[c.peerId]), fallback: this.compact ? '' : html`<span class="mono">${shortPeerId(c.peerId)}</span>`, summary: s[`peer:${c.peerId}`] ?? NONE, current: this.current === `peer:${c.peerId}` })}</li>`)}</ul>`}
         <div class="groups-head">
           <h2 id="groups-title">Groups</h2>
           <a class="button secondary" href="#/groups/new">New group</a>
@@ -80,11 +86,13 @@ export class ChatContacts extends LitElement {
                 href: `#/group/${g.id}`,
                 data: { group: g.id },
                 name: html`${g.name} <span class="tag">${g.encryption === 'e2ee' ? 'end-to-end encrypted' : 'open'}</span>`,
-                fallback: html`${g.members.length} members${g.member ? '' : ' · left'}`,
-                summary: s[`group:${g.id}`] ?? NONE
+                // Beside the group itself, its member count would only repeat the header.
+                fallback: this.compact ? '' : html`${g.members.length} members${g.member ? '' : ' · left'}`,
+                summary: s[`group:${g.id}`] ?? NONE,
+                current: this.current === `group:${g.id}`
               })}</li>`)}</ul>`}
       </section>
-      ${this.prefill !== '' ? this.#renderInvite() : this.#renderForm()}
+      ${this.compact ? '' : this.prefill !== '' ? this.#renderInvite() : this.#renderForm()}
     `
   }
 

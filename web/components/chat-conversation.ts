@@ -19,6 +19,8 @@ import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
 import { contactLabel, contactLabelStyles, contactName } from './contact-name.ts'
 import { StickToBottom } from './stick-to-bottom.ts'
+import { FoundMessage } from './found-message.ts'
+import { daySeparatorStyles, withDaySeparators } from './day-separators.ts'
 import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
 import { SetTimerEvent } from '../events/set-timer-event.ts'
 import './chat-file-preview.ts'
@@ -66,7 +68,7 @@ function purgedLine (purged: NonNullable<ViewMessage['purged']>): ReturnType<typ
 
 @customElement('chat-conversation')
 export class ChatConversation extends LitElement {
-  static override styles = [controls, messageBodyStyles, composerBarStyles, contactLabelStyles, transferStyles, css`
+  static override styles = [controls, messageBodyStyles, composerBarStyles, contactLabelStyles, transferStyles, daySeparatorStyles, css`
     :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
     header { display: flex; flex-wrap: wrap; align-items: baseline; gap: var(--bc-space-2) var(--bc-space-3);
       padding-bottom: var(--bc-space-3); border-bottom: 1px solid var(--bc-border); }
@@ -77,6 +79,7 @@ export class ChatConversation extends LitElement {
     li { max-width: min(80%, 560px); padding: var(--bc-space-2) var(--bc-space-3); border-radius: var(--bc-radius);
       border: 1px solid var(--bc-border); background: var(--bc-bubble-in); align-self: flex-start; }
     li.out { align-self: flex-end; background: var(--bc-bubble-out); }
+    li[data-found] { outline: 3px solid var(--bc-accent); outline-offset: 2px; }
     .meta { display: block; font-size: 0.75rem; color: var(--bc-muted); margin-top: 2px; text-align: right; }
     li[data-status="failed"] .meta { color: var(--bc-danger); }
     .meta .expired { color: var(--bc-warn); font-weight: 600; }
@@ -96,6 +99,10 @@ export class ChatConversation extends LitElement {
     li.system { align-self: center; background: none; border: none; font-size: 0.85rem; color: var(--bc-muted); }
     header .timer { font-size: 0.9rem; display: inline-flex; gap: var(--bc-space-1); align-items: baseline; }
     :host([dragging]) ol { outline: 2px dashed var(--bc-accent); outline-offset: -2px; }
+    .verified { font-size: 0.85rem; font-weight: 600; color: var(--bc-ok); border: 1px solid currentColor; border-radius: 999px; padding: 0 var(--bc-space-2); }
+    .key-change { margin-top: var(--bc-space-3); padding: var(--bc-space-2) var(--bc-space-3); border: 1px solid var(--bc-danger);
+      border-radius: var(--bc-radius); background: var(--bc-surface); display: flex; flex-wrap: wrap; gap: var(--bc-space-2); align-items: center; }
+    .key-change p { margin: 0; flex: 1 1 260px; }
   `]
 
   @property({ attribute: false }) contact?: Contact
@@ -115,6 +122,8 @@ export class ChatConversation extends LitElement {
   @property({ attribute: false }) transfers: Transfer[] = []
   /** Largest file that may be sent now, bytes. */
   @property({ type: Number }) maxFileBytes = Number.POSITIVE_INFINITY
+  /** A message to show and highlight (opened from a search result). */
+  @property() focusId = ''
   @query('#composer') private composer?: HTMLTextAreaElement
   @query('#attach-input') private fileInput?: HTMLInputElement
   @query('chat-safety-number') private safetyDialog?: ChatSafetyNumber
@@ -126,18 +135,31 @@ export class ChatConversation extends LitElement {
   /** A file picked, pasted or dropped waits in the preview. */
   readonly files = new FileIntake(this)
   readonly #scroll = new StickToBottom(this, () => this.list)
+  readonly #found = new FoundMessage(this, () => this.list, () => { this.#scroll.release() })
 
   override render (): unknown {
     const name = contactName(this.contact, this.profile)
+    const verified = this.contact?.verified != null
+    const keyChange = this.contact?.keyChange
     return html`
       <header>
         <h2 id="conversation-title" tabindex="-1">${contactLabel(this.contact, this.profile)}</h2>
+        ${verified
+          ? html`<span class="verified" data-testid="verified" title="You compared safety numbers with ${name} and marked them verified on this device.">✓ Verified</span>`
+          : nothing}
         <span class="mono muted" title=${this.peer}>${shortPeerId(this.peer)}</span>
         <a href="#/">Back to contacts</a>
         <button type="button" class="secondary verify" @click=${() => { void this.safetyDialog?.show() }}>Verify safety number</button>
         ${timerSelect(currentTimer(this.messages), seconds => { this.dispatchEvent(new SetTimerEvent(this.peer, seconds)) })}
       </header>
-      <chat-safety-number .name=${name} .number=${this.safetyNumber}></chat-safety-number>
+      ${keyChange != null
+        ? html`<div class="key-change" role="alert" data-testid="key-change">
+            <p><strong>${name}'s identity changed.</strong> ${this.contact?.username != null ? `@${this.contact.username} has ${keyChange.devices.length === 1 ? 'a device' : `${keyChange.devices.length} devices`} you have not verified` : 'The safety number is not the one you verified'}
+              (noticed ${new Date(keyChange.at).toLocaleString()}). It may be a new phone, or someone listening in. Compare safety numbers again before you trust it.</p>
+            <button type="button" class="secondary" @click=${() => { void this.safetyDialog?.show() }}>Compare safety numbers</button>
+          </div>`
+        : nothing}
+      <chat-safety-number .name=${name} .number=${this.safetyNumber} .peer=${this.peer} ?verified=${verified}></chat-safety-number>
       <ol aria-labelledby="conversation-title" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet. Say hello.</li>` : nothing}
@@ -164,13 +186,14 @@ export class ChatConversation extends LitElement {
 
   #messagesView (name: string): unknown {
     const byId = new Map(this.messages.map(m => [m.id, m]))
-    return this.messages.map(m => m.timer != null ? timerLineView(m, name) : this.#message(m, name, byId))
+    return withDaySeparators(this.messages, m => m.timer != null ? timerLineView(m, name) : this.#message(m, name, byId))
   }
 
   #message (m: ViewMessage, name: string, byId: ReadonlyMap<string, ViewMessage>): unknown {
     const status = m.status === 'read' && m.direction === 'out' && !this.showRead ? 'delivered' : m.status
     return html`
       <li class=${m.direction} data-id=${m.id} data-status=${status} data-path=${m.path ?? nothing} tabindex="-1"
+        ?data-found=${m.id === this.focusId}
         @contextmenu=${this.#openMenu}>
         <message-menu class="actions" .messageId=${m.id} ?mine=${m.direction === 'out'} ?deleted=${m.deletedAt != null}
           ?editable=${m.text !== ''} .reaction=${ownReaction(m, this.me)}></message-menu>
@@ -196,10 +219,13 @@ export class ChatConversation extends LitElement {
   }
 
   override updated (changed: Map<string, unknown>): void {
-    if (changed.has('transfers')) this.#scroll.follow(this.messages)
-    if (!changed.has('messages')) return
-    this.intent.check(this.messages)
-    this.#scroll.follow(this.messages)
+    if (changed.has('messages')) {
+      this.intent.check(this.messages)
+      this.#scroll.follow(this.messages)
+    } else if (changed.has('transfers')) {
+      this.#scroll.follow(this.messages)
+    }
+    this.#found.show(this.focusId)
   }
 
   /** Right-click (or a long press) on a message opens its menu instead of the browser's. */

@@ -22,6 +22,8 @@ import { ownReaction, reactionsView } from './message-reactions.ts'
 import { SeenWatcher } from './seen-watcher.ts'
 import { StickToBottom } from './stick-to-bottom.ts'
 import './chat-file-preview.ts'
+import { FoundMessage } from './found-message.ts'
+import { daySeparatorStyles, withDaySeparators } from './day-separators.ts'
 import './message-menu.ts'
 import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
 import type { MessageMenu } from './message-menu.ts'
@@ -47,7 +49,7 @@ function groupStatus (m: ViewMessage, showRead: boolean): string {
 
 @customElement('chat-group-conversation')
 export class ChatGroupConversation extends LitElement {
-  static override styles = [controls, messageBodyStyles, composerBarStyles, transferStyles, css`
+  static override styles = [controls, messageBodyStyles, composerBarStyles, transferStyles, daySeparatorStyles, css`
     :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
     header { display: flex; flex-wrap: wrap; align-items: center; gap: var(--bc-space-2) var(--bc-space-3);
       padding-bottom: var(--bc-space-3); border-bottom: 1px solid var(--bc-border); }
@@ -69,6 +71,7 @@ export class ChatGroupConversation extends LitElement {
     ol > li { max-width: min(80%, 560px); padding: var(--bc-space-2) var(--bc-space-3); border-radius: var(--bc-radius);
       border: 1px solid var(--bc-border); background: var(--bc-bubble-in); align-self: flex-start; }
     ol > li.out { align-self: flex-end; background: var(--bc-bubble-out); }
+    ol > li[data-found] { outline: 3px solid var(--bc-accent); outline-offset: 2px; }
     .from { display: block; font-size: 0.8rem; font-weight: 600; color: var(--bc-accent); }
     .meta { display: block; font-size: 0.75rem; color: var(--bc-muted); margin-top: 2px; text-align: right; }
     .empty { margin: auto; text-align: center; }
@@ -100,6 +103,8 @@ export class ChatGroupConversation extends LitElement {
   @property({ attribute: false }) transfers: Transfer[] = []
   /** Largest file that may be sent now, bytes. */
   @property({ type: Number }) maxFileBytes = Number.POSITIVE_INFINITY
+  /** A message to show and highlight (opened from a search result). */
+  @property() focusId = ''
   @query('#group-composer') private composer?: HTMLTextAreaElement
   @query('#invite-member') private inviteSelect?: HTMLSelectElement
   @query('#group-attach-input') private fileInput?: HTMLInputElement
@@ -111,6 +116,7 @@ export class ChatGroupConversation extends LitElement {
   /** A file picked, pasted or dropped waits in the preview; only members send. */
   readonly files = new FileIntake(this, () => this.group?.member === true)
   readonly #scroll = new StickToBottom(this, () => this.list)
+  readonly #found = new FoundMessage(this, () => this.list, () => { this.#scroll.release() })
 
   #name (peer: string | undefined): string {
     if (peer == null || peer === '') return 'Unknown member'
@@ -151,8 +157,9 @@ export class ChatGroupConversation extends LitElement {
       <ol aria-labelledby="group-title" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
         ${this.messages.length === 0 ? html`<li class="empty muted" aria-hidden="true">No messages yet.</li>` : nothing}
-        ${this.messages.map(m => m.timer != null ? timerLineView(m, this.#name(m.from)) : html`
-          <li class=${m.direction} data-id=${m.id} data-status=${m.status} data-from=${m.from ?? ''} tabindex="-1" @contextmenu=${this.#openMenu}>
+        ${withDaySeparators(this.messages, m => m.timer != null ? timerLineView(m, this.#name(m.from)) : html`
+          <li class=${m.direction} data-id=${m.id} data-status=${m.status} data-from=${m.from ?? ''} tabindex="-1" @contextmenu=${this.#openMenu}
+            ?data-found=${m.id === this.focusId}>
             <message-menu class="actions" .messageId=${m.id} ?mine=${m.direction === 'out'} ?deleted=${m.deletedAt != null}
               ?editable=${m.text !== ''} .reaction=${ownReaction(m, this.me)}></message-menu>
             <span class="from">${this.#name(m.from)}</span>
@@ -194,10 +201,13 @@ export class ChatGroupConversation extends LitElement {
   }
 
   override updated (changed: Map<string, unknown>): void {
-    if (changed.has('transfers')) this.#scroll.follow(this.messages)
-    if (!changed.has('messages')) return
-    this.intent.check(this.messages)
-    this.#scroll.follow(this.messages)
+    if (changed.has('messages')) {
+      this.intent.check(this.messages)
+      this.#scroll.follow(this.messages)
+    } else if (changed.has('transfers')) {
+      this.#scroll.follow(this.messages)
+    }
+    this.#found.show(this.focusId)
   }
 
   /** Right-click (or a long press) on a message opens its menu instead of the browser's. */

@@ -1,7 +1,9 @@
-// Shows this device's PeerId and invite link, each with a copy button.
+// Shows this device's PeerId and invite link, each with a copy button, and the link as a QR code to
+// scan from a phone.
 import { LitElement, css, html } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { controls } from '../styles/tokens.ts'
+import './chat-qr-code.ts'
 
 @customElement('chat-invite-card')
 export class ChatInviteCard extends LitElement {
@@ -11,6 +13,8 @@ export class ChatInviteCard extends LitElement {
     .row button { flex: none; }
     .copied { min-height: 1.2em; margin: 0; font-size: 0.875rem; }
     .row:last-of-type { margin-bottom: var(--bc-space-1); }
+    .qr { margin: var(--bc-space-2) 0 var(--bc-space-3); }
+    .qr p { margin: var(--bc-space-1) 0 0; font-size: 0.875rem; }
   `]
 
   @property() peerId = ''
@@ -30,6 +34,10 @@ export class ChatInviteCard extends LitElement {
         <button class="secondary" type="button" @click=${() => { void this.#copy('invite-link', 'Invite link') }}>Copy<span class="visually-hidden"> invite link</span></button>
       </div>
       <p class="copied muted" role="status">${this.copied}</p>
+      ${this.inviteLink !== ''
+        ? html`<div class="qr"><chat-qr-code .text=${this.inviteLink} label="QR code of your invite link"></chat-qr-code>
+            <p class="muted">Scan it with a phone's camera to open the invite.</p></div>`
+        : ''}
     `
   }
 

@@ -20,13 +20,15 @@ export interface LineInit {
   /** Shown instead of a preview when the conversation has no message yet. */
   fallback: unknown
   summary: ConversationSummary
+  /** The conversation open beside the list. */
+  current?: boolean
 }
 
 export function conversationLine (l: LineInit): TemplateResult {
   const s = l.summary
   const unread = s.unread > 0
   return html`<a href=${l.href} class=${unread ? 'unread' : ''} data-peer=${l.data.peer ?? nothing} data-group=${l.data.group ?? nothing}
-      data-unread=${s.unread}>
+      data-unread=${s.unread} aria-current=${l.current === true ? 'page' : nothing}>
     <span class="name">${l.name}</span>
     <span class="when">${s.at > 0 ? html`<time datetime=${new Date(s.at).toISOString()}>${when(s.at)}</time>` : nothing}</span>
     <span class="preview" data-testid="preview">${s.preview !== '' ? `${s.outgoing ? 'You: ' : ''}${s.preview}` : l.fallback}</span>

@@ -33,6 +33,11 @@ export class StickToBottom implements ReactiveController {
     this.#lastTop = top
   }
 
+  /** The person went to a message further up (a search result): stay there. */
+  release (): void {
+    this.#pinned = false
+  }
+
   /** After the messages changed. */
   follow (messages: ViewMessage[]): void {
     const list = this.#list()

@@ -8,6 +8,7 @@ import { Alerts } from './alerts.ts'
 import { followArrivals } from './arrivals.ts'
 import { Backoff } from './backoff.ts'
 import { resolveContactInput } from './contact-input.ts'
+import { ContactKeys } from './contact-keys.ts'
 import { ConversationModel } from './conversation-model.ts'
 import { LocalData } from './local-data.ts'
 import { DEFAULT_PREFERENCES } from './preferences.ts'
@@ -34,6 +35,8 @@ export class ChatService extends EventTarget {
   local?: LocalData
   session?: NetworkSession
   conversation?: ConversationModel
+  /** Watches contacts' identities while a session runs (contact-keys.ts). */
+  keys?: ContactKeys
   readonly alerts = new Alerts(() => this.#preferences)
   readonly reads = new ReadMarker(() => this.#preferences)
   /** Before a session runs: whether one is being started or could not be. */
@@ -113,6 +116,13 @@ export class ChatService extends EventTarget {
       }
       this.session = session
       session.addEventListener('change', this.#changed)
+      const keys = this.keys = new ContactKeys(session, local)
+      let online = false
+      session.addEventListener('change', () => {
+        // Each time the node is reached: did a contact's account get new devices meanwhile?
+        if (session.rendezvous === 'online' && !online) void keys.checkAll()
+        online = session.rendezvous === 'online'
+      })
       this.conversation?.follow(session)
       session.setActiveConversation(this.#activePeer())
       followArrivals({ session, local, alerts: this.alerts, open: () => this.#target })
@@ -146,6 +156,8 @@ export class ChatService extends EventTarget {
     this.conversation = undefined
     if (target != null) this.#open(target)
     this.session?.setActiveConversation(this.#activePeer())
+    const peer = this.#activePeer()
+    if (peer != null) void this.keys?.check(peer)
     this.#changed()
   }
 
@@ -179,7 +191,9 @@ export class ChatService extends EventTarget {
   async addContact (input: string, nickname: string): Promise<Contact | undefined> {
     if (this.local == null) return undefined
     const found = await resolveContactInput(input, this.session?.rendezvous === 'online' ? this.session.client.accounts : undefined)
-    const contact = await this.local.addContact(found.peerId, nickname.trim() !== '' ? nickname : found.suggestedName)
+    const contact = await this.local.addContact(found.peerId, nickname.trim() !== '' ? nickname : found.suggestedName, found.username)
+    // The account's devices as they are now: what later checks compare with.
+    void this.keys?.check(contact.peerId)
     // A new contact learns the profile the others already have.
     const own = await this.session?.profiles.own()
     if (own != null && (own.displayName !== '' || own.avatar != null)) await this.session?.profiles.send(own, [contact.peerId]).catch(() => {})
@@ -197,6 +211,12 @@ export class ChatService extends EventTarget {
     const kept = avatar === undefined ? (await session.profiles.own()).avatar : avatar ?? undefined
     await session.profiles.share({ displayName: displayName.trim(), ...(kept != null ? { avatar: kept } : {}) }, local.contacts.map(c => c.peerId))
     await local.profileChanged()
+  }
+
+  /** "Mark as verified" or taking it back; verifying after a change trusts the new devices. */
+  async verifyContact (peer: string, verified: boolean): Promise<void> {
+    await this.local?.setVerified(peer, verified)
+    if (verified) await this.keys?.trust(peer).catch(err => { this.setNotice(`Could not trust the new devices: ${errorMessage(err)}`) })
   }
 
   async sendGroup (groupId: string, text: string, replyTo?: string): Promise<void> {

@@ -26,6 +26,8 @@ export interface ResolvedContact {
   peerId: string
   /** The nickname to use when the person typed none (`@name` for a username). */
   suggestedName: string
+  /** Found by @username: that account (without the @). */
+  username?: string
 }
 
 /** Turns what was typed into a device's PeerId; `accounts` is needed only for a username. */
@@ -44,7 +46,7 @@ export async function resolveContactInput (input: string, accounts: AccountClien
     }
     if (devices.length === 0) throw new ContactInputError(`Nobody is called ${text} on this node.`)
     // Conversations here are per device: the account's first device (as listed by the node).
-    return { peerId: devices[0], suggestedName: text }
+    return { peerId: devices[0], suggestedName: text, username }
   }
   try {
     return { peerId: parsePeerId(peerIdFromInvite(text)).toString(), suggestedName: '' }

@@ -26,6 +26,8 @@ export class ConversationModel extends EventTarget {
   #loading = 0
   /** Changes that came while a load was reading: applied on top of what it read. */
   #sinceLoad: ViewMessage[] = []
+  /** The whole history, not only the newest messages (a search result further back is shown). */
+  #all = false
 
   constructor (target: ConversationTarget, sources: ConversationSources) {
     super()
@@ -56,7 +58,7 @@ export class ConversationModel extends EventTarget {
     const token = ++this.#loading
     this.#sinceLoad = []
     const t = this.target
-    const messages = t.kind === 'peer' ? await this.#sources.local.conversation(t.peer) : await this.#sources.local.groupConversation(t.groupId)
+    const messages = t.kind === 'peer' ? await this.#sources.local.conversation(t.peer, this.#all) : await this.#sources.local.groupConversation(t.groupId, this.#all)
     // A later load or a close won.
     if (token !== this.#loading || this.#abort.signal.aborted) return
     this.messages = messages
@@ -64,6 +66,15 @@ export class ConversationModel extends EventTarget {
     this.#sinceLoad = []
     this.loaded = true
     this.#changed()
+  }
+
+  /** A search result opens this message: when it is older than what was loaded, load everything. */
+  async reveal (id: string): Promise<void> {
+    if (this.#all) return
+    if (!this.loaded) await new Promise(resolve => { this.addEventListener('change', resolve, { once: true, signal: this.#abort.signal }) })
+    if (this.#abort.signal.aborted || this.messages.some(m => m.id === id)) return
+    this.#all = true
+    await this.reload()
   }
 
   close (): void {

@@ -43,8 +43,13 @@ export class ConversationSummaries {
 
   /** Reads every stored message once (the page opened). */
   async load (): Promise<void> {
+    this.loadFrom(await this.#store.listMessages())
+  }
+
+  /** The same from messages already read (the page reads the history once for the search index too). */
+  loadFrom (messages: Iterable<ChatMessage>): void {
     this.#entries.clear()
-    for (const m of await this.#store.listMessages()) this.apply(m)
+    for (const m of messages) this.apply(m)
   }
 
   /** Re-reads one group's messages (a group message or a deletion came). */

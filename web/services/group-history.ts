@@ -15,9 +15,9 @@ export async function listGroups (store: ChatStore, me: string): Promise<ViewGro
   return states.map(s => ({ ...toInfo(s), member: s.members.includes(me) })).sort((a, b) => b.updatedAt - a.updatedAt)
 }
 
-export async function groupMessages (store: ChatStore, groupId: string, me: string): Promise<ViewMessage[]> {
+export async function groupMessages (store: ChatStore, groupId: string, me: string, all = false): Promise<ViewMessage[]> {
   const groups = new GroupStore(store)
-  const messages: ViewMessage[] = (await store.listMessages({ group: groupId, limit: HISTORY_LIMIT })).map(toView)
+  const messages: ViewMessage[] = (await store.listMessages({ group: groupId, ...(all ? {} : { limit: HISTORY_LIMIT }) })).map(toView)
   // Messages stored before version 4 carry no sender: the group store still knows it.
   const senders = await Promise.all(messages.map(async m => m.from ?? (m.direction === 'out' ? me : await groups.getSender(m.id))))
   messages.forEach((m, i) => { m.from = senders[i] })

@@ -10,20 +10,24 @@ import { deleteAppDb, openAppDb } from '../store/app-db.ts'
 import { IdbChatStore } from '../store/idb-chat-store.ts'
 import { groupMessages, listGroups } from './group-history.ts'
 import { PolicyState } from './policy-state.ts'
-import { ConversationSummaries } from './conversation-summaries.ts'
+import { ConversationSummaries, conversationKey } from './conversation-summaries.ts'
 import { ContactProfiles } from './contact-profiles.ts'
 import { PreferenceStore } from './preferences.ts'
 import { peerIdFromInvite } from './routes.ts'
 import { SafetyNumbers } from './safety-numbers.ts'
+import { SearchIndex } from './search-index.ts'
 import { toView } from './view-model.ts'
 import { WebAttachments } from './web-attachments.ts'
 import type { ViewGroup, ViewMessage } from './view-model.ts'
+import type { SearchHit } from './search-index.ts'
 import type { ChatMessage } from '../../protocol/messages/message.ts'
 import type { AppDb, Contact } from '../store/app-db.ts'
 import type { LocalExport } from '../store/app-data.ts'
 
 /** Shown at most per conversation. */
 const HISTORY_LIMIT = 500
+/** Messages indexed between two yields while the page opens (a few milliseconds each). */
+const INDEX_SLICE = 2000
 
 export interface LocalDataEvents {
   /** A problem worth showing the user (a file that could not be received). */
@@ -43,12 +47,19 @@ export class LocalData extends EventTarget {
   readonly summaries: ConversationSummaries
   /** Contacts' display names and avatars, and this device's own profile. */
   readonly profiles: ContactProfiles
+  /** Local search over every stored message; in memory only, rebuilt when the page opens. */
+  readonly searchIndex = new SearchIndex()
   identity?: DeviceIdentity
   contacts: Contact[] = []
   groups: ViewGroup[] = []
   /** Text messages waiting in the outbox (control messages are not counted). */
   outboxCount = 0
   #safetyNumbers?: SafetyNumbers
+  /**
+   * While the index is being built: ids of messages, and keys of conversations re-read, that changed
+   * meanwhile, which the build must not overwrite with what it read before.
+   */
+  #indexing?: Set<string>
 
   private constructor (db: AppDb, events: LocalDataEvents) {
     super()
@@ -77,8 +88,26 @@ export class LocalData extends EventTarget {
     const record = await local.data.loadIdentity()
     if (record != null) local.identity = await DeviceIdentity.fromSeed(record.seed)
     await local.preferences.load()
-    await local.summaries.load()
+    // One read of the whole history feeds both the list's summaries and the search index.
+    const all = await local.store.listMessages()
+    local.summaries.loadFrom(all)
+    void local.#buildIndex(all)
     return local
+  }
+
+  /**
+   * Fills the search index in slices, yielding between them, so a long history does not hold up the
+   * first screen; a message that changes meanwhile is indexed as it is now, not as it was read.
+   */
+  async #buildIndex (all: ChatMessage[]): Promise<void> {
+    const changed = this.#indexing = new Set()
+    for (let i = 0; i < all.length; i += INDEX_SLICE) {
+      for (const m of all.slice(i, i + INDEX_SLICE)) {
+        if (!changed.has(m.id) && !changed.has(conversationKey(m))) this.searchIndex.put(m)
+      }
+      await new Promise(resolve => setTimeout(resolve, 0))
+    }
+    this.#indexing = undefined
   }
 
   get peerId (): string | undefined {
@@ -97,6 +126,10 @@ export class LocalData extends EventTarget {
   async refresh (): Promise<void> {
     this.contacts = await this.data.listContacts()
     await this.profiles.load(this.contacts.map(c => c.peerId))
+    // A verification holds for the keys compared: another safety number now means they changed.
+    const stale = this.identity == null ? [] : this.contacts.filter(c => c.verified != null && c.verified.safetyNumber !== this.safetyNumber(c.peerId))
+    for (const c of stale) await this.#keyChanged(c, [c.peerId])
+    if (stale.length > 0) this.contacts = await this.data.listContacts()
     this.outboxCount = await this.#countOutbox()
     if (this.peerId != null) this.groups = await listGroups(this.store, this.peerId)
     this.#changed()
@@ -105,6 +138,9 @@ export class LocalData extends EventTarget {
   /** A message was added or moved: announced as the screen shows it; the outbox count is re-read. */
   async messageChanged (message: ChatMessage): Promise<void> {
     this.summaries.apply(message)
+    // An edit replaces what is found; a message deleted for everyone leaves the index.
+    this.#indexing?.add(message.id)
+    this.searchIndex.put(message)
     const [view] = await this.files.attach([toView(message)])
     this.dispatchEvent(new CustomEvent<ViewMessage>('message:changed', { detail: view }))
     this.outboxCount = await this.#countOutbox()
@@ -119,6 +155,11 @@ export class LocalData extends EventTarget {
   async conversationChanged (target: { group: string } | { peer: string }): Promise<void> {
     if ('group' in target) await this.summaries.reloadGroup(target.group)
     else await this.summaries.reloadPeer(target.peer)
+    const key = 'group' in target ? `group:${target.group}` : `peer:${target.peer}`
+    const messages = await this.store.listMessages('group' in target ? { group: target.group } : { peer: target.peer })
+    this.#indexing?.add(key)
+    this.searchIndex.removeConversation(key)
+    for (const m of messages) this.searchIndex.put(m)
     this.#changed()
   }
 
@@ -127,6 +168,8 @@ export class LocalData extends EventTarget {
    * (`message:removed`); a tombstone (delete for everyone) stays and came as `message:changed`.
    */
   async messageDeleted (id: string, peer: string): Promise<void> {
+    this.#indexing?.add(id)
+    this.searchIndex.remove(id)
     if (await this.store.getMessage(id) == null) this.dispatchEvent(new CustomEvent<string>('message:removed', { detail: id }))
     await this.conversationChanged({ peer })
   }
@@ -145,15 +188,36 @@ export class LocalData extends EventTarget {
     await this.refresh()
   }
 
-  /** Adds or renames a contact from a PeerId or an invite link. */
-  async addContact (input: string, nickname: string): Promise<Contact> {
+  /** Adds or renames a contact from a PeerId or an invite link (`username`: found by @username). */
+  async addContact (input: string, nickname: string, username?: string): Promise<Contact> {
     const peer = parsePeerId(peerIdFromInvite(input)).toString()
     if (peer === this.peerId) throw new Error('That is your own PeerId.')
     const existing = await this.data.getContact(peer)
-    const contact = { peerId: peer, nickname: nickname.trim(), addedAt: existing?.addedAt ?? Date.now() }
+    const name = username ?? existing?.username
+    const contact: Contact = { ...existing, peerId: peer, nickname: nickname.trim(), addedAt: existing?.addedAt ?? Date.now(), ...(name != null ? { username: name } : {}) }
     await this.data.putContact(contact)
     await this.refresh()
     return contact
+  }
+
+  /** "Mark as verified" (with the safety number shown now), or taking it back; a key-change warning ends. */
+  async setVerified (peer: string, verified: boolean): Promise<void> {
+    const contact = await this.data.getContact(peer)
+    if (contact == null || this.identity == null) return
+    const { verified: _v, keyChange: _k, ...rest } = contact
+    await this.data.putContact(verified ? { ...rest, verified: { safetyNumber: this.safetyNumber(peer), at: Date.now() } } : rest)
+    await this.refresh()
+  }
+
+  /** The account behind `@username` has devices this device did not know: its contacts warn, unverified. */
+  async identityChanged (username: string, devices: string[]): Promise<void> {
+    for (const c of this.contacts.filter(c => c.username === username)) await this.#keyChanged(c, devices)
+    await this.refresh()
+  }
+
+  async #keyChanged (contact: Contact, devices: string[]): Promise<void> {
+    const { verified: _v, ...rest } = contact
+    await this.data.putContact({ ...rest, keyChange: { at: Date.now(), devices } })
   }
 
   /** No network session yet: the message waits in the store's outbox for one. */
@@ -166,13 +230,26 @@ export class LocalData extends EventTarget {
     await this.messageChanged(message)
   }
 
-  async conversation (peer: string): Promise<ViewMessage[]> {
-    return await this.files.attach((await this.store.listMessages({ peer, limit: HISTORY_LIMIT })).map(toView))
+  /** The newest messages, or with `all` the whole history (a search result further back). */
+  async conversation (peer: string, all = false): Promise<ViewMessage[]> {
+    return await this.files.attach((await this.store.listMessages({ peer, ...(all ? {} : { limit: HISTORY_LIMIT }) })).map(toView))
   }
 
-  async groupConversation (groupId: string): Promise<ViewMessage[]> {
+  async groupConversation (groupId: string, all = false): Promise<ViewMessage[]> {
     if (this.peerId == null) return []
-    return await this.files.attach(await groupMessages(this.store, groupId, this.peerId))
+    return await this.files.attach(await groupMessages(this.store, groupId, this.peerId, all))
+  }
+
+  /** Messages matching `query` (text, sender or conversation name), newest first. */
+  search (query: string, limit = 50): SearchHit[] {
+    const names = new Map<string, string>()
+    for (const c of this.contacts) {
+      if (c.nickname === '') continue
+      names.set(`peer:${c.peerId}`, c.nickname)
+      names.set(c.peerId, c.nickname)
+    }
+    for (const g of this.groups) names.set(`group:${g.id}`, g.name)
+    return this.searchIndex.search(query, { names, limit })
   }
 
   /** The 60 digits in twelve groups of five, as `babacloud safety-number` prints them. */
@@ -188,6 +265,7 @@ export class LocalData extends EventTarget {
 
   /** Deletes every local record (stop the network session first). */
   async deleteAll (): Promise<void> {
+    this.searchIndex.clear()
     await this.files.stop().catch(() => {})
     await deleteAppDb(this.db)
   }

@@ -1,22 +1,24 @@
-// The app's hash routes: `#/`, `#/invite/<peerId>[/<name>]`, `#/welcome`, `#/chat/<peerId>`, `#/groups/new`,
-// `#/group/<groupId>`, `#/settings`.
+// The app's hash routes: `#/`, `#/invite/<peerId>[/<name>]`, `#/welcome`, `#/chat/<peerId>[/<messageId>]`,
+// `#/groups/new`, `#/group/<groupId>[/<messageId>]`, `#/settings`. A message id (from a search result)
+// opens the conversation scrolled to that message.
 
 export type Route =
   | { name: 'contacts', invite?: string, inviteName?: string }
   | { name: 'welcome' }
-  | { name: 'chat', peer: string }
+  | { name: 'chat', peer: string, focus?: string }
   | { name: 'settings' }
   | { name: 'new-group' }
-  | { name: 'group', groupId: string }
+  | { name: 'group', groupId: string, focus?: string }
 
 export function parseRoute (hash: string): Route {
   const [, first, second, third] = hash.replace(/^#/, '').split('/')
-  if (first === 'chat' && second != null && second !== '') return { name: 'chat', peer: decodeURIComponent(second) }
+  const focus = third != null && third !== '' ? { focus: safeDecode(third).slice(0, 128) } : {}
+  if (first === 'chat' && second != null && second !== '') return { name: 'chat', peer: decodeURIComponent(second), ...focus }
   if (first === 'invite' && second != null && second !== '') {
     const inviteName = third != null && third !== '' ? safeDecode(third).slice(0, 80) : undefined
     return { name: 'contacts', invite: decodeURIComponent(second), ...(inviteName != null ? { inviteName } : {}) }
   }
-  if (first === 'group' && second != null && second !== '') return { name: 'group', groupId: decodeURIComponent(second) }
+  if (first === 'group' && second != null && second !== '') return { name: 'group', groupId: decodeURIComponent(second), ...focus }
   if (first === 'groups' && second === 'new') return { name: 'new-group' }
   if (first === 'settings') return { name: 'settings' }
   if (first === 'welcome') return { name: 'welcome' }
@@ -41,4 +43,10 @@ export function peerIdFromInvite (input: string): string {
 /** The link others open to add this device; `name` (the account's @username) is shown to them. */
 export function inviteLink (page: { origin: string, pathname: string }, peerId: string, name?: string): string {
   return `${page.origin}${page.pathname}#/invite/${peerId}${name != null && name !== '' ? `/${encodeURIComponent(name)}` : ''}`
+}
+
+/** Where a search result opens: its conversation, scrolled to the message. */
+export function messageHref (key: string, id: string): string {
+  const [kind, target] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)]
+  return `#/${kind === 'group' ? 'group' : 'chat'}/${encodeURIComponent(target)}/${encodeURIComponent(id)}`
 }

@@ -14,7 +14,12 @@ export interface Contact {
   peerId: string
   nickname: string
   addedAt: number
-  // Later: safety-number verification state plugs in here (protocol/crypto/x3dh/safety-number.ts).
+  /** Added by @username: the account whose devices are checked for changes (no @). */
+  username?: string
+  /** Marked as verified: the safety number compared then (kept only on this device). */
+  verified?: { safetyNumber: string, at: number }
+  /** The contact's identity changed since (a new device on the account, or another key): verify again. */
+  keyChange?: { at: number, devices: string[] }
 }
 
 /** Version 1–3 outbox record: text only, re-sent under a new id (version 4 keeps the envelope). */
