@@ -130,6 +130,20 @@ export class LocalData extends EventTarget {
     await this.conversationChanged({ peer })
   }
 
+  /**
+   * Another device of the account sent its history into the store: every 1:1 conversation's peer
+   * becomes a contact here, and the lists are re-read.
+   */
+  async historyArrived (): Promise<void> {
+    await this.summaries.load()
+    for (const key of Object.keys(this.summaries.all())) {
+      if (!key.startsWith('peer:')) continue
+      const peer = key.slice('peer:'.length)
+      if (await this.data.getContact(peer) == null) await this.data.putContact({ peerId: peer, nickname: '', addedAt: Date.now() })
+    }
+    await this.refresh()
+  }
+
   /** A contact's profile arrived, or this device's own was saved. */
   async profileChanged (peer?: string): Promise<void> {
     if (peer == null) await this.profiles.reloadOwn()

@@ -1,13 +1,16 @@
 // The app's hash routes: `#/`, `#/invite/<peerId>[/<name>]`, `#/welcome`, `#/chat/<peerId>`, `#/groups/new`,
-// `#/group/<groupId>`, `#/settings`.
+// `#/group/<groupId>`, `#/settings`, `#/link/<@username>/<code>` (Settings, with the link form filled in).
 
 export type Route =
   | { name: 'contacts', invite?: string, inviteName?: string }
   | { name: 'welcome' }
   | { name: 'chat', peer: string }
-  | { name: 'settings' }
+  | { name: 'settings', link?: LinkPrefill }
   | { name: 'new-group' }
   | { name: 'group', groupId: string }
+
+/** What a link URL (shown as a QR image by the device that made the code) fills in. */
+export interface LinkPrefill { username: string, code: string }
 
 export function parseRoute (hash: string): Route {
   const [, first, second, third] = hash.replace(/^#/, '').split('/')
@@ -19,6 +22,7 @@ export function parseRoute (hash: string): Route {
   if (first === 'group' && second != null && second !== '') return { name: 'group', groupId: decodeURIComponent(second) }
   if (first === 'groups' && second === 'new') return { name: 'new-group' }
   if (first === 'settings') return { name: 'settings' }
+  if (first === 'link') return { name: 'settings', link: { username: safeDecode(second ?? '').slice(0, 40), code: safeDecode(third ?? '').slice(0, 40) } }
   if (first === 'welcome') return { name: 'welcome' }
   return { name: 'contacts' }
 }
@@ -41,4 +45,9 @@ export function peerIdFromInvite (input: string): string {
 /** The link others open to add this device; `name` (the account's @username) is shown to them. */
 export function inviteLink (page: { origin: string, pathname: string }, peerId: string, name?: string): string {
   return `${page.origin}${page.pathname}#/invite/${peerId}${name != null && name !== '' ? `/${encodeURIComponent(name)}` : ''}`
+}
+
+/** The URL a new device opens to link to `username` with `code` (the QR image carries it). */
+export function linkUrl (page: { origin: string, pathname: string }, username: string, code: string): string {
+  return `${page.origin}${page.pathname}#/link/${encodeURIComponent(`@${username.replace(/^@/, '')}`)}/${encodeURIComponent(code)}`
 }
