@@ -248,7 +248,7 @@ export class ChatApp extends LitElement {
           .me=${s.peerId ?? ''} .showRead=${local.preferences.current.readReceipts} @messages-seen=${this.#seen}
           @message-action=${this.#messageAction}
           @send-group-message=${(e: SendGroupMessageEvent) => { this.#afterSend(); void s.sendGroup(e.groupId, e.text, e.replyTo) }}
-          @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup}></chat-group-conversation>`
+          @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup} @set-timer=${this.#setTimer}></chat-group-conversation>`
       case 'chat':
         if (!isPeerId(r.peer)) {
           return html`<p class="error" role="alert">This link does not name a BabaCloud contact. <a href="#/">Back to contacts</a></p>`
@@ -356,7 +356,7 @@ export class ChatApp extends LitElement {
       return
     }
     try {
-      await session.client.setTimer({ peer: e.peer }, e.seconds)
+      await session.client.setTimer(e.group != null ? { group: e.group } : { peer: e.peer }, e.seconds)
     } catch (err) {
       this.service.setNotice(`Could not set disappearing messages: ${errorMessage(err)}`)
     }

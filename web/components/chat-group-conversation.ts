@@ -4,7 +4,8 @@
 import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
-import { timerLineView } from './timer-parts.ts'
+import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
+import { SetTimerEvent } from '../events/set-timer-event.ts'
 import { InviteMembersEvent } from '../events/invite-members-event.ts'
 import { LeaveGroupEvent } from '../events/leave-group-event.ts'
 import { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
@@ -70,6 +71,8 @@ export class ChatGroupConversation extends LitElement {
       border-top: 1px solid var(--bc-border); }
     .composer { flex: 1; min-width: 0; }
     textarea { resize: none; max-height: 30vh; display: block; }
+    header .timer { font-size: 0.9rem; display: inline-flex; gap: var(--bc-space-1); align-items: baseline; }
+    header .timer select { width: auto; min-height: 32px; padding: var(--bc-space-1) var(--bc-space-2); }
   `]
 
   @property({ attribute: false }) group?: ViewGroup
@@ -113,6 +116,7 @@ export class ChatGroupConversation extends LitElement {
         <span class="badge ${g.encryption}" data-testid="group-encryption" data-encryption=${g.encryption}>
           ${g.encryption === 'e2ee' ? 'End-to-end encrypted' : 'Open: signed, not encrypted'}</span>
         <a href="#/">Back to contacts</a>
+        ${g.member ? timerSelect(currentTimer(this.messages), seconds => { this.dispatchEvent(new SetTimerEvent('', seconds, g.id)) }) : nothing}
         <details>
           <summary>${g.members.length} members${g.member ? '' : ' · you are no longer a member'}</summary>
           <ul data-testid="group-members">${g.members.map(m => html`<li class="member">${this.#name(m)}${g.admins.includes(m) ? ' (admin)' : ''}</li>`)}</ul>
