@@ -16,6 +16,7 @@ import { PreferenceStore } from './preferences.ts'
 import { peerIdFromInvite } from './routes.ts'
 import { SafetyNumbers } from './safety-numbers.ts'
 import { toView } from './view-model.ts'
+import { withDeviceReceipts } from './device-receipts.ts'
 import { WebAttachments } from './web-attachments.ts'
 import type { ViewGroup, ViewMessage } from './view-model.ts'
 import type { ChatMessage } from '../../protocol/messages/message.ts'
@@ -104,7 +105,7 @@ export class LocalData extends EventTarget {
   /** A message was added or moved: announced as the screen shows it; the outbox count is re-read. */
   async messageChanged (message: ChatMessage): Promise<void> {
     this.summaries.apply(message)
-    const [view] = await this.files.attach([toView(message)])
+    const [view] = await this.files.attach(await withDeviceReceipts(this.store, [toView(message)]))
     this.dispatchEvent(new CustomEvent<ViewMessage>('message:changed', { detail: view }))
     this.outboxCount = await this.#countOutbox()
     // The list's unread counts and previews follow every message.
@@ -180,7 +181,7 @@ export class LocalData extends EventTarget {
   }
 
   async conversation (peer: string): Promise<ViewMessage[]> {
-    return await this.files.attach((await this.store.listMessages({ peer, limit: HISTORY_LIMIT })).map(toView))
+    return await this.files.attach(await withDeviceReceipts(this.store, (await this.store.listMessages({ peer, limit: HISTORY_LIMIT })).map(toView)))
   }
 
   async groupConversation (groupId: string): Promise<ViewMessage[]> {

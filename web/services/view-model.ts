@@ -17,6 +17,8 @@ export interface ViewMessage extends Omit<ChatMessage, 'attachment'> {
   /** In a group: the member who wrote it. */
   from?: string
   attachment?: ViewAttachment
+  /** A 1:1 message this device sent: the recipient's devices that have it and that read it (PeerIds). */
+  devices?: { delivered: string[], read: string[] }
   /** A group message this device sent: how many of the other members have it and read it. */
   receipts?: { delivered: number, read: number, of: number }
 }
