@@ -4,22 +4,15 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { systemClock } from '../services/clock.ts'
+import { stuckMessages } from '../services/stuck-messages.ts'
 import { controls } from '../styles/tokens.ts'
 import type { Clock } from '../services/clock.ts'
 import type { ViewMessage } from '../services/view-model.ts'
 
-/** Waiting this long at the node is worth saying: a device online now and then takes mail within a day. */
-export const STUCK_AFTER_MS = 24 * 60 * 60_000
 /** How often the banner looks again while the conversation stays open. */
 const RECHECK_MS = 60_000
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-
-/** Sent messages still only at the node (no device took them, none expired) for longer than STUCK_AFTER_MS. */
-export function stuckMessages (messages: ViewMessage[], now: number): ViewMessage[] {
-  return messages.filter(m => m.direction === 'out' && m.status === 'stored' && (m.purged == null || m.purged.length === 0) &&
-    m.deletedAt == null && now - m.sentAt > STUCK_AFTER_MS)
-}
 
 @customElement('chat-stuck-banner')
 export class ChatStuckBanner extends LitElement {
