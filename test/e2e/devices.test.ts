@@ -71,6 +71,12 @@ describeInChromium('web app: linking a browser, the devices list, keep mail', ()
     const text = await summary.innerText()
     expect(text).toMatch(/History received: \d+ messages in 2 conversations, 1 group, \d+ contacts?\./)
     expect(Number(/(\d+) messages/.exec(text)?.[1])).toBeGreaterThanOrEqual(4)
+    // The progress bar counted every item in, and stays full beside the summary.
+    const progress = fresh.page.getByTestId('history-progress')
+    const total = Number(await progress.getAttribute('data-total'))
+    expect(total).toBeGreaterThanOrEqual(4)
+    expect(Number(await progress.getAttribute('data-received'))).toBe(total)
+    expect(await fresh.page.getByText(`Received ${total} of ${total} items`).count()).toBe(1)
 
     // The conversations are there, with their messages.
     await fresh.page.goto(`${rv.url}/#/`)

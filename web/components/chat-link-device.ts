@@ -61,15 +61,16 @@ export class ChatLinkDevice extends LitElement {
     return html`
       <section aria-labelledby="history-title" data-testid="history-transfer" data-done=${s != null ? 'true' : 'false'}>
         <h4 id="history-title">History from your other device</h4>
+        ${t.error != null
+          ? html`<p class="error" role="alert" data-testid="history-error">No history arrived: ${t.error}. This browser is linked; keep the other device online with its link code and link again to retry.</p>`
+          : html`
+            <label for="history-progress">${t.total === 0 && s == null ? 'Waiting for a device of your account to send its history…' : `Received ${t.received} of ${t.total} items`}</label>
+            <progress id="history-progress" data-testid="history-progress" data-received=${t.received} data-total=${t.total}
+              max=${Math.max(t.total, 1)} .value=${s != null ? Math.max(t.total, 1) : t.received}></progress>`}
         ${s != null
           ? html`<p role="status" data-testid="history-summary">History received: ${plural(s.messages, 'message', 'messages')} in
               ${plural(s.conversations, 'conversation', 'conversations')}, ${plural(s.groups, 'group', 'groups')}, ${plural(s.contacts, 'contact', 'contacts')}.</p>`
-          : t.error != null
-            ? html`<p class="error" role="alert" data-testid="history-error">No history arrived: ${t.error}. This browser is linked; keep the other device online with its link code and link again to retry.</p>`
-            : html`
-              <label for="history-progress">${t.total === 0 ? 'Waiting for a device of your account to send its history…' : `Received ${t.received} of ${t.total} items`}</label>
-              <progress id="history-progress" data-testid="history-progress" data-received=${t.received} data-total=${t.total}
-                max=${Math.max(t.total, 1)} .value=${t.received}></progress>`}
+          : nothing}
       </section>`
   }
 
