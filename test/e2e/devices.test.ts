@@ -5,6 +5,7 @@ import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
 import { expectAccessible } from './accessibility.ts'
 import { addContact, createIdentity, openChat, sendMessage } from './harness.ts'
+import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
 import type { Page } from 'playwright-core'
 
@@ -54,7 +55,8 @@ describeInChromium('web app: linking a browser, the devices list, keep mail', ()
     const qr = alice.page.getByTestId('link-qr')
     await expect.poll(async () => await qr.evaluate(img => (img as HTMLImageElement).naturalWidth), DEADLINE).toBeGreaterThan(0)
     expect(await alice.page.getByTestId('link-valid-until').getAttribute('datetime')).toMatch(/^\d{4}-/)
-    await expectAccessible(alice.page, 'account with link code')
+    await expectAccessible(alice.page, 'account with link code', { bothSchemes: true })
+    await screenshotBothWidths(alice.page, 'account-link-code')
 
     // A new browser opens the link URL the QR image carries: first run, then the form filled in.
     const fresh = await browser()
@@ -91,7 +93,8 @@ describeInChromium('web app: linking a browser, the devices list, keep mail', ()
     await fresh.page.goto(`${rv.url}/#/settings`)
     await expect.poll(async () => await fresh.page.getByTestId('device').count(), DEADLINE).toBe(2)
     expect(await fresh.page.locator('[data-testid="device"][data-this="true"]').count()).toBe(1)
-    await expectAccessible(fresh.page, 'devices')
+    await expectAccessible(fresh.page, 'devices and history summary', { bothSchemes: true })
+    await screenshotBothWidths(fresh.page, 'account-linked-devices')
     const devices = alice.page.getByTestId('device')
     await expect.poll(async () => await devices.count(), DEADLINE).toBe(2)
     const other = alice.page.locator('[data-testid="device"][data-this="false"]')

@@ -40,7 +40,7 @@ describeInChromium('web app: stuck messages and per-device state', () => {
     const text = await banner.innerText()
     expect(text).toContain('2 messages have waited on the node since')
     expect(text).toContain('Bob has not come online to receive them')
-    await expectAccessible(alice.page, 'conversation with stuck banner')
+    await expectAccessible(alice.page, 'conversation with stuck banner', { bothSchemes: true })
     await banner.getByRole('button', { name: 'Dismiss' }).click()
     await banner.waitFor({ state: 'detached', ...DEADLINE })
     await alice.page.clock.setFixedTime(Date.now())
