@@ -1,6 +1,6 @@
 // The web app's hash routes, including the group screens.
 import { expect, it } from 'vitest'
-import { inviteLink, messageHref, parseRoute, peerIdFromInvite } from '../../web/services/routes.ts'
+import { inviteLink, linkUrl, messageHref, parseRoute, peerIdFromInvite } from '../../web/services/routes.ts'
 
 it('parses every route, group ones included', () => {
   expect(parseRoute('')).toEqual({ name: 'contacts' })
@@ -26,4 +26,13 @@ it('reads an invite link with and without the name it gives, and builds one', ()
   expect(inviteLink(page, '12D3KooWabc')).toBe('https://chat.example/#/invite/12D3KooWabc')
   expect(inviteLink(page, '12D3KooWabc', '@alice_web')).toBe('https://chat.example/#/invite/12D3KooWabc/%40alice_web')
   expect(peerIdFromInvite(inviteLink(page, '12D3KooWabc', '@alice_web'))).toBe('12D3KooWabc')
+})
+
+it('reads the link address a device shows as a QR image, and builds one', () => {
+  const page = { origin: 'https://chat.example', pathname: '/' }
+  const url = linkUrl(page, 'alice_web', '1234-5678-abcdefgh')
+  expect(url).toBe('https://chat.example/#/link/%40alice_web/1234-5678-abcdefgh')
+  expect(parseRoute(new URL(url).hash)).toEqual({ name: 'settings', link: { username: '@alice_web', code: '1234-5678-abcdefgh' } })
+  // Without its fields it still opens the form, empty.
+  expect(parseRoute('#/link')).toEqual({ name: 'settings', link: { username: '', code: '' } })
 })

@@ -1,5 +1,6 @@
-// The account section of Settings: sign up (username, birth date) at the rendezvous node, the plan
-// and its usage, export of what the node holds, and deleting the account there. It shows the
+// The account section of Settings: sign up (username, birth date) at the rendezvous node or link
+// to an account (chat-link-device.ts), the plan and its usage, the devices (chat-devices.ts), export
+// of what the node holds, and deleting the account there. It shows the
 // session's account state (from context) and sends what the person wants up as events; the network
 // calls are the session's (services/account-state.ts).
 import { consume } from '@lit/context'
@@ -11,6 +12,8 @@ import { USERNAME_RULE, usernameProblem } from '../services/contact-input.ts'
 import { OFFLINE_ACCOUNT } from '../services/view-model.ts'
 import { controls } from '../styles/tokens.ts'
 import { formatSize } from './message-parts.ts'
+import './chat-devices.ts'
+import './chat-link-device.ts'
 import type { SessionView } from '../contexts.ts'
 import type { AccountView } from '../services/view-model.ts'
 
@@ -66,7 +69,7 @@ export class ChatAccount extends LitElement {
       case 'offline': return html`<p class="muted">Connect to the rendezvous node to see your account.</p>`
       case 'loading': return html`<p class="muted">Loading…</p>`
       case 'unavailable': return html`<p class="muted">This node does not offer accounts.</p>`
-      case 'none': return this.#signUpForm()
+      case 'none': return html`${this.#signUpForm()}<chat-link-device .view=${this.#view}></chat-link-device>`
       case 'account': return this.#accountView()
     }
   }
@@ -99,7 +102,6 @@ export class ChatAccount extends LitElement {
     return html`
       <dl>
         <dt>Username</dt><dd data-testid="account-username">@${a.profile?.username ?? ''}</dd>
-        <dt>Devices</dt><dd>${a.devices.length}</dd>
         <dt>Plan</dt><dd data-testid="account-plan">${p == null ? 'unknown' : p.plan}${p != null && p.subscriptionStatus !== '' ? ` (${p.subscriptionStatus})` : ''}</dd>
         ${p != null && l != null
           ? html`<dt>Mailbox</dt><dd>${p.mailboxMessages} of ${l.mailboxMaxMessages} messages, ${formatSize(Number(p.mailboxBytes))} of ${formatSize(Number(l.mailboxMaxBytes))}</dd>
@@ -114,6 +116,8 @@ export class ChatAccount extends LitElement {
               <button type="button" class="secondary" @click=${() => { this.confirming = false }}>Keep it</button></span>`
           : html`<button type="button" class="danger" @click=${() => { this.confirming = true }}>Delete account…</button>`}
       </div>
+      <chat-link-device .view=${this.#view}></chat-link-device>
+      <chat-devices .view=${this.#view}></chat-devices>
     `
   }
 

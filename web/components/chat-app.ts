@@ -41,6 +41,8 @@ import type { SearchEvent } from '../events/search-event.ts'
 import type { VerifyContactEvent } from '../events/verify-contact-event.ts'
 import type { SearchHit } from '../services/search-index.ts'
 import type { SearchNames } from './chat-search.ts'
+import type { DeviceActionEvent } from '../events/device-action-event.ts'
+import type { CreateIdentityEvent } from '../events/create-identity-event.ts'
 import type { ConversationTarget } from '../services/conversation-model.ts'
 import type { Route } from '../services/routes.ts'
 
@@ -290,12 +292,12 @@ export class ChatApp extends LitElement {
   #renderView (): unknown {
     const s = this.service
     const local = s.local
+    const r = this.route
     if (s.phase === 'loading' || local == null) return html`<p class="muted">Opening…</p>`
     if (s.phase === 'failed') return html`<p class="error" role="alert">${s.notice}</p>`
     if (s.phase === 'first-run') {
-      return html`<chat-first-run .busy=${this.busy} @create-identity=${this.#createIdentity}></chat-first-run>`
+      return html`<chat-first-run .busy=${this.busy} .linking=${r.name === 'settings' && r.link != null} @create-identity=${this.#createIdentity}></chat-first-run>`
     }
-    const r = this.route
     switch (r.name) {
       case 'welcome':
         return html`<chat-first-run .peerId=${s.peerId} .inviteLink=${this.#inviteLink}></chat-first-run>`
@@ -310,6 +312,7 @@ export class ChatApp extends LitElement {
           @export-data=${this.#export} @delete-data=${this.#delete}
           @sign-up=${(e: SignUpEvent) => { void s.session?.account.signUp(e.username, e.birthDate, { type: 'web', os: navigator.platform, clientVersion: '0.1.0' }) }}
           @export-account=${this.#exportAccount} @delete-account=${() => { void s.session?.account.delete() }}
+          @device-action=${(e: DeviceActionEvent) => { void s.session?.account.device(e.action) }}
           @acknowledge-policy=${(e: AcknowledgePolicyEvent) => { void local.policy.acknowledge(e.version, s.session?.client.accounts) }}></chat-settings>`
       case 'new-group':
         return html`<chat-group-create .contacts=${local.contacts} .profiles=${local.profiles.all()} .error=${this.groupError} .busy=${this.busy}
@@ -321,7 +324,7 @@ export class ChatApp extends LitElement {
           @send-attachment=${this.#sendAttachment} @transfer-action=${this.#transferAction}
           @message-action=${this.#messageAction}
           @send-group-message=${(e: SendGroupMessageEvent) => { this.#afterSend(); void s.sendGroup(e.groupId, e.text, e.replyTo) }}
-          @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup}></chat-group-conversation>`
+          @invite-members=${this.#inviteMembers} @leave-group=${this.#leaveGroup} @set-timer=${this.#setTimer}></chat-group-conversation>`
       case 'chat':
         if (!isPeerId(r.peer)) {
           return html`<p class="error" role="alert">This link does not name a BabaCloud contact. <a href="#/">Back to contacts</a></p>`
@@ -340,12 +343,15 @@ export class ChatApp extends LitElement {
     }
   }
 
-  async #createIdentity (): Promise<void> {
+  async #createIdentity (e: CreateIdentityEvent): Promise<void> {
     this.busy = true
     try {
       await this.service.createIdentity()
       // Opened from someone's invite: add them next; otherwise show the new identity's invite.
       if (this.route.name === 'contacts' && this.route.invite != null) this.#onHash()
+      // Linking to an account: its form in Settings (filled in when opened from a link URL).
+      else if (this.route.name === 'settings' && this.route.link != null) this.#onHash()
+      else if (e.link) location.hash = '#/link'
       else location.hash = '#/welcome'
     } finally {
       this.busy = false
@@ -429,7 +435,7 @@ export class ChatApp extends LitElement {
       return
     }
     try {
-      await session.client.setTimer({ peer: e.peer }, e.seconds)
+      await session.client.setTimer(e.group != null ? { group: e.group } : { peer: e.peer }, e.seconds)
     } catch (err) {
       this.service.setNotice(`Could not set disappearing messages: ${errorMessage(err)}`)
     }

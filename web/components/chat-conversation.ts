@@ -24,7 +24,9 @@ import { daySeparatorStyles, withDaySeparators } from './day-separators.ts'
 import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
 import { SetTimerEvent } from '../events/set-timer-event.ts'
 import './chat-file-preview.ts'
+import { deviceStateText } from './message-info.ts'
 import './chat-safety-number.ts'
+import './chat-stuck-banner.ts'
 import './message-menu.ts'
 import type { ComposeIntentEvent } from '../events/compose-intent-event.ts'
 import type { MessageMenu } from './message-menu.ts'
@@ -159,6 +161,7 @@ export class ChatConversation extends LitElement {
             <button type="button" class="secondary" @click=${() => { void this.safetyDialog?.show() }}>Compare safety numbers</button>
           </div>`
         : nothing}
+      <chat-stuck-banner .messages=${this.messages} .name=${name}></chat-stuck-banner>
       <chat-safety-number .name=${name} .number=${this.safetyNumber} .peer=${this.peer} ?verified=${verified}></chat-safety-number>
       <ol aria-labelledby="conversation-title" aria-live="polite" data-testid="messages" @scroll=${this.#scroll.onScroll}
         @compose-intent=${(e: ComposeIntentEvent) => { this.intent.start(e.mode, this.messages.find(m => m.id === e.id)) }}>
@@ -203,11 +206,19 @@ export class ChatConversation extends LitElement {
         ${reactionsView(m, this.me, () => name)}
         <span class="meta">
           <time datetime=${new Date(m.sentAt).toISOString()}>${time.format(m.sentAt)}</time>${editedView(m)}
-          ${m.direction === 'out' ? html` · <span class="status">${STATUS_LABEL[status]}</span>` : nothing}
+          ${m.direction === 'out' ? this.#status(m, status) : nothing}
           ${m.direction === 'out' && m.purged != null && m.purged.length > 0 ? purgedLine(m.purged) : nothing}
           ${m.path != null && m.path !== 'mailbox' && (m.status === 'delivered' || m.status === 'received') ? ` · ${PATH_LABEL[m.path]}` : nothing}
         </span>
       </li>`
+  }
+
+  /** The status, with per-device delivery and the node's receipts in its tooltip (and to screen readers). */
+  #status (m: ViewMessage, status: ViewMessage['status']): unknown {
+    const details = deviceStateText(m, this.showRead)
+    return html` · <span class="status" data-testid="message-status" title=${details !== '' ? details : nothing} data-devices=${details !== '' ? details : nothing}>${STATUS_LABEL[status]}</span>${details !== ''
+      ? html`<span class="visually-hidden">: ${details.replaceAll('\n', '; ')}</span>`
+      : nothing}`
   }
 
   override firstUpdated (): void {

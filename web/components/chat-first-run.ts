@@ -1,5 +1,5 @@
 // First run: explains what happens, creates the device identity, then shows the invite to share.
-import { LitElement, css, html } from 'lit'
+import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { CreateIdentityEvent } from '../events/create-identity-event.ts'
 import { controls } from '../styles/tokens.ts'
@@ -10,12 +10,15 @@ export class ChatFirstRun extends LitElement {
   static override styles = [controls, css`
     :host { display: block; max-width: 640px; margin: 0 auto; }
     ul { padding-left: 1.2em; line-height: 1.5; }
+    .actions { display: flex; flex-wrap: wrap; gap: var(--bc-space-2); }
   `]
 
   /** Set once the identity exists: the screen then shows the invite. */
   @property() peerId?: string
   @property() inviteLink = ''
   @property({ type: Boolean }) busy = false
+  /** Opened from another device's link URL: linking is what the person came for. */
+  @property({ type: Boolean }) linking = false
 
   override render (): unknown {
     if (this.peerId != null) {
@@ -35,9 +38,17 @@ export class ChatFirstRun extends LitElement {
           <li>Messages are end-to-end encrypted and go straight to the other browser when it is online, otherwise they wait (encrypted) on this rendezvous node until delivered.</li>
           <li>Your identity and history stay in this browser. Clearing site data deletes them.</li>
         </ul>
-        <button type="button" ?disabled=${this.busy} @click=${() => this.dispatchEvent(new CreateIdentityEvent())}>
-          ${this.busy ? 'Creating…' : 'Create my identity'}
-        </button>
+        ${this.linking
+          ? html`<p>You opened a link from another device of your account. This browser makes its identity first, then links to the account and receives the history.</p>`
+          : nothing}
+        <div class="actions">
+          <button type="button" class=${this.linking ? 'secondary' : ''} ?disabled=${this.busy} @click=${() => this.dispatchEvent(new CreateIdentityEvent())}>
+            ${this.busy ? 'Creating…' : 'Create my identity'}
+          </button>
+          <button type="button" class=${this.linking ? '' : 'secondary'} ?disabled=${this.busy} @click=${() => this.dispatchEvent(new CreateIdentityEvent(true))}>
+            Link to my account
+          </button>
+        </div>
       </section>`
   }
 }

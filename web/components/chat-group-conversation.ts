@@ -5,7 +5,8 @@
 import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
-import { timerLineView } from './timer-parts.ts'
+import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
+import { SetTimerEvent } from '../events/set-timer-event.ts'
 import { InviteMembersEvent } from '../events/invite-members-event.ts'
 import { LeaveGroupEvent } from '../events/leave-group-event.ts'
 import { SendGroupMessageEvent } from '../events/send-group-message-event.ts'
@@ -86,6 +87,8 @@ export class ChatGroupConversation extends LitElement {
     figcaption { font-size: 0.8rem; margin-top: 2px; overflow-wrap: anywhere; }
     a.file { overflow-wrap: anywhere; display: inline-flex; gap: var(--bc-space-1); align-items: center; }
     :host([dragging]) ol { outline: 2px dashed var(--bc-accent); outline-offset: -2px; }
+    header .timer { font-size: 0.9rem; display: inline-flex; gap: var(--bc-space-1); align-items: baseline; }
+    header .timer select { width: auto; min-height: 32px; padding: var(--bc-space-1) var(--bc-space-2); }
   `]
 
   @property({ attribute: false }) group?: ViewGroup
@@ -139,6 +142,7 @@ export class ChatGroupConversation extends LitElement {
         <span class="badge ${g.encryption}" data-testid="group-encryption" data-encryption=${g.encryption}>
           ${g.encryption === 'e2ee' ? 'End-to-end encrypted' : 'Open: signed, not encrypted'}</span>
         <a href="#/">Back to contacts</a>
+        ${g.member ? timerSelect(currentTimer(this.messages), seconds => { this.dispatchEvent(new SetTimerEvent('', seconds, g.id)) }) : nothing}
         <details>
           <summary>${g.members.length} members${g.member ? '' : ' · you are no longer a member'}</summary>
           <ul data-testid="group-members">${g.members.map(m => html`<li class="member">${this.#name(m)}${g.admins.includes(m) ? ' (admin)' : ''}</li>`)}</ul>

@@ -2,8 +2,12 @@
 export class CreateIdentityEvent extends Event {
   static readonly eventName = 'create-identity' as const
 
-  constructor () {
+  /** Then link it to an account the person has on another device. */
+  readonly link: boolean
+
+  constructor (link = false) {
     super(CreateIdentityEvent.eventName, { bubbles: true, composed: true })
+    this.link = link
   }
 }
 

@@ -17,6 +17,7 @@ import { peerIdFromInvite } from './routes.ts'
 import { SafetyNumbers } from './safety-numbers.ts'
 import { SearchIndex } from './search-index.ts'
 import { toView } from './view-model.ts'
+import { withDeviceReceipts } from './device-receipts.ts'
 import { WebAttachments } from './web-attachments.ts'
 import type { ViewGroup, ViewMessage } from './view-model.ts'
 import type { SearchHit } from './search-index.ts'
@@ -141,7 +142,7 @@ export class LocalData extends EventTarget {
     // An edit replaces what is found; a message deleted for everyone leaves the index.
     this.#indexing?.add(message.id)
     this.searchIndex.put(message)
-    const [view] = await this.files.attach([toView(message)])
+    const [view] = await this.files.attach(await withDeviceReceipts(this.store, [toView(message)]))
     this.dispatchEvent(new CustomEvent<ViewMessage>('message:changed', { detail: view }))
     this.outboxCount = await this.#countOutbox()
     // The list's unread counts and previews follow every message.
@@ -172,6 +173,20 @@ export class LocalData extends EventTarget {
     this.searchIndex.remove(id)
     if (await this.store.getMessage(id) == null) this.dispatchEvent(new CustomEvent<string>('message:removed', { detail: id }))
     await this.conversationChanged({ peer })
+  }
+
+  /**
+   * Another device of the account sent its history into the store: every 1:1 conversation's peer
+   * becomes a contact here, and the lists are re-read.
+   */
+  async historyArrived (): Promise<void> {
+    await this.summaries.load()
+    for (const key of Object.keys(this.summaries.all())) {
+      if (!key.startsWith('peer:')) continue
+      const peer = key.slice('peer:'.length)
+      if (await this.data.getContact(peer) == null) await this.data.putContact({ peerId: peer, nickname: '', addedAt: Date.now() })
+    }
+    await this.refresh()
   }
 
   /** A contact's profile arrived, or this device's own was saved. */
@@ -232,7 +247,7 @@ export class LocalData extends EventTarget {
 
   /** The newest messages, or with `all` the whole history (a search result further back). */
   async conversation (peer: string, all = false): Promise<ViewMessage[]> {
-    return await this.files.attach((await this.store.listMessages({ peer, ...(all ? {} : { limit: HISTORY_LIMIT }) })).map(toView))
+    return await this.files.attach(await withDeviceReceipts(this.store, (await this.store.listMessages({ peer, ...(all ? {} : { limit: HISTORY_LIMIT }) })).map(toView)))
   }
 
   async groupConversation (groupId: string, all = false): Promise<ViewMessage[]> {

@@ -67,7 +67,10 @@ export class NetworkSession extends EventTarget {
       log: init.node.logger.forComponent('babacloud:profiles'),
       onChange: peer => { void init.local.profileChanged(peer) }
     })
-    this.account = new AccountState(init.client.accounts as NonNullable<ChatClient['accounts']>, () => { this.#changed() })
+    this.account = new AccountState(init.client.accounts as NonNullable<ChatClient['accounts']>, () => { this.#changed() }, {
+      history: init.client.history,
+      afterHistory: async () => { await init.local.historyArrived() }
+    })
   }
 
   /** Registers the plugins, connects and takes what waits in the mailbox; rejects when the node is unreachable (it retries by itself). */
@@ -81,6 +84,8 @@ export class NetworkSession extends EventTarget {
     // A message was added or moved: the screens patch that one message; nothing is reloaded.
     client.addEventListener('message:changed', evt => { void local.messageChanged(evt.detail) })
     client.addEventListener('path', evt => { if (evt.detail.peer === this.#activePeer) this.#changed() })
+    // A new device of the account took this one's history: the account screen lists it.
+    client.addEventListener('device:linked', () => { void this.account.reload() })
     client.addEventListener('refused', ({ detail: r }) => {
       this.#init.notice(`A message from ${r.from} was refused: it came without your session's encryption (a replay or a downgrade).`)
     })

@@ -1,14 +1,18 @@
 // The app's hash routes: `#/`, `#/invite/<peerId>[/<name>]`, `#/welcome`, `#/chat/<peerId>[/<messageId>]`,
-// `#/groups/new`, `#/group/<groupId>[/<messageId>]`, `#/settings`. A message id (from a search result)
-// opens the conversation scrolled to that message.
+// `#/groups/new`, `#/group/<groupId>[/<messageId>]`, `#/settings`, `#/link/<@username>/<code>` (Settings,
+// with the link form filled in). A message id (from a search result) opens the conversation scrolled to
+// that message.
 
 export type Route =
   | { name: 'contacts', invite?: string, inviteName?: string }
   | { name: 'welcome' }
   | { name: 'chat', peer: string, focus?: string }
-  | { name: 'settings' }
+  | { name: 'settings', link?: LinkPrefill }
   | { name: 'new-group' }
   | { name: 'group', groupId: string, focus?: string }
+
+/** What a link URL (shown as a QR image by the device that made the code) fills in. */
+export interface LinkPrefill { username: string, code: string }
 
 export function parseRoute (hash: string): Route {
   const [, first, second, third] = hash.replace(/^#/, '').split('/')
@@ -21,6 +25,7 @@ export function parseRoute (hash: string): Route {
   if (first === 'group' && second != null && second !== '') return { name: 'group', groupId: decodeURIComponent(second), ...focus }
   if (first === 'groups' && second === 'new') return { name: 'new-group' }
   if (first === 'settings') return { name: 'settings' }
+  if (first === 'link') return { name: 'settings', link: { username: safeDecode(second ?? '').slice(0, 40), code: safeDecode(third ?? '').slice(0, 40) } }
   if (first === 'welcome') return { name: 'welcome' }
   return { name: 'contacts' }
 }
@@ -49,4 +54,9 @@ export function inviteLink (page: { origin: string, pathname: string }, peerId: 
 export function messageHref (key: string, id: string): string {
   const [kind, target] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)]
   return `#/${kind === 'group' ? 'group' : 'chat'}/${encodeURIComponent(target)}/${encodeURIComponent(id)}`
+}
+
+/** The URL a new device opens to link to `username` with `code` (the QR image carries it). */
+export function linkUrl (page: { origin: string, pathname: string }, username: string, code: string): string {
+  return `${page.origin}${page.pathname}#/link/${encodeURIComponent(`@${username.replace(/^@/, '')}`)}/${encodeURIComponent(code)}`
 }

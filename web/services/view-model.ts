@@ -3,6 +3,7 @@
 import type { ChatMessage } from '../../protocol/store/chat-store.ts'
 import type { GroupInfo } from '../../protocol/groups/group-state.ts'
 import type { Account, PlanStatus } from '../../protocol/wire/generated/messages.ts'
+import type { HistorySummary } from '../../protocol/history/history-service.ts'
 
 export interface ViewAttachment {
   name: string
@@ -16,6 +17,8 @@ export interface ViewMessage extends Omit<ChatMessage, 'attachment'> {
   /** In a group: the member who wrote it. */
   from?: string
   attachment?: ViewAttachment
+  /** A 1:1 message this device sent: the recipient's devices that have it and that read it (PeerIds). */
+  devices?: { delivered: string[], read: string[] }
   /** A group message this device sent: how many of the other members have it and read it. */
   receipts?: { delivered: number, read: number, of: number }
 }
@@ -38,6 +41,18 @@ export interface AccountView {
   busy: boolean
   error: string
   note: string
+  /** The link code this device made for a new one (shown whole: the node never saw its letters). */
+  linkCode?: { code: string, expiresAt: number }
+  /** The history coming from another device of the account, after linking this one. */
+  transfer?: HistoryTransfer
+}
+
+export interface HistoryTransfer {
+  /** Items (messages and records) received so far, and in the whole history; total 0 until known. */
+  received: number
+  total: number
+  summary?: HistorySummary
+  error?: string
 }
 
 export const OFFLINE_ACCOUNT: AccountView = { phase: 'offline', busy: false, error: '', note: '' }
