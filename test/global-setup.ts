@@ -1,16 +1,25 @@
-// Once per test run: the CLI compiled to JavaScript (as the package ships it) in .test-dist/, so the
-// hundreds of `babacloud` processes the CLI tests start skip tsx's compile at every start. Its own
-// folder: `npm pack` in the packaged-install test rebuilds dist/ while other files run commands.
-// Incremental, so a run with unchanged sources pays almost nothing.
+// Once per test run, in .test-dist/: the CLI compiled to JavaScript (as the package ships it), so the
+// hundreds of `babacloud` processes the CLI tests start skip tsx's compile at every start (incremental:
+// unchanged sources cost almost nothing), and the web app built for the browser tests, which every
+// test file would otherwise build again. Their own folder: `npm pack` in the packaged-install test
+// rebuilds dist/ while other files run.
 import { execFileSync } from 'node:child_process'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { build } from 'vite'
 import { fileURLToPath } from 'node:url'
 
 export const TEST_DIST = fileURLToPath(new URL('../.test-dist/', import.meta.url))
 
-export default function setup (): void {
+/** Where the browser tests find the web app built for this run (test/e2e/harness.ts). */
+export const TEST_WEB = join(TEST_DIST, 'web')
+
+export default async function setup (): Promise<void> {
   const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url))
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', TEST_DIST, '--incremental', '--tsBuildInfoFile', `${TEST_DIST}.tsbuildinfo`], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     stdio: 'inherit'
   })
+  await rm(TEST_WEB, { recursive: true, force: true })
+  await build({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)), logLevel: 'error', build: { outDir: TEST_WEB, emptyOutDir: true } })
 }

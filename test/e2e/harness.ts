@@ -1,5 +1,6 @@
-// Shared pieces of the browser end-to-end tests: one web build per test process, an in-process
+// Shared pieces of the browser end-to-end tests: the web build of this test run, an in-process
 // rendezvous node serving it, and the UI steps the scenarios share.
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -14,9 +15,12 @@ const ROOT = resolve(import.meta.dirname, '../..')
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots')
 
 let built: Promise<string> | undefined
+/** The web app test/global-setup.ts built for this whole run; each test file only reads it. */
+const SHARED = join(ROOT, '.test-dist', 'web')
 
-/** Builds the web app once per test process into a temp dir (≈ 1–2 s), leaving dist/ alone. */
+/** The web app for this run, or, outside one (no shared build), built once per test process into a temp dir. */
 export async function buildWebApp (): Promise<string> {
+  if (existsSync(join(SHARED, 'index.html'))) return SHARED
   built ??= (async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'babacloud-web-'))
     await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } })
