@@ -1,15 +1,27 @@
 // DM round trip with both peers online: ChatClient.send → "delivered" on a direct TCP connection,
 // against a bare length-prefixed echo on an already open stream of the same connection, a new
-// stream per echo on that connection (what the DM protocol does per message), and a raw `ws`
+// stream per echo on that connection (what the DM protocol did per message), and a raw `ws`
 // WebSocket echo on loopback. 1 KiB of text each way.
+// The measure is the steady state of a chat: both clients have a rendezvous (for prekeys only:
+// every timed message goes live, a mailbox fallback fails the bench), and an established Double
+// Ratchet session, set up by a first message and its reply before the clock starts. A breakdown
+// line times the same round trip with the sealed box (per message an ephemeral X25519 key, DH and
+// HKDF), which is what a first contact without prekeys sends.
 import '../protocol/polyfills.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
 import { lpStream } from '@libp2p/utils'
 import { WebSocket, WebSocketServer } from 'ws'
 import { ChatClient } from '../protocol/chat-client.ts'
 import { DeviceIdentity } from '../protocol/identity.ts'
 import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../protocol/store/memory-chat-store.ts'
+import { SESSION_PREFIX } from '../protocol/session/secure-sessions.ts'
+import { resolveConfig } from '../rendezvous/config.ts'
+import { RendezvousNode } from '../rendezvous/rendezvous-node.ts'
 import { percentile, timeOps, withBaselines } from './harness.ts'
 import type { BenchOptions, BenchResult, RoundPlan } from './harness.ts'
 import type { ChatNode } from '../protocol/mesh/create-node.ts'
@@ -49,26 +61,60 @@ async function wsEcho (): Promise<{ op: () => Promise<void>, close: () => Promis
   }
 }
 
+/** Times ChatClient.send from `from` to `to`, each one delivered live on the direct connection. */
+async function timeSends (from: ChatClient, to: ChatClient, plan: RoundPlan): Promise<Awaited<ReturnType<typeof timeOps>>> {
+  const text = 'x'.repeat(SIZE)
+  return await timeOps(async () => {
+    const r = await from.send(to.peerId, text)
+    if (r.status !== 'delivered' || r.path !== 'direct') throw new Error(`expected a direct delivery, got ${r.status}/${r.path}`)
+  }, plan)
+}
+
 export async function runDmBench (options: BenchOptions = {}): Promise<BenchResult[]> {
   const plan: RoundPlan = options.quick === true ? { warmup: 5, rounds: 3, perRound: 10 } : { warmup: 50, rounds: 5, perRound: 100 }
   const [alice, bob] = await Promise.all([DeviceIdentity.generate(), DeviceIdentity.generate()])
+  const dir = mkdtempSync(join(tmpdir(), 'babacloud-bench-dm-'))
+  // Hands out the prekey bundles that ratchet sessions start from; no message goes through it.
+  const rv = new RendezvousNode({
+    dataDir: join(dir, 'rv'),
+    config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false, limits: { requestsPerMinute: 100_000_000 } }),
+    connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
+  })
   const listen = ['/ip4/127.0.0.1/tcp/0']
   const a = await createChatNode({ privateKey: alice.privateKey, transports: [tcp()], listen, privateNetwork: true })
   const b = await createChatNode({ privateKey: bob.privateKey, transports: [tcp()], listen, privateNetwork: true })
-  // No rendezvous: a failed live delivery throws instead of quietly using the mailbox.
-  const ca = new ChatClient({ node: a, identity: alice, store: new MemoryChatStore() })
-  const cb = new ChatClient({ node: b, identity: bob, store: new MemoryChatStore() })
+  const clients: ChatClient[] = []
   const ws = await wsEcho()
   try {
+    const rendezvous = multiaddr((await rv.start()).multiaddrs[0])
+    const ca = new ChatClient({ node: a, identity: alice, store: new MemoryChatStore(), rendezvous })
+    const cb = new ChatClient({ node: b, identity: bob, store: new MemoryChatStore(), rendezvous })
+    clients.push(ca, cb)
     await ca.start()
     await cb.start()
+    await Promise.all([ca.sessions.ensurePrekeys(), cb.sessions.ensurePrekeys()])
     await echoServer(b)
     const connection = await a.dial(b.getMultiaddrs()[0])
-    const text = 'x'.repeat(SIZE)
-    const chat = await timeOps(async () => {
-      const r = await ca.send(b.peerId, text)
-      if (r.status !== 'delivered' || r.path !== 'direct') throw new Error(`expected a direct delivery, got ${r.status}/${r.path}`)
-    }, plan)
+    // A first message and its reply: from here on both ends hold an established ratchet session.
+    for (const [from, to] of [[ca, cb], [cb, ca]]) {
+      const r = await from.send(to.peerId, 'hello')
+      if (r.status !== 'delivered') throw new Error(`the session's first messages did not go live: ${r.status}`)
+    }
+    for (const [c, peer] of [[ca, b.peerId], [cb, a.peerId]] as const) {
+      if (await c.store.getValue(SESSION_PREFIX + peer.toString()) == null) throw new Error('expected a ratchet session between the clients')
+    }
+    const chat = await timeSends(ca, cb, plan)
+
+    // Breakdown: the same round trip with the sealed box, between clients without prekeys.
+    await ca.stop()
+    await cb.stop()
+    const sa = new ChatClient({ node: a, identity: alice, store: new MemoryChatStore() })
+    const sb = new ChatClient({ node: b, identity: bob, store: new MemoryChatStore() })
+    clients.push(sa, sb)
+    await sa.start()
+    await sb.start()
+    // Fresh stores: no session, no prekeys to start one, so every message is a sealed box.
+    const sealed = await timeSends(sa, sb, plan)
 
     const payload = new Uint8Array(SIZE).fill(7)
     const open = lpStream(await connection.newStream(ECHO))
@@ -82,6 +128,11 @@ export async function runDmBench (options: BenchOptions = {}): Promise<BenchResu
     }, plan)
     const wsTiming = await timeOps(ws.op, plan)
 
+    const baselines = [
+      { name: 'libp2p lp echo on an open stream', value: openEcho.medianUs },
+      { name: 'libp2p lp echo on a new stream each time', value: newStreamEcho.medianUs },
+      { name: 'raw ws WebSocket echo', value: wsTiming.medianUs }
+    ]
     return [withBaselines({
       group: 'dm',
       name: 'ChatClient.send round trip, direct TCP, 1 KiB',
@@ -90,16 +141,21 @@ export async function runDmBench (options: BenchOptions = {}): Promise<BenchResu
       value: chat.medianUs,
       rounds: plan.rounds,
       detail: { p50Us: percentile(chat.samplesUs, 50), p99Us: percentile(chat.samplesUs, 99), opsPerRound: plan.perRound }
-    }, [
-      { name: 'libp2p lp echo on an open stream', value: openEcho.medianUs },
-      { name: 'libp2p lp echo on a new stream each time', value: newStreamEcho.medianUs },
-      { name: 'raw ws WebSocket echo', value: wsTiming.medianUs }
-    ])]
+    }, baselines), withBaselines({
+      group: 'dm',
+      name: 'round trip breakdown: ChatClient.send with the sealed box (no prekeys), direct TCP, 1 KiB',
+      unit: 'µs/op',
+      better: 'lower',
+      value: sealed.medianUs,
+      rounds: plan.rounds,
+      detail: { p50Us: percentile(sealed.samplesUs, 50), p99Us: percentile(sealed.samplesUs, 99), opsPerRound: plan.perRound }
+    }, baselines)]
   } finally {
     await ws.close()
-    await ca.stop()
-    await cb.stop()
+    for (const c of clients) await c.stop()
     await a.stop()
     await b.stop()
+    await rv.stop()
+    rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -79,8 +79,23 @@ function parseNewPeerId (text: string): PeerId {
   return peerId
 }
 
+/** Envelope addresses already parsed: every envelope names the same few devices. */
+const fromBytes = new Map<string, PeerId>()
+
 /** The PeerId encoded in envelope `from`/`to` fields (multihash bytes). */
 export function peerIdFromBytes (bytes: Uint8Array): PeerId {
+  // An Ed25519 PeerId is 38 bytes; anything longer is parsed (and refused) without a cache entry.
+  if (bytes.length > 64) return parseNewPeerIdBytes(bytes)
+  const key = String.fromCharCode(...bytes)
+  const known = fromBytes.get(key)
+  if (known != null) return known
+  const peerId = parseNewPeerIdBytes(bytes)
+  if (fromBytes.size >= PARSED_CACHE) fromBytes.delete(fromBytes.keys().next().value as string)
+  fromBytes.set(key, peerId)
+  return peerId
+}
+
+function parseNewPeerIdBytes (bytes: Uint8Array): PeerId {
   let peerId: PeerId
   try {
     peerId = peerIdFromMultihash(Digest.decode(bytes))

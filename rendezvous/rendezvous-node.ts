@@ -39,6 +39,7 @@ import { openStores } from './stores.ts'
 import type { Stores } from './stores.ts'
 import type { PrekeyStore } from './prekeys/prekey-store.ts'
 import { createBilling } from './billing/index.ts'
+import { ACCOUNT_PLAN_WRITES, BILLING_PLAN_WRITES, notifyingWrites } from './billing/plan-changes.ts'
 import type { BillingComponents, BillingService } from './billing/index.ts'
 import type { BillingStore } from './billing/billing-store.ts'
 import type { AccountStore } from './accounts/account-store.ts'
@@ -258,8 +259,10 @@ export class RendezvousNode {
     const stores = await openStores(this.config.store, this.dataDir, { store: o.store, accountStore: o.accountStore, prekeyStore: o.prekeyStore, billingStore: o.billingStore, blobStore: o.blobStore })
     this.#stores = stores
     this.#store = stores.store
-    this.#accountStore = stores.accountStore
-    this.#billingStore = stores.billingStore
+    // The deposit quota shares plan look-ups in flight; a plan or device change here starts new ones.
+    const planChanged = (): void => { this.#billing?.quota.invalidate() }
+    this.#accountStore = notifyingWrites(stores.accountStore, ACCOUNT_PLAN_WRITES, planChanged)
+    this.#billingStore = stores.billingStore == null ? undefined : notifyingWrites(stores.billingStore, BILLING_PLAN_WRITES, planChanged)
     this.#blobs = stores.blobStore
     this.#prekeyStore = stores.prekeyStore
   }

@@ -6,6 +6,7 @@ import { FREE_PLAN, limitsOf } from './plans.ts'
 import { StripeWebhooks } from './stripe-webhooks.ts'
 import type { AccountBilling, BillingStore, BillingTotals, InvoiceRecord } from './billing-store.ts'
 import type { Plans, ResolvedLimits, StripeConfig } from './plans.ts'
+import type { PeerPlan } from './quota.ts'
 import type { StripeGateway } from './stripe-gateway.ts'
 import type { WebhookOutcome } from './stripe-webhooks.ts'
 import type { AccountStore } from '../accounts/account-store.ts'
@@ -62,12 +63,17 @@ export class BillingService implements AccountBillingHooks, AccountPlans {
    * plan for peers without an account. For the mailbox, attachments and groups.
    */
   async limitsFor (peerId: string): Promise<ResolvedLimits> {
+    return (await this.planOf(peerId)).limits
+  }
+
+  /** limitsFor and accountIdOf in one account read (the mailbox asks both for every deposit's sender). */
+  async planOf (peerId: string): Promise<PeerPlan> {
     const account = await this.#init.accounts.getAccountByDevice(peerId)
     const limits = await this.limitsForAccount(account?.id)
     // The owner may keep waiting mail for less time than the plan allows (never longer).
     const chosen = account?.mailRetentionMs
-    if (chosen == null || chosen >= limits.mailbox.retentionMs) return limits
-    return { ...limits, mailbox: { ...limits.mailbox, retentionMs: chosen } }
+    if (chosen == null || chosen >= limits.mailbox.retentionMs) return { accountId: account?.id, limits }
+    return { accountId: account?.id, limits: { ...limits, mailbox: { ...limits.mailbox, retentionMs: chosen } } }
   }
 
   async mailRetentionCapMs (accountId: string): Promise<number> {

@@ -14,6 +14,13 @@ export interface PlanLookup {
   limitsFor(peerId: string): Promise<ResolvedLimits>
   /** The device's account, whose devices then share one deposit rate. */
   accountIdOf?(peerId: string): Promise<string | undefined>
+  /** Both in one look-up (one account read instead of two). */
+  planOf?(peerId: string): Promise<PeerPlan>
+}
+
+export interface PeerPlan {
+  accountId?: string
+  limits: ResolvedLimits
 }
 
 export class DepositQuota implements MailboxQuota {
@@ -22,6 +29,11 @@ export class DepositQuota implements MailboxQuota {
   // In memory and per instance: a rate needs no durability, and a restart only forgives.
   // One bucket set per rate, as plans differ; a whole minute's worth may come at once.
   readonly #rates = new Map<number, RateLimiter>()
+  // Look-ups in flight per peer: the deposits of one pipelined stream, and those to one recipient,
+  // arrive together and share one read. Nothing outlives its read, so a plan change is seen by
+  // every look-up that starts after it (invalidate() also drops reads started before an in-process
+  // change); on several instances, by every look-up that starts after the change committed.
+  #inFlight = new Map<string, Promise<PeerPlan>>()
 
   /** `ceiling`: the node's own cap on any one mailbox, reported as MAILBOX_FULL by the store. */
   constructor (plans: PlanLookup, ceiling: MailboxLimits) {
@@ -29,9 +41,31 @@ export class DepositQuota implements MailboxQuota {
     this.#ceiling = ceiling
   }
 
+  /** A plan, an account or its devices changed in this process: later look-ups read again. */
+  invalidate (): void {
+    this.#inFlight = new Map()
+  }
+
+  async #planOf (peer: string): Promise<PeerPlan> {
+    const inFlight = this.#inFlight
+    let read = inFlight.get(peer)
+    if (read == null) {
+      read = this.#read(peer)
+      inFlight.set(peer, read)
+      const done = (): void => { if (inFlight.get(peer) === read) inFlight.delete(peer) }
+      read.then(done, done)
+    }
+    return await read
+  }
+
+  async #read (peer: string): Promise<PeerPlan> {
+    const plans = this.#plans
+    if (plans.planOf != null) return await plans.planOf(peer)
+    return { limits: await plans.limitsFor(peer), accountId: await plans.accountIdOf?.(peer) }
+  }
+
   async admitDeposit (sender: string, now: number): Promise<void> {
-    const limits = await this.#plans.limitsFor(sender)
-    const account = await this.#plans.accountIdOf?.(sender)
+    const { limits, accountId: account } = await this.#planOf(sender)
     const key = account == null ? `peer:${sender}` : `account:${account}`
     const perMinute = limits.depositsPerMinute
     let rate = this.#rates.get(perMinute)
@@ -45,7 +79,7 @@ export class DepositQuota implements MailboxQuota {
   }
 
   async mailboxLimits (recipient: string): Promise<MailboxLimits> {
-    const plan = await this.#plans.limitsFor(recipient)
+    const plan = (await this.#planOf(recipient)).limits
     return {
       maxMessages: Math.min(plan.mailbox.maxMessages, this.#ceiling.maxMessages),
       maxBytes: Math.min(plan.mailbox.maxBytes, this.#ceiling.maxBytes),

@@ -1,6 +1,7 @@
 // Plans in the config file, the node-wide mailbox ceiling, and limitsFor() as other modules use it.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DEFAULT_PLANS } from '../../../rendezvous/billing/plans.ts'
+import { ACCOUNT_PLAN_WRITES, notifyingWrites } from '../../../rendezvous/billing/plan-changes.ts'
 import { DepositQuota } from '../../../rendezvous/billing/quota.ts'
 import { DEFAULT_CONFIG, resolveConfig } from '../../../rendezvous/config.ts'
 import { billingFixture } from './fixture.ts'
@@ -68,5 +69,51 @@ describe('plans', () => {
     await quota.admitDeposit('b', 1000)
     await expect(quota.admitDeposit('a', 2000)).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED', message: expect.stringMatching(/^depositsPerMinute of the free plan/) })
     await quota.admitDeposit('a', 60_001)
+  })
+  it('shares the plan look-ups of concurrent deposits, and a plan change takes effect on the next deposit', async () => {
+    const f = await billingFixture({ plans: { free: { mailbox: { maxMessages: 5 } }, premium: { mailbox: { maxMessages: 50 } } } })
+    try {
+      const ann = await f.account('ann')
+      const reads = vi.spyOn(f.accounts, 'getAccountByDevice')
+      const quota = new DepositQuota(f.billing, DEFAULT_CONFIG.mailbox)
+      // A stream's eight pipelined deposits to its sender's own mailbox: 16 look-ups, one read for
+      // the eight admissions and one for the eight limits.
+      const limits = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
+        await quota.admitDeposit(ann.peer, i)
+        return await quota.mailboxLimits(ann.peer)
+      }))
+      expect(reads).toHaveBeenCalledTimes(2)
+      expect(limits.every(l => l.maxMessages === 5)).toBe(true)
+      // Nothing is kept after a read: an upgrade holds for the very next deposit.
+      await f.billing.grant(ann.id, 'premium')
+      expect((await quota.mailboxLimits(ann.peer)).maxMessages).toBe(50)
+      expect(reads).toHaveBeenCalledTimes(3)
+      // A change in this process: look-ups after it never join one that started before it.
+      const before = quota.mailboxLimits(ann.peer)
+      quota.invalidate()
+      const after = quota.mailboxLimits(ann.peer)
+      await Promise.all([before, after])
+      expect(reads).toHaveBeenCalledTimes(5)
+    } finally {
+      await f.close()
+    }
+  })
+
+  it('reports the account and device writes that can change a plan', async () => {
+    const f = await billingFixture()
+    try {
+      const ann = await f.account('ann')
+      const changes = vi.fn()
+      const accounts = notifyingWrites(f.accounts, ACCOUNT_PLAN_WRITES, changes)
+      expect(await accounts.getAccountByDevice(ann.peer)).toMatchObject({ id: ann.id })
+      expect(changes).not.toHaveBeenCalled()
+      const now = Date.now()
+      await accounts.addDevice({ peerId: '12D3KooWpeerann2', accountId: ann.id, type: 'test', os: 'test', clientVersion: '1', linkedAt: now, lastSeenAt: now })
+      await accounts.updateAccount(ann.id, { mailRetentionMs: 86_400_000 }, now)
+      expect(changes).toHaveBeenCalledTimes(2)
+      expect((await f.billing.limitsFor('12D3KooWpeerann2')).mailbox.retentionMs).toBe(86_400_000)
+    } finally {
+      await f.close()
+    }
   })
 })
