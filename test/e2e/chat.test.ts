@@ -47,11 +47,14 @@ describeInChromium('web app: 1:1 chat in real browsers', () => {
     // Bob has the conversation open: it turns "Read" at once (read-state.test.ts covers the steps).
     const sent = alice.page.locator(`li[data-id]${ARRIVED}`)
     await sent.waitFor(DEADLINE)
-    expect(await sent.getAttribute('data-path')).toBe('webrtc')
+    // Live, not through the mailbox. Both browsers dial WebRTC when the conversation opens, and
+    // libp2p closes one of two such connections: a message sent in that moment is resent on the
+    // best connection left, which may be the relay's. The reply below must go over WebRTC.
+    expect(['webrtc', 'relayed']).toContain(await sent.getAttribute('data-path'))
 
     const received = bob.page.locator('li.in[data-id]')
     await received.waitFor(DEADLINE)
-    expect(await received.getAttribute('data-path')).toBe('webrtc')
+    expect(['webrtc', 'relayed']).toContain(await received.getAttribute('data-path'))
     expect(await messageTexts(bob.page)).toEqual(['Hi Bob, this is Alice'])
 
     await sendMessage(bob.page, 'Hello Alice!\nTwo lines.')
