@@ -298,7 +298,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     if (body.length > MAX_TEXT_BYTES) throw new ProtocolError(ErrorCode.TOO_LARGE, `control message is over ${MAX_TEXT_BYTES} bytes`)
     const devices = await this.#resolve(typeof to === 'string' ? to : to.toString(), options)
     const id = randomBytes(ENVELOPE_ID_LENGTH)
-    const sentAt = Date.now()
+    const sentAt = this.parts.clock.now()
     const results: DeviceResult[] = []
     for (const device of devices) {
       const envelope = await this.parts.sessions.seal(device, { text: '', type, body: body as Uint8Array<ArrayBuffer> }, { id, sentAt, signal: options.signal })
