@@ -242,6 +242,9 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   /** Deletes expired messages (groups hand it the messages they store). */
   get expiry (): ChatParts['expiry'] { return this.parts.expiry }
 
+  /** The clock expiry, retries and backoff follow (ChatClientInit `clock`). */
+  get clock (): ChatParts['clock'] { return this.parts.clock }
+
   /** Reactions, edits and delete for everyone (1:1 and, once groups are attached, in groups). */
   get actions (): ChatParts['actions'] { return this.parts.actions }
 
