@@ -93,6 +93,24 @@ describe('virtual time', () => {
     expect(Date.now() - started).toBeLessThan(60_000)
   })
 
+  it('at 1000× speed, an hour of retention passes in seconds and the sender hears of the expiry', async () => {
+    const clock = new VirtualClock({ speed: 1000 })
+    // The default sweeps (every minute) and receipt batching (a second) become 60 ms and 1 ms.
+    const rv = await startNode(clock, { mailbox: { retention: '1h' }, sweepInterval: '1m', blocklistRefreshInterval: '1m' })
+    const alice = await startClient(clock, rv.addr)
+    const bob = (await DeviceIdentity.generate()).peerId
+    const sent = await alice.client.send(bob, 'back in an hour?')
+    const started = Date.now()
+    const expired = await waitFor(async () => {
+      const m = await alice.store.getMessage(sent.id)
+      return m?.purged != null ? m : undefined
+    }, { what: 'the expiry notice', timeout: 30_000 })
+    expect(expired.purged).toEqual([expect.objectContaining({ device: bob.toString(), reason: 'expired' })])
+    // Not before an hour of the clock had passed: 3.6 real seconds, not a real hour.
+    expect(clock.now() - expired.sentAt).toBeGreaterThanOrEqual(HOUR)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(HOUR / 1000 - 1_000)
+  })
+
   it('purges log data older than 90 days when the clock passes the purge interval', async () => {
     const clock = new VirtualClock({ step: true })
     const start = clock.now()
