@@ -64,7 +64,9 @@ export class VirtualClock implements Clock {
   readonly #realStart = Date.now()
   #now: number
   #seq = 0
+  /** Live stepped timers; the heap may still hold cancelled ones, skipped when they surface. */
   readonly #timers = new Set<VirtualTimer>()
+  readonly #heap = new TimerHeap()
   readonly #real = new Map<TimerHandle, { clear: () => void }>()
 
   constructor (options: VirtualClockOptions) {
@@ -112,8 +114,12 @@ export class VirtualClock implements Clock {
       const next = this.#next()
       if (next == null || next.at > t) break
       this.#now = Math.max(this.#now, next.at)
-      if (next.every != null) next.at += next.every
-      else this.#timers.delete(next)
+      this.#heap.pop()
+      if (next.every != null) {
+        next.at += next.every
+        next.seq = this.#seq++
+        this.#heap.push(next)
+      } else this.#timers.delete(next)
       next.fn()
       await turn()
     }
@@ -125,26 +131,30 @@ export class VirtualClock implements Clock {
     return this.#now
   }
 
+  /** The earliest live timer (left on the heap). */
   #next (): VirtualTimer | undefined {
-    let best: VirtualTimer | undefined
-    for (const t of this.#timers) if (best == null || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t
-    return best
+    for (let t = this.#heap.peek(); t != null; t = this.#heap.peek()) {
+      if (this.#timers.has(t)) return t
+      this.#heap.pop()
+    }
+    return undefined
   }
 
   #add (fn: () => void, ms: number, repeat: boolean): TimerHandle {
     const delay = Math.max(0, Number.isFinite(ms) ? ms : 0)
     if (this.speed != null) {
       const real = Math.min(delay / this.speed, MAX_TIMER_MS)
-      const h = repeat ? globalThis.setInterval(fn, Math.max(1, real)) : globalThis.setTimeout(fn, real)
+      const h = repeat ? globalThis.setInterval(fn, Math.max(1, real)) : globalThis.setTimeout(() => { this.#real.delete(handle); fn() }, real)
       const handle = h as unknown as TimerHandle
       this.#real.set(handle, { clear: () => { repeat ? globalThis.clearInterval(h) : globalThis.clearTimeout(h) } })
       return handle
     }
-    // An interval of 0 would fire forever at one instant.
     // A stepped timer holds nothing real open: unref has nothing to do.
     const timer: VirtualTimer = { at: this.#now + delay, seq: this.#seq++, fn, unref: () => timer }
+    // An interval of 0 would fire forever at one instant.
     if (repeat) timer.every = Math.max(1, delay)
     this.#timers.add(timer)
+    this.#heap.push(timer)
     return timer
   }
 
@@ -158,6 +168,55 @@ export class VirtualClock implements Clock {
     }
     this.#timers.delete(h as VirtualTimer)
   }
+}
+
+/** Min-heap by (at, seq): the next timer in O(log n) when a scenario has thousands of them. */
+class TimerHeap {
+  readonly #a: VirtualTimer[] = []
+
+  peek (): VirtualTimer | undefined {
+    return this.#a[0]
+  }
+
+  push (t: VirtualTimer): void {
+    const a = this.#a
+    a.push(t)
+    let i = a.length - 1
+    while (i > 0) {
+      const p = (i - 1) >> 1
+      if (!before(a[i], a[p])) break
+      swap(a, i, p)
+      i = p
+    }
+  }
+
+  pop (): void {
+    const a = this.#a
+    const last = a.pop()
+    if (last == null || a.length === 0) return
+    a[0] = last
+    let i = 0
+    for (;;) {
+      const l = 2 * i + 1
+      const r = l + 1
+      let m = i
+      if (l < a.length && before(a[l], a[m])) m = l
+      if (r < a.length && before(a[r], a[m])) m = r
+      if (m === i) return
+      swap(a, i, m)
+      i = m
+    }
+  }
+}
+
+function swap (a: VirtualTimer[], i: number, j: number): void {
+  const t = a[i]
+  a[i] = a[j]
+  a[j] = t
+}
+
+function before (x: VirtualTimer, y: VirtualTimer): boolean {
+  return x.at < y.at || (x.at === y.at && x.seq < y.seq)
 }
 
 function clampDelay (ms: number): number {

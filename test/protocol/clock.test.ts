@@ -33,6 +33,25 @@ describe('VirtualClock, step mode', () => {
     expect(fired).toEqual([0, 1, 2, 3, 4])
   })
 
+  it('keeps time order across thousands of timers, some cancelled, some intervals', async () => {
+    const clock = new VirtualClock({ step: true, start: START })
+    const fired: number[] = []
+    let x = 7
+    const handles = []
+    for (let i = 0; i < 2_000; i++) {
+      x = (x * 1_103_515_245 + 12_345) % 2 ** 31
+      const at = x % 100_000
+      handles.push(clock.setTimeout(() => fired.push(clock.now() - START), at))
+    }
+    for (let i = 0; i < handles.length; i += 2) clock.clearTimeout(handles[i])
+    let ticks = 0
+    clock.setInterval(() => { ticks++ }, 10_000)
+    await clock.advance(100_000)
+    expect(fired).toHaveLength(1_000)
+    expect(fired).toEqual([...fired].sort((a, b) => a - b))
+    expect(ticks).toBe(10)
+  })
+
   it('does not fire a cancelled timer or interval', async () => {
     const clock = new VirtualClock({ step: true, start: START })
     const fired: string[] = []
