@@ -250,6 +250,9 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   /** Deletes expired messages (groups hand it the messages they store). */
   get expiry (): ChatParts['expiry'] { return this.parts.expiry }
 
+  /** The clock expiry, retries and backoff follow (ChatClientInit `clock`). */
+  get clock (): ChatParts['clock'] { return this.parts.clock }
+
   /** Reactions, edits and delete for everyone (1:1 and, once groups are attached, in groups). */
   get actions (): ChatParts['actions'] { return this.parts.actions }
 
@@ -306,7 +309,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     if (body.length > MAX_TEXT_BYTES) throw new ProtocolError(ErrorCode.TOO_LARGE, `control message is over ${MAX_TEXT_BYTES} bytes`)
     const devices = await this.#resolve(typeof to === 'string' ? to : to.toString(), options)
     const id = randomBytes(ENVELOPE_ID_LENGTH)
-    const sentAt = Date.now()
+    const sentAt = this.parts.clock.now()
     const results: DeviceResult[] = []
     for (const device of devices) {
       const envelope = await this.parts.sessions.seal(device, { text: '', type, body: body as Uint8Array<ArrayBuffer> }, { id, sentAt, signal: options.signal })

@@ -1,6 +1,8 @@
 // Builds ChatClient's parts from one components object, the way js-libp2p builds a node: the
 // delivery router, sessions, mailbox sync, outbox, control channel and its plugins. A part passed in
 // `init.parts` is used as given (tests hand in their own); the rest are made here.
+import { clockFrom } from './clock.ts'
+import type { Clock } from './clock.ts'
 import { DEFAULT_TIMEOUT_MS, LIVE_DELIVERY_TIMEOUT_MS } from './constants.ts'
 import { AccountClient } from './account/account-client.ts'
 import { ControlChannel } from './control/control-channel.ts'
@@ -64,8 +66,13 @@ export interface ChatClientInit {
   publishPrekeys?: boolean
   /** Federation (default true): publish our home record in the DHT and look recipients up there. */
   federation?: boolean
-  /** The clock for prekey rotation, home record expiry and other expiring state (default Date.now). */
+  /** Time source for prekey rotation, home record expiry and other expiring state (default Date.now); timers stay real. */
   now?: () => number
+  /**
+   * The clock every expiry, retry, backoff and republish timer follows (a VirtualClock runs weeks in
+   * minutes); network timeouts stay on real time. Wins over `now`.
+   */
+  clock?: Clock
   /** Parts to use instead of the ones built here. */
   parts?: Partial<Pick<ChatParts, 'router' | 'outbox' | 'mailboxSync'>>
 }
@@ -87,6 +94,7 @@ export interface ChatPartsEvents {
 
 export interface ChatParts {
   log: Logger
+  clock: Clock
   rendezvousPeer?: PeerId
   /** Every home (the rendezvous first) with its PeerId. */
   homes: Array<{ peer: PeerId, addr: Multiaddr }>
@@ -117,6 +125,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const { node, identity, store, rendezvous } = init
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const log = node.logger.forComponent('babacloud:chat-client')
+  const clock = clockFrom(init)
+  const now = (): number => clock.now()
   const homes = homesOf(rendezvous, init.homes ?? [])
   const rendezvousPeer = homes[0]?.peer
   const mailbox = rendezvous != null ? new MailboxClient(node, rendezvous, timeoutMs) : undefined
@@ -124,7 +134,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const prekeys = rendezvous != null ? new PrekeyClient(node, rendezvous, timeoutMs) : undefined
   const federation = init.federation ?? true
   const sessions = new SecureSessions({
-    identity, store, prekeys, log, publish: init.publishPrekeys ?? true, now: init.now, setupTimeoutMs: timeoutMs,
+    identity, store, prekeys, log, publish: init.publishPrekeys ?? true, now, setupTimeoutMs: timeoutMs,
     onIdentityChanged: events.onIdentityChanged,
     onRefused: events.onRefused,
     sendReset: async peer => await events.sendControl(peer, SESSION_RESET, new Uint8Array(0))
@@ -136,14 +146,14 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     rendezvous,
     rendezvousPeer,
     mailbox,
-    homes: federation && rendezvousPeer != null ? new HomeResolver({ node, log, now: init.now }) : undefined,
+    homes: federation && rendezvousPeer != null ? new HomeResolver({ node, log, now }) : undefined,
     mailboxAt: home => new MailboxClient(node, home.addrs.length > 0 ? home.addrs : home.peer, timeoutMs),
     redundancy: init.redundancy,
     timeoutMs,
     liveTimeoutMs: init.liveTimeoutMs ?? LIVE_DELIVERY_TIMEOUT_MS,
     circuitFallback: init.circuitFallback === true,
     upgrades: init.circuitFallback === true,
-    now: init.now
+    now
   })
   const outbox = init.parts?.outbox ?? new Outbox({
     store,
@@ -155,7 +165,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     onChanged: events.onChanged,
     // Bound late: the receipts need the control channel, which needs the outbox.
     onDelivered: async (id, device) => { await receipts.deliveredLive(id, device) },
-    now: init.now
+    clock
   })
   const control = new ControlChannel({
     log,
@@ -165,21 +175,21 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   control.handle(SESSION_RESET, async () => {})
   // Bound late: what is read here goes to the account's other devices (`own`, made below).
   const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged, onRead: async ids => { await own.read(ids) } })
-  const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, onAction: events.onAction, now: init.now })
+  const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, onAction: events.onAction, now })
   const own = new OwnDevices({
     control, store, accounts, log, self: node.peerId.toString(),
     online: () => rendezvousPeer != null && node.getConnections(rendezvousPeer).some(c => c.status === 'open'),
-    onChanged: events.onChanged, onDeleted: events.onDeleted, now: init.now,
+    onChanged: events.onChanged, onDeleted: events.onDeleted, now,
     onMessage: message => { expiry.add(message); events.onMessage(message) }
   })
   const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted, own, log })
-  const expiry = new ExpirySweeper({ store, log, onDeleted: events.onDeleted, now: init.now })
+  const expiry = new ExpirySweeper({ store, log, onDeleted: events.onDeleted, clock })
   const disappearing = new Disappearing({
     control, store, trust: sessions.trust, log, self: node.peerId.toString(),
     members: async group => await actions.participants.members(group),
     sendQueued: async id => await outbox.send(id),
     onLine: line => { events.onMessage(line) },
-    now: init.now
+    now
   })
   // Receipts only for what came from the mailbox: a live delivery's ack already told the sender.
   const owe = (message: ChatMessage, path: string): void => { if (init.deliveryReceipts === true && path === 'mailbox') receipts.delivered(message) }
@@ -191,7 +201,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     onMessage: message => { expiry.add(message); events.onMessage(message); owe(message, message.path ?? 'mailbox') },
     onRedelivered: owe,
     actions,
-    now: init.now
+    now
   })
   const dm: DirectMessages = new DirectMessages(node, {
     timeoutMs,
@@ -214,16 +224,16 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     })
     : undefined)
   const homePublisher = rendezvousPeer != null && rendezvous != null && federation
-    ? new HomePublisher({ node, identity, homes: homes.map(h => ({ peer: h.peer, addrs: [h.addr] })), log: node.logger.forComponent('babacloud:federation'), now: init.now })
+    ? new HomePublisher({ node, identity, homes: homes.map(h => ({ peer: h.peer, addrs: [h.addr] })), log: node.logger.forComponent('babacloud:federation'), clock })
     : undefined
   const history = new HistoryService({
-    node, store, accounts, rendezvous, log: node.logger.forComponent('babacloud:history'), now: init.now,
+    node, store, accounts, rendezvous, log: node.logger.forComponent('babacloud:history'), now,
     // What arrived with a timer disappears here as it does on the device that sent it.
     onMessages: messages => { for (const m of messages) expiry.add(m) },
     onLinked: () => { void own.refresh().catch(() => {}) },
     onServed: events.onDeviceLinked
   })
-  return { log, rendezvousPeer, homes, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, own, actions, disappearing, expiry, homePublisher, history }
+  return { log, clock, rendezvousPeer, homes, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, own, actions, disappearing, expiry, homePublisher, history }
 }
 
 /** Each home's PeerId, the rendezvous first; the same node twice counts once. */

@@ -7,6 +7,8 @@ import { join } from 'node:path'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
+import { clockFrom } from '../protocol/clock.ts'
+import type { Clock, TimerHandle } from '../protocol/clock.ts'
 import { DeviceIdentity } from '../protocol/identity.ts'
 import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { libp2pOptions } from './libp2p-options.ts'
@@ -71,8 +73,13 @@ export interface RendezvousNodeOptions {
   codeSenders?: CodeSenders
   /** Operational log (pino); silent by default. Never given message content or full IPs. */
   log?: Logger
-  /** Clock for expiry and log-retention decisions (tests). */
+  /** Time source for expiry and log-retention decisions; its timers stay real (use `clock` to move them too). */
   now?: () => number
+  /**
+   * The clock every expiry, sweep, purge and batching timer follows (a VirtualClock runs weeks in
+   * minutes); libp2p's own timers and network read deadlines stay on real time. Wins over `now`.
+   */
+  clock?: Clock
   /**
    * libp2p transports instead of TCP + WebSockets, e.g. `[memory()]` when a simulator runs
    * hundreds of peers in one process.
@@ -141,8 +148,8 @@ export class RendezvousNode {
   #metricsHttp?: HttpListener
   #metricsOnHttp = false
   #services?: ServiceList
-  #sweeper?: ReturnType<typeof setInterval>
-  #logPurger?: ReturnType<typeof setInterval>
+  #sweeper?: TimerHandle
+  #logPurger?: TimerHandle
   #tls?: { cert: Buffer, key: Buffer }
   #metrics?: RendezvousMetrics
   #accountStore?: AccountStore
@@ -158,9 +165,15 @@ export class RendezvousNode {
   #smtp?: SmtpCodeSender
   readonly #options: RendezvousNodeOptions
   readonly #log: Logger
+  /** What expires things here, and when the housekeeping runs. */
+  readonly clock: Clock
+  readonly #now: () => number
 
   constructor (options: RendezvousNodeOptions) {
     this.#options = options
+    const clock = clockFrom(options)
+    this.clock = clock
+    this.#now = () => clock.now()
     this.dataDir = options.dataDir
     this.config = options.config ?? resolveConfig()
     this.#log = options.log ?? silentLogger()
@@ -281,6 +294,7 @@ export class RendezvousNode {
     const blocklist = new Blocklist({
       source: this.#requireAccountStore(),
       refreshMs: this.config.blocklistRefreshIntervalMs,
+      clock: this.clock,
       onChange: () => { this.#dropBlocked() },
       onError: err => { this.#log.error({ err }, 'cannot re-read the blocklist; the previous one stays in force') }
     })
@@ -295,7 +309,7 @@ export class RendezvousNode {
       privateKey,
       transports: this.#options.transports ?? [tcp(), webSockets(this.#tls == null ? {} : { https: this.#tls })],
       connectionManager: this.#options.connectionManager,
-      now: this.#options.now,
+      now: this.#now,
       onLimit: this.#limitHit,
       blocked: this.#blocklist,
       onBlocked: kind => { this.#metrics?.blocked.inc({ kind }) }
@@ -307,12 +321,12 @@ export class RendezvousNode {
     this.#metrics.onLimitHit = limit => { this.#log.warn({ limit }, 'limit hit') }
     const blocklist = this.#blocklist
     if (blocklist != null) this.#metrics.watchBlocklist(() => blocklist.size)
-    this.#metrics.watchBlobs(this.blobs, this.config.attachments.totalBytes, this.#options.now ?? Date.now)
+    this.#metrics.watchBlobs(this.blobs, this.config.attachments.totalBytes, this.#now)
     // One set of limits for every protocol: per PeerId, per network (/24, /48) and per account.
-    this.#requestLimits = createNodeLimits(limits, { now: this.#options.now, onLimit: this.#limitHit })
+    this.#requestLimits = createNodeLimits(limits, { now: this.#now, onLimit: this.#limitHit })
     // Before the mailbox and blobs: they hold each deposit and upload to a plan.
-    this.#billing = createBilling({ accounts: this.#requireAccountStore(), mailbox: store, config: this.config, store: this.#billingStore, now: this.#options.now })
-    this.#home = new HomeRepublisher({ node, now: this.#options.now })
+    this.#billing = createBilling({ accounts: this.#requireAccountStore(), mailbox: store, config: this.config, store: this.#billingStore, now: this.#now })
+    this.#home = new HomeRepublisher({ node, clock: this.clock })
   }
 
   #requireAccountStore (): AccountStore {
@@ -336,7 +350,7 @@ export class RendezvousNode {
       rateLimit: this.#limits().groupRelay,
       requester: this.#limits().requester,
       onLimit: this.#limitHit,
-      now: this.#options.now
+      now: this.#now
     })
     await this.#groupRelay.start()
   }
@@ -358,14 +372,14 @@ export class RendezvousNode {
       retentionMs: attachments.retentionMs,
       sweepIntervalMs: this.config.sweepIntervalMs,
       metrics: this.#metrics,
-      now: this.#options.now
+      clock: this.clock
     })
     await this.#blobService.start()
   }
 
   async #startMailbox (privateKey: DeviceIdentity['privateKey']): Promise<void> {
     const home = this.#home
-    this.#mailbox = new MailboxService({ node: this.node, store: this.store, limits: this.config.mailbox, sign: bytes => privateKey.sign(bytes), purgeReceipts: this.#options.purgeReceipts, quota: this.#billing?.quota, metrics: this.#metrics, now: this.#options.now, rateLimit: this.#limits().mailbox, requester: this.#limits().requester, onFetch: peer => { home?.seen(peer) } })
+    this.#mailbox = new MailboxService({ node: this.node, store: this.store, limits: this.config.mailbox, sign: bytes => privateKey.sign(bytes), purgeReceipts: this.#options.purgeReceipts, quota: this.#billing?.quota, metrics: this.#metrics, clock: this.clock, rateLimit: this.#limits().mailbox, requester: this.#limits().requester, onFetch: peer => { home?.seen(peer) } })
     await this.#mailbox.start()
   }
 
@@ -373,7 +387,7 @@ export class RendezvousNode {
     if (this.#prekeyStore == null) throw new Error('rendezvous node is not started')
     this.#prekeyProtocol = new PrekeyProtocol(this.node, new PrekeyService({
       store: this.#prekeyStore,
-      now: this.#options.now,
+      now: this.#now,
       limits: { oneTimePerTargetPerHour: this.config.limits.oneTimePrekeysPerTargetPerHour },
       onLimit: this.#limitHit
     }), this.#metrics, this.#limits().requester)
@@ -394,7 +408,7 @@ export class RendezvousNode {
       nodePeerId: this.node.peerId.toString(),
       billing: billing?.service,
       mailRetentionMs: this.config.mailbox.retentionMs,
-      now: this.#options.now
+      now: this.#now
     })
     this.#accountProtocol = new AccountProtocol(this.node, this.#accounts, this.#metrics, billing?.service, {
       limits: this.#limits(),
@@ -413,16 +427,16 @@ export class RendezvousNode {
       billing?.service.purge().catch(() => {})
     }
     purgeLogs()
-    this.#logPurger = setInterval(purgeLogs, this.config.logPurgeIntervalMs)
-    this.#logPurger.unref()
+    this.#logPurger = this.clock.setInterval(purgeLogs, this.config.logPurgeIntervalMs)
+    this.#logPurger.unref?.()
     // Through the mailbox: its sweep also sends the expiry notices.
-    this.#sweeper = setInterval(() => { this.sweepExpired().catch(() => {}) }, this.config.sweepIntervalMs)
-    this.#sweeper.unref()
+    this.#sweeper = this.clock.setInterval(() => { this.sweepExpired().catch(() => {}) }, this.config.sweepIntervalMs)
+    this.#sweeper.unref?.()
   }
 
   #stopHousekeeping (): void {
-    clearInterval(this.#sweeper)
-    clearInterval(this.#logPurger)
+    this.clock.clearInterval(this.#sweeper)
+    this.clock.clearInterval(this.#logPurger)
     this.#home?.stop()
     this.#node?.removeEventListener('connection:open', this.#onConnection)
   }
@@ -517,7 +531,7 @@ export class RendezvousNode {
    * periodic sweep does this every `sweepInterval`. Returns how many envelopes were deleted.
    */
   async sweepExpired (): Promise<number> {
-    return await (this.#mailbox?.sweepExpired() ?? this.store.purgeExpired(this.#options.now?.()))
+    return await (this.#mailbox?.sweepExpired() ?? this.store.purgeExpired(this.#now()))
   }
 
   async stop (): Promise<void> {

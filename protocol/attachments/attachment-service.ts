@@ -67,6 +67,8 @@ export interface AttachmentServiceInit {
    * then. Without it, offers naming a group are refused.
    */
   isGroupMember?: (group: string, peer: string) => Promise<boolean>
+  /** The time DIRECT offers expire by; the client's clock by default. */
+  now?: () => number
 }
 
 interface Expected {
@@ -99,6 +101,7 @@ function clean (text: string, max: number, fallback: string): string {
 
 export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents> {
   readonly #init: AttachmentServiceInit
+  readonly #now: () => number
   readonly #maxBytes: number
   readonly #log: Logger
   readonly #blobs?: BlobClient
@@ -117,6 +120,8 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
   constructor (init: AttachmentServiceInit) {
     super()
     this.#init = init
+    const clock = init.client.clock
+    this.#now = init.now ?? (clock != null ? () => clock.now() : Date.now)
     this.#maxBytes = init.maxBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES
     this.#log = init.client.node.logger.forComponent('babacloud:attachments')
     if (init.client.rendezvous != null) this.#blobs = new BlobClient(init.client.node, init.client.rendezvous)
@@ -205,7 +210,7 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
     if (offer.group !== '') meta.group = offer.group
     const key = `${from}/${meta.id}`
     const rendezvous = offer.source === AttachmentOffer.Source.RENDEZVOUS
-    const expected: Expected = { meta, offer, keys, sentAt: message.sentAt, expiresAt: Date.now() + DIRECT_OFFER_TTL_MS }
+    const expected: Expected = { meta, offer, keys, sentAt: message.sentAt, expiresAt: this.#now() + DIRECT_OFFER_TTL_MS }
     try {
       validateKeys(keys, this.#maxBytes)
       await this.#checkOwner(meta)
@@ -267,7 +272,7 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
   #accept (from: PeerId, header: TransferHeader): ChunkConsumer {
     const key = `${from.toString()}/${bytesToHex(header.id)}`
     const expected = this.#expected.get(key)
-    if (expected == null || expected.expiresAt < Date.now()) throw new ProtocolError(ErrorCode.NOT_FOUND, 'no offer for this attachment')
+    if (expected == null || expected.expiresAt < this.#now()) throw new ProtocolError(ErrorCode.NOT_FOUND, 'no offer for this attachment')
     // One push per offer: a second stream for the same id is refused above.
     this.#expected.delete(key)
     if (expected.refused != null) throw expected.refused
@@ -397,7 +402,7 @@ export class AttachmentService extends TypedEventEmitter<AttachmentServiceEvents
   }
 
   #prune (): void {
-    const now = Date.now()
+    const now = this.#now()
     for (const [key, e] of this.#expected) if (e.expiresAt < now) this.#expected.delete(key)
   }
 }

@@ -7,6 +7,7 @@ import type { ExpirySweeper } from '../messages/expiry-sweeper.ts'
 import type { OwnDevices } from './own-devices.ts'
 import type { ControlHandler, ControlResult } from './types.ts'
 import type { AccountClient } from '../account/account-client.ts'
+import type { Clock } from '../clock.ts'
 import type { DeviceIdentity } from '../identity.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
 import type { ChatStore } from '../store/chat-store.ts'
@@ -20,6 +21,8 @@ export interface ControlHost {
   readonly peerId: PeerId
   readonly rendezvous?: Multiaddr
   readonly accounts?: AccountClient
+  /** The client's clock: what plugins expire things by. */
+  readonly clock?: Clock
   /** Reactions, edits and deletions: groups tell it their members, and hand it each new message. */
   readonly actions?: Pick<MessageActions, 'setGroupMembers' | 'quote' | 'arrived'>
   /** Disappearing messages: the conversation's timer for what is sent, and the sweeper for what is stored. */

@@ -1,6 +1,8 @@
 // Keeps this device's signed home record in the DHT: published when the device reaches its home
 // rendezvous, and again before DHT servers forget it or it expires.
 import { equals } from 'uint8arrays/equals'
+import { clockFrom } from '../clock.ts'
+import type { Clock, TimerHandle } from '../clock.ts'
 import { homeKey, signHomeRecord } from './home.ts'
 import type { DeviceIdentity } from '../identity.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
@@ -20,6 +22,8 @@ export interface HomePublisherInit {
   homes: Array<{ peer: PeerId, addrs?: Multiaddr[] }>
   log: Logger
   now?: () => number
+  /** Times the republishing; `now` alone means real timers. */
+  clock?: Clock
   lifetimeMs?: number
   republishMs?: number
 }
@@ -37,25 +41,27 @@ export class HomePublisher {
   #lastSeq = 0n
   #publishedAt = -Infinity
   #publishing?: Promise<void>
-  #timer?: ReturnType<typeof setInterval>
+  #timer?: TimerHandle
+  readonly #clock: Clock
 
   constructor (init: HomePublisherInit) {
     this.#init = init
+    this.#clock = clockFrom(init)
   }
 
   #now (): number {
-    return (this.#init.now ?? Date.now)()
+    return this.#clock.now()
   }
 
   /** Republishes on a schedule until `stop()`. */
   start (): void {
     if (this.#timer != null) return
-    this.#timer = setInterval(() => { this.refresh() }, this.#init.republishMs ?? HOME_REPUBLISH_MS)
-    if (typeof this.#timer === 'object' && 'unref' in this.#timer) this.#timer.unref()
+    this.#timer = this.#clock.setInterval(() => { this.refresh() }, this.#init.republishMs ?? HOME_REPUBLISH_MS)
+    this.#timer.unref?.()
   }
 
   stop (): void {
-    clearInterval(this.#timer)
+    this.#clock.clearInterval(this.#timer)
     this.#timer = undefined
   }
 

@@ -2,6 +2,8 @@
 // app was closed), at each message's expiry time, and periodically as a backstop. Deletion goes
 // through ChatStore.deleteMessage, which leaves no copy behind (SQLite: secure_delete and a WAL
 // scrub) and keeps the id as a tombstone so a replay cannot bring the message back.
+import { clockFrom } from '../clock.ts'
+import type { Clock, TimerHandle } from '../clock.ts'
 import type { ChatMessage } from './message.ts'
 import type { ChatStore } from '../store/chat-store.ts'
 import type { Logger } from '@libp2p/interface'
@@ -14,21 +16,25 @@ export interface ExpirySweeperComponents {
   log: Logger
   onDeleted: (id: string, peer: string) => void
   now?: () => number
+  /** Times the deletions; `now` alone means real timers. */
+  clock?: Clock
 }
 
 export class ExpirySweeper {
   readonly #c: ExpirySweeperComponents
+  readonly #clock: Clock
   readonly #now: () => number
   /** Expiring messages this device holds: id → [expiresAt, peer]. */
   readonly #expiring = new Map<string, [number, string]>()
-  #timer?: ReturnType<typeof setTimeout>
-  #interval?: ReturnType<typeof setInterval>
+  #timer?: TimerHandle
+  #interval?: TimerHandle
   #started = false
   #sweeping?: Promise<number>
 
   constructor (components: ExpirySweeperComponents) {
     this.#c = components
-    this.#now = components.now ?? Date.now
+    this.#clock = clockFrom(components)
+    this.#now = () => this.#clock.now()
   }
 
   /** Loads what expires from the store and sweeps at once. */
@@ -36,15 +42,15 @@ export class ExpirySweeper {
     if (this.#started) return
     this.#started = true
     for (const m of await this.#c.store.listMessages()) this.#track(m)
-    this.#interval = setInterval(() => { void this.sweep().catch(err => { this.#c.log.error('expiry sweep failed - %e', err) }) }, EXPIRY_SWEEP_INTERVAL_MS)
+    this.#interval = this.#clock.setInterval(() => { void this.sweep().catch(err => { this.#c.log.error('expiry sweep failed - %e', err) }) }, EXPIRY_SWEEP_INTERVAL_MS)
     this.#interval.unref?.()
     await this.sweep()
   }
 
   stop (): void {
     this.#started = false
-    clearTimeout(this.#timer)
-    clearInterval(this.#interval)
+    this.#clock.clearTimeout(this.#timer)
+    this.#clock.clearInterval(this.#interval)
     this.#timer = undefined
   }
 
@@ -83,13 +89,13 @@ export class ExpirySweeper {
 
   /** The timer for the earliest expiry (timers are capped near 24.8 days: longer ones re-arm). */
   #arm (): void {
-    clearTimeout(this.#timer)
+    this.#clock.clearTimeout(this.#timer)
     this.#timer = undefined
     let next = Infinity
     for (const [expiresAt] of this.#expiring.values()) next = Math.min(next, expiresAt)
     if (next === Infinity) return
     const delay = Math.min(Math.max(0, next - this.#now()), 2 ** 31 - 1)
-    this.#timer = setTimeout(() => { void this.sweep().catch(err => { this.#c.log.error('expiry sweep failed - %e', err) }) }, delay)
+    this.#timer = this.#clock.setTimeout(() => { void this.sweep().catch(err => { this.#c.log.error('expiry sweep failed - %e', err) }) }, delay)
     this.#timer.unref?.()
   }
 }

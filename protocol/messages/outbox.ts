@@ -6,6 +6,8 @@ import { randomBytes } from '@noble/hashes/utils.js'
 import { ENVELOPE_ID_LENGTH, envelopeIdFromString, envelopeIdToString } from '../crypto/envelope.ts'
 import { errorMessage } from '../errors.ts'
 import { Envelope, Payload } from '../wire/generated/messages.ts'
+import { clockFrom } from '../clock.ts'
+import type { Clock, TimerHandle } from '../clock.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import { isAbort, isRetryable } from './retry-rules.ts'
 import type { ChatMessage } from './message.ts'
@@ -57,6 +59,8 @@ export interface OutboxComponents {
   /** One device acked its copy live (the per-device delivery record; not for control messages). */
   onDelivered?(id: string, device: string): Promise<void>
   now?: () => number
+  /** Times the retries and backoff; `now` alone means real timers. */
+  clock?: Clock
 }
 
 export interface QueueOptions {
@@ -85,10 +89,11 @@ export function newQueuedText (to: string, text: string, now: number, extra: Que
 export class Outbox {
   readonly #c: OutboxComponents
   readonly #lock = new KeyedLock()
+  readonly #clock: Clock
   readonly #now: () => number
   #flushing?: Promise<void>
   #again = false
-  #timer?: ReturnType<typeof setTimeout>
+  #timer?: TimerHandle
   #backoff = RETRY_MIN_MS
   #started = false
   /** Entries a caller is sending itself (`send`): a flush leaves them, and what follows them, alone. */
@@ -96,7 +101,8 @@ export class Outbox {
 
   constructor (components: OutboxComponents) {
     this.#c = components
-    this.#now = components.now ?? Date.now
+    this.#clock = clockFrom(components)
+    this.#now = () => this.#clock.now()
   }
 
   isStarted (): boolean {
@@ -110,7 +116,7 @@ export class Outbox {
 
   async stop (): Promise<void> {
     this.#started = false
-    clearTimeout(this.#timer)
+    this.#clock.clearTimeout(this.#timer)
     this.#timer = undefined
     await this.#flushing?.catch(() => {})
   }
@@ -217,7 +223,7 @@ export class Outbox {
   }
 
   #schedule (waiting: boolean): void {
-    clearTimeout(this.#timer)
+    this.#clock.clearTimeout(this.#timer)
     this.#timer = undefined
     if (!waiting) {
       this.#backoff = RETRY_MIN_MS
@@ -226,7 +232,7 @@ export class Outbox {
     if (!this.#started) return
     const delay = this.#backoff
     this.#backoff = Math.min(this.#backoff * 2, RETRY_MAX_MS)
-    this.#timer = setTimeout(() => { this.#timer = undefined; this.kick() }, delay)
+    this.#timer = this.#clock.setTimeout(() => { this.#timer = undefined; this.kick() }, delay)
   }
 
   /**

@@ -5,6 +5,8 @@
 import { CIPHERTEXT_CHUNK_SIZE, BLOB_PROTOCOL, ID_BYTES, STALE_UPLOAD_MS, TAG_BYTES } from '../../protocol/attachments/constants.ts'
 import { readFrame, writeFrame } from '../../protocol/attachments/frames.ts'
 import { BlobRequest, BlobResponse, Chunk } from '../../protocol/attachments/generated/wire.ts'
+import { clockFrom } from '../../protocol/clock.ts'
+import type { Clock, TimerHandle } from '../../protocol/clock.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import type { FrameStream } from '../../protocol/attachments/frames.ts'
@@ -50,6 +52,8 @@ export interface BlobServiceInit {
   sweepIntervalMs: number
   metrics?: RendezvousMetrics
   now?: () => number
+  /** Times the expiry sweep; `now` alone means real timers. */
+  clock?: Clock
   maxInboundStreams?: number
 }
 
@@ -59,11 +63,13 @@ export class BlobService {
   readonly #init: BlobServiceInit
   readonly #now: () => number
   readonly #server: ProtocolServer
-  #sweeper?: ReturnType<typeof setInterval>
+  readonly #clock: Clock
+  #sweeper?: TimerHandle
 
   constructor (init: BlobServiceInit) {
     this.#init = init
-    this.#now = init.now ?? Date.now
+    this.#clock = clockFrom(init)
+    this.#now = () => this.#clock.now()
     this.#server = sessionServer<BlobRequest>({
       node: init.node,
       protocol: BLOB_PROTOCOL,
@@ -83,12 +89,12 @@ export class BlobService {
 
   async start (): Promise<void> {
     await this.#server.start()
-    this.#sweeper = setInterval(() => { this.#init.blobs.purgeExpired(this.#now()).catch(() => {}) }, this.#init.sweepIntervalMs)
-    this.#sweeper.unref()
+    this.#sweeper = this.#clock.setInterval(() => { this.#init.blobs.purgeExpired(this.#now()).catch(() => {}) }, this.#init.sweepIntervalMs)
+    this.#sweeper.unref?.()
   }
 
   async stop (): Promise<void> {
-    clearInterval(this.#sweeper)
+    this.#clock.clearInterval(this.#sweeper)
     await this.#server.stop()
   }
 

@@ -2,6 +2,8 @@
 // kad-dht servers drop a value 48 h after they received it; a user away longer would lose its home.
 // The record stays the user's own (this node cannot make or change one): it is only stored again,
 // and only while it is valid and names this node.
+import { clockFrom } from '../../protocol/clock.ts'
+import type { Clock, TimerHandle } from '../../protocol/clock.ts'
 import { homeKey, openHomeRecord } from '../../protocol/federation/home.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
 import type { Logger, PeerId } from '@libp2p/interface'
@@ -9,6 +11,8 @@ import type { Logger, PeerId } from '@libp2p/interface'
 export interface HomeRepublisherInit {
   node: ChatNode
   now?: () => number
+  /** Times the republishing; `now` alone means real timers. */
+  clock?: Clock
   /** How often held records are stored again (default 12 h, within kad-dht's 48 h). */
   republishMs?: number
   /** How often one user's record is looked up again when it fetches here (default 30 min). */
@@ -27,17 +31,19 @@ export class HomeRepublisher {
   readonly #maxRecords: number
   readonly #log: Logger
   readonly #held = new Map<string, { peer: PeerId, bytes: Uint8Array, expires: number, lookedUp: number }>()
-  readonly #timer: ReturnType<typeof setInterval>
+  readonly #clock: Clock
+  readonly #timer: TimerHandle
   #stopped = false
 
   constructor (init: HomeRepublisherInit) {
     this.#node = init.node
-    this.#now = init.now ?? Date.now
+    this.#clock = clockFrom(init)
+    this.#now = () => this.#clock.now()
     this.#lookupMs = init.lookupMs ?? 30 * 60_000
     this.#maxRecords = init.maxRecords ?? 100_000
     this.#log = init.node.logger.forComponent('babacloud:federation')
-    this.#timer = setInterval(() => { void this.republish() }, init.republishMs ?? 12 * 60 * 60_000)
-    this.#timer.unref()
+    this.#timer = this.#clock.setInterval(() => { void this.republish() }, init.republishMs ?? 12 * 60 * 60_000)
+    this.#timer.unref?.()
   }
 
   /** A user fetched here: learn its current home record (fire and forget, at most every `lookupMs`). */
@@ -87,6 +93,6 @@ export class HomeRepublisher {
 
   stop (): void {
     this.#stopped = true
-    clearInterval(this.#timer)
+    this.#clock.clearInterval(this.#timer)
   }
 }

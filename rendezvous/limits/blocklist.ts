@@ -2,6 +2,8 @@
 // accounts database, so every instance on it and `admin` on the command line see the same list; a
 // running node re-reads it every few seconds and drops connections that became blocked.
 import ipaddr from 'ipaddr.js'
+import { systemClock } from '../../protocol/clock.ts'
+import type { Clock, TimerHandle } from '../../protocol/clock.ts'
 import type { BlockKind, BlockRecord } from '../accounts/account-store.ts'
 
 export class BlockValueError extends Error {
@@ -38,6 +40,8 @@ export interface BlocklistOptions {
   source: BlocklistSource
   /** How often the list is re-read, ms (config `blocklistRefreshInterval`). */
   refreshMs: number
+  /** Times the re-reads (default: real time). */
+  clock?: Clock
   /** Called after each re-read that changed the list, e.g. to close connections now blocked. */
   onChange?: () => void
   /** Called when a read fails; the previous list stays in force. */
@@ -48,22 +52,24 @@ export class Blocklist {
   #peers = new Set<string>()
   #ranges: Range[] = []
   #signature = ''
-  #timer?: ReturnType<typeof setInterval>
+  #timer?: TimerHandle
   readonly #options: BlocklistOptions
+  readonly #clock: Clock
 
   constructor (options: BlocklistOptions) {
     this.#options = options
+    this.#clock = options.clock ?? systemClock
   }
 
   /** Reads the list once (a failure here stops the start), then keeps it current. */
   async start (): Promise<void> {
     await this.refresh()
-    this.#timer = setInterval(() => { this.refresh().catch(err => this.#options.onError?.(err)) }, this.#options.refreshMs)
-    this.#timer.unref()
+    this.#timer = this.#clock.setInterval(() => { this.refresh().catch(err => this.#options.onError?.(err)) }, this.#options.refreshMs)
+    this.#timer.unref?.()
   }
 
   stop (): void {
-    clearInterval(this.#timer)
+    this.#clock.clearInterval(this.#timer)
   }
 
   async refresh (): Promise<void> {

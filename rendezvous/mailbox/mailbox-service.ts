@@ -2,6 +2,8 @@
 // PeerId: a peer deposits only envelopes it signed, and fetches and acks only its own mailbox.
 import { DEFAULT_TIMEOUT_MS, MAILBOX_NOTIFY_PROTOCOL, MAILBOX_PROTOCOL, MAX_PAGE, MAX_REQUEST_BYTES } from '../../protocol/constants.ts'
 import { ENVELOPE_ID_LENGTH, verifyEnvelope } from '../../protocol/crypto/envelope.ts'
+import { clockFrom } from '../../protocol/clock.ts'
+import type { Clock } from '../../protocol/clock.ts'
 import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { Envelope, MailboxRequest } from '../../protocol/wire/generated/messages.ts'
@@ -51,6 +53,8 @@ export interface MailboxServiceInit {
   timeoutMs?: number
   maxInboundStreams?: number
   now?: () => number
+  /** Timers of expiry and receipt batching; `now` alone means real timers. */
+  clock?: Clock
   /** Requests per peer and network; refused with RATE_LIMITED beyond it (it counts its own hits). */
   rateLimit?: RequestLimiter
   /** Who a connection is for `rateLimit`; its PeerId and non-loopback network by default. */
@@ -75,8 +79,9 @@ export class MailboxService {
   constructor (init: MailboxServiceInit) {
     this.#init = init
     this.#log = init.node.logger.forComponent('babacloud:mailbox')
-    this.#now = init.now ?? Date.now
-    this.#expiries = new ExpiryTimer(async now => await this.sweepExpired(now), this.#now, this.#log)
+    const clock = clockFrom(init)
+    this.#now = () => clock.now()
+    this.#expiries = new ExpiryTimer(async now => await this.sweepExpired(now), clock, this.#log)
     if (init.sign != null) {
       this.#receipts = new PurgeReceiptQueue({
         self: init.node.peerId,
@@ -85,6 +90,7 @@ export class MailboxService {
         mailbox: init.limits,
         limits: init.purgeReceipts,
         log: this.#log,
+        clock,
         onDropped: reason => { init.metrics?.purgeReceiptsDropped.inc({ reason }) }
       })
     }

@@ -12,6 +12,8 @@ import { ErrorCode, ProtocolError } from '../../protocol/errors.ts'
 import { parsePeerId } from '../../protocol/identity.ts'
 import { createPurgeReceiptEnvelope } from '../../protocol/mailbox/purge-receipt.ts'
 import type { PurgeReason } from '../../protocol/mailbox/purge-receipt.ts'
+import { systemClock } from '../../protocol/clock.ts'
+import type { Clock, TimerHandle } from '../../protocol/clock.ts'
 import { KeyedLock } from '../../protocol/messages/keyed-lock.ts'
 import { Envelope } from '../../protocol/wire/generated/messages.ts'
 import type { AckedEnvelope, MailboxLimits, RendezvousStore } from '../storage/store.ts'
@@ -35,7 +37,7 @@ interface Gathering {
   ids: Uint8Array[]
   /** The last ack's time: every id in the receipt was deleted at or before it. */
   deletedAt: number
-  timer?: ReturnType<typeof setTimeout>
+  timer?: TimerHandle
 }
 
 export interface PurgeReceiptQueueInit {
@@ -47,6 +49,8 @@ export interface PurgeReceiptQueueInit {
   mailbox: MailboxLimits
   limits?: Partial<PurgeReceiptLimits>
   log: Logger
+  /** Times the batching (default: real time). */
+  clock?: Clock
   /** Called for every receipt not queued (cap reached, mailbox full). */
   onDropped?: (reason: 'cap' | 'full') => void
 }
@@ -55,6 +59,7 @@ export class PurgeReceiptQueue {
   readonly #init: PurgeReceiptQueueInit
   readonly #limits: PurgeReceiptLimits
   readonly #self: string
+  readonly #clock: Clock
   // The cap is checked and the receipt stored under one lock per sender, so concurrent acks of one
   // sender's envelopes cannot overshoot it (within this instance; instances sharing PostgreSQL
   // may each add one more).
@@ -66,6 +71,7 @@ export class PurgeReceiptQueue {
     this.#init = init
     this.#limits = { ...DEFAULT_PURGE_RECEIPT_LIMITS, ...init.limits }
     this.#self = init.self.toString()
+    this.#clock = init.clock ?? systemClock
   }
 
   /**
@@ -92,7 +98,7 @@ export class PurgeReceiptQueue {
     for (const [key, g] of this.#gathering) {
       if (g.ids.length === 0) this.#gathering.delete(key)
       else if (this.#limits.batchMs === 0) due.push(this.#take(key, g, g.ids.length))
-      else g.timer ??= setTimeout(() => { void this.#write([this.#take(key, g, g.ids.length)]) }, this.#limits.batchMs)
+      else g.timer ??= this.#clock.setTimeout(() => { void this.#write([this.#take(key, g, g.ids.length)]) }, this.#limits.batchMs)
     }
     await this.#write(due)
   }
@@ -106,7 +112,7 @@ export class PurgeReceiptQueue {
   #take (key: string, g: Gathering, n: number): Gathering {
     const taken: Gathering = { sender: g.sender, recipient: g.recipient, reason: g.reason, ids: g.ids.splice(0, n), deletedAt: g.deletedAt }
     if (g.ids.length === 0) {
-      if (g.timer != null) clearTimeout(g.timer)
+      if (g.timer != null) this.#clock.clearTimeout(g.timer)
       this.#gathering.delete(key)
     }
     return taken

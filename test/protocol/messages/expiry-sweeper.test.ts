@@ -2,6 +2,7 @@
 // rest at its expiry time, and a deleted id stays a tombstone (a replay cannot bring it back).
 import { describe, expect, it } from 'vitest'
 import { defaultLogger } from '@libp2p/logger'
+import { VirtualClock } from '../../../protocol/clock.ts'
 import { ExpirySweeper } from '../../../protocol/messages/expiry-sweeper.ts'
 import { MemoryChatStore } from '../../../protocol/store/memory-chat-store.ts'
 import { waitFor } from '../../helpers/wait.ts'
@@ -39,6 +40,26 @@ describe('ExpirySweeper', () => {
       expect(await sweeper.sweep()).toBe(1)
       expect((await store.listMessages()).map(m => m.id)).toEqual([kept.id])
       expect(await store.addMessage(soon)).toBe(false)
+    } finally {
+      sweeper.stop()
+    }
+  })
+
+  it('deletes a message a month away when a stepped clock reaches its expiry, not a moment before', async () => {
+    const clock = new VirtualClock({ step: true, start: T0 })
+    const store = new MemoryChatStore()
+    const deleted: string[] = []
+    const sweeper = new ExpirySweeper({ store, log: defaultLogger().forComponent('test'), onDeleted: id => { deleted.push(id) }, clock })
+    // Past the longest real timer (24.8 days): the sweeper re-arms on the way.
+    const month = message('6', T0 + 30 * 24 * 3_600_000)
+    await store.addMessage(month)
+    try {
+      await sweeper.start()
+      await clock.advance(30 * 24 * 3_600_000 - 1)
+      expect(deleted).toEqual([])
+      await clock.advance(1)
+      await waitFor(() => deleted.includes(month.id), { what: 'the deletion at the expiry' })
+      expect(await store.listMessages()).toEqual([])
     } finally {
       sweeper.stop()
     }
