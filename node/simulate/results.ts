@@ -132,6 +132,8 @@ export interface Summary {
   rendezvous: number
   /** Homes per peer and copies of each stored message. */
   redundancy: number
+  /** Scenario time per real time (`clock.speed`); durations and latencies are in scenario time. */
+  clockSpeed: number
   durationMs: number
   drainMs: number
   wallTimeMs: number
@@ -213,6 +215,7 @@ export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs:
     peers: scenario.peers.count,
     rendezvous: scenario.rendezvous,
     redundancy: scenario.redundancy,
+    clockSpeed: scenario.clock.speed,
     durationMs: scenario.durationMs,
     drainMs: scenario.drainMs,
     wallTimeMs: run.wallTimeMs,

@@ -1,6 +1,7 @@
 // Executes a schedule against real nodes in this process: starts the rendezvous nodes, replays every
 // event at its time, keeps an outbox that retries failed sends (as an app would), then drains with
 // every peer online, and records when and by which path each message arrived.
+import { systemClock } from '../../protocol/clock.ts'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { DeviceIdentity } from '../../protocol/identity.ts'
@@ -8,6 +9,7 @@ import { ErrorCode, ProtocolError, errorMessage } from '../../protocol/errors.ts
 import { SimPeer, messageText, parseMessageTag } from './sim-peer.ts'
 import { SimRendezvous, memoryAddressPrefix } from './sim-rendezvous.ts'
 import { activeHandles, leakedHandles, liveHeapBytes, memoryAfterStop, readMemory } from './process-memory.ts'
+import type { Clock } from '../../protocol/clock.ts'
 import type { FaultRecord, MessageRecord, RunProgress, RunResult, Sample } from './results.ts'
 import type { Schedule, ScheduleEvent } from './schedule.ts'
 import type { SimTransport } from './sim-rendezvous.ts'
@@ -33,6 +35,11 @@ export interface RunOptions {
   redundancy?: number
   /** The rendezvous nodes' mail retention (scenario `mailbox.retention`). */
   retentionMs?: number
+  /**
+   * The scenario's clock (`clock: { speed }`): the schedule, the peers' retries and every expiry and
+   * sweep of nodes and clients follow it; libp2p and the run's own polling stay on real time.
+   */
+  clock?: Clock
 }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, Math.max(0, ms))) }
@@ -62,7 +69,7 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const peaks = readMemory()
   const prefix = memoryAddressPrefix()
   const rendezvous = Array.from({ length: options.rendezvous }, (_, index) => new SimRendezvous({
-    index, dataDir: join(options.workDir, `rendezvous-${index}`), transport: options.transport, memoryPrefix: prefix, peers: schedule.peers.length, retentionMs: options.retentionMs
+    index, dataDir: join(options.workDir, `rendezvous-${index}`), transport: options.transport, memoryPrefix: prefix, peers: schedule.peers.length, retentionMs: options.retentionMs, clock: options.clock
   }))
   const redundancy = options.redundancy ?? 1
   if (redundancy > 1) {
@@ -83,10 +90,15 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   let duplicates = 0
   let resent = 0
   let delivered = 0
+  const clock = options.clock ?? systemClock
+  /** Scenario time since traffic started (the clock's, sped up or not). */
   let t0 = 0
   let finished = false
   let phase: RunProgress['phase'] = 'starting'
-  const now = (): number => Math.round(performance.now() - t0)
+  const elapsed = (): number => clock.now() - t0
+  const now = (): number => Math.round(elapsed())
+  /** Waits `ms` of scenario time. */
+  const wait = async (ms: number): Promise<void> => { await new Promise<void>(resolve => { clock.setTimeout(resolve, Math.max(0, ms)) }) }
 
   const onMessage = (peer: SimPeer, evt: ChatClientEvents['message']): void => {
     // After the drain deadline nothing counts: the ratio is what arrived in the scenario's time.
@@ -124,7 +136,7 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const nodes = { started: 0, stopped: 0 }
   const peers = schedule.peers.map((p, index) => new SimPeer({
     index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage, onChanged,
-    homes: () => homesOf(index).slice(1).map(h => rendezvous[h].addr), redundancy, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart, nodes
+    homes: () => homesOf(index).slice(1).map(h => rendezvous[h].addr), redundancy, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart, nodes, clock: options.clock
   }))
 
   const background = new Set<Promise<unknown>>()
@@ -166,7 +178,7 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
           return
         }
       }
-      await sleep(RETRY_MS)
+      await wait(RETRY_MS)
     }
   }
 
@@ -261,7 +273,7 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
 
   // Warm start: whoever is online at t=0 is started before the clock runs, so the first seconds
   // of traffic measure chatting rather than hundreds of nodes booting at once.
-  t0 = performance.now()
+  const startedAt = performance.now()
   const initial = schedule.events.filter(e => e.t === 0 && e.type === 'online').map(e => peers[(e as { peer: number }).peer])
   if (redundancy > 1) {
     // Everyone has used the app before: each peer's home record (naming all its homes) is in the
@@ -279,8 +291,8 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   }, SAMPLE_MS)
   await Promise.allSettled(initial.map(async p => { await p.goOnline() }))
   clearInterval(starting)
-  const startupMs = Math.round(performance.now() - t0)
-  t0 = performance.now()
+  const startupMs = Math.round(performance.now() - startedAt)
+  t0 = clock.now()
   phase = 'traffic'
   void sample()
   const sampler = setInterval(() => { void sample() }, SAMPLE_MS)
@@ -288,18 +300,19 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   let drainEndedAt = 0
   try {
     for (const e of schedule.events) {
-      const wait = e.t - (performance.now() - t0)
-      if (wait > 0) await sleep(wait)
-      lagMs.push(Math.max(0, performance.now() - t0 - e.t))
+      const ahead = e.t - elapsed()
+      if (ahead > 0) await wait(ahead)
+      lagMs.push(Math.max(0, elapsed() - e.t))
       dispatch(e)
     }
-    await sleep(schedule.durationMs - (performance.now() - t0))
+    await wait(schedule.durationMs - elapsed())
 
     phase = 'drain'
     const drainDeadline = schedule.durationMs + schedule.drainMs
     // Everyone opens the app: each start connects and takes its mailbox.
     for (const p of peers) track(p.goOnline())
     const settled = (): boolean => [...records.values()].every(r => r.deliveredAt != null || r.status === 'failed')
+    // Polled in real time: at a high clock speed a scenario tick is far shorter than a check costs.
     while (!settled() && now() < drainDeadline) await sleep(100)
     drainEndedAt = now()
   } finally {

@@ -56,6 +56,8 @@ export interface Scenario {
   faults: Fault[]
   /** How long the rendezvous nodes keep undelivered mail (their `mailbox.retention`); the node's default when left out. */
   mailbox: { retentionMs?: number }
+  /** Scenario time runs `speed` times faster than real time (1: real time). */
+  clock: { speed: number }
 }
 
 export class ScenarioError extends Error {
@@ -97,6 +99,11 @@ export const scenarioSchema = z.strictObject({
     size: z.strictObject({ min: int(1, MAX_TEXT_BYTES), max: int(1, MAX_TEXT_BYTES) }).default({ min: 20, max: 2000 })
   }).prefault({}),
   mailbox: z.strictObject({ retention: dur.optional() }).prefault({}),
+  clock: z.strictObject({
+    speed: z.number({ error: 'expected how many times faster than real time, from 1 to 1000000' })
+      .min(1, { error: 'expected how many times faster than real time, from 1 to 1000000' })
+      .max(1_000_000, { error: 'expected how many times faster than real time, from 1 to 1000000' }).default(1)
+  }).prefault({}),
   // One key names the fault: restartRendezvous (with downFor) or killRendezvous; checked after.
   faults: z.array(z.strictObject({ at: dur, restartRendezvous: int(0).optional(), downFor: dur.optional(), killRendezvous: int(0).optional() }), { error: 'expected a list' }).default([])
 }, { error: 'expected a mapping' })
@@ -172,7 +179,7 @@ export function validateScenario (doc: unknown, name = 'scenario'): Scenario {
     }
   })
   const scenarioName = raw.name != null && raw.name.trim() !== '' ? raw.name.trim() : name
-  return { name: scenarioName, seed: raw.seed, durationMs, drainMs: raw.drain, rendezvous: raw.rendezvous, redundancy: raw.redundancy, transport: raw.transport, peers, traffic: { dmPerPeerPerMinute: raw.traffic.dmPerPeerPerMinute, groups, size: { min, max } }, faults, mailbox: raw.mailbox.retention != null ? { retentionMs: raw.mailbox.retention } : {} }
+  return { name: scenarioName, seed: raw.seed, durationMs, drainMs: raw.drain, rendezvous: raw.rendezvous, redundancy: raw.redundancy, transport: raw.transport, peers, traffic: { dmPerPeerPerMinute: raw.traffic.dmPerPeerPerMinute, groups, size: { min, max } }, faults, mailbox: raw.mailbox.retention != null ? { retentionMs: raw.mailbox.retention } : {}, clock: { speed: raw.clock.speed } }
 }
 
 export function loadScenarioFile (path: string): Scenario {

@@ -8,6 +8,7 @@ import { UnreachableError } from '../../protocol/errors.ts'
 import { createChatNode } from '../../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { Envelope } from '../../protocol/wire/generated/messages.ts'
+import type { Clock } from '../../protocol/clock.ts'
 import type { DeviceIdentity } from '../../protocol/identity.ts'
 import type { SimTransport } from './sim-rendezvous.ts'
 import type { ChatClientEvents, SendResult } from '../../protocol/chat-client.ts'
@@ -39,6 +40,8 @@ export interface SimPeerInit {
   /** Copies of each message on this many of the recipient's homes. */
   redundancy?: number
   onMessage: (peer: SimPeer, evt: ChatClientEvents['message']) => void
+  /** The scenario's clock: the client's expiry, retries and backoff follow it. */
+  clock?: Clock
   /** A message of this peer's history changed (e.g. the node's expiry notice for one it sent). */
   onChanged?: (peer: SimPeer, evt: ChatClientEvents['message:changed']) => void
   /** How long one live delivery attempt may take before the mailbox is used. */
@@ -110,7 +113,7 @@ export class SimPeer {
       connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
     })
     if (this.#init.nodes != null) this.#init.nodes.started++
-    const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), homes: this.#init.homes?.(), redundancy: this.#init.redundancy, liveTimeoutMs: this.#init.liveTimeoutMs })
+    const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), homes: this.#init.homes?.(), redundancy: this.#init.redundancy, liveTimeoutMs: this.#init.liveTimeoutMs, clock: this.#init.clock })
     client.addEventListener('message', evt => { this.#init.onMessage(this, evt) })
     const onChanged = this.#init.onChanged
     if (onChanged != null) client.addEventListener('message:changed', evt => { onChanged(this, evt) })

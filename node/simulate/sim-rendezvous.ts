@@ -1,6 +1,8 @@
 // One rendezvous node of a simulation: a real RendezvousNode on loopback TCP or the in-process memory
 // transport, restartable on the same data directory and address (a message acked as stored must
 // survive the restart), or killed for good with its data.
+import { VirtualClock } from '../../protocol/clock.ts'
+import type { Clock } from '../../protocol/clock.ts'
 import { rmSync } from 'node:fs'
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
@@ -29,6 +31,8 @@ export interface SimRendezvousInit {
   peers: number
   /** The scenario's `mailbox.retention`, ms; the node sweeps what expired often enough to see it in a run. */
   retentionMs?: number
+  /** The scenario's clock: every expiry, sweep and purge of the node follows it. */
+  clock?: Clock
 }
 
 export class SimRendezvous {
@@ -56,6 +60,20 @@ export class SimRendezvous {
     return this.#node != null
   }
 
+  /**
+   * Housekeeping intervals in scenario time: sweeps often enough to see expiry within a run (a tenth
+   * of the retention), but on a fast clock no timer fires more than ~20 times a real second.
+   */
+  #intervals (): Record<string, number> {
+    const speed = this.#init.clock instanceof VirtualClock ? this.#init.clock.speed ?? 1 : 1
+    const floor = speed * 50
+    const retention = this.#init.retentionMs
+    return {
+      ...(retention != null ? { sweepInterval: Math.round(Math.max(floor, 500, Math.min(3_600_000, retention / 10))) } : {}),
+      ...(speed > 1 ? { blocklistRefreshInterval: Math.round(Math.max(floor, 5_000)), logPurgeInterval: Math.round(Math.max(floor, 3_600_000)) } : {})
+    }
+  }
+
   /** Killed: stopped with its data deleted, never to start again. */
   get killed (): boolean {
     return this.#killed
@@ -67,13 +85,14 @@ export class SimRendezvous {
     if (bootstrap != null) this.#bootstrap = bootstrap
     const node = new RendezvousNode({
       dataDir: this.#init.dataDir,
+      clock: this.#init.clock,
       config: resolveConfig({
         listen: [this.#listen],
         http: false,
         bootstrap: this.#bootstrap,
         // Every simulated peer may queue many messages while offline; quotas are not under study.
         mailbox: { maxMessages: 100_000, maxBytes: '1gb', ...(this.#init.retentionMs != null ? { retention: this.#init.retentionMs } : {}) },
-        ...(this.#init.retentionMs != null ? { sweepInterval: Math.max(500, Math.min(60_000, Math.round(this.#init.retentionMs / 10))) } : {}),
+        ...this.#intervals(),
         relay: { maxReservations: this.#init.peers + 16, dataLimit: '64mb', durationLimit: '1h' }
       }),
       transports: this.#init.transport === 'memory' ? [memory()] : [tcp()],
@@ -103,7 +122,8 @@ export class SimRendezvous {
   async restart (downForMs: number, onStopped?: () => void): Promise<void> {
     await this.stop()
     onStopped?.()
-    if (downForMs > 0) await new Promise(resolve => setTimeout(resolve, downForMs))
+    const clock = this.#init.clock
+    if (downForMs > 0) await new Promise<void>(resolve => { if (clock != null) clock.setTimeout(resolve, downForMs); else setTimeout(resolve, downForMs) })
     await this.start()
   }
 

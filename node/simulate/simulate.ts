@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { VirtualClock } from '../../protocol/clock.ts'
 import { renderReport } from './report.ts'
 import { latencyOf, summarize } from './results.ts'
 import { SAMPLE_MS, runSchedule } from './runner.ts'
@@ -62,6 +63,8 @@ export async function simulate (scenario: Scenario, options: SimulateOptions): P
       rendezvous: scenario.rendezvous,
       redundancy: scenario.redundancy,
       retentionMs: scenario.mailbox.retentionMs,
+      // One clock for the whole run: schedule, nodes and clients see the same (compressed) time.
+      clock: scenario.clock.speed > 1 ? new VirtualClock({ speed: scenario.clock.speed }) : undefined,
       workDir,
       onProgress: options.onProgress,
       liveTimeoutMs: options.liveTimeoutMs
