@@ -13,7 +13,8 @@ describe('bench driver', () => {
   it('runs the DM bench at smoke size and records ratios against its baselines', async () => {
     const { results, errors } = await runBenches({ quick: true, only: ['dm'] })
     expect(errors).toEqual([])
-    expect(results).toHaveLength(1)
+    // The tracked measure (an established ratchet session) and its sealed-box breakdown line.
+    expect(results.map(r => r.name)).toEqual(['ChatClient.send round trip, direct TCP, 1 KiB', 'round trip breakdown: ChatClient.send with the sealed box (no prekeys), direct TCP, 1 KiB'])
     const [dm] = results
     expect(dm).toMatchObject({ group: 'dm', unit: 'µs/op', better: 'lower' })
     expect(dm.value).toBeGreaterThan(0)
@@ -27,7 +28,7 @@ describe('bench driver', () => {
     expect(first.previous).toBeUndefined()
     const second = saveResults(dir.dir, { startedAt: '2026-01-02T00:00:00.000Z', quick: true, node: process.version, results, errors })
     expect(second.previous?.results).toEqual(JSON.parse(readFileSync(first.path, 'utf8')).results)
-    expect(compare(results, second.previous!)).toEqual([expect.stringMatching(/^dm\/ChatClient\.send .*\(\+0\.0%\)$/)])
+    expect(compare(results, second.previous!)).toEqual([expect.stringMatching(/^dm\/ChatClient\.send .*\(\+0\.0%\)$/), expect.stringMatching(/^dm\/round trip breakdown: .*\(\+0\.0%\)$/)])
     // A full run is compared with the last full run, never with a smoke run in between.
     saveResults(dir.dir, { startedAt: '2026-01-03T00:00:00.000Z', quick: false, node: process.version, results, errors })
     const fourth = saveResults(dir.dir, { startedAt: '2026-01-04T00:00:00.000Z', quick: true, node: process.version, results, errors })

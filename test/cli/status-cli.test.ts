@@ -30,9 +30,13 @@ describe('babacloud status', { timeout: 180_000 }, () => {
     expect(JSON.parse(held.stdout)).toMatchObject({ id: sent.id, to: bob, status: 'stored', stored: true, delivered: false, read: false, purged: [], flagged: true })
 
     expect((await runCli(['inbox', '--home', bobHome, '--rendezvous', addr, '--json'])).code).toBe(0)
-    const after = await runCli(['status', '--home', alice, '--message', sent.id, '--json'])
-    expect(after.code).toBe(0)
-    const state = JSON.parse(after.stdout)
+    // The node gathers a second of acks into one receipt: status takes it once it is there.
+    const state = await waitFor(async () => {
+      const after = await runCli(['status', '--home', alice, '--message', sent.id, '--json'])
+      expect(after.code).toBe(0)
+      const s = JSON.parse(after.stdout)
+      return s.purged.length > 0 ? s : undefined
+    }, { timeout: 60_000, what: 'the purge receipt' })
     expect(state).toMatchObject({ id: sent.id, stored: true, flagged: false, perDevice: { delivered: true, read: true, purged: true } })
     expect(state.devices).toEqual([expect.objectContaining({ device: bob, purgedAt: state.purged[0].at })])
     expect(state.purged).toHaveLength(1)

@@ -51,8 +51,9 @@ describe('babacloud admin block', () => {
     expect(await rv.node.store.usage(bob.node.peerId.toString())).toMatchObject({ count: 1 })
     expect(await blockedCount(rv, 'peer')).toBeGreaterThanOrEqual(2)
     expect(await rv.node.metricsText()).toMatch(/^babacloud_blocklist_entries\{kind="peer"\} 1$/m)
-    // Others are untouched.
-    expect(await canDial(bob, rv)).toBe(true)
+    // Others are untouched (a moment later: the blocked peer's refused dials from the same loopback
+    // address may have used up libp2p's per-address rate of new connections for a second).
+    await waitFor(async () => await canDial(bob, rv), { what: 'another peer to connect' })
 
     expect(await admin('unblock', peer, '--data', rv.dataDir)).toBe(`unblocked peer ${peer}\n`)
     await expect(admin('unblock', peer, '--data', rv.dataDir)).rejects.toMatchObject({ code: 'NOT_FOUND' })
