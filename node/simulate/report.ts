@@ -10,8 +10,8 @@ const COLORS: Record<string, string> = { all: '#111827', direct: '#2563eb', rela
 const MAX_POINTS = 800
 
 const seconds = (ms: number): string => `${Number((ms / 1000).toPrecision(3))}s`
-const latencyLabel = (ms: number): string => ms >= 1000 ? seconds(ms) : `${ms}ms`
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+export const latencyLabel = (ms: number): string => ms >= 1000 ? seconds(ms) : `${ms}ms`
+export const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /** Keeps every n-th point (and the last) so a 100k-message run still yields a small file. */
 function thin (points: Array<[number, number]>): Array<[number, number]> {
@@ -20,7 +20,8 @@ function thin (points: Array<[number, number]>): Array<[number, number]> {
   return points.filter((_, i) => i % step === 0 || i === points.length - 1)
 }
 
-function cdf (latencies: number[]): Array<[number, number]> {
+/** The cumulative distribution of `latencies` as chart points (at least 1 ms, for the log axis). */
+export function cdf (latencies: number[]): Array<[number, number]> {
   const sorted = [...latencies].sort((a, b) => a - b)
   return thin(sorted.map((v, i) => [Math.max(1, v), (i + 1) / sorted.length]))
 }

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { cdf, escape, latencyLabel } from './report.ts'
 import { percentile } from './results.ts'
 import { ScenarioError, validateScenario } from './scenario.ts'
 import { lineChart } from './svg-chart.ts'
@@ -219,14 +220,6 @@ export function sweepCsv (experiment: Experiment, outcomes: RunOutcome[]): strin
 }
 
 const PALETTE = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#4b5563']
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const latencyLabel = (ms: number): string => ms >= 1000 ? `${Number((ms / 1000).toPrecision(3))}s` : `${ms}ms`
-
-function cdf (values: number[]): Array<[number, number]> {
-  const sorted = [...values].sort((a, b) => a - b)
-  const step = Math.max(1, Math.ceil(sorted.length / 400))
-  return sorted.flatMap((v, i): Array<[number, number]> => i % step === 0 || i === sorted.length - 1 ? [[Math.max(1, v), (i + 1) / sorted.length]] : [])
-}
 
 /** sweep.html: the comparison table, delivery ratios with their intervals, latency CDFs per combination and per path. */
 export function renderSweepReport (experiment: Experiment, rows: PointComparison[], outcomes: RunOutcome[]): string {
