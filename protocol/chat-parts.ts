@@ -180,7 +180,9 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     control, store, accounts, log, self: node.peerId.toString(),
     online: () => rendezvousPeer != null && node.getConnections(rendezvousPeer).some(c => c.status === 'open'),
     onChanged: events.onChanged, onDeleted: events.onDeleted, now,
-    onMessage: message => { expiry.add(message); events.onMessage(message) }
+    onMessage: message => { expiry.add(message); events.onMessage(message) },
+    // Bound late: `disappearing` is made below.
+    onTimer: async (c, timer, id) => { await disappearing.fromOwnDevice(c, timer, id) }
   })
   const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted, own, log })
   const expiry = new ExpirySweeper({ store, log, onDeleted: events.onDeleted, clock })
@@ -189,6 +191,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     members: async group => await actions.participants.members(group),
     sendQueued: async id => await outbox.send(id),
     onLine: line => { events.onMessage(line) },
+    onSet: async (c, timer) => { await own.timerSet(c, timer) },
     now
   })
   // Receipts only for what came from the mailbox: a live delivery's ack already told the sender.

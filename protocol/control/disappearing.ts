@@ -63,6 +63,8 @@ export interface DisappearingComponents {
   sendQueued: (id: string) => Promise<AttemptResult>
   /** A system line was added to the history. */
   onLine: (line: ChatMessage) => void
+  /** The timer was set on this device (the account's other devices are told). */
+  onSet?: (c: Conversation, timer: { seconds: number, at: number }) => Promise<void>
   now?: () => number
 }
 
@@ -98,10 +100,22 @@ export class Disappearing {
     await this.#apply(c, { seconds, at, by: this.#c.self }, {
       id: ids[0] ?? envelopeIdToString(randomBytes(ENVELOPE_ID_LENGTH)), peer: c.group ?? c.peer, direction: 'out', status: 'read', ...(c.group != null ? { group: c.group, sender: this.#c.self } : {})
     })
+    await this.#c.onSet?.(c, { seconds, at })
     const results: AttemptResult[] = []
     for (const id of ids) results.push(await this.#c.sendQueued(id))
     const best = results.find(r => r.status === 'delivered') ?? results.find(r => r.status === 'stored') ?? results[0]
     return best == null ? { id: ids[0] ?? '', status: 'delivered', devices: [] } : { ...best, devices: results.flatMap(r => r.devices) }
+  }
+
+  /**
+   * A timer another device of this account set (`account/timer`): kept, and shown as set by you,
+   * unless a newer setting is held. Nobody else is told: that device told the conversation.
+   */
+  async fromOwnDevice (c: Conversation, timer: { seconds: number, at: number }, id: string): Promise<void> {
+    if (!isTimer(timer.seconds)) return
+    await this.#apply(c, { ...timer, by: this.#c.self }, {
+      id, peer: c.group ?? c.peer, direction: 'out', status: 'read', ...(c.group != null ? { group: c.group, sender: this.#c.self } : {})
+    })
   }
 
   async #onTimer (m: ControlMessage): Promise<void> {

@@ -5,7 +5,7 @@
 // device the node lists in the same account; anyone else's is dropped.
 import { ENVELOPE_ID_LENGTH, envelopeIdFromString, envelopeIdToString } from '../crypto/envelope.ts'
 import { MAX_TEXT_BYTES } from '../constants.ts'
-import { OwnDeleteBody, OwnReadBody, OwnSentBody } from '../wire/generated/messages.ts'
+import { OwnDeleteBody, OwnReadBody, OwnSentBody, OwnTimerBody } from '../wire/generated/messages.ts'
 import { MAX_IDS, chunks } from './control-ids.ts'
 import type { ControlMessage, ControlRegistry } from './types.ts'
 import type { AccountClient } from '../account/account-client.ts'
@@ -16,6 +16,7 @@ import type { Logger } from '@libp2p/interface'
 export const OWN_DELETE = 'account/delete'
 export const OWN_SENT = 'account/sent'
 export const OWN_READ = 'account/read'
+export const OWN_TIMER = 'account/timer'
 /** A conversation name (PeerId, @username or group id) is far shorter. */
 const MAX_PEER_CHARS = 200
 const MAX_PREVIEW_CHARS = 1000
@@ -39,6 +40,8 @@ export interface OwnDevicesComponents {
   /** A message sent on another device of the account was added here. */
   onMessage?: (message: ChatMessage) => void
   onDeleted: (id: string, peer: string) => void
+  /** A disappearing-message timer set on another device of the account (`id`: its control message's). */
+  onTimer?: (c: { peer: string } | { group: string }, timer: { seconds: number, at: number }, id: string) => Promise<void>
   now?: () => number
 }
 
@@ -65,6 +68,7 @@ export class OwnDevices {
     components.control.handle(OWN_DELETE, async m => { await this.#onDelete(m) })
     components.control.handle(OWN_SENT, async m => { await this.#onSent(m) })
     components.control.handle(OWN_READ, async m => { await this.#onRead(m) })
+    components.control.handle(OWN_TIMER, async m => { await this.#onTimer(m) })
   }
 
   /** The account's other devices (none without an account); `fresh` asks the node even if a list is cached. */
@@ -117,6 +121,15 @@ export class OwnDevices {
       const body = OwnReadBody.encode({ ids: part.map(id => envelopeIdFromString(id) as Uint8Array<ArrayBuffer>) })
       for (const device of devices) await this.#c.control.queueControl(device, OWN_READ, body, { background: true })
     }
+    return devices.length
+  }
+
+  /** Tells the account's other devices that a conversation's timer was set here (queued); how many devices. */
+  async timerSet (c: { peer?: string, group?: string }, timer: { seconds: number, at: number }): Promise<number> {
+    const devices = await this.others()
+    if (devices.length === 0) return 0
+    const body = OwnTimerBody.encode({ peer: c.group == null ? c.peer ?? '' : '', group: c.group ?? '', seconds: timer.seconds, at: BigInt(timer.at) })
+    for (const device of devices) await this.#c.control.queueControl(device, OWN_TIMER, body, { background: true })
     return devices.length
   }
 
@@ -182,6 +195,24 @@ export class OwnDevices {
     }
     // Deduplicated by id: a repeat, or one that also came with the history, is not added twice.
     if (await this.#c.store.addMessage(message)) this.#c.onMessage?.(message)
+  }
+
+  async #onTimer (m: ControlMessage): Promise<void> {
+    if (!await this.#fromOwnDevice(m)) return
+    let b: OwnTimerBody
+    try {
+      b = OwnTimerBody.decode(m.body)
+    } catch {
+      this.#c.log('dropped a malformed %s from %p', OWN_TIMER, m.from)
+      return
+    }
+    // Exactly one of peer and group, each a short name; the time a real one.
+    const valid = (b.peer === '') !== (b.group === '') && b.peer.length <= MAX_PEER_CHARS && b.group.length <= MAX_PEER_CHARS && b.at <= BigInt(Number.MAX_SAFE_INTEGER)
+    if (!valid) {
+      this.#c.log('dropped a malformed %s from %p', OWN_TIMER, m.from)
+      return
+    }
+    await this.#c.onTimer?.(b.group !== '' ? { group: b.group } : { peer: b.peer }, { seconds: b.seconds, at: Number(b.at) }, m.id)
   }
 
   async #onRead (m: ControlMessage): Promise<void> {

@@ -1,10 +1,11 @@
 // Devices of one account in step, on real nodes: a message sent on one device shows on the other as
-// sent by you, what is read on one is read on the other, and a deletion on one (for me, and for everyone) removes the message on the other; the
+// sent by you, what is read on one is read on the other, a timer set on one holds on the other, and a deletion on one (for me, and for everyone) removes the message on the other; the
 // same control messages from anyone else are dropped.
 import { afterEach, describe, expect, it } from 'vitest'
 import { envelopeIdFromString } from '../../protocol/crypto/envelope.ts'
-import { OWN_DELETE, OWN_READ, OWN_SENT } from '../../protocol/control/own-devices.ts'
-import { OwnDeleteBody, OwnReadBody, OwnSentBody } from '../../protocol/wire/generated/messages.ts'
+import { conversationTimer } from '../../protocol/control/disappearing.ts'
+import { OWN_DELETE, OWN_READ, OWN_SENT, OWN_TIMER } from '../../protocol/control/own-devices.ts'
+import { OwnDeleteBody, OwnReadBody, OwnSentBody, OwnTimerBody } from '../../protocol/wire/generated/messages.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
 import type { TestPeer } from '../helpers/network.ts'
@@ -41,6 +42,11 @@ describe('the account\'s devices in step', () => {
     expect(await laptop.client.markRead([kept.id], { receipts: false })).toBe(1)
     await waitFor(async () => (await phone.store.getMessage(kept.id))?.status === 'read', { what: 'the read state on the phone', timeout: 60_000 })
 
+    // A disappearing-message timer set on the laptop holds on the phone too, shown as set by you.
+    await laptop.client.setTimer({ peer: bob.node.peerId.toString() }, 3600)
+    await waitFor(async () => (await conversationTimer(phone.store, { peer: bob.node.peerId.toString() })).seconds === 3600, { what: 'the timer on the phone', timeout: 60_000 })
+    expect((await phone.store.listMessages()).filter(m => m.timer === 3600)).toEqual([expect.objectContaining({ direction: 'out', peer: bob.node.peerId.toString() })])
+
     await laptop.client.deleteMessage(fromBob.id)
     await waitFor(async () => await phone.store.getMessage(fromBob.id) == null, { what: 'the deletion on the phone' })
     // Gone for good there too: a late copy of the envelope cannot bring it back.
@@ -61,6 +67,10 @@ describe('the account\'s devices in step', () => {
     const forged = OwnSentBody.encode({ id: new Uint8Array(16).fill(7), peer: bob.node.peerId.toString(), text: 'forged as gina', sentAt: BigInt(Date.now()), group: '', replyTo: new Uint8Array(0), replyPreview: '', expiresAt: 0n })
     expect((await bob.client.sendControl(phone.node.peerId, OWN_SENT, forged)).status).toBe('delivered')
     expect((await phone.store.listMessages()).map(m => m.text)).not.toContain('forged as gina')
+    // Nor set the phone's timers.
+    const timerBody = OwnTimerBody.encode({ peer: bob.node.peerId.toString(), group: '', seconds: 5, at: BigInt(Date.now() + 60_000) })
+    expect((await bob.client.sendControl(phone.node.peerId, OWN_TIMER, timerBody)).status).toBe('delivered')
+    expect((await conversationTimer(phone.store, { peer: bob.node.peerId.toString() })).seconds).toBe(3600)
     // Nor mark what the phone received as read.
     const unread = await bob.client.send(phone.node.peerId, 'for the phone, unread')
     await waitFor(async () => await phone.store.getMessage(unread.id) != null, { what: 'bob\'s message on the phone' })

@@ -976,6 +976,164 @@ export namespace OwnReadBody {
   }
 }
 
+export interface OwnTimerBody {
+  peer: string
+  group: string
+  seconds: number
+  at: bigint
+}
+
+export namespace OwnTimerBody {
+  let _codec: Codec<OwnTimerBody>
+
+  export const codec = (): Codec<OwnTimerBody> => {
+    if (_codec == null) {
+      _codec = message<OwnTimerBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peer != null && obj.peer !== '')) {
+          w.uint32(10)
+          w.string(obj.peer)
+        }
+
+        if ((obj.group != null && obj.group !== '')) {
+          w.uint32(18)
+          w.string(obj.group)
+        }
+
+        if ((obj.seconds != null && obj.seconds !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.seconds)
+        }
+
+        if ((obj.at != null && obj.at !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.at)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peer: '',
+          group: '',
+          seconds: 0,
+          at: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peer = reader.string()
+              break
+            }
+            case 2: {
+              obj.group = reader.string()
+              break
+            }
+            case 3: {
+              obj.seconds = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.at = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.seconds`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.at`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnTimerBodyPeerFieldEvent {
+    field: '$.peer'
+    value: string
+  }
+
+  export interface OwnTimerBodyGroupFieldEvent {
+    field: '$.group'
+    value: string
+  }
+
+  export interface OwnTimerBodySecondsFieldEvent {
+    field: '$.seconds'
+    value: number
+  }
+
+  export interface OwnTimerBodyAtFieldEvent {
+    field: '$.at'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<OwnTimerBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnTimerBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnTimerBody>): OwnTimerBody {
+    return decodeMessage(buf, OwnTimerBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnTimerBody>): Generator<OwnTimerBodyPeerFieldEvent | OwnTimerBodyGroupFieldEvent | OwnTimerBodySecondsFieldEvent | OwnTimerBodyAtFieldEvent> {
+    return streamMessage(buf, OwnTimerBody.codec(), opts)
+  }
+}
+
 export interface OwnSentBody {
   id: Uint8Array<ArrayBuffer>
   peer: string
