@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DeviceIdentity } from '../protocol/identity.ts'
-import { writeFileAtomic } from '../rendezvous/rendezvous-node.ts'
+import { writeFileAtomic } from '../rendezvous/data-files.ts'
 import { DATA_FILE, securePrivateDir } from '../rendezvous/storage/private-files.ts'
 import { CliError } from './cli-error.ts'
 

@@ -2,7 +2,6 @@
 // the mailbox, and an HTTP port for the web app, health and metrics.
 // node:crypto behind protocol/ before any key is used (docs/performance.md, "Crypto backends").
 import './crypto/install.ts'
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
@@ -12,7 +11,7 @@ import type { Clock, TimerHandle } from '../protocol/clock.ts'
 import { DeviceIdentity } from '../protocol/identity.ts'
 import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { libp2pOptions } from './libp2p-options.ts'
-import { ConfigError, DEFAULT_METRICS_LISTENER, resolveConfig } from './config.ts'
+import { DEFAULT_METRICS_LISTENER, resolveConfig } from './config.ts'
 import { createHttpApp, createMetricsApp } from './http/http-app.ts'
 import { closeHttpListener, metricsPlacement, startHttpListener } from './http/http-server.ts'
 import { libp2pListenError } from './listen-error.ts'
@@ -22,7 +21,8 @@ import type { PurgeReceiptLimits } from './mailbox/purge-receipts.ts'
 import { BlobService } from './blobs/blob-service.ts'
 import { GroupRelay } from './groups/group-relay.ts'
 import { RendezvousMetrics } from './metrics.ts'
-import { PRIVATE_FILE_MODE, securePrivateDir } from './storage/private-files.ts'
+import { securePrivateDir } from './storage/private-files.ts'
+import { loadOrCreateIdentity, loadTls, writeFileAtomic } from './data-files.ts'
 import { AccountProtocol } from './accounts/account-protocol.ts'
 import { HomeRepublisher } from './federation/home-republisher.ts'
 import { maskIp, silentLogger } from './logging.ts'
@@ -101,37 +101,6 @@ export interface RendezvousInfo {
   http?: string
   /** Where /metrics is served: on the HTTP listener when that is loopback, else on its own. */
   metrics?: string
-}
-
-function loadIdentitySeed (dataDir: string): Uint8Array | undefined {
-  const file = join(dataDir, 'identity.key')
-  if (!existsSync(file)) return undefined
-  const seed = readFileSync(file)
-  return new Uint8Array(seed)
-}
-
-/** Reads the certificate and key for HTTPS and secure WebSockets, with a clear error if unreadable. */
-function loadTls (tls: RendezvousConfig['tls']): { cert: Buffer, key: Buffer } | undefined {
-  if (tls == null) return undefined
-  const read = (file: string, what: string): Buffer => {
-    try {
-      return readFileSync(file)
-    } catch (err) {
-      throw new ConfigError(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`)
-    }
-  }
-  return { cert: read(tls.certFile, 'certificate'), key: read(tls.keyFile, 'key') }
-}
-
-/**
- * Writes a file so that a crash leaves either the old or the new content, never a torn one.
- * Owner-only by default; the mode is set exactly, whatever the umask.
- */
-export function writeFileAtomic (path: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): void {
-  const tmp = `${path}.tmp-${process.pid}`
-  writeFileSync(tmp, data, { mode })
-  chmodSync(tmp, mode)
-  renameSync(tmp, path)
 }
 
 export class RendezvousNode {
@@ -214,13 +183,7 @@ export class RendezvousNode {
     if (this.#services != null) throw new Error('rendezvous node is already started')
     // 0700 / 0600 for everything in it, also what an older version left readable to others.
     securePrivateDir(this.dataDir)
-    let seed = loadIdentitySeed(this.dataDir)
-    const identity = seed == null ? await DeviceIdentity.generate() : await DeviceIdentity.fromSeed(seed)
-    if (seed == null) {
-      seed = identity.toSeed()
-      writeFileAtomic(join(this.dataDir, 'identity.key'), seed, 0o600)
-      chmodSync(join(this.dataDir, 'identity.key'), 0o600)
-    }
+    const identity = await loadOrCreateIdentity(this.dataDir)
     this.#tls = loadTls(this.config.tls)
     this.#services = new ServiceList(this.#serviceList(identity.privateKey), {
       onStopError: (service, err) => { this.#log.error({ service, err: (err as Error).message }, 'could not stop cleanly') }
@@ -505,16 +468,10 @@ export class RendezvousNode {
     for (const conn of this.#node?.getConnections() ?? []) this.#refuseIfBlocked(conn)
   }
 
-  /** Aborts a connection the operator's blocklist covers (the gater refuses new ones; this catches the rest). */
   #refuseIfBlocked (conn: Connection): boolean {
-    const blocklist = this.#blocklist
-    if (blocklist == null) return false
-    const ip = conn.remoteAddr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
-    const kind = blocklist.peerBlocked(conn.remotePeer.toString()) ? 'peer' : ip != null && blocklist.addressBlocked(ip) ? 'prefix' : undefined
-    if (kind == null) return false
-    this.#metrics?.blocked.inc({ kind })
-    conn.abort(new Error('blocked by the operator'))
-    return true
+    const kind = this.#blocklist?.refuse(conn)
+    if (kind != null) this.#metrics?.blocked.inc({ kind })
+    return kind != null
   }
 
   readonly #onConnection = (evt: CustomEvent<Connection>): void => {

@@ -3,6 +3,7 @@
 // running node re-reads it every few seconds and drops connections that became blocked.
 import ipaddr from 'ipaddr.js'
 import { systemClock } from '../../protocol/clock.ts'
+import type { Connection } from '@libp2p/interface'
 import type { Clock, TimerHandle } from '../../protocol/clock.ts'
 import type { BlockKind, BlockRecord } from '../accounts/account-store.ts'
 
@@ -66,6 +67,17 @@ export class Blocklist {
     await this.refresh()
     this.#timer = this.#clock.setInterval(() => { this.refresh().catch(err => this.#options.onError?.(err)) }, this.#options.refreshMs)
     this.#timer.unref?.()
+  }
+
+  /**
+   * Aborts `conn` when the list covers its peer or address (the gater refuses new connections;
+   * this ends those open before the block). The kind of block, or undefined.
+   */
+  refuse (conn: Pick<Connection, 'remotePeer' | 'remoteAddr' | 'abort'>): 'peer' | 'prefix' | undefined {
+    const ip = conn.remoteAddr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
+    const kind = this.peerBlocked(conn.remotePeer.toString()) ? 'peer' : ip != null && this.addressBlocked(ip) ? 'prefix' : undefined
+    if (kind != null) conn.abort(new Error('blocked by the operator'))
+    return kind
   }
 
   stop (): void {
