@@ -15,13 +15,13 @@ import { Cleanup, tempDir } from '../helpers/wait.ts'
 import type { Summary } from '../../node/simulate/results.ts'
 
 /** A loaded CI machine can take minutes for a few seconds of simulated traffic plus process start. */
-const SLOW = 150_000
+const SLOW = 300_000
 
 /** Runs a scenario document through the CLI; returns the summary it printed. */
 async function simulate (doc: Record<string, unknown>, outDir: string): Promise<Summary> {
   const file = join(outDir, 'scenario.yaml')
   writeFileSync(file, stringify(doc))
-  const res = await runCli(['simulate', file, '--out', outDir, '--json'], { timeout: 120_000 })
+  const res = await runCli(['simulate', file, '--out', outDir, '--json'], { timeout: 240_000 })
   if (res.code !== 0) throw new Error(`simulate exited with ${res.code}: ${res.stderr}`)
   return JSON.parse(res.stdout) as Summary
 }
