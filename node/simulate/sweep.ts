@@ -231,27 +231,23 @@ export function renderSweepReport (experiment: Experiment, rows: PointComparison
   // Delivery ratio per combination: the point and its interval, drawn as a short vertical line.
   const ratioSeries: Series[] = rows.map((r, i) => ({ name: r.label, color: PALETTE[i % PALETTE.length], points: [[i + 1, r.deliveryRatio.low], [i + 1, r.deliveryRatio.value], [i + 1, r.deliveryRatio.high]] }))
   const ratioChart = lineChart({ title: 'Delivery ratio with 95% interval (pooled over seeds)', xLabel: 'combination (table order)', yLabel: 'delivered / sent', series: ratioSeries, yMax: 1, formatY: v => `${Math.round(v * 100)}%`, formatX: v => Number.isInteger(v) ? String(v) : '' })
-  const latencyChart = lineChart({
-    title: 'Latency CDF per combination (all paths, pooled over seeds)',
+  // Rows come in the experiment's point order (compare()): row i pools the runs of point i.
+  const latenciesOf = (i: number, path?: string): number[] => outcomes
+    .filter(o => o.point.slug === experiment.points[i].slug)
+    .flatMap(o => o.latencies.filter(l => path == null || l.path === path).map(l => l.ms))
+  const cdfChart = (title: string, path?: string): string => lineChart({
+    title,
     xLabel: 'latency (log scale)',
     yLabel: 'fraction delivered',
-    series: rows.map((r, i) => ({ name: r.label, color: PALETTE[i % PALETTE.length], points: cdf(outcomes.filter(o => o.point.label === r.label || (r.label === '(base)' && o.point.label === '')).flatMap(o => o.latencies.map(l => l.ms))) })),
+    series: rows.map((r, i) => ({ name: r.label, color: PALETTE[i % PALETTE.length], points: cdf(latenciesOf(i, path)) })).filter(s => s.points.length > 0),
     logX: true,
     yMax: 1,
     formatX: latencyLabel,
     formatY: v => `${Math.round(v * 100)}%`
   })
+  const latencyChart = cdfChart('Latency CDF per combination (all paths, pooled over seeds)')
   const paths = [...new Set(outcomes.flatMap(o => o.latencies.map(l => l.path)))].sort()
-  const perPath = paths.map(path => lineChart({
-    title: `Latency CDF, ${path}`,
-    xLabel: 'latency (log scale)',
-    yLabel: 'fraction delivered',
-    series: rows.map((r, i) => ({ name: r.label, color: PALETTE[i % PALETTE.length], points: cdf(outcomes.filter(o => o.point.label === r.label || (r.label === '(base)' && o.point.label === '')).flatMap(o => o.latencies.filter(l => l.path === path).map(l => l.ms))) })).filter(s => s.points.length > 0),
-    logX: true,
-    yMax: 1,
-    formatX: latencyLabel,
-    formatY: v => `${Math.round(v * 100)}%`
-  }))
+  const perPath = paths.map(path => cdfChart(`Latency CDF, ${path}`, path))
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>BabaCloud experiment: ${escape(experiment.name)}</title>
 <style>

@@ -230,12 +230,8 @@ export class ChatConversation extends LitElement {
   }
 
   override updated (changed: Map<string, unknown>): void {
-    if (changed.has('messages')) {
-      this.intent.check(this.messages)
-      this.#scroll.follow(this.messages)
-    } else if (changed.has('transfers')) {
-      this.#scroll.follow(this.messages)
-    }
+    if (changed.has('messages')) this.intent.check(this.messages)
+    if (changed.has('messages') || changed.has('transfers')) this.#scroll.follow(this.messages)
     this.#found.show(this.focusId)
   }
 
