@@ -2,7 +2,7 @@
 // WebRTC between them, and the mailbox for a browser that was closed.
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
-import { ARRIVED, addContact, createIdentity, messageItems, messageTexts, openChat, ownPeerId, sendMessage } from './harness.ts'
+import { ARRIVED, addContact, createIdentity, messageItems, messageTexts, closeTabThenBrowser, openChat, ownPeerId, sendMessage } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import { useBrowserScenario } from './scenario.ts'
 
@@ -96,8 +96,7 @@ describeInChromium('web app: 1:1 chat in real browsers', () => {
     await alice.page.locator('li.in[data-id]').waitFor(DEADLINE)
 
     // Alice closes the tab (unload handlers run), then her browser.
-    await alice.page.close({ runBeforeUnload: true })
-    await alice.close()
+    await closeTabThenBrowser(alice)
     // Bob's app notices Alice left (her connections close), then the mailbox takes over.
     await bob.page.locator('[data-testid="connection"][data-path="mailbox"]').waitFor(DEADLINE)
     const texts = ['one', 'two', 'three']

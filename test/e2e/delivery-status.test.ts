@@ -4,7 +4,7 @@
 // a message that expired at the node unread, said plainly from the node's signed notice.
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
-import { ARRIVED, addContact, createIdentity, dropDepositAcks, messageItems, messageTexts, openChat, sendMessage } from './harness.ts'
+import { ARRIVED, addContact, createIdentity, dropDepositAcks, messageItems, closeTabThenBrowser, messageTexts, openChat, sendMessage } from './harness.ts'
 import { useBrowserScenario } from './scenario.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -31,8 +31,7 @@ describeInChromium('web app: delivery status on screen', () => {
     expect(await bobIndicator.innerText()).toContain('Direct (WebRTC)')
 
     // Alice closes her tab, then her browser.
-    await alice.page.close({ runBeforeUnload: true })
-    await alice.close()
+    await closeTabThenBrowser(alice)
     await bob.page.locator('[data-testid="connection"]:not([data-path="webrtc"])').waitFor(LEAVES_DIRECT)
     expect(await bobIndicator.innerText()).not.toContain('Direct (WebRTC)')
 

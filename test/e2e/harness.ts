@@ -10,6 +10,7 @@ import { resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
 import type { RendezvousInfo } from '../../rendezvous/rendezvous-node.ts'
 import type { Page } from 'playwright-core'
+import type { BrowserSession } from '../helpers/browser.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots')
@@ -140,4 +141,16 @@ export function dropDepositAcks (rv: RunningRendezvous, sender: string, count = 
     return stored
   }
   return result
+}
+
+/**
+ * The person closes the tab, then the browser. Playwright's close with unload handlers does not wait
+ * for them: waiting for the page's close event lets the app's pagehide handler end its connections, as
+ * it does when a person closes a tab, instead of racing the browser's exit.
+ */
+export async function closeTabThenBrowser (session: BrowserSession): Promise<void> {
+  const closed = session.page.waitForEvent('close')
+  await session.page.close({ runBeforeUnload: true })
+  await closed
+  await session.close()
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import { describeInChromium, launchBrowser, removeDir } from '../helpers/browser.ts'
-import { ARRIVED, addContact, boundAddresses, buildWebApp, createIdentity, disposeWebApp, messageItems, messageTexts, openChat, sendMessage, startRendezvous } from './harness.ts'
+import { ARRIVED, addContact, boundAddresses, buildWebApp, createIdentity, disposeWebApp, messageItems, messageTexts, closeTabThenBrowser, openChat, sendMessage, startRendezvous } from './harness.ts'
 import { screenshotBothWidths } from './screenshots.ts'
 import type { BrowserSession } from '../helpers/browser.ts'
 import type { RunningRendezvous } from './harness.ts'
@@ -39,10 +39,6 @@ describeInChromium('web app: outbox', () => {
     return session
   }
 
-  async function closeTab (session: BrowserSession): Promise<void> {
-    await session.page.close({ runBeforeUnload: true })
-    await session.close()
-  }
 
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map(async s => { await s.close() }))
@@ -61,7 +57,7 @@ describeInChromium('web app: outbox', () => {
     const alice = await browser()
     await alice.page.goto(url)
     const aliceId = await createIdentity(alice.page)
-    await closeTab(alice)
+    await closeTabThenBrowser(alice)
 
     const bob = await browser()
     await bob.page.goto(url)
@@ -94,7 +90,7 @@ describeInChromium('web app: outbox', () => {
     await sendMessage(bob.page, 'and this one survives a reload')
     await bob.page.locator('li.out[data-status="queued"]').waitFor(DEADLINE)
     const bobErrors = bob.errors.filter(e => !EXPECTED_WHILE_DOWN.test(e))
-    await closeTab(bob)
+    await closeTabThenBrowser(bob)
     rendezvous = await startRendezvous(dataDir, webRoot, at)
     const bobAgain = await browser(bob.profileDir)
     await openChat(bobAgain.page, url, aliceId)
