@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // In the repository the TypeScript sources sit beside this file: run them through tsx's loader, so
-// developers need no build step. The packed package ships no .ts sources, only the compiled
-// JavaScript in dist/ (built by `prepack`), so an installed `babacloud` never loads a compiler and
-// can never run code older than its sources.
+// developers need no build step. The packed package ships no .ts sources, only the command bundled
+// into one JavaScript file (dist/babacloud.mjs, built by `prepack`), so an installed `babacloud` never
+// loads a compiler and can never run code older than its sources.
 import { existsSync } from 'node:fs'
 
 const source = new URL('../node/cli.ts', import.meta.url)
@@ -11,5 +11,5 @@ if (existsSync(source)) {
   register()
   await import(source.href)
 } else {
-  await import('../dist/node/cli.js')
+  await import('../dist/babacloud.mjs')
 }

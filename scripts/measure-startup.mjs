@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 
 const bin = process.argv[2] ?? fileURLToPath(new URL('../bin/babacloud.js', import.meta.url))
 const runs = Number(process.argv[3] ?? 5)
-const command = (args) => bin.endsWith('.js') ? [process.execPath, [bin, ...args]] : [bin, args]
+const command = (args) => /\.m?js$/.test(bin) ? [process.execPath, [bin, ...args]] : [bin, args]
 
 async function help () {
   const started = performance.now()

@@ -1,8 +1,8 @@
-// Once per test run, in .test-dist/: the CLI compiled to JavaScript (as the package ships it), so the
-// hundreds of `babacloud` processes the CLI tests start skip tsx's compile at every start (incremental:
-// unchanged sources cost almost nothing), and the web app built for the browser tests, which every
-// test file would otherwise build again. Their own folder: `npm pack` in the packaged-install test
-// rebuilds dist/ while other files run.
+// Once per test run, in .test-dist/: the CLI bundled into one JavaScript file exactly as the package
+// ships it (scripts/build-cli.mjs), so the hundreds of `babacloud` processes the CLI tests start
+// skip tsx's compile and load one module each, and the web app built for the browser tests, which
+// every test file would otherwise build again. Their own folder: `npm pack` in the packaged-install
+// test rebuilds dist/ while other files run.
 import { execFileSync } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -15,8 +15,7 @@ export const TEST_DIST = fileURLToPath(new URL('../.test-dist/', import.meta.url
 export const TEST_WEB = join(TEST_DIST, 'web')
 
 export default async function setup (): Promise<void> {
-  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url))
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', TEST_DIST, '--incremental', '--tsBuildInfoFile', `${TEST_DIST}.tsbuildinfo`], {
+  execFileSync(process.execPath, ['scripts/build-cli.mjs', join(TEST_DIST, 'babacloud.mjs')], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     stdio: 'inherit'
   })

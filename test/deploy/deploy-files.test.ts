@@ -94,8 +94,8 @@ describe('deploy/Dockerfile', () => {
     expect(final.some(i => i.op === 'COPY' && i.args === '--from=build /app /app')).toBe(true)
     const entry = json('ENTRYPOINT')
     expect(entry).toEqual(['node', '/app/bin/babacloud.js'])
-    for (const path of ['bin/babacloud.js', 'dist/node/cli.js', 'dist/web/index.html', 'npm-shrinkwrap.json']) expect(shipped(path), path).toBe(true)
-    expect(readFileSync(join(REPO, 'bin', 'babacloud.js'), 'utf8')).toContain("'../dist/node/cli.js'")
+    for (const path of ['bin/babacloud.js', 'dist/babacloud.mjs', 'dist/web/index.html', 'npm-shrinkwrap.json']) expect(shipped(path), path).toBe(true)
+    expect(readFileSync(join(REPO, 'bin', 'babacloud.js'), 'utf8')).toContain("'../dist/babacloud.mjs'")
   })
 })
 

