@@ -27,7 +27,7 @@ export const LINK_SECRET_TTL_MS = 24 * 60 * 60_000
 export const LINK_SECRET_ATTEMPTS = 5
 
 /** The key-value records that belong to the person, not to this device (see history-items.ts). */
-export const SHARED_VALUE_PREFIXES = ['trust/contact/', 'trust/device/', 'disappearing/timer/', 'groups/state/', 'groups/key/', 'groups/sender/'] as const
+export const SHARED_VALUE_PREFIXES = ['trust/contact/', 'trust/device/', 'disappearing/timer/', 'groups/state/', 'groups/key/', 'groups/sender/', 'contacts/'] as const
 
 /** Messages read from the store at a time while serving a history (a few hundred KiB at most). */
 export const HISTORY_PAGE = 200

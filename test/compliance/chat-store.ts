@@ -246,8 +246,9 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       expect(end).toEqual({ messages: [], positions: [], next: third.next })
       // Each message's own position resumes right after it.
       const all = await store.pageMessages(0, 10)
-      expect(all.positions).toHaveLength(3)
-      expect((await store.pageMessages(all.positions[0], 10)).messages.map(m => m.text)).toEqual(['message 5', 'message 6'])
+      expect(all.messages.map(m => m.text)).toEqual(['message 2', 'message 4', 'message 5', 'message 6'])
+      expect(all.positions).toHaveLength(4)
+      expect((await store.pageMessages(all.positions[1], 10)).messages.map(m => m.text)).toEqual(['message 5', 'message 6'])
       expect(await store.countMessages()).toBe(4)
     })
 

@@ -1384,6 +1384,364 @@ export namespace OwnSentBody {
   }
 }
 
+export interface OwnStatusBody {
+  ids: Uint8Array<ArrayBuffer>[]
+  status: string
+}
+
+export namespace OwnStatusBody {
+  let _codec: Codec<OwnStatusBody>
+
+  export const codec = (): Codec<OwnStatusBody> => {
+    if (_codec == null) {
+      _codec = message<OwnStatusBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.status != null && obj.status !== '')) {
+          w.uint32(18)
+          w.string(obj.status)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          ids: [],
+          status: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.status = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ids: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.status`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnStatusBodyIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OwnStatusBodyStatusFieldEvent {
+    field: '$.status'
+    value: string
+  }
+
+  export function encode (obj: Partial<OwnStatusBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnStatusBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnStatusBody>): OwnStatusBody {
+    return decodeMessage(buf, OwnStatusBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnStatusBody>): Generator<OwnStatusBodyIdsFieldEvent | OwnStatusBodyStatusFieldEvent> {
+    return streamMessage(buf, OwnStatusBody.codec(), opts)
+  }
+}
+
+export interface OwnContactBody {
+  peer: string
+  nickname: string
+  username: string
+  addedAt: bigint
+  updatedAt: bigint
+  removed: boolean
+  verifiedAt: bigint
+}
+
+export namespace OwnContactBody {
+  let _codec: Codec<OwnContactBody>
+
+  export const codec = (): Codec<OwnContactBody> => {
+    if (_codec == null) {
+      _codec = message<OwnContactBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peer != null && obj.peer !== '')) {
+          w.uint32(10)
+          w.string(obj.peer)
+        }
+
+        if ((obj.nickname != null && obj.nickname !== '')) {
+          w.uint32(18)
+          w.string(obj.nickname)
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(26)
+          w.string(obj.username)
+        }
+
+        if ((obj.addedAt != null && obj.addedAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.addedAt)
+        }
+
+        if ((obj.updatedAt != null && obj.updatedAt !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.updatedAt)
+        }
+
+        if ((obj.removed != null && obj.removed !== false)) {
+          w.uint32(48)
+          w.bool(obj.removed)
+        }
+
+        if ((obj.verifiedAt != null && obj.verifiedAt !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.verifiedAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peer: '',
+          nickname: '',
+          username: '',
+          addedAt: 0n,
+          updatedAt: 0n,
+          removed: false,
+          verifiedAt: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peer = reader.string()
+              break
+            }
+            case 2: {
+              obj.nickname = reader.string()
+              break
+            }
+            case 3: {
+              obj.username = reader.string()
+              break
+            }
+            case 4: {
+              obj.addedAt = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.updatedAt = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.removed = reader.bool()
+              break
+            }
+            case 7: {
+              obj.verifiedAt = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.nickname`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.addedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.updatedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.removed`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.verifiedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnContactBodyPeerFieldEvent {
+    field: '$.peer'
+    value: string
+  }
+
+  export interface OwnContactBodyNicknameFieldEvent {
+    field: '$.nickname'
+    value: string
+  }
+
+  export interface OwnContactBodyUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface OwnContactBodyAddedAtFieldEvent {
+    field: '$.addedAt'
+    value: bigint
+  }
+
+  export interface OwnContactBodyUpdatedAtFieldEvent {
+    field: '$.updatedAt'
+    value: bigint
+  }
+
+  export interface OwnContactBodyRemovedFieldEvent {
+    field: '$.removed'
+    value: boolean
+  }
+
+  export interface OwnContactBodyVerifiedAtFieldEvent {
+    field: '$.verifiedAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<OwnContactBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnContactBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnContactBody>): OwnContactBody {
+    return decodeMessage(buf, OwnContactBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnContactBody>): Generator<OwnContactBodyPeerFieldEvent | OwnContactBodyNicknameFieldEvent | OwnContactBodyUsernameFieldEvent | OwnContactBodyAddedAtFieldEvent | OwnContactBodyUpdatedAtFieldEvent | OwnContactBodyRemovedFieldEvent | OwnContactBodyVerifiedAtFieldEvent> {
+    return streamMessage(buf, OwnContactBody.codec(), opts)
+  }
+}
+
 export interface EditBody {
   messageId: Uint8Array<ArrayBuffer>
   text: string
