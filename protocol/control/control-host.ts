@@ -28,8 +28,8 @@ export interface ControlHost {
   /** Disappearing messages: the conversation's timer for what is sent, and the sweeper for what is stored. */
   readonly disappearing?: Pick<Disappearing, 'timerMs'>
   readonly expiry?: Pick<ExpirySweeper, 'add'>
-  /** The account's other devices: they show a message sent here as sent by you. */
-  readonly own?: Pick<OwnDevices, 'sent'>
+  /** The account's other devices: they show a message sent here as sent by you, and follow into its groups. */
+  readonly own?: Pick<OwnDevices, 'sent' | 'others' | 'isOwnDevice'>
   handleControl(type: string, handler: ControlHandler): void
   sendControl(to: PeerId | string, type: string, body: Uint8Array, options?: AbortOptions): Promise<ControlResult>
   /** `synced`: a mailbox sync finished. */
