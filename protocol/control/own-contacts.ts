@@ -46,6 +46,11 @@ export interface OwnContactsComponents {
   onContact: (contact: Contact, from: 'here' | 'device') => void
 }
 
+/** The contact list in a store, by PeerId (removed ones left out); readable without a client. */
+export async function listContacts (store: Pick<ChatStore, 'listValues'>): Promise<Contact[]> {
+  return (await store.listValues(CONTACT_PREFIX)).map(([, v]) => decode(v)).filter((c): c is Contact => c != null && c.removed !== true)
+}
+
 export class OwnContacts {
   readonly #c: OwnContactsComponents
 
@@ -56,7 +61,7 @@ export class OwnContacts {
 
   /** The contact list, by PeerId (removed ones left out). */
   async list (): Promise<Contact[]> {
-    return (await this.#c.store.listValues(CONTACT_PREFIX)).map(([, v]) => decode(v)).filter((c): c is Contact => c != null && c.removed !== true)
+    return await listContacts(this.#c.store)
   }
 
   async get (peer: PeerId | string): Promise<Contact | undefined> {
