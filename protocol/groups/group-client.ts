@@ -103,6 +103,10 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       me: this.#me,
       log: this.#log,
       invite: async (groupId, peers) => await this.invite(groupId, peers),
+      addOwn: async (groupId, devices) => await this.#change(groupId, current => {
+        const added = devices.filter(d => !current.members.includes(d))
+        return { members: [...current.members, ...added], admins: [...current.admins, ...devices.filter(d => !current.admins.includes(d))] }
+      }),
       leave: async groupId => await this.#change(groupId, current => withoutMember(current, this.#me), true),
       onRejected: detail => { this.safeDispatchEvent('rejected', { detail }) }
     })
@@ -168,10 +172,11 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     return await Promise.all(messages.map(async m => ({ id: m.id, from: m.sender ?? await this.groups.getSender(m.id) ?? '', text: m.text, sentAt: m.sentAt })))
   }
 
-  /** A new group; the account's other devices are members from the start, as admins are not. */
+  /** A new group; the account's other devices are members and admins from the start: the person manages it from any of them. */
   async create (options: { name: string, encryption?: EncryptionSetting, members?: string[] }): Promise<GroupChangeResult> {
-    const members = [this.#me, ...new Set([...await this.#account.others(), ...await this.#devices(options.members ?? [])])].filter((m, i) => i === 0 || m !== this.#me)
-    const state = signState(this.chat.identity, { id: newGroupId(), name: options.name, members, admins: [this.#me], encryption: options.encryption ?? 'e2ee', version: 1, topic: newTopic(this.chat.identity) }, this.#now())
+    const own = await this.#account.others()
+    const members = [this.#me, ...new Set([...own, ...await this.#devices(options.members ?? [])])].filter((m, i) => i === 0 || m !== this.#me)
+    const state = signState(this.chat.identity, { id: newGroupId(), name: options.name, members, admins: [this.#me, ...own.filter(d => d !== this.#me)], encryption: options.encryption ?? 'e2ee', version: 1, topic: newTopic(this.chat.identity) }, this.#now())
     return await this.#commit(undefined, state)
   }
 

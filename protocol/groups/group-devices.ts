@@ -1,10 +1,11 @@
 // Groups follow a person to every device of the account. Members are devices, and only an admin may
-// add one, so: a group created here takes the account's other devices as members at once; a member
-// that is no admin asks an admin (`group/add-devices`), who adds the devices only when the member is
-// in the group and the rendezvous resolves the member's @username to it and to every device named
-// (the trust an invitation of `@username` already rests on). A device that leaves tells the
-// account's others (`group/own-leave`), which leave too. A stranger can do neither: it is no member,
-// no device of the account, and no device the rendezvous lists under the member's name.
+// add one, so: a group created here has the account's other devices as members and admins at once,
+// and an admin adds them (as admins too) where they are missing; a member that is no admin asks an
+// admin (`group/add-devices`), who adds the devices only when the member is in the group and the
+// rendezvous resolves the member's @username to it and to every device named (the trust an
+// invitation of `@username` already rests on). A device that leaves tells the account's others
+// (`group/own-leave`), which leave too. A stranger can do neither: it is no member, no device of the
+// account, and no device the rendezvous lists under the member's name.
 import { USERNAME_PATTERN } from '../account/identifiers.ts'
 import { parsePeerId } from '../identity.ts'
 import { CONTROL_ADD_DEVICES, CONTROL_OWN_LEAVE, GROUP_ID_PATTERN, MAX_ADD_DEVICES } from './constants.ts'
@@ -22,6 +23,8 @@ export interface GroupDevicesInit {
   me: string
   log: Logger
   invite: (groupId: string, peers: string[]) => Promise<unknown>
+  /** Adds devices of this device's own account as members and admins (this device is an admin). */
+  addOwn: (groupId: string, devices: string[]) => Promise<unknown>
   /** Leaves the group without telling the account's other devices again. */
   leave: (groupId: string) => Promise<unknown>
   onRejected: (rejection: { groupId: string, from: string, code: GroupErrorCode, reason: string }) => void
@@ -50,8 +53,9 @@ export class GroupDevices {
     if (!state.members.includes(me)) return
     const missing = (only ?? await this.others()).filter(d => d !== me && !state.members.includes(d))
     if (missing.length === 0) return
+    // Our own devices: where we manage the group, they manage it too.
     if (state.admins.includes(me)) {
-      await this.#c.invite(state.id, missing)
+      await this.#c.addOwn(state.id, missing)
       return
     }
     const accounts = this.#c.chat.accounts

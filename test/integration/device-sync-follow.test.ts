@@ -78,7 +78,7 @@ describe('the account\'s devices follow each other', { timeout: 180_000 }, () =>
     expect(await phone.client.contacts.get(carol.node.peerId)).toBeUndefined()
   })
 
-  it('groups follow: a device linked later joins every group of the old one (admin or not) and reads it; a group created or joined afterwards includes it; leaving on one leaves on both; a stranger cannot add itself or make a device leave', async () => {
+  it('groups follow: a device linked later joins every group of the old one (admin or not) and reads it; a group created (it co-administers) or joined afterwards includes it; leaving on one leaves on both; a stranger cannot add itself or make a device leave', async () => {
     const rv = await startRendezvous(cleanup)
     const [laptop, phone, carol, eve] = await Promise.all([0, 1, 2, 3].map(async () => await groupPeer(cleanup, rv)))
     await laptop.client.accounts?.signUp({ username: 'gina' }, ADULT)
@@ -99,10 +99,15 @@ describe('the account\'s devices follow each other', { timeout: 180_000 }, () =>
     // Created on the laptop after the link: the phone is a member from the start and reads it.
     const ginas = (await laptop.groups.create({ name: 'gina\'s', members: [carol.id] })).group
     expect(ginas.members).toContain(phone.id)
+    expect(ginas.admins).toContain(phone.id)
     await waitFor(async () => (await phone.groups.list()).some(g => g.id === ginas.id && g.member), { what: 'the phone in gina\'s group' })
     await waitForKeys([laptop, carol, phone], ginas.id)
     const inGinas = await carol.groups.send(ginas.id, 'for gina\'s group')
     await waitFor(async () => (await phone.store.getMessage(inGinas.id))?.text === 'for gina\'s group', { what: 'a message of the new group on the phone', timeout: 60_000 })
+
+    // The person manages it from the phone as well.
+    await phone.groups.rename(ginas.id, 'gina\'s, renamed on the phone')
+    await waitFor(async () => (await laptop.groups.get(ginas.id)).name === 'gina\'s, renamed on the phone', { what: 'the new name on the laptop', timeout: 60_000 })
 
     // Joined on the laptop after the link (invited by PeerId alone): the phone follows.
     const joined = (await carol.groups.create({ name: 'joined later', members: [laptop.id] })).group.id
