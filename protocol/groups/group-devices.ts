@@ -63,7 +63,7 @@ export class GroupDevices {
     const admin = state.admins[0]
     if (username === '' || admin == null) return
     const body = AddDevicesRequest.encode({ groupId: state.id, username, devices: missing.slice(0, MAX_ADD_DEVICES) })
-    await this.#c.chat.sendControl(parsePeerId(admin), CONTROL_ADD_DEVICES, body)
+    await this.#send(admin, CONTROL_ADD_DEVICES, body)
     this.#c.log('asked %s to add %d devices of @%s to %s', admin, missing.length, username, state.id)
   }
 
@@ -73,9 +73,14 @@ export class GroupDevices {
     if (state == null) return
     const others = (await this.others()).filter(d => state.members.includes(d))
     const body = OwnLeaveRequest.encode({ groupId })
-    for (const device of others) {
-      await this.#c.chat.sendControl(parsePeerId(device), CONTROL_OWN_LEAVE, body).catch(err => { this.#c.log('could not tell %s that %s was left - %e', device, groupId, err) })
-    }
+    for (const device of others) await this.#send(device, CONTROL_OWN_LEAVE, body)
+  }
+
+  /** Through the durable outbox where the client has one: an admin or device offline now gets it later. */
+  async #send (to: string, type: string, body: Uint8Array): Promise<void> {
+    const outbox = this.#c.chat.control
+    if (outbox != null) await outbox.queueControl(to, type, body, { background: true })
+    else await this.#c.chat.sendControl(parsePeerId(to), type, body)
   }
 
   async #onAddDevices (m: ControlMessage): Promise<void> {
