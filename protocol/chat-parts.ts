@@ -231,7 +231,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
       batch: () => inbound.batch('mailbox'),
       purgeReceipt: async (env, home) => {
         const receipt = openPurgeReceipt(env, { node: home, self: node.peerId })
-        for (const message of await recordPurgeReceipt(store, receipt)) events.onChanged(message)
+        // The account's other devices' copies show it too (`ownStatus`, made above).
+        for (const message of await recordPurgeReceipt(store, receipt)) { events.onChanged(message); ownStatus.purged(message) }
       },
       // The receipts for this page are in the durable outbox before the node may forget the page.
       beforeAck: async () => { await receipts.commit() },

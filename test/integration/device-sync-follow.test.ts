@@ -29,7 +29,7 @@ describe('the account\'s devices follow each other', { timeout: 180_000 }, () =>
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
-  it('a contact added, renamed, verified and removed on the laptop is so on the phone; a message sent on the laptop shows delivered, then read, on the phone; a stranger changes neither', async () => {
+  it('a contact added, renamed, verified and removed on the laptop is so on the phone; a message sent on the laptop shows delivered, then read (or stored, then removed from the node), on the phone; a stranger changes neither', async () => {
     const rv = await startRendezvous(cleanup)
     const [laptop, phone, bob] = await Promise.all([0, 1, 2].map(async () => await createPeer(cleanup, rv.addr)))
     await Promise.all([laptop, phone, bob].map(async (p: TestPeer) => { await p.client.start(); await p.client.waitUntilReachable() }))
@@ -64,16 +64,29 @@ describe('the account\'s devices follow each other', { timeout: 180_000 }, () =>
     await waitFor(async () => (await laptop.store.getMessage(sent.id))?.status === 'read', { what: 'read on the laptop', timeout: 60_000 })
     await waitFor(async () => (await phone.store.getMessage(sent.id))?.status === 'read', { what: 'read on the phone\'s copy', timeout: 60_000 })
 
+    // To dave, offline: the phone's copy says stored; once he took it, the node's purge receipt
+    // (verified on the laptop) shows on the phone's copy too.
+    const dave = await createPeer(cleanup, rv.addr)
+    const waiting = await laptop.client.send(dave.node.peerId, 'for when you are back')
+    expect(waiting.status).toBe('stored')
+    await waitFor(async () => (await phone.store.getMessage(waiting.id))?.status === 'stored', { what: 'stored on the phone\'s copy', timeout: 60_000 })
+    await dave.client.start()
+    await waitFor(async () => (await laptop.store.getMessage(waiting.id))?.purged?.length === 1, { what: 'the purge receipt on the laptop', timeout: 60_000 })
+    await waitFor(async () => (await phone.store.getMessage(waiting.id))?.purged?.length === 1, { what: 'the purge receipt on the phone\'s copy', timeout: 60_000 })
+    expect((await phone.store.getMessage(waiting.id))?.purged).toEqual((await laptop.store.getMessage(waiting.id))?.purged)
+    expect((await phone.store.getMessage(waiting.id))?.purged?.[0]).toMatchObject({ device: dave.node.peerId.toString(), node: rv.node.node.peerId.toString() })
+
     // Bob is no device of gina's account: his contact is not planted and his "read" moves nothing.
     const second = await laptop.client.send(bob.node.peerId, 'and this one?')
     await waitFor(async () => (await phone.store.getMessage(second.id))?.status === 'delivered', { what: 'the second message delivered on the phone', timeout: 60_000 })
-    const forgedStatus = OwnStatusBody.encode({ ids: [envelopeIdFromString(second.id) as Uint8Array<ArrayBuffer>], status: 'read' })
+    const forgedStatus = OwnStatusBody.encode({ ids: [envelopeIdFromString(second.id) as Uint8Array<ArrayBuffer>], status: 'read', purged: [{ id: envelopeIdFromString(second.id) as Uint8Array<ArrayBuffer>, device: bob.node.peerId.toString(), node: rv.node.node.peerId.toString(), at: 1n, expired: true }] })
     expect((await bob.client.sendControl(phone.node.peerId, OWN_STATUS, forgedStatus)).status).toBe('delivered')
     const forgedContact = OwnContactBody.encode({ peer: bob.node.peerId.toString(), nickname: 'your bank', username: '', addedAt: 1n, updatedAt: BigInt(Date.now() + 3_600_000), removed: false, verifiedAt: BigInt(Date.now()) })
     expect((await bob.client.sendControl(phone.node.peerId, OWN_CONTACT, forgedContact)).status).toBe('delivered')
     const planted = OwnContactBody.encode({ peer: carol.node.peerId.toString(), nickname: 'planted', username: '', addedAt: 1n, updatedAt: BigInt(Date.now() + 3_600_000), removed: false, verifiedAt: 0n })
     expect((await bob.client.sendControl(phone.node.peerId, OWN_CONTACT, planted)).status).toBe('delivered')
-    expect((await phone.store.getMessage(second.id))?.status).toBe('delivered')
+    expect(await phone.store.getMessage(second.id)).toMatchObject({ status: 'delivered' })
+    expect((await phone.store.getMessage(second.id))?.purged).toBeUndefined()
     expect(await phone.client.contacts.get(bob.node.peerId)).toMatchObject({ nickname: 'Bobby' })
     expect(await phone.client.contacts.get(carol.node.peerId)).toBeUndefined()
   })

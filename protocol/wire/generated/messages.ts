@@ -1387,6 +1387,7 @@ export namespace OwnSentBody {
 export interface OwnStatusBody {
   ids: Uint8Array<ArrayBuffer>[]
   status: string
+  purged: OwnPurge[]
 }
 
 export namespace OwnStatusBody {
@@ -1411,13 +1412,21 @@ export namespace OwnStatusBody {
           w.string(obj.status)
         }
 
+        if (obj.purged != null && obj.purged.length > 0) {
+          for (const value of obj.purged) {
+            w.uint32(26)
+            OwnPurge.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           ids: [],
-          status: ''
+          status: '',
+          purged: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1438,6 +1447,16 @@ export namespace OwnStatusBody {
               obj.status = reader.string()
               break
             }
+            case 3: {
+              if (opts.limits?.purged != null && obj.purged.length === opts.limits.purged) {
+                throw new MaxLengthError('Decode error - repeated field "purged" had too many elements')
+              }
+
+              obj.purged.push(OwnPurge.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.purged$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1448,7 +1467,8 @@ export namespace OwnStatusBody {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          ids: 0
+          ids: 0,
+          purged: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1479,6 +1499,24 @@ export namespace OwnStatusBody {
               }
               break
             }
+            case 3: {
+              if (opts.limits?.purged != null && obj.purged === opts.limits.purged) {
+                throw new MaxLengthError('Streaming decode error - repeated field "purged" had too many elements')
+              }
+
+              for (const evt of OwnPurge.codec().stream(reader, reader.uint32(), `${prefix}.purged[]`, {
+                limits: opts.limits?.purged$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.purged
+                }
+              }
+
+              obj.purged++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1502,6 +1540,36 @@ export namespace OwnStatusBody {
     value: string
   }
 
+  export interface OwnStatusBodyPurgedIdFieldEvent {
+    field: '$.purged[].id'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface OwnStatusBodyPurgedDeviceFieldEvent {
+    field: '$.purged[].device'
+    value: string
+    index: number
+  }
+
+  export interface OwnStatusBodyPurgedNodeFieldEvent {
+    field: '$.purged[].node'
+    value: string
+    index: number
+  }
+
+  export interface OwnStatusBodyPurgedAtFieldEvent {
+    field: '$.purged[].at'
+    value: bigint
+    index: number
+  }
+
+  export interface OwnStatusBodyPurgedExpiredFieldEvent {
+    field: '$.purged[].expired'
+    value: boolean
+    index: number
+  }
+
   export function encode (obj: Partial<OwnStatusBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, OwnStatusBody.codec())
   }
@@ -1510,8 +1578,189 @@ export namespace OwnStatusBody {
     return decodeMessage(buf, OwnStatusBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnStatusBody>): Generator<OwnStatusBodyIdsFieldEvent | OwnStatusBodyStatusFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnStatusBody>): Generator<OwnStatusBodyIdsFieldEvent | OwnStatusBodyStatusFieldEvent | OwnStatusBodyPurgedIdFieldEvent | OwnStatusBodyPurgedDeviceFieldEvent | OwnStatusBodyPurgedNodeFieldEvent | OwnStatusBodyPurgedAtFieldEvent | OwnStatusBodyPurgedExpiredFieldEvent> {
     return streamMessage(buf, OwnStatusBody.codec(), opts)
+  }
+}
+
+export interface OwnPurge {
+  id: Uint8Array<ArrayBuffer>
+  device: string
+  node: string
+  at: bigint
+  expired: boolean
+}
+
+export namespace OwnPurge {
+  let _codec: Codec<OwnPurge>
+
+  export const codec = (): Codec<OwnPurge> => {
+    if (_codec == null) {
+      _codec = message<OwnPurge>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.device != null && obj.device !== '')) {
+          w.uint32(18)
+          w.string(obj.device)
+        }
+
+        if ((obj.node != null && obj.node !== '')) {
+          w.uint32(26)
+          w.string(obj.node)
+        }
+
+        if ((obj.at != null && obj.at !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.at)
+        }
+
+        if ((obj.expired != null && obj.expired !== false)) {
+          w.uint32(40)
+          w.bool(obj.expired)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          device: '',
+          node: '',
+          at: 0n,
+          expired: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.device = reader.string()
+              break
+            }
+            case 3: {
+              obj.node = reader.string()
+              break
+            }
+            case 4: {
+              obj.at = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.expired = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.device`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.node`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.at`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.expired`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnPurgeIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OwnPurgeDeviceFieldEvent {
+    field: '$.device'
+    value: string
+  }
+
+  export interface OwnPurgeNodeFieldEvent {
+    field: '$.node'
+    value: string
+  }
+
+  export interface OwnPurgeAtFieldEvent {
+    field: '$.at'
+    value: bigint
+  }
+
+  export interface OwnPurgeExpiredFieldEvent {
+    field: '$.expired'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<OwnPurge>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnPurge.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnPurge>): OwnPurge {
+    return decodeMessage(buf, OwnPurge.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnPurge>): Generator<OwnPurgeIdFieldEvent | OwnPurgeDeviceFieldEvent | OwnPurgeNodeFieldEvent | OwnPurgeAtFieldEvent | OwnPurgeExpiredFieldEvent> {
+    return streamMessage(buf, OwnPurge.codec(), opts)
   }
 }
 
