@@ -8,6 +8,7 @@ import { registerAccount } from './commands/account.ts'
 import { registerAdmin } from './commands/admin.ts'
 import { registerBackup } from './commands/backup.ts'
 import { registerChat } from './commands/chat.ts'
+import { registerContact } from './commands/contact.ts'
 import { registerDelete } from './commands/delete.ts'
 import { registerGroup } from './commands/group.ts'
 import { registerInbox } from './commands/inbox.ts'
@@ -56,6 +57,7 @@ export function buildProgram (json = false): Command {
   registerMessageActions(program)
   registerDelete(program)
   registerTimer(program)
+  registerContact(program)
   registerProfile(program)
   registerStatus(program)
   registerChat(program)

@@ -5,10 +5,11 @@ import { decodeOutboxEntry, encodeOutboxEntry } from '../protocol/messages/outbo
 import { securePrivateSqlite } from '../rendezvous/storage/private-files.ts'
 import { migrateSqlite, walScrubber } from '../rendezvous/storage/sqlite-support.ts'
 import { checkQuery } from '../protocol/store/chat-store.ts'
-import type { AttachmentRef, ChatMessage, ChatStore, EarlierText, MessageQuery, MessageStatus, MessageUpdate, OutboxEntry, PurgeRecord, Reaction } from '../protocol/store/chat-store.ts'
+import type { AttachmentRef, ChatMessage, ChatStore, EarlierText, MessagePage, MessageQuery, MessageStatus, MessageUpdate, OutboxEntry, PurgeRecord, Reaction } from '../protocol/store/chat-store.ts'
 import type { DeliveryPath } from '../protocol/delivery/path.ts'
 
 interface Row {
+  seq: number
   id: string
   peer: string
   direction: 'in' | 'out'
@@ -188,6 +189,16 @@ export class SqliteChatStore implements ChatStore {
     const rows = this.#db.prepare(`SELECT * FROM (SELECT * FROM messages ${where} ORDER BY seq DESC ${limit}) ORDER BY seq`)
       .all({ peer: query.peer, group: query.group, limit: query.limit }) as Row[]
     return rows.map(toMessage)
+  }
+
+  async pageMessages (after: number, limit: number): Promise<MessagePage> {
+    // AUTOINCREMENT: a seq is never handed out twice, also after deletions.
+    const rows = this.#db.prepare('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as Row[]
+    return { messages: rows.map(toMessage), positions: rows.map(r => r.seq), next: rows.at(-1)?.seq ?? after }
+  }
+
+  async countMessages (): Promise<number> {
+    return (this.#db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n
   }
 
   #putOutbox (entry: OutboxEntry): void {

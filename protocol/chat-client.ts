@@ -14,6 +14,7 @@ import { speaksFor } from './control/receipts.ts'
 import { waitForRelayAddress } from './mesh/relay-address.ts'
 import type { ChatClientInit, ChatParts } from './chat-parts.ts'
 import type { AppliedAction } from './control/message-actions.ts'
+import type { Contact } from './control/own-contacts.ts'
 import type { Conversation, ConversationTimer } from './control/disappearing.ts'
 import type { ControlHandler, ControlMessage, ControlRegistry, ControlResult } from './control/types.ts'
 import type { DeliveryPath } from './delivery/path.ts'
@@ -50,6 +51,8 @@ export interface ChatClientEvents {
   refused: CustomEvent<SealedRefusal>
   /** A newly linked device of the account took this device's history (groups add it where we are admin). */
   'device:linked': CustomEvent<{ peer: string }>
+  /** A contact was added, changed or removed, here or (`from: 'device'`) on another device of the account. */
+  contact: CustomEvent<Contact & { from: 'here' | 'device' }>
   /** A peer's best live path changed; undefined: no connection (the mailbox is left). */
   path: CustomEvent<{ peer: string, path?: DeliveryPath }>
 }
@@ -97,6 +100,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
       onIdentityChanged: detail => { this.safeDispatchEvent('identity-changed', { detail }) },
       onRefused: detail => { this.safeDispatchEvent('refused', { detail }) },
       onDeviceLinked: peer => { this.safeDispatchEvent('device:linked', { detail: { peer } }) },
+      onContact: (contact, from) => { this.safeDispatchEvent('contact', { detail: { ...contact, from } }) },
       resolve: async (to, options) => await this.#resolve(to, options),
       sendControl: async (to, type, body, options) => await this.sendControl(to, type, body, options)
     })
@@ -230,6 +234,9 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
 
   /** The account's other devices: what is sent or deleted here follows to them. */
   get own (): ChatParts['own'] { return this.parts.own }
+
+  /** The contact list, kept alike on every device of the account. */
+  get contacts (): ChatParts['contacts'] { return this.parts.contacts }
 
   /** The reply link and quote of a message to `target`; the message answered must be in that chat. */
   async #reply (target: string, replyTo: string | undefined): Promise<Partial<ChatMessage>> {

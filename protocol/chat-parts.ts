@@ -10,6 +10,8 @@ import { Deletion } from './control/deletion.ts'
 import { Disappearing } from './control/disappearing.ts'
 import { MessageActions } from './control/message-actions.ts'
 import { OwnDevices } from './control/own-devices.ts'
+import { OwnStatus } from './control/own-status.ts'
+import { OwnContacts } from './control/own-contacts.ts'
 import { Receipts } from './control/receipts.ts'
 import { HomeResolver } from './delivery/home-resolver.ts'
 import { connectionPath } from './delivery/path.ts'
@@ -29,6 +31,7 @@ import { Outbox } from './messages/outbox.ts'
 import { PrekeyClient } from './prekeys/prekey-client.ts'
 import { SESSION_RESET, SecureSessions } from './session/secure-sessions.ts'
 import type { AppliedAction } from './control/message-actions.ts'
+import type { Contact } from './control/own-contacts.ts'
 import type { ControlSender } from './control/types.ts'
 import type { ChatMessage } from './messages/message.ts'
 import type { DeviceIdentity } from './identity.ts'
@@ -87,6 +90,8 @@ export interface ChatPartsEvents {
   onRefused(refusal: SealedRefusal): void
   /** A newly linked device of the account took this device's history. */
   onDeviceLinked(peer: string): void
+  /** A contact was added, changed or removed, here or on another device of the account. */
+  onContact(contact: Contact, from: 'here' | 'device'): void
   /** Resolves a PeerId or @username to devices (checks contact trust). */
   resolve(to: string, options: AbortOptions): Promise<PeerId[]>
   sendControl: ControlSender['sendControl']
@@ -110,6 +115,10 @@ export interface ChatParts {
   deletion: Deletion
   /** The account's other devices: deletions follow to them. */
   own: OwnDevices
+  /** Sent messages' states follow to the account's other devices' copies. */
+  ownStatus: OwnStatus
+  /** The contact list, alike on every device of the account. */
+  contacts: OwnContacts
   /** Reactions, edits, delete for everyone, reply quotes. */
   actions: MessageActions
   /** Disappearing-message timers per conversation. */
@@ -162,7 +171,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     seal: async (device, payload, options) => await sessions.seal(device, payload, options),
     deliver: async (device, envelope, options) => await router.deliver(device, envelope, options),
     parsePeer: parsePeerId,
-    onChanged: events.onChanged,
+    // Bound late (`ownStatus`, made below): stored and delivered follow to the account's other devices.
+    onChanged: message => { events.onChanged(message); ownStatus.changed(message) },
     // Bound late: the receipts need the control channel, which needs the outbox.
     onDelivered: async (id, device) => { await receipts.deliveredLive(id, device) },
     clock
@@ -174,16 +184,18 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   // Receiving it already replaced the session (a new prekey message); nothing else to do.
   control.handle(SESSION_RESET, async () => {})
   // Bound late: what is read here goes to the account's other devices (`own`, made below).
-  const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: events.onChanged, onRead: async ids => { await own.read(ids) } })
+  const receipts = new Receipts({ control, store, trust: sessions.trust, log, onChanged: message => { events.onChanged(message); ownStatus.changed(message) }, onRead: async ids => { await own.read(ids) } })
   const actions = new MessageActions({ control, store, trust: sessions.trust, log, self: node.peerId.toString(), sendQueued: async id => await outbox.send(id), onChanged: events.onChanged, onDeleted: events.onDeleted, onAction: events.onAction, now })
   const own = new OwnDevices({
     control, store, accounts, log, self: node.peerId.toString(),
     online: () => rendezvousPeer != null && node.getConnections(rendezvousPeer).some(c => c.status === 'open'),
     onChanged: events.onChanged, onDeleted: events.onDeleted, now,
-    onMessage: message => { expiry.add(message); events.onMessage(message) },
+    onMessage: message => { expiry.add(message); events.onMessage(message); void ownStatus.arrived(message).catch(() => {}) },
     // Bound late: `disappearing` is made below.
     onTimer: async (c, timer, id) => { await disappearing.fromOwnDevice(c, timer, id) }
   })
+  const ownStatus = new OwnStatus({ control, store, own, log, clock, onChanged: events.onChanged })
+  const contacts = new OwnContacts({ control, store, own, log, self: node.peerId.toString(), now, onContact: events.onContact })
   const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted, own, log })
   const expiry = new ExpirySweeper({ store, log, onDeleted: events.onDeleted, clock })
   const disappearing = new Disappearing({
@@ -219,7 +231,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
       batch: () => inbound.batch('mailbox'),
       purgeReceipt: async (env, home) => {
         const receipt = openPurgeReceipt(env, { node: home, self: node.peerId })
-        for (const message of await recordPurgeReceipt(store, receipt)) events.onChanged(message)
+        // The account's other devices' copies show it too (`ownStatus`, made above).
+        for (const message of await recordPurgeReceipt(store, receipt)) { events.onChanged(message); ownStatus.purged(message) }
       },
       // The receipts for this page are in the durable outbox before the node may forget the page.
       beforeAck: async () => { await receipts.commit() },
@@ -236,7 +249,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     onLinked: () => { void own.refresh().catch(() => {}) },
     onServed: events.onDeviceLinked
   })
-  return { log, clock, rendezvousPeer, homes, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, own, actions, disappearing, expiry, homePublisher, history }
+  return { log, clock, rendezvousPeer, homes, accounts, sessions, dm, router, mailboxSync, outbox, control, inbound, receipts, deletion, own, ownStatus, contacts, actions, disappearing, expiry, homePublisher, history }
 }
 
 /** Each home's PeerId, the rendezvous first; the same node twice counts once. */

@@ -5,7 +5,7 @@ import type { Disappearing } from './disappearing.ts'
 import type { MessageActions } from './message-actions.ts'
 import type { ExpirySweeper } from '../messages/expiry-sweeper.ts'
 import type { OwnDevices } from './own-devices.ts'
-import type { ControlHandler, ControlResult } from './types.ts'
+import type { ControlHandler, ControlRegistry, ControlResult } from './types.ts'
 import type { AccountClient } from '../account/account-client.ts'
 import type { Clock } from '../clock.ts'
 import type { DeviceIdentity } from '../identity.ts'
@@ -28,8 +28,10 @@ export interface ControlHost {
   /** Disappearing messages: the conversation's timer for what is sent, and the sweeper for what is stored. */
   readonly disappearing?: Pick<Disappearing, 'timerMs'>
   readonly expiry?: Pick<ExpirySweeper, 'add'>
-  /** The account's other devices: they show a message sent here as sent by you. */
-  readonly own?: Pick<OwnDevices, 'sent'>
+  /** The account's other devices: they show a message sent here as sent by you, and follow into its groups. */
+  readonly own?: Pick<OwnDevices, 'sent' | 'others' | 'isOwnDevice'>
+  /** The durable outbox for control messages that must arrive in the end (retried across restarts). */
+  readonly control?: Pick<ControlRegistry, 'queueControl'>
   handleControl(type: string, handler: ControlHandler): void
   sendControl(to: PeerId | string, type: string, body: Uint8Array, options?: AbortOptions): Promise<ControlResult>
   /** `synced`: a mailbox sync finished. */

@@ -11,7 +11,7 @@ import type { ControlMessage, ControlRegistry } from './types.ts'
 import type { AccountClient } from '../account/account-client.ts'
 import type { ChatMessage } from '../messages/message.ts'
 import type { ChatStore } from '../store/chat-store.ts'
-import type { Logger } from '@libp2p/interface'
+import type { Logger, PeerId } from '@libp2p/interface'
 
 export const OWN_DELETE = 'account/delete'
 export const OWN_SENT = 'account/sent'
@@ -152,12 +152,17 @@ export class OwnDevices {
     return devices.length
   }
 
-  async #fromOwnDevice (m: ControlMessage): Promise<boolean> {
-    const from = m.from.toString()
+  /** Whether `from` is another device of this account (asking the node again if not listed); `what` is logged when not. */
+  async isOwnDevice (from: PeerId | string, what = 'a message'): Promise<boolean> {
+    const peer = from.toString()
     // A device linked a moment ago is not in a cached list yet: ask the node once more.
-    if ((await this.others()).includes(from) || (await this.others(true)).includes(from)) return true
-    this.#c.log('dropped %s from %p: not a device of this account', m.type, m.from)
+    if ((await this.others()).includes(peer) || (await this.others(true)).includes(peer)) return true
+    this.#c.log('dropped %s from %s: not a device of this account', what, peer)
     return false
+  }
+
+  async #fromOwnDevice (m: ControlMessage): Promise<boolean> {
+    return await this.isOwnDevice(m.from, m.type)
   }
 
   async #onSent (m: ControlMessage): Promise<void> {

@@ -19,6 +19,12 @@ export const CONTROL_STATE = 'group/state'
 export const CONTROL_SENDER_KEY = 'group/sender-key'
 /** A group message's copy for one member, deposited in the mailbox in case it is offline. */
 export const CONTROL_MESSAGE = 'group/message'
+/** A member asks an admin to add other devices of its own account (group-devices.ts). */
+export const CONTROL_ADD_DEVICES = 'group/add-devices'
+/** A device tells the other devices of its account that it left a group: they leave too. */
+export const CONTROL_OWN_LEAVE = 'group/own-leave'
+/** Devices one add request names at most: an account links no more. */
+export const MAX_ADD_DEVICES = 16
 
 export const GROUP_ID_PATTERN = /^[0-9a-f]{32}$/
 export const MAX_GROUP_NAME_BYTES = 200

@@ -10,6 +10,7 @@ import { parsePeerId } from '../identity.ts'
 import { CONTROL_MESSAGE, CONTROL_SENDER_KEY, CONTROL_STATE } from './constants.ts'
 import { GroupError, GroupErrorCode } from './errors.ts'
 import { GroupDelivery } from './group-delivery.ts'
+import { GroupDevices } from './group-devices.ts'
 import { GroupReceiver, hex } from './group-receiver.ts'
 import { GroupEncryption, GroupState, checkTransition, isLeaveNotice, newGroupId, newTopic, signState, toInfo, topicOf, withMemberSecret, withoutMember, withoutSecret } from './group-state.ts'
 import { GroupStore, KeyedLock } from './group-store.ts'
@@ -70,6 +71,8 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   readonly #log: Logger
   readonly #me: string
   readonly #receiver: GroupReceiver
+  /** The account's other devices in this device's groups. */
+  readonly #account: GroupDevices
   readonly #lock = new KeyedLock()
   readonly #now: () => number
 
@@ -93,6 +96,19 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
       onMessage: detail => { this.safeDispatchEvent('message', { detail }) },
       joined: topic => this.#delivery.joined(topic),
       now: this.#now
+    })
+    this.#account = new GroupDevices({
+      chat: init.chat,
+      groups: this.groups,
+      me: this.#me,
+      log: this.#log,
+      invite: async (groupId, peers) => await this.invite(groupId, peers),
+      addOwn: async (groupId, devices) => await this.#change(groupId, current => {
+        const added = devices.filter(d => !current.members.includes(d))
+        return { members: [...current.members, ...added], admins: [...current.admins, ...devices.filter(d => !current.admins.includes(d))] }
+      }),
+      leave: async groupId => await this.#change(groupId, current => withoutMember(current, this.#me), true),
+      onRejected: detail => { this.safeDispatchEvent('rejected', { detail }) }
     })
     this.chat.handleControl(CONTROL_STATE, async m => { await this.#onStateControl(m) })
     this.chat.handleControl(CONTROL_SENDER_KEY, async m => { await this.#receiver.onSenderKey(m) })
@@ -128,16 +144,16 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
   }
 
   /**
-   * A newly linked device of our account took the history, group states included: where we are an
-   * admin it becomes a member, so it reads the group's messages from now on (elsewhere an admin must
-   * invite it).
+   * A newly linked device of our account took the history, group states included: it becomes a
+   * member of every group this device is in (added here where we are an admin, else an admin is
+   * asked), so it reads what each group says from now on.
    */
   readonly #onDeviceLinked = (evt: CustomEvent<{ peer: string }>): void => {
     const peer = evt.detail.peer
     this.#delivery.track((async () => {
       for (const state of await this.groups.listStates()) {
-        if (!state.admins.includes(this.#me) || !state.members.includes(this.#me) || state.members.includes(peer)) continue
-        await this.invite(state.id, [peer]).catch(err => { this.#log.error('could not add the linked device %s to %s - %e', peer, state.id, err) })
+        if (!state.members.includes(this.#me) || state.members.includes(peer)) continue
+        await this.#account.bring(state, [peer]).catch(err => { this.#log.error('could not add the linked device %s to %s - %e', peer, state.id, err) })
       }
     })())
   }
@@ -156,9 +172,11 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     return await Promise.all(messages.map(async m => ({ id: m.id, from: m.sender ?? await this.groups.getSender(m.id) ?? '', text: m.text, sentAt: m.sentAt })))
   }
 
+  /** A new group; the account's other devices are members and admins from the start: the person manages it from any of them. */
   async create (options: { name: string, encryption?: EncryptionSetting, members?: string[] }): Promise<GroupChangeResult> {
-    const members = [this.#me, ...await this.#devices(options.members ?? [])]
-    const state = signState(this.chat.identity, { id: newGroupId(), name: options.name, members, admins: [this.#me], encryption: options.encryption ?? 'e2ee', version: 1, topic: newTopic(this.chat.identity) }, this.#now())
+    const own = await this.#account.others()
+    const members = [this.#me, ...new Set([...own, ...await this.#devices(options.members ?? [])])].filter((m, i) => i === 0 || m !== this.#me)
+    const state = signState(this.chat.identity, { id: newGroupId(), name: options.name, members, admins: [this.#me, ...own.filter(d => d !== this.#me)], encryption: options.encryption ?? 'e2ee', version: 1, topic: newTopic(this.chat.identity) }, this.#now())
     return await this.#commit(undefined, state)
   }
 
@@ -182,9 +200,14 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     return await this.#change(groupId, () => ({ name }))
   }
 
-  /** Signs a state without this device; the others accept it although we are not an admin. */
+  /**
+   * Signs a state without this device; the others accept it although we are not an admin. The
+   * account's other devices in the group are told, and leave too.
+   */
   async leave (groupId: string): Promise<GroupChangeResult> {
-    return await this.#change(groupId, current => withoutMember(current, this.#me), true)
+    const result = await this.#change(groupId, current => withoutMember(current, this.#me), true)
+    this.#delivery.track(this.#account.left(groupId))
+    return result
   }
 
   /** Sends a text to the group; `replyTo`: the id of a message of this group it answers. */
@@ -246,13 +269,15 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
         throw err
       }
       await this.groups.putState(state)
-      if (current == null) await this.groups.adoptEarlyKeys(state.id, state.members)
+      if (current?.members.includes(this.#me) !== true && state.members.includes(this.#me)) await this.groups.adoptEarlyKeys(state.id, state.members)
       await this.#react(current, state)
       return { previous: current }
     })
     this.#delivery.track(this.#delivery.distributeKeys(state.id, this.groups))
     if (previous == null) this.#delivery.track(this.#receiver.retryPending(state.id))
     this.#announce(previous, state)
+    // Joined just now: the account's other devices follow into the group.
+    if (state.members.includes(this.#me) && previous?.members.includes(this.#me) !== true) this.#delivery.track(this.#account.bring(state))
     // A member left and the topic stayed (it signed its own leave): the first admin makes a new
     // topic secret, so the one who left cannot follow the group's traffic on the relay.
     const gone = previous?.members.some(m => !state.members.includes(m)) === true

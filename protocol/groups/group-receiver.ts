@@ -69,13 +69,14 @@ export class GroupReceiver {
     if (!GROUP_ID_PATTERN.test(dist.groupId)) return
     const stored = await this.#init.locked(dist.groupId, async () => {
       const state = await this.#init.groups.getState(dist.groupId)
-      // A known group only takes its members' keys, and only while we are a member of it.
-      if (state != null && (!state.members.includes(owner) || !state.members.includes(this.#init.me))) return false
+      // A known group only takes its members' keys.
+      if (state != null && !state.members.includes(owner)) return false
       try {
         const record = recordFromDistribution(owner, dist)
-        if (state == null) {
-          // A key may come before the invitation it follows, but anyone can send keys for made-up
-          // groups: these wait in a small set whose oldest entries go first.
+        if (state == null || !state.members.includes(this.#init.me)) {
+          // A key may come before the invitation it follows (also to a group known from the history
+          // of another device of the account), but anyone can send keys for made-up groups: these
+          // wait in a small set whose oldest entries go first.
           await this.#init.groups.putEarlyKey({ ...record, receivedAt: BigInt(this.#init.now()) }, MAX_EARLY_SENDER_KEYS)
           return false
         }

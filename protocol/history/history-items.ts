@@ -5,7 +5,7 @@
 import { ErrorCode, ProtocolError } from '../errors.ts'
 import { MAX_EDITS } from '../messages/message.ts'
 import { MAX_TEXT_BYTES } from '../constants.ts'
-import { MAX_ITEM_BYTES, SHARED_VALUE_PREFIXES } from './constants.ts'
+import { HISTORY_PAGE, MAX_ITEM_BYTES, SHARED_VALUE_PREFIXES } from './constants.ts'
 import type { ChatMessage, MessageStatus } from '../messages/message.ts'
 import type { ChatStore } from '../store/chat-store.ts'
 
@@ -16,22 +16,67 @@ const MAX_KEY_CHARS = 512
 const STATUSES = new Set<MessageStatus>(['queued', 'sent', 'stored', 'delivered', 'read', 'received', 'failed'])
 const PATHS = new Set(['direct', 'relayed', 'webrtc', 'mailbox'])
 
-/** Everything to send, values first (a group's state before its messages), in a stable order. */
-export async function collectHistory (store: ChatStore): Promise<HistoryItem[]> {
-  const items: HistoryItem[] = []
-  for (const prefix of SHARED_VALUE_PREFIXES) {
-    for (const [key, value] of await store.listValues(prefix)) {
-      // What the receiver would refuse is left out, rather than ending the transfer there.
-      if (key.length <= MAX_KEY_CHARS && value.length <= MAX_ITEM_BYTES) items.push({ value: { key, value } })
+/** Where a transfer stands: after a value key (of prefix `prefix`), or after a message position. */
+export type HistoryCursor = { prefix: number, key: string } | { after: number }
+
+/** The longest cursor a request may carry: a value key and a few characters. */
+export const MAX_CURSOR_CHARS = MAX_KEY_CHARS + 32
+
+/** An item, and the cursor that resumes right after it. */
+export interface CursorItem { item: HistoryItem, cursor: string }
+
+export function cursorString (c: HistoryCursor): string {
+  return 'after' in c ? `m:${c.after}` : `v:${c.prefix}:${c.key}`
+}
+
+/** The cursor of a request ('' is the start); MALFORMED when it is none this side writes. */
+export function parseCursor (text: string): HistoryCursor {
+  if (text === '') return { prefix: 0, key: '' }
+  const bad = new ProtocolError(ErrorCode.MALFORMED, 'history cursor is not one this device wrote')
+  if (text.length > MAX_CURSOR_CHARS) throw bad
+  const m = /^m:(\d{1,15})$/.exec(text)
+  if (m != null) return { after: Number(m[1]) }
+  const v = /^v:(\d{1,2}):(.*)$/s.exec(text)
+  if (v == null || Number(v[1]) >= SHARED_VALUE_PREFIXES.length) throw bad
+  return { prefix: Number(v[1]), key: v[2] }
+}
+
+/**
+ * Everything to send after `from`, values first (a group's state before its messages), read from
+ * the store a page at a time, so a history of any size never sits in memory whole. Values go by key,
+ * messages by storage position: a resumed transfer misses nothing written meanwhile and repeats nothing.
+ */
+export async function * historyItems (store: ChatStore, from: HistoryCursor, pageSize = HISTORY_PAGE): AsyncGenerator<CursorItem> {
+  let after = 0
+  if ('prefix' in from) {
+    for (let p = from.prefix; p < SHARED_VALUE_PREFIXES.length; p++) {
+      for (const [key, value] of await store.listValues(SHARED_VALUE_PREFIXES[p])) {
+        if (p === from.prefix && key <= from.key) continue
+        // What the receiver would refuse is left out, rather than ending the transfer there.
+        if (key.length <= MAX_KEY_CHARS && value.length <= MAX_ITEM_BYTES) yield { item: { value: { key, value } }, cursor: cursorString({ prefix: p, key }) }
+      }
     }
+  } else {
+    after = from.after
   }
   const encoder = new TextEncoder()
-  for (const m of await store.listMessages()) {
-    const bytes = encoder.encode(JSON.stringify(m))
-    // A message this device could not send on is skipped rather than stopping the whole transfer.
-    if (bytes.length <= MAX_ITEM_BYTES) items.push({ message: bytes })
+  while (true) {
+    const page = await store.pageMessages(after, pageSize)
+    for (const [i, m] of page.messages.entries()) {
+      const bytes = encoder.encode(JSON.stringify(m))
+      // A message this device could not send on is skipped rather than stopping the whole transfer.
+      if (bytes.length <= MAX_ITEM_BYTES) yield { item: { message: bytes }, cursor: cursorString({ after: page.positions[i] }) }
+    }
+    if (page.messages.length < pageSize) return
+    after = page.next
   }
-  return items
+}
+
+/** How many items a whole history has now (the START frame's total, for progress). */
+export async function countHistory (store: ChatStore): Promise<number> {
+  let n = 0
+  for (const prefix of SHARED_VALUE_PREFIXES) n += (await store.listValues(prefix)).length
+  return n + await store.countMessages()
 }
 
 export function itemBytes (item: HistoryItem): number {

@@ -8,9 +8,9 @@ import { bestConnection } from '../delivery/path.ts'
 import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../errors.ts'
 import { HistoryFrame, HistoryRequest } from './generated/history.ts'
 import { BATCH_BYTES, HISTORY_ATTEMPTS, HISTORY_IDLE_TIMEOUT_MS, HISTORY_PROTOCOL, MAX_HISTORY_FRAME, MAX_HISTORY_STREAMS, MAX_REQUEST_FRAME } from './constants.ts'
-import { applyHistory, checkHistoryValue, collectHistory, itemBytes, parseHistoryMessage } from './history-items.ts'
+import { MAX_CURSOR_CHARS, applyHistory, checkHistoryValue, countHistory, historyItems, itemBytes, parseCursor, parseHistoryMessage } from './history-items.ts'
 import { LinkSecrets, historyProof, splitLinkCode } from './link-secret.ts'
-import type { HistoryItem, HistoryValueItem } from './history-items.ts'
+import type { CursorItem, HistoryValueItem } from './history-items.ts'
 import type { AccountClient } from '../account/account-client.ts'
 import type { ChatMessage } from '../messages/message.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
@@ -152,27 +152,32 @@ export class HistoryService {
       const req = await readFrame(lp, MAX_REQUEST_FRAME, bytes => HistoryRequest.decode(bytes), {})
       await this.#authorize(connection.remotePeer, req.proof)
       this.#c.onLinked?.()
-      const items = await collectHistory(this.#c.store)
-      await writeFrame(lp, { kind: HistoryFrame.Kind.START, total: items.length })
-      let sent = Math.min(req.skip, items.length)
-      while (sent < items.length) {
-        const batch: HistoryItem[] = []
-        let bytes = 0
-        while (sent + batch.length < items.length && (batch.length === 0 || bytes < BATCH_BYTES)) {
-          const item = items[sent + batch.length]
-          batch.push(item)
-          bytes += itemBytes(item)
-        }
+      const from = parseCursor(req.cursor)
+      await writeFrame(lp, { kind: HistoryFrame.Kind.START, total: await countHistory(this.#c.store) })
+      let sent = 0
+      let batch: CursorItem[] = []
+      let bytes = 0
+      const flush = async (): Promise<void> => {
         sent += batch.length
         await writeFrame(lp, {
           kind: HistoryFrame.Kind.ITEMS,
           sent,
-          values: batch.flatMap(i => i.value != null ? [{ key: i.value.key, value: i.value.value as Uint8Array<ArrayBuffer> }] : []),
-          messages: batch.flatMap(i => i.message != null ? [i.message as Uint8Array<ArrayBuffer>] : [])
+          cursor: batch[batch.length - 1].cursor,
+          values: batch.flatMap(({ item: i }) => i.value != null ? [{ key: i.value.key, value: i.value.value as Uint8Array<ArrayBuffer> }] : []),
+          messages: batch.flatMap(({ item: i }) => i.message != null ? [i.message as Uint8Array<ArrayBuffer>] : [])
         })
+        batch = []
+        bytes = 0
       }
+      // Read a page at a time and sent as it is read: the store, not memory, holds the history.
+      for await (const next of historyItems(this.#c.store, from)) {
+        batch.push(next)
+        bytes += itemBytes(next.item)
+        if (bytes >= BATCH_BYTES) await flush()
+      }
+      if (batch.length > 0) await flush()
       await writeFrame(lp, { kind: HistoryFrame.Kind.END, sent })
-      log('sent %d history items to %p', items.length, connection.remotePeer)
+      log('sent %d history items to %p', sent, connection.remotePeer)
       await stream.close({ signal: AbortSignal.timeout(HISTORY_IDLE_TIMEOUT_MS) })
       this.#c.onServed?.(connection.remotePeer.toString())
     } catch (err) {
@@ -244,11 +249,15 @@ export class HistoryService {
     return await node.dialProtocol(multiaddr(`${rendezvous.toString()}/p2p-circuit/p2p/${device}`), HISTORY_PROTOCOL, { signal, runOnLimitedConnection: true })
   }
 
-  /** One device's history, resuming on a new stream where a broken one stopped (a relay's data limit). */
+  /**
+   * One device's history, resuming on a new stream where a broken one stopped (a relay's data
+   * limit): from the cursor of the last frame written here, so nothing is missed or sent twice.
+   */
   async #pull (device: string, proof: Uint8Array, options: ReceiveOptions): Promise<HistorySummary> {
     const summary: HistorySummary = { from: device, messages: 0, added: 0, conversations: 0, groups: 0, contacts: 0, timers: 0, streams: 0 }
     const conversations = new Set<string>()
     let received = 0
+    let cursor = ''
     let lastError: unknown
     for (let attempt = 0; attempt < HISTORY_ATTEMPTS; attempt++) {
       const before = received
@@ -257,24 +266,30 @@ export class HistoryService {
         stream = await this.#open(device, options)
         summary.streams++
         const lp = lpStream(stream, { maxDataLength: MAX_HISTORY_FRAME })
-        await lp.write(HistoryRequest.encode({ proof: proof as Uint8Array<ArrayBuffer>, skip: received }), { signal: frameSignal(options) })
+        await lp.write(HistoryRequest.encode({ proof: proof as Uint8Array<ArrayBuffer>, skip: 0, cursor }), { signal: frameSignal(options) })
         const start = await this.#frame(lp, options)
         if (start.kind !== HistoryFrame.Kind.START) throw new ProtocolError(ErrorCode.MALFORMED, 'history did not start with its total')
-        const total = start.total
-        options.onProgress?.({ from: device, received, total })
+        // The whole history as it was when this stream began; what is written meanwhile comes too.
+        const total = (): number => Math.max(start.total, received)
+        options.onProgress?.({ from: device, received, total: total() })
+        let sent = 0
         while (true) {
           const frame = await this.#frame(lp, options)
           if (frame.kind === HistoryFrame.Kind.END) {
-            if (frame.sent !== total || received !== total) throw new ProtocolError(ErrorCode.MALFORMED, 'history ended short of its total')
+            if (frame.sent !== sent) throw new ProtocolError(ErrorCode.MALFORMED, 'history ended out of step')
             break
           }
           if (frame.kind !== HistoryFrame.Kind.ITEMS) throw new ProtocolError(ErrorCode.MALFORMED, 'unexpected history frame')
           const count = frame.values.length + frame.messages.length
-          if (count === 0 || frame.sent !== received + count || frame.sent > total) throw new ProtocolError(ErrorCode.MALFORMED, 'history items out of step')
+          if (count === 0 || frame.sent !== sent + count) throw new ProtocolError(ErrorCode.MALFORMED, 'history items out of step')
+          if (frame.cursor === '' || frame.cursor.length > MAX_CURSOR_CHARS) throw new ProtocolError(ErrorCode.MALFORMED, 'history frame without a cursor')
           const values: HistoryValueItem[] = frame.values.map(v => checkHistoryValue({ key: v.key, value: v.value }))
           const messages = frame.messages.map(parseHistoryMessage)
           const applied = await applyHistory(this.#c.store, messages, values)
-          received = frame.sent
+          // Only once written here: a break after this resumes after these items.
+          sent = frame.sent
+          received += count
+          cursor = frame.cursor
           summary.messages += applied.messages
           summary.added += applied.added
           for (const m of messages) conversations.add(m.group != null ? `group:${m.group}` : `peer:${m.peer}`)
@@ -284,7 +299,7 @@ export class HistoryService {
             else if (v.key.startsWith('disappearing/timer/')) summary.timers++
           }
           if (applied.added > 0) this.#c.onMessages?.(messages)
-          options.onProgress?.({ from: device, received, total })
+          options.onProgress?.({ from: device, received, total: total() })
         }
         await stream.close({ signal: AbortSignal.timeout(5_000) }).catch(() => {})
         summary.conversations = conversations.size

@@ -16,6 +16,18 @@ export interface MessageQuery {
   limit?: number
 }
 
+/** One page of the history in storage order (see `ChatStore.pageMessages`). */
+export interface MessagePage {
+  messages: ChatMessage[]
+  /** Each message's position, in the same order: a reader can resume right after any of them. */
+  positions: number[]
+  /**
+   * The position after the last message of the page (`after` again when it is empty): pass it as
+   * the next `after`. Positions never move or repeat, so a message stored later always lands after it.
+   */
+  next: number
+}
+
 export interface ChatStore {
   /**
    * Adds a message unless one with its id is already there or was deleted here; true when it was
@@ -43,6 +55,14 @@ export interface ChatStore {
   deleteMessage(id: string): Promise<void>
   /** Messages in the order this device stored them. */
   listMessages(query?: MessageQuery): Promise<ChatMessage[]>
+  /**
+   * Up to `limit` messages stored after position `after` (0: from the first), in storage order: reads
+   * a long history a page at a time, and resumes by position, not by count, so a message deleted or
+   * added meanwhile neither shifts nor repeats what follows.
+   */
+  pageMessages(after: number, limit: number): Promise<MessagePage>
+  /** How many messages the store holds. */
+  countMessages(): Promise<number>
   /** Adds or replaces an outbox entry (by id); a new one goes to the end of the queue. */
   putOutbox(entry: OutboxEntry): Promise<void>
   /** The outbox, oldest first. */

@@ -2,12 +2,15 @@
 import { applyUpdate } from '../messages/message.ts'
 import { copyOutboxEntry } from '../messages/outbox-entry.ts'
 import { selectMessages } from './chat-store.ts'
-import type { ChatMessage, ChatStore, MessageQuery, MessageUpdate, OutboxEntry } from './chat-store.ts'
+import type { ChatMessage, ChatStore, MessagePage, MessageQuery, MessageUpdate, OutboxEntry } from './chat-store.ts'
 
 const copy = (m: ChatMessage): ChatMessage => structuredClone(m)
 
 export class MemoryChatStore implements ChatStore {
   readonly #messages = new Map<string, ChatMessage>()
+  /** Each message's storage position; never reused, as SQLite's and IndexedDB's keys are not. */
+  readonly #seq = new Map<string, number>()
+  #lastSeq = 0
   readonly #values = new Map<string, Uint8Array>()
   /** Ids of deleted messages: refused for good (see ChatStore.deleteMessage). */
   readonly #deleted = new Set<string>()
@@ -16,7 +19,7 @@ export class MemoryChatStore implements ChatStore {
 
   async addMessage (message: ChatMessage, outbox?: OutboxEntry): Promise<boolean> {
     if (this.#messages.has(message.id) || this.#deleted.has(message.id)) return false
-    this.#messages.set(message.id, copy(message))
+    this.#put(message)
     if (outbox != null) this.#outbox.set(outbox.id, copyOutboxEntry(outbox))
     return true
   }
@@ -24,9 +27,14 @@ export class MemoryChatStore implements ChatStore {
   async addMessages (messages: ChatMessage[]): Promise<boolean[]> {
     return messages.map(message => {
       if (this.#messages.has(message.id) || this.#deleted.has(message.id)) return false
-      this.#messages.set(message.id, copy(message))
+      this.#put(message)
       return true
     })
+  }
+
+  #put (message: ChatMessage): void {
+    this.#messages.set(message.id, copy(message))
+    this.#seq.set(message.id, ++this.#lastSeq)
   }
 
   async getMessage (id: string): Promise<ChatMessage | undefined> {
@@ -45,11 +53,32 @@ export class MemoryChatStore implements ChatStore {
   async deleteMessage (id: string): Promise<void> {
     this.#deleted.add(id)
     this.#messages.delete(id)
+    this.#seq.delete(id)
     this.#outbox.delete(id)
   }
 
   async listMessages (query?: MessageQuery): Promise<ChatMessage[]> {
     return selectMessages(this.#messages.values(), query).map(copy)
+  }
+
+  async pageMessages (after: number, limit: number): Promise<MessagePage> {
+    const messages: ChatMessage[] = []
+    const positions: number[] = []
+    let next = after
+    // Map order is insertion order, which is position order.
+    for (const [id, m] of this.#messages) {
+      if (messages.length >= limit) break
+      const seq = this.#seq.get(id) ?? 0
+      if (seq <= after) continue
+      messages.push(copy(m))
+      positions.push(seq)
+      next = seq
+    }
+    return { messages, positions, next }
+  }
+
+  async countMessages (): Promise<number> {
+    return this.#messages.size
   }
 
   async putOutbox (entry: OutboxEntry): Promise<void> {

@@ -1,6 +1,6 @@
 // `account link-code` / `account link --wait` as a person runs them: the new device takes the history
-// from the old one while that one is online in `babacloud inbox --wait`, and a deletion on the new
-// one follows to the old one.
+// from the old one while that one is online in `babacloud inbox --wait`, and a deletion and a contact
+// added on the new one follow to the old one.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -17,7 +17,7 @@ describe('babacloud account link with history', { timeout: 300_000 }, () => {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
-  it('a device linked with --wait gets the history of a device that is online and reports what arrived; a deletion and a message sent on it follow to the other device', async () => {
+  it('a device linked with --wait gets the history of a device that is online and reports what arrived; a deletion, a message and a contact added on it follow to the other device', async () => {
     const tmp = tempDir('babacloud-history-cli-')
     cleanup.add(tmp.remove)
     const rv = await startRendezvous(cleanup)
@@ -69,6 +69,12 @@ describe('babacloud account link with history', { timeout: 300_000 }, () => {
       expect(sent.status).toBe('delivered')
       await waitFor(async () => await anaStore.getMessage(sent.id) != null, { timeout: 30_000, what: 'the phone\'s message on ana\'s device' })
       expect(await anaStore.getMessage(sent.id)).toMatchObject({ direction: 'out', peer: bob.node.peerId.toString(), text: 'from the phone' })
+      // A contact added on the phone is listed there and reaches ana's device; a bad PeerId is one clear line.
+      const added = await runCli(['contact', 'add', '--home', phone, bob.node.peerId.toString(), '--name', 'Bob', '--json'])
+      expect(JSON.parse(added.stdout)).toMatchObject({ peer: bob.node.peerId.toString(), nickname: 'Bob', otherDevices: 1 })
+      await waitFor(async () => await anaStore.getValue(`contacts/${bob.node.peerId.toString()}`) != null, { timeout: 30_000, what: 'the contact on ana\'s device' })
+      expect(lines((await runCli(['contact', 'list', '--home', phone, '--json'])).stdout).map(c => [c.peer, c.nickname])).toEqual([[bob.node.peerId.toString(), 'Bob']])
+      expect((await runCli(['contact', 'verify', '--home', phone, 'not-a-peer-id'])).stderr).toMatch(/not a PeerId/)
     } finally {
       await anaStore.close()
     }

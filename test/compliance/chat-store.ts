@@ -229,6 +229,29 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       }
     })
 
+    it('pages through the history by position: a message deleted or added between pages neither shifts nor repeats the rest', async () => {
+      await store.addMessages([1, 2, 3, 4, 5].map(i => message(i)))
+      expect(await store.countMessages()).toBe(5)
+      const first = await store.pageMessages(0, 2)
+      expect(first.messages.map(m => m.text)).toEqual(['message 1', 'message 2'])
+      // Between two pages: one already read goes, one not read yet goes, a new one comes.
+      await store.deleteMessage(message(1).id)
+      await store.deleteMessage(message(3).id)
+      await store.addMessage(message(6, { group: 'g1', peer: 'g1', direction: 'out', status: 'sent' }))
+      const second = await store.pageMessages(first.next, 2)
+      expect(second.messages.map(m => m.text)).toEqual(['message 4', 'message 5'])
+      const third = await store.pageMessages(second.next, 2)
+      expect(third.messages).toEqual([message(6, { group: 'g1', peer: 'g1', direction: 'out', status: 'sent' })])
+      const end = await store.pageMessages(third.next, 2)
+      expect(end).toEqual({ messages: [], positions: [], next: third.next })
+      // Each message's own position resumes right after it.
+      const all = await store.pageMessages(0, 10)
+      expect(all.messages.map(m => m.text)).toEqual(['message 2', 'message 4', 'message 5', 'message 6'])
+      expect(all.positions).toHaveLength(4)
+      expect((await store.pageMessages(all.positions[1], 10)).messages.map(m => m.text)).toEqual(['message 5', 'message 6'])
+      expect(await store.countMessages()).toBe(4)
+    })
+
     it('keeps values by key', async () => {
       expect(await store.getValue('session/x')).toBeUndefined()
       await store.setValue('session/x', Uint8Array.of(1, 2, 3))

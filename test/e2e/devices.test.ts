@@ -1,6 +1,7 @@
 // A person's devices in real Chromium: a browser with an account shows a link code (and its QR
-// image); a new browser links with it and receives the whole history with progress; the account's
-// devices are listed and one is unlinked; how long the node keeps mail is set, with its errors.
+// image); a new browser links with it and receives the whole history with progress; a contact renamed
+// on the old one is renamed on the new one; the account's devices are listed and one is unlinked;
+// how long the node keeps mail is set, with its errors.
 import { expect, it } from 'vitest'
 import { describeInChromium } from '../helpers/browser.ts'
 import { expectAccessible } from './accessibility.ts'
@@ -88,6 +89,12 @@ describeInChromium('web app: linking a browser, the devices list, keep mail', ()
     await fresh.page.goto(`${rv.url}/#/`)
     await fresh.page.locator('[data-testid="group-list"] a').filter({ hasText: 'Book club' }).click(DEADLINE)
     await fresh.page.locator('li[data-id]').filter({ hasText: 'Group hello' }).waitFor(DEADLINE)
+
+    // One contact list for the account: Bob renamed on the old browser is renamed on the new one.
+    await addContact(alice.page, bobId, 'Bobby Tables')
+    await fresh.page.goto(`${rv.url}/#/`)
+    await fresh.page.locator(`[data-testid="contact-list"] a[data-peer="${bobId}"]`).filter({ hasText: 'Bobby Tables' }).waitFor({ timeout: 60_000 })
+    await alice.page.goto(`${rv.url}/#/settings`)
 
     // Both browsers list both devices, each marking itself; Alice's old browser unlinks the new one.
     await fresh.page.goto(`${rv.url}/#/settings`)

@@ -112,7 +112,7 @@ describe('protocol handlers under fuzzing', () => {
 
   it('a peer\'s history handler answers every frame with one refusal and sends nothing of its store', async () => {
     await bob.store.addMessage({ id: 'ab'.repeat(16), peer: alice.node.peerId.toString(), direction: 'in', text: 'history canary', sentAt: 1, receivedAt: 1, status: 'received' })
-    const sample = HistoryRequest.encode({ proof: new Uint8Array(32), skip: 0 })
+    const sample = HistoryRequest.encode({ proof: new Uint8Array(32), skip: 0, cursor: '' })
     const connection = await fuzzer.node.dial(bobAddr, { signal: AbortSignal.timeout(10_000) })
     await fc.assert(fc.asyncProperty(frames(sample), async frame => {
       const res = await exchange(connection, HISTORY_PROTOCOL, frame, b => HistoryFrame.decode(b))

@@ -11,7 +11,7 @@ import { tempDir } from './wait.ts'
 import type { Cleanup } from './wait.ts'
 import type { ChatClientEvents } from '../../protocol/chat-client.ts'
 import type { ChatNode } from '../../protocol/mesh/create-node.ts'
-import type { ChatMessage } from '../../protocol/store/chat-store.ts'
+import type { ChatMessage, ChatStore } from '../../protocol/store/chat-store.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface TestRendezvous {
@@ -37,13 +37,13 @@ export interface TestPeer {
   identity: DeviceIdentity
   node: ChatNode
   client: ChatClient
-  store: MemoryChatStore
+  store: ChatStore
   /** Every message event, in order. */
   received: Array<ChatMessage & { path: string }>
 }
 
 /** A chat peer on its own libp2p node; `start: false` leaves it offline. */
-export async function createPeer (cleanup: Cleanup, rendezvous: Multiaddr | undefined, options: { identity?: DeviceIdentity, store?: MemoryChatStore, now?: () => number, homes?: Multiaddr[], redundancy?: number } = {}): Promise<TestPeer> {
+export async function createPeer (cleanup: Cleanup, rendezvous: Multiaddr | undefined, options: { identity?: DeviceIdentity, store?: ChatStore, now?: () => number, homes?: Multiaddr[], redundancy?: number } = {}): Promise<TestPeer> {
   const identity = options.identity ?? await DeviceIdentity.generate()
   const node = await createChatNode({ privateKey: identity.privateKey, transports: [tcp()], listen: ['/p2p-circuit'], privateNetwork: true })
   const store = options.store ?? new MemoryChatStore()

@@ -1,12 +1,15 @@
 // History on a newly linked device, on real nodes: the new device pulls everything from an online
 // device of the account through the rendezvous relay; strangers and wrong codes get a typed refusal.
+import { join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HISTORY_PROTOCOL } from '../../protocol/history/constants.ts'
 import { HistoryFrame, HistoryRequest } from '../../protocol/history/generated/history.ts'
 import { historyProof, splitLinkCode } from '../../protocol/history/link-secret.ts'
+import { SqliteChatStore } from '../../node/sqlite-chat-store.ts'
+import { HISTORY_PAGE } from '../../protocol/history/constants.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
-import { Cleanup, waitFor } from '../helpers/wait.ts'
+import { Cleanup, tempDir, waitFor } from '../helpers/wait.ts'
 import { groupPeer, waitForKeys, waitForMesh } from '../protocol/groups/helpers.ts'
 import type { TestPeer, TestRendezvous } from '../helpers/network.ts'
 import type { GroupPeer } from '../protocol/groups/helpers.ts'
@@ -17,7 +20,7 @@ const ADULT = '1990-05-17'
 async function ask (requester: TestPeer, server: TestPeer, rv: TestRendezvous, proof: Uint8Array): Promise<HistoryFrame[]> {
   const stream = await requester.node.dialProtocol(rv.addr.encapsulate(`/p2p-circuit/p2p/${server.node.peerId.toString()}`), HISTORY_PROTOCOL, { runOnLimitedConnection: true, signal: AbortSignal.timeout(10_000) })
   const lp = lpStream(stream)
-  await lp.write(HistoryRequest.encode({ proof: proof as Uint8Array<ArrayBuffer>, skip: 0 }))
+  await lp.write(HistoryRequest.encode({ proof: proof as Uint8Array<ArrayBuffer>, skip: 0, cursor: '' }))
   const frames: HistoryFrame[] = []
   while (true) {
     const bytes = await lp.read({ signal: AbortSignal.timeout(10_000) }).catch(() => undefined)
@@ -153,6 +156,51 @@ describe('history on a newly linked device', { timeout: 120_000 }, () => {
     expect(summary.streams).toBeGreaterThan(1)
     expect((await phone.store.listMessages()).map(m => m.text)).toEqual((await laptop.store.listMessages()).map(m => m.text))
     expect(await phone.client.timer({ peer: bob.node.peerId.toString() })).toMatchObject({ seconds: 3600 })
+  })
+
+  it('serves a history of several pages from SQLite a page at a time; resumed by cursor, it misses nothing written or deleted meanwhile and sends nothing twice', async () => {
+    // The relay ends each relayed connection after 96 KiB; the history is about 130 KiB.
+    const rv = await startRendezvous(cleanup, { relay: { dataLimit: 96 * 1024 } })
+    const tmp = tempDir()
+    cleanup.add(tmp.remove)
+    const laptopStore = new SqliteChatStore(join(tmp.dir, 'laptop.sqlite'))
+    cleanup.add(async () => { await laptopStore.close() })
+    const laptop = await createPeer(cleanup, rv.addr, { store: laptopStore })
+    await laptop.client.start()
+    await laptop.client.waitUntilReachable()
+    await laptop.client.accounts?.signUp({ username: 'gina' }, ADULT)
+    const bob = 'bob-' + 'b'.repeat(40)
+    const count = HISTORY_PAGE * 2 + 50
+    const id = (i: number): string => i.toString(16).padStart(32, '0')
+    await laptopStore.addMessages(Array.from({ length: count }, (_, i) => ({ id: id(i), peer: bob, direction: 'in' as const, text: `${i} ${'y'.repeat(100)}`, sentAt: i, receivedAt: i, status: 'received' as const })))
+    const { code } = await laptop.client.history.createLinkCode()
+
+    const phone = await createPeer(cleanup, rv.addr)
+    await phone.client.start()
+    await phone.client.history.link('gina', code)
+    let changed: Promise<unknown> | undefined
+    const summary = await phone.client.history.receive(code, {
+      onProgress: p => {
+        // While the first connection runs: one message already here is deleted on the laptop (a
+        // count of items would now skip one), and a new one is written there.
+        if (p.received < 100 || changed != null) return
+        changed = Promise.all([
+          laptopStore.deleteMessage(id(0)),
+          laptopStore.addMessage({ id: 'f'.repeat(32), peer: bob, direction: 'out', text: 'written during the transfer', sentAt: count, receivedAt: count, status: 'sent' })
+        ])
+      }
+    })
+    await changed
+    expect(summary.streams).toBeGreaterThan(1)
+    // Nothing twice: every message that came was new here.
+    expect(summary.added).toBe(summary.messages)
+    const onPhone = new Set((await phone.store.listMessages()).map(m => m.id))
+    expect(onPhone.size).toBe(summary.added)
+    // Nothing missed: all the laptop holds now (the new one too), and the one deleted after it came.
+    for (const m of await laptopStore.listMessages()) expect(onPhone.has(m.id)).toBe(true)
+    expect(onPhone.has('f'.repeat(32))).toBe(true)
+    expect(onPhone.has(id(0))).toBe(true)
+    expect(onPhone.size).toBe(count + 1)
   })
 
   it('a code that was guessed wrong too often is forgotten on the old device', async () => {

@@ -3,7 +3,7 @@
 // runs against real IndexedDB.
 import { join, resolve } from 'node:path'
 import { createServer } from 'vite'
-import type { ChatMessage, ChatStore, MessageQuery, MessageUpdate, OutboxEntry } from '../../protocol/store/chat-store.ts'
+import type { ChatMessage, ChatStore, MessagePage, MessageQuery, MessageUpdate, OutboxEntry } from '../../protocol/store/chat-store.ts'
 import type { Page } from 'playwright-core'
 import type { ViteDevServer } from 'vite'
 
@@ -116,6 +116,8 @@ class BrowserChatStore implements ChatStore {
   async deleteOutbox (id: string): Promise<void> { await this.#call('deleteOutbox', id) }
   async deleteMessage (id: string): Promise<void> { await this.#call('deleteMessage', id) }
   async listMessages (query?: MessageQuery): Promise<ChatMessage[]> { return await this.#call('listMessages', query) as ChatMessage[] }
+  async pageMessages (after: number, limit: number): Promise<MessagePage> { return await this.#call('pageMessages', after, limit) as MessagePage }
+  async countMessages (): Promise<number> { return await this.#call('countMessages') as number }
   async getValue (key: string): Promise<Uint8Array | undefined> { return await this.#call('getValue', key) as Uint8Array | undefined }
   async setValue (key: string, value: Uint8Array): Promise<void> { await this.#call('setValue', key, value) }
   async deleteValue (key: string): Promise<void> { await this.#call('deleteValue', key) }

@@ -192,6 +192,8 @@ export class ChatService extends EventTarget {
     if (this.local == null) return undefined
     const found = await resolveContactInput(input, this.session?.rendezvous === 'online' ? this.session.client.accounts : undefined)
     const contact = await this.local.addContact(found.peerId, nickname.trim() !== '' ? nickname : found.suggestedName, found.username)
+    // The account's other devices get the same contact (end to end encrypted; queued while offline).
+    await this.session?.client.contacts.add(contact.peerId, { nickname: contact.nickname, ...(contact.username != null ? { username: contact.username } : {}) }).catch(err => { this.setNotice(`The contact was not sent to your other devices: ${errorMessage(err)}`) })
     // The account's devices as they are now: what later checks compare with.
     void this.keys?.check(contact.peerId)
     // A new contact learns the profile the others already have.
@@ -216,7 +218,17 @@ export class ChatService extends EventTarget {
   /** "Mark as verified" or taking it back; verifying after a change trusts the new devices. */
   async verifyContact (peer: string, verified: boolean): Promise<void> {
     await this.local?.setVerified(peer, verified)
+    void this.#syncVerified(peer, verified).catch(err => { this.setNotice(`The verification was not sent to your other devices: ${errorMessage(err)}`) })
     if (verified) await this.keys?.trust(peer).catch(err => { this.setNotice(`Could not trust the new devices: ${errorMessage(err)}`) })
+  }
+
+  /** The account's other devices mark the contact the same way (added there first if only this device had it). */
+  async #syncVerified (peer: string, verified: boolean): Promise<void> {
+    const contacts = this.session?.client.contacts
+    if (contacts == null) return
+    const here = this.local?.contacts.find(c => c.peerId === peer)
+    if (await contacts.get(peer) == null && here != null) await contacts.add(peer, { nickname: here.nickname, ...(here.username != null ? { username: here.username } : {}) })
+    await contacts.setVerified(peer, verified)
   }
 
   async sendGroup (groupId: string, text: string, replyTo?: string): Promise<void> {

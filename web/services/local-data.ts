@@ -22,6 +22,7 @@ import { WebAttachments } from './web-attachments.ts'
 import type { ViewGroup, ViewMessage } from './view-model.ts'
 import type { SearchHit } from './search-index.ts'
 import type { ChatMessage } from '../../protocol/messages/message.ts'
+import type { Contact as SyncedContact } from '../../protocol/control/own-contacts.ts'
 import type { AppDb, Contact } from '../store/app-db.ts'
 import type { LocalExport } from '../store/app-data.ts'
 
@@ -176,10 +177,12 @@ export class LocalData extends EventTarget {
   }
 
   /**
-   * Another device of the account sent its history into the store: every 1:1 conversation's peer
-   * becomes a contact here, and the lists are re-read.
+   * Another device of the account sent its history into the store: its contacts, and every 1:1
+   * conversation's peer, become contacts here, and the lists are re-read.
    */
-  async historyArrived (): Promise<void> {
+  async historyArrived (contacts: SyncedContact[] = []): Promise<void> {
+    // The contact list came along (names and verifications made on the other device).
+    for (const c of contacts) await this.#applyContact(c)
     await this.summaries.load()
     for (const key of Object.keys(this.summaries.all())) {
       if (!key.startsWith('peer:')) continue
@@ -187,6 +190,26 @@ export class LocalData extends EventTarget {
       if (await this.data.getContact(peer) == null) await this.data.putContact({ peerId: peer, nickname: '', addedAt: Date.now() })
     }
     await this.refresh()
+  }
+
+  /** A contact was added, renamed, verified or removed on another device of the account. */
+  async contactFromDevice (contact: SyncedContact): Promise<void> {
+    await this.#applyContact(contact)
+    await this.refresh()
+  }
+
+  async #applyContact (c: SyncedContact): Promise<void> {
+    if (c.peer === this.peerId) return
+    if (c.removed === true) {
+      await this.data.deleteContact(c.peer)
+      return
+    }
+    const held = await this.data.getContact(c.peer)
+    const { verified: _v, ...rest } = held ?? { peerId: c.peer, nickname: '', addedAt: c.addedAt }
+    // Verified there: the contact's key is the one compared; the number kept is this device's own.
+    const verified = c.verifiedAt == null ? undefined : held?.verified ?? { safetyNumber: this.safetyNumber(c.peer), at: c.verifiedAt }
+    const { keyChange: _k, ...unwarned } = rest
+    await this.data.putContact({ ...(verified != null ? unwarned : rest), peerId: c.peer, nickname: c.nickname, ...(c.username != null ? { username: c.username } : {}), ...(verified != null ? { verified } : {}) })
   }
 
   /** A contact's profile arrived, or this device's own was saved. */

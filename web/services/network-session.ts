@@ -69,7 +69,7 @@ export class NetworkSession extends EventTarget {
     })
     this.account = new AccountState(init.client.accounts as NonNullable<ChatClient['accounts']>, () => { this.#changed() }, {
       history: init.client.history,
-      afterHistory: async () => { await init.local.historyArrived() }
+      afterHistory: async () => { await init.local.historyArrived(await init.client.contacts.list()) }
     })
   }
 
@@ -84,6 +84,8 @@ export class NetworkSession extends EventTarget {
     // A message was added or moved: the screens patch that one message; nothing is reloaded.
     client.addEventListener('message:changed', evt => { void local.messageChanged(evt.detail) })
     client.addEventListener('path', evt => { if (evt.detail.peer === this.#activePeer) this.#changed() })
+    // The contact list is one for the account: a change made on another device shows here.
+    client.addEventListener('contact', evt => { if (evt.detail.from === 'device') void local.contactFromDevice(evt.detail) })
     // A new device of the account took this one's history: the account screen lists it.
     client.addEventListener('device:linked', () => { void this.account.reload() })
     client.addEventListener('refused', ({ detail: r }) => {

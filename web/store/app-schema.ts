@@ -16,7 +16,7 @@ export interface Contact {
   addedAt: number
   /** Added by @username: the account whose devices are checked for changes (no @). */
   username?: string
-  /** Marked as verified: the safety number compared then (kept only on this device). */
+  /** Marked as verified: the safety number compared then (this device's; the mark goes to the account's other devices). */
   verified?: { safetyNumber: string, at: number }
   /** The contact's identity changed since (a new device on the account, or another key): verify again. */
   keyChange?: { at: number, devices: string[] }

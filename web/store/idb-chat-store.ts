@@ -6,7 +6,7 @@ import { checkQuery } from '../../protocol/store/chat-store.ts'
 import { toStored } from './app-db-v5.ts'
 import type { IDBPObjectStore, StoreNames } from 'idb'
 import type { AppDb, AppSchema, StoredMessage, StoredOutboxEntry } from './app-db.ts'
-import type { ChatMessage, ChatStore, MessageQuery, MessageUpdate, OutboxEntry } from '../../protocol/store/chat-store.ts'
+import type { ChatMessage, ChatStore, MessagePage, MessageQuery, MessageUpdate, OutboxEntry } from '../../protocol/store/chat-store.ts'
 
 function strip (m: StoredMessage): ChatMessage {
   const { seq: _seq, direct: _direct, ...message } = m
@@ -124,6 +124,16 @@ export class IdbChatStore implements ChatStore {
     const all = await source.getAll(range)
     await tx.done
     return all.map(strip)
+  }
+
+  async pageMessages (after: number, limit: number): Promise<MessagePage> {
+    // The key is IndexedDB's autoIncrement counter: never reused, also after deletions.
+    const page = await this.#db.getAll('messages', IDBKeyRange.lowerBound(after, true), limit)
+    return { messages: page.map(strip), positions: page.map(m => m.seq ?? 0), next: page.at(-1)?.seq ?? after }
+  }
+
+  async countMessages (): Promise<number> {
+    return await this.#db.count('messages')
   }
 
   /** Removes a message and keeps its id as a tombstone, so a replay cannot bring it back. */

@@ -2096,3 +2096,246 @@ export namespace RelayJoinResponse {
     return streamMessage(buf, RelayJoinResponse.codec(), opts)
   }
 }
+
+export interface AddDevicesRequest {
+  groupId: string
+  username: string
+  devices: string[]
+}
+
+export namespace AddDevicesRequest {
+  let _codec: Codec<AddDevicesRequest>
+
+  export const codec = (): Codec<AddDevicesRequest> => {
+    if (_codec == null) {
+      _codec = message<AddDevicesRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId !== '')) {
+          w.uint32(10)
+          w.string(obj.groupId)
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(18)
+          w.string(obj.username)
+        }
+
+        if (obj.devices != null && obj.devices.length > 0) {
+          for (const value of obj.devices) {
+            w.uint32(26)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: '',
+          username: '',
+          devices: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.string()
+              break
+            }
+            case 2: {
+              obj.username = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.devices != null && obj.devices.length === opts.limits.devices) {
+                throw new MaxLengthError('Decode error - repeated field "devices" had too many elements')
+              }
+
+              obj.devices.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          devices: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.devices != null && obj.devices === opts.limits.devices) {
+                throw new MaxLengthError('Streaming decode error - repeated field "devices" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.devices[]`,
+                index: obj.devices,
+                value: reader.string()
+              }
+
+              obj.devices++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AddDevicesRequestGroupIdFieldEvent {
+    field: '$.groupId'
+    value: string
+  }
+
+  export interface AddDevicesRequestUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface AddDevicesRequestDevicesFieldEvent {
+    field: '$.devices[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<AddDevicesRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AddDevicesRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AddDevicesRequest>): AddDevicesRequest {
+    return decodeMessage(buf, AddDevicesRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AddDevicesRequest>): Generator<AddDevicesRequestGroupIdFieldEvent | AddDevicesRequestUsernameFieldEvent | AddDevicesRequestDevicesFieldEvent> {
+    return streamMessage(buf, AddDevicesRequest.codec(), opts)
+  }
+}
+
+export interface OwnLeaveRequest {
+  groupId: string
+}
+
+export namespace OwnLeaveRequest {
+  let _codec: Codec<OwnLeaveRequest>
+
+  export const codec = (): Codec<OwnLeaveRequest> => {
+    if (_codec == null) {
+      _codec = message<OwnLeaveRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId !== '')) {
+          w.uint32(10)
+          w.string(obj.groupId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnLeaveRequestGroupIdFieldEvent {
+    field: '$.groupId'
+    value: string
+  }
+
+  export function encode (obj: Partial<OwnLeaveRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnLeaveRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnLeaveRequest>): OwnLeaveRequest {
+    return decodeMessage(buf, OwnLeaveRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnLeaveRequest>): Generator<OwnLeaveRequestGroupIdFieldEvent> {
+    return streamMessage(buf, OwnLeaveRequest.codec(), opts)
+  }
+}

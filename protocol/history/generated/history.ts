@@ -6,6 +6,7 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export interface HistoryRequest {
   proof: Uint8Array<ArrayBuffer>
   skip: number
+  cursor: string
 }
 
 export namespace HistoryRequest {
@@ -28,13 +29,19 @@ export namespace HistoryRequest {
           w.uint32(obj.skip)
         }
 
+        if ((obj.cursor != null && obj.cursor !== '')) {
+          w.uint32(26)
+          w.string(obj.cursor)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           proof: uint8ArrayAlloc(0),
-          skip: 0
+          skip: 0,
+          cursor: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -49,6 +56,10 @@ export namespace HistoryRequest {
             }
             case 2: {
               obj.skip = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.cursor = reader.string()
               break
             }
             default: {
@@ -80,6 +91,13 @@ export namespace HistoryRequest {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.cursor`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -102,6 +120,11 @@ export namespace HistoryRequest {
     value: number
   }
 
+  export interface HistoryRequestCursorFieldEvent {
+    field: '$.cursor'
+    value: string
+  }
+
   export function encode (obj: Partial<HistoryRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, HistoryRequest.codec())
   }
@@ -110,7 +133,7 @@ export namespace HistoryRequest {
     return decodeMessage(buf, HistoryRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryRequest>): Generator<HistoryRequestProofFieldEvent | HistoryRequestSkipFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryRequest>): Generator<HistoryRequestProofFieldEvent | HistoryRequestSkipFieldEvent | HistoryRequestCursorFieldEvent> {
     return streamMessage(buf, HistoryRequest.codec(), opts)
   }
 }
@@ -235,6 +258,7 @@ export interface HistoryFrame {
   messages: Uint8Array<ArrayBuffer>[]
   errorCode: string
   error: string
+  cursor: string
 }
 
 export namespace HistoryFrame {
@@ -306,6 +330,11 @@ export namespace HistoryFrame {
           w.string(obj.error)
         }
 
+        if ((obj.cursor != null && obj.cursor !== '')) {
+          w.uint32(66)
+          w.string(obj.cursor)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -317,7 +346,8 @@ export namespace HistoryFrame {
           values: [],
           messages: [],
           errorCode: '',
-          error: ''
+          error: '',
+          cursor: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -362,6 +392,10 @@ export namespace HistoryFrame {
             }
             case 7: {
               obj.error = reader.string()
+              break
+            }
+            case 8: {
+              obj.cursor = reader.string()
               break
             }
             default: {
@@ -452,6 +486,13 @@ export namespace HistoryFrame {
               }
               break
             }
+            case 8: {
+              yield {
+                field: `${prefix}.cursor`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -507,6 +548,11 @@ export namespace HistoryFrame {
     value: string
   }
 
+  export interface HistoryFrameCursorFieldEvent {
+    field: '$.cursor'
+    value: string
+  }
+
   export function encode (obj: Partial<HistoryFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, HistoryFrame.codec())
   }
@@ -515,7 +561,7 @@ export namespace HistoryFrame {
     return decodeMessage(buf, HistoryFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryFrame>): Generator<HistoryFrameKindFieldEvent | HistoryFrameTotalFieldEvent | HistoryFrameSentFieldEvent | HistoryFrameValuesKeyFieldEvent | HistoryFrameValuesValueFieldEvent | HistoryFrameMessagesFieldEvent | HistoryFrameErrorCodeFieldEvent | HistoryFrameErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryFrame>): Generator<HistoryFrameKindFieldEvent | HistoryFrameTotalFieldEvent | HistoryFrameSentFieldEvent | HistoryFrameValuesKeyFieldEvent | HistoryFrameValuesValueFieldEvent | HistoryFrameMessagesFieldEvent | HistoryFrameErrorCodeFieldEvent | HistoryFrameErrorFieldEvent | HistoryFrameCursorFieldEvent> {
     return streamMessage(buf, HistoryFrame.codec(), opts)
   }
 }

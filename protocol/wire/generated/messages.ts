@@ -1384,6 +1384,613 @@ export namespace OwnSentBody {
   }
 }
 
+export interface OwnStatusBody {
+  ids: Uint8Array<ArrayBuffer>[]
+  status: string
+  purged: OwnPurge[]
+}
+
+export namespace OwnStatusBody {
+  let _codec: Codec<OwnStatusBody>
+
+  export const codec = (): Codec<OwnStatusBody> => {
+    if (_codec == null) {
+      _codec = message<OwnStatusBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.status != null && obj.status !== '')) {
+          w.uint32(18)
+          w.string(obj.status)
+        }
+
+        if (obj.purged != null && obj.purged.length > 0) {
+          for (const value of obj.purged) {
+            w.uint32(26)
+            OwnPurge.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          ids: [],
+          status: '',
+          purged: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.status = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.purged != null && obj.purged.length === opts.limits.purged) {
+                throw new MaxLengthError('Decode error - repeated field "purged" had too many elements')
+              }
+
+              obj.purged.push(OwnPurge.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.purged$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ids: 0,
+          purged: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.status`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.purged != null && obj.purged === opts.limits.purged) {
+                throw new MaxLengthError('Streaming decode error - repeated field "purged" had too many elements')
+              }
+
+              for (const evt of OwnPurge.codec().stream(reader, reader.uint32(), `${prefix}.purged[]`, {
+                limits: opts.limits?.purged$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.purged
+                }
+              }
+
+              obj.purged++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnStatusBodyIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OwnStatusBodyStatusFieldEvent {
+    field: '$.status'
+    value: string
+  }
+
+  export interface OwnStatusBodyPurgedIdFieldEvent {
+    field: '$.purged[].id'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface OwnStatusBodyPurgedDeviceFieldEvent {
+    field: '$.purged[].device'
+    value: string
+    index: number
+  }
+
+  export interface OwnStatusBodyPurgedNodeFieldEvent {
+    field: '$.purged[].node'
+    value: string
+    index: number
+  }
+
+  export interface OwnStatusBodyPurgedAtFieldEvent {
+    field: '$.purged[].at'
+    value: bigint
+    index: number
+  }
+
+  export interface OwnStatusBodyPurgedExpiredFieldEvent {
+    field: '$.purged[].expired'
+    value: boolean
+    index: number
+  }
+
+  export function encode (obj: Partial<OwnStatusBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnStatusBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnStatusBody>): OwnStatusBody {
+    return decodeMessage(buf, OwnStatusBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnStatusBody>): Generator<OwnStatusBodyIdsFieldEvent | OwnStatusBodyStatusFieldEvent | OwnStatusBodyPurgedIdFieldEvent | OwnStatusBodyPurgedDeviceFieldEvent | OwnStatusBodyPurgedNodeFieldEvent | OwnStatusBodyPurgedAtFieldEvent | OwnStatusBodyPurgedExpiredFieldEvent> {
+    return streamMessage(buf, OwnStatusBody.codec(), opts)
+  }
+}
+
+export interface OwnPurge {
+  id: Uint8Array<ArrayBuffer>
+  device: string
+  node: string
+  at: bigint
+  expired: boolean
+}
+
+export namespace OwnPurge {
+  let _codec: Codec<OwnPurge>
+
+  export const codec = (): Codec<OwnPurge> => {
+    if (_codec == null) {
+      _codec = message<OwnPurge>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.device != null && obj.device !== '')) {
+          w.uint32(18)
+          w.string(obj.device)
+        }
+
+        if ((obj.node != null && obj.node !== '')) {
+          w.uint32(26)
+          w.string(obj.node)
+        }
+
+        if ((obj.at != null && obj.at !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.at)
+        }
+
+        if ((obj.expired != null && obj.expired !== false)) {
+          w.uint32(40)
+          w.bool(obj.expired)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          device: '',
+          node: '',
+          at: 0n,
+          expired: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.device = reader.string()
+              break
+            }
+            case 3: {
+              obj.node = reader.string()
+              break
+            }
+            case 4: {
+              obj.at = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.expired = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.device`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.node`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.at`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.expired`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnPurgeIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OwnPurgeDeviceFieldEvent {
+    field: '$.device'
+    value: string
+  }
+
+  export interface OwnPurgeNodeFieldEvent {
+    field: '$.node'
+    value: string
+  }
+
+  export interface OwnPurgeAtFieldEvent {
+    field: '$.at'
+    value: bigint
+  }
+
+  export interface OwnPurgeExpiredFieldEvent {
+    field: '$.expired'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<OwnPurge>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnPurge.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnPurge>): OwnPurge {
+    return decodeMessage(buf, OwnPurge.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnPurge>): Generator<OwnPurgeIdFieldEvent | OwnPurgeDeviceFieldEvent | OwnPurgeNodeFieldEvent | OwnPurgeAtFieldEvent | OwnPurgeExpiredFieldEvent> {
+    return streamMessage(buf, OwnPurge.codec(), opts)
+  }
+}
+
+export interface OwnContactBody {
+  peer: string
+  nickname: string
+  username: string
+  addedAt: bigint
+  updatedAt: bigint
+  removed: boolean
+  verifiedAt: bigint
+}
+
+export namespace OwnContactBody {
+  let _codec: Codec<OwnContactBody>
+
+  export const codec = (): Codec<OwnContactBody> => {
+    if (_codec == null) {
+      _codec = message<OwnContactBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peer != null && obj.peer !== '')) {
+          w.uint32(10)
+          w.string(obj.peer)
+        }
+
+        if ((obj.nickname != null && obj.nickname !== '')) {
+          w.uint32(18)
+          w.string(obj.nickname)
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(26)
+          w.string(obj.username)
+        }
+
+        if ((obj.addedAt != null && obj.addedAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.addedAt)
+        }
+
+        if ((obj.updatedAt != null && obj.updatedAt !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.updatedAt)
+        }
+
+        if ((obj.removed != null && obj.removed !== false)) {
+          w.uint32(48)
+          w.bool(obj.removed)
+        }
+
+        if ((obj.verifiedAt != null && obj.verifiedAt !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.verifiedAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peer: '',
+          nickname: '',
+          username: '',
+          addedAt: 0n,
+          updatedAt: 0n,
+          removed: false,
+          verifiedAt: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peer = reader.string()
+              break
+            }
+            case 2: {
+              obj.nickname = reader.string()
+              break
+            }
+            case 3: {
+              obj.username = reader.string()
+              break
+            }
+            case 4: {
+              obj.addedAt = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.updatedAt = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.removed = reader.bool()
+              break
+            }
+            case 7: {
+              obj.verifiedAt = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.nickname`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.addedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.updatedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.removed`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.verifiedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnContactBodyPeerFieldEvent {
+    field: '$.peer'
+    value: string
+  }
+
+  export interface OwnContactBodyNicknameFieldEvent {
+    field: '$.nickname'
+    value: string
+  }
+
+  export interface OwnContactBodyUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface OwnContactBodyAddedAtFieldEvent {
+    field: '$.addedAt'
+    value: bigint
+  }
+
+  export interface OwnContactBodyUpdatedAtFieldEvent {
+    field: '$.updatedAt'
+    value: bigint
+  }
+
+  export interface OwnContactBodyRemovedFieldEvent {
+    field: '$.removed'
+    value: boolean
+  }
+
+  export interface OwnContactBodyVerifiedAtFieldEvent {
+    field: '$.verifiedAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<OwnContactBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OwnContactBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnContactBody>): OwnContactBody {
+    return decodeMessage(buf, OwnContactBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnContactBody>): Generator<OwnContactBodyPeerFieldEvent | OwnContactBodyNicknameFieldEvent | OwnContactBodyUsernameFieldEvent | OwnContactBodyAddedAtFieldEvent | OwnContactBodyUpdatedAtFieldEvent | OwnContactBodyRemovedFieldEvent | OwnContactBodyVerifiedAtFieldEvent> {
+    return streamMessage(buf, OwnContactBody.codec(), opts)
+  }
+}
+
 export interface EditBody {
   messageId: Uint8Array<ArrayBuffer>
   text: string

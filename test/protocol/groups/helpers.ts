@@ -5,7 +5,7 @@ import { createPeer } from '../../helpers/network.ts'
 import { waitFor } from '../../helpers/wait.ts'
 import type { GroupRejection, GroupTextMessage } from '../../../protocol/groups/group-client.ts'
 import type { DeviceIdentity } from '../../../protocol/identity.ts'
-import type { MemoryChatStore } from '../../../protocol/store/memory-chat-store.ts'
+import type { ChatStore } from '../../../protocol/store/chat-store.ts'
 import type { TestPeer, TestRendezvous } from '../../helpers/network.ts'
 import type { Cleanup } from '../../helpers/wait.ts'
 
@@ -17,7 +17,7 @@ export interface GroupPeer extends TestPeer {
 }
 
 /** A member online at the rendezvous (reachable through its relay), or built offline with `start: false`. */
-export async function groupPeer (cleanup: Cleanup, rv: TestRendezvous, options: { identity?: DeviceIdentity, store?: MemoryChatStore, start?: boolean } = {}): Promise<GroupPeer> {
+export async function groupPeer (cleanup: Cleanup, rv: TestRendezvous, options: { identity?: DeviceIdentity, store?: ChatStore, start?: boolean } = {}): Promise<GroupPeer> {
   const peer = await createPeer(cleanup, rv.addr, options)
   const groups = new GroupClient({ chat: peer.client })
   cleanup.add(async () => { await groups.stop() })

@@ -1,7 +1,8 @@
-// The link code's device-only part and the proof built on it; what a history item may hold.
+// The link code's device-only part and the proof built on it; what a history item may hold, and the
+// cursor a transfer resumes by.
 import { describe, expect, it } from 'vitest'
 import { LINK_SECRET_TTL_MS } from '../../../protocol/history/constants.ts'
-import { checkHistoryValue, parseHistoryMessage } from '../../../protocol/history/history-items.ts'
+import { checkHistoryValue, cursorString, historyItems, parseCursor, parseHistoryMessage } from '../../../protocol/history/history-items.ts'
 import { LinkSecrets, historyProof, newLinkSecret, splitLinkCode } from '../../../protocol/history/link-secret.ts'
 import { MemoryChatStore } from '../../../protocol/store/memory-chat-store.ts'
 
@@ -66,5 +67,23 @@ describe('history items', () => {
     for (const key of ['sessions/peer', 'prekeys/state', 'groups/own/abc', 'history/link-secret', 'trust/contact/../../sessions/x']) {
       expect(() => checkHistoryValue({ key, value: new Uint8Array(1) }), key).toThrow(expect.objectContaining({ code: 'MALFORMED' }))
     }
+  })
+
+  it('resumes after the cursor of any item, values by key then messages by position; refuses a cursor it never wrote', async () => {
+    const store = new MemoryChatStore()
+    await store.setValue('trust/contact/@bob', json({ trusted: [], pending: [] }))
+    await store.setValue('contacts/12D3KooWpeer', json({ peer: '12D3KooWpeer' }))
+    await store.setValue('sessions/secret', new Uint8Array(1))
+    await store.addMessages([1, 2, 3].map(i => ({ ...valid, direction: 'in' as const, status: 'read' as const, id: i.toString(16).padStart(32, '0') })))
+    const all = []
+    for await (const item of historyItems(store, parseCursor(''), 2)) all.push(item)
+    expect(all.map(i => i.item.value?.key ?? JSON.parse(new TextDecoder().decode(i.item.message)).id.slice(-1))).toEqual(['trust/contact/@bob', 'contacts/12D3KooWpeer', '1', '2', '3'])
+    for (const [n, from] of all.entries()) {
+      const rest = []
+      for await (const item of historyItems(store, parseCursor(from.cursor), 2)) rest.push(item.cursor)
+      expect(rest).toEqual(all.slice(n + 1).map(i => i.cursor))
+    }
+    expect(parseCursor(cursorString({ after: 42 }))).toEqual({ after: 42 })
+    for (const bad of ['x', 'm:', 'm:-1', 'v:99:key', 'v:1', 'm:1'.padEnd(2000, '0')]) expect(() => parseCursor(bad), bad).toThrow(expect.objectContaining({ code: 'MALFORMED' }))
   })
 })
