@@ -57,7 +57,7 @@ describe('scenario schema', () => {
     expect(error({ faults: [{ at: '1s', killRendezvous: -1 }] })).toMatch(/^faults\[0\]\.killRendezvous: expected an integer of at least 0/)
     expect(error({ faults: [{ at: '1s', killRendezvous: 1, downFor: '2s' }] })).toBe('faults[0].downFor: only with restartRendezvous: a killed node never comes back')
     expect(error({ faults: [{ at: '1s', killRendezvous: 1, restartRendezvous: 1 }] })).toBe('faults[0]: one of restartRendezvous or killRendezvous, not both')
-    expect(error({ faults: [{ at: '1s' }] })).toBe('faults[0]: expected restartRendezvous: N (with downFor) or killRendezvous: N')
+    expect(error({ faults: [{ at: '1s' }] })).toBe('faults[0]: expected restartRendezvous: N (with downFor), killRendezvous: N or partition: [[...], [...]] (with for)')
     expect(error({ faults: [{ at: '1s', killRendezvous: 1 }, { at: '2s', restartRendezvous: 1 }] })).toBe('faults[1].restartRendezvous: rendezvous 1 was killed before (killRendezvous): it never comes back')
 
     const ok = validateScenario({ ...base, redundancy: 2, faults: [{ at: '1s', killRendezvous: 2 }, { at: '2s', restartRendezvous: 0, downFor: '1s' }] })
