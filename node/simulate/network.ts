@@ -74,13 +74,13 @@ interface Tracked {
 export interface NetworkStats {
   /** Open connections aborted because a partition began. */
   connectionsCut: number
-  /** Dials refused because the two nodes were in different groups of a partition. */
-  dialsRefused: number
+  /** Dials that met a partition: unanswered until it healed or the dialler gave up. */
+  dialsBlocked: number
 }
 
 export class SimNetwork {
   readonly clock: Clock
-  readonly stats: NetworkStats = { connectionsCut: 0, dialsRefused: 0 }
+  readonly stats: NetworkStats = { connectionsCut: 0, dialsBlocked: 0 }
   readonly #settings?: NetworkSettings
   readonly #seed: number
   readonly #names = new Map<string, NodeName>()
@@ -88,6 +88,8 @@ export class SimNetwork {
   /** Partition number → the group of each node it names. */
   readonly #partitions = new Map<number, Map<NodeName, number>>()
   readonly #open = new Set<Tracked>()
+  /** Dials waiting for a partition to heal. */
+  readonly #healed = new Set<() => void>()
 
   constructor (init: { seed: number, settings?: NetworkSettings, clock?: Clock }) {
     this.#settings = init.settings
@@ -140,11 +142,28 @@ export class SimNetwork {
     return true
   }
 
-  /** Throws as a failed dial does when the two nodes cannot reach each other. */
-  checkDial (from: NodeName, to: NodeName): void {
+  /**
+   * A dial from `from` to `to`: across a partition it gets no answer (as a SYN into a black hole),
+   * so it waits until the partition heals or the dialler gives up (its signal: libp2p's dial timeout).
+   */
+  async route (from: NodeName, to: NodeName, signal: AbortSignal): Promise<void> {
     if (this.reachable(from, to)) return
-    this.stats.dialsRefused++
-    throw new ConnectionFailedError(`network partition: ${from} cannot reach ${to}`)
+    this.stats.dialsBlocked++
+    while (!this.reachable(from, to)) {
+      signal.throwIfAborted()
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => {
+          this.#healed.delete(onHeal)
+          reject(signal.reason ?? new ConnectionFailedError(`network partition: ${from} cannot reach ${to}`))
+        }
+        const onHeal = (): void => {
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        }
+        this.#healed.add(onHeal)
+        signal.addEventListener('abort', onAbort, { once: true })
+      })
+    }
   }
 
   /** Keeps an open connection between two nodes so a partition can cut it; returns the way to forget it. */
@@ -167,5 +186,8 @@ export class SimNetwork {
 
   heal (id: number): void {
     this.#partitions.delete(id)
+    const waiting = [...this.#healed]
+    this.#healed.clear()
+    for (const resume of waiting) resume()
   }
 }

@@ -45,7 +45,7 @@ function latencyChart (records: MessageRecord[]): string {
 function networkLine (n: NonNullable<Summary['network']>): string {
   const rate = n.bandwidthBytesPerSecond != null && n.bandwidthBytesPerSecond > 0 ? `${Math.round(n.bandwidthBytesPerSecond * 8 / 1000)} kbit/s` : 'unlimited'
   return `latency ${n.latencyMs ?? 0} ± ${n.jitterMs ?? 0} ms, loss ${((n.loss ?? 0) * 100).toFixed(1)}% of segments, bandwidth ${rate}; ` +
-    `partitions cut ${n.connectionsCut} connections and refused ${n.dialsRefused} dials`
+    `partitions cut ${n.connectionsCut} connections and held ${n.dialsBlocked} dials unanswered`
 }
 
 function mib (bytes: number): string {

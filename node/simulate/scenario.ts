@@ -113,8 +113,12 @@ const bandwidth = z.unknown().transform((value, ctx) => {
 const LOSS_EXPECTED = 'expected a fraction of segments lost from 0 to 0.5 (0.01 is 1%)'
 const loss = z.number({ error: LOSS_EXPECTED }).min(0, { error: LOSS_EXPECTED }).max(0.5, { error: LOSS_EXPECTED })
 const NODE_EXPECTED = 'expected a peer (an index like 3, or "p3") or a rendezvous node ("rv0")'
-const nodeName = z.union([z.number().int().min(0), z.string().regex(/^(p|rv)\d+$/)], { error: NODE_EXPECTED })
-  .transform((v): NodeName => typeof v === 'number' ? `p${v}` : v as NodeName)
+const nodeName = z.unknown().transform((v, ctx): NodeName => {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return `p${v}`
+  if (typeof v === 'string' && /^(p|rv)\d+$/.test(v)) return v as NodeName
+  ctx.issues.push({ code: 'custom', message: NODE_EXPECTED, input: v })
+  return z.NEVER
+})
 const linkShape = { latency: dur.optional(), jitter: dur.optional(), loss: loss.optional(), bandwidth: bandwidth.optional() }
 
 const availabilitySchema = z.discriminatedUnion('kind', [

@@ -1,10 +1,10 @@
 // A transport wrapper for simulations: wraps memory() or tcp() and passes the bytes of each raw
 // connection it dials through the run's SimNetwork, which delays them (latency, jitter, bandwidth,
-// retransmissions of lost segments) and cuts them during partitions. The dialling side shapes both
+// retransmissions of lost segments), cuts them when a partition begins and holds new dials across one. The dialling side shapes both
 // directions of its connections: in a run only rendezvous nodes listen, and the dialler always
 // knows which node it dialled (the address's /p2p/ part), where a listener only learns it after
 // the encryption handshake.
-import { serviceCapabilities, transportSymbol } from '@libp2p/interface'
+import { ConnectionFailedError, serviceCapabilities, transportSymbol } from '@libp2p/interface'
 import { AbstractMultiaddrConnection } from '@libp2p/utils'
 import type { DirectedLink, SimNetwork } from './network.ts'
 import type { NodeName } from './scenario.ts'
@@ -194,7 +194,7 @@ export type ChatNodeTransport = CreateChatNodeOptions['transports'][number]
 
 /**
  * `inner` (memory() or tcp()) as node `self` of the run's network sees it. Dials to a node of the
- * run are refused while a partition separates the two, cost a round trip (TCP's handshake), and carry
+ * run get no answer while a partition separates the two, cost a round trip (TCP's handshake), and carry
  * their bytes through the network; dials elsewhere and listening are the inner transport's own.
  */
 export function shapedTransport<C> (inner: TransportFactory<C>, network: SimNetwork, self: NodeName): TransportFactory<C> {
@@ -207,8 +207,8 @@ export function shapedTransport<C> (inner: TransportFactory<C>, network: SimNetw
         const back = network.link(remote, self)
         const rtt = out.conditions.latencyMs + back.conditions.latencyMs
         if (rtt > 0) await new Promise<void>(resolve => { clock.setTimeout(resolve, rtt) })
-        // The partition may have begun while the connection was being set up.
-        network.checkDial(self, remote)
+        // A partition that began while the connection was being set up cuts it at once.
+        if (!network.reachable(self, remote)) throw new ConnectionFailedError(`network partition between ${self} and ${remote}`)
         const shaped = new ShapedConnection(maConn, out, back, clock)
         const untrack = network.track(self, remote, err => { shaped.abort(err) })
         shaped.addEventListener('close', untrack)
@@ -226,7 +226,7 @@ export function shapedTransport<C> (inner: TransportFactory<C>, network: SimNetw
       dial: async (ma, options) => {
         const remote = network.nameOf(ma)
         if (remote == null) return await t.dial(ma, options)
-        network.checkDial(self, remote)
+        await network.route(self, remote, options.signal)
         return await t.dial(ma, { ...options, upgrader: upgraderTo(options.upgrader, remote) })
       },
       createListener: options => t.createListener(options),
