@@ -16,7 +16,7 @@ import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../err
 import { CONTROL_MESSAGE } from '../groups/constants.ts'
 import { ed25519PublicKeyOf, parsePeerId } from '../identity.ts'
 import { LocalPrekeys } from '../prekeys/local-prekeys.ts'
-import { PrekeyPublisher } from '../prekeys/prekey-publisher.ts'
+import { PrekeyPublisher, fetchFromHomes } from '../prekeys/prekey-publisher.ts'
 import { InvalidPrekeyBundleError } from '../prekeys/errors.ts'
 import { Envelope, Payload } from '../wire/generated/messages.ts'
 import { ContactTrust } from './contact-trust.ts'
@@ -68,6 +68,11 @@ export interface SecureSessionsInit {
   store: ChatStore
   /** Without a rendezvous there are no bundles: everything is sealed. */
   prekeys?: PrekeyClient
+  /**
+   * The further homes' prekey services: this device's prekeys are published on every home, and a
+   * contact's bundle is fetched from the next home when the first is down or has none.
+   */
+  morePrekeys?: PrekeyClient[]
   log: Logger
   onIdentityChanged: (change: IdentityChange) => void
   /** Publish this device's prekeys (default true); without, senders fall back to the sealed box. */
@@ -136,7 +141,7 @@ export class SecureSessions {
       isTrustedIdentity: async (peer, key) => equalBytes(key, ed25519PublicKeyOf(parsePeerId(peer)))
     })
     this.trust = new ContactTrust(init.store)
-    if (init.prekeys != null && init.publish !== false) this.#publisher = new PrekeyPublisher(local, init.prekeys, { now: this.#now })
+    if (init.prekeys != null && init.publish !== false) this.#publisher = new PrekeyPublisher(local, [init.prekeys, ...init.morePrekeys ?? []], { now: this.#now })
   }
 
   /** Publishes this device's prekeys if the rendezvous has none or reports them low. */
@@ -219,7 +224,7 @@ export class SecureSessions {
     const peer = to.toString()
     let bundle: PrekeyBundle | undefined
     try {
-      bundle = await prekeys.fetch(to, options)
+      bundle = await fetchFromHomes([prekeys, ...this.#init.morePrekeys ?? []], to, options)
     } catch (err) {
       throw fetchFailure(peer, err)
     }
