@@ -16,6 +16,8 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** Bytes a direction may hold in flight before the writer is told to wait (bounded memory under a bandwidth cap). */
 const HIGH_WATER_BYTES = 256 * 1024
+/** Largest piece a write is cut into on the link (about a TCP send window's worth of segments). */
+const CHUNK_BYTES = 16 * 1024
 
 interface Item {
   at: number
@@ -101,7 +103,8 @@ class ShapedConnection extends AbstractMultiaddrConnection {
   #needsDrain = false
 
   constructor (inner: MultiaddrConnection, out: DirectedLink, back: DirectedLink, clock: Clock) {
-    super({ remoteAddr: inner.remoteAddr, direction: inner.direction, log: inner.log.newScope('shaped') })
+    // Writes cross the link in chunks of at most CHUNK_BYTES, so a large write arrives progressively.
+    super({ remoteAddr: inner.remoteAddr, direction: inner.direction, log: inner.log.newScope('shaped'), maxMessageSize: CHUNK_BYTES })
     this.#inner = inner
     this.#out = new Pipe(out, clock, () => { this.#outProgress() })
     this.#in = new Pipe(back, clock, () => { this.#inProgress() })
