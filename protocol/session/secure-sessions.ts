@@ -125,6 +125,8 @@ export class SecureSessions {
   readonly #refusedIds = new Set<string>()
   readonly #now: () => number
   #refusedSealed = 0
+  /** The prekeys were withdrawn from every home: nothing is published again. */
+  #withdrawn = false
 
   constructor (init: SecureSessionsInit) {
     this.#init = init
@@ -146,7 +148,23 @@ export class SecureSessions {
 
   /** Publishes this device's prekeys if the rendezvous has none or reports them low. */
   async ensurePrekeys (options: AbortOptions = {}): Promise<PrekeyStatus | undefined> {
+    if (this.#withdrawn) return undefined
     return await this.#publisher?.ensure(options)
+  }
+
+  /**
+   * Deletes this device's prekeys on every home (first home = 0), as when the account is deleted:
+   * the account's node drops them itself, but the other homes hold no account and only learn it
+   * here. Publishing stops for this client. Returns the homes that did not answer.
+   */
+  async withdrawPrekeys (options: AbortOptions = {}): Promise<{ withdrawn: number, failures: Array<{ home: number, error: Error }> }> {
+    this.#withdrawn = true
+    // A publish already on its way must not land after the withdrawal.
+    await Promise.allSettled([...this.#background])
+    const homes = this.#init.prekeys != null ? [this.#init.prekeys, ...this.#init.morePrekeys ?? []] : []
+    const results = await Promise.allSettled(homes.map(async home => await home.withdraw(options)))
+    const failures = results.flatMap((r, home) => r.status === 'rejected' ? [{ home, error: r.reason instanceof Error ? r.reason : new Error(String(r.reason)) }] : [])
+    return { withdrawn: homes.length - failures.length, failures }
   }
 
   /** `ensurePrekeys` in the background; failures are logged (the sealed box still works). */
@@ -156,7 +174,7 @@ export class SecureSessions {
 
   /** In the background: rotates, tops up or deletes expired prekeys when any of it is due. */
   maintainPrekeys (): void {
-    if (this.#publisher != null) this.#inBackground(this.#publisher.maintain(), 'could not maintain prekeys')
+    if (this.#publisher != null && !this.#withdrawn) this.#inBackground(this.#publisher.maintain(), 'could not maintain prekeys')
   }
 
   #inBackground (task: Promise<unknown>, failure: string): void {

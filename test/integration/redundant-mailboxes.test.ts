@@ -136,4 +136,22 @@ describe('redundant mailboxes', { timeout: 120_000 }, () => {
     }, { timeout: 30_000, what: 'the first message at bob' })
     expect(bob.received.map(m => m.text)).toEqual(['first words after the loss'])
   })
+
+  it('withdraws a device\'s prekeys from every home, and publishes none again', async () => {
+    const a = await startRendezvous(cleanup)
+    const b = await startRendezvous(cleanup, { bootstrap: [a.addr.toString()] })
+    const bob = await createPeer(cleanup, a.addr, { homes: [b.addr] })
+    const alice = await createPeer(cleanup, a.addr)
+    await bob.client.start()
+    const atA = new PrekeyClient(alice.node, a.addr)
+    const atB = new PrekeyClient(alice.node, b.addr)
+    await waitFor(async () => await atB.fetch(bob.node.peerId).catch(() => undefined), { what: "bob's bundle on his second home" })
+    expect(await bob.client.sessions.withdrawPrekeys()).toEqual({ withdrawn: 2, failures: [] })
+    expect(await atA.fetch(bob.node.peerId)).toBeUndefined()
+    expect(await atB.fetch(bob.node.peerId)).toBeUndefined()
+    // A sync that would otherwise top the keys up publishes nothing.
+    await bob.client.sync()
+    expect(await bob.client.sessions.ensurePrekeys()).toBeUndefined()
+    expect(await atB.fetch(bob.node.peerId)).toBeUndefined()
+  })
 })
