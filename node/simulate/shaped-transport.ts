@@ -163,6 +163,8 @@ class ShapedConnection extends AbstractMultiaddrConnection {
     this.#innerClosing = true
     this.#out.clear()
     this.#in.clear()
+    // A close waiting for data that will never leave now has nothing to wait for.
+    for (const resolve of this.#idle.splice(0)) resolve()
     this.#inner.abort(err)
   }
 
