@@ -1,10 +1,13 @@
 // Scenarios on hostile networks, end to end through `babacloud simulate` on real nodes: a partition
-// that heals loses and duplicates nothing on the memory and TCP transports, and slow, lossy links
-// with skewed peer clocks still deliver everything, later by at least the links' latency.
+// that heals loses and duplicates nothing on the memory and TCP transports, slow, lossy links with
+// peer clocks a few minutes off still deliver everything, later by at least the links' latency, and a
+// peer clock beyond the nodes' 10-minute window is refused for what it deposits.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
+import { validateScenario } from '../../node/simulate/scenario.ts'
+import { generateSchedule } from '../../node/simulate/schedule.ts'
 import { runCli } from '../helpers/cli.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 import type { Summary } from '../../node/simulate/results.ts'
@@ -90,5 +93,33 @@ describe('simulate on hostile networks', () => {
     // Every message crossed at least two links (sender to node, node to recipient), each at least latency - jitter.
     const rows = readCsv(join(out.dir, 'messages.csv'))
     for (const r of rows) expect(Number(r.latencyMs)).toBeGreaterThanOrEqual(2 * (150 - 20))
+  }, SLOW)
+
+  it('skews each peer\'s own clock: a peer more than 10 minutes fast has its deposits refused, the others deliver', async () => {
+    const out = tempDir('babacloud-sim-skew-')
+    cleanup.add(out.remove)
+    const doc = { name: 'skew-30m', seed: 6, duration: '6s', drain: '10s', transport: 'memory', peers: { count: 4, clockSkew: '30m' }, traffic: { dmPerPeerPerMinute: 30, size: { min: 20, max: 200 } } }
+    // The seed puts p0 about 24 minutes ahead of the nodes, past their 10-minute window, and every
+    // other peer within it (p3 7 minutes ahead, p1 and p2 behind).
+    const schedule = await generateSchedule(validateScenario(doc))
+    const offsets = schedule.peers.map(p => p.clockOffsetMs as number)
+    expect(offsets[0]).toBeGreaterThan(11 * 60_000)
+    expect(offsets.slice(1).every(o => o < 9 * 60_000)).toBe(true)
+
+    const summary = await simulate(doc, out.dir)
+    expect(summary.errors).toEqual([])
+    expect(summary.duplicates).toBe(0)
+    const rows = readCsv(join(out.dir, 'messages.csv'))
+    const fromFast = rows.filter(r => r.from === 'p0')
+    const others = rows.filter(r => r.from !== 'p0')
+    expect(fromFast.length).toBeGreaterThanOrEqual(2)
+    expect(others.length).toBeGreaterThanOrEqual(5)
+    for (const r of fromFast) {
+      expect(r.deliveredAt).toBe('')
+      expect(r.lastError).toMatch(/timestamp is outside the accepted window/)
+    }
+    // Slow clocks, and mail to the fast peer, are no problem.
+    expect(others.every(r => r.deliveredAt !== '')).toBe(true)
+    expect(others.some(r => r.to === 'p0')).toBe(true)
   }, SLOW)
 })
