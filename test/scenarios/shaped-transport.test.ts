@@ -1,6 +1,6 @@
-// The lab's shaped transport on real libp2p nodes (Noise, yamux) over the memory and TCP transports:
-// latency, bandwidth and loss show in what an application measures, and a partition cuts an open
-// connection and holds new dials until it heals.
+// The lab's link model (exact arithmetic, seeded draws), then its shaped transport on real libp2p
+// nodes (Noise, yamux) over the memory and TCP transports: latency, bandwidth and loss show in what
+// an application measures, and a partition cuts an open connection and holds new dials until it heals.
 import { noise } from '@libp2p/noise'
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
@@ -20,6 +20,40 @@ const SINK = '/babacloud-test/sink/1.0.0'
 const NONE = { latencyMs: 0, jitterMs: 0, loss: 0, bandwidthBytesPerSecond: 0, links: [] }
 
 type Kind = 'memory' | 'tcp'
+
+describe('link model', () => {
+  it('serialises at the bandwidth, adds latency, keeps order of the wire, and draws jitter and loss from the seed', () => {
+    const link = new SimNetwork({ seed: 1, settings: { ...NONE, latencyMs: 50, bandwidthBytesPerSecond: 10_000 } }).link('p0', 'rv0')
+    // 1,000 bytes at 10,000 B/s take 100 ms on the wire, then 50 ms of latency.
+    expect(link.arrival(1_000, 0)).toBe(150)
+    // Handed over at the same instant, the second chunk waits for the wire.
+    expect(link.arrival(1_000, 0)).toBe(250)
+    expect(link.arrival(1_000, 10_000)).toBe(10_150)
+
+    const draws = (seed: number, from: NodeName = 'p0'): number[] => {
+      const l = new SimNetwork({ seed, settings: { ...NONE, latencyMs: 100, jitterMs: 20, loss: 0.1 } }).link(from, 'rv0')
+      return Array.from({ length: 200 }, (_, i) => l.arrival(3_000, i * 10_000) - i * 10_000)
+    }
+    const a = draws(1)
+    expect(draws(1)).toEqual(a)
+    expect(draws(2)).not.toEqual(a)
+    expect(draws(1, 'p1')).not.toEqual(a)
+    // Jitter stays within ± 20 ms; a loss costs at least the 200 ms minimum timeout (3 segments, 10% each).
+    expect(a.filter(d => d < 80)).toEqual([])
+    const lossless = a.filter(d => d <= 120)
+    const lost = a.filter(d => d > 120)
+    expect(lost.every(d => d >= 80 + 200)).toBe(true)
+    expect(lost.length).toBeGreaterThan(20)
+    expect(lossless.length).toBeGreaterThan(100)
+  })
+
+  it('applies a link override to that pair only, both ways', () => {
+    const network = new SimNetwork({ seed: 1, settings: { ...NONE, latencyMs: 10, links: [{ between: ['p1', 'rv0'], latencyMs: 300, loss: 0.2 }] } })
+    expect(network.conditions('p1', 'rv0')).toEqual({ latencyMs: 300, jitterMs: 0, loss: 0.2, bandwidthBytesPerSecond: 0 })
+    expect(network.conditions('rv0', 'p1')).toEqual({ latencyMs: 300, jitterMs: 0, loss: 0.2, bandwidthBytesPerSecond: 0 })
+    expect(network.conditions('p0', 'rv0')).toEqual({ latencyMs: 10, jitterMs: 0, loss: 0, bandwidthBytesPerSecond: 0 })
+  })
+})
 
 describe.each<Kind>(['memory', 'tcp'])('shaped transport over %s', kind => {
   const cleanup = new Cleanup()
