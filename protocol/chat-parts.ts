@@ -143,7 +143,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
   const prekeys = rendezvous != null ? new PrekeyClient(node, rendezvous, timeoutMs) : undefined
   const federation = init.federation ?? true
   const sessions = new SecureSessions({
-    identity, store, prekeys, log, publish: init.publishPrekeys ?? true, now, setupTimeoutMs: timeoutMs,
+    identity, store, prekeys, morePrekeys: homes.slice(1).map(h => new PrekeyClient(node, h.addr, timeoutMs)), log, publish: init.publishPrekeys ?? true, now, setupTimeoutMs: timeoutMs,
     onIdentityChanged: events.onIdentityChanged,
     onRefused: events.onRefused,
     sendReset: async peer => await events.sendControl(peer, SESSION_RESET, new Uint8Array(0))

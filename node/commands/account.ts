@@ -232,8 +232,14 @@ export function registerAccount (program: Command): void {
     .option('--yes', 'confirm: this cannot be undone')
     .action(async (o: Common & { yes?: boolean }) => {
       if (o.yes !== true) throw new CliError('deleting the account cannot be undone: add --yes to confirm')
-      await withAccounts(o, async acc => { await acc.delete() })
-      print(o, { deleted: true }, 'account deleted')
+      const withdrawal = await withClient(o, async client => {
+        // The other homes hold this device's prekeys but no account: they are told first.
+        const w = await client.sessions.withdrawPrekeys()
+        await accountsOf(client).delete()
+        return w
+      })
+      for (const f of withdrawal.failures) note(o, `could not withdraw this device's prekeys from home ${f.home}: ${errorMessage(f.error)}`)
+      print(o, { deleted: true, ...(withdrawal.failures.length > 0 ? { prekeysLeftOnHomes: withdrawal.failures.map(f => f.home) } : {}) }, 'account deleted')
     })
 
   common(account.command('restrict').description('restrict processing: not discoverable, no access logging, no marketing'))

@@ -42,12 +42,27 @@ function latencyChart (records: MessageRecord[]): string {
   return lineChart({ title: 'Latency CDF (send → recipient event)', xLabel: 'latency (log scale)', yLabel: 'fraction delivered', series, logX: true, yMax: 1, formatX: latencyLabel, formatY: v => `${Math.round(v * 100)}%` })
 }
 
+function networkLine (n: NonNullable<Summary['network']>): string {
+  const rate = n.bandwidthBytesPerSecond != null && n.bandwidthBytesPerSecond > 0 ? `${Math.round(n.bandwidthBytesPerSecond * 8 / 1000)} kbit/s` : 'unlimited'
+  return `latency ${n.latencyMs ?? 0} ± ${n.jitterMs ?? 0} ms, loss ${((n.loss ?? 0) * 100).toFixed(1)}% of segments, bandwidth ${rate}; ` +
+    `partitions cut ${n.connectionsCut} connections and held ${n.dialsBlocked} dials unanswered`
+}
+
 function mib (bytes: number): string {
   return `${Math.round(bytes / 2 ** 20)} MiB`
 }
 
 function row (label: string, value: string | number): string {
   return `<tr><th>${escape(label)}</th><td>${escape(String(value))}</td></tr>`
+}
+
+/** Where a fault shows on the charts over time: a partition as its start and its heal. */
+export function faultMarkers (f: Fault): Array<{ x: number, label: string }> {
+  if ('partition' in f) {
+    const groups = f.partition.map(g => g.join(' ')).join(' | ')
+    return [{ x: f.atMs, label: `partition ${groups}` }, { x: f.atMs + f.forMs, label: 'heal' }]
+  }
+  return [{ x: f.atMs, label: 'killRendezvous' in f ? `kill rv${f.killRendezvous}` : `restart rv${f.restartRendezvous}` }]
 }
 
 export function renderReport (summary: Summary, run: RunResult, faults: Fault[] = []): string {
@@ -68,10 +83,13 @@ export function renderReport (summary: Summary, run: RunResult, faults: Fault[] 
     row('envelope bytes', `${summary.bytes.total} (live ${summary.bytes.live}, mailbox ${summary.bytes.mailbox})`),
     row('process memory', `peak RSS ${mib(summary.memory.peakRssBytes)}, peak heap ${mib(summary.memory.peakHeapUsedBytes)}; after stop RSS ${mib(summary.memory.rssAfterStopBytes)}, heap ${mib(summary.memory.heapUsedAfterStopBytes)} (before the run ${mib(summary.memory.heapUsedBeforeBytes)}${summary.memory.collected ? ', both after a full collection' : ', not collected: run with --expose-gc'})`),
     row('peer nodes started / stopped', `${summary.afterStop.peerNodesStarted} / ${summary.afterStop.peerNodesStopped}; handles left: ${Object.entries(summary.afterStop.leakedHandles).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`),
+    ...(summary.network != null ? [row('network', networkLine(summary.network))] : []),
+    ...summary.partitions.map(p => row(`partition ${p.partition}`, `${p.groups.map(g => `[${g.join(', ')}]`).join(' / ')} from ${seconds(p.startedAt)} to ${p.healedAt != null ? seconds(p.healedAt) : 'the end'}`)),
+    ...(summary.clockOffsetMs != null ? [row('peer clock offsets', `${latencyLabel(summary.clockOffsetMs.min)} to ${latencyLabel(summary.clockOffsetMs.max)}`)] : []),
     row('scheduler lag p95 / max', `${summary.schedulerLagMs.p95} / ${summary.schedulerLagMs.max} ms`),
     ...summary.errors.map(e => row('error', e))
   ].join('\n')
-  const markers = [...faults.map(f => ({ x: f.atMs, label: 'killRendezvous' in f ? `kill rv${f.killRendezvous}` : `restart rv${f.restartRendezvous}` })), { x: summary.durationMs, label: 'drain' }]
+  const markers = [...faults.flatMap(faultMarkers), { x: summary.durationMs, label: 'drain' }]
   const over = (title: string, yLabel: string, series: Series[]): string =>
     lineChart({ title, xLabel: 'time since traffic start', yLabel, series, formatX: seconds, markers, integerY: true })
   const charts = [

@@ -1,6 +1,7 @@
 // What a run records and how it is summarised: one record per scheduled message, periodic samples,
 // and the summary derived from them.
-import type { Scenario } from './scenario.ts'
+import type { NetworkStats } from './network.ts'
+import type { LinkConditions, NodeName, Scenario } from './scenario.ts'
 import type { DeliveryPath } from '../../protocol/chat-client.ts'
 
 export interface MessageRecord {
@@ -68,6 +69,15 @@ export interface FaultRecord {
   upAgainAt?: number
 }
 
+/** When a partition began and healed (ms from the start of traffic). */
+export interface PartitionRecord {
+  partition: number
+  groups: NodeName[][]
+  scheduledAt: number
+  startedAt: number
+  healedAt?: number
+}
+
 export interface RunResult {
   records: MessageRecord[]
   samples: Sample[]
@@ -81,6 +91,11 @@ export interface RunResult {
   /** Faults that could not be carried out. */
   errors: string[]
   faults: FaultRecord[]
+  partitions: PartitionRecord[]
+  /** Each peer's clock offset (peers.clockSkew), in peer order. */
+  clockOffsetsMs?: number[]
+  /** What the network did, when the scenario has one (`network` or a partition). */
+  network?: NetworkStats
   /** Starting the peers online at t=0, before the traffic clock began. */
   startupMs: number
   wallTimeMs: number
@@ -172,6 +187,15 @@ export interface Summary {
   memory: MemoryReport
   afterStop: AfterStop
   faults: FaultRecord[]
+  /** Partitions as they happened; the links were cut from `startedAt` to `healedAt`. */
+  partitions: PartitionRecord[]
+  /**
+   * The scenario's link conditions (global; `links` overrides in the scenario) and what partitions
+   * did: connections cut when one began, dials refused while one lasted.
+   */
+  network?: Partial<LinkConditions> & NetworkStats
+  /** With `peers.clockSkew`: the spread of the peers' clock offsets, ms. */
+  clockOffsetMs?: { min: number, max: number }
   errors: string[]
   /** Known libp2p races swallowed while the run lasted (see upstream-errors.ts). */
   ignoredUpstreamErrors?: Record<string, number>
@@ -190,6 +214,11 @@ export function latencyOf (r: MessageRecord): number | undefined {
 function stats (values: number[]): LatencyStats {
   const sorted = [...values].sort((a, b) => a - b)
   return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? null }
+}
+
+function networkConditions (scenario: Scenario): Partial<LinkConditions> {
+  const n = scenario.network
+  return n == null ? {} : { latencyMs: n.latencyMs, jitterMs: n.jitterMs, loss: n.loss, bandwidthBytesPerSecond: n.bandwidthBytesPerSecond }
 }
 
 export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs: number): Summary {
@@ -258,6 +287,9 @@ export function summarize (scenario: Scenario, run: RunResult, sampleIntervalMs:
     memory: run.memory,
     afterStop: run.afterStop,
     faults: run.faults,
+    partitions: run.partitions,
+    ...(run.network != null ? { network: { ...networkConditions(scenario), ...run.network } } : {}),
+    ...(scenario.clockSkewMs > 0 && run.clockOffsetsMs != null ? { clockOffsetMs: { min: Math.min(...run.clockOffsetsMs), max: Math.max(...run.clockOffsetsMs) } } : {}),
     errors: run.errors
   }
 }

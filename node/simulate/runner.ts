@@ -10,7 +10,8 @@ import { SimPeer, messageText, parseMessageTag } from './sim-peer.ts'
 import { SimRendezvous, memoryAddressPrefix } from './sim-rendezvous.ts'
 import { activeHandles, leakedHandles, liveHeapBytes, memoryAfterStop, readMemory } from './process-memory.ts'
 import type { Clock } from '../../protocol/clock.ts'
-import type { FaultRecord, MessageRecord, RunProgress, RunResult, Sample } from './results.ts'
+import type { SimNetwork } from './network.ts'
+import type { FaultRecord, MessageRecord, PartitionRecord, RunProgress, RunResult, Sample } from './results.ts'
 import type { Schedule, ScheduleEvent } from './schedule.ts'
 import type { SimTransport } from './sim-rendezvous.ts'
 import type { ChatClientEvents } from '../../protocol/chat-client.ts'
@@ -40,6 +41,11 @@ export interface RunOptions {
    * sweep of nodes and clients follow it; libp2p and the run's own polling stay on real time.
    */
   clock?: Clock
+  /**
+   * The scenario's network (`network`, partitions): every node's dials go through it. Without one
+   * the transports are used bare.
+   */
+  network?: SimNetwork
 }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, Math.max(0, ms))) }
@@ -69,8 +75,9 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const peaks = readMemory()
   const prefix = memoryAddressPrefix()
   const rendezvous = Array.from({ length: options.rendezvous }, (_, index) => new SimRendezvous({
-    index, dataDir: join(options.workDir, `rendezvous-${index}`), transport: options.transport, memoryPrefix: prefix, peers: schedule.peers.length, retentionMs: options.retentionMs, clock: options.clock
+    index, dataDir: join(options.workDir, `rendezvous-${index}`), transport: options.transport, memoryPrefix: prefix, peers: schedule.peers.length, retentionMs: options.retentionMs, clock: options.clock, network: options.network
   }))
+  schedule.peers.forEach((p, i) => { options.network?.register(p.peerId, `p${i}`) })
   const redundancy = options.redundancy ?? 1
   if (redundancy > 1) {
     // Peers homed on several nodes need one DHT across them for their home records.
@@ -87,6 +94,7 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const lagMs: number[] = []
   const errors: string[] = []
   const faults: FaultRecord[] = []
+  const partitions: PartitionRecord[] = []
   let duplicates = 0
   let resent = 0
   let delivered = 0
@@ -136,7 +144,8 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const nodes = { started: 0, stopped: 0 }
   const peers = schedule.peers.map((p, index) => new SimPeer({
     index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage, onChanged,
-    homes: () => homesOf(index).slice(1).map(h => rendezvous[h].addr), redundancy, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart, nodes, clock: options.clock
+    homes: () => homesOf(index).slice(1).map(h => rendezvous[h].addr), redundancy, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart, nodes, clock: options.clock,
+    network: options.network, clockOffsetMs: p.clockOffsetMs
   }))
 
   const background = new Set<Promise<unknown>>()
@@ -205,6 +214,15 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
       track(rv.kill().then(() => { fault.stoppedAt = now() }, (err: unknown) => {
         errors.push(`kill of rendezvous ${rv.index} at ${e.t} ms failed: ${errorMessage(err)}`)
       }))
+    } else if (e.type === 'partition') {
+      partitions.push({ partition: e.partition, groups: e.groups, scheduledAt: e.t, startedAt: now() })
+      options.network?.partition(e.partition, e.groups)
+    } else if (e.type === 'heal') {
+      options.network?.heal(e.partition)
+      const record = partitions.find(p => p.partition === e.partition)
+      if (record != null) record.healedAt = now()
+      // Apps notice their rendezvous is reachable again at their next try; try at once.
+      reconnectCheck()
     } else {
       const peer = peers[e.peer]
       track(e.type === 'online' ? peer.goOnline() : peer.goOffline())
@@ -347,6 +365,9 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
     drainEndedAt,
     errors,
     faults,
+    partitions,
+    clockOffsetsMs: schedule.peers.map(p => p.clockOffsetMs ?? 0),
+    ...(options.network != null ? { network: { ...options.network.stats } } : {}),
     startupMs,
     wallTimeMs,
     memory,

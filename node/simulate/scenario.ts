@@ -36,6 +36,28 @@ export type Fault =
   }
   /** The node stops and its data directory is deleted: gone for good, it never comes back. */
   | { atMs: number, killRendezvous: number }
+  /**
+   * Nodes in different groups cannot reach each other for `forMs` (open connections between them
+   * are aborted, dials fail); nodes named in no group keep all their links. Members are node names.
+   */
+  | { atMs: number, partition: NodeName[][], forMs: number }
+
+/** A node of the scenario: `p3` is peer 3, `rv0` rendezvous 0 (the names of schedule.json). */
+export type NodeName = `p${number}` | `rv${number}`
+
+/** Conditions of a link, in scenario time. Bandwidth in bytes per second (0: unlimited). */
+export interface LinkConditions {
+  latencyMs: number
+  jitterMs: number
+  /** Fraction of TCP segments lost (each costs a retransmission timeout). */
+  loss: number
+  bandwidthBytesPerSecond: number
+}
+
+export interface NetworkSettings extends LinkConditions {
+  /** Overrides for the links between two nodes, both directions; the last one naming a pair wins. */
+  links: Array<{ between: [NodeName, NodeName] } & Partial<LinkConditions>>
+}
 
 export interface Scenario {
   name: string
@@ -58,6 +80,10 @@ export interface Scenario {
   mailbox: { retentionMs?: number }
   /** Scenario time runs `speed` times faster than real time (1: real time). */
   clock: { speed: number }
+  /** Link conditions; none when the scenario has no `network` key (links as fast as the transport). */
+  network?: NetworkSettings
+  /** Each peer's clock is off by a seeded amount within ±this (0: every clock agrees). */
+  clockSkewMs: number
 }
 
 export class ScenarioError extends Error {
@@ -71,6 +97,29 @@ export class ScenarioError extends Error {
 const dur = duration({ zero: true })
 const rate = z.number({ error: 'expected a rate from 0 to 6000 per minute' }).min(0, { error: 'expected a rate from 0 to 6000 per minute' }).max(6000, { error: 'expected a rate from 0 to 6000 per minute' })
 const int = (min: number, max?: number): z.ZodNumber => count({ min, max })
+
+const BANDWIDTH_EXPECTED = 'expected a rate in bits per second like "256kbit", "10mbit" or "1gbit"'
+const BITS: Record<string, number> = { bit: 1, kbit: 1e3, mbit: 1e6, gbit: 1e9 }
+/** Bits per second as networks count them (decimal units), kept as bytes per second. */
+const bandwidth = z.unknown().transform((value, ctx) => {
+  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(bit|kbit|mbit|gbit)\s*$/i.exec(value) : null
+  const bits = m == null ? 0 : Number(m[1]) * BITS[m[2].toLowerCase()]
+  if (m == null || bits < 8_000) {
+    ctx.issues.push({ code: 'custom', message: m == null ? BANDWIDTH_EXPECTED : `${BANDWIDTH_EXPECTED}, at least 8kbit`, input: value })
+    return z.NEVER
+  }
+  return bits / 8
+})
+const LOSS_EXPECTED = 'expected a fraction of segments lost from 0 to 0.5 (0.01 is 1%)'
+const loss = z.number({ error: LOSS_EXPECTED }).min(0, { error: LOSS_EXPECTED }).max(0.5, { error: LOSS_EXPECTED })
+const NODE_EXPECTED = 'expected a peer (an index like 3, or "p3") or a rendezvous node ("rv0")'
+const nodeName = z.unknown().transform((v, ctx): NodeName => {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return `p${v}`
+  if (typeof v === 'string' && /^(p|rv)\d+$/.test(v)) return v as NodeName
+  ctx.issues.push({ code: 'custom', message: NODE_EXPECTED, input: v })
+  return z.NEVER
+})
+const linkShape = { latency: dur.optional(), jitter: dur.optional(), loss: loss.optional(), bandwidth: bandwidth.optional() }
 
 const availabilitySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('always') }),
@@ -90,7 +139,8 @@ export const scenarioSchema = z.strictObject({
   peers: z.strictObject({
     count: int(2, 5000),
     availability: availabilitySchema.default({ kind: 'always' }),
-    cohorts: z.array(z.strictObject({ count: int(1), availability: availabilitySchema }), { error: 'expected a list of { count, availability }' }).default([])
+    cohorts: z.array(z.strictObject({ count: int(1), availability: availabilitySchema }), { error: 'expected a list of { count, availability }' }).default([]),
+    clockSkew: dur.default(0)
   }),
   traffic: z.strictObject({
     dmPerPeerPerMinute: rate.default(0),
@@ -104,9 +154,30 @@ export const scenarioSchema = z.strictObject({
       .min(1, { error: 'expected how many times faster than real time, from 1 to 1000000' })
       .max(1_000_000, { error: 'expected how many times faster than real time, from 1 to 1000000' }).default(1)
   }).prefault({}),
-  // One key names the fault: restartRendezvous (with downFor) or killRendezvous; checked after.
-  faults: z.array(z.strictObject({ at: dur, restartRendezvous: int(0).optional(), downFor: dur.optional(), killRendezvous: int(0).optional() }), { error: 'expected a list' }).default([])
+  network: z.strictObject({
+    ...linkShape,
+    links: z.array(z.strictObject({ between: z.tuple([nodeName, nodeName], { error: 'expected two nodes like ["p1", "rv0"]' }), ...linkShape }), { error: 'expected a list of { between: [a, b], latency, jitter, loss, bandwidth }' }).default([])
+  }).optional(),
+  // One key names the fault: restartRendezvous (with downFor), killRendezvous or partition (with for); checked after.
+  faults: z.array(z.strictObject({
+    at: dur,
+    restartRendezvous: int(0).optional(),
+    downFor: dur.optional(),
+    killRendezvous: int(0).optional(),
+    partition: z.array(z.array(nodeName, { error: 'expected a group: a list of nodes like [0, 1, "rv0"]' }).min(1, { error: 'expected a group: a list of nodes like [0, 1, "rv0"]' }), { error: 'expected a list of groups like [[0, 1, "rv0"], [2, 3, "rv1"]]' }).optional(),
+    for: dur.optional()
+  }), { error: 'expected a list' }).default([])
 }, { error: 'expected a mapping' })
+
+/** Only the conditions a link override sets, in the scenario's units. */
+function linkConditions (l: { latency?: number, jitter?: number, loss?: number, bandwidth?: number }): Partial<LinkConditions> {
+  return {
+    ...(l.latency != null ? { latencyMs: l.latency } : {}),
+    ...(l.jitter != null ? { jitterMs: l.jitter } : {}),
+    ...(l.loss != null ? { loss: l.loss } : {}),
+    ...(l.bandwidth != null ? { bandwidthBytesPerSecond: l.bandwidth } : {})
+  }
+}
 
 function fail (key: string, expected: string): never {
   throw new ScenarioError(`${key}: ${expected}`)
@@ -156,10 +227,32 @@ export function validateScenario (doc: unknown, name = 'scenario'): Scenario {
   if (max < min) fail('traffic.size.max', `at least traffic.size.min (${min}), got ${max}`)
   if (raw.redundancy > raw.rendezvous) fail('redundancy', `at most the number of rendezvous nodes (${raw.rendezvous}), got ${raw.redundancy}`)
   if (raw.mailbox.retention != null && raw.mailbox.retention < 1000) fail('mailbox.retention', 'must be at least 1s')
+  const checkNode = (name: NodeName, field: string): void => {
+    const n = Number(name.replace(/^(p|rv)/, ''))
+    if (name.startsWith('rv') ? n >= raw.rendezvous : n >= peerCount) {
+      fail(field, name.startsWith('rv') ? `no rendezvous ${name} (rendezvous: ${raw.rendezvous}, named rv0 to rv${raw.rendezvous - 1})` : `no peer ${name} (peers.count: ${peerCount}, peers 0 to ${peerCount - 1})`)
+    }
+  }
   const killed = new Set<number>()
   const faults = raw.faults.map((f, i): Fault => {
     if (f.at >= durationMs) fail(`faults[${i}].at`, `must fall inside the traffic phase (before ${durationMs}ms)`)
     const range = `expected an integer from 0 to ${raw.rendezvous - 1} (rendezvous: ${raw.rendezvous})`
+    if (f.partition != null) {
+      if (f.killRendezvous != null || f.restartRendezvous != null) fail(`faults[${i}]`, 'one of restartRendezvous, killRendezvous or partition per fault')
+      if (f.downFor != null) fail(`faults[${i}].downFor`, 'only with restartRendezvous; a partition lasts `for`')
+      if (f.for == null) fail(`faults[${i}].for`, 'expected how long the partition lasts, like "5m"')
+      if (f.for <= 0) fail(`faults[${i}].for`, 'must be longer than zero')
+      if (f.at + f.for > durationMs) fail(`faults[${i}].for`, `the partition must heal by the end of the traffic phase (${durationMs}ms), ends at ${f.at + f.for}ms`)
+      if (f.partition.length < 2) fail(`faults[${i}].partition`, 'expected at least two groups: nodes named in no group keep all their links')
+      const seen = new Set<string>()
+      f.partition.forEach((group, g) => group.forEach((name, k) => {
+        checkNode(name, `faults[${i}].partition[${g}][${k}]`)
+        if (seen.has(name)) fail(`faults[${i}].partition[${g}][${k}]`, `${name} is in two groups`)
+        seen.add(name)
+      }))
+      return { atMs: f.at, partition: f.partition, forMs: f.for }
+    }
+    if (f.for != null) fail(`faults[${i}].for`, 'only with partition')
     if (f.killRendezvous != null) {
       if (f.restartRendezvous != null) fail(`faults[${i}]`, 'one of restartRendezvous or killRendezvous, not both')
       if (f.downFor != null) fail(`faults[${i}].downFor`, 'only with restartRendezvous: a killed node never comes back')
@@ -168,7 +261,7 @@ export function validateScenario (doc: unknown, name = 'scenario'): Scenario {
       killed.add(f.killRendezvous)
       return { atMs: f.at, killRendezvous: f.killRendezvous }
     }
-    if (f.restartRendezvous == null) fail(`faults[${i}]`, 'expected restartRendezvous: N (with downFor) or killRendezvous: N')
+    if (f.restartRendezvous == null) fail(`faults[${i}]`, 'expected restartRendezvous: N (with downFor), killRendezvous: N or partition: [[...], [...]] (with for)')
     if (f.restartRendezvous >= raw.rendezvous) fail(`faults[${i}].restartRendezvous`, range)
     return { atMs: f.at, restartRendezvous: f.restartRendezvous, downForMs: f.downFor ?? 0 }
   })
@@ -178,8 +271,18 @@ export function validateScenario (doc: unknown, name = 'scenario'): Scenario {
       fail(`faults[${i}].restartRendezvous`, `rendezvous ${f.restartRendezvous} was killed before (killRendezvous): it never comes back`)
     }
   })
+  let network: NetworkSettings | undefined
+  if (raw.network != null) {
+    const n = raw.network
+    const links = n.links.map((l, i) => {
+      l.between.forEach((name, k) => { checkNode(name, `network.links[${i}].between[${k}]`) })
+      if (l.between[0] === l.between[1]) fail(`network.links[${i}].between`, 'expected two different nodes')
+      return { between: l.between, ...linkConditions(l) }
+    })
+    network = { latencyMs: n.latency ?? 0, jitterMs: n.jitter ?? 0, loss: n.loss ?? 0, bandwidthBytesPerSecond: n.bandwidth ?? 0, links }
+  }
   const scenarioName = raw.name != null && raw.name.trim() !== '' ? raw.name.trim() : name
-  return { name: scenarioName, seed: raw.seed, durationMs, drainMs: raw.drain, rendezvous: raw.rendezvous, redundancy: raw.redundancy, transport: raw.transport, peers, traffic: { dmPerPeerPerMinute: raw.traffic.dmPerPeerPerMinute, groups, size: { min, max } }, faults, mailbox: raw.mailbox.retention != null ? { retentionMs: raw.mailbox.retention } : {}, clock: { speed: raw.clock.speed } }
+  return { name: scenarioName, seed: raw.seed, durationMs, drainMs: raw.drain, rendezvous: raw.rendezvous, redundancy: raw.redundancy, transport: raw.transport, peers, traffic: { dmPerPeerPerMinute: raw.traffic.dmPerPeerPerMinute, groups, size: { min, max } }, faults, mailbox: raw.mailbox.retention != null ? { retentionMs: raw.mailbox.retention } : {}, clock: { speed: raw.clock.speed }, ...(network != null ? { network } : {}), clockSkewMs: raw.peers.clockSkew }
 }
 
 export function loadScenarioFile (path: string): Scenario {

@@ -3,7 +3,7 @@
 // scenario execute the same events and `schedule.json` files can be diffed.
 import { DeviceIdentity } from '../../protocol/identity.ts'
 import { Prng } from './prng.ts'
-import type { Availability, Scenario } from './scenario.ts'
+import type { Availability, NodeName, Scenario } from './scenario.ts'
 
 /** Shortest online or offline spell: below it a "session" is just start-up cost. */
 const MIN_SPELL_MS = 1_000
@@ -17,6 +17,8 @@ export interface SchedulePeer {
   /** With redundancy K > 1: every home, `home` first and then the next nodes in turn (K in all). */
   homes?: number[]
   onlineMs: Array<[number, number]>
+  /** With `peers.clockSkew`: how far this peer's clock is off (ms, either way), drawn from the seed. */
+  clockOffsetMs?: number
 }
 
 export interface ScheduleGroup {
@@ -30,6 +32,9 @@ export type ScheduleEvent =
   | { t: number, type: 'send', id: string, from: number, to: number, size: number, group?: number }
   | { t: number, type: 'restartRendezvous', rendezvous: number, downForMs: number }
   | { t: number, type: 'killRendezvous', rendezvous: number }
+  /** Nodes in different groups lose their links until the `heal` with the same `partition` number. */
+  | { t: number, type: 'partition', partition: number, groups: NodeName[][] }
+  | { t: number, type: 'heal', partition: number }
 
 export interface Schedule {
   seed: number
@@ -86,7 +91,7 @@ function availabilityOf (scenario: Scenario, peer: number): Availability {
   return scenario.peers.availability
 }
 
-const ORDER: Record<ScheduleEvent['type'], number> = { killRendezvous: 0, restartRendezvous: 0, offline: 1, online: 2, send: 3 }
+const ORDER: Record<ScheduleEvent['type'], number> = { heal: 0, partition: 0, killRendezvous: 0, restartRendezvous: 0, offline: 1, online: 2, send: 3 }
 
 export async function generateSchedule (scenario: Scenario): Promise<Schedule> {
   const root = new Prng(scenario.seed)
@@ -102,7 +107,9 @@ export async function generateSchedule (scenario: Scenario): Promise<Schedule> {
       identitySeed: Buffer.from(seed).toString('hex'),
       home,
       ...(scenario.redundancy > 1 ? { homes: Array.from({ length: scenario.redundancy }, (_, k) => (home + k) % scenario.rendezvous) } : {}),
-      onlineMs: onlineWindows(availabilityOf(scenario, i), scenario.durationMs, root.fork(`availability/${i}`))
+      onlineMs: onlineWindows(availabilityOf(scenario, i), scenario.durationMs, root.fork(`availability/${i}`)),
+      // Whole ms within ±skew; its own stream, so adding skew changes nothing else.
+      ...(scenario.clockSkewMs > 0 ? { clockOffsetMs: root.fork(`clock/${i}`).int(-scenario.clockSkewMs, scenario.clockSkewMs) } : {})
     })
   }
   const events: Array<ScheduleEvent & { order: number }> = []
@@ -151,8 +158,13 @@ export async function generateSchedule (scenario: Scenario): Promise<Schedule> {
   sends.sort((a, b) => a.t - b.t || a.order - b.order || a.to - b.to)
   sends.forEach((s, n) => { push({ ...s, id: `m${n + 1}` }, s.order) })
 
+  let partitions = 0
   for (const f of scenario.faults) {
-    if ('killRendezvous' in f) push({ t: f.atMs, type: 'killRendezvous', rendezvous: f.killRendezvous }, f.killRendezvous)
+    if ('partition' in f) {
+      const n = partitions++
+      push({ t: f.atMs, type: 'partition', partition: n, groups: f.partition.map(g => [...g]) }, n)
+      push({ t: f.atMs + f.forMs, type: 'heal', partition: n }, n)
+    } else if ('killRendezvous' in f) push({ t: f.atMs, type: 'killRendezvous', rendezvous: f.killRendezvous }, f.killRendezvous)
     else push({ t: f.atMs, type: 'restartRendezvous', rendezvous: f.restartRendezvous, downForMs: f.downForMs }, f.restartRendezvous)
   }
   events.sort((a, b) => a.t - b.t || ORDER[a.type] - ORDER[b.type] || a.order - b.order)

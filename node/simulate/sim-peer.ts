@@ -8,7 +8,11 @@ import { UnreachableError } from '../../protocol/errors.ts'
 import { createChatNode } from '../../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { Envelope } from '../../protocol/wire/generated/messages.ts'
+import { systemClock } from '../../protocol/clock.ts'
+import { shapedTransport } from './shaped-transport.ts'
 import type { Clock } from '../../protocol/clock.ts'
+import type { SimNetwork } from './network.ts'
+import type { ChatNodeTransport } from './shaped-transport.ts'
 import type { DeviceIdentity } from '../../protocol/identity.ts'
 import type { SimTransport } from './sim-rendezvous.ts'
 import type { ChatClientEvents, SendResult } from '../../protocol/chat-client.ts'
@@ -52,6 +56,22 @@ export interface SimPeerInit {
   limitStart?: <T>(task: () => Promise<T>) => Promise<T>
   /** Counts libp2p nodes started and stopped, so the run can show none is left running. */
   nodes?: { started: number, stopped: number }
+  /** The run's network (link conditions, partitions); the bare transport without one. */
+  network?: SimNetwork
+  /** How far this peer's clock is off the run's (`peers.clockSkew`), ms either way. */
+  clockOffsetMs?: number
+}
+
+/** `base` as a device whose clock is `offsetMs` off reads it: timers still wait real (scenario) durations. */
+export function offsetClock (base: Clock, offsetMs: number): Clock {
+  if (offsetMs === 0) return base
+  return {
+    now: () => base.now() + offsetMs,
+    setTimeout: (fn, ms) => base.setTimeout(fn, ms),
+    clearTimeout: h => { base.clearTimeout(h) },
+    setInterval: (fn, ms) => base.setInterval(fn, ms),
+    clearInterval: h => { base.clearInterval(h) }
+  }
 }
 
 export class SimPeer {
@@ -67,11 +87,14 @@ export class SimPeer {
   #waiters: Array<() => void> = []
   #closed = false
   readonly #init: SimPeerInit
+  readonly #clock?: Clock
 
   constructor (init: SimPeerInit) {
     this.#init = init
     this.index = init.index
     this.identity = init.identity
+    const offset = init.clockOffsetMs ?? 0
+    this.#clock = offset !== 0 ? offsetClock(init.clock ?? systemClock, offset) : init.clock
   }
 
   get client (): ChatClient | undefined {
@@ -102,7 +125,7 @@ export class SimPeer {
   async #start (): Promise<void> {
     const node = await createChatNode({
       privateKey: this.identity.privateKey,
-      transports: [this.#init.transport === 'memory' ? memory() : tcp()],
+      transports: [this.#transport()],
       // Reachable through the rendezvous relay only, like a peer behind NAT. Not on the memory
       // transport: in libp2p 3.3 a relay reservation over /memory throws from the address manager
       // (getNetConfig rejects the address) and the dialer refuses /memory circuit addresses, so
@@ -113,7 +136,7 @@ export class SimPeer {
       connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
     })
     if (this.#init.nodes != null) this.#init.nodes.started++
-    const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), homes: this.#init.homes?.(), redundancy: this.#init.redundancy, liveTimeoutMs: this.#init.liveTimeoutMs, clock: this.#init.clock })
+    const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), homes: this.#init.homes?.(), redundancy: this.#init.redundancy, liveTimeoutMs: this.#init.liveTimeoutMs, clock: this.#clock })
     client.addEventListener('message', evt => { this.#init.onMessage(this, evt) })
     const onChanged = this.#init.onChanged
     if (onChanged != null) client.addEventListener('message:changed', evt => { onChanged(this, evt) })
@@ -122,6 +145,12 @@ export class SimPeer {
     this.#client = client
     // The rendezvous may be down (a fault): the peer is online anyway and reconnects later.
     await client.start().catch(() => {})
+  }
+
+  #transport (): ChatNodeTransport {
+    const network = this.#init.network
+    if (this.#init.transport === 'memory') return network != null ? shapedTransport(memory(), network, `p${this.index}`) : memory()
+    return network != null ? shapedTransport(tcp(), network, `p${this.index}`) : tcp()
   }
 
   /**

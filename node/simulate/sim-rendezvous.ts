@@ -9,6 +9,9 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { resolveConfig } from '../../rendezvous/config.ts'
 import { RendezvousNode } from '../../rendezvous/rendezvous-node.ts'
+import { shapedTransport } from './shaped-transport.ts'
+import type { SimNetwork } from './network.ts'
+import type { ChatNodeTransport } from './shaped-transport.ts'
 import type { StoreStats } from '../../rendezvous/storage/store.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -33,6 +36,8 @@ export interface SimRendezvousInit {
   retentionMs?: number
   /** The scenario's clock: every expiry, sweep and purge of the node follows it. */
   clock?: Clock
+  /** The run's network: the node's dials go through it and peers' dials to it are named `rvN`. */
+  network?: SimNetwork
 }
 
 export class SimRendezvous {
@@ -95,7 +100,7 @@ export class SimRendezvous {
         ...this.#intervals(),
         relay: { maxReservations: this.#init.peers + 16, dataLimit: '64mb', durationLimit: '1h' }
       }),
-      transports: this.#init.transport === 'memory' ? [memory()] : [tcp()],
+      transports: [this.#transport()],
       connectionManager: {
         maxConnections: this.#init.peers * 2 + 64,
         maxIncomingPendingConnections: this.#init.peers + 16,
@@ -107,9 +112,18 @@ export class SimRendezvous {
     this.#node = node
     if (this.#addr == null) {
       this.#addr = multiaddr(info.multiaddrs[0])
+      const id = this.#addr.getComponents().findLast(c => c.name === 'p2p')?.value
+      if (id != null) this.#init.network?.register(id, `rv${this.index}`)
       // A restart must come back where peers expect it, so pin the port chosen the first time.
       this.#listen = this.#addr.decapsulate('/p2p').toString()
     }
+  }
+
+  #transport (): ChatNodeTransport {
+    const network = this.#init.network
+    const name = `rv${this.index}` as const
+    if (this.#init.transport === 'memory') return network != null ? shapedTransport(memory(), network, name) : memory()
+    return network != null ? shapedTransport(tcp(), network, name) : tcp()
   }
 
   async stop (): Promise<void> {

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { VirtualClock } from '../../protocol/clock.ts'
+import { SimNetwork } from './network.ts'
 import { renderReport } from './report.ts'
 import { latencyOf, summarize } from './results.ts'
 import { SAMPLE_MS, runSchedule } from './runner.ts'
@@ -58,13 +59,18 @@ export async function simulate (scenario: Scenario, options: SimulateOptions): P
   const workDir = mkdtempSync(join(tmpdir(), 'babacloud-sim-'))
   const guard = guardUpstreamErrors()
   try {
+    // One clock for the whole run: schedule, nodes, clients and the network see the same (compressed) time.
+    const clock = scenario.clock.speed > 1 ? new VirtualClock({ speed: scenario.clock.speed }) : undefined
+    const network = scenario.network != null || scenario.faults.some(f => 'partition' in f)
+      ? new SimNetwork({ seed: scenario.seed, settings: scenario.network, clock })
+      : undefined
     const run = await runSchedule(schedule, {
       transport: scenario.transport,
       rendezvous: scenario.rendezvous,
       redundancy: scenario.redundancy,
       retentionMs: scenario.mailbox.retentionMs,
-      // One clock for the whole run: schedule, nodes and clients see the same (compressed) time.
-      clock: scenario.clock.speed > 1 ? new VirtualClock({ speed: scenario.clock.speed }) : undefined,
+      clock,
+      network,
       workDir,
       onProgress: options.onProgress,
       liveTimeoutMs: options.liveTimeoutMs

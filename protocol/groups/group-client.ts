@@ -58,7 +58,7 @@ export interface GroupChangeResult extends FanOutResult {
 export interface GroupClientInit {
   chat: ControlHost
   timeoutMs?: number
-  /** The clock for message times and relay proofs. */
+  /** The clock for state signatures, message times and relay proofs; default: the chat client's. */
   now?: () => number
 }
 
@@ -83,9 +83,12 @@ export class GroupClient extends TypedEventEmitter<GroupClientEvents> {
     this.groups = new GroupStore(init.chat.store)
     this.#me = init.chat.peerId.toString()
     this.#log = init.chat.node.logger.forComponent('babacloud:groups')
-    this.#now = init.now ?? Date.now
+    // The chat client's clock by default: state signatures, message times and relay proofs then
+    // follow the one clock the rest of the client runs on (a simulation's, a test's).
+    const clock = init.chat.clock
+    this.#now = init.now ?? (clock != null ? () => clock.now() : Date.now)
     const locked = async <T>(id: string, fn: () => Promise<T>): Promise<T> => await this.#lock.run(id, fn)
-    this.#delivery = new GroupDelivery({ chat: init.chat, log: this.#log, timeoutMs: init.timeoutMs, locked })
+    this.#delivery = new GroupDelivery({ chat: init.chat, log: this.#log, timeoutMs: init.timeoutMs, locked, now: this.#now })
     this.#receiver = new GroupReceiver({
       chat: init.chat,
       groups: this.groups,

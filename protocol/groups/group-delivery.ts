@@ -45,6 +45,8 @@ export interface GroupDeliveryInit {
   timeoutMs?: number
   /** The group client's per-group lock: the own key record is only rewritten under it. */
   locked<T>(groupId: string, fn: () => Promise<T>): Promise<T>
+  /** The time relay proofs are issued at (the group client's clock). */
+  now?: () => number
 }
 
 async function eachLimited<T> (items: T[], fn: (item: T) => Promise<void>): Promise<void> {
@@ -61,6 +63,7 @@ export class GroupDelivery {
   readonly #mailbox?: MailboxClient
   readonly #timeoutMs: number
   readonly #locked: GroupDeliveryInit['locked']
+  readonly #now: () => number
   readonly #tasks = new Set<Promise<void>>()
   /** topic → group, for the topics this device is subscribed to. */
   readonly #topics = new Map<string, JoinedTopic>()
@@ -76,6 +79,7 @@ export class GroupDelivery {
     this.#log = init.log
     this.#timeoutMs = init.timeoutMs ?? 10_000
     this.#locked = init.locked
+    this.#now = init.now ?? Date.now
     if (init.chat.rendezvous != null) {
       this.#mailbox = new MailboxClient(init.chat.node, init.chat.rendezvous, this.#timeoutMs)
       this.#relay = new RelayClient(init.chat.node, init.chat.rendezvous, this.#timeoutMs)
@@ -144,7 +148,7 @@ export class GroupDelivery {
     const node = this.#rendezvousPeer
     if (relay == null || node == null) return
     const me = this.#chat.peerId.toString()
-    const proofs: TopicProof[] = states.map(s => makeProof(s.topicSecret, s.topicOwner, s.topicOwnerSignature, node, me, Date.now()))
+    const proofs: TopicProof[] = states.map(s => makeProof(s.topicSecret, s.topicOwner, s.topicOwnerSignature, node, me, this.#now()))
     try {
       for (const r of await relay.join(proofs)) {
         if (r.status !== RelayJoinStatus.ACCEPTED) this.#log.error('the rendezvous does not relay %s for us (%s) - %s', r.topic, RelayJoinStatus[r.status] ?? r.status, r.message)

@@ -46,6 +46,11 @@ export class PrekeyClient {
     return status(await this.#call({ type: PrekeyRequest.Type.PUBLISH, ...upload }, options))
   }
 
+  /** Deletes every key the node holds for this device (its bundle is gone there); answers the counts, all 0. */
+  async withdraw (options: AbortOptions = {}): Promise<PrekeyStatus> {
+    return status(await this.#call({ type: PrekeyRequest.Type.WITHDRAW }, options))
+  }
+
   async status (options: AbortOptions = {}): Promise<PrekeyStatus> {
     return status(await this.#call({ type: PrekeyRequest.Type.STATUS }, options))
   }

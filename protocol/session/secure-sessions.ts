@@ -16,7 +16,7 @@ import { ErrorCode, ProtocolError, UnreachableError, errorMessage } from '../err
 import { CONTROL_MESSAGE } from '../groups/constants.ts'
 import { ed25519PublicKeyOf, parsePeerId } from '../identity.ts'
 import { LocalPrekeys } from '../prekeys/local-prekeys.ts'
-import { PrekeyPublisher } from '../prekeys/prekey-publisher.ts'
+import { PrekeyPublisher, fetchFromHomes } from '../prekeys/prekey-publisher.ts'
 import { InvalidPrekeyBundleError } from '../prekeys/errors.ts'
 import { Envelope, Payload } from '../wire/generated/messages.ts'
 import { ContactTrust } from './contact-trust.ts'
@@ -68,6 +68,11 @@ export interface SecureSessionsInit {
   store: ChatStore
   /** Without a rendezvous there are no bundles: everything is sealed. */
   prekeys?: PrekeyClient
+  /**
+   * The further homes' prekey services: this device's prekeys are published on every home, and a
+   * contact's bundle is fetched from the next home when the first is down or has none.
+   */
+  morePrekeys?: PrekeyClient[]
   log: Logger
   onIdentityChanged: (change: IdentityChange) => void
   /** Publish this device's prekeys (default true); without, senders fall back to the sealed box. */
@@ -120,6 +125,8 @@ export class SecureSessions {
   readonly #refusedIds = new Set<string>()
   readonly #now: () => number
   #refusedSealed = 0
+  /** The prekeys were withdrawn from every home: nothing is published again. */
+  #withdrawn = false
 
   constructor (init: SecureSessionsInit) {
     this.#init = init
@@ -136,12 +143,28 @@ export class SecureSessions {
       isTrustedIdentity: async (peer, key) => equalBytes(key, ed25519PublicKeyOf(parsePeerId(peer)))
     })
     this.trust = new ContactTrust(init.store)
-    if (init.prekeys != null && init.publish !== false) this.#publisher = new PrekeyPublisher(local, init.prekeys, { now: this.#now })
+    if (init.prekeys != null && init.publish !== false) this.#publisher = new PrekeyPublisher(local, [init.prekeys, ...init.morePrekeys ?? []], { now: this.#now })
   }
 
   /** Publishes this device's prekeys if the rendezvous has none or reports them low. */
   async ensurePrekeys (options: AbortOptions = {}): Promise<PrekeyStatus | undefined> {
+    if (this.#withdrawn) return undefined
     return await this.#publisher?.ensure(options)
+  }
+
+  /**
+   * Deletes this device's prekeys on every home (first home = 0), as when the account is deleted:
+   * the account's node drops them itself, but the other homes hold no account and only learn it
+   * here. Publishing stops for this client. Returns the homes that did not answer.
+   */
+  async withdrawPrekeys (options: AbortOptions = {}): Promise<{ withdrawn: number, failures: Array<{ home: number, error: Error }> }> {
+    this.#withdrawn = true
+    // A publish already on its way must not land after the withdrawal.
+    await Promise.allSettled([...this.#background])
+    const homes = this.#init.prekeys != null ? [this.#init.prekeys, ...this.#init.morePrekeys ?? []] : []
+    const results = await Promise.allSettled(homes.map(async home => await home.withdraw(options)))
+    const failures = results.flatMap((r, home) => r.status === 'rejected' ? [{ home, error: r.reason instanceof Error ? r.reason : new Error(String(r.reason)) }] : [])
+    return { withdrawn: homes.length - failures.length, failures }
   }
 
   /** `ensurePrekeys` in the background; failures are logged (the sealed box still works). */
@@ -151,7 +174,7 @@ export class SecureSessions {
 
   /** In the background: rotates, tops up or deletes expired prekeys when any of it is due. */
   maintainPrekeys (): void {
-    if (this.#publisher != null) this.#inBackground(this.#publisher.maintain(), 'could not maintain prekeys')
+    if (this.#publisher != null && !this.#withdrawn) this.#inBackground(this.#publisher.maintain(), 'could not maintain prekeys')
   }
 
   #inBackground (task: Promise<unknown>, failure: string): void {
@@ -219,7 +242,7 @@ export class SecureSessions {
     const peer = to.toString()
     let bundle: PrekeyBundle | undefined
     try {
-      bundle = await prekeys.fetch(to, options)
+      bundle = await fetchFromHomes([prekeys, ...this.#init.morePrekeys ?? []], to, options)
     } catch (err) {
       throw fetchFailure(peer, err)
     }

@@ -74,6 +74,10 @@ export class PrekeyProtocol {
         return { ...empty(), bundle: await this.#service.fetch(peer, req.peerId, this.#requester(connection).network) as Uint8Array<ArrayBuffer> }
       case PrekeyRequest.Type.STATUS:
         return withCounts(await this.#service.status(peer))
+      case PrekeyRequest.Type.WITHDRAW:
+        // The caller's own keys only (the connection's PeerId): a device leaving this node.
+        await this.#service.deleteDevice(peer.toString())
+        return withCounts(await this.#service.status(peer))
       default: throw new ProtocolError(ErrorCode.MALFORMED, 'unknown prekey request type')
     }
   }

@@ -120,6 +120,23 @@ describe('groups', () => {
     expect(alice.messages.map(m => m.text)).toEqual([secret])
   })
 
+  it("signs group states on the chat client's clock, and members accept them from a clock a few minutes ahead", async () => {
+    const rv = await startRendezvous(cleanup)
+    const ahead = 4 * 60_000
+    const alice = await groupPeer(cleanup, rv, { now: () => Date.now() + ahead })
+    const bob = await groupPeer(cleanup, rv)
+    const before = Date.now()
+    const created = await alice.groups.create({ name: 'skewed', members: [bob.id] })
+    const after = Date.now()
+    const state = await alice.groups.groups.getState(created.group.id) as GroupState
+    expect(Number(state.updatedAt)).toBeGreaterThanOrEqual(before + ahead)
+    expect(Number(state.updatedAt)).toBeLessThanOrEqual(after + ahead)
+    await waitForKeys([alice, bob], created.group.id)
+    await alice.groups.send(created.group.id, 'from the future')
+    await waitFor(() => bob.messages.length === 1, { what: 'the message at bob' })
+    expect(bob.messages[0]).toMatchObject({ text: 'from the future', from: alice.id })
+  })
+
   it('an offline member gets E2EE and open group messages once after a restart; the rendezvous keeps no plaintext', async () => {
     const rv = await startRendezvous(cleanup)
     const [alice, bob, carol] = await Promise.all([0, 1, 2].map(async () => await groupPeer(cleanup, rv)))

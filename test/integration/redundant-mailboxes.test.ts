@@ -5,6 +5,7 @@
 import { rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { homeKey, openHomeRecord } from '../../protocol/federation/home.ts'
+import { PrekeyClient } from '../../protocol/prekeys/prekey-client.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
 import { createPeer, startRendezvous } from '../helpers/network.ts'
 import { Cleanup, waitFor } from '../helpers/wait.ts'
@@ -105,5 +106,52 @@ describe('redundant mailboxes', { timeout: 120_000 }, () => {
     // The drain of the surviving home is complete once a sync returns.
     expect(await back.client.sync()).toBe(0)
     expect(back.received).toEqual([])
+  })
+
+  it("lets a new contact start a session after a person's first home dies for good: prekeys are on every home", async () => {
+    const a = await startRendezvous(cleanup)
+    const b = await startRendezvous(cleanup, { bootstrap: [a.addr.toString()] })
+    const alice = await createPeer(cleanup, a.addr, { homes: [b.addr], redundancy: 2 })
+    const bob = await createPeer(cleanup, a.addr, { homes: [b.addr] })
+    await alice.client.start()
+    await bob.client.start()
+    // Bob's bundle is on both homes, each with one-time keys of its own.
+    const atA = new PrekeyClient(alice.node, a.addr)
+    const atB = new PrekeyClient(alice.node, b.addr)
+    await waitFor(async () => await atB.fetch(bob.node.peerId).catch(() => undefined), { what: "bob's bundle on his second home" })
+    const fromA = await atA.fetch(bob.node.peerId)
+    const fromB = await atB.fetch(bob.node.peerId)
+    expect(fromA?.signedPrekey.publicKey).toEqual(fromB?.signedPrekey.publicKey)
+    expect(fromA?.oneTimePrekey?.id).not.toBe(fromB?.oneTimePrekey?.id)
+    await waitFor(async () => await findsHomes(alice, bob.node.peerId, [a, b]), { timeout: 30_000, what: "bob's home record naming both nodes" })
+
+    await kill(a)
+    // Alice and bob never talked: her first message needs his bundle, now only on b.
+    expect(await alice.client.sessions.cipher.hasSession(bob.node.peerId.toString())).toBe(false)
+    await alice.client.send(bob.node.peerId, 'first words after the loss')
+    expect(await alice.client.sessions.cipher.hasSession(bob.node.peerId.toString())).toBe(true)
+    await waitFor(async () => {
+      if (bob.received.length === 0) await bob.client.sync().catch(() => 0)
+      return bob.received.length > 0
+    }, { timeout: 30_000, what: 'the first message at bob' })
+    expect(bob.received.map(m => m.text)).toEqual(['first words after the loss'])
+  })
+
+  it('withdraws a device\'s prekeys from every home, and publishes none again', async () => {
+    const a = await startRendezvous(cleanup)
+    const b = await startRendezvous(cleanup, { bootstrap: [a.addr.toString()] })
+    const bob = await createPeer(cleanup, a.addr, { homes: [b.addr] })
+    const alice = await createPeer(cleanup, a.addr)
+    await bob.client.start()
+    const atA = new PrekeyClient(alice.node, a.addr)
+    const atB = new PrekeyClient(alice.node, b.addr)
+    await waitFor(async () => await atB.fetch(bob.node.peerId).catch(() => undefined), { what: "bob's bundle on his second home" })
+    expect(await bob.client.sessions.withdrawPrekeys()).toEqual({ withdrawn: 2, failures: [] })
+    expect(await atA.fetch(bob.node.peerId)).toBeUndefined()
+    expect(await atB.fetch(bob.node.peerId)).toBeUndefined()
+    // A sync that would otherwise top the keys up publishes nothing.
+    await bob.client.sync()
+    expect(await bob.client.sessions.ensurePrekeys()).toBeUndefined()
+    expect(await atB.fetch(bob.node.peerId)).toBeUndefined()
   })
 })

@@ -57,6 +57,19 @@ describe('prekeys on the rendezvous', () => {
     expect(await others[0].fetch((await createPeer(cleanup, rv.addr)).node.peerId)).toBeUndefined()
   })
 
+  it('withdraws a device\'s own keys on its request, and nobody else\'s', async () => {
+    const rv = await startRendezvous(cleanup)
+    const bob = await publisher(rv, 3)
+    const carol = await publisher(rv, 3)
+    const [asker] = await requesters(rv, 1)
+    expect(await bob.client.withdraw()).toEqual({ oneTimeRemaining: 0, pqOneTimeRemaining: 0, hasBundle: false })
+    expect(await asker.fetch(bob.peer.node.peerId)).toBeUndefined()
+    expect(await bob.client.status()).toEqual({ oneTimeRemaining: 0, pqOneTimeRemaining: 0, hasBundle: false })
+    // Carol's keys stay where they were.
+    expect(await carol.client.status()).toEqual({ oneTimeRemaining: 3, pqOneTimeRemaining: 2, hasBundle: true })
+    expect(await asker.fetch(carol.peer.node.peerId)).toBeDefined()
+  })
+
   it('does not let one requester drain a device\'s one-time prekeys', async () => {
     const rv = await startRendezvous(cleanup)
     const bob = await publisher(rv, 20)

@@ -91,4 +91,32 @@ describe('scenario schedule', () => {
     expect(bad({ peers: { count: 3, cohorts: [{ count: 4, availability: { kind: 'always' } }] } })).toMatch(/^peers\.cohorts\[0\]\.count:/)
     expect(bad({ peers: { count: 3, cohorts: [{ count: 1, availability: { kind: 'sometimes' } }] } })).toMatch(/^peers\.cohorts\[0\]\.availability\.kind:/)
   })
+
+  it('schedules partitions and their heals, and draws clock offsets, the same for the same seed', async () => {
+    const hostile = {
+      ...doc,
+      peers: { ...doc.peers, clockSkew: '2m' },
+      network: { latency: '80ms', loss: 0.01 },
+      faults: [{ at: '10s', partition: [[0, 1, 'rv0'], [2, 'p3']], for: '20s' }, { at: '15s', partition: [[4], [5]], for: '5s' }]
+    }
+    const a = await generateSchedule(validateScenario(hostile))
+    const b = await generateSchedule(validateScenario(structuredClone(hostile)))
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a))
+    expect(a.events.filter(e => e.type === 'partition' || e.type === 'heal')).toEqual([
+      { t: 10_000, type: 'partition', partition: 0, groups: [['p0', 'p1', 'rv0'], ['p2', 'p3']] },
+      { t: 15_000, type: 'partition', partition: 1, groups: [['p4'], ['p5']] },
+      { t: 20_000, type: 'heal', partition: 1 },
+      { t: 30_000, type: 'heal', partition: 0 }
+    ])
+    const offsets = a.peers.map(p => p.clockOffsetMs as number)
+    for (const o of offsets) expect(Math.abs(o)).toBeLessThanOrEqual(120_000)
+    expect(new Set(offsets).size).toBeGreaterThan(10)
+    // The hostile settings change neither who is online nor what is sent.
+    const plain = await generateSchedule(validateScenario(doc))
+    expect(a.peers.map(p => p.onlineMs)).toEqual(plain.peers.map(p => p.onlineMs))
+    expect(a.events.filter(e => e.type === 'send')).toEqual(plain.events.filter(e => e.type === 'send'))
+    expect(plain.peers.every(p => p.clockOffsetMs == null)).toBe(true)
+    const other = await generateSchedule(validateScenario({ ...hostile, seed: 43 }))
+    expect(other.peers.map(p => p.clockOffsetMs)).not.toEqual(offsets)
+  })
 })

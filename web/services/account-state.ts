@@ -22,6 +22,8 @@ export interface AccountStateInit {
   history?: HistoryService
   /** The history arrived: the page re-reads its lists (contacts, groups, summaries). */
   afterHistory?: () => Promise<void>
+  /** Deletes this device's prekeys on all its homes (before the account is deleted). */
+  withdrawPrekeys?: () => Promise<unknown>
 }
 
 export class AccountState {
@@ -142,6 +144,8 @@ export class AccountState {
 
   async delete (): Promise<void> {
     await this.#run(async () => {
+      // The device's other homes hold its prekeys but no account: they are told first.
+      await this.#init.withdrawPrekeys?.()
       await this.#accounts.delete()
       this.#set({ phase: 'none', account: undefined, plan: undefined, note: 'Your account was deleted from this node.' })
     })

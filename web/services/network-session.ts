@@ -69,7 +69,8 @@ export class NetworkSession extends EventTarget {
     })
     this.account = new AccountState(init.client.accounts as NonNullable<ChatClient['accounts']>, () => { this.#changed() }, {
       history: init.client.history,
-      afterHistory: async () => { await init.local.historyArrived(await init.client.contacts.list()) }
+      afterHistory: async () => { await init.local.historyArrived(await init.client.contacts.list()) },
+      withdrawPrekeys: async () => await init.client.sessions.withdrawPrekeys()
     })
   }
 

@@ -6710,13 +6710,15 @@ export namespace PrekeyRequest {
   export enum Type {
     PUBLISH = 'PUBLISH',
     FETCH = 'FETCH',
-    STATUS = 'STATUS'
+    STATUS = 'STATUS',
+    WITHDRAW = 'WITHDRAW'
   }
 
   enum __TypeValues {
     PUBLISH = 0,
     FETCH = 1,
-    STATUS = 2
+    STATUS = 2,
+    WITHDRAW = 3
   }
 
   export namespace Type {

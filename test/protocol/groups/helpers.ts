@@ -17,7 +17,7 @@ export interface GroupPeer extends TestPeer {
 }
 
 /** A member online at the rendezvous (reachable through its relay), or built offline with `start: false`. */
-export async function groupPeer (cleanup: Cleanup, rv: TestRendezvous, options: { identity?: DeviceIdentity, store?: ChatStore, start?: boolean } = {}): Promise<GroupPeer> {
+export async function groupPeer (cleanup: Cleanup, rv: TestRendezvous, options: { identity?: DeviceIdentity, store?: ChatStore, start?: boolean, now?: () => number } = {}): Promise<GroupPeer> {
   const peer = await createPeer(cleanup, rv.addr, options)
   const groups = new GroupClient({ chat: peer.client })
   cleanup.add(async () => { await groups.stop() })
