@@ -194,7 +194,7 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
     // Bound late: `disappearing` is made below.
     onTimer: async (c, timer, id) => { await disappearing.fromOwnDevice(c, timer, id) }
   })
-  const ownStatus = new OwnStatus({ control, store, own, log, clock, onChanged: events.onChanged })
+  const ownStatus = new OwnStatus({ control, store, own, log, onChanged: events.onChanged })
   const contacts = new OwnContacts({ control, store, own, log, self: node.peerId.toString(), now, onContact: events.onContact })
   const deletion = new Deletion({ store, actions, onDeleted: events.onDeleted, own, log })
   const expiry = new ExpirySweeper({ store, log, onDeleted: events.onDeleted, clock })

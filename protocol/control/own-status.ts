@@ -9,7 +9,6 @@ import { OwnStatusBody } from '../wire/generated/messages.ts'
 import { MAX_IDS, chunks } from './control-ids.ts'
 import type { ControlMessage, ControlRegistry } from './types.ts'
 import type { OwnDevices } from './own-devices.ts'
-import type { Clock } from '../clock.ts'
 import type { ChatMessage, MessageStatus, PurgeRecord } from '../messages/message.ts'
 import type { ChatStore } from '../store/chat-store.ts'
 import type { OwnPurge } from '../wire/generated/messages.ts'
@@ -30,7 +29,6 @@ export interface OwnStatusComponents {
   store: ChatStore
   own: Pick<OwnDevices, 'others' | 'isOwnDevice'>
   log: Logger
-  clock: Pick<Clock, 'setTimeout'>
   onChanged: (message: ChatMessage) => void
 }
 
@@ -76,8 +74,9 @@ export class OwnStatus {
   #schedule (): void {
     if (this.#scheduled) return
     this.#scheduled = true
-    // One batch for the receipts of one sync, not one control message per receipt.
-    this.#c.clock.setTimeout(() => { void this.#flush().catch(err => { this.#c.log.error('could not tell the account\'s devices about sent messages - %e', err) }) }, 0)
+    // One batch for the receipts of one sync, not one control message per receipt. The event loop's
+    // next turn, not the clock: nothing expires here, and a stepped clock must not hold the batch.
+    setTimeout(() => { void this.#flush().catch(err => { this.#c.log.error('could not tell the account\'s devices about sent messages - %e', err) }) }, 0)
   }
 
   async #flush (): Promise<void> {
