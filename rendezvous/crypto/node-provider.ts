@@ -14,6 +14,7 @@ import type { CryptoProvider } from '../../protocol/crypto/provider-types.ts'
 
 const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
 const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex')
+const SPKI = { Ed25519: Buffer.from('302a300506032b6570032100', 'hex'), X25519: Buffer.from('302a300506032b656e032100', 'hex') }
 const SIGMA = new Uint32Array(new Uint8Array(Buffer.from('expand 32-byte k', 'latin1')).buffer)
 const PUBLIC_CACHE_SIZE = 1024
 
@@ -52,7 +53,7 @@ function publicKey (crv: 'Ed25519' | 'X25519', raw: Uint8Array): KeyObject | nul
   if (key === undefined) {
     key = crv === 'Ed25519' && !isStrictEd25519PublicKey(raw)
       ? null
-      : createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(raw).toString('base64url') }, format: 'jwk' })
+      : createPublicKey({ key: Buffer.concat([SPKI[crv], raw]), format: 'der', type: 'spki' })
     if (publicKeys.size >= PUBLIC_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value as string)
     publicKeys.set(id, key)
   }
@@ -60,9 +61,16 @@ function publicKey (crv: 'Ed25519' | 'X25519', raw: Uint8Array): KeyObject | nul
   return key
 }
 
-/** A private key's JWK carries its public half too: one export, no second key object (measured cheapest). */
+// Keys cross as DER, never JWK: Node 20's JWK export of a freshly generated X25519 key can block
+// forever (seen within a few thousand key pairs), which would freeze a ratchet step.
+/** The raw 32 bytes after a fixed DER prefix (PKCS#8 16 bytes, SPKI 12 for these curves). */
+function rawTail (der: Buffer, prefix: number): Uint8Array {
+  if (der.length !== prefix + 32) throw new CryptoProviderError(`unexpected key encoding of ${der.length} bytes`)
+  return new Uint8Array(der.buffer, der.byteOffset + prefix, 32).slice()
+}
+
 function rawPublic (key: KeyObject): Uint8Array {
-  return new Uint8Array(Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url'))
+  return rawTail(createPublicKey(key).export({ format: 'der', type: 'spki' }), 12)
 }
 
 function bytes (b: Buffer): Uint8Array {
@@ -152,11 +160,10 @@ export const nodeProvider: CryptoProvider = {
     }
   },
   x25519KeyPair: () => {
-    const { privateKey: key } = generateKeyPairSync('x25519')
-    const jwk = key.export({ format: 'jwk' })
-    const secretKey = new Uint8Array(Buffer.from(jwk.d as string, 'base64url'))
+    const { privateKey: key, publicKey } = generateKeyPairSync('x25519')
+    const secretKey = rawTail(key.export({ format: 'der', type: 'pkcs8' }), 16)
     privateKeys.x25519.set(secretKey, key)
-    return { secretKey, publicKey: new Uint8Array(Buffer.from(jwk.x as string, 'base64url')) }
+    return { secretKey, publicKey: rawTail(publicKey.export({ format: 'der', type: 'spki' }), 12) }
   },
   x25519PublicKey: (secretKey) => rawPublic(privateKey('x25519', secretKey)),
   x25519: (secretKey, key) => {
