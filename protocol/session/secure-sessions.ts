@@ -172,7 +172,7 @@ export class SecureSessions {
     const sendReset = this.#init.sendReset
     this.#inBackground((async () => {
       await this.#markSession(key)
-      await this.#sessions.deleteSession(key)
+      await this.cipher.deleteSession(key)
       await sendReset(peer)
     })(), `could not reset the session with ${key}`)
   }
@@ -191,11 +191,12 @@ export class SecureSessions {
    * An envelope for `to`: a ratchet message when a session exists or can be set up; sealed only for
    * a first contact whose node answered NOT_FOUND. Throws InvalidPrekeyBundleError for a forged or
    * unusable bundle, UnreachableError when the bundle could not be fetched (send again later).
+   * `payload` may come encoded already.
    */
-  async seal (to: PeerId, payload: Partial<Payload>, options: CreateEnvelopeOptions & AbortOptions = {}): Promise<Envelope> {
+  async seal (to: PeerId, payload: Partial<Payload> | Uint8Array, options: CreateEnvelopeOptions & AbortOptions = {}): Promise<Envelope> {
     const peer = to.toString()
     if (!await this.#ensureSession(to, options)) return createEnvelope(this.#init.identity, to, payload, options)
-    const ciphertext = await this.cipher.encrypt(peer, Payload.encode(payload), options)
+    const ciphertext = await this.cipher.encrypt(peer, payload instanceof Uint8Array ? payload : Payload.encode(payload), options)
     return createRatchetEnvelope(this.#init.identity, to, ciphertext, options)
   }
 
