@@ -66,9 +66,10 @@ function unsignedHeader (sender: DeviceIdentity, to: PeerId, scheme: Envelope.Sc
 }
 
 /** The sealed-box envelope: for recipients without a prekey bundle (no ratchet session possible). */
-export function createEnvelope (sender: DeviceIdentity, to: PeerId, payload: Partial<Payload>, options: CreateEnvelopeOptions = {}): Envelope {
+/** `payload` may come encoded already (the outbox keeps it so). */
+export function createEnvelope (sender: DeviceIdentity, to: PeerId, payload: Partial<Payload> | Uint8Array, options: CreateEnvelopeOptions = {}): Envelope {
   const header = unsignedHeader(sender, to, Envelope.Scheme.SEALED, options)
-  const ciphertext = seal(Payload.encode(payload), ed25519PublicKeyOf(to), { associatedData: headerBytes(header), random: options.random })
+  const ciphertext = seal(payload instanceof Uint8Array ? payload : Payload.encode(payload), ed25519PublicKeyOf(to), { associatedData: headerBytes(header), random: options.random })
   const env = { ...header, ciphertext: Uint8Array.from(ciphertext) }
   return { ...env, signature: Uint8Array.from(sender.sign(signingBytes(env))) }
 }
