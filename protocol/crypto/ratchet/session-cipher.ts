@@ -145,10 +145,9 @@ export class SessionCipher {
   async deleteSession (peer: string, options: CipherOptions = {}): Promise<void> {
     const store = this.components.sessionStore
     if (store.deleteSession === undefined) throw new Error('this session store cannot delete')
-    const remove = store.deleteSession
     await this.withPeer(peer, options, async () => {
       this.records.delete(peer)
-      await remove(peer)
+      await store.deleteSession?.(peer)
       this.remember(peer, null)
     })
   }
