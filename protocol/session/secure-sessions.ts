@@ -264,9 +264,10 @@ export class SecureSessions {
    * Only once `keep` resolves is the advanced ratchet state saved and a used one-time prekey
    * deleted: after a crash in between, the redelivered copy decrypts again with the old state and
    * the store's dedupe by id keeps it from showing twice. Saving first would make that copy a
-   * duplicate of a message that was never kept. When `keep` throws nothing is saved.
+   * duplicate of a message that was never kept. When `keep` throws nothing is saved. `opened`: a
+   * sealed envelope's payload opened already by `checkEnvelopes`.
    */
-  async receive<T> (env: Envelope, header: EnvelopeHeader, path: string, keep: (payload: Payload) => Promise<T>): Promise<T | undefined> {
+  async receive<T> (env: Envelope, header: EnvelopeHeader, path: string, keep: (payload: Payload) => Promise<T>, opened?: Payload): Promise<T | undefined> {
     let payload: Payload
     let commit = async (): Promise<void> => {}
     const from = header.from.toString()
@@ -284,7 +285,8 @@ export class SecureSessions {
           if (consumes) this.publishPrekeys()
         }
       } else {
-        payload = openEnvelope(this.#init.identity, env)
+        // Opened already when a pool checked the page (`checkEnvelopes`: the same checks).
+        payload = opened ?? openEnvelope(this.#init.identity, env)
       }
     } catch (err) {
       if (CryptoError.is(err, CryptoErrorCode.DuplicateMessage)) return undefined
