@@ -6,24 +6,19 @@ import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { pack, unpack } from './crypto-pool-wire.ts'
+import type { PoolRequest, PoolResponse } from './crypto-pool-wire.ts'
 import type { EnvelopeCryptoPool } from '../protocol/crypto/envelope-batch.ts'
 
 type VerifyItem = Parameters<EnvelopeCryptoPool['verifyEd25519']>[0][number]
 type SealedItem = Parameters<EnvelopeCryptoPool['openSealed']>[1][number]
-
-export type PoolRequest =
-  | { id: number, op: 'verify', items: VerifyItem[] }
-  | { id: number, op: 'open', secretKey: Uint8Array, items: SealedItem[] }
-
-export type PoolResponse =
-  | { id: number, results: Array<boolean | Uint8Array | null>, error?: undefined }
-  | { id: number, error: string }
+type Results = Array<boolean | Uint8Array | undefined>
 
 /** Below this many items a request is not split: a round trip to a worker costs about one verify. */
 const MIN_CHUNK = 16
 
 interface Pending {
-  resolve: (results: Array<boolean | Uint8Array | null>) => void
+  resolve: (results: Results) => void
   reject: (err: Error) => void
 }
 
@@ -39,7 +34,7 @@ class PoolWorker {
       const pending = this.#pending.get(response.id)
       this.#pending.delete(response.id)
       if (response.error !== undefined) pending?.reject(new Error(`crypto worker: ${response.error}`))
-      else pending?.resolve(response.results)
+      else pending?.resolve(response.op === 'verify' ? response.results : unpack(response.results))
     })
     const fail = (err: Error): void => {
       this.#failed ??= err
@@ -54,11 +49,11 @@ class PoolWorker {
     return this.#failed !== undefined
   }
 
-  async run (request: PoolRequest): Promise<Array<boolean | Uint8Array | null>> {
+  async run (request: PoolRequest): Promise<Results> {
     if (this.#failed !== undefined) throw this.#failed
     return await new Promise((resolve, reject) => {
       this.#pending.set(request.id, { resolve, reject })
-      this.#worker.postMessage(request)
+      this.#worker.postMessage(request, [request.items.data])
     })
   }
 
@@ -81,23 +76,26 @@ export class WorkerCryptoPool implements EnvelopeCryptoPool {
   #workers: PoolWorker[] = []
   #nextId = 0
 
-  /** `size` workers (default: one per core). */
-  constructor (size = availableParallelism()) {
+  /**
+   * `size` workers (default: one per core but the main thread's: more threads than cores made a
+   * drain slower on a loaded 2-core machine).
+   */
+  constructor (size = availableParallelism() - 1) {
     this.#size = Math.max(1, size)
   }
 
   async verifyEd25519 (items: VerifyItem[]): Promise<boolean[]> {
-    return await this.#spread(items, (id, chunk) => ({ id, op: 'verify', items: chunk })) as boolean[]
+    return await this.#spread(items, (id, chunk) => ({ id, op: 'verify', items: pack(chunk.flatMap(i => [i.publicKey, i.message, i.signature])) })) as boolean[]
   }
 
   async openSealed (secretKey: Uint8Array, items: SealedItem[]): Promise<Array<Uint8Array | undefined>> {
-    const results = await this.#spread(items, (id, chunk) => ({ id, op: 'open', secretKey, items: chunk }))
+    const results = await this.#spread(items, (id, chunk) => ({ id, op: 'open', secretKey, items: pack(chunk.flatMap(i => [i.sealed, i.associatedData])) }))
     return results.map(r => r instanceof Uint8Array ? r : undefined)
   }
 
   /** Starts the workers now and resolves once each answers (otherwise the first drain starts them). */
   async start (): Promise<void> {
-    await Promise.all(this.#ready().map(async w => await w.run({ id: this.#nextId++, op: 'verify', items: [] })))
+    await Promise.all(this.#ready().map(async w => await w.run({ id: this.#nextId++, op: 'verify', items: pack([]) })))
   }
 
   async close (): Promise<void> {
@@ -107,7 +105,7 @@ export class WorkerCryptoPool implements EnvelopeCryptoPool {
   }
 
   /** Splits `items` into one chunk per worker and joins the answers in order. */
-  async #spread<T>(items: T[], request: (id: number, chunk: T[]) => PoolRequest): Promise<Array<boolean | Uint8Array | null>> {
+  async #spread<T>(items: T[], request: (id: number, chunk: T[]) => PoolRequest): Promise<Results> {
     const workers = this.#ready()
     const chunks = Math.max(1, Math.min(workers.length, Math.floor(items.length / MIN_CHUNK)))
     const per = Math.ceil(items.length / chunks)

@@ -4,7 +4,8 @@ import { parentPort } from 'node:worker_threads'
 import '../rendezvous/crypto/install.ts'
 import { cryptoProvider } from '../protocol/crypto/provider.ts'
 import { open } from '../protocol/crypto/sealed-box.ts'
-import type { PoolRequest, PoolResponse } from './crypto-pool.ts'
+import { pack, unpack } from './crypto-pool-wire.ts'
+import type { PoolRequest, PoolResponse } from './crypto-pool-wire.ts'
 
 /**
  * The secret of the last open request: the backend caches a key object per secret array (its import
@@ -17,30 +18,33 @@ function sameSecret (key: Uint8Array): Uint8Array {
   return secret
 }
 
-function handle (request: PoolRequest): PoolResponse {
+function handle (request: PoolRequest): { response: PoolResponse, transfer: ArrayBuffer[] } {
+  const fields = unpack(request.items) as Uint8Array[]
   if (request.op === 'verify') {
     const crypto = cryptoProvider()
-    return { id: request.id, results: request.items.map(i => crypto.ed25519Verify(i.publicKey, i.message, i.signature)) }
+    const results: boolean[] = []
+    for (let i = 0; i < fields.length; i += 3) results.push(crypto.ed25519Verify(fields[i], fields[i + 1], fields[i + 2]))
+    return { response: { id: request.id, op: 'verify', results }, transfer: [] }
   }
   const secretKey = sameSecret(request.secretKey)
-  return {
-    id: request.id,
-    results: request.items.map(i => {
-      try {
-        return open(i.sealed, secretKey, i.associatedData)
-      } catch {
-        return null
-      }
-    })
+  const opened: Array<Uint8Array | undefined> = []
+  for (let i = 0; i < fields.length; i += 2) {
+    try {
+      opened.push(open(fields[i], secretKey, fields[i + 1]))
+    } catch {
+      opened.push(undefined)
+    }
   }
+  const results = pack(opened)
+  return { response: { id: request.id, op: 'open', results }, transfer: [results.data] }
 }
 
 parentPort?.on('message', (request: PoolRequest) => {
-  let response: PoolResponse
+  let answer: { response: PoolResponse, transfer: ArrayBuffer[] }
   try {
-    response = handle(request)
+    answer = handle(request)
   } catch (err) {
-    response = { id: request.id, error: err instanceof Error ? err.message : String(err) }
+    answer = { response: { id: request.id, error: err instanceof Error ? err.message : String(err) }, transfer: [] }
   }
-  parentPort?.postMessage(response)
+  parentPort?.postMessage(answer.response, answer.transfer)
 })

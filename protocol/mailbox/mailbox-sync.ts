@@ -150,7 +150,9 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
 
   async #drain (home: MailboxHome, options: AbortOptions): Promise<number> {
     const mailbox = home.open()
-    // A page's check starts when it arrives (at most PREFETCH_PAGES + 1 pages are held).
+    // A page's check starts when it arrives (at most PREFETCH_PAGES + 1 pages are held), while the
+    // pages before it are stored. Taking over a check that is late wastes the pool's work on a page
+    // this thread then checks too (measured: the pool fell behind for good), so its turn waits.
     const checks = new WeakMap<MailboxPage, Promise<CheckedEnvelope[] | undefined>>()
     const pages = new PagePipeline(async after => {
       const page = await mailbox.fetch(after, MAX_PAGE, options)
