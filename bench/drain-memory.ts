@@ -4,13 +4,13 @@
 // queued envelopes), the highest sampled heap during the drain and the heap after a GC.
 //   npx tsx --expose-gc bench/drain-memory.ts 10000
 // DRAIN_CPU_PROFILE=drain.cpuprofile also writes a CPU profile of the drain alone (not the set-up).
-// The client checks envelopes on a worker per core as node/peer.ts does; DRAIN_POOL=0: on the main
-// thread only (the CPU time printed covers the workers too).
+// The client checks envelopes on the main thread; DRAIN_POOL=1: on a worker pool (one worker per
+// core but one, at least one; the CPU time printed covers the workers too).
 import '../protocol/polyfills.ts'
 import '../rendezvous/crypto/install.ts'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { tcp } from '@libp2p/tcp'
@@ -61,7 +61,7 @@ async function main (): Promise<void> {
       heapPeak = Math.max(heapPeak, m.heapUsed)
       rssPeak = Math.max(rssPeak, m.rss)
     }, 20)
-    const cryptoPool = process.env.DRAIN_POOL === '0' ? undefined : new WorkerCryptoPool()
+    const cryptoPool = process.env.DRAIN_POOL === '1' ? new WorkerCryptoPool(Math.max(1, availableParallelism() - 1)) : undefined
     // Started before the clock, as in a running client (the first drain would start it otherwise).
     await cryptoPool?.start()
     const client = new ChatClient({ node, identity: reader, store: new MemoryChatStore(), rendezvous: rvAddr, ...(cryptoPool != null ? { cryptoPool } : {}) })

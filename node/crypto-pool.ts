@@ -71,6 +71,14 @@ function spawn (): Worker {
   return new Worker(`import(${JSON.stringify(tsx)}).then(m => { m.register(); return import(${JSON.stringify(url.href)}) })`, { eval: true })
 }
 
+/**
+ * The pool a Node client drains with: none on two cores or fewer, where the one worker competed
+ * with the main thread and drains measured slower with it (docs/performance.md, "Mailbox drain").
+ */
+export function platformCryptoPool (cores = availableParallelism()): WorkerCryptoPool | undefined {
+  return cores > 2 ? new WorkerCryptoPool(cores - 1) : undefined
+}
+
 export class WorkerCryptoPool implements EnvelopeCryptoPool {
   readonly #size: number
   #workers: PoolWorker[] = []

@@ -2,7 +2,7 @@
 // verifyEnvelope and openEnvelope give on the main thread, in the page's order, for good, forged,
 // tampered and misaddressed envelopes alike.
 import { afterEach, describe, expect, it } from 'vitest'
-import { WorkerCryptoPool } from '../../node/crypto-pool.ts'
+import { WorkerCryptoPool, platformCryptoPool } from '../../node/crypto-pool.ts'
 import { checkEnvelopes } from '../../protocol/crypto/envelope-batch.ts'
 import { createEnvelope, createRatchetEnvelope, openEnvelope, prepareEnvelope, verifyEnvelope } from '../../protocol/crypto/envelope.ts'
 import { DeviceIdentity } from '../../protocol/identity.ts'
@@ -65,5 +65,12 @@ describe('WorkerCryptoPool', { timeout: 60_000 }, () => {
     await pool.close()
     const checked = await checkEnvelopes(pool, bob, envs)
     expect(checked.map(c => c.payload?.text)).toEqual(envs.map((_, i) => `m${i}`))
+  })
+
+  it('is what a Node client drains with only above two cores', async () => {
+    expect(platformCryptoPool(2)).toBeUndefined()
+    const pool = platformCryptoPool(4)
+    expect(pool).toBeInstanceOf(WorkerCryptoPool)
+    if (pool != null) pools.push(pool)
   })
 })
