@@ -167,8 +167,8 @@ export async function runMailboxBench (options: BenchOptions = {}): Promise<Benc
     store.db.prepare('CREATE TEMP TABLE drain_snapshot AS SELECT * FROM envelopes WHERE recipient = ?').run(readerId)
     store.db.prepare('DELETE FROM envelopes WHERE recipient = ?').run(readerId)
     const readerNode = nodes[senders]
-    // The measure drains as the Node platform does (node/peer.ts: a worker pool only above two
-    // cores); the breakdown line the other way, in the same run.
+    // The measure drains as the Node platform does (node/peer.ts: a worker pool from two cores
+    // on); the breakdown line the other way, in the same run.
     const platformPool = platformCryptoPool()
     const otherPool = platformPool == null ? new WorkerCryptoPool(1) : undefined
     await platformPool?.start()

@@ -72,11 +72,12 @@ function spawn (): Worker {
 }
 
 /**
- * The pool a Node client drains with: none on two cores or fewer, where the one worker competed
- * with the main thread and drains measured slower with it (docs/performance.md, "Mailbox drain").
+ * The pool a Node client drains with: a worker per core but the main thread's, none on one core.
+ * On a quiet 2-core machine the one worker made drains 17–27 % faster; on one loaded by other
+ * work it made them slower (docs/performance.md, "Mailbox drain").
  */
 export function platformCryptoPool (cores = availableParallelism()): WorkerCryptoPool | undefined {
-  return cores > 2 ? new WorkerCryptoPool(cores - 1) : undefined
+  return cores >= 2 ? new WorkerCryptoPool(cores - 1) : undefined
 }
 
 export class WorkerCryptoPool implements EnvelopeCryptoPool {

@@ -104,7 +104,7 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
     listen: ['/p2p-circuit'],
     privateNetwork: true
   })
-  // With cores to spare, a long mailbox is verified and opened on all of them.
+  // With a core to spare, a long mailbox is verified and opened on all of them.
   const cryptoPool = platformCryptoPool()
   const client = new ChatClient({ node, identity, store, rendezvous, homes, redundancy, ...(cryptoPool != null ? { cryptoPool } : {}) })
   if (options.onMessage != null) client.addEventListener('message', options.onMessage)
