@@ -120,7 +120,25 @@ async function sealedBoxOpen (message: Uint8Array): Promise<Op> {
   return () => { openEnvelope(bob, envelopes[i++ % envelopes.length]) }
 }
 
-async function onBackend (sync: CryptoProvider, message: Uint8Array, rounds: number, roundMs: number, suffix: string): Promise<CryptoBenchResult[]> {
+/**
+ * The primitives of one DH ratchet step, each alone on the backend, keys cached as in a session:
+ * a round of `ratchetPingPong` is one AEAD encrypt+decrypt, one key generation, two X25519, two
+ * HKDFs of the root chain, and per message two chain HMACs and an HKDF for key and nonce per side.
+ */
+function stepPrimitives (crypto: CryptoProvider): Array<[string, () => Promise<Op>]> {
+  const own = crypto.x25519KeyPair()
+  const peer = crypto.x25519KeyPair()
+  const key = randomBytes(32)
+  const data = Uint8Array.of(1)
+  return [
+    ['DH step breakdown: one X25519 agreement (cached keys)', async () => () => crypto.x25519(own.secretKey, peer.publicKey)],
+    ['DH step breakdown: one X25519 key pair generation', async () => () => crypto.x25519KeyPair()],
+    ['DH step breakdown: one HMAC-SHA256 (chain step)', async () => () => crypto.hmacSha256(key, data)],
+    ['DH step breakdown: one HKDF-SHA256, 64 bytes (root chain)', async () => () => crypto.hkdfSha256(key, key, data, 64)]
+  ]
+}
+
+async function onBackend (sync: CryptoProvider, message: Uint8Array, rounds: number, roundMs: number, suffix: string, breakdown = false): Promise<CryptoBenchResult[]> {
   const previous = installedCryptoProviders()
   installCryptoProvider({ sync })
   try {
@@ -130,7 +148,8 @@ async function onBackend (sync: CryptoProvider, message: Uint8Array, rounds: num
       ['ratchet encrypt+decrypt, same chain', async () => await ratchetSameChain(message)],
       ['ratchet encrypt+decrypt, DH step every message', async () => await ratchetPingPong(message)],
       ['envelope sign+verify', async () => await envelopeSignVerify(message)],
-      ['sealed-box envelope open', async () => await sealedBoxOpen(message)]
+      ['sealed-box envelope open', async () => await sealedBoxOpen(message)],
+      ...breakdown ? stepPrimitives(sync) : []
     ]
     const results: CryptoBenchResult[] = []
     for (const [name, make] of cases) {
@@ -152,7 +171,7 @@ export async function runCryptoBench (options: CryptoBenchOptions = {}): Promise
   const message = randomBytes(messageBytes)
   // The names without a suffix are the measures the issue tracks: node:crypto, as Node runs them.
   return [
-    ...await onBackend(nodeProvider, message, rounds, roundMs, ''),
+    ...await onBackend(nodeProvider, message, rounds, roundMs, '', true),
     ...await onBackend(nobleProvider, message, rounds, roundMs, ' (@noble)')
   ]
 }

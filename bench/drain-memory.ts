@@ -4,15 +4,18 @@
 // queued envelopes), the highest sampled heap during the drain and the heap after a GC.
 //   npx tsx --expose-gc bench/drain-memory.ts 10000
 // DRAIN_CPU_PROFILE=drain.cpuprofile also writes a CPU profile of the drain alone (not the set-up).
+// The client checks envelopes on the main thread; DRAIN_POOL=1: on a worker pool (one worker per
+// core but one, at least one; the CPU time printed covers the workers too).
 import '../protocol/polyfills.ts'
 import '../rendezvous/crypto/install.ts'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
+import { WorkerCryptoPool } from '../node/crypto-pool.ts'
 import { ChatClient } from '../protocol/chat-client.ts'
 import { createEnvelope } from '../protocol/crypto/envelope.ts'
 import { DeviceIdentity } from '../protocol/identity.ts'
@@ -58,7 +61,10 @@ async function main (): Promise<void> {
       heapPeak = Math.max(heapPeak, m.heapUsed)
       rssPeak = Math.max(rssPeak, m.rss)
     }, 20)
-    const client = new ChatClient({ node, identity: reader, store: new MemoryChatStore(), rendezvous: rvAddr })
+    const cryptoPool = process.env.DRAIN_POOL === '1' ? new WorkerCryptoPool(Math.max(1, availableParallelism() - 1)) : undefined
+    // Started before the clock, as in a running client (the first drain would start it otherwise).
+    await cryptoPool?.start()
+    const client = new ChatClient({ node, identity: reader, store: new MemoryChatStore(), rendezvous: rvAddr, ...(cryptoPool != null ? { cryptoPool } : {}) })
     const profilePath = process.env.DRAIN_CPU_PROFILE
     const inspector = profilePath != null ? new Session() : undefined
     if (inspector != null) {
@@ -78,11 +84,13 @@ async function main (): Promise<void> {
       inspector.disconnect()
     }
     clearInterval(sampler)
+    await cryptoPool?.close()
     if (received !== count) throw new Error(`drained ${received} of ${count}`)
     gc()
     const heapAfter = process.memoryUsage().heapUsed
     console.log(JSON.stringify({
       count,
+      pool: cryptoPool != null,
       seconds: Number(seconds.toFixed(2)),
       perSecond: Math.round(count / seconds),
       cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),

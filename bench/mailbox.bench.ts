@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import Database from 'better-sqlite3'
+import { WorkerCryptoPool, platformCryptoPool } from '../node/crypto-pool.ts'
 import { ChatClient } from '../protocol/chat-client.ts'
 import { createEnvelope, verifyEnvelope } from '../protocol/crypto/envelope.ts'
 import { DeviceIdentity } from '../protocol/identity.ts'
@@ -166,9 +167,15 @@ export async function runMailboxBench (options: BenchOptions = {}): Promise<Benc
     store.db.prepare('CREATE TEMP TABLE drain_snapshot AS SELECT * FROM envelopes WHERE recipient = ?').run(readerId)
     store.db.prepare('DELETE FROM envelopes WHERE recipient = ?').run(readerId)
     const readerNode = nodes[senders]
-    const drainAll = async (expected: number): Promise<number> => {
+    // The measure drains as the Node platform does (node/peer.ts: a worker pool from two cores
+    // on); the breakdown line the other way, in the same run.
+    const platformPool = platformCryptoPool()
+    const otherPool = platformPool == null ? new WorkerCryptoPool(1) : undefined
+    await platformPool?.start()
+    await otherPool?.start()
+    const drainAll = async (expected: number, pool: WorkerCryptoPool | undefined = platformPool): Promise<number> => {
       // A fresh client store each time, so every envelope is new to the reader.
-      const client = new ChatClient({ node: readerNode, identity: reader, store: new MemoryChatStore(), rendezvous: rvAddr })
+      const client = new ChatClient({ node: readerNode, identity: reader, store: new MemoryChatStore(), rendezvous: rvAddr, ...(pool != null ? { cryptoPool: pool } : {}) })
       const received = await client.sync()
       if (received !== expected) throw new Error(`drained ${received} of ${expected}`)
       return received
@@ -178,6 +185,9 @@ export async function runMailboxBench (options: BenchOptions = {}): Promise<Benc
     store.db.exec(`INSERT INTO envelopes SELECT * FROM drain_snapshot ORDER BY seq LIMIT ${warmup}`)
     await drainAll(warmup)
     const drain = await timeRounds(rounds, () => { store.db.exec('INSERT INTO envelopes SELECT * FROM drain_snapshot') }, async () => await drainAll(drainCount))
+    const drainOther = await timeRounds(rounds, () => { store.db.exec('INSERT INTO envelopes SELECT * FROM drain_snapshot') }, async () => await drainAll(drainCount, otherPool))
+    await platformPool?.close()
+    await otherPool?.close()
 
     const rawDb = openRaw(dir, 'raw-drain.sqlite')
     const select = rawDb.prepare('SELECT seq, id, envelope FROM envelopes WHERE recipient = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?')
@@ -241,6 +251,17 @@ export async function runMailboxBench (options: BenchOptions = {}): Promise<Benc
         value: drain.medianPerSec,
         rounds,
         detail: { secondsPerDrain: drainCount / drain.medianPerSec }
+      }, [{ name: 'raw select+delete pages of 50', value: rawDrain.medianPerSec }]),
+      withBaselines({
+        group: 'mailbox',
+        name: otherPool != null
+          ? `drain breakdown: ${drainCount} queued via ChatClient.sync, signatures and sealed boxes on one worker thread`
+          : `drain breakdown: ${drainCount} queued via ChatClient.sync, signatures and sealed boxes on the main thread only`,
+        unit: 'ops/s',
+        better: 'higher',
+        value: drainOther.medianPerSec,
+        rounds,
+        detail: { secondsPerDrain: drainCount / drainOther.medianPerSec }
       }, [{ name: 'raw select+delete pages of 50', value: rawDrain.medianPerSec }])
     ]
   } finally {

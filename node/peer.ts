@@ -9,6 +9,7 @@ import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { CliError } from './cli-error.ts'
 import { Home } from './home.ts'
 import { nodeTransports } from './platform.ts'
+import { platformCryptoPool } from './crypto-pool.ts'
 import { SqliteChatStore } from './sqlite-chat-store.ts'
 import type { PeerProfile } from '../protocol/control/profiles.ts'
 import type { ChatClientEvents, ClientMode } from '../protocol/chat-client.ts'
@@ -103,7 +104,9 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
     listen: ['/p2p-circuit'],
     privateNetwork: true
   })
-  const client = new ChatClient({ node, identity, store, rendezvous, homes, redundancy })
+  // With a core to spare, a long mailbox is verified and opened on all of them.
+  const cryptoPool = platformCryptoPool()
+  const client = new ChatClient({ node, identity, store, rendezvous, homes, redundancy, ...(cryptoPool != null ? { cryptoPool } : {}) })
   if (options.onMessage != null) client.addEventListener('message', options.onMessage)
   // Every command that takes from the mailbox keeps the profiles it finds, never drops them.
   const profiles = new Profiles({ control: client.control, store, log: node.logger.forComponent('babacloud:profiles'), onChange: options.onProfile })
@@ -115,6 +118,7 @@ export async function openPeer (options: OpenPeerOptions): Promise<PeerSession> 
     await client.stop()
     await node.stop()
     await store.close()
+    await cryptoPool?.close()
   }
   try {
     await options.beforeStart?.(client)

@@ -4,6 +4,7 @@
 import { clockFrom } from './clock.ts'
 import type { Clock } from './clock.ts'
 import { DEFAULT_TIMEOUT_MS, LIVE_DELIVERY_TIMEOUT_MS } from './constants.ts'
+import { checkEnvelopes } from './crypto/envelope-batch.ts'
 import { AccountClient } from './account/account-client.ts'
 import { ControlChannel } from './control/control-channel.ts'
 import { Deletion } from './control/deletion.ts'
@@ -32,6 +33,7 @@ import { PrekeyClient } from './prekeys/prekey-client.ts'
 import { SESSION_RESET, SecureSessions } from './session/secure-sessions.ts'
 import type { AppliedAction } from './control/message-actions.ts'
 import type { Contact } from './control/own-contacts.ts'
+import type { EnvelopeCryptoPool } from './crypto/envelope-batch.ts'
 import type { ControlSender } from './control/types.ts'
 import type { ChatMessage } from './messages/message.ts'
 import type { DeviceIdentity } from './identity.ts'
@@ -40,6 +42,9 @@ import type { IdentityChange, SealedRefusal } from './session/secure-sessions.ts
 import type { ChatStore } from './store/chat-store.ts'
 import type { AbortOptions, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** Pages of fewer envelopes are not handed to the crypto pool. */
+const POOL_MIN_ENVELOPES = 32
 
 export interface ChatClientInit {
   node: ChatNode
@@ -76,6 +81,11 @@ export interface ChatClientInit {
    * minutes); network timeouts stay on real time. Wins over `now`.
    */
   clock?: Clock
+  /**
+   * Where a mailbox drain verifies signatures and opens sealed boxes (Node: worker threads, one per
+   * core); without it, on this thread as each envelope's turn comes.
+   */
+  cryptoPool?: EnvelopeCryptoPool
   /** Parts to use instead of the ones built here. */
   parts?: Partial<Pick<ChatParts, 'router' | 'outbox' | 'mailboxSync'>>
 }
@@ -131,7 +141,7 @@ export interface ChatParts {
 }
 
 export function createChatParts (init: ChatClientInit, events: ChatPartsEvents): ChatParts {
-  const { node, identity, store, rendezvous } = init
+  const { node, identity, store, rendezvous, cryptoPool: pool } = init
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const log = node.logger.forComponent('babacloud:chat-client')
   const clock = clockFrom(init)
@@ -229,6 +239,8 @@ export function createChatParts (init: ChatClientInit, events: ChatPartsEvents):
       homes: homes.map(h => ({ peer: h.peer, open: () => new MailboxClient(node, h.addr, timeoutMs, { keepStreamOpen: true }) })),
       log,
       batch: () => inbound.batch('mailbox'),
+      // A short page is checked here: handing it over would cost more than it saves.
+      ...(pool != null ? { check: async envs => envs.length >= POOL_MIN_ENVELOPES ? await checkEnvelopes(pool, identity, envs) : undefined } : {}),
       purgeReceipt: async (env, home) => {
         const receipt = openPurgeReceipt(env, { node: home, self: node.peerId })
         // The account's other devices' copies show it too (`ownStatus`, made above).

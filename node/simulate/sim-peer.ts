@@ -7,7 +7,7 @@ import { ChatClient } from '../../protocol/chat-client.ts'
 import { UnreachableError } from '../../protocol/errors.ts'
 import { createChatNode } from '../../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../../protocol/store/memory-chat-store.ts'
-import { Envelope } from '../../protocol/wire/generated/messages.ts'
+import { Envelope, Payload } from '../../protocol/wire/generated/messages.ts'
 import { systemClock } from '../../protocol/clock.ts'
 import { shapedTransport } from './shaped-transport.ts'
 import type { Clock } from '../../protocol/clock.ts'
@@ -165,7 +165,8 @@ export class SimPeer {
     const seal = sessions.seal.bind(client.sessions)
     sessions.seal = async (to, payload, options) => {
       const envelope = await seal(to, payload, options)
-      const id = parseMessageTag(payload.text ?? '')
+      // The outbox hands over the payload encoded.
+      const id = parseMessageTag((payload instanceof Uint8Array ? Payload.decode(payload) : payload).text ?? '')
       if (id != null) onSealed(id, Envelope.encode(envelope).length, Buffer.from(envelope.id).toString('hex'))
       return envelope
     }

@@ -66,9 +66,10 @@ function unsignedHeader (sender: DeviceIdentity, to: PeerId, scheme: Envelope.Sc
 }
 
 /** The sealed-box envelope: for recipients without a prekey bundle (no ratchet session possible). */
-export function createEnvelope (sender: DeviceIdentity, to: PeerId, payload: Partial<Payload>, options: CreateEnvelopeOptions = {}): Envelope {
+/** `payload` may come encoded already (the outbox keeps it so). */
+export function createEnvelope (sender: DeviceIdentity, to: PeerId, payload: Partial<Payload> | Uint8Array, options: CreateEnvelopeOptions = {}): Envelope {
   const header = unsignedHeader(sender, to, Envelope.Scheme.SEALED, options)
-  const ciphertext = seal(Payload.encode(payload), ed25519PublicKeyOf(to), { associatedData: headerBytes(header), random: options.random })
+  const ciphertext = seal(payload instanceof Uint8Array ? payload : Payload.encode(payload), ed25519PublicKeyOf(to), { associatedData: headerBytes(header), random: options.random })
   const env = { ...header, ciphertext: Uint8Array.from(ciphertext) }
   return { ...env, signature: Uint8Array.from(sender.sign(signingBytes(env))) }
 }
@@ -97,6 +98,13 @@ export interface EnvelopeHeader {
  * Throws ProtocolError MALFORMED or BAD_SIGNATURE.
  */
 export function verifyEnvelope (env: Envelope): EnvelopeHeader {
+  const { from, signed, header } = prepareEnvelope(env)
+  if (!verifySignature(from, signed, env.signature)) throw badSignature()
+  return header
+}
+
+/** Everything `verifyEnvelope` checks but the signature: the sender, the signed bytes, the header. */
+export function prepareEnvelope (env: Envelope): { from: PeerId, signed: Uint8Array, header: EnvelopeHeader } {
   if (env.id.length !== ENVELOPE_ID_LENGTH) throw new ProtocolError(ErrorCode.MALFORMED, 'envelope id must be 16 bytes')
   if (env.ciphertext.length === 0) throw new ProtocolError(ErrorCode.MALFORMED, 'envelope has no ciphertext')
   if (env.signature.length !== 64) throw new ProtocolError(ErrorCode.MALFORMED, 'envelope signature must be 64 bytes')
@@ -108,25 +116,36 @@ export function verifyEnvelope (env: Envelope): EnvelopeHeader {
     throw new ProtocolError(ErrorCode.MALFORMED, `envelope address: ${(err as Error).message}`)
   }
   const signed = signingBytes(env)
-  if (!verifySignature(from, signed, env.signature)) {
-    throw new ProtocolError(ErrorCode.BAD_SIGNATURE, 'envelope signature does not verify')
-  }
   const sentAt = Number(env.sentAt)
   // The canonical encoding is the signed body plus the 64-byte signature field (tag, length,
   // bytes): its size without encoding the envelope a second time.
   const size = signed.length - SIGNATURE_CONTEXT.length + SIGNATURE_FIELD_BYTES
   const expiresAt = Number(env.expiresAt ?? 0n)
-  return { id: envelopeIdToString(env.id), from, to, sentAt, ...(expiresAt > 0 ? { expiresAt } : {}), size }
+  return { from, signed, header: { id: envelopeIdToString(env.id), from, to, sentAt, ...(expiresAt > 0 ? { expiresAt } : {}), size } }
 }
 
-/** Opens an envelope addressed to `recipient`; throws IntegrityError if it was not sealed to it. */
-export function openEnvelope (recipient: DeviceIdentity, env: Envelope): Payload {
+export function badSignature (): ProtocolError {
+  return new ProtocolError(ErrorCode.BAD_SIGNATURE, 'envelope signature does not verify')
+}
+
+/** The sealed box of a sealed-scheme envelope addressed to `recipient`, with the header it is bound to. */
+export function sealedBoxOf (recipient: DeviceIdentity, env: Envelope): { sealed: Uint8Array, associatedData: Uint8Array } {
   if (!recipient.peerId.equals(peerIdFromBytes(env.to))) throw new IntegrityError('envelope is addressed to another device')
   if (env.scheme !== Envelope.Scheme.SEALED) throw new IntegrityError('envelope is not sealed-box: open it through its session')
-  const plaintext = open(env.ciphertext, recipient.x25519Secret(), headerBytes(env))
+  return { sealed: env.ciphertext, associatedData: headerBytes(env) }
+}
+
+/** A sealed envelope's opened plaintext as a Payload; throws IntegrityError when it is not one. */
+export function decodeSealedPayload (plaintext: Uint8Array): Payload {
   try {
     return Payload.decode(plaintext)
   } catch {
     throw new IntegrityError('envelope payload is malformed')
   }
+}
+
+/** Opens an envelope addressed to `recipient`; throws IntegrityError if it was not sealed to it. */
+export function openEnvelope (recipient: DeviceIdentity, env: Envelope): Payload {
+  const { sealed, associatedData } = sealedBoxOf(recipient, env)
+  return decodeSealedPayload(open(sealed, recipient.x25519Secret(), associatedData))
 }

@@ -15,6 +15,7 @@ import { AckBatcher, PagePipeline } from './mailbox-pipeline.ts'
 import { PurgeReceiptError } from './purge-receipt.ts'
 import type { MailboxPage } from './mailbox-client.ts'
 import type { ChatNode } from '../mesh/create-node.ts'
+import type { CheckedEnvelope } from '../crypto/envelope-batch.ts'
 import type { InboundBatch } from '../messages/inbound.ts'
 import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
 
@@ -48,6 +49,11 @@ export interface MailboxSyncComponents {
    * drops it (acked, nothing kept); a StoreWriteError stops the sync before the page is acked.
    */
   purgeReceipt?(env: Envelope, home: PeerId): Promise<void>
+  /**
+   * Checks a page's envelopes as it arrives (signatures, sealed boxes; see `checkEnvelopes`), while
+   * the pages before it are stored. Without it each envelope is checked when its turn comes.
+   */
+  check?(envs: Envelope[]): Promise<CheckedEnvelope[] | undefined>
   /** Runs after a page is stored and before it is acked. */
   beforeAck?(): Promise<void>
   /** After each sync: a good moment for periodic upkeep (prekeys). */
@@ -144,12 +150,20 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
 
   async #drain (home: MailboxHome, options: AbortOptions): Promise<number> {
     const mailbox = home.open()
-    const pages = new PagePipeline(async after => await mailbox.fetch(after, MAX_PAGE, options))
+    // A page's check starts when it arrives (at most PREFETCH_PAGES + 1 pages are held), while the
+    // pages before it are stored. Taking over a check that is late wastes the pool's work on a page
+    // this thread then checks too (measured: the pool fell behind for good), so its turn waits.
+    const checks = new WeakMap<MailboxPage, Promise<CheckedEnvelope[] | undefined>>()
+    const pages = new PagePipeline(async after => {
+      const page = await mailbox.fetch(after, MAX_PAGE, options)
+      if (this.#c.check != null) checks.set(page, this.#c.check(page.envelopes).catch(err => { this.#c.log('checking a page off the main thread failed - %e', err); return undefined }))
+      return page
+    })
     const acks = new AckBatcher(async ids => await mailbox.ack(ids, options))
     let received = 0
     try {
       for (let page = await pages.next(); page != null; page = await pages.next()) {
-        received += await this.#store(page, home.peer)
+        received += await this.#store(page, home.peer, await checks.get(page))
         await this.#c.beforeAck?.()
         await acks.add(page.envelopes.map(env => env.id))
       }
@@ -165,15 +179,21 @@ export class MailboxSync extends TypedEventEmitter<MailboxSyncEvents> {
   }
 
   /** Opens a page's envelopes in order and commits its messages; how many were new. */
-  async #store (page: MailboxPage, home: PeerId): Promise<number> {
+  async #store (page: MailboxPage, home: PeerId, checked?: CheckedEnvelope[]): Promise<number> {
     const batch = this.#c.batch()
-    for (const env of page.envelopes) {
+    for (const [i, env] of page.envelopes.entries()) {
       try {
         if (env.kind === Envelope.Kind.PURGE_RECEIPT) {
           await this.#purgeReceipt(env, home)
           continue
         }
-        await batch.receive(env, verifyEnvelope(env))
+        const check = checked?.[i]
+        if (check === undefined) {
+          await batch.receive(env, verifyEnvelope(env))
+          continue
+        }
+        if (check.header instanceof Error) throw check.header
+        await batch.receive(env, check.header, check.payload)
       } catch (err) {
         if (err instanceof StoreWriteError) throw err
         // Undeliverable (forged, not for us): acking drops it instead of fetching it forever.

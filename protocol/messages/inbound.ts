@@ -40,9 +40,10 @@ export interface InboundBatch {
    * Opens one envelope. A sealed-box text message waits for `commit`; a ratchet message or a
    * control is handled now, after the messages waiting before it are stored (the ratchet session
    * advances only once its message is stored). Throws StoreWriteError when storing failed, any other
-   * error when this envelope cannot be delivered.
+   * error when this envelope cannot be delivered. `opened`: a sealed envelope's payload, opened
+   * already (`checkEnvelopes`).
    */
-  receive(env: Envelope, header: EnvelopeHeader): Promise<void>
+  receive(env: Envelope, header: EnvelopeHeader, opened?: Payload): Promise<void>
   /** Stores what waits in one transaction; returns how many envelopes of the batch were new. */
   commit(): Promise<number>
 }
@@ -82,7 +83,7 @@ export class Inbound {
       }
     }
     return {
-      receive: async (env, header) => {
+      receive: async (env, header, opened) => {
         if (await this.#redelivered(header, path) || this.#expired(header)) return
         const handled = await this.#c.sessions.receive(env, header, path, async payload => {
           if (payload.type !== '') {
@@ -96,7 +97,7 @@ export class Inbound {
           // Nothing advances after a sealed box is opened; a ratchet session does, right after this.
           if (env.scheme !== Envelope.Scheme.SEALED) await flush()
           return false
-        })
+        }, opened)
         if (handled === true) fresh++
       },
       commit: async () => {

@@ -49,8 +49,8 @@ export interface OutboxComponents {
   log: Logger
   /** A PeerId or `@username` to its devices; throws when it cannot be resolved. */
   resolve(to: string, options: AbortOptions): Promise<PeerId[]>
-  /** Seals a payload for one device under the entry's id and time. */
-  seal(device: PeerId, payload: Payload, options: AbortOptions & { id: Uint8Array, sentAt: number, expiresAt?: number }): Promise<Envelope>
+  /** Seals an encoded `Payload` for one device under the entry's id and time. */
+  seal(device: PeerId, payload: Uint8Array, options: AbortOptions & { id: Uint8Array, sentAt: number, expiresAt?: number }): Promise<Envelope>
   /** Sends one sealed envelope, live or into a mailbox. */
   deliver(device: PeerId, envelope: Envelope, options: AbortOptions): Promise<Delivery>
   parsePeer(peer: string): PeerId
@@ -71,7 +71,7 @@ export interface QueueOptions {
 }
 
 /** Builds a queued message and its outbox entry (also for apps that queue while no client runs). */
-export function newQueuedText (to: string, text: string, now: number, extra: QueueOptions['message'] = {}, timerMs?: number): { message: ChatMessage, entry: OutboxEntry } {
+export function newQueuedText (to: string, text: string, now: number, extra: QueueOptions['message'] = {}, timerMs?: number): { message: ChatMessage, entry: OutboxEntry, expiresAt?: number } {
   const id = envelopeIdToString(randomBytes(ENVELOPE_ID_LENGTH))
   // The sender's timer decides: the expiry travels with the message (payload and envelope).
   const expiresAt = timerMs != null && timerMs > 0 ? now + timerMs : undefined
@@ -83,7 +83,7 @@ export function newQueuedText (to: string, text: string, now: number, extra: Que
     ...(expiresAt != null ? { expiresAt: BigInt(expiresAt) } : {})
   })
   const entry: OutboxEntry = { id, to, payload, control: false, sentAt: now, attempts: 0, envelopes: [] }
-  return { message, entry }
+  return { message, entry, ...(expiresAt != null ? { expiresAt } : {}) }
 }
 
 export class Outbox {
@@ -98,6 +98,11 @@ export class Outbox {
   #started = false
   /** Entries a caller is sending itself (`send`): a flush leaves them, and what follows them, alone. */
   readonly #claimed = new Set<string>()
+  /**
+   * The payload expiry of entries queued here and not yet sealed, so the first try need not decode
+   * the payload it just encoded (0: none). Bounded: an entry missing here is decoded instead.
+   */
+  readonly #expiries = new Map<string, number>()
 
   constructor (components: OutboxComponents) {
     this.#c = components
@@ -126,9 +131,10 @@ export class Outbox {
    * it with `send(id)` (or leaves it to the next flush with `background: true`).
    */
   async queueText (to: string, text: string, options: QueueOptions & { background?: boolean } = {}): Promise<ChatMessage> {
-    const { message, entry } = newQueuedText(to, text, this.#now(), options.message, options.timerMs)
+    const { message, entry, expiresAt } = newQueuedText(to, text, this.#now(), options.message, options.timerMs)
     if (options.background !== true) this.#claimed.add(message.id)
     await this.#c.store.addMessage(message, entry)
+    this.#rememberExpiry(entry.id, expiresAt ?? 0)
     if (options.background === true) this.kick()
     this.#c.onChanged(message)
     return message
@@ -142,6 +148,7 @@ export class Outbox {
     const id = envelopeIdToString(randomBytes(ENVELOPE_ID_LENGTH))
     if (options.background === false) this.#claimed.add(id)
     await this.#c.store.putOutbox({ id, to, payload: Payload.encode({ text: '', type, body: body as Uint8Array<ArrayBuffer> }), control: true, sentAt: this.#now(), attempts: 0, envelopes: [] })
+    this.#rememberExpiry(id, 0)
     if (options.background !== false) this.kick()
     return id
   }
@@ -255,19 +262,20 @@ export class Outbox {
     try {
       if (entry.envelopes.length === 0) {
         const devices = await this.#c.resolve(entry.to, options)
-        const payload = Payload.decode(entry.payload)
+        // The envelope carries the payload's expiry in clear, so the node can delete it then too.
+        const expiry = this.#expiries.get(entry.id) ?? Number(Payload.decode(entry.payload).expiresAt)
+        const expiresAt = expiry > 0 ? expiry : undefined
         const id = envelopeIdFromString(entry.id)
         const envelopes = []
         for (const device of devices) {
-          // The envelope carries the payload's expiry in clear, so the node can delete it then too.
-          const expiresAt = payload.expiresAt > 0n ? Number(payload.expiresAt) : undefined
-          const env = await this.#c.seal(device, payload, { id, sentAt: entry.sentAt, ...(expiresAt != null ? { expiresAt } : {}), signal: options.signal })
+          const env = await this.#c.seal(device, entry.payload, { id, sentAt: entry.sentAt, ...(expiresAt != null ? { expiresAt } : {}), signal: options.signal })
           sealedNow.set(device.toString(), env)
           envelopes.push({ peer: device.toString(), envelope: Envelope.encode(env) })
         }
         // Kept before anything leaves: every later try sends exactly these bytes.
         entry = { ...entry, envelopes }
         await store.putOutbox(entry)
+        this.#expiries.delete(entry.id)
       }
       if (!entry.control) await this.#update(entry.id, { status: 'sent' })
       const devices: DeviceResult[] = []
@@ -297,6 +305,11 @@ export class Outbox {
       if (!entry.control) await this.#update(entry.id, { status: 'failed', error: errorMessage(err) })
       throw err
     }
+  }
+
+  #rememberExpiry (id: string, expiresAt: number): void {
+    this.#expiries.set(id, expiresAt)
+    if (this.#expiries.size > 1024) this.#expiries.delete(this.#expiries.keys().next().value as string)
   }
 
   async #wait (entry: OutboxEntry, reason: string): Promise<AttemptResult> {

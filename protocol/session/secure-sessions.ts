@@ -195,7 +195,7 @@ export class SecureSessions {
     const sendReset = this.#init.sendReset
     this.#inBackground((async () => {
       await this.#markSession(key)
-      await this.#sessions.deleteSession(key)
+      await this.cipher.deleteSession(key)
       await sendReset(peer)
     })(), `could not reset the session with ${key}`)
   }
@@ -214,11 +214,12 @@ export class SecureSessions {
    * An envelope for `to`: a ratchet message when a session exists or can be set up; sealed only for
    * a first contact whose node answered NOT_FOUND. Throws InvalidPrekeyBundleError for a forged or
    * unusable bundle, UnreachableError when the bundle could not be fetched (send again later).
+   * `payload` may come encoded already.
    */
-  async seal (to: PeerId, payload: Partial<Payload>, options: CreateEnvelopeOptions & AbortOptions = {}): Promise<Envelope> {
+  async seal (to: PeerId, payload: Partial<Payload> | Uint8Array, options: CreateEnvelopeOptions & AbortOptions = {}): Promise<Envelope> {
     const peer = to.toString()
     if (!await this.#ensureSession(to, options)) return createEnvelope(this.#init.identity, to, payload, options)
-    const ciphertext = await this.cipher.encrypt(peer, Payload.encode(payload), options)
+    const ciphertext = await this.cipher.encrypt(peer, payload instanceof Uint8Array ? payload : Payload.encode(payload), options)
     return createRatchetEnvelope(this.#init.identity, to, ciphertext, options)
   }
 
@@ -286,9 +287,10 @@ export class SecureSessions {
    * Only once `keep` resolves is the advanced ratchet state saved and a used one-time prekey
    * deleted: after a crash in between, the redelivered copy decrypts again with the old state and
    * the store's dedupe by id keeps it from showing twice. Saving first would make that copy a
-   * duplicate of a message that was never kept. When `keep` throws nothing is saved.
+   * duplicate of a message that was never kept. When `keep` throws nothing is saved. `opened`: a
+   * sealed envelope's payload opened already by `checkEnvelopes`.
    */
-  async receive<T> (env: Envelope, header: EnvelopeHeader, path: string, keep: (payload: Payload) => Promise<T>): Promise<T | undefined> {
+  async receive<T> (env: Envelope, header: EnvelopeHeader, path: string, keep: (payload: Payload) => Promise<T>, opened?: Payload): Promise<T | undefined> {
     let payload: Payload
     let commit = async (): Promise<void> => {}
     const from = header.from.toString()
@@ -306,7 +308,8 @@ export class SecureSessions {
           if (consumes) this.publishPrekeys()
         }
       } else {
-        payload = openEnvelope(this.#init.identity, env)
+        // Opened already when a pool checked the page (`checkEnvelopes`: the same checks).
+        payload = opened ?? openEnvelope(this.#init.identity, env)
       }
     } catch (err) {
       if (CryptoError.is(err, CryptoErrorCode.DuplicateMessage)) return undefined

@@ -1,7 +1,8 @@
 /**
  * Per-peer encrypt/decrypt on top of PQXDH and the Double Ratchet. Operations on one peer run one
  * at a time (each reads, advances and writes the same record), and a record is written only after
- * the operation succeeded, so a failed or replayed message never changes what is stored.
+ * the operation succeeded, so a failed or replayed message never changes what is stored. Recent
+ * peers' records stay parsed in memory, behind the store: written through before they are used.
  *
  * A record keeps earlier sessions besides the current one (libsignal's scheme): when both devices
  * start a session at once, each accepts the other's and archives its own, and messages on either
@@ -24,7 +25,15 @@ import type { RatchetMessage } from './wire.ts'
 export interface SessionStore {
   loadSession: (peer: string) => Promise<Uint8Array | undefined>
   storeSession: (peer: string, record: Uint8Array) => Promise<void>
+  /** Needed only for `SessionCipher.deleteSession`. */
+  deleteSession?: (peer: string) => Promise<void>
 }
+
+/**
+ * Parsed records of this many peers are kept in memory: a chat's messages then skip a store read
+ * and a parse each. Every change is still written to the store before it is used.
+ */
+export const CACHED_SESSIONS = 256
 
 /** The responder's private prekeys, looked up by the ids an initial message names. */
 export interface PrekeyStore {
@@ -95,6 +104,13 @@ class KeyedLock {
 export class SessionCipher {
   private readonly lock = new KeyedLock()
   private readonly random: { randomBytes?: RandomBytes }
+  /**
+   * The stored record of recent peers, parsed (`null`: none stored), least recently used first.
+   * Only read and replaced under the peer's lock, and replaced only once the store has the new
+   * record: it never holds a state the store does not. Records are immutable (the ratchet builds
+   * new states), so a decryption in progress cannot change a cached one.
+   */
+  private readonly records = new Map<string, SessionRecord | null>()
 
   constructor (private readonly components: SessionCipherComponents) {
     this.random = components.randomBytes !== undefined ? { randomBytes: components.randomBytes } : {}
@@ -121,7 +137,18 @@ export class SessionCipher {
         remoteIdentityKey: bundle.identityKey,
         baseKey: initialMessage.ephemeralKey
       }, { pendingInitialMessage: initialMessage })
-      await this.components.sessionStore.storeSession(peer, serializeSessionRecord(record))
+      await this.persist(peer, record)
+    })
+  }
+
+  /** Forgets the session with `peer` (its record is deleted from the store). */
+  async deleteSession (peer: string, options: CipherOptions = {}): Promise<void> {
+    const store = this.components.sessionStore
+    if (store.deleteSession === undefined) throw new Error('this session store cannot delete')
+    await this.withPeer(peer, options, async () => {
+      this.records.delete(peer)
+      await store.deleteSession?.(peer)
+      this.remember(peer, null)
     })
   }
 
@@ -135,7 +162,8 @@ export class SessionCipher {
         header,
         ciphertext
       })
-      await this.components.sessionStore.storeSession(peer, serializeSessionRecord({ ...record, state }))
+      // Stored before the message can leave: after a crash, the next message must not reuse this key.
+      await this.persist(peer, { ...record, state })
       return bytes
     })
   }
@@ -159,15 +187,16 @@ export class SessionCipher {
   async decryptDeferred (peer: string, message: Uint8Array, options: CipherOptions = {}): Promise<DecryptedMessage> {
     const parsed = decodeRatchetMessage(message)
     return await this.withPeer(peer, options, async () => {
-      const before = await this.components.sessionStore.loadSession(peer)
-      const opened = await this.open(peer, parsed, parseRecord(before))
+      const before = await this.load(peer)
+      const opened = await this.open(peer, parsed, before)
       const commit = async (commitOptions: CipherOptions = {}): Promise<void> => {
         await this.withPeer(peer, commitOptions, async () => {
-          const now = await this.components.sessionStore.loadSession(peer)
+          // The same object unless something was stored since (or the record was read again).
+          const now = await this.load(peer)
           let result = opened
-          if (!sameBytes(before, now)) {
+          if (now !== before) {
             try {
-              result = await this.open(peer, parsed, parseRecord(now))
+              result = await this.open(peer, parsed, now)
             } catch (err) {
               // Committed already (this call repeated, or another copy of the message came first).
               if (CryptoError.is(err, CryptoErrorCode.DuplicateMessage)) return
@@ -201,7 +230,7 @@ export class SessionCipher {
   }
 
   private async save (peer: string, opened: Opened): Promise<void> {
-    await this.components.sessionStore.storeSession(peer, serializeSessionRecord(opened.record))
+    await this.persist(peer, opened.record)
     // Only now is the initial message authenticated; deleting earlier would let a forgery burn prekeys.
     const prekeys = this.components.prekeyStore
     if (opened.consumed.oneTime !== undefined) await prekeys?.removeOneTimePrekey(opened.consumed.oneTime)
@@ -248,8 +277,34 @@ export class SessionCipher {
     if (!trusted) throw new CryptoError(CryptoErrorCode.UntrustedIdentity, `identity key of ${peer} is not trusted`)
   }
 
+  /** The stored record of `peer`; call under its lock. */
   private async load (peer: string): Promise<SessionRecord | undefined> {
-    return parseRecord(await this.components.sessionStore.loadSession(peer))
+    const cached = this.records.get(peer)
+    if (cached !== undefined) {
+      this.remember(peer, cached)
+      return cached ?? undefined
+    }
+    const record = parseRecord(await this.components.sessionStore.loadSession(peer))
+    this.remember(peer, record ?? null)
+    return record
+  }
+
+  /** Stores `record` for `peer`, then makes it the one in memory; call under its lock. */
+  private async persist (peer: string, record: SessionRecord): Promise<void> {
+    try {
+      await this.components.sessionStore.storeSession(peer, serializeSessionRecord(record))
+    } catch (err) {
+      // The store may or may not have it now: the next operation reads what it holds.
+      this.records.delete(peer)
+      throw err
+    }
+    this.remember(peer, record)
+  }
+
+  private remember (peer: string, record: SessionRecord | null): void {
+    this.records.delete(peer)
+    this.records.set(peer, record)
+    if (this.records.size > CACHED_SESSIONS) this.records.delete(this.records.keys().next().value as string)
   }
 
   private async withPeer<T>(peer: string, options: CipherOptions, task: () => Promise<T>): Promise<T> {
@@ -264,10 +319,6 @@ export class SessionCipher {
 
 function parseRecord (bytes: Uint8Array | undefined): SessionRecord | undefined {
   return bytes === undefined ? undefined : deserializeSessionRecord(bytes)
-}
-
-function sameBytes (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  return a === undefined || b === undefined ? a === b : equalBytes(a, b)
 }
 
 /**

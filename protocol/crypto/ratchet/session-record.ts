@@ -9,7 +9,7 @@ import { ED25519_KEY_LENGTH, X25519_KEY_LENGTH } from '../x3dh/constants.ts'
 import { decodeInitialMessage, encodeInitialMessage } from '../x3dh/wire.ts'
 import type { InitialMessage } from '../x3dh/pqxdh.ts'
 import { SESSION_RECORD_VERSION } from './constants.ts'
-import { deserializeState, serializeState } from './state.ts'
+import { deserializeState, serializedStateSize, writeState } from './state.ts'
 import type { RatchetState } from './state.ts'
 
 /** Base keys of discarded sessions kept to refuse replays of their prekey messages. */
@@ -95,18 +95,31 @@ export function promoteSession (
 const V1 = 1
 
 export function serializeSessionRecord (record: SessionRecord): Uint8Array {
-  const w = new ByteWriter()
+  const pending = record.pendingInitialMessage === undefined ? undefined : encodeInitialMessage(record.pendingInitialMessage)
+  // A size hint only (the writer grows past it); the states' length prefixes are exact.
+  let size = 1 + ED25519_KEY_LENGTH + X25519_KEY_LENGTH + 1 + (pending === undefined ? 0 : 2 + pending.length) +
+    1 + record.previousBaseKeys.length * X25519_KEY_LENGTH + 4 + serializedStateSize(record.state) + 1
+  for (const s of record.previousSessions) size += ED25519_KEY_LENGTH + X25519_KEY_LENGTH + 4 + serializedStateSize(s.state)
+  const w = new ByteWriter(size)
     .u8(SESSION_RECORD_VERSION)
     .bytes(record.remoteIdentityKey)
     .bytes(record.baseKey)
-  if (record.pendingInitialMessage === undefined) w.u8(0)
-  else w.u8(1).bytes16(encodeInitialMessage(record.pendingInitialMessage))
+  if (pending === undefined) w.u8(0)
+  else w.u8(1).bytes16(pending)
   w.u8(record.previousBaseKeys.length)
   for (const key of record.previousBaseKeys) w.bytes(key)
-  w.bytes32(serializeState(record.state))
+  writeSized(w, record.state)
   w.u8(record.previousSessions.length)
-  for (const s of record.previousSessions) w.bytes(s.remoteIdentityKey).bytes(s.baseKey).bytes32(serializeState(s.state))
+  for (const s of record.previousSessions) writeSized(w.bytes(s.remoteIdentityKey).bytes(s.baseKey), s.state)
   return w.finish()
+}
+
+/** A state behind its u32 length, written in place rather than encoded apart and copied. */
+function writeSized (w: ByteWriter, state: RatchetState): void {
+  const size = serializedStateSize(state)
+  const start = w.u32(size).size
+  writeState(w, state)
+  if (w.size - start !== size) throw new Error(`ratchet state took ${w.size - start} bytes, expected ${size}`)
 }
 
 export function deserializeSessionRecord (bytes: Uint8Array): SessionRecord {

@@ -50,7 +50,7 @@ export interface RatchetState {
 
 export function encodeHeader (header: RatchetHeader): Uint8Array {
   if (header.dh.length !== KEY_LENGTH) throw new RangeError('header dh must be 32 bytes')
-  return new ByteWriter().bytes(header.dh).u32(header.pn).u32(header.n).finish()
+  return new ByteWriter(HEADER_LENGTH).bytes(header.dh).u32(header.pn).u32(header.n).finish()
 }
 
 export function decodeHeader (bytes: Uint8Array): RatchetHeader {
@@ -66,9 +66,24 @@ function optionalKey (w: ByteWriter, key: Uint8Array | undefined): void {
   else w.u8(1).bytes(key)
 }
 
+/** The exact encoded size of `state`, so a writer's buffer is allocated once. */
+export function serializedStateSize (state: RatchetState): number {
+  const optional = (key: Uint8Array | undefined): number => key === undefined ? 1 : 1 + key.length
+  let size = 1 + state.rootKey.length + state.sendingRatchetKey.publicKey.length + state.sendingRatchetKey.secretKey.length +
+    optional(state.receivingRatchetKey) + optional(state.sendingChainKey) + optional(state.receivingChainKey) +
+    12 + 2 + state.associatedData.length + 4 + 2
+  for (const s of state.skipped) size += s.dh.length + 4 + s.messageKey.length
+  for (const key of state.retiredReceivingKeys) size += key.length
+  return size
+}
+
 export function serializeState (state: RatchetState): Uint8Array {
-  const w = new ByteWriter()
-    .u8(STATE_VERSION)
+  return writeState(new ByteWriter(serializedStateSize(state)), state).finish()
+}
+
+/** Appends `state`'s encoding (`serializedStateSize(state)` bytes) to `w`. */
+export function writeState (w: ByteWriter, state: RatchetState): ByteWriter {
+  w.u8(STATE_VERSION)
     .bytes(state.rootKey)
     .bytes(state.sendingRatchetKey.publicKey)
     .bytes(state.sendingRatchetKey.secretKey)
@@ -80,7 +95,7 @@ export function serializeState (state: RatchetState): Uint8Array {
   for (const s of state.skipped) w.bytes(s.dh).u32(s.n).bytes(s.messageKey)
   w.u16(state.retiredReceivingKeys.length)
   for (const key of state.retiredReceivingKeys) w.bytes(key)
-  return w.finish()
+  return w
 }
 
 export function deserializeState (bytes: Uint8Array): RatchetState {

@@ -31,9 +31,10 @@ export interface RatchetMessage {
 }
 
 export function encodeRatchetMessage (message: RatchetMessage): Uint8Array {
-  const w = new ByteWriter().u8(MESSAGE_VERSION)
-  if (message.initialMessage === undefined) w.u8(MessageKind.Message)
-  else w.u8(MessageKind.PrekeyMessage).bytes16(encodeInitialMessage(message.initialMessage))
+  const initial = message.initialMessage === undefined ? undefined : encodeInitialMessage(message.initialMessage)
+  const w = new ByteWriter(2 + (initial === undefined ? 0 : 2 + initial.length) + HEADER_LENGTH + message.ciphertext.length).u8(MESSAGE_VERSION)
+  if (initial === undefined) w.u8(MessageKind.Message)
+  else w.u8(MessageKind.PrekeyMessage).bytes16(initial)
   return w.bytes(encodeHeader(message.header)).bytes(message.ciphertext).finish()
 }
 

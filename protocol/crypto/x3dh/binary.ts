@@ -8,24 +8,50 @@ import { CryptoError, CryptoErrorCode } from './errors.ts'
 const MAX_U16 = 0xffff
 const MAX_U32 = 0xffffffff
 
+/**
+ * Writes into one growing buffer: a ratchet message or session record is built per message, and a
+ * chunk, DataView and closure per integer cost more than the bytes they carried.
+ */
 export class ByteWriter {
-  private readonly chunks: Uint8Array[] = []
+  private buf: Uint8Array
   private length = 0
 
+  /** `capacity`: the expected size, when known; the buffer doubles past it. */
+  constructor (capacity = 256) {
+    this.buf = new Uint8Array(capacity)
+  }
+
+  /** Bytes written so far. */
+  get size (): number {
+    return this.length
+  }
+
   u8 (value: number): this {
-    return this.fixed(1, value, (view) => { view.setUint8(0, value) })
+    this.check(value, 0xff, 1)
+    this.reserve(1)[this.length++] = value
+    return this
   }
 
   u16 (value: number): this {
-    return this.fixed(2, value, (view) => { view.setUint16(0, value) })
+    this.check(value, MAX_U16, 2)
+    const buf = this.reserve(2)
+    buf[this.length++] = value >>> 8
+    buf[this.length++] = value & 0xff
+    return this
   }
 
   u32 (value: number): this {
-    return this.fixed(4, value, (view) => { view.setUint32(0, value) })
+    this.check(value, MAX_U32, 4)
+    const buf = this.reserve(4)
+    buf[this.length++] = value >>> 24
+    buf[this.length++] = (value >>> 16) & 0xff
+    buf[this.length++] = (value >>> 8) & 0xff
+    buf[this.length++] = value & 0xff
+    return this
   }
 
   bytes (value: Uint8Array): this {
-    this.chunks.push(value)
+    this.reserve(value.length).set(value, this.length)
     this.length += value.length
     return this
   }
@@ -41,24 +67,24 @@ export class ByteWriter {
     return this.u32(value.length).bytes(value)
   }
 
+  /** The bytes written, in an array of their own (never a view of a larger buffer). */
   finish (): Uint8Array {
-    const out = new Uint8Array(this.length)
-    let offset = 0
-    for (const chunk of this.chunks) {
-      out.set(chunk, offset)
-      offset += chunk.length
-    }
-    return out
+    return this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length)
   }
 
-  private fixed (size: number, value: number, write: (view: DataView) => void): this {
-    const max = size === 1 ? 0xff : size === 2 ? MAX_U16 : MAX_U32
+  private reserve (size: number): Uint8Array {
+    if (this.length + size > this.buf.length) {
+      const grown = new Uint8Array(Math.max(this.buf.length * 2, this.length + size))
+      grown.set(this.buf.subarray(0, this.length))
+      this.buf = grown
+    }
+    return this.buf
+  }
+
+  private check (value: number, max: number, size: number): void {
     if (!Number.isInteger(value) || value < 0 || value > max) {
       throw new RangeError(`${value} is not an unsigned ${size * 8}-bit integer`)
     }
-    const chunk = new Uint8Array(size)
-    write(new DataView(chunk.buffer))
-    return this.bytes(chunk)
   }
 }
 

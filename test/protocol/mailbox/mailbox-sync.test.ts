@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { tcp } from '@libp2p/tcp'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
+import { WorkerCryptoPool } from '../../../node/crypto-pool.ts'
 import { SqliteChatStore } from '../../../node/sqlite-chat-store.ts'
 import { ChatClient } from '../../../protocol/chat-client.ts'
 import { createEnvelope, envelopeIdToString } from '../../../protocol/crypto/envelope.ts'
@@ -73,9 +74,9 @@ describe('mailbox sync', { timeout: 120_000 }, () => {
     return (await rv.node.store.fetch(reader.peerId.toString(), 0n, 10_000)).envelopes.length
   }
 
-  async function reader (rv: TestRendezvous, identity: DeviceIdentity, store: ChatStore): Promise<{ client: ChatClient, shown: string[] }> {
+  async function reader (rv: TestRendezvous, identity: DeviceIdentity, store: ChatStore, cryptoPool?: WorkerCryptoPool): Promise<{ client: ChatClient, shown: string[] }> {
     const node = await createChatNode({ privateKey: identity.privateKey, transports: [tcp()], privateNetwork: true })
-    const client = new ChatClient({ node, identity, store, rendezvous: rv.addr, federation: false, publishPrekeys: false })
+    const client = new ChatClient({ node, identity, store, rendezvous: rv.addr, federation: false, publishPrekeys: false, ...(cryptoPool != null ? { cryptoPool } : {}) })
     const shown: string[] = []
     client.addEventListener('message', evt => { shown.push(evt.detail.id) })
     cleanup.add(async () => { await client.stop(); await node.stop() })
@@ -108,6 +109,39 @@ describe('mailbox sync', { timeout: 120_000 }, () => {
     // Nothing is left to take, and nothing is shown again.
     expect(await client.sync()).toBe(0)
     expect(shown).toHaveLength(330)
+  })
+
+  it('checks pages on worker threads with the same outcome: forged and misaddressed envelopes dropped, the rest shown once', async () => {
+    const rv = await startRendezvous(cleanup)
+    const bob = await DeviceIdentity.generate()
+    const senders = await Promise.all([1, 2].map(async () => await DeviceIdentity.generate()))
+    const ids = await queue(rv, bob, senders, 120)
+    // Into the first page: a signature that does not verify, and an envelope sealed to another device.
+    const deposit = async (env: Envelope, sender: DeviceIdentity): Promise<void> => {
+      await rv.node.store.deposit({ id: env.id, sender: sender.peerId.toString(), recipient: bob.peerId.toString(), sentAt: Number(env.sentAt), bytes: Envelope.encode(env) }, { maxMessages: 1e6, maxBytes: 1e9, retentionMs: DAY })
+    }
+    const forged = createEnvelope(senders[0], bob.peerId, { text: 'forged' })
+    forged.signature[0] ^= 1
+    await deposit(forged, senders[0])
+    const misaddressed = createEnvelope(senders[1], (await DeviceIdentity.generate()).peerId, { text: 'not for bob' })
+    await deposit(misaddressed, senders[1])
+    const pool = new WorkerCryptoPool(2)
+    cleanup.add(async () => { await pool.close() })
+    const store = new RecordingStore()
+    const acks = watchAcks(rv, async () => store.committed)
+    const { client, shown } = await reader(rv, bob, store, pool)
+
+    expect(await client.sync()).toBe(120)
+    expect(new Set(shown)).toEqual(new Set(ids))
+    expect(shown).toHaveLength(120)
+    for (const s of senders) {
+      const texts = (await store.listMessages({ peer: s.peerId.toString() })).map(m => m.text)
+      expect(texts).toEqual(Array.from({ length: 60 }, (_, n) => `${s.peerId.toString()} #${n}`))
+    }
+    // The two refused envelopes are acked unstored (dropped); everything else only after its commit.
+    expect(acks.early.sort()).toEqual([forged.id, misaddressed.id].map(envelopeIdToString).sort())
+    expect(acks.acked).toHaveLength(122)
+    expect(await pending(rv, bob)).toBe(0)
   })
 
   it('acks nothing a failed local write covered; the next sync takes the rest, each message once', async () => {

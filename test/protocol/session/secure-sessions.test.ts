@@ -113,7 +113,9 @@ describe('SecureSessions', () => {
     // The node now claims Bob published nothing, after Alice lost her session with him.
     directory.delete(bob.identity.peerId.toString())
     await alice.store.deleteValue(`sessions/${bob.identity.peerId.toString()}`)
-    await expect(alice.sessions.seal(bob.identity.peerId, { text: 'x' })).rejects.toMatchObject({ name: 'InvalidPrekeyBundleError', reason: 'withdrawn' })
+    // The client keeps sessions in memory: the loss shows once it starts again on that store.
+    const restarted = new SecureSessions({ identity: alice.identity, store: alice.store, prekeys: { fetch: async (peer: PeerId) => await directory.get(peer.toString())?.() } as unknown as PrekeyClient, log, onIdentityChanged: () => {} })
+    await expect(restarted.seal(bob.identity.peerId, { text: 'x' })).rejects.toMatchObject({ name: 'InvalidPrekeyBundleError', reason: 'withdrawn' })
   })
 
   it('accepts a first-contact sealed message that crossed a session we started; refuses one signed after the peer\'s ratchet answer', async () => {

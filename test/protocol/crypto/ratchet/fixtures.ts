@@ -101,15 +101,27 @@ export async function anyKeyOpens (state: RatchetState, message: Sent): Promise<
 export class MemorySessions implements SessionStore {
   readonly records = new Map<string, Uint8Array>()
   writes = 0
+  loads = 0
+  /** The next this-many writes fail (a full disk) without storing anything. */
+  failWrites = 0
   loadSession = async (peer: string): Promise<Uint8Array | undefined> => {
     await new Promise((resolve) => setTimeout(resolve, 1))
+    this.loads++
     return this.records.get(peer)
   }
 
   storeSession = async (peer: string, record: Uint8Array): Promise<void> => {
     await new Promise((resolve) => setTimeout(resolve, 1))
+    if (this.failWrites > 0) {
+      this.failWrites--
+      throw new Error('disk full')
+    }
     this.records.set(peer, record)
     this.writes++
+  }
+
+  deleteSession = async (peer: string): Promise<void> => {
+    this.records.delete(peer)
   }
 }
 

@@ -267,4 +267,47 @@ describe('SessionCipher', () => {
     expect(decodeText(await s.bobCipher.decrypt('alice', m3))).toBe('m3')
     expect(s.bobPrekeys.removed).toEqual([s.bob.oneTimePrekeys[0].id])
   })
+
+  it('keeps a peer\'s record in memory but stores every step before it is used', async () => {
+    const s = await setup('cached')
+    await s.bobCipher.decrypt('alice', await s.alice.encrypt('bob', text('hello')))
+    await s.alice.decrypt('bob', await s.bobCipher.encrypt('alice', text('hi')))
+    const [loads, writes] = [s.aliceSessions.loads, s.aliceSessions.writes]
+    for (let i = 0; i < 5; i++) await s.bobCipher.decrypt('alice', await s.alice.encrypt('bob', text(`m${i}`)))
+    // Read from the store once; written once per message, before encrypt returned.
+    expect([s.aliceSessions.loads - loads, s.aliceSessions.writes - writes]).toEqual([0, 5])
+    // A crash right after the last encrypt: a new instance on the store must not reuse its key.
+    const last = await s.alice.encrypt('bob', text('last before the crash'))
+    const restarted = new SessionCipher({ identity: s.aliceIdentity, sessionStore: s.aliceSessions })
+    const after = await restarted.encrypt('bob', text('after the crash'))
+    expect(decodeRatchetMessage(after).header.n).toBe(decodeRatchetMessage(last).header.n + 1)
+    expect(decodeText(await s.bobCipher.decrypt('alice', after))).toBe('after the crash')
+    expect(decodeText(await s.bobCipher.decrypt('alice', last))).toBe('last before the crash')
+  })
+
+  it('a failed write leaves memory on what the store holds: nothing is returned, no key is used twice', async () => {
+    const s = await setup('failed-write')
+    await s.bobCipher.decrypt('alice', await s.alice.encrypt('bob', text('hello')))
+    const reply = await s.bobCipher.encrypt('alice', text('hi'))
+    s.aliceSessions.failWrites = 1
+    await expect(s.alice.encrypt('bob', text('lost to the disk'))).rejects.toThrow('disk full')
+    s.aliceSessions.failWrites = 1
+    await expect(s.alice.decrypt('bob', reply)).rejects.toThrow('disk full')
+    // Neither failed step counts: the reply decrypts now, and the next message takes the number again.
+    expect(decodeText(await s.alice.decrypt('bob', reply))).toBe('hi')
+    const next = await s.alice.encrypt('bob', text('stored'))
+    expect(decodeRatchetMessage(next).header.n).toBe(0)
+    expect(decodeText(await s.bobCipher.decrypt('alice', next))).toBe('stored')
+    await expectCode(s.bobCipher.decrypt('alice', next), CryptoErrorCode.DuplicateMessage)
+  })
+
+  it('deleteSession forgets the session in memory and in the store', async () => {
+    const s = await setup('delete')
+    await s.bobCipher.decrypt('alice', await s.alice.encrypt('bob', text('hello')))
+    await s.alice.decrypt('bob', await s.bobCipher.encrypt('alice', text('hi')))
+    expect(await s.bobCipher.hasSession('alice')).toBe(true)
+    await s.bobCipher.deleteSession('alice')
+    expect([await s.bobCipher.hasSession('alice'), s.bobSessions.records.has('alice')]).toEqual([false, false])
+    await expectCode(s.bobCipher.decrypt('alice', await s.alice.encrypt('bob', text('plain'))), CryptoErrorCode.NoSession)
+  })
 })
