@@ -25,13 +25,14 @@ const RELEASED: Partial<Record<PropertyKey, unknown>> = {
 export function releasableStream (stream: Stream): { stream: Stream, release: () => void } {
   let target: Stream | undefined = stream
   // Methods are bound to the real stream (its private fields need it) and reused, so a listener
-  // added through the stand-in can be removed through it.
+  // added through the stand-in can be removed through it. Functions the stream holds itself (its
+  // logger, which carries `.error` and `.newScope`) are handed out as they are.
   const bound = new Map<PropertyKey, unknown>()
   const proxy = new Proxy({}, {
     get: (_, prop) => {
       if (target == null) return RELEASED[prop]
       const value: unknown = Reflect.get(target, prop, target)
-      if (typeof value !== 'function') return value
+      if (typeof value !== 'function' || Object.hasOwn(target, prop)) return value
       let fn = bound.get(prop)
       if (fn == null) bound.set(prop, fn = (value as (...args: unknown[]) => unknown).bind(target))
       return fn
