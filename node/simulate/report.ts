@@ -82,7 +82,7 @@ export function renderReport (summary: Summary, run: RunResult, faults: Fault[] 
     row('mailbox peak', `${summary.mailbox.peakEnvelopes} envelopes, ${summary.mailbox.peakBytes} bytes`),
     row('envelope bytes', `${summary.bytes.total} (live ${summary.bytes.live}, mailbox ${summary.bytes.mailbox})`),
     row('process memory', `peak RSS ${mib(summary.memory.peakRssBytes)}, peak heap ${mib(summary.memory.peakHeapUsedBytes)}; after stop RSS ${mib(summary.memory.rssAfterStopBytes)}, heap ${mib(summary.memory.heapUsedAfterStopBytes)} (before the run ${mib(summary.memory.heapUsedBeforeBytes)}${summary.memory.collected ? ', both after a full collection' : ', not collected: run with --expose-gc'})`),
-    row('peer nodes started / stopped', `${summary.afterStop.peerNodesStarted} / ${summary.afterStop.peerNodesStopped}; handles left: ${Object.entries(summary.afterStop.leakedHandles).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`),
+    row('peer nodes started / stopped / still reachable', `${summary.afterStop.peerNodesStarted} / ${summary.afterStop.peerNodesStopped} / ${summary.afterStop.peerNodesAlive}; handles left: ${Object.entries(summary.afterStop.leakedHandles).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`),
     ...(summary.network != null ? [row('network', networkLine(summary.network))] : []),
     ...summary.partitions.map(p => row(`partition ${p.partition}`, `${p.groups.map(g => `[${g.join(', ')}]`).join(' / ')} from ${seconds(p.startedAt)} to ${p.healedAt != null ? seconds(p.healedAt) : 'the end'}`)),
     ...(summary.clockOffsetMs != null ? [row('peer clock offsets', `${latencyLabel(summary.clockOffsetMs.min)} to ${latencyLabel(summary.clockOffsetMs.max)}`)] : []),

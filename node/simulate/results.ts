@@ -127,6 +127,12 @@ export interface AfterStop {
   /** libp2p nodes the peers started over the run, and how many of them ended stopped. */
   peerNodesStarted: number
   peerNodesStopped: number
+  /**
+   * Peer libp2p nodes (and so their ChatClients) still reachable after the stop, the peers dropped
+   * and a full collection: must be 0. Only meaningful when `memory.collected` (`--expose-gc`); without
+   * it this counts garbage not collected yet.
+   */
+  peerNodesAlive: number
   /** Ref'd handles and requests (timers, sockets) alive after the stop that were not there before the run. */
   leakedHandles: Record<string, number>
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { DeviceIdentity } from '../../protocol/identity.ts'
 import { ErrorCode, ProtocolError, errorMessage } from '../../protocol/errors.ts'
-import { SimPeer, messageText, parseMessageTag } from './sim-peer.ts'
+import { NodeTally, SimPeer, messageText, parseMessageTag } from './sim-peer.ts'
 import { SimRendezvous, memoryAddressPrefix } from './sim-rendezvous.ts'
 import { activeHandles, leakedHandles, liveHeapBytes, memoryAfterStop, readMemory } from './process-memory.ts'
 import type { Clock } from '../../protocol/clock.ts'
@@ -141,7 +141,7 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const limitStart = createLimiter(START_CONCURRENCY)
   const sealed = new Map<string, { bytes: number, envelopeId: string }>()
   const onSealed = (id: string, bytes: number, envelopeId: string): void => { sealed.set(id, { bytes, envelopeId }) }
-  const nodes = { started: 0, stopped: 0 }
+  const nodes = new NodeTally()
   const peers = schedule.peers.map((p, index) => new SimPeer({
     index, identity: identities[index], transport: options.transport, rendezvous: () => rendezvous[p.home].addr, onMessage, onChanged,
     homes: () => homesOf(index).slice(1).map(h => rendezvous[h].addr), redundancy, onSealed, liveTimeoutMs: options.liveTimeoutMs, limitStart, nodes, clock: options.clock,
@@ -351,11 +351,14 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
   const leaked = await leakedHandles(handlesBefore)
   // What the heap holds once the peers (their stores and clients) are gone is what the run leaked.
   peers.length = 0
+  initial.length = 0
   rendezvous.length = 0
   identities.length = 0
   seenEnvelopes.length = 0
   sealed.clear()
   const memory = await memoryAfterStop(peaks, heapBefore)
+  // Read after memoryAfterStop's full collection: a node still reachable now is kept by something.
+  const peerNodesAlive = nodes.alive()
   return {
     records: [...records.values()],
     samples,
@@ -371,6 +374,6 @@ export async function runSchedule (schedule: Schedule, options: RunOptions): Pro
     startupMs,
     wallTimeMs,
     memory,
-    afterStop: { peerNodesStarted: nodes.started, peerNodesStopped: nodes.stopped, leakedHandles: leaked }
+    afterStop: { peerNodesStarted: nodes.started, peerNodesStopped: nodes.stopped, peerNodesAlive, leakedHandles: leaked }
   }
 }

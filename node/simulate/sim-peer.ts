@@ -54,12 +54,33 @@ export interface SimPeerInit {
   onSealed?: (id: string, bytes: number, envelopeId: string) => void
   /** Bounds how many peers start at once, so a crowd coming online does not stall the process. */
   limitStart?: <T>(task: () => Promise<T>) => Promise<T>
-  /** Counts libp2p nodes started and stopped, so the run can show none is left running. */
-  nodes?: { started: number, stopped: number }
+  /** Counts libp2p nodes started and stopped, so the run can show none is left running or reachable. */
+  nodes?: NodeTally
   /** The run's network (link conditions, partitions); the bare transport without one. */
   network?: SimNetwork
   /** How far this peer's clock is off the run's (`peers.clockSkew`), ms either way. */
   clockOffsetMs?: number
+}
+
+/**
+ * The peers' libp2p nodes over a run: how many started and stopped, and a weak reference to each,
+ * so the run can show that none stays reachable once it stopped and the peers are dropped. A kept
+ * ChatClient keeps its node, so the nodes stand for the clients too.
+ */
+export class NodeTally {
+  started = 0
+  stopped = 0
+  readonly #nodes: Array<WeakRef<object>> = []
+
+  add (node: object): void {
+    this.started++
+    this.#nodes.push(new WeakRef(node))
+  }
+
+  /** Nodes still reachable; after a full collection, the ones something keeps. */
+  alive (): number {
+    return this.#nodes.filter(node => node.deref() != null).length
+  }
 }
 
 /** `base` as a device whose clock is `offsetMs` off reads it: timers still wait real (scenario) durations. */
@@ -135,7 +156,7 @@ export class SimPeer {
       // Relayed connections from other simulated peers all arrive "from" 127.0.0.1.
       connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
     })
-    if (this.#init.nodes != null) this.#init.nodes.started++
+    this.#init.nodes?.add(node)
     const client = new ChatClient({ node, identity: this.identity, store: this.store, rendezvous: this.#init.rendezvous(), homes: this.#init.homes?.(), redundancy: this.#init.redundancy, liveTimeoutMs: this.#init.liveTimeoutMs, clock: this.#clock })
     client.addEventListener('message', evt => { this.#init.onMessage(this, evt) })
     const onChanged = this.#init.onChanged

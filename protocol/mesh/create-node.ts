@@ -11,6 +11,7 @@ import { createLibp2p } from 'libp2p'
 import { DHT_PROTOCOL } from '../constants.ts'
 import { HOME_NAMESPACE, MAX_HOME_RECORD_BYTES, homeRecordSelector, homeRecordValidator } from '../federation/home.ts'
 import { boundedDhtDatastore, withDatastore } from './dht-store-limits.ts'
+import { releaseStreamsAfterHandling } from './release-streams.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
@@ -106,21 +107,22 @@ export async function createChatNode (options: CreateChatNodeOptions): Promise<C
     // libp2p's connection monitor pings on this protocol too (and aborts the connection when a ping
     // fails): with the default one outbound stream, its ping and the DHT's, or two heartbeats after a
     // stalled event loop, collide and the second one's refusal kills a healthy connection.
-    ping: ping({ maxOutboundStreams: PING_OUTBOUND_STREAMS, maxInboundStreams: PING_INBOUND_STREAMS }),
+    // Its handler's leftover timeout listener would keep a stopped node alive (release-streams.ts).
+    ping: releaseStreamsAfterHandling(ping({ maxOutboundStreams: PING_OUTBOUND_STREAMS, maxInboundStreams: PING_INBOUND_STREAMS })),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       emitSelf: false,
       maxTopicBytesPerPeer: limits.gossipTopicBytesPerPeer,
       maxInboundDataLength: limits.gossipMaxMessageBytes
     }),
-    dht: boundedDht(kadDHT({
+    dht: boundedDht(releaseStreamsAfterHandling(kadDHT({
       protocol: DHT_PROTOCOL,
       clientMode: options.dhtServer !== true,
       peerInfoMapper: options.privateNetwork === true ? passthroughMapper : removePrivateAddressesMapper,
       // Only signed home records may be stored under our namespace; the newest one wins.
       validators: { [HOME_NAMESPACE]: homeRecordValidator(options.now) },
       selectors: { [HOME_NAMESPACE]: homeRecordSelector }
-    }), limits, options.onLimit),
+    })), limits, options.onLimit),
     ...options.services
   }
   if (options.relayServer != null && options.relayServer !== false) {
