@@ -62,10 +62,13 @@ class PoolWorker {
   }
 }
 
-/** The worker from its compiled .js, or from the .ts source with tsx's loader (tests, bench, dev). */
+/**
+ * The worker bundled beside the command (dist/crypto-worker.mjs, next to dist/babacloud.mjs), or
+ * from the .ts source with tsx's loader (tests, bench, dev).
+ */
 function spawn (): Worker {
   const source = import.meta.url.endsWith('.ts')
-  const url = new URL(source ? './crypto-worker.ts' : './crypto-worker.js', import.meta.url)
+  const url = new URL(source ? './crypto-worker.ts' : './crypto-worker.mjs', import.meta.url)
   if (!source) return new Worker(url)
   const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href
   return new Worker(`import(${JSON.stringify(tsx)}).then(m => { m.register(); return import(${JSON.stringify(url.href)}) })`, { eval: true })
@@ -76,7 +79,13 @@ function spawn (): Worker {
  * On a quiet 2-core machine the one worker made drains 17–27 % faster; on one loaded by other
  * work it made them slower (docs/performance.md, "Mailbox drain").
  */
-export function platformCryptoPool (cores = availableParallelism()): WorkerCryptoPool | undefined {
+export function platformCryptoPool (cores = availableParallelism(), workers = process.env.BABACLOUD_CRYPTO_WORKERS): WorkerCryptoPool | undefined {
+  // BABACLOUD_CRYPTO_WORKERS=N sets the count (0: none), e.g. on a machine shared with other work.
+  if (workers != null && workers !== '') {
+    const n = Number(workers)
+    if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`BABACLOUD_CRYPTO_WORKERS: expected a whole number from 0 to 64, got ${JSON.stringify(workers)}`)
+    return n === 0 ? undefined : new WorkerCryptoPool(n)
+  }
   return cores >= 2 ? new WorkerCryptoPool(cores - 1) : undefined
 }
 
