@@ -2,32 +2,17 @@
 // that heals loses and duplicates nothing on the memory and TCP transports, slow, lossy links with
 // peer clocks a few minutes off still deliver everything, later by at least the links' latency, and a
 // peer clock beyond the nodes' 10-minute window is refused for what it deposits.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { stringify } from 'yaml'
 import { validateScenario } from '../../node/simulate/scenario.ts'
 import { generateSchedule } from '../../node/simulate/schedule.ts'
-import { runCli } from '../helpers/cli.ts'
+import { readCsv, simulate } from '../helpers/simulate.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 import type { Summary } from '../../node/simulate/results.ts'
 
 /** Each run takes 15-30 s here; a loaded CI machine gets room. */
 const SLOW = 180_000
-
-async function simulate (doc: Record<string, unknown>, outDir: string): Promise<Summary> {
-  const file = join(outDir, 'scenario.yaml')
-  writeFileSync(file, stringify(doc))
-  const res = await runCli(['simulate', file, '--out', outDir, '--json'], { timeout: 170_000 })
-  if (res.code !== 0) throw new Error(`simulate exited with ${res.code}: ${res.stderr}`)
-  return JSON.parse(res.stdout) as Summary
-}
-
-function readCsv (file: string): Array<Record<string, string>> {
-  const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n')
-  const cols = header.split(',')
-  return lines.map(l => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])))
-}
 
 describe('simulate on hostile networks', () => {
   const cleanup = new Cleanup()
@@ -48,7 +33,7 @@ describe('simulate on hostile networks', () => {
       traffic: { dmPerPeerPerMinute: 40, size: { min: 20, max: 300 } },
       faults: [{ at: '2s', partition: [[0, 1], [2, 3, 'rv0']], for: '4s' }]
     }
-    const summary = await simulate(doc, out.dir)
+    const summary = await simulate<Summary>(doc, out.dir, 170_000)
     expect(summary.errors).toEqual([])
     expect(summary).toMatchObject({ deliveryRatio: 1, duplicates: 0, storedAckedLost: 0, undelivered: 0 })
     const [partition] = summary.partitions
@@ -80,7 +65,7 @@ describe('simulate on hostile networks', () => {
       traffic: { dmPerPeerPerMinute: 20, size: { min: 20, max: 2000 } },
       network: { latency: '150ms', jitter: '20ms', loss: 0.01, bandwidth: '2mbit' }
     }
-    const summary = await simulate(doc, out.dir)
+    const summary = await simulate<Summary>(doc, out.dir, 170_000)
     expect(summary.errors).toEqual([])
     expect(summary.sent).toBeGreaterThanOrEqual(5)
     expect(summary).toMatchObject({ deliveryRatio: 1, duplicates: 0, storedAckedLost: 0 })
@@ -106,7 +91,7 @@ describe('simulate on hostile networks', () => {
     expect(offsets[0]).toBeGreaterThan(11 * 60_000)
     expect(offsets.slice(1).every(o => o < 9 * 60_000)).toBe(true)
 
-    const summary = await simulate(doc, out.dir)
+    const summary = await simulate<Summary>(doc, out.dir, 170_000)
     expect(summary.errors).toEqual([])
     expect(summary.duplicates).toBe(0)
     const rows = readCsv(join(out.dir, 'messages.csv'))

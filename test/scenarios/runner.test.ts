@@ -3,34 +3,18 @@
 // `babacloud simulate` process: hundreds of node events in one process occasionally hit a known
 // libp2p race that throws where no caller can catch it, which the command counts and survives but
 // which a test runner sharing the process would report as a failure.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { stringify } from 'yaml'
 import { validateScenario } from '../../node/simulate/scenario.ts'
 import { generateSchedule } from '../../node/simulate/schedule.ts'
 import { CSV_COLUMNS, OUTPUT_FILES } from '../../node/simulate/simulate.ts'
-import { runCli } from '../helpers/cli.ts'
+import { readCsv, simulate } from '../helpers/simulate.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 import type { Summary } from '../../node/simulate/results.ts'
 
 /** A loaded CI machine can take minutes for a few seconds of simulated traffic plus process start. */
 const SLOW = 300_000
-
-/** Runs a scenario document through the CLI; returns the summary it printed. */
-async function simulate (doc: Record<string, unknown>, outDir: string): Promise<Summary> {
-  const file = join(outDir, 'scenario.yaml')
-  writeFileSync(file, stringify(doc))
-  const res = await runCli(['simulate', file, '--out', outDir, '--json'], { timeout: 240_000 })
-  if (res.code !== 0) throw new Error(`simulate exited with ${res.code}: ${res.stderr}`)
-  return JSON.parse(res.stdout) as Summary
-}
-
-function readCsv (file: string): Array<Record<string, string>> {
-  const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n')
-  const cols = header.split(',')
-  return lines.map(l => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])))
-}
 
 describe('simulate', () => {
   const cleanup = new Cleanup()
@@ -47,7 +31,7 @@ describe('simulate', () => {
       peers: { count: 8, availability: { kind: 'periodic', meanOnline: '2s', meanOffline: '2s' } },
       traffic: { dmPerPeerPerMinute: 30, groups: { count: 1, size: 3, messagesPerMinute: 12 }, size: { min: 20, max: 1500 } }
     }
-    const summary = await simulate(doc, out.dir)
+    const summary = await simulate<Summary>(doc, out.dir, 240_000)
 
     expect(summary.sent).toBeGreaterThan(5)
     expect(summary).toMatchObject({ deliveryRatio: 1, duplicates: 0, storedAckedLost: 0, undelivered: 0, errors: [] })
@@ -91,7 +75,7 @@ describe('simulate', () => {
     expect(toLate.filter(e => e.t < 4000).length).toBeGreaterThanOrEqual(3)
     expect(toLate.filter(e => e.t > 6000 && e.t < 7500).length).toBeGreaterThanOrEqual(1)
 
-    const summary = await simulate(doc, out.dir)
+    const summary = await simulate<Summary>(doc, out.dir, 240_000)
     expect(summary.errors).toEqual([])
     const [restart] = summary.faults
     expect(restart.upAgainAt).toBeGreaterThan(restart.stoppingAt)
@@ -124,7 +108,7 @@ describe('simulate', () => {
     expect(schedule.peers[4].homes).toEqual([0, 1])
     expect(schedule.events.filter(e => e.type === 'send' && e.to === 4 && e.t < 4000).length).toBeGreaterThanOrEqual(2)
 
-    const summary = await simulate(doc, out.dir)
+    const summary = await simulate<Summary>(doc, out.dir, 240_000)
     expect(summary.errors).toEqual([])
     expect(summary).toMatchObject({ redundancy: 2, deliveryRatio: 1, duplicates: 0, storedAckedLost: 0, undelivered: 0 })
     const [kill] = summary.faults

@@ -1,13 +1,12 @@
 // Experiments: a scenario file with `sweep` and `seeds` runs every combination with every seed and
 // writes one comparison (sweep.csv, sweep.json, sweep.html); and the lab's mail retention, where a
 // peer away longer than it loses exactly the messages its senders are told expired.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { stringify } from 'yaml'
 import { ScenarioError } from '../../node/simulate/scenario.ts'
 import { MAX_SWEEP_RUNS, expandExperiment, wilson } from '../../node/simulate/sweep.ts'
-import { runCli } from '../helpers/cli.ts'
+import { simulate } from '../helpers/simulate.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 import type { Summary } from '../../node/simulate/results.ts'
 import type { PointComparison } from '../../node/simulate/sweep.ts'
@@ -22,14 +21,6 @@ const base = {
   transport: 'memory',
   peers: { count: 3, availability: { kind: 'periodic', meanOnline: '500ms', meanOffline: '500ms' } },
   traffic: { dmPerPeerPerMinute: 120, size: { min: 20, max: 200 } }
-}
-
-async function simulate (doc: Record<string, unknown>, outDir: string): Promise<unknown> {
-  const file = join(outDir, 'scenario.yaml')
-  writeFileSync(file, stringify(doc))
-  const res = await runCli(['simulate', file, '--out', outDir, '--json'], { timeout: 200_000 })
-  if (res.code !== 0) throw new Error(`simulate exited with ${res.code}: ${res.stderr}`)
-  return JSON.parse(res.stdout)
 }
 
 describe('experiments (sweep × seeds)', () => {
