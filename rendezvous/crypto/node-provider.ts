@@ -4,7 +4,7 @@
 // Lives in rendezvous/ so both the rendezvous node and the CLI (node/ imports rendezvous/) install it.
 import {
   createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey,
-  diffieHellman, generateKeyPairSync, sign, verify
+  diffieHellman, randomBytes, sign, verify
 } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { hchacha } from '@noble/ciphers/chacha.js'
@@ -14,7 +14,6 @@ import type { CryptoProvider } from '../../protocol/crypto/provider-types.ts'
 
 const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
 const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex')
-const SPKI = { Ed25519: Buffer.from('302a300506032b6570032100', 'hex'), X25519: Buffer.from('302a300506032b656e032100', 'hex') }
 const SIGMA = new Uint32Array(new Uint8Array(Buffer.from('expand 32-byte k', 'latin1')).buffer)
 const PUBLIC_CACHE_SIZE = 1024
 
@@ -53,7 +52,7 @@ function publicKey (crv: 'Ed25519' | 'X25519', raw: Uint8Array): KeyObject | nul
   if (key === undefined) {
     key = crv === 'Ed25519' && !isStrictEd25519PublicKey(raw)
       ? null
-      : createPublicKey({ key: Buffer.concat([SPKI[crv], raw]), format: 'der', type: 'spki' })
+      : createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(raw).toString('base64url') }, format: 'jwk' })
     if (publicKeys.size >= PUBLIC_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value as string)
     publicKeys.set(id, key)
   }
@@ -61,16 +60,27 @@ function publicKey (crv: 'Ed25519' | 'X25519', raw: Uint8Array): KeyObject | nul
   return key
 }
 
-// Keys cross as DER, never JWK: Node 20's JWK export of a freshly generated X25519 key can block
-// forever (seen within a few thousand key pairs), which would freeze a ratchet step.
-/** The raw 32 bytes after a fixed DER prefix (PKCS#8 16 bytes, SPKI 12 for these curves). */
-function rawTail (der: Buffer, prefix: number): Uint8Array {
-  if (der.length !== prefix + 32) throw new CryptoProviderError(`unexpected key encoding of ${der.length} bytes`)
-  return new Uint8Array(der.buffer, der.byteOffset + prefix, 32).slice()
+// A key that generateKeyPairSync made is never exported as JWK: Node 20 exports it holding the key's
+// lock, and a garbage collection in that export may run the generation job's destructor, which takes
+// the same lock (a deadlock seen within a few thousand pairs). Keys imported from bytes have no job.
+/** The raw public half of an imported private key: its JWK carries it (measured cheapest). */
+function rawPublic (key: KeyObject): Uint8Array {
+  return new Uint8Array(Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url'))
 }
 
-function rawPublic (key: KeyObject): Uint8Array {
-  return rawTail(createPublicKey(key).export({ format: 'der', type: 'spki' }), 12)
+// Node derives the public half from `d` on import; `x` must be present but is not read.
+const UNREAD_X = Buffer.alloc(32).toString('base64url')
+
+/** A new X25519 key object from a fresh random secret: imported, not generated (see above). */
+function freshX25519 (): { secretKey: Uint8Array, key: KeyObject } {
+  const secretKey = new Uint8Array(randomBytes(32))
+  let key: KeyObject
+  try {
+    key = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: Buffer.from(secretKey).toString('base64url'), x: UNREAD_X }, format: 'jwk' })
+  } catch {
+    key = createPrivateKey({ key: Buffer.concat([X25519_PKCS8, secretKey]), format: 'der', type: 'pkcs8' })
+  }
+  return { secretKey, key }
 }
 
 function bytes (b: Buffer): Uint8Array {
@@ -160,10 +170,9 @@ export const nodeProvider: CryptoProvider = {
     }
   },
   x25519KeyPair: () => {
-    const { privateKey: key, publicKey } = generateKeyPairSync('x25519')
-    const secretKey = rawTail(key.export({ format: 'der', type: 'pkcs8' }), 16)
+    const { secretKey, key } = freshX25519()
     privateKeys.x25519.set(secretKey, key)
-    return { secretKey, publicKey: rawTail(publicKey.export({ format: 'der', type: 'spki' }), 12) }
+    return { secretKey, publicKey: rawPublic(key) }
   },
   x25519PublicKey: (secretKey) => rawPublic(privateKey('x25519', secretKey)),
   x25519: (secretKey, key) => {
