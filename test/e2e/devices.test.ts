@@ -94,6 +94,17 @@ describeInChromium('web app: linking a browser, the devices list, keep mail', ()
     await addContact(alice.page, bobId, 'Bobby Tables')
     await fresh.page.goto(`${rv.url}/#/`)
     await fresh.page.locator(`[data-testid="contact-list"] a[data-peer="${bobId}"]`).filter({ hasText: 'Bobby Tables' }).waitFor({ timeout: 60_000 })
+    // Removed on the new browser (after a confirmation): gone from both lists, the conversation kept.
+    await openChat(fresh.page, rv.url, bobId)
+    await fresh.page.getByRole('button', { name: 'Remove contact' }).click()
+    await expectAccessible(fresh.page, 'remove contact')
+    await fresh.page.getByRole('button', { name: 'Yes, remove' }).click()
+    await fresh.page.locator('[data-testid="contact-list"]').waitFor(DEADLINE)
+    await expect.poll(async () => await fresh.page.locator(`[data-testid="contact-list"] a[data-peer="${bobId}"]`).count(), DEADLINE).toBe(0)
+    await alice.page.goto(`${rv.url}/#/`)
+    await expect.poll(async () => await alice.page.locator(`[data-testid="contact-list"] a[data-peer="${bobId}"]`).count(), { timeout: 60_000 }).toBe(0)
+    await openChat(alice.page, rv.url, bobId)
+    await alice.page.locator('li.out[data-id]').filter({ hasText: 'Second note to Bob' }).waitFor(DEADLINE)
     await alice.page.goto(`${rv.url}/#/settings`)
 
     // Both browsers list both devices, each marking itself; Alice's old browser unlinks the new one.

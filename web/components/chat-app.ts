@@ -38,6 +38,7 @@ import type { PreferenceChangeEvent } from '../events/preference-events.ts'
 import type { SendMessageEvent } from '../events/send-message-event.ts'
 import type { SignUpEvent } from '../events/account-events.ts'
 import type { SearchEvent } from '../events/search-event.ts'
+import type { RemoveContactEvent } from '../events/remove-contact-event.ts'
 import type { VerifyContactEvent } from '../events/verify-contact-event.ts'
 import type { SearchHit } from '../services/search-index.ts'
 import type { SearchNames } from './chat-search.ts'
@@ -335,7 +336,8 @@ export class ChatApp extends LitElement {
           @messages-seen=${this.#seen} @send-message=${this.#send} @message-action=${this.#messageAction} @set-timer=${this.#setTimer}
           .transfers=${local.files.transfers.for(r.peer)} .maxFileBytes=${local.files.maxBytes}
           @send-attachment=${this.#sendAttachment} @transfer-action=${this.#transferAction}
-          @verify-contact=${(e: VerifyContactEvent) => { void s.verifyContact(e.peer, e.verified) }}></chat-conversation>`
+          @verify-contact=${(e: VerifyContactEvent) => { void s.verifyContact(e.peer, e.verified) }}
+          @remove-contact=${(e: RemoveContactEvent) => { void s.removeContact(e.peer).then(() => { location.hash = '#/' }) }}></chat-conversation>`
       default:
         return html`<chat-contacts .contacts=${local.contacts} .groups=${local.groups} .summaries=${local.summaries.all()} .profiles=${local.profiles.all()}
           .prefill=${r.invite ?? ''} .inviteName=${r.inviteName ?? ''} .error=${this.addError}

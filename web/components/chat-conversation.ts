@@ -4,7 +4,7 @@
 // preview first, file-intake.ts; it also answers or edits a message, composer-intent.ts).
 import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
-import { customElement, property, query } from 'lit/decorators.js'
+import { customElement, property, query, state } from 'lit/decorators.js'
 import { SendMessageEvent } from '../events/send-message-event.ts'
 import { MessageActionEvent } from '../events/message-action-event.ts'
 import { conversationContext } from '../contexts.ts'
@@ -22,6 +22,7 @@ import { StickToBottom } from './stick-to-bottom.ts'
 import { FoundMessage } from './found-message.ts'
 import { daySeparatorStyles, withDaySeparators } from './day-separators.ts'
 import { currentTimer, timerLineView, timerSelect } from './timer-parts.ts'
+import { RemoveContactEvent } from '../events/remove-contact-event.ts'
 import { SetTimerEvent } from '../events/set-timer-event.ts'
 import './chat-file-preview.ts'
 import { deviceStateText } from './message-info.ts'
@@ -102,9 +103,10 @@ export class ChatConversation extends LitElement {
     header .timer { font-size: 0.9rem; display: inline-flex; gap: var(--bc-space-1); align-items: baseline; }
     :host([dragging]) ol { outline: 2px dashed var(--bc-accent); outline-offset: -2px; }
     .verified { font-size: 0.85rem; font-weight: 600; color: var(--bc-ok); border: 1px solid currentColor; border-radius: 999px; padding: 0 var(--bc-space-2); }
-    .key-change { margin-top: var(--bc-space-3); padding: var(--bc-space-2) var(--bc-space-3); border: 1px solid var(--bc-danger);
+    .key-change, .remove-confirm { margin-top: var(--bc-space-3); padding: var(--bc-space-2) var(--bc-space-3); border: 1px solid var(--bc-danger);
       border-radius: var(--bc-radius); background: var(--bc-surface); display: flex; flex-wrap: wrap; gap: var(--bc-space-2); align-items: center; }
-    .key-change p { margin: 0; flex: 1 1 260px; }
+    .key-change p, .remove-confirm p { margin: 0; flex: 1 1 260px; }
+    header .remove { min-height: 32px; padding: var(--bc-space-1) var(--bc-space-3); font-size: 0.9rem; }
   `]
 
   @property({ attribute: false }) contact?: Contact
@@ -126,6 +128,8 @@ export class ChatConversation extends LitElement {
   @property({ type: Number }) maxFileBytes = Number.POSITIVE_INFINITY
   /** A message to show and highlight (opened from a search result). */
   @property() focusId = ''
+  /** Asking whether to remove the contact. */
+  @state() private removing = false
   @query('#composer') private composer?: HTMLTextAreaElement
   @query('#attach-input') private fileInput?: HTMLInputElement
   @query('chat-safety-number') private safetyDialog?: ChatSafetyNumber
@@ -153,7 +157,15 @@ export class ChatConversation extends LitElement {
         <a href="#/">Back to contacts</a>
         <button type="button" class="secondary verify" @click=${() => { void this.safetyDialog?.show() }}>Verify safety number</button>
         ${timerSelect(currentTimer(this.messages), seconds => { this.dispatchEvent(new SetTimerEvent(this.peer, seconds)) })}
+        ${this.contact != null ? html`<button type="button" class="secondary remove" @click=${() => { this.removing = true }}>Remove contact</button>` : nothing}
       </header>
+      ${this.removing
+        ? html`<div class="remove-confirm" role="alert" data-testid="remove-contact">
+            <p>Remove ${name} from your contacts, on all your devices? The conversation stays; a new message from ${name} brings the contact back.</p>
+            <button type="button" @click=${() => { this.removing = false; this.dispatchEvent(new RemoveContactEvent(this.peer)) }}>Yes, remove</button>
+            <button type="button" class="secondary" @click=${() => { this.removing = false }}>Cancel</button>
+          </div>`
+        : nothing}
       ${keyChange != null
         ? html`<div class="key-change" role="alert" data-testid="key-change">
             <p><strong>${name}'s identity changed.</strong> ${this.contact?.username != null ? `@${this.contact.username} has ${keyChange.devices.length === 1 ? 'a device' : `${keyChange.devices.length} devices`} you have not verified` : 'The safety number is not the one you verified'}

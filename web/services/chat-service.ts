@@ -215,6 +215,12 @@ export class ChatService extends EventTarget {
     await local.profileChanged()
   }
 
+  /** Removes a contact here and on the account's other devices (queued while offline). */
+  async removeContact (peer: string): Promise<void> {
+    await this.local?.removeContact(peer)
+    await this.session?.client.contacts.remove(peer).catch(err => { this.setNotice(`The removal was not sent to your other devices: ${errorMessage(err)}`) })
+  }
+
   /** "Mark as verified" or taking it back; verifying after a change trusts the new devices. */
   async verifyContact (peer: string, verified: boolean): Promise<void> {
     await this.local?.setVerified(peer, verified)

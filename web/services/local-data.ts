@@ -238,6 +238,12 @@ export class LocalData extends EventTarget {
     return contact
   }
 
+  /** Removes a contact from the list; the conversation's history stays in the store. */
+  async removeContact (peer: string): Promise<void> {
+    await this.data.deleteContact(peer)
+    await this.refresh()
+  }
+
   /** "Mark as verified" (with the safety number shown now), or taking it back; a key-change warning ends. */
   async setVerified (peer: string, verified: boolean): Promise<void> {
     const contact = await this.data.getContact(peer)
