@@ -2,6 +2,7 @@
 // outbox so they are retried until acked, like messages. A receipt only moves the status of a
 // message its receiver sent to the receipt's author, and only forward (the store's status rule).
 import { KeyedLock } from '../messages/keyed-lock.ts'
+import { canMove } from '../messages/message.ts'
 import { chunks, decodeIds, encodeIds } from './control-ids.ts'
 import { GroupReceipts } from './group-receipts.ts'
 import type { ControlMessage, ControlRegistry } from './types.ts'
@@ -19,7 +20,7 @@ export interface ReceiptsComponents {
   trust: ContactTrust
   log: Logger
   onChanged: (message: ChatMessage) => void
-  /** Messages just marked read here (the account's other devices are told; receipts or not). */
+  /** Messages being marked read here (the account's other devices are told; receipts or not). */
   onRead?: (ids: string[]) => Promise<void>
 }
 
@@ -87,28 +88,36 @@ export class Receipts {
     }
   }
 
-  /** Marks received messages read here and tells each sender (unless told not to); returns how many changed. */
+  /**
+   * Marks received messages read here and tells each sender (unless told not to); returns how many
+   * changed. The receipts are queued in the durable outbox before the status moves: a tab closed or
+   * a process killed in between then sends a receipt twice at worst (receivers take it once), where
+   * the other order would leave a message read here whose sender never hears of it.
+   */
   async markRead (ids: string[], options: MarkReadOptions = {}): Promise<number> {
-    const bySender = new Map<string, string[]>()
-    const inGroups: ChatMessage[] = []
-    const changedIds: string[] = []
-    for (const id of ids) {
+    const unread: ChatMessage[] = []
+    for (const id of new Set(ids)) {
       const m = await this.#c.store.getMessage(id)
-      if (m == null || m.direction !== 'in') continue
-      const changed = await this.#c.store.updateMessage(id, { status: 'read' })
+      if (m != null && m.direction === 'in' && canMove(m.status, 'read')) unread.push(m)
+    }
+    if (unread.length === 0) return 0
+    // The account's other devices hear of it whether receipts are on or not.
+    await this.#c.onRead?.(unread.map(m => m.id))
+    if (options.receipts !== false) {
+      // A group message's author hears it as one member of several (group-receipts.ts).
+      await this.groups.send(unread.filter(m => m.group != null), 'read')
+      const bySender = new Map<string, string[]>()
+      for (const m of unread) if (m.group == null) bySender.set(m.peer, [...bySender.get(m.peer) ?? [], m.id])
+      for (const [peer, list] of bySender) {
+        for (const batch of chunks(list)) await this.#c.control.queueControl(peer, READ_RECEIPT, encodeIds(batch))
+      }
+    }
+    let count = 0
+    for (const m of unread) {
+      const changed = await this.#c.store.updateMessage(m.id, { status: 'read' })
       if (changed == null) continue
       this.#c.onChanged(changed)
-      changedIds.push(id)
-      // A group message's author hears it as one member of several (group-receipts.ts).
-      if (m.group != null) inGroups.push(m)
-      else bySender.set(m.peer, [...bySender.get(m.peer) ?? [], id])
-    }
-    const count = changedIds.length
-    if (count > 0) await this.#c.onRead?.(changedIds)
-    if (options.receipts === false) return count
-    await this.groups.send(inGroups, 'read')
-    for (const [peer, list] of bySender) {
-      for (const batch of chunks(list)) await this.#c.control.queueControl(peer, READ_RECEIPT, encodeIds(batch))
+      count++
     }
     return count
   }

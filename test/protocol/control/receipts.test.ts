@@ -86,6 +86,29 @@ describe('Receipts', () => {
     expect(queued).toEqual([{ to: bob.peerId.toString(), type: READ_RECEIPT, ids: [m.id] }])
   })
 
+  it('still owes the read receipt when the outbox write failed (a tab closed mid-write): the retry sends it', async () => {
+    const m = message(10, { peer: bob.peerId.toString() })
+    await store.addMessage(m)
+    const failing = new Receipts({
+      control: new ControlChannel({
+        log,
+        sender: {
+          sendControl: async () => { throw new Error('receipts never send outside the outbox') },
+          queueControl: async () => { throw new Error('the page closed before the outbox write committed') }
+        }
+      }),
+      store,
+      trust: new ContactTrust(store),
+      log,
+      onChanged: () => {}
+    })
+    await expect(failing.markRead([m.id])).rejects.toThrow(/outbox write/)
+    // Not read yet here, so the screen's next report marks it again and the receipt goes out.
+    expect((await store.getMessage(m.id))?.status).toBe(m.status)
+    expect(await receipts.markRead([m.id])).toBe(1)
+    expect(queued).toEqual([{ to: bob.peerId.toString(), type: READ_RECEIPT, ids: [m.id] }])
+  })
+
   it('marks a group message read here and owes its author a group read receipt (none when receipts are off)', async () => {
     const bobId = bob.peerId.toString()
     const inGroup = message(8, { peer: bobId, group: 'a'.repeat(32), sender: bobId })
