@@ -6,6 +6,7 @@
 import { ENVELOPE_ID_LENGTH, envelopeIdFromString, envelopeIdToString } from '../crypto/envelope.ts'
 import { ErrorCode, ProtocolError } from '../errors.ts'
 import { parsePeerId } from '../identity.ts'
+import { applyUpdate } from '../messages/message.ts'
 import { EditBody, ReactionBody } from '../wire/generated/messages.ts'
 import { decodeIds, encodeIds } from './control-ids.ts'
 import { checkEditText, checkReaction, isReaction, mayChange, quoteOf } from './message-rules.ts'
@@ -89,8 +90,7 @@ export class MessageActions {
     checkReaction(emoji)
     const message = await this.#require(id)
     const at = this.#now()
-    await this.#update(message, { reaction: { from: this.#c.self, emoji, at } })
-    return await this.#send(message, REACTION, ReactionBody.encode({ messageId: envelopeIdFromString(id) as Uint8Array<ArrayBuffer>, emoji }))
+    return await this.#act(message, { reaction: { from: this.#c.self, emoji, at } }, REACTION, ReactionBody.encode({ messageId: envelopeIdFromString(id) as Uint8Array<ArrayBuffer>, emoji }))
   }
 
   /** Replaces the text of one of our messages, here and for its recipients (earlier text kept). */
@@ -98,9 +98,9 @@ export class MessageActions {
     checkEditText(text)
     const message = await this.#require(id)
     if (message.direction !== 'out') throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the author of a message can edit it')
-    const changed = await this.#update(message, { edit: { text, at: this.#now() } })
-    if (changed == null) throw new ProtocolError(ErrorCode.INVALID, `message ${id} cannot take another edit (unchanged text, or ${(message.edits ?? []).length} edits already)`)
-    return await this.#send(message, EDIT, EditBody.encode({ messageId: envelopeIdFromString(id) as Uint8Array<ArrayBuffer>, text }))
+    const change = { edit: { text, at: this.#now() } }
+    if (applyUpdate(message, change) == null) throw new ProtocolError(ErrorCode.INVALID, `message ${id} cannot take another edit (unchanged text, or ${(message.edits ?? []).length} edits already)`)
+    return await this.#act(message, change, EDIT, EditBody.encode({ messageId: envelopeIdFromString(id) as Uint8Array<ArrayBuffer>, text }))
   }
 
   /** Tombstones one of our messages here and asks every other party to do the same. */
@@ -108,9 +108,7 @@ export class MessageActions {
     const message = await this.#c.store.getMessage(id)
     if (message == null) throw new ProtocolError(ErrorCode.NOT_FOUND, `no message ${id}`)
     if (message.direction !== 'out') throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'only the sender of a message can delete it for everyone')
-    const recipients = await this.#recipients(message)
-    await this.#update(message, { tombstone: { at: this.#now() } }, true)
-    return await this.#send(message, DELETE_REQUEST, encodeIds([id]), recipients)
+    return await this.#act(message, { tombstone: { at: this.#now() } }, DELETE_REQUEST, encodeIds([id]), true)
   }
 
   /**
@@ -205,9 +203,15 @@ export class MessageActions {
     return members.filter(p => p !== this.#c.self)
   }
 
-  async #send (message: ChatMessage, type: string, body: Uint8Array, recipients?: string[]): Promise<AttemptResult> {
+  /**
+   * Queues the request for the message's other parties, then changes the message here, then sends:
+   * a tab closed or a process killed between the two writes leaves a request that still goes out
+   * (and changes nothing twice), never a change here that nobody else hears of.
+   */
+  async #act (message: ChatMessage, change: MessageUpdate, type: string, body: Uint8Array, deleted = false): Promise<AttemptResult> {
     const ids: string[] = []
-    for (const to of recipients ?? await this.#recipients(message)) ids.push(await this.#c.control.queueControl(to, type, body, { background: false }))
+    for (const to of await this.#recipients(message)) ids.push(await this.#c.control.queueControl(to, type, body, { background: false }))
+    await this.#update(message, change, deleted)
     const results: AttemptResult[] = []
     for (const id of ids) results.push(await this.#c.sendQueued(id))
     return combine(ids[0] ?? '', results)

@@ -49,6 +49,38 @@ describe('MessageActions', () => {
   const edit = (messageId: string, text: string, sentAt: number, from = bob): ControlMessage =>
     control(EDIT, EditBody.encode({ messageId: envelopeIdFromString(messageId) as Uint8Array<ArrayBuffer>, text }), sentAt, from)
 
+  it('changes nothing here when the request could not be queued (a tab closed mid-write): edit, reaction and delete stay possible', async () => {
+    const m = message(40, { direction: 'out', peer: bob.peerId.toString(), status: 'delivered' })
+    await store.addMessage(m)
+    now = m.sentAt + 60_000
+    const queued: string[] = []
+    let outboxUp = false
+    channel = new ControlChannel({
+      log,
+      sender: {
+        sendControl: async () => { throw new Error('unused') },
+        queueControl: async (_to, type) => {
+          if (!outboxUp) throw new Error('the page closed before the outbox write committed')
+          queued.push(type)
+          return nextId()
+        }
+      }
+    })
+    actions = new MessageActions({ control: channel, store, trust: new ContactTrust(store), log, self: 'me', sendQueued: async id => ({ id, status: 'stored', devices: [] }), onChanged: () => {}, onDeleted: () => {}, now: () => now })
+    await expect(actions.edit(m.id, 'fixed typo')).rejects.toThrow(/outbox write/)
+    await expect(actions.react(m.id, '👍')).rejects.toThrow(/outbox write/)
+    await expect(actions.deleteForEveryone(m.id)).rejects.toThrow(/outbox write/)
+    const after = await store.getMessage(m.id)
+    expect([after?.text, after?.edits, after?.reactions, after?.deletedAt]).toEqual([m.text, m.edits, m.reactions, undefined])
+    // Tried again, each is queued for Bob and made here.
+    outboxUp = true
+    await actions.edit(m.id, 'fixed typo')
+    await actions.react(m.id, '👍')
+    await actions.deleteForEveryone(m.id)
+    expect(queued).toEqual([EDIT, REACTION, DELETE_REQUEST])
+    expect((await store.getMessage(m.id))?.deletedAt).toBe(now)
+  })
+
   it('takes one emoji grapheme as a reaction, nothing else', async () => {
     for (const ok of ['👍', '❤️', '👨‍👩‍👧‍👦', '🇫🇷', '1️⃣', '👍🏽']) expect(isReaction(ok), ok).toBe(true)
     for (const bad of ['', 'a', 'ok', '👍👍', '👍 ', '<script>', 'e\u0301', '👍'.padEnd(MAX_REACTION_BYTES, '\u200D')]) expect(isReaction(bad), JSON.stringify(bad)).toBe(false)
