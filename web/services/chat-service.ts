@@ -215,10 +215,14 @@ export class ChatService extends EventTarget {
     await local.profileChanged()
   }
 
-  /** Removes a contact here and on the account's other devices (queued while offline). */
+  /**
+   * Removes a contact here, then on the account's other devices (queued while offline). Only the
+   * removal here is waited for: asking the node for the account's devices may take a request's
+   * whole timeout, and the screen must not wait on the network.
+   */
   async removeContact (peer: string): Promise<void> {
     await this.local?.removeContact(peer)
-    await this.session?.client.contacts.remove(peer).catch(err => { this.setNotice(`The removal was not sent to your other devices: ${errorMessage(err)}`) })
+    void this.session?.client.contacts.remove(peer).catch(err => { this.setNotice(`The removal was not sent to your other devices: ${errorMessage(err)}`) })
   }
 
   /** "Mark as verified" or taking it back; verifying after a change trusts the new devices. */
