@@ -46,6 +46,13 @@ async function change<T> (opts: ContactOptions, fn: (client: ChatClient) => Prom
   }
 }
 
+/** A contact changed on another device of the account (inbox): one `contact` line. */
+export function showContactChange (opts: OutputOptions, c: Contact): void {
+  const { peer, nickname, username, verifiedAt, removed, updatedAt } = c
+  print(opts, { kind: 'contact', peer, ...(removed === true ? { removed: true } : { nickname, ...(username != null ? { username } : {}), ...(verifiedAt != null ? { verifiedAt } : {}) }), updatedAt },
+    removed === true ? `contact ${peer} removed on another device` : `contact ${line(c)} changed on another device`)
+}
+
 function told (devices: number, online: boolean): string {
   if (devices === 0) return ''
   return ` (${online ? 'sent' : 'queued'} to the account's ${devices} other device${devices === 1 ? '' : 's'})`

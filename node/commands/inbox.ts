@@ -2,6 +2,7 @@ import { defaultHome, Home } from '../home.ts'
 import { collectRendezvous, openPeer } from '../peer.ts'
 import { formatTime, note, print } from '../output.ts'
 import { showAction, showExpired, showMessage } from '../message-lines.ts'
+import { showContactChange } from './contact.ts'
 import { showProfile } from './profile.ts'
 import { SqliteChatStore } from '../sqlite-chat-store.ts'
 import { untilStopped } from '../signals.ts'
@@ -25,7 +26,7 @@ export function registerInbox (program: Command): void {
     .option('--rendezvous <multiaddr>', 'rendezvous address (remembered after first use); repeat to be homed on several nodes', collectRendezvous)
     .option('--wait <seconds>', 'stay online this long for live messages', '0')
     .option('--all', 'print the local history instead, without connecting')
-    .option('--json', 'one JSON object a line: kind (message, reaction, edit, delete, timer: seconds; expired: a sent message the node deleted unread; profile: a contact\'s new name), id, from, text, sentAt; replyTo, and for the history edited/edits/reactions/deleted; attachment: name, size, mime, path')
+    .option('--json', 'one JSON object a line: kind (message, reaction, edit, delete, timer: seconds; expired: a sent message the node deleted unread; profile: a contact\'s new name; contact: a contact added, changed or removed on another device of the account: peer, nickname, username, verifiedAt, removed), id, from, text, sentAt; replyTo, and for the history edited/edits/reactions/deleted; attachment: name, size, mime, path')
     .action(async (opts: { home: string, rendezvous?: string[], wait: string, all?: boolean, json?: boolean }) => {
       const wait = Number(opts.wait)
       if (!Number.isFinite(wait) || wait < 0) throw new CliError(`--wait expects a number of seconds, got ${opts.wait}`)
@@ -48,6 +49,7 @@ export function registerInbox (program: Command): void {
         onProfile: (peer, p) => { showProfile(opts, peer, p) },
         beforeStart: async client => {
           client.addEventListener('message:action', evt => { showAction(opts, evt.detail) })
+          client.addEventListener('contact', evt => { if (evt.detail.from === 'device') showContactChange(opts, evt.detail) })
           // Expiry notices taken in this run: each sent message and device once.
           const told = new Set<string>()
           client.addEventListener('message:changed', evt => {

@@ -45,7 +45,9 @@ describe('babacloud account link with history', { timeout: 300_000 }, () => {
     const exited = new Promise<number | null>(resolve => { online.on('close', code => { resolve(code) }) })
     cleanup.add(async () => { if (online.exitCode == null && online.signalCode == null) { online.kill('SIGKILL'); await exited } })
     let stderr = ''
+    let stdout = ''
     online.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    online.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
     await waitFor(() => stderr.includes('online for'), { timeout: 60_000, what: 'ana online' })
 
     // Run again (already linked, so it only takes the history), with time for it to come.
@@ -73,6 +75,9 @@ describe('babacloud account link with history', { timeout: 300_000 }, () => {
       const added = await runCli(['contact', 'add', '--home', phone, bob.node.peerId.toString(), '--name', 'Bob', '--json'])
       expect(JSON.parse(added.stdout)).toMatchObject({ peer: bob.node.peerId.toString(), nickname: 'Bob', otherDevices: 1 })
       await waitFor(async () => await anaStore.getValue(`contacts/${bob.node.peerId.toString()}`) != null, { timeout: 30_000, what: 'the contact on ana\'s device' })
+      // ana's running inbox says so, one line.
+      await waitFor(() => stdout.includes('changed on another device'), { timeout: 30_000, what: 'the contact line in ana\'s inbox' })
+      expect(stdout.split('\n').filter(l => l.startsWith('contact '))).toEqual([`contact ${bob.node.peerId.toString()} "Bob" changed on another device`])
       expect(lines((await runCli(['contact', 'list', '--home', phone, '--json'])).stdout).map(c => [c.peer, c.nickname])).toEqual([[bob.node.peerId.toString(), 'Bob']])
       expect((await runCli(['contact', 'verify', '--home', phone, 'not-a-peer-id'])).stderr).toMatch(/not a PeerId/)
     } finally {
