@@ -4,24 +4,15 @@
 // WebSocket echo on loopback. 1 KiB of text each way.
 // The measure is the steady state of a chat: both clients have a rendezvous (for prekeys only:
 // every timed message goes live, a mailbox fallback fails the bench), and an established Double
-// Ratchet session, set up by a first message and its reply before the clock starts. A breakdown
+// Ratchet session, set up by a first message and its reply before the clock starts (dm-pair.ts). A breakdown
 // line times the same round trip with the sealed box (per message an ephemeral X25519 key, DH and
 // HKDF), which is what a first contact without prekeys sends.
 import '../protocol/polyfills.ts'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { tcp } from '@libp2p/tcp'
-import { multiaddr } from '@multiformats/multiaddr'
 import { lpStream } from '@libp2p/utils'
 import { WebSocket, WebSocketServer } from 'ws'
 import { ChatClient } from '../protocol/chat-client.ts'
-import { DeviceIdentity } from '../protocol/identity.ts'
-import { createChatNode } from '../protocol/mesh/create-node.ts'
 import { MemoryChatStore } from '../protocol/store/memory-chat-store.ts'
-import { SESSION_PREFIX } from '../protocol/session/secure-sessions.ts'
-import { resolveConfig } from '../rendezvous/config.ts'
-import { RendezvousNode } from '../rendezvous/rendezvous-node.ts'
+import { startDmPair } from './dm-pair.ts'
 import { percentile, timeOps, withBaselines } from './harness.ts'
 import type { BenchOptions, BenchResult, RoundPlan } from './harness.ts'
 import type { ChatNode } from '../protocol/mesh/create-node.ts'
@@ -72,37 +63,12 @@ async function timeSends (from: ChatClient, to: ChatClient, plan: RoundPlan): Pr
 
 export async function runDmBench (options: BenchOptions = {}): Promise<BenchResult[]> {
   const plan: RoundPlan = options.quick === true ? { warmup: 5, rounds: 3, perRound: 10 } : { warmup: 50, rounds: 5, perRound: 100 }
-  const [alice, bob] = await Promise.all([DeviceIdentity.generate(), DeviceIdentity.generate()])
-  const dir = mkdtempSync(join(tmpdir(), 'babacloud-bench-dm-'))
-  // Hands out the prekey bundles that ratchet sessions start from; no message goes through it.
-  const rv = new RendezvousNode({
-    dataDir: join(dir, 'rv'),
-    config: resolveConfig({ listen: ['/ip4/127.0.0.1/tcp/0'], http: false, limits: { requestsPerMinute: 100_000_000 } }),
-    connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
-  })
-  const listen = ['/ip4/127.0.0.1/tcp/0']
-  const a = await createChatNode({ privateKey: alice.privateKey, transports: [tcp()], listen, privateNetwork: true })
-  const b = await createChatNode({ privateKey: bob.privateKey, transports: [tcp()], listen, privateNetwork: true })
+  const { alice, bob, a, b, ca, cb, connection, stop } = await startDmPair()
   const clients: ChatClient[] = []
-  const ws = await wsEcho()
+  let ws: Awaited<ReturnType<typeof wsEcho>> | undefined
   try {
-    const rendezvous = multiaddr((await rv.start()).multiaddrs[0])
-    const ca = new ChatClient({ node: a, identity: alice, store: new MemoryChatStore(), rendezvous })
-    const cb = new ChatClient({ node: b, identity: bob, store: new MemoryChatStore(), rendezvous })
-    clients.push(ca, cb)
-    await ca.start()
-    await cb.start()
-    await Promise.all([ca.sessions.ensurePrekeys(), cb.sessions.ensurePrekeys()])
+    ws = await wsEcho()
     await echoServer(b)
-    const connection = await a.dial(b.getMultiaddrs()[0])
-    // A first message and its reply: from here on both ends hold an established ratchet session.
-    for (const [from, to] of [[ca, cb], [cb, ca]]) {
-      const r = await from.send(to.peerId, 'hello')
-      if (r.status !== 'delivered') throw new Error(`the session's first messages did not go live: ${r.status}`)
-    }
-    for (const [c, peer] of [[ca, b.peerId], [cb, a.peerId]] as const) {
-      if (await c.store.getValue(SESSION_PREFIX + peer.toString()) == null) throw new Error('expected a ratchet session between the clients')
-    }
     const chat = await timeSends(ca, cb, plan)
 
     // Breakdown: the same round trip with the sealed box, between clients without prekeys.
@@ -151,11 +117,8 @@ export async function runDmBench (options: BenchOptions = {}): Promise<BenchResu
       detail: { p50Us: percentile(sealed.samplesUs, 50), p99Us: percentile(sealed.samplesUs, 99), opsPerRound: plan.perRound }
     }, baselines)]
   } finally {
-    await ws.close()
+    await ws?.close()
     for (const c of clients) await c.stop()
-    await a.stop()
-    await b.stop()
-    await rv.stop()
-    rmSync(dir, { recursive: true, force: true })
+    await stop()
   }
 }
