@@ -15,7 +15,9 @@ import type { RunningRendezvous } from './harness.ts'
 import type { Page } from 'playwright-core'
 
 const DEADLINE = { timeout: 30_000 }
-const SCENARIO_TIMEOUT = 120_000
+// Longer than a browser-only scenario: the Node peer is a `babacloud` process per step (32 s in a
+// normal run; over 120 s when two suites shared the two cores).
+const SCENARIO_TIMEOUT = 180_000
 
 
 async function groupTexts (page: Page): Promise<string[]> {
