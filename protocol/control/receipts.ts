@@ -20,7 +20,7 @@ export interface ReceiptsComponents {
   trust: ContactTrust
   log: Logger
   onChanged: (message: ChatMessage) => void
-  /** Messages being marked read here (the account's other devices are told; receipts or not). */
+  /** Messages just marked read here (the account's other devices are told; receipts or not). */
   onRead?: (ids: string[]) => Promise<void>
 }
 
@@ -101,8 +101,6 @@ export class Receipts {
       if (m != null && m.direction === 'in' && canMove(m.status, 'read')) unread.push(m)
     }
     if (unread.length === 0) return 0
-    // The account's other devices hear of it whether receipts are on or not.
-    await this.#c.onRead?.(unread.map(m => m.id))
     if (options.receipts !== false) {
       // A group message's author hears it as one member of several (group-receipts.ts).
       await this.groups.send(unread.filter(m => m.group != null), 'read')
@@ -112,14 +110,17 @@ export class Receipts {
         for (const batch of chunks(list)) await this.#c.control.queueControl(peer, READ_RECEIPT, encodeIds(batch))
       }
     }
-    let count = 0
+    const changedIds: string[] = []
     for (const m of unread) {
       const changed = await this.#c.store.updateMessage(m.id, { status: 'read' })
       if (changed == null) continue
       this.#c.onChanged(changed)
-      count++
+      changedIds.push(m.id)
     }
-    return count
+    // The account's other devices hear of it whether receipts are on or not; after the screen has
+    // it, since finding those devices may ask the node.
+    if (changedIds.length > 0) await this.#c.onRead?.(changedIds)
+    return changedIds.length
   }
 
   /** A device of the recipient acked its copy of our message live: it has it. */
