@@ -38,7 +38,7 @@ export interface ContactChange {
 export interface OwnContactsComponents {
   control: ControlRegistry
   store: ChatStore
-  own: Pick<OwnDevices, 'others' | 'isOwnDevice'>
+  own: Pick<OwnDevices, 'others' | 'bodyFromOwn'>
   log: Logger
   self: string
   now: () => number
@@ -132,28 +132,14 @@ export class OwnContacts {
   }
 
   async #onContact (m: ControlMessage): Promise<void> {
-    if (!await this.#c.own.isOwnDevice(m.from, m.type)) return
-    let b: OwnContactBody
-    try {
-      b = OwnContactBody.decode(m.body)
-    } catch {
-      this.#c.log('dropped a malformed %s from %p', OWN_CONTACT, m.from)
-      return
-    }
-    let peer: string
-    try {
-      peer = parsePeerId(b.peer).toString()
-    } catch {
-      this.#c.log('dropped a malformed %s from %p', OWN_CONTACT, m.from)
-      return
-    }
     const max = BigInt(Number.MAX_SAFE_INTEGER)
-    const valid = peer !== this.#c.self && b.nickname.length <= MAX_NICKNAME_CHARS && (b.username === '' || USERNAME_PATTERN.test(b.username)) &&
-      b.addedAt <= max && b.updatedAt <= max && b.verifiedAt <= max
-    if (!valid) {
-      this.#c.log('dropped a malformed %s from %p', OWN_CONTACT, m.from)
-      return
-    }
+    const got = await this.#c.own.bodyFromOwn(m, bytes => {
+      const b = OwnContactBody.decode(bytes)
+      return { b, peer: parsePeerId(b.peer).toString() }
+    }, ({ b, peer }) => peer !== this.#c.self && b.nickname.length <= MAX_NICKNAME_CHARS && (b.username === '' || USERNAME_PATTERN.test(b.username)) &&
+      b.addedAt <= max && b.updatedAt <= max && b.verifiedAt <= max)
+    if (got == null) return
+    const { b, peer } = got
     const held = await this.#load(peer)
     // The latest change wins; a repeat or an older one changes nothing.
     if (held != null && held.updatedAt >= Number(b.updatedAt)) return

@@ -161,27 +161,31 @@ export class OwnDevices {
     return false
   }
 
-  async #fromOwnDevice (m: ControlMessage): Promise<boolean> {
-    return await this.isOwnDevice(m.from, m.type)
+  /**
+   * The body of `m` when it comes from another device of this account, decodes and passes `valid`;
+   * otherwise undefined, and the drop is logged.
+   */
+  async bodyFromOwn<T> (m: ControlMessage, decode: (bytes: Uint8Array) => T, valid: (body: T) => boolean = () => true): Promise<T | undefined> {
+    if (!await this.isOwnDevice(m.from, m.type)) return undefined
+    let body: T | undefined
+    try {
+      body = decode(m.body)
+    } catch {
+      // Malformed: dropped below like a body that fails `valid`.
+    }
+    if (body === undefined || !valid(body)) {
+      this.#c.log('dropped a malformed %s from %p', m.type, m.from)
+      return undefined
+    }
+    return body
   }
 
   async #onSent (m: ControlMessage): Promise<void> {
-    if (!await this.#fromOwnDevice(m)) return
-    let b: OwnSentBody
-    try {
-      b = OwnSentBody.decode(m.body)
-    } catch {
-      this.#c.log('dropped a malformed %s from %p', OWN_SENT, m.from)
-      return
-    }
-    const valid = b.id.length === ENVELOPE_ID_LENGTH && b.peer !== '' && b.peer.length <= MAX_PEER_CHARS &&
+    const b = await this.bodyFromOwn(m, bytes => OwnSentBody.decode(bytes), b => b.id.length === ENVELOPE_ID_LENGTH && b.peer !== '' && b.peer.length <= MAX_PEER_CHARS &&
       new TextEncoder().encode(b.text).length <= MAX_TEXT_BYTES && b.group.length <= MAX_PEER_CHARS &&
       (b.replyTo.length === 0 || b.replyTo.length === ENVELOPE_ID_LENGTH) && b.replyPreview.length <= MAX_PREVIEW_CHARS &&
-      b.sentAt <= BigInt(Number.MAX_SAFE_INTEGER) && b.expiresAt <= BigInt(Number.MAX_SAFE_INTEGER)
-    if (!valid) {
-      this.#c.log('dropped a malformed %s from %p', OWN_SENT, m.from)
-      return
-    }
+      b.sentAt <= BigInt(Number.MAX_SAFE_INTEGER) && b.expiresAt <= BigInt(Number.MAX_SAFE_INTEGER))
+    if (b == null) return
     const expiresAt = Number(b.expiresAt)
     // Already gone on the device that sent it.
     if (expiresAt > 0 && expiresAt <= this.#now()) return
@@ -203,36 +207,16 @@ export class OwnDevices {
   }
 
   async #onTimer (m: ControlMessage): Promise<void> {
-    if (!await this.#fromOwnDevice(m)) return
-    let b: OwnTimerBody
-    try {
-      b = OwnTimerBody.decode(m.body)
-    } catch {
-      this.#c.log('dropped a malformed %s from %p', OWN_TIMER, m.from)
-      return
-    }
     // Exactly one of peer and group, each a short name; the time a real one.
-    const valid = (b.peer === '') !== (b.group === '') && b.peer.length <= MAX_PEER_CHARS && b.group.length <= MAX_PEER_CHARS && b.at <= BigInt(Number.MAX_SAFE_INTEGER)
-    if (!valid) {
-      this.#c.log('dropped a malformed %s from %p', OWN_TIMER, m.from)
-      return
-    }
+    const b = await this.bodyFromOwn(m, bytes => OwnTimerBody.decode(bytes), b =>
+      (b.peer === '') !== (b.group === '') && b.peer.length <= MAX_PEER_CHARS && b.group.length <= MAX_PEER_CHARS && b.at <= BigInt(Number.MAX_SAFE_INTEGER))
+    if (b == null) return
     await this.#c.onTimer?.(b.group !== '' ? { group: b.group } : { peer: b.peer }, { seconds: b.seconds, at: Number(b.at) }, m.id)
   }
 
   async #onRead (m: ControlMessage): Promise<void> {
-    if (!await this.#fromOwnDevice(m)) return
-    let body: OwnReadBody
-    try {
-      body = OwnReadBody.decode(m.body, { limits: { ids: MAX_IDS } })
-    } catch {
-      this.#c.log('dropped a malformed %s from %p', OWN_READ, m.from)
-      return
-    }
-    if (body.ids.some(id => id.length !== ENVELOPE_ID_LENGTH)) {
-      this.#c.log('dropped a malformed %s from %p', OWN_READ, m.from)
-      return
-    }
+    const body = await this.bodyFromOwn(m, bytes => OwnReadBody.decode(bytes, { limits: { ids: MAX_IDS } }), b => b.ids.every(id => id.length === ENVELOPE_ID_LENGTH))
+    if (body == null) return
     for (const raw of body.ids) {
       const id = envelopeIdToString(raw)
       const message = await this.#c.store.getMessage(id)
@@ -244,18 +228,8 @@ export class OwnDevices {
   }
 
   async #onDelete (m: ControlMessage): Promise<void> {
-    if (!await this.#fromOwnDevice(m)) return
-    let body: OwnDeleteBody
-    try {
-      body = OwnDeleteBody.decode(m.body)
-    } catch {
-      this.#c.log('dropped a malformed %s from %p', OWN_DELETE, m.from)
-      return
-    }
-    if (body.ids.length > MAX_IDS || body.ids.some(id => id.length !== ENVELOPE_ID_LENGTH)) {
-      this.#c.log('dropped a malformed %s from %p', OWN_DELETE, m.from)
-      return
-    }
+    const body = await this.bodyFromOwn(m, bytes => OwnDeleteBody.decode(bytes), b => b.ids.length <= MAX_IDS && b.ids.every(id => id.length === ENVELOPE_ID_LENGTH))
+    if (body == null) return
     for (const raw of body.ids) {
       const id = envelopeIdToString(raw)
       const message = await this.#c.store.getMessage(id)

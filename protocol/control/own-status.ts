@@ -27,7 +27,7 @@ const MAX_EARLY = 1000
 export interface OwnStatusComponents {
   control: ControlRegistry
   store: ChatStore
-  own: Pick<OwnDevices, 'others' | 'isOwnDevice'>
+  own: Pick<OwnDevices, 'others' | 'bodyFromOwn'>
   log: Logger
   onChanged: (message: ChatMessage) => void
 }
@@ -132,25 +132,11 @@ export class OwnStatus {
   }
 
   async #onStatus (m: ControlMessage): Promise<void> {
-    if (!await this.#c.own.isOwnDevice(m.from, m.type)) return
-    const bad = (): void => { this.#c.log('dropped a malformed %s from %p', OWN_STATUS, m.from) }
-    let body: OwnStatusBody
-    try {
-      body = OwnStatusBody.decode(m.body, { limits: { ids: MAX_IDS, purged: MAX_IDS } })
-    } catch {
-      bad()
-      return
-    }
+    const body = await this.#c.own.bodyFromOwn(m, bytes => OwnStatusBody.decode(bytes, { limits: { ids: MAX_IDS, purged: MAX_IDS } }), b =>
+      (b.ids.length === 0 || FOLLOWING.includes(b.status as MessageStatus)) && b.ids.every(id => id.length === ENVELOPE_ID_LENGTH) && b.purged.every(p => checkPurge(p) != null))
+    if (body == null) return
     const status = body.status as MessageStatus
-    if ((body.ids.length > 0 && !FOLLOWING.includes(status)) || body.ids.some(id => id.length !== ENVELOPE_ID_LENGTH)) {
-      bad()
-      return
-    }
     const purges = body.purged.map(checkPurge)
-    if (purges.some(p => p == null)) {
-      bad()
-      return
-    }
     for (const raw of body.ids) {
       const id = envelopeIdToString(raw)
       if (!await this.#apply(id, { status })) this.#hold(id, { status })
