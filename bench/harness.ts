@@ -145,3 +145,24 @@ export function compare (current: BenchResult[], previous: ResultsFile): string[
     return [`${r.group}/${r.name}: ${fmt(p.value)} → ${fmt(r.value)} ${r.unit} (${sign}${change.toFixed(1)}%${Math.abs(change) >= 10 ? (worse ? ', worse' : ', better') : ''})`]
   })
 }
+
+/**
+ * Runs `work` under a CPU profile written to `path` (100 µs sampling) when a path is given, e.g.
+ * `DEPOSIT_CPU_PROFILE=deposits.cpuprofile BENCH_ONLY=mailbox npm run bench`.
+ */
+export async function withCpuProfile<T> (path: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (path == null || path === '') return await work()
+  const { Session } = await import('node:inspector/promises')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 100 })
+  await session.post('Profiler.start')
+  try {
+    return await work()
+  } finally {
+    const { profile } = await session.post('Profiler.stop')
+    writeFileSync(path, JSON.stringify(profile))
+    session.disconnect()
+  }
+}

@@ -23,7 +23,7 @@ import { resolveConfig } from '../rendezvous/config.ts'
 import { MAILBOX_PIPELINE } from '../rendezvous/mailbox/mailbox-service.ts'
 import { RendezvousNode } from '../rendezvous/rendezvous-node.ts'
 import { SqliteStore } from '../rendezvous/storage/sqlite-store.ts'
-import { timeRounds, withBaselines } from './harness.ts'
+import { timeRounds, withBaselines, withCpuProfile } from './harness.ts'
 import type { BenchOptions, BenchResult } from './harness.ts'
 import type { ChatNode } from '../protocol/mesh/create-node.ts'
 
@@ -119,7 +119,7 @@ export async function runMailboxBench (options: BenchOptions = {}): Promise<Benc
     }
     await depositBatch(batches[0])
     const commitsBefore = rv.store.commitStats?.()
-    const deposits = await timeRounds(rounds, () => {}, async r => await depositBatch(batches[r + 1]))
+    const deposits = await withCpuProfile(process.env.DEPOSIT_CPU_PROFILE, async () => await timeRounds(rounds, () => {}, async r => await depositBatch(batches[r + 1])))
     const commitsAfter = rv.store.commitStats?.()
     await Promise.all(clients.map(async c => { await c.close() }))
     // Breakdown: the signature checks of the same envelopes on their own (the node runs one per

@@ -27,6 +27,8 @@ interface OpenStream {
   /** The last write and the last read queued on this stream: the next ones chain behind them. */
   written: Promise<void>
   read: Promise<void>
+  /** Frames of calls made in this turn, not yet handed to the stream: they go in one write. */
+  batch?: { frames: Uint8Array[], written: Promise<void> }
   inFlight: number
   broken: boolean
 }
@@ -67,9 +69,7 @@ export class RequestStream<Req, Res extends { error?: WireError }> {
       if (signal.aborted) throw new ProtocolError(ErrorCode.INTERNAL, 'request timed out or was aborted')
       throw err
     }
-    const bytes = this.#codecs.request.encode(req)
-    const write = open.written.then(async () => { await open.lp.write(bytes, { signal }) })
-    open.written = write.catch(() => {})
+    const write = this.#write(open, this.#codecs.request.encode(req), signal)
     const read = open.read.then(async () => {
       await write
       return await open.lp.read({ signal })
@@ -93,6 +93,26 @@ export class RequestStream<Req, Res extends { error?: WireError }> {
       this.#waiting.shift()?.()
       if (open.inFlight === 0 && !open.broken) this.#armIdle(open)
     }
+  }
+
+  /**
+   * Queues a request frame behind the ones before it. Calls made in the same turn (a sender's
+   * queued deposits, the next requests once a batch of answers is in) share one write, so one muxer
+   * frame instead of one each; the first of them bounds the wait for the stream to drain.
+   */
+  #write (open: OpenStream, frame: Uint8Array, signal: AbortSignal): Promise<void> {
+    if (open.batch != null) {
+      open.batch.frames.push(frame)
+      return open.batch.written
+    }
+    const frames = [frame]
+    const written = open.written.then(async () => {
+      if (open.batch?.frames === frames) open.batch = undefined
+      await (frames.length === 1 ? open.lp.write(frames[0], { signal }) : open.lp.writeV(frames, { signal }))
+    })
+    open.batch = { frames, written }
+    open.written = written.catch(() => {})
+    return written
   }
 
   /** Closes the stream (flushing what was written); later calls fail. */

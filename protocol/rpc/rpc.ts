@@ -91,6 +91,16 @@ export interface ServeOptions<Req, Res> {
   pipeline?: number
 }
 
+/** An answer being prepared, in request order; `done` once its handler finished. */
+interface Answer<Res> {
+  promise: Promise<Res>
+  done: boolean
+  value: Res | undefined
+}
+
+/** Answers written together at most (each still within the peer's frame size limit). */
+const MAX_ANSWERS_PER_WRITE = 64
+
 export const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
 
 /**
@@ -122,7 +132,7 @@ export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req
     }
   }
   // Answers in request order; the reader waits for a free slot, the writer for the oldest answer.
-  const answers: Array<Promise<Res>> = []
+  const answers: Array<Answer<Res>> = []
   let wake: (() => void) | undefined
   const notify = (): void => { const w = wake; wake = undefined; w?.() }
   const changed = async (): Promise<void> => { await new Promise<void>(resolve => { wake = resolve }) }
@@ -152,7 +162,8 @@ export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req
           const name = (err as Error).name
           if (name === 'UnexpectedEOFError') return
           if (LENGTH_ERRORS.has(name)) {
-            answers.push(Promise.resolve(options.errorResponse({ code: ErrorCode.TOO_LARGE, message: `frame over ${options.maxRequestBytes} bytes` })))
+            const value = options.errorResponse({ code: ErrorCode.TOO_LARGE, message: `frame over ${options.maxRequestBytes} bytes` })
+            answers.push({ done: true, value, promise: Promise.resolve(value) })
             return
           }
           throw err
@@ -161,7 +172,9 @@ export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req
           idleTimer = undefined
           pendingRead = undefined
         }
-        answers.push(answer(bytes))
+        const slot: Answer<Res> = { done: false, value: undefined, promise: undefined as unknown as Promise<Res> }
+        slot.promise = answer(bytes).then(value => { slot.value = value; slot.done = true; return value })
+        answers.push(slot)
         notify()
       }
     } catch (err) {
@@ -178,9 +191,17 @@ export async function serve<Req, Res> (stream: Stream, options: ServeOptions<Req
       if (failure !== undefined) throw failure
       const next = answers[0]
       if (next === undefined) break
-      const res = await next
-      await bounded(async signal => { await lp.write(options.response.encode(res), { signal }) })
-      answers.shift()
+      await next.promise
+      // The answers behind it that are ready too go out in the same write: one muxer frame (and
+      // one window update back) instead of one per answer, e.g. a group commit's deposits.
+      const frames: Uint8Array[] = []
+      while (frames.length < answers.length && frames.length < MAX_ANSWERS_PER_WRITE) {
+        const ready = answers[frames.length]
+        if (!ready.done) break
+        frames.push(options.response.encode(ready.value as Res))
+      }
+      await bounded(async signal => { await (frames.length === 1 ? lp.write(frames[0], { signal }) : lp.writeV(frames, { signal })) })
+      answers.splice(0, frames.length)
       armIdle()
       notify()
     }

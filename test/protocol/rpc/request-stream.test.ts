@@ -64,6 +64,35 @@ describe('request stream', () => {
     expect((await reading.fetch()).envelopes).toHaveLength(1)
   })
 
+  it('writes the requests of one turn together, and the node answers a group commit\'s deposits together', async () => {
+    const rv = await startRendezvous(cleanup)
+    const alice = await peer()
+    const bob = await peer()
+    // Counts the muxer frames each way on alice's mailbox stream: a `send` is one frame out, a
+    // `message` event one frame in.
+    let sent = 0
+    let received = 0
+    const dialProtocol = alice.node.dialProtocol.bind(alice.node)
+    alice.node.dialProtocol = async (...args: Parameters<ChatNode['dialProtocol']>) => {
+      const stream = await dialProtocol(...args)
+      const send = stream.send.bind(stream)
+      stream.send = data => { sent++; return send(data) }
+      stream.addEventListener('message', () => { received++ })
+      return stream
+    }
+    const sending = new MailboxClient(alice.node, rv.addr, 10_000, { keepStreamOpen: true })
+    cleanup.add(async () => { await sending.close() })
+    await sending.deposit(createEnvelope(alice.identity, bob.identity.peerId, { text: 'opens the stream' }))
+    sent = 0
+    received = 0
+    const envelopes = Array.from({ length: 8 }, (_, i) => createEnvelope(alice.identity, bob.identity.peerId, { text: `m${i}` }))
+    await Promise.all(envelopes.map(async env => { await sending.deposit(env) }))
+    expect(await rv.node.store.usage(bob.node.peerId.toString())).toMatchObject({ count: 9 })
+    // One frame would do each way; a frame per deposit (8) is what a write per request or answer made.
+    expect(sent).toBeLessThanOrEqual(2)
+    expect(received).toBeLessThanOrEqual(3)
+  })
+
   it('closes an idle stream itself and opens a new one for the next request', async () => {
     const rv = await startRendezvous(cleanup)
     const alice = await peer()
