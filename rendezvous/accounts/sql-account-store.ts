@@ -5,7 +5,7 @@ import { toBool, toBytes, toNumber, uniqueViolation, affected } from '../storage
 import type { SqlDatabase } from '../storage/sql-database.ts'
 import { ACCOUNT_MIGRATIONS } from './account-migrations.ts'
 import { sameBytes } from './one-time-code.ts'
-import type { Kysely, Selectable } from 'kysely'
+import type { CompiledQuery, Kysely, Selectable } from 'kysely'
 import type { AccessRecord, AccountPatch, AccountRecord, AccountStore, CodeAttempt, CodePurpose, DeviceRecord, IdentifierKind, OneTimeCodeRecord, VerifiedIdentifier, BlockKind, BlockRecord } from './account-store.ts'
 
 type Int = number | string
@@ -61,6 +61,7 @@ export class SqlAccountStore implements AccountStore {
   /** The database, shared with the billing store (deleting an account unlinks its billing). */
   readonly sql: SqlDatabase
   readonly #db: Kysely<AccountTables>
+  #byDevice?: CompiledQuery<Selectable<AccountTables['accounts']>>
 
   private constructor (sql: SqlDatabase) {
     this.sql = sql
@@ -110,7 +111,11 @@ export class SqlAccountStore implements AccountStore {
   }
 
   async getAccountByDevice (peerId: string): Promise<AccountRecord | undefined> {
-    const r = await this.#db.selectFrom('accounts as a').innerJoin('devices as d', 'd.account_id', 'a.id').selectAll('a').where('d.peer_id', '=', peerId).executeTakeFirst()
+    // Every mailbox deposit asks this for its sender and recipient: the query is built and
+    // compiled once, and each call only binds the device.
+    this.#byDevice ??= this.#db.selectFrom('accounts as a').innerJoin('devices as d', 'd.account_id', 'a.id').selectAll('a').where('d.peer_id', '=', '').compile()
+    const { rows } = await this.#db.executeQuery<Selectable<AccountTables['accounts']>>({ ...this.#byDevice, parameters: [peerId] })
+    const r = rows[0]
     return r == null ? undefined : toAccount(r)
   }
 

@@ -75,8 +75,23 @@ export const DEFAULT_BILLING: BillingConfig = {
 
 /** The plan's limits, or free's when the plan is unknown (e.g. removed from the config since). */
 export function limitsOf (plans: Plans, plan: string): ResolvedLimits {
-  const known = Object.hasOwn(plans, plan)
-  return { plan: known ? plan : FREE_PLAN, ...structuredClone(plans[known ? plan : FREE_PLAN]) }
+  const name = Object.hasOwn(plans, plan) ? plan : FREE_PLAN
+  // Asked twice per mailbox deposit: one frozen copy per plan instead of a clone per call.
+  let resolved = RESOLVED.get(plans)
+  if (resolved == null) RESOLVED.set(plans, resolved = new Map())
+  let limits = resolved.get(name)
+  if (limits == null) resolved.set(name, limits = deepFreeze({ plan: name, ...structuredClone(plans[name]) }))
+  return limits
+}
+
+const RESOLVED = new WeakMap<Plans, Map<string, ResolvedLimits>>()
+
+function deepFreeze<T> (value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v)
+    Object.freeze(value)
+  }
+  return value
 }
 
 // Stripe amounts are in the currency's smallest unit; these currencies have none below the unit.
