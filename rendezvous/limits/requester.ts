@@ -19,9 +19,20 @@ export interface RequesterOptions {
  * clients, and an attacker's own relay shares the attacker's budget.
  */
 export function requesterOf (connection: Pick<Connection, 'remotePeer' | 'remoteAddr'>, options: RequesterOptions = {}): Requester {
+  // Asked for every request (a deposit, a fetch): a connection's peer and address never change.
+  const countLoopback = options.countLoopback === true
+  let known = KNOWN.get(connection)
+  if (known == null) KNOWN.set(connection, known = {})
+  const key = countLoopback ? 'counted' : 'uncounted'
+  return (known[key] ??= resolve(connection, countLoopback))
+}
+
+const KNOWN = new WeakMap<object, { counted?: Requester, uncounted?: Requester }>()
+
+function resolve (connection: Pick<Connection, 'remotePeer' | 'remoteAddr'>, countLoopback: boolean): Requester {
   const peer = connection.remotePeer.toString()
   const ip = connection.remoteAddr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
   const network = ip == null ? undefined : networkOf(ip)
-  if (network == null || (network.loopback && options.countLoopback !== true)) return { peer }
+  if (network == null || (network.loopback && !countLoopback)) return { peer }
   return { peer, network: network.prefix }
 }
