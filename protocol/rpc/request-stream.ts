@@ -4,6 +4,7 @@
 // its frame size limit and the request's own timeout.
 import { lpStream } from '@libp2p/utils'
 import { ErrorCode, ProtocolError } from '../errors.ts'
+import { deadline } from './deadline.ts'
 import { decodeFrame, throwIfError } from './rpc.ts'
 import type { CallTarget, Codec } from './rpc.ts'
 import type { WireError } from '../wire/generated/messages.ts'
@@ -59,7 +60,17 @@ export class RequestStream<Req, Res extends { error?: WireError }> {
   /** Sends one request and resolves with its answer; an `error` in the answer is thrown. */
   async call (req: Req, options: AbortOptions = {}): Promise<Res> {
     if (this.#closed) throw new ProtocolError(ErrorCode.INTERNAL, 'request stream is closed')
-    const signal = options.signal ?? AbortSignal.timeout(this.#target.timeoutMs)
+    if (options.signal != null) return await this.#call(req, options.signal)
+    // Dropped once answered, instead of AbortSignal.timeout's timer living out its full term.
+    const own = deadline(this.#target.timeoutMs)
+    try {
+      return await this.#call(req, own.signal)
+    } finally {
+      own.clear()
+    }
+  }
+
+  async #call (req: Req, signal: AbortSignal): Promise<Res> {
     clearTimeout(this.#idleTimer)
     let open: OpenStream
     try {
