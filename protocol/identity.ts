@@ -7,6 +7,7 @@ import * as Digest from 'multiformats/hashes/digest'
 import { cryptoProvider } from './crypto/provider.ts'
 import { InvalidPeerIdError } from './errors.ts'
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
+import { byteKey } from './byte-key.ts'
 
 const SEED_LENGTH = 32
 
@@ -86,7 +87,7 @@ const fromBytes = new Map<string, PeerId>()
 export function peerIdFromBytes (bytes: Uint8Array): PeerId {
   // An Ed25519 PeerId is 38 bytes; anything longer is parsed (and refused) without a cache entry.
   if (bytes.length > 64) return parseNewPeerIdBytes(bytes)
-  const key = String.fromCharCode(...bytes)
+  const key = byteKey(bytes)
   const known = fromBytes.get(key)
   if (known != null) return known
   const peerId = parseNewPeerIdBytes(bytes)

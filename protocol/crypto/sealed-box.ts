@@ -5,6 +5,7 @@ import { ed25519 } from '@noble/curves/ed25519.js'
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import { IntegrityError } from '../errors.ts'
 import { cryptoProvider } from './provider.ts'
+import { byteKey } from '../byte-key.ts'
 
 const VERSION = 1
 const INFO = utf8ToBytes('babacloud/seal/v1')
@@ -27,7 +28,7 @@ const montgomery = new Map<string, Uint8Array>()
 const MONTGOMERY_CACHE = 256
 
 function recipientX25519 (recipientEd25519: Uint8Array): Uint8Array {
-  const key = String.fromCharCode(...recipientEd25519)
+  const key = byteKey(recipientEd25519)
   let x = montgomery.get(key)
   if (x == null) {
     x = ed25519.utils.toMontgomery(recipientEd25519)

@@ -5,6 +5,7 @@
 import { isStrictEd25519PublicKey, nobleProvider } from './noble-provider.ts'
 import { CryptoProviderError, checkSharedSecret, toAsync } from './provider-types.ts'
 import type { AsyncCryptoProvider } from './provider-types.ts'
+import { byteKey } from '../byte-key.ts'
 
 const ED25519_PKCS8 = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
 const X25519_PKCS8 = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20])
@@ -68,7 +69,7 @@ export async function createWebCryptoProvider (options: WebCryptoProviderOptions
     return key
   }
   const publicKey = (name: 'Ed25519' | 'X25519', raw: Uint8Array): Promise<CryptoKey> => {
-    const id = name + String.fromCharCode(...raw)
+    const id = name + byteKey(raw)
     let key = publicKeys.get(id)
     if (key === undefined) {
       key = subtle.importKey('raw', copy(raw), { name }, true, name === 'Ed25519' ? ['verify'] : [])
@@ -81,7 +82,7 @@ export async function createWebCryptoProvider (options: WebCryptoProviderOptions
   // Strict RFC 8032 (see isStrictEd25519PublicKey): BoringSSL accepts small-order keys.
   const strictness = new Map<string, boolean>()
   const strict = (raw: Uint8Array): boolean => {
-    const id = String.fromCharCode(...raw)
+    const id = byteKey(raw)
     let ok = strictness.get(id)
     if (ok === undefined) {
       ok = isStrictEd25519PublicKey(raw)
