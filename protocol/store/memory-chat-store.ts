@@ -12,6 +12,8 @@ export class MemoryChatStore implements ChatStore {
   readonly #seq = new Map<string, number>()
   #lastSeq = 0
   readonly #values = new Map<string, Uint8Array>()
+  /** The keys of #values in order: a prefix listing (asked for every arriving message) is a range. */
+  readonly #keys: string[] = []
   /** Ids of deleted messages: refused for good (see ChatStore.deleteMessage). */
   readonly #deleted = new Set<string>()
   /** Insertion order is queue order; a replaced entry keeps its place. */
@@ -99,15 +101,33 @@ export class MemoryChatStore implements ChatStore {
   }
 
   async setValue (key: string, value: Uint8Array): Promise<void> {
+    if (!this.#values.has(key)) this.#keys.splice(this.#lowerBound(key), 0, key)
     this.#values.set(key, Uint8Array.from(value))
   }
 
   async deleteValue (key: string): Promise<void> {
-    this.#values.delete(key)
+    if (this.#values.delete(key)) this.#keys.splice(this.#lowerBound(key), 1)
   }
 
   async listValues (prefix = ''): Promise<Array<[string, Uint8Array]>> {
-    return [...this.#values.entries()].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => a < b ? -1 : 1).map(([k, v]) => [k, Uint8Array.from(v)])
+    const out: Array<[string, Uint8Array]> = []
+    for (let i = this.#lowerBound(prefix); i < this.#keys.length && this.#keys[i].startsWith(prefix); i++) {
+      const key = this.#keys[i]
+      out.push([key, Uint8Array.from(this.#values.get(key) as Uint8Array)])
+    }
+    return out
+  }
+
+  /** The first position in the sorted keys not below `key`. */
+  #lowerBound (key: string): number {
+    let lo = 0
+    let hi = this.#keys.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.#keys[mid] < key) lo = mid + 1
+      else hi = mid
+    }
+    return lo
   }
 
   async close (): Promise<void> {}

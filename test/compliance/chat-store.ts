@@ -263,6 +263,16 @@ export function chatStoreCompliance (name: string, open: () => Promise<{ store: 
       expect((await store.listValues()).map(([k]) => k)).toEqual(['other', 'session/x', 'session/y'])
       await store.deleteValue('session/x')
       expect(await store.getValue('session/x')).toBeUndefined()
+      // Overwriting keeps one entry; a deleted key leaves every listing; neighbours of a prefix
+      // ('session' without the slash, 'session0') are not in it.
+      await store.setValue('session/y', Uint8Array.of(7))
+      await store.setValue('session0', Uint8Array.of(8))
+      await store.setValue('session', Uint8Array.of(9))
+      await store.setValue('session/a', Uint8Array.of(10))
+      expect(await store.listValues('session/')).toEqual([['session/a', Uint8Array.of(10)], ['session/y', Uint8Array.of(7)]])
+      await store.deleteValue('session/a')
+      await store.deleteValue('not/there')
+      expect((await store.listValues()).map(([k]) => k)).toEqual(['other', 'session', 'session/y', 'session0'])
     })
 
     it('keeps verified purge receipts per device on outgoing messages, first one per device', async () => {
