@@ -26,10 +26,13 @@ function results (page: Page): Locator {
 
 /** Types into the header's search box, reached with Ctrl+K as a person would. */
 async function search (page: Page, query: string): Promise<void> {
+  const box = page.getByRole('searchbox', { name: 'Search messages' })
+  // After a reload the shortcut listens only once the app has drawn its search box: a key pressed
+  // before that goes nowhere.
+  await box.waitFor(DEADLINE)
   await page.locator('body').click({ position: { x: 2, y: 2 } })
   await page.keyboard.press('Control+k')
-  const box = page.getByRole('searchbox', { name: 'Search messages' })
-  await expect.poll(async () => await box.evaluate(el => el.matches(':focus'))).toBe(true)
+  await expect.poll(async () => await box.evaluate(el => el.matches(':focus')), DEADLINE).toBe(true)
   await box.fill(query)
 }
 
