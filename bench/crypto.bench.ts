@@ -1,8 +1,8 @@
 /**
  * Cost of the Double Ratchet over the bare AEAD it wraps: 1 KiB messages encrypted and decrypted
  * by a ratchet session, against XChaCha20-Poly1305 encrypt+decrypt of the same bytes by the same
- * backend. Also envelope sign+verify and sealed-box opening (the per-message Ed25519/X25519 work
- * outside the ratchet). Every measure runs on the installed backend (node:crypto under
+ * backend, timed in turn with each measure. Also envelope sign+verify and sealed-box opening
+ * (the per-message Ed25519/X25519 work outside the ratchet). Every measure runs on the installed backend (node:crypto under
  * `npm run bench`) and again on @noble, the pure-JavaScript code all of it ran on before.
  *
  *   npx tsx bench/crypto.bench.ts
@@ -19,6 +19,7 @@ import { initReceiver, initSender, ratchetDecrypt, ratchetEncrypt } from '../pro
 import type { RatchetState } from '../protocol/crypto/ratchet/index.ts'
 import { generateX25519KeyPair } from '../protocol/crypto/x3dh/index.ts'
 import { DeviceIdentity } from '../protocol/identity.ts'
+import { median } from './harness.ts'
 import { nodeProvider } from '../rendezvous/crypto/node-provider.ts'
 
 export interface CryptoBenchResult {
@@ -43,20 +44,28 @@ export interface CryptoBenchOptions {
 
 type Op = () => unknown
 
-/** Warm-up (JIT, caches), calibration to `roundMs`, then `rounds` timed rounds; returns the median ops/s. */
-async function measure (op: Op, rounds: number, roundMs: number): Promise<number> {
-  const warmUpEnd = performance.now() + roundMs
-  let warmUpOps = 0
-  while (performance.now() < warmUpEnd) { await op(); warmUpOps++ }
-  const perRound = Math.max(10, Math.round(warmUpOps))
-  const rates: number[] = []
-  for (let r = 0; r < rounds; r++) {
-    const start = performance.now()
-    for (let i = 0; i < perRound; i++) await op()
-    rates.push(perRound / ((performance.now() - start) / 1000))
+/**
+ * Warm-up (JIT, caches) and calibration to `roundMs` of each op, then `rounds` timed rounds of the
+ * ops in turn (A B A B …): a machine whose speed changes during the run moves every op alike, so a
+ * ratio between them holds. Returns the median ops/s of each.
+ */
+async function measureInTurn (ops: Op[], rounds: number, roundMs: number): Promise<number[]> {
+  const perRound: number[] = []
+  for (const op of ops) {
+    const warmUpEnd = performance.now() + roundMs
+    let warmUpOps = 0
+    while (performance.now() < warmUpEnd) { await op(); warmUpOps++ }
+    perRound.push(Math.max(10, warmUpOps))
   }
-  rates.sort((a, b) => a - b)
-  return rates[Math.floor(rates.length / 2)]
+  const rates: number[][] = ops.map(() => [])
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, op] of ops.entries()) {
+      const start = performance.now()
+      for (let i = 0; i < perRound[k]; i++) await op()
+      rates[k].push(perRound[k] / ((performance.now() - start) / 1000))
+    }
+  }
+  return rates.map(median)
 }
 
 function rawAead (crypto: AsyncCryptoProvider, message: Uint8Array, ad: Uint8Array): Op {
@@ -143,7 +152,7 @@ async function onBackend (sync: CryptoProvider, message: Uint8Array, rounds: num
   installCryptoProvider({ sync })
   try {
     // Same AD length as a ratchet message sees: session AD (66) + header (40).
-    const baseline = await measure(rawAead(toAsync(sync), message, randomBytes(106)), rounds, roundMs)
+    const aead = rawAead(toAsync(sync), message, randomBytes(106))
     const cases: Array<[string, () => Promise<Op>]> = [
       ['ratchet encrypt+decrypt, same chain', async () => await ratchetSameChain(message)],
       ['ratchet encrypt+decrypt, DH step every message', async () => await ratchetPingPong(message)],
@@ -155,7 +164,8 @@ async function onBackend (sync: CryptoProvider, message: Uint8Array, rounds: num
     for (const [name, make] of cases) {
       // Yield between cases so a driver's timers and signals still run.
       await new Promise((resolve) => setTimeout(resolve, 0))
-      const opsPerSec = await measure(await make(), rounds, roundMs)
+      // Each case with its own baseline, timed in turn with it.
+      const [baseline, opsPerSec] = await measureInTurn([aead, await make()], rounds, roundMs)
       results.push({ name: name + suffix, opsPerSec, baselineOpsPerSec: baseline, ratio: opsPerSec / baseline, messageBytes: message.length, rounds, backend: sync.name })
     }
     return results

@@ -1,7 +1,9 @@
 // DM round trip with both peers online: ChatClient.send → "delivered" on a direct TCP connection,
 // against a bare length-prefixed echo on an already open stream of the same connection, a new
 // stream per echo on that connection (what the DM protocol did per message), and a raw `ws`
-// WebSocket echo on loopback. 1 KiB of text each way.
+// WebSocket echo on loopback. 1 KiB of text each way. The open-stream echo is timed in turn with
+// each measure (a round of one, then of the other), so their ratio holds on a machine whose speed
+// changes during the run.
 // The measure is the steady state of a chat: both clients have a rendezvous (for prekeys only:
 // every timed message goes live, a mailbox fallback fails the bench), and an established Double
 // Ratchet session, set up by a first message and its reply before the clock starts (dm-pair.ts). A breakdown
@@ -13,7 +15,7 @@ import { WebSocket, WebSocketServer } from 'ws'
 import { ChatClient } from '../protocol/chat-client.ts'
 import { MemoryChatStore } from '../protocol/store/memory-chat-store.ts'
 import { startDmPair } from './dm-pair.ts'
-import { percentile, timeOps, withBaselines } from './harness.ts'
+import { percentile, timeOps, timeOpsInTurn, withBaselines } from './harness.ts'
 import type { BenchOptions, BenchResult, RoundPlan } from './harness.ts'
 import type { ChatNode } from '../protocol/mesh/create-node.ts'
 import type { Stream } from '@libp2p/interface'
@@ -52,13 +54,13 @@ async function wsEcho (): Promise<{ op: () => Promise<void>, close: () => Promis
   }
 }
 
-/** Times ChatClient.send from `from` to `to`, each one delivered live on the direct connection. */
-async function timeSends (from: ChatClient, to: ChatClient, plan: RoundPlan): Promise<Awaited<ReturnType<typeof timeOps>>> {
+/** One ChatClient.send from `from` to `to`, which must be delivered live on the direct connection. */
+function sendOp (from: ChatClient, to: ChatClient): () => Promise<void> {
   const text = 'x'.repeat(SIZE)
-  return await timeOps(async () => {
+  return async () => {
     const r = await from.send(to.peerId, text)
     if (r.status !== 'delivered' || r.path !== 'direct') throw new Error(`expected a direct delivery, got ${r.status}/${r.path}`)
-  }, plan)
+  }
 }
 
 export async function runDmBench (options: BenchOptions = {}): Promise<BenchResult[]> {
@@ -69,7 +71,11 @@ export async function runDmBench (options: BenchOptions = {}): Promise<BenchResu
   try {
     ws = await wsEcho()
     await echoServer(b)
-    const chat = await timeSends(ca, cb, plan)
+    const payload = new Uint8Array(SIZE).fill(7)
+    const open = lpStream(await connection.newStream(ECHO))
+    const echo = async (): Promise<void> => { await open.write(payload); await open.read() }
+    // The open-stream echo is each measure's main baseline: timed in turn with it.
+    const [chat, chatEcho] = await timeOpsInTurn([sendOp(ca, cb), echo], plan)
 
     // Breakdown: the same round trip with the sealed box, between clients without prekeys.
     await ca.stop()
@@ -80,11 +86,8 @@ export async function runDmBench (options: BenchOptions = {}): Promise<BenchResu
     await sa.start()
     await sb.start()
     // Fresh stores: no session, no prekeys to start one, so every message is a sealed box.
-    const sealed = await timeSends(sa, sb, plan)
+    const [sealed, sealedEcho] = await timeOpsInTurn([sendOp(sa, sb), echo], plan)
 
-    const payload = new Uint8Array(SIZE).fill(7)
-    const open = lpStream(await connection.newStream(ECHO))
-    const openEcho = await timeOps(async () => { await open.write(payload); await open.read() }, plan)
     const newStreamEcho = await timeOps(async () => {
       const stream = await connection.newStream(ECHO)
       const lp = lpStream(stream)
@@ -94,8 +97,8 @@ export async function runDmBench (options: BenchOptions = {}): Promise<BenchResu
     }, plan)
     const wsTiming = await timeOps(ws.op, plan)
 
-    const baselines = [
-      { name: 'libp2p lp echo on an open stream', value: openEcho.medianUs },
+    const baselines = (openEcho: number): Array<{ name: string, value: number }> => [
+      { name: 'libp2p lp echo on an open stream', value: openEcho },
       { name: 'libp2p lp echo on a new stream each time', value: newStreamEcho.medianUs },
       { name: 'raw ws WebSocket echo', value: wsTiming.medianUs }
     ]
@@ -107,7 +110,7 @@ export async function runDmBench (options: BenchOptions = {}): Promise<BenchResu
       value: chat.medianUs,
       rounds: plan.rounds,
       detail: { p50Us: percentile(chat.samplesUs, 50), p99Us: percentile(chat.samplesUs, 99), opsPerRound: plan.perRound }
-    }, baselines), withBaselines({
+    }, baselines(chatEcho.medianUs)), withBaselines({
       group: 'dm',
       name: 'round trip breakdown: ChatClient.send with the sealed box (no prekeys), direct TCP, 1 KiB',
       unit: 'µs/op',
@@ -115,7 +118,7 @@ export async function runDmBench (options: BenchOptions = {}): Promise<BenchResu
       value: sealed.medianUs,
       rounds: plan.rounds,
       detail: { p50Us: percentile(sealed.samplesUs, 50), p99Us: percentile(sealed.samplesUs, 99), opsPerRound: plan.perRound }
-    }, baselines)]
+    }, baselines(sealedEcho.medianUs))]
   } finally {
     await ws?.close()
     for (const c of clients) await c.stop()

@@ -59,19 +59,30 @@ export function percentile (values: number[], p: number): number {
 
 /** Sequential async ops: `warmup` untimed, then `rounds` × `perRound` timed one by one. */
 export async function timeOps (op: () => Promise<unknown>, plan: RoundPlan): Promise<Timing> {
-  for (let i = 0; i < plan.warmup; i++) await op()
-  const roundsUs: number[] = []
-  const samplesUs: number[] = []
+  return (await timeOpsInTurn([op], plan))[0]
+}
+
+/**
+ * `timeOps` for a measure and its baselines together: their rounds are taken in turn (A B A B …),
+ * so a machine that slows down or speeds up during the run moves each of them alike, not only the
+ * one that happened to run at that time.
+ */
+export async function timeOpsInTurn (ops: Array<() => Promise<unknown>>, plan: RoundPlan): Promise<Timing[]> {
+  for (const op of ops) for (let i = 0; i < plan.warmup; i++) await op()
+  const timings: Timing[] = ops.map(() => ({ medianUs: Number.NaN, roundsUs: [], samplesUs: [] }))
   for (let r = 0; r < plan.rounds; r++) {
-    const start = performance.now()
-    for (let i = 0; i < plan.perRound; i++) {
-      const t = performance.now()
-      await op()
-      samplesUs.push((performance.now() - t) * 1000)
+    for (const [k, op] of ops.entries()) {
+      const start = performance.now()
+      for (let i = 0; i < plan.perRound; i++) {
+        const t = performance.now()
+        await op()
+        timings[k].samplesUs.push((performance.now() - t) * 1000)
+      }
+      timings[k].roundsUs.push(((performance.now() - start) * 1000) / plan.perRound)
     }
-    roundsUs.push(((performance.now() - start) * 1000) / plan.perRound)
   }
-  return { medianUs: median(roundsUs), roundsUs, samplesUs }
+  for (const t of timings) t.medianUs = median(t.roundsUs)
+  return timings
 }
 
 /** Times one whole batch per round (throughput work); `prepare` runs untimed before each round. */

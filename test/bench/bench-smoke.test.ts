@@ -2,7 +2,7 @@
 // previous file. Asserts structure only: timings on a shared CI machine mean nothing.
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { compare, formatResult, median, percentile, saveResults, timeOps } from '../../bench/harness.ts'
+import { compare, formatResult, median, percentile, saveResults, timeOps, timeOpsInTurn } from '../../bench/harness.ts'
 import { normalize, runBenches } from '../../bench/run.ts'
 import { Cleanup, tempDir } from '../helpers/wait.ts'
 
@@ -52,5 +52,17 @@ describe('bench driver', () => {
     expect(timing.roundsUs).toHaveLength(4)
     expect(timing.samplesUs).toHaveLength(20)
     expect(timing.medianUs).toBe(median(timing.roundsUs))
+  })
+
+  it('times a measure and its baseline in alternating rounds', async () => {
+    const order: string[] = []
+    const [a, b] = await timeOpsInTurn([async () => { order.push('a') }, async () => { order.push('b') }], { warmup: 1, rounds: 3, perRound: 2 })
+    // Warm-up of each, then a round of one and a round of the other, three times.
+    expect(order.join('')).toBe('ab' + 'aabb'.repeat(3))
+    for (const t of [a, b]) {
+      expect(t.roundsUs).toHaveLength(3)
+      expect(t.samplesUs).toHaveLength(6)
+      expect(t.medianUs).toBe(median(t.roundsUs))
+    }
   })
 })
