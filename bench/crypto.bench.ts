@@ -2,8 +2,9 @@
  * Cost of the Double Ratchet over the bare AEAD it wraps: 1 KiB messages encrypted and decrypted
  * by a ratchet session, against XChaCha20-Poly1305 encrypt+decrypt of the same bytes by the same
  * backend, timed in turn with each measure. Also envelope sign+verify and sealed-box opening
- * (the per-message Ed25519/X25519 work outside the ratchet). Every measure runs on the installed backend (node:crypto under
- * `npm run bench`) and again on @noble, the pure-JavaScript code all of it ran on before.
+ * (the per-message Ed25519/X25519 work outside the ratchet). Every measure runs on the installed
+ * backend (node:crypto under `npm run bench`) and again on @noble, the pure-JavaScript code all of
+ * it ran on before.
  *
  *   npx tsx bench/crypto.bench.ts
  *
@@ -19,8 +20,8 @@ import { initReceiver, initSender, ratchetDecrypt, ratchetEncrypt } from '../pro
 import type { RatchetState } from '../protocol/crypto/ratchet/index.ts'
 import { generateX25519KeyPair } from '../protocol/crypto/x3dh/index.ts'
 import { DeviceIdentity } from '../protocol/identity.ts'
-import { median } from './harness.ts'
 import { nodeProvider } from '../rendezvous/crypto/node-provider.ts'
+import { median } from './harness.ts'
 
 export interface CryptoBenchResult {
   name: string
